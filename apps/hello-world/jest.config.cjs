@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'hello-world',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,22 @@
+import Koa from 'koa';
+import type { Logger } from './logger';
+import { requestContext } from './http/request-context';
+import { routes } from './http/routes';
+
+export interface AppOptions {
+  logger: Logger;
+  /** Reported by GET /health. */
+  version: string;
+  /** Epoch ms the process started, for the health uptime. @default Date.now() */
+  startedAt?: number;
+}
+
+/** Builds the Koa app without listening: tests call `app.callback()`, main wires a server. */
+export function createApp({ logger, version, startedAt = Date.now() }: AppOptions): Koa {
+  const app = new Koa();
+  // Errors are answered and logged by requestContext; Koa's own stderr printing would duplicate them.
+  app.silent = true;
+  app.use(requestContext(logger));
+  app.use(routes({ version, startedAt }));
+  return app;
+}

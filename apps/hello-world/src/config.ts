@@ -1,0 +1,124 @@
+import { parseArgs } from 'node:util';
+import { APP_PORT, DEFAULT_BIND, DEFAULT_DRAIN_TIMEOUT_MS } from '@hello-world/shared';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface AppConfig {
+  /** Address to bind: `-b/--bind`, else `HOST`, else 0.0.0.0. */
+  host: string;
+  /** TCP port: `-p/--port`, else `PORT`, else 49000. */
+  port: number;
+  /** `LOG_LEVEL`, default info. */
+  logLevel: LogLevel;
+  /** `DRAIN_TIMEOUT_MS`: how long in-flight requests may run after SIGTERM, default 5000. */
+  drainTimeoutMs: number;
+  /** `APP_VERSION` (set by the image build), else the package version. */
+  version: string;
+}
+
+export type CliCommand =
+  { kind: 'serve'; config: AppConfig } | { kind: 'help' } | { kind: 'version' };
+
+/** A user-facing configuration mistake: its message is one line that says what to do. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const USAGE = `Usage: hello-world [-b|--bind ADDRESS] [-p|--port PORT]
+
+Serves GET / -> "hello-world" and GET /health.
+
+Options:
+  -b, --bind ADDRESS   address to listen on (env HOST, default ${DEFAULT_BIND})
+  -p, --port PORT      port to listen on, 1-65535 (env PORT, default ${APP_PORT})
+  -h, --help           show this help
+  -v, --version        print the version
+
+Environment: LOG_LEVEL (${LOG_LEVELS.join('|')}, default info),
+             DRAIN_TIMEOUT_MS (graceful shutdown budget, default ${DEFAULT_DRAIN_TIMEOUT_MS})`;
+
+type Env = Record<string, string | undefined>;
+
+/** Reads flags and environment once, validates them, and returns what main should do. */
+export function parseCommandLine(argv: string[], env: Env, packageVersion: string): CliCommand {
+  let values: { bind?: string; port?: string; help?: boolean; version?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        bind: { type: 'string', short: 'b' },
+        port: { type: 'string', short: 'p' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new ConfigError(`${firstLine(error)}; see --help`);
+  }
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+
+  return {
+    kind: 'serve',
+    config: {
+      host: parseHost(values.bind ?? env['HOST'] ?? DEFAULT_BIND, values.bind ? '--bind' : 'HOST'),
+      port: parsePort(
+        values.port ?? env['PORT'] ?? String(APP_PORT),
+        values.port ? '--port' : 'PORT',
+      ),
+      logLevel: parseLogLevel(env['LOG_LEVEL'] ?? 'info'),
+      drainTimeoutMs: parseDrainTimeout(
+        env['DRAIN_TIMEOUT_MS'] ?? String(DEFAULT_DRAIN_TIMEOUT_MS),
+      ),
+      version: env['APP_VERSION'] || packageVersion,
+    },
+  };
+}
+
+function parsePort(raw: string, source: string): number {
+  const port = /^\d{1,5}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigError(
+      `invalid port ${JSON.stringify(raw)} from ${source}: use a whole number from 1 to 65535`,
+    );
+  }
+  return port;
+}
+
+function parseHost(raw: string, source: string): string {
+  const host = raw.trim();
+  // A hostname or an IPv4/IPv6 literal; anything else would only fail later inside listen().
+  if (!/^[A-Za-z0-9.:_-]{1,253}$/.test(host) && !/^\[[0-9A-Fa-f:.]+\]$/.test(host)) {
+    throw new ConfigError(
+      `invalid bind address ${JSON.stringify(raw)} from ${source}: use an IP address or hostname, e.g. 0.0.0.0`,
+    );
+  }
+  return host.replace(/^\[(.*)\]$/, '$1');
+}
+
+function parseLogLevel(raw: string): LogLevel {
+  const level = raw.trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(
+      `invalid LOG_LEVEL ${JSON.stringify(raw)}: use one of ${LOG_LEVELS.join(', ')}`,
+    );
+  }
+  return level as LogLevel;
+}
+
+function parseDrainTimeout(raw: string): number {
+  const ms = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isSafeInteger(ms) || ms > 120_000) {
+    throw new ConfigError(
+      `invalid DRAIN_TIMEOUT_MS ${JSON.stringify(raw)}: use milliseconds from 0 to 120000`,
+    );
+  }
+  return ms;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}

@@ -1,0 +1,52 @@
+import type { Middleware } from 'koa';
+import type { Logger } from '../logger';
+import { HEALTH_PATH } from '@hello-world/shared';
+import { REQUEST_ID_HEADER, resolveRequestId } from './request-id';
+import { SECURITY_HEADERS } from './security-headers';
+import { errorBody } from './error-body';
+
+/**
+ * The one outer layer every request passes: request id, security headers, errors as short JSON,
+ * and one log line. Kept as a single middleware because each Koa layer costs throughput.
+ */
+export function requestContext(logger: Logger): Middleware {
+  return async function requestContextMiddleware(ctx, next) {
+    const started = process.hrtime.bigint();
+    const requestId = resolveRequestId(ctx.req.headers[REQUEST_ID_HEADER]);
+    ctx.state['requestId'] = requestId;
+    const res = ctx.res;
+    for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+
+    let failure: unknown;
+    try {
+      await next();
+    } catch (error) {
+      failure = error;
+      const status = clientErrorStatus(error) ?? 500;
+      ctx.status = status;
+      ctx.body = errorBody(status, requestId);
+    }
+
+    const entry = {
+      requestId,
+      method: ctx.method,
+      path: ctx.path,
+      status: ctx.status,
+      durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+    };
+    if (failure !== undefined && ctx.status >= 500)
+      logger.error({ ...entry, err: failure }, 'request failed');
+    else if (ctx.path === HEALTH_PATH) logger.debug(entry, 'request');
+    else logger.info(entry, 'request');
+  };
+}
+
+/** Status of an error a client caused (http-errors style, `expose` set), else undefined. */
+function clientErrorStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  return expose === true && typeof status === 'number' && status >= 400 && status < 500
+    ? status
+    : undefined;
+}

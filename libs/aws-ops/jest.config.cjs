@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'aws-ops',
+  preset: '../../jest.preset.js',
+};

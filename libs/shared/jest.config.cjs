@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'shared',
+  preset: '../../jest.preset.js',
+};
