@@ -1,4 +1,4 @@
-// Writes each project's pass/fail counts to tmp/test-results/<project>.json so the root test
+// Writes each Jest run's pass/fail counts to tmp/test-results/<name>.json so the root test
 // command can end with one "N passed, N failed" line across every project, cached runs included
 // (the file is a declared output of the test target, so Nx restores it from cache).
 const { mkdirSync, writeFileSync } = require('node:fs');
@@ -7,8 +7,9 @@ const { basename, join } = require('node:path');
 const workspaceRoot = join(__dirname, '..', '..');
 
 class ResultFileReporter {
-  constructor(globalConfig) {
-    this.project = basename(globalConfig.rootDir);
+  /** options.name: the results file's name, default the project folder's name. */
+  constructor(globalConfig, options = {}) {
+    this.project = options.name ?? basename(globalConfig.rootDir);
   }
 
   onRunComplete(_contexts, results) {

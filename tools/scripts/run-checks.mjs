@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The README's test command: lint, typecheck, unit tests, build and synth of every project, then
-// one closing line "N passed, N failed" summed over every project's Jest run.
+// one closing line "N passed, N failed" summed over every Jest run. Other targets may be named
+// (`run-checks.mjs container-test`); the same summary follows.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const resultsDir = join(root, 'tmp', 'test-results');
-const targets = ['lint', 'typecheck', 'test', 'build', 'synth'];
+const named = process.argv.slice(2);
+const targets = named.length > 0 ? named : ['lint', 'typecheck', 'test', 'build', 'synth'];
 
 rmSync(resultsDir, { recursive: true, force: true });
 const nx = spawnSync(

@@ -1,2 +1,3 @@
 export * from './names';
 export * from './runtime';
+export * from './outputs';

@@ -15,3 +15,12 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
 
 /** Seconds ECS waits after SIGTERM before SIGKILL: the drain budget plus room to flush logs. */
 export const STOP_TIMEOUT_SECONDS = Math.ceil(DEFAULT_DRAIN_TIMEOUT_MS / 1000) + 5;
+
+/** Where the image puts the bundled service; the task definition and Dockerfile agree on it. */
+export const CONTAINER_WORKDIR = '/app';
+
+/** uid:gid the container runs as: the official Node image's unprivileged `node` user. */
+export const CONTAINER_USER = '1000:1000';
+
+/** Health check run inside the container by node itself (no curl or wget in the image). */
+export const CONTAINER_HEALTHCHECK_COMMAND = ['node', `${CONTAINER_WORKDIR}/healthcheck.js`];
