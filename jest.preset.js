@@ -5,8 +5,8 @@ module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
   transform: {
-    // Type errors are the typecheck target's job; ts-jest only strips types here.
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true }],
+    // tsconfig.base.json sets isolatedModules, so ts-jest only strips types; typecheck checks them.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   reporters: ['default', require.resolve('./tools/jest/result-file-reporter.cjs')],

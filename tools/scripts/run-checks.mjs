@@ -9,10 +9,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const resultsDir = join(root, 'tmp', 'test-results');
-const named = process.argv.slice(2);
+// --append keeps the counts of an earlier run (CI sums unit and container tests in one line).
+const append = process.argv.includes('--append');
+const named = process.argv.slice(2).filter((arg) => arg !== '--append');
 const targets = named.length > 0 ? named : ['lint', 'typecheck', 'test', 'build', 'synth'];
 
-rmSync(resultsDir, { recursive: true, force: true });
+if (!append) rmSync(resultsDir, { recursive: true, force: true });
 const nx = spawnSync(
   process.execPath,
   [

@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
 import { requestContext } from './http/request-context';
 import { routes } from './http/routes';
@@ -9,14 +10,21 @@ export interface AppOptions {
   version: string;
   /** Epoch ms the process started, for the health uptime. @default Date.now() */
   startedAt?: number;
+  /** Shared with the shutdown wiring. @default { draining: false } */
+  lifecycle?: Lifecycle;
 }
 
 /** Builds the Koa app without listening: tests call `app.callback()`, main wires a server. */
-export function createApp({ logger, version, startedAt = Date.now() }: AppOptions): Koa {
+export function createApp({
+  logger,
+  version,
+  startedAt = Date.now(),
+  lifecycle = { draining: false },
+}: AppOptions): Koa {
   const app = new Koa();
   // Errors are answered and logged by requestContext; Koa's own stderr printing would duplicate them.
   app.silent = true;
-  app.use(requestContext(logger));
+  app.use(requestContext(logger, lifecycle));
   app.use(routes({ version, startedAt }));
   return app;
 }

@@ -64,10 +64,13 @@ export function parseCommandLine(argv: string[], env: Env, packageVersion: strin
   return {
     kind: 'serve',
     config: {
-      host: parseHost(values.bind ?? env['HOST'] ?? DEFAULT_BIND, values.bind ? '--bind' : 'HOST'),
+      host: parseHost(
+        values.bind ?? env['HOST'] ?? DEFAULT_BIND,
+        values.bind !== undefined ? '--bind' : 'HOST',
+      ),
       port: parsePort(
         values.port ?? env['PORT'] ?? String(APP_PORT),
-        values.port ? '--port' : 'PORT',
+        values.port !== undefined ? '--port' : 'PORT',
       ),
       logLevel: parseLogLevel(env['LOG_LEVEL'] ?? 'info'),
       drainTimeoutMs: parseDrainTimeout(

@@ -26,7 +26,8 @@ async function main(): Promise<void> {
     destination.flush(() => process.exit(code));
   };
 
-  const app = createApp({ logger, version: config.version });
+  const lifecycle = { draining: false };
+  const app = createApp({ logger, version: config.version, lifecycle });
   const server = createHttpServer(app.callback());
   installGracefulShutdown({
     server,

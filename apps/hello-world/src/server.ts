@@ -13,18 +13,18 @@ export interface ServerLimits {
 
 /** An HTTP server with bounded headers and timeouts; it does not listen yet. */
 export function createHttpServer(listener: RequestListener, limits: ServerLimits = {}): Server {
-  const server = createServer(
+  const headersTimeout = limits.headersTimeoutMs ?? 10_000;
+  return createServer(
     {
       maxHeaderSize: limits.maxHeaderSize ?? 16_384,
-      headersTimeout: limits.headersTimeoutMs ?? 10_000,
+      headersTimeout,
       requestTimeout: limits.requestTimeoutMs ?? 30_000,
       keepAliveTimeout: limits.keepAliveTimeoutMs ?? 5_000,
-      // How often Node checks the two timeouts above; its 30 s default would let them overrun.
-      connectionsCheckingInterval: 1_000,
+      // How often Node enforces the two timeouts above; its 30 s default would let them overrun.
+      connectionsCheckingInterval: Math.min(1_000, Math.max(50, headersTimeout / 4)),
     },
     listener,
   );
-  return server;
 }
 
 /** Listens and resolves with the bound port, or rejects with the listen error. */

@@ -14,9 +14,9 @@ export interface ShutdownOptions {
 const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
 /**
- * First SIGTERM/SIGINT: stop accepting, close idle keep-alive sockets, let in-flight requests
- * finish (answering them with `Connection: close`), then onDrained. After drainTimeoutMs, or on a
- * second signal, onForced: the caller exits at once.
+ * First SIGTERM/SIGINT: onSignal (the app then answers with `Connection: close`), stop accepting,
+ * close idle keep-alive sockets, let in-flight requests finish, then onDrained. After
+ * drainTimeoutMs, or on a second signal, onForced: the caller exits at once.
  */
 export function installGracefulShutdown(options: ShutdownOptions): void {
   const { server, drainTimeoutMs, signals = process } = options;
@@ -31,8 +31,6 @@ export function installGracefulShutdown(options: ShutdownOptions): void {
     draining = true;
     options.onSignal?.(signal);
 
-    // Requests that arrive on already-open keep-alive sockets are served but told to disconnect.
-    server.on('request', (_req, res) => res.setHeader('Connection', 'close'));
     // A socket whose in-flight response just finished becomes idle; sweep until all are gone.
     const sweep = setInterval(() => server.closeIdleConnections(), 50);
     sweep.unref();

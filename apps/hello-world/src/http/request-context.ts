@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger';
+import type { Lifecycle } from '../lifecycle';
 import { HEALTH_PATH } from '@hello-world/shared';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id';
 import { SECURITY_HEADERS } from './security-headers';
@@ -9,7 +10,7 @@ import { errorBody } from './error-body';
  * The one outer layer every request passes: request id, security headers, errors as short JSON,
  * and one log line. Kept as a single middleware because each Koa layer costs throughput.
  */
-export function requestContext(logger: Logger): Middleware {
+export function requestContext(logger: Logger, lifecycle: Lifecycle): Middleware {
   return async function requestContextMiddleware(ctx, next) {
     const started = process.hrtime.bigint();
     const requestId = resolveRequestId(ctx.req.headers[REQUEST_ID_HEADER]);
@@ -27,6 +28,8 @@ export function requestContext(logger: Logger): Middleware {
       ctx.status = status;
       ctx.body = errorBody(status, requestId);
     }
+    // While draining, answer and ask the client to reconnect elsewhere rather than reuse the socket.
+    if (lifecycle.draining) ctx.set('Connection', 'close');
 
     const entry = {
       requestId,

@@ -1,0 +1,83 @@
+import { ConfigError, parseCommandLine } from './config';
+
+const serve = (argv: string[], env: Record<string, string> = {}) => {
+  const command = parseCommandLine(argv, env, '1.2.3');
+  if (command.kind !== 'serve') throw new Error(`expected serve, got ${command.kind}`);
+  return command.config;
+};
+
+describe('parseCommandLine', () => {
+  it('defaults to 0.0.0.0:49000, info logs, a 5 s drain and the package version', () => {
+    expect(serve([])).toEqual({
+      host: '0.0.0.0',
+      port: 49000,
+      logLevel: 'info',
+      drainTimeoutMs: 5000,
+      version: '1.2.3',
+    });
+  });
+
+  it('reads -b and -p', () => {
+    expect(serve(['-b', '127.0.0.1', '-p', '8080'])).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+    });
+  });
+
+  it('reads --bind and --port, including the --port=N form', () => {
+    expect(serve(['--bind', '::1', '--port=9000'])).toMatchObject({ host: '::1', port: 9000 });
+  });
+
+  it('reads HOST and PORT from the environment', () => {
+    expect(serve([], { HOST: '127.0.0.2', PORT: '3000' })).toMatchObject({
+      host: '127.0.0.2',
+      port: 3000,
+    });
+  });
+
+  it('prefers flags over the environment', () => {
+    expect(serve(['-p', '4000'], { PORT: '3000' }).port).toBe(4000);
+  });
+
+  it('takes the version from APP_VERSION when the image build set it', () => {
+    expect(serve([], { APP_VERSION: '2.0.0-rc.1' }).version).toBe('2.0.0-rc.1');
+  });
+
+  it.each([['abc'], ['0'], ['65536'], ['-1'], ['80.5'], ['']])(
+    'rejects port %p with a one-line hint',
+    (port) => {
+      expect(() => serve([`--port=${port}`])).toThrow(ConfigError);
+      expect(() => serve([`--port=${port}`])).toThrow(
+        /^invalid port .* from --port: use a whole number from 1 to 65535$/,
+      );
+    },
+  );
+
+  it('names PORT as the source when the environment is wrong', () => {
+    expect(() => serve([], { PORT: 'http' })).toThrow('invalid port "http" from PORT');
+  });
+
+  it('rejects a bind address with spaces or shell characters', () => {
+    expect(() => serve(['-b', 'local host; rm'])).toThrow(/^invalid bind address/);
+  });
+
+  it('rejects an unknown LOG_LEVEL and lists the valid ones', () => {
+    expect(() => serve([], { LOG_LEVEL: 'loud' })).toThrow(
+      /invalid LOG_LEVEL "loud": use one of fatal, error/,
+    );
+  });
+
+  it('rejects a drain timeout that is not whole milliseconds within 2 minutes', () => {
+    expect(() => serve([], { DRAIN_TIMEOUT_MS: '5s' })).toThrow(/DRAIN_TIMEOUT_MS/);
+    expect(() => serve([], { DRAIN_TIMEOUT_MS: '999999' })).toThrow(/0 to 120000/);
+  });
+
+  it('turns an unknown flag into a ConfigError pointing at --help', () => {
+    expect(() => parseCommandLine(['--verbose'], {}, '1')).toThrow(/see --help$/);
+  });
+
+  it('returns help and version commands', () => {
+    expect(parseCommandLine(['-h'], {}, '1').kind).toBe('help');
+    expect(parseCommandLine(['--version'], {}, '1').kind).toBe('version');
+  });
+});

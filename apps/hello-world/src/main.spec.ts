@@ -1,0 +1,105 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Agent, get } from 'node:http';
+import { join } from 'node:path';
+import { findFreePort } from './testing/net';
+
+// The real entry point in a child process: flags, exit codes and signals as a user sees them.
+const MAIN = join(__dirname, 'main.ts');
+
+interface Child {
+  proc: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function runMain(args: string[], env: Record<string, string> = {}): Child {
+  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+  });
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (chunk) => (out += chunk));
+  proc.stderr.on('data', (chunk) => (err += chunk));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  return { proc, stdout: () => out, stderr: () => err, exited };
+}
+
+async function untilListening(child: Child): Promise<void> {
+  for (let i = 0; i < 200 && !child.stdout().includes('"msg":"listening"'); i++) {
+    if (child.proc.exitCode !== null) throw new Error(`exited early: ${child.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function getText(port: number, agent?: Agent): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+}
+
+describe('main (child process)', () => {
+  it('exits 2 with one line on stderr for an invalid port flag', async () => {
+    const child = runMain(['--port', 'abc']);
+    expect(await child.exited).toBe(2);
+    expect(child.stderr()).toBe(
+      'hello-world: invalid port "abc" from --port: use a whole number from 1 to 65535\n',
+    );
+  });
+
+  it('exits 2 for an unknown flag without a stack trace', async () => {
+    const child = runMain(['--frobnicate']);
+    expect(await child.exited).toBe(2);
+    expect(child.stderr().trim().split('\n')).toHaveLength(1);
+    expect(child.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it('serves hello-world on the address and port given by -b and -p, then exits 0 on SIGTERM', async () => {
+    const port = await findFreePort();
+    const child = runMain(['-b', '127.0.0.1', '-p', String(port)]);
+    await untilListening(child);
+    expect(await getText(port)).toBe('hello-world');
+    child.proc.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+    const lines = child
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.msg)).toEqual([
+      'listening',
+      'request',
+      'shutting down',
+      'drained, exiting',
+    ]);
+  });
+
+  it('exits 0 on SIGTERM while a keep-alive client sits idle', async () => {
+    const port = await findFreePort();
+    const child = runMain(['-b', '127.0.0.1'], { PORT: String(port) });
+    await untilListening(child);
+    const agent = new Agent({ keepAlive: true });
+    await getText(port, agent);
+    child.proc.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+    expect(child.stdout()).not.toContain('closing remaining connections');
+    agent.destroy();
+  });
+
+  it('exits 1 with one line when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const child = runMain(['-b', '127.0.0.1', '-p', String(port)]);
+    expect(await child.exited).toBe(1);
+    expect(child.stderr()).toBe(
+      `hello-world: port 127.0.0.1:${port} is already in use; pick another with -p/--port\n`,
+    );
+    blocker.close();
+  });
+});
