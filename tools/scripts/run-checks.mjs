@@ -18,7 +18,7 @@ if (!append) rmSync(resultsDir, { recursive: true, force: true });
 const nx = spawnSync(
   process.execPath,
   [
-    join(root, 'node_modules', 'nx', 'bin', 'nx.js'),
+    join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'),
     'run-many',
     '-t',
     ...targets,
