@@ -1,5 +1,132 @@
-import { stackNames } from './config';
+import { ConfigError, loadConfig, type Env } from './config';
 
-it('names the main stack after the reference', () => {
-  expect(stackNames.main).toBe('hello-world-ecr-ecs-fargate');
+const noContext = () => undefined;
+const context = (values: Record<string, unknown>) => (key: string) => values[key];
+
+function errorFrom(read: () => unknown): ConfigError {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig defaults', () => {
+  it('gives the reference deployment when nothing is set', () => {
+    // GIVEN no context and no environment  WHEN the config is read  THEN it is the reference's
+    expect(loadConfig(noContext, {})).toEqual({
+      appName: 'hello-world',
+      deploymentName: 'hello-world-ecr-ecs-fargate',
+      registryStackName: 'hello-world-ecr-ecs-fargate-registry',
+      region: 'eu-west-1',
+      port: 49000,
+      cpu: 256,
+      memoryMiB: 512,
+      desiredCount: 1,
+      architecture: 'X86_64',
+      allowedIp: '0.0.0.0/0',
+      imageTag: 'latest',
+      spot: false,
+    });
+  });
+});
+
+describe('loadConfig precedence', () => {
+  it('takes CDK context over the environment', () => {
+    // GIVEN cpu in both context and env  WHEN read  THEN context wins
+    const config = loadConfig(context({ cpu: '512', memoryMiB: 1024 }), {
+      TASK_CPU: '1024',
+      TASK_MEMORY_MIB: '2048',
+    });
+    expect(config).toMatchObject({ cpu: 512, memoryMiB: 1024 });
+  });
+
+  it('takes the environment over the default', () => {
+    const env: Env = {
+      AWS_REGION: 'us-east-2',
+      IMAGE_TAG: 'sha-1a2b3c4-ecr-ecs-fargate',
+      ALLOWED_IP: '203.0.113.7/32',
+      DESIRED_COUNT: '0',
+      CPU_ARCHITECTURE: 'arm64',
+    };
+    expect(loadConfig(noContext, env)).toMatchObject({
+      region: 'us-east-2',
+      imageTag: 'sha-1a2b3c4-ecr-ecs-fargate',
+      allowedIp: '203.0.113.7/32',
+      desiredCount: 0,
+      architecture: 'ARM64',
+    });
+  });
+
+  it('prefers AWS_REGION to AWS_DEFAULT_REGION and ignores the CLI-filled CDK_DEFAULT_REGION', () => {
+    const env = { AWS_DEFAULT_REGION: 'eu-central-1', CDK_DEFAULT_REGION: 'us-east-1' };
+    expect(loadConfig(noContext, env).region).toBe('eu-central-1');
+    expect(loadConfig(noContext, { ...env, AWS_REGION: 'ap-southeast-2' }).region).toBe(
+      'ap-southeast-2',
+    );
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig(context({ imageTag: '' }), { IMAGE_TAG: '' }).imageTag).toBe('latest');
+  });
+
+  it('reads spot from a context boolean or an env string', () => {
+    expect(loadConfig(context({ spot: true }), {}).spot).toBe(true);
+    expect(loadConfig(noContext, { FARGATE_SPOT: 'true' }).spot).toBe(true);
+  });
+});
+
+describe('loadConfig rejects values that cannot work, in one line', () => {
+  it.each([
+    [
+      'a CIDR that is not a CIDR',
+      { allowedIp: '10.0.0.0/33' },
+      /allowedIp "10.0.0.0\/33".*not an IPv4 CIDR/,
+    ],
+    [
+      'a bare IP without a prefix',
+      { allowedIp: '203.0.113.7' },
+      /not an IPv4 CIDR like 203.0.113.7\/32/,
+    ],
+    [
+      'an image tag with illegal characters',
+      { imageTag: 'v1:latest' },
+      /imageTag "v1:latest".*A-Z a-z 0-9/,
+    ],
+    ['an image tag starting with a dash', { imageTag: '-x' }, /imageTag "-x"/],
+    ['a CPU Fargate does not offer', { cpu: 300 }, /cpu 300.*256, 512, 1024/],
+    [
+      'a CPU/memory pair Fargate does not offer',
+      { cpu: 256, memoryMiB: 4096 },
+      /no 256 CPU \/ 4096 MiB task; with 256 CPU use 512, 1024, 2048 MiB/,
+    ],
+    [
+      'memory off the step for its CPU',
+      { cpu: 2048, memoryMiB: 5000 },
+      /with 2048 CPU use 4096–16384 MiB in steps of 1024/,
+    ],
+    ['a desired count below zero', { desiredCount: -1 }, /desiredCount -1.*cannot be negative/],
+    ['a fractional desired count', { desiredCount: '1.5' }, /desiredCount "1.5".*whole number/],
+    ['an unknown architecture', { architecture: 'x86' }, /architecture "x86".*X86_64 or ARM64/],
+    ['a spot flag that is not a boolean', { spot: 'maybe' }, /spot "maybe".*true or false/],
+    [
+      'Fargate Spot on ARM64',
+      { spot: true, architecture: 'ARM64' },
+      /Fargate Spot runs X86_64 tasks only/,
+    ],
+    ['a region that is not a region', { region: 'Ireland' }, /region "Ireland".*like eu-west-1/],
+  ])('rejects %s', (_case, values, message) => {
+    // GIVEN an invalid value in context  WHEN read  THEN a ConfigError with one line and the fix
+    const error = errorFrom(() => loadConfig(context(values), {}));
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain('\n');
+    expect(error.message).toMatch(/Set context "\w+" or env [A-Z_]+, or unset it/);
+  });
+
+  it('names the environment variable a bad value came from', () => {
+    const error = errorFrom(() => loadConfig(noContext, { TASK_CPU: 'lots' }));
+    expect(error.message).toContain('(from env TASK_CPU)');
+  });
 });

@@ -1,3 +1,4 @@
 export * from './names';
 export * from './runtime';
 export * from './outputs';
+export * from './patterns';

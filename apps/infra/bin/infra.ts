@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// CDK app entry (run by the CDK CLI through tsx, see cdk.json): reads the configuration once,
+// validates it, and wires the stacks. A bad value ends synth with one line, not a stack trace.
+import { App } from 'aws-cdk-lib';
+import { createStacks } from '../src/app';
+import { ConfigError, loadConfig } from '../src/config';
+
+const app = new App();
+try {
+  const config = loadConfig((key) => app.node.tryGetContext(key), process.env);
+  createStacks(app, config);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`infra: ${error.message}`);
+  process.exit(1);
+}
+app.synth();

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { synthesizeApp, type SynthesizedApp } from './synth-for-test';
+
+let synthesized: SynthesizedApp;
+
+beforeAll(() => {
+  synthesized = synthesizeApp();
+});
+
+const stackNames = ['hello-world-ecr-ecs-fargate-registry', 'hello-world-ecr-ecs-fargate'];
+
+interface ValidationReport {
+  pluginReports: {
+    pluginName: string;
+    conclusion: string;
+    violations: unknown[];
+    suppressedViolations: {
+      ruleName: string;
+      acknowledgedId: string;
+      reason: string;
+      acknowledgedAt: string;
+    }[];
+  }[];
+}
+
+function validationReport(): ValidationReport {
+  return JSON.parse(
+    readFileSync(join(synthesized.assembly.directory, 'validation-report.json'), 'utf8'),
+  );
+}
+
+describe('deploys without cdk bootstrap', () => {
+  it('writes exactly the two stacks and no asset manifest', () => {
+    const artifacts = Object.values(synthesized.assembly.manifest.artifacts ?? {});
+    expect(artifacts.filter((a) => a.type === 'aws:cloudformation:stack')).toHaveLength(2);
+    expect(artifacts.filter((a) => a.type === 'cdk:asset-manifest')).toHaveLength(0);
+    for (const name of stackNames)
+      expect(synthesized.assembly.getStackByName(name).assets).toEqual([]);
+  });
+
+  it('asks for no bootstrap version (legacy synthesizer, no bootstrap roles or bucket)', () => {
+    for (const template of [synthesized.registry, synthesized.service]) {
+      expect(template.toJSON().Parameters?.BootstrapVersion).toBeUndefined();
+      expect(template.toJSON().Rules).toBeUndefined();
+    }
+  });
+
+  it('keeps each template under the 51,200-byte limit for inline template bodies', () => {
+    for (const name of stackNames) {
+      const size = Buffer.byteLength(
+        JSON.stringify(synthesized.assembly.getStackByName(name).template),
+      );
+      expect(size).toBeLessThan(51_200);
+    }
+  });
+});
+
+describe('synthesizes offline', () => {
+  it('needs no context lookup (nothing missing for the CLI to fetch from AWS)', () => {
+    expect(synthesized.assembly.manifest.missing).toBeUndefined();
+  });
+
+  it('pins the region from the config and leaves the account to the deploying credentials', () => {
+    for (const name of stackNames) {
+      const stack = synthesized.assembly.getStackByName(name);
+      expect(stack.environment.region).toBe('eu-west-1');
+      expect(stack.environment.account).toBe('unknown-account');
+    }
+  });
+});
+
+describe('stack order', () => {
+  it('makes the service stack depend on the registry stack', () => {
+    const service = synthesized.assembly.getStackByName('hello-world-ecr-ecs-fargate');
+    expect(service.dependencies.map((d) => d.id)).toEqual(['hello-world-ecr-ecs-fargate-registry']);
+  });
+
+  it('shares nothing through CloudFormation exports, so either stack can change alone', () => {
+    expect(JSON.stringify(synthesized.service.toJSON())).not.toContain('Fn::ImportValue');
+    for (const output of Object.values(synthesized.registry.findOutputs('*'))) {
+      expect(output.Export).toBeUndefined();
+    }
+  });
+});
+
+describe('cdk-nag AwsSolutionsChecks', () => {
+  it('reports no unacknowledged finding, error or warning', () => {
+    const reports = validationReport().pluginReports;
+    expect(reports.map((r) => r.pluginName)).toEqual(['AwsSolutions']);
+    expect(reports[0].violations).toEqual([]);
+    expect(reports[0].conclusion).toBe('success');
+  });
+
+  it('acknowledges exactly the four findings this design accepts', () => {
+    const acknowledged = validationReport().pluginReports[0].suppressedViolations.map(
+      (v) => v.acknowledgedId,
+    );
+    expect(acknowledged.sort()).toEqual([
+      'AwsSolutions::AwsSolutions-EC23',
+      'AwsSolutions::AwsSolutions-ECS4',
+      'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions::AwsSolutions-VPC7',
+    ]);
+  });
+
+  it.each([
+    ['VPC7', /flow logs.*cost/i],
+    ['EC23', /AllowedIP.*service port|service port.*AllowedIP/],
+    ['ECS4', /Container Insights.*bills/],
+    ['IAM5', /GetAuthorizationToken.*no resource-level permission/],
+  ])('gives %s a reason specific to this design', (ruleId, why) => {
+    const finding = validationReport().pluginReports[0].suppressedViolations.find((v) =>
+      v.acknowledgedId.includes(`AwsSolutions-${ruleId}`),
+    );
+    expect(finding?.reason).toMatch(why);
+  });
+
+  it('acknowledges each finding on the resource it concerns, never on a whole stack', () => {
+    for (const finding of validationReport().pluginReports[0].suppressedViolations) {
+      expect(stackNames).not.toContain(finding.acknowledgedAt);
+    }
+  });
+});
+
+describe('templates', () => {
+  it('match the reviewed snapshot (construct paths left out)', () => {
+    const normalise = (template: unknown): unknown =>
+      JSON.parse(
+        JSON.stringify(template, (key, value) => (key === 'aws:cdk:path' ? undefined : value)),
+      );
+    expect({
+      registry: normalise(synthesized.registry.toJSON()),
+      service: normalise(synthesized.service.toJSON()),
+    }).toMatchSnapshot();
+  });
+});

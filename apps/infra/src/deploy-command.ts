@@ -1,0 +1,93 @@
+import { STACK_PARAMETERS, isImageTag, isIpv4Cidr } from '@hello-world/shared';
+import { ConfigError, SETTINGS, type Env } from './config';
+
+export interface DeployRequest {
+  /** Cloud assembly written by the synth target. */
+  readonly assemblyDir: string;
+  readonly registryStackName: string;
+  readonly serviceStackName: string;
+  /** ImageTag to roll to; left out, an existing stack keeps its current tag. */
+  readonly imageTag?: string;
+  /** AllowedIP to apply; left out, an existing stack keeps its current CIDR. */
+  readonly allowedIp?: string;
+  readonly profile?: string;
+  /** Without a terminal nobody can answer CDK's approval prompt, so CI deploys unprompted. */
+  readonly interactive: boolean;
+  readonly outputsDir: string;
+}
+
+export interface DeployFlags {
+  readonly 'image-tag'?: string;
+  readonly 'allowed-ip'?: string;
+}
+
+/**
+ * The parameter values a deploy passes through: flags first, then IMAGE_TAG / ALLOWED_IP.
+ * Checked with the same patterns as the template, so a typo fails here in one line instead of
+ * after CloudFormation has started.
+ */
+export function readParameterOverrides(
+  flags: DeployFlags,
+  env: Env,
+): { imageTag?: string; allowedIp?: string } {
+  const fromEnv = (variable: string) => env[variable] || undefined;
+  const imageTag = flags['image-tag'] ?? fromEnv(SETTINGS.imageTag.env[0]);
+  const allowedIp = flags['allowed-ip'] ?? fromEnv(SETTINGS.allowedIp.env[0]);
+  if (imageTag !== undefined && !isImageTag(imageTag)) {
+    throw new ConfigError(
+      `Invalid image tag ${JSON.stringify(imageTag)}: use 1-128 of A-Z a-z 0-9 _ . - not starting with . or -, e.g. --image-tag=sha-1a2b3c4-ecr-ecs-fargate.`,
+    );
+  }
+  if (allowedIp !== undefined && !isIpv4Cidr(allowedIp)) {
+    throw new ConfigError(
+      `Invalid allowed IP ${JSON.stringify(allowedIp)}: use an IPv4 CIDR, e.g. --allowed-ip=203.0.113.7/32 (or 0.0.0.0/0 for anyone).`,
+    );
+  }
+  return { imageTag, allowedIp };
+}
+
+/**
+ * The `cdk deploy` runs, in order: the registry first (the repository must exist before an
+ * image can be pushed to it), then the service with the parameters passed through. Each
+ * waits for its stack and prints its outputs. The image push joins between the two later.
+ */
+export function buildDeployCommands(request: DeployRequest): string[][] {
+  const common = [
+    '--app',
+    request.assemblyDir,
+    '--exclusively',
+    '--require-approval',
+    request.interactive ? 'broadening' : 'never',
+    ...(request.profile ? ['--profile', request.profile] : []),
+  ];
+  const parameters: string[] = [];
+  if (request.imageTag !== undefined) {
+    parameters.push(
+      '--parameters',
+      `${request.serviceStackName}:${STACK_PARAMETERS.imageTag}=${request.imageTag}`,
+    );
+  }
+  if (request.allowedIp !== undefined) {
+    parameters.push(
+      '--parameters',
+      `${request.serviceStackName}:${STACK_PARAMETERS.allowedIp}=${request.allowedIp}`,
+    );
+  }
+  return [
+    [
+      'deploy',
+      request.registryStackName,
+      ...common,
+      '--outputs-file',
+      `${request.outputsDir}/${request.registryStackName}.outputs.json`,
+    ],
+    [
+      'deploy',
+      request.serviceStackName,
+      ...common,
+      ...parameters,
+      '--outputs-file',
+      `${request.outputsDir}/${request.serviceStackName}.outputs.json`,
+    ],
+  ];
+}

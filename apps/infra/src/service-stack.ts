@@ -1,0 +1,109 @@
+import {
+  IMAGE_TAG_PATTERN,
+  IPV4_CIDR_PATTERN,
+  STACK_OUTPUTS,
+  STACK_PARAMETERS,
+} from '@hello-world/shared';
+import { CfnOutput, CfnParameter, LegacyStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { Construct } from 'constructs';
+import type { CpuArchitecture } from './config';
+import { FargateApp } from './fargate-app';
+import { Network } from './network';
+
+export interface ServiceStackProps extends StackProps {
+  /** Cluster and service name. */
+  readonly name: string;
+  /** The registry stack's repository, referenced by name so neither stack exports to the other. */
+  readonly repositoryName: string;
+  readonly containerName: string;
+  readonly logGroupName: string;
+  readonly vpcCidr: string;
+  readonly publicSubnetCidr: string;
+  readonly port: number;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly desiredCount: number;
+  readonly architecture: CpuArchitecture;
+  readonly spot: boolean;
+  /** Default of the ImageTag parameter. */
+  readonly defaultImageTag: string;
+  /** Default of the AllowedIP parameter. */
+  readonly defaultAllowedIp: string;
+}
+
+/** The reference's main stack: network, cluster, task definition, service, log group, outputs. */
+export class ServiceStack extends Stack {
+  readonly network: Network;
+  readonly app: FargateApp;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, {
+      // No assets: the template deploys inline, so no `cdk bootstrap` is needed.
+      synthesizer: new LegacyStackSynthesizer(),
+      analyticsReporting: false,
+      ...props,
+    });
+
+    const imageTag = new CfnParameter(this, STACK_PARAMETERS.imageTag, {
+      type: 'String',
+      default: props.defaultImageTag,
+      description: 'Image tag in the ECR repository to run',
+      allowedPattern: IMAGE_TAG_PATTERN,
+      constraintDescription:
+        'must be an image tag: 1-128 of A-Z a-z 0-9 _ . - not starting with . or - (e.g. sha-1a2b3c4-ecr-ecs-fargate)',
+    });
+    const allowedIp = new CfnParameter(this, STACK_PARAMETERS.allowedIp, {
+      type: 'String',
+      default: props.defaultAllowedIp,
+      description: 'IPv4 CIDR allowed to reach the service port',
+      allowedPattern: IPV4_CIDR_PATTERN,
+      constraintDescription: 'must be an IPv4 CIDR such as 203.0.113.7/32, or 0.0.0.0/0 for anyone',
+    });
+
+    this.network = new Network(this, 'Network', {
+      vpcCidr: props.vpcCidr,
+      publicSubnetCidr: props.publicSubnetCidr,
+      port: props.port,
+      allowedCidr: allowedIp.valueAsString,
+    });
+
+    const repository = ecr.Repository.fromRepositoryName(this, 'Repository', props.repositoryName);
+    this.app = new FargateApp(this, 'App', {
+      vpc: this.network.vpc,
+      securityGroup: this.network.securityGroup,
+      repository,
+      imageTag: imageTag.valueAsString,
+      name: props.name,
+      containerName: props.containerName,
+      logGroupName: props.logGroupName,
+      port: props.port,
+      cpu: props.cpu,
+      memoryMiB: props.memoryMiB,
+      desiredCount: props.desiredCount,
+      architecture: props.architecture,
+      spot: props.spot,
+    });
+
+    const outputs: Record<keyof typeof STACK_OUTPUTS, { value: string; description: string }> = {
+      repositoryUri: {
+        value: repository.repositoryUri,
+        description: 'ECR repository URI for pushing images',
+      },
+      clusterName: { value: this.app.cluster.clusterName, description: 'ECS cluster name' },
+      serviceName: { value: this.app.service.serviceName, description: 'ECS service name' },
+      vpcId: { value: this.network.vpc.vpcId, description: 'VPC ID' },
+      subnetId: {
+        value: this.network.vpc.publicSubnets[0].subnetId,
+        description: 'Public subnet ID',
+      },
+      securityGroupId: {
+        value: this.network.securityGroup.securityGroupId,
+        description: 'Security group ID',
+      },
+    };
+    for (const [key, output] of Object.entries(outputs)) {
+      new CfnOutput(this, STACK_OUTPUTS[key as keyof typeof STACK_OUTPUTS], output);
+    }
+  }
+}
