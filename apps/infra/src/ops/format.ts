@@ -1,0 +1,204 @@
+import type {
+  DeploymentProgress,
+  DestroyResult,
+  Diagnosis,
+  Finding,
+  LogLine,
+  ServiceStatus,
+  StackDeleteProgress,
+  TaskSummary,
+} from '@hello-world/aws-ops';
+
+/** Columns padded to their widest cell; the last column is left ragged. */
+export function formatTable(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].map((l) => `  ${l}`).join('\n');
+}
+
+function time(date: Date | undefined): string {
+  return date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
+}
+
+/** `hello-world:7` from a task definition ARN. */
+function shortTaskDef(arn: string | undefined): string {
+  return arn ? arn.slice(arn.lastIndexOf('/') + 1) : '-';
+}
+
+function exitOf(task: TaskSummary): string {
+  const c = task.containers.find((x) => x.exitCode !== undefined || x.reason);
+  if (!c) return '-';
+  return [c.exitCode ?? '', c.reason ?? ''].filter((x) => x !== '').join(' ');
+}
+
+export function formatStatus(
+  status: ServiceStatus,
+  url: string | undefined,
+  region: string,
+  reachability: Finding[] = [],
+): string {
+  const out: string[] = [];
+  out.push(
+    `Service ${status.service} (cluster ${status.cluster}, ${region}): ${status.status}`,
+    `Tasks: ${status.desiredCount} desired, ${status.runningCount} running, ${status.pendingCount} pending`,
+    `URL: ${url ?? '(no running task with a public IP yet)'}${url && reachability.length === 0 ? ' (answers from here)' : ''}`,
+    ...reachability.map(
+      (f) => `  ${f.severity === 'error' ? 'ERROR' : 'WARN'} ${f.what}: ${f.fix}`,
+    ),
+    '',
+    'Deployments',
+    formatTable(
+      ['ID', 'STATUS', 'ROLLOUT', 'TASK DEFINITION', 'RUNNING', 'FAILED', 'CREATED'],
+      status.deployments.map((d) => [
+        d.id,
+        d.status,
+        d.rolloutState ?? '-',
+        shortTaskDef(d.taskDefinition),
+        `${d.runningCount}/${d.desiredCount}`,
+        String(d.failedTasks),
+        time(d.createdAt),
+      ]),
+    ),
+  );
+  const failing = status.deployments.filter(
+    (d) => d.rolloutState === 'FAILED' && d.rolloutStateReason,
+  );
+  for (const d of failing) out.push(`  ${d.id}: ${d.rolloutStateReason}`);
+  out.push(
+    '',
+    'Tasks',
+    status.tasks.length === 0
+      ? '  (none)'
+      : formatTable(
+          ['TASK', 'STATUS', 'HEALTH', 'IMAGE TAG', 'STARTED', 'PRIVATE IP', 'PUBLIC IP'],
+          status.tasks.map((t) => [
+            t.taskId,
+            t.lastStatus,
+            t.healthStatus ?? '-',
+            t.imageTag ?? '-',
+            time(t.startedAt),
+            t.privateIp ?? '-',
+            t.publicIp ?? '-',
+          ]),
+        ),
+  );
+  if (status.stoppedTasks.length > 0) {
+    out.push(
+      '',
+      'Recently stopped tasks',
+      formatTable(
+        ['TASK', 'STOPPED', 'EXIT', 'REASON'],
+        status.stoppedTasks.map((t) => [
+          t.taskId,
+          time(t.stoppedAt),
+          exitOf(t),
+          t.stoppedReason ?? t.stopCode ?? '-',
+        ]),
+      ),
+    );
+  }
+  out.push(
+    '',
+    'Last events',
+    status.events.length === 0
+      ? '  (none)'
+      : status.events.map((e) => `  ${time(e.createdAt)}  ${e.message}`).join('\n'),
+  );
+  return out.join('\n');
+}
+
+export function formatOutputs(outputs: Record<string, Record<string, string>>): string {
+  const rows = Object.entries(outputs).flatMap(([stack, values]) =>
+    Object.entries(values).map(([key, value]) => [stack, key, value]),
+  );
+  return formatTable(['STACK', 'OUTPUT', 'VALUE'], rows);
+}
+
+export function formatLogLine(line: LogLine, withStream: boolean): string {
+  const stream = withStream ? ` ${line.logStreamName.split('/').pop()?.slice(0, 8)}` : '';
+  return `${new Date(line.timestamp).toISOString()}${stream} ${line.message}`;
+}
+
+export function formatProgress(p: DeploymentProgress): string[] {
+  return [
+    `[${Math.round(p.elapsedMs / 1000)}s] ${progressState(p)}`,
+    ...p.newEvents.map((e) => `  event: ${e.message}`),
+  ];
+}
+
+function progressState(p: DeploymentProgress): string {
+  return `${p.rolloutState} ${p.runningCount}/${p.desiredCount} running, ${p.pendingCount} pending, ${p.failedTasks} failed`;
+}
+
+/**
+ * A progress callback that prints a line only when something changed, plus a heartbeat line
+ * every `heartbeatMs` so a long wait still shows it is alive.
+ */
+export function progressPrinter(
+  write: (line: string) => void,
+  heartbeatMs = 60_000,
+): (p: DeploymentProgress) => void {
+  let lastState: string | undefined;
+  let lastPrinted = -Infinity;
+  return (p) => {
+    const state = progressState(p);
+    if (
+      state === lastState &&
+      p.newEvents.length === 0 &&
+      p.elapsedMs - lastPrinted < heartbeatMs
+    ) {
+      return;
+    }
+    lastState = state;
+    lastPrinted = p.elapsedMs;
+    formatProgress(p).forEach(write);
+  };
+}
+
+export function formatDeleteProgress(p: StackDeleteProgress): string[] {
+  return p.events.map(
+    (e) => `  ${p.stackName}: ${e.resource} ${e.status}${e.reason ? ` (${e.reason})` : ''}`,
+  );
+}
+
+export function formatDiagnosis(diagnosis: Diagnosis): string {
+  const out: string[] = diagnosis.passed.map((p) => `ok    ${p}`);
+  for (const f of diagnosis.findings) {
+    out.push(
+      '',
+      `${f.severity === 'error' ? 'ERROR' : 'WARN '} ${f.what}`,
+      ...f.evidence.map((e) => `      ${e}`),
+      `      fix: ${f.fix}`,
+    );
+  }
+  const errors = diagnosis.findings.filter((f) => f.severity === 'error').length;
+  out.push(
+    '',
+    diagnosis.findings.length === 0
+      ? `No problems found.${diagnosis.url ? ` ${diagnosis.url}` : ''}`
+      : `${errors} problem(s), ${diagnosis.findings.length - errors} warning(s).`,
+  );
+  return out.join('\n');
+}
+
+export function formatDestroy(
+  result: DestroyResult,
+  stackName: string,
+  registryStackName: string,
+): string {
+  const stack =
+    result.stack === 'deleted'
+      ? `deleted stack ${stackName}`
+      : `stack ${stackName} was not deployed`;
+  const registry =
+    result.registry === 'kept'
+      ? `kept stack ${registryStackName} and its images (pass --delete-images to delete them)`
+      : result.registry === 'deleted'
+        ? `deleted ${result.imagesDeleted} image(s) and stack ${registryStackName}`
+        : `stack ${registryStackName} was not deployed`;
+  return `${stack}; ${registry}`;
+}

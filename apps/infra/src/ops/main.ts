@@ -1,0 +1,31 @@
+import { createInterface } from 'node:readline/promises';
+import { createAwsClients, fetchCallerIp, probeUrl, systemClock } from '@hello-world/aws-ops';
+import { runOps } from './run';
+
+// The thin shell: real clients, real terminal, Ctrl-C aborts waits and log follows cleanly.
+async function main(): Promise<void> {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  const code = await runOps(process.argv.slice(2), {
+    env: process.env,
+    createClients: (target) => createAwsClients(target),
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    interactive: Boolean(process.stdin.isTTY),
+    confirm: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await rl.question(question)).trim());
+      } finally {
+        rl.close();
+      }
+    },
+    callerIp: () => fetchCallerIp(),
+    probe: (url) => probeUrl(url),
+    clock: systemClock,
+    signal: controller.signal,
+  });
+  process.exitCode = code;
+}
+
+void main();

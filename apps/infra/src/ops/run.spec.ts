@@ -1,0 +1,450 @@
+import {
+  CloudFormationClient,
+  DeleteStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import {
+  CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  GetLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { AwsClients } from '@hello-world/aws-ops';
+import {
+  DEPLOYMENT_ID,
+  NAME,
+  PUBLIC_IP,
+  STOPPED_TASK_ARN,
+  TAG,
+  TASK_ARN,
+  TASK_ID,
+  awsError,
+  deployment,
+  failedRolloutService,
+  fakeClock,
+  networkInterface,
+  registryStack,
+  runningTask,
+  service,
+  stack,
+  stackMissingError,
+  stoppedTask,
+} from '@hello-world/aws-ops/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { OpsDeps, runOps } from './run';
+
+const cfnMock = mockClient(CloudFormationClient);
+const ecsMock = mockClient(ECSClient);
+const ec2Mock = mockClient(EC2Client);
+const ecrMock = mockClient(ECRClient);
+const logsMock = mockClient(CloudWatchLogsClient);
+const URL = `http://${PUBLIC_IP}:49000`;
+
+interface Harness {
+  deps: OpsDeps;
+  out: string[];
+  err: string[];
+  controller: AbortController;
+}
+
+function harness(overrides: Partial<OpsDeps> = {}): Harness {
+  const out: string[] = [];
+  const err: string[] = [];
+  const controller = new AbortController();
+  const clients: AwsClients = {
+    cfn: new CloudFormationClient({}),
+    ecs: new ECSClient({}),
+    ec2: new EC2Client({}),
+    ecr: new ECRClient({}),
+    logs: new CloudWatchLogsClient({}),
+  };
+  return {
+    out,
+    err,
+    controller,
+    deps: {
+      env: {},
+      createClients: () => clients,
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      interactive: false,
+      confirm: async () => false,
+      callerIp: async () => '203.0.113.7',
+      probe: async () => ({ ok: true, status: 200 }),
+      clock: fakeClock(Date.parse('2026-11-25T18:10:00Z')),
+      signal: controller.signal,
+      ...overrides,
+    },
+  };
+}
+
+beforeEach(() => {
+  [cfnMock, ecsMock, ec2Mock, ecrMock, logsMock].forEach((m) => m.reset());
+  cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({ Stacks: [stack()] });
+  cfnMock
+    .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
+    .resolves({ Stacks: [registryStack()] });
+  ecsMock.on(DescribeServicesCommand).resolves({ services: [service()] });
+  ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: [TASK_ARN] });
+  ecsMock.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] });
+  ecsMock.on(DescribeTasksCommand, { tasks: [TASK_ARN] }).resolves({ tasks: [runningTask()] });
+  ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { memory: '512' } });
+  ec2Mock.on(DescribeNetworkInterfacesCommand).resolves(networkInterface());
+  ecrMock
+    .on(DescribeImagesCommand)
+    .resolves({ imageDetails: [{ imageDigest: 'sha256:abc', imageTags: [TAG] }] });
+  logsMock.on(GetLogEventsCommand).resolves({ events: [] });
+});
+
+describe('status', () => {
+  it('GIVEN a running service THEN prints counts, the task table and the URL, exit 0', async () => {
+    const h = harness();
+    expect(await runOps(['status'], h.deps)).toBe(0);
+    const text = h.out.join('\n');
+    expect(text).toContain('Tasks: 1 desired, 1 running, 0 pending');
+    expect(text).toContain(`URL: ${URL} (answers from here)`);
+    expect(text).toMatch(
+      new RegExp(
+        `${TASK_ID}\\s+RUNNING\\s+HEALTHY\\s+${TAG}\\s+2026-11-25T18:01:40Z\\s+10\\.0\\.1\\.23\\s+${PUBLIC_IP.replace(/\./g, '\\.')}`,
+      ),
+    );
+    expect(text).toMatch(
+      /ecs-svc\/1234567890123456789\s+PRIMARY\s+COMPLETED\s+hello-world:7\s+1\/1/,
+    );
+  });
+
+  it('GIVEN your IP is outside AllowedIP THEN status warns under the URL, naming your IP', async () => {
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
+      Stacks: [
+        stack({
+          Parameters: [
+            { ParameterKey: 'ImageTag', ParameterValue: TAG },
+            { ParameterKey: 'AllowedIP', ParameterValue: '198.51.100.0/24' },
+          ],
+        }),
+      ],
+    });
+    const h = harness({ probe: async () => ({ ok: false, error: 'UND_ERR_CONNECT_TIMEOUT' }) });
+    expect(await runOps(['status'], h.deps)).toBe(0);
+    expect(h.out.join('\n')).toContain(
+      `URL: ${URL}\n  WARN your public IP 203.0.113.7 is outside AllowedIP 198.51.100.0/24: allow it: \`npx nx run infra:deploy --allowed-ip=203.0.113.7/32\``,
+    );
+  });
+
+  it('GIVEN --json THEN prints one JSON document with the URL and tasks', async () => {
+    const h = harness();
+    expect(await runOps(['status', '--json'], h.deps)).toBe(0);
+    const data = JSON.parse(h.out.join('\n'));
+    expect(data).toMatchObject({
+      url: URL,
+      region: 'eu-west-1',
+      runningCount: 1,
+      tasks: [{ taskId: TASK_ID, publicIp: PUBLIC_IP }],
+    });
+  });
+
+  it('GIVEN a stopped task THEN shows its exit code and reason', async () => {
+    ecsMock
+      .on(ListTasksCommand, { desiredStatus: 'STOPPED' })
+      .resolves({ taskArns: [STOPPED_TASK_ARN] });
+    ecsMock.on(DescribeTasksCommand, { tasks: [STOPPED_TASK_ARN] }).resolves({
+      tasks: [
+        stoppedTask('OutOfMemoryError: Container killed due to memory usage', {
+          exitCode: 137,
+          reason: 'OutOfMemoryError: Container killed due to memory usage',
+        }),
+      ],
+    });
+    const h = harness();
+    await runOps(['status'], h.deps);
+    expect(h.out.join('\n')).toMatch(/Recently stopped tasks[\s\S]*137 OutOfMemoryError/);
+  });
+});
+
+describe('url and outputs', () => {
+  it('url prints only the URL', async () => {
+    const h = harness();
+    expect(await runOps(['url'], h.deps)).toBe(0);
+    expect(h.out).toEqual([URL]);
+  });
+
+  it('GIVEN no running task yet THEN url exits 1 with one line', async () => {
+    ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: [] });
+    const h = harness();
+    expect(await runOps(['url'], h.deps)).toBe(1);
+    expect(h.err).toEqual([
+      expect.stringMatching(/^error: no running task in service hello-world-ecr-ecs-fargate/),
+    ]);
+    expect(h.out).toEqual([]);
+  });
+
+  it('outputs lists both stacks', async () => {
+    const h = harness();
+    expect(await runOps(['outputs'], h.deps)).toBe(0);
+    expect(h.out.join('\n')).toMatch(
+      new RegExp(`${NAME}-registry\\s+ECRRepositoryName\\s+${NAME}`),
+    );
+    expect(h.out.join('\n')).toMatch(/SecurityGroupId\s+sg-0123456789abcdef0/);
+  });
+});
+
+describe('logs', () => {
+  it('GIVEN --task THEN reads that task stream only and prints its lines', async () => {
+    logsMock.on(FilterLogEventsCommand).resolves({
+      events: [
+        {
+          eventId: '1',
+          timestamp: Date.parse('2026-11-25T18:05:00Z'),
+          message: '{"msg":"listening"}',
+          logStreamName: `ecs/hello-world/${TASK_ID}`,
+        },
+      ],
+    });
+    const h = harness();
+    expect(await runOps(['logs', '--task', TASK_ID, '--filter', 'listening'], h.deps)).toBe(0);
+    expect(h.out).toEqual(['2026-11-25T18:05:00.000Z {"msg":"listening"}']);
+    expect(logsMock.commandCalls(FilterLogEventsCommand)[0].args[0].input).toMatchObject({
+      logGroupName: '/ecs/hello-world-ecr-ecs-fargate',
+      logStreamNames: [`ecs/hello-world/${TASK_ID}`],
+      filterPattern: 'listening',
+      startTime: Date.parse('2026-11-25T18:00:00Z'),
+    });
+  });
+
+  it('GIVEN --follow THEN Ctrl-C ends it cleanly with exit 0', async () => {
+    const h = harness();
+    logsMock.on(FilterLogEventsCommand).callsFake(() => {
+      h.controller.abort();
+      return {
+        events: [
+          {
+            eventId: '1',
+            timestamp: 1,
+            message: 'hi',
+            logStreamName: `ecs/hello-world/${TASK_ID}`,
+          },
+        ],
+      };
+    });
+    expect(await runOps(['logs', '--follow'], h.deps)).toBe(0);
+    expect(h.out).toEqual(['1970-01-01T00:00:00.001Z a1b2c3d4 hi']);
+  });
+});
+
+describe('redeploy', () => {
+  const started = service({
+    deployments: [deployment({ rolloutState: 'IN_PROGRESS', runningCount: 0, pendingCount: 1 })],
+  });
+
+  it('GIVEN the rollout completes THEN shows progress on stderr and the URL on stdout, exit 0', async () => {
+    ecsMock.on(UpdateServiceCommand).resolves({ service: started });
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [started] })
+      .resolves({ services: [service()] });
+    const h = harness();
+    expect(await runOps(['redeploy'], h.deps)).toBe(0);
+    expect(h.err[0]).toMatch(`started deployment ${DEPLOYMENT_ID}`);
+    expect(h.err).toContain('[0s] IN_PROGRESS 0/1 running, 1 pending, 0 failed');
+    expect(h.err).toContain('[6s] COMPLETED 1/1 running, 0 pending, 0 failed');
+    expect(h.out).toEqual([`deployed ${DEPLOYMENT_ID}: ${URL}`]);
+  });
+
+  it('GIVEN the new task does not answer from here THEN the URL comes with a warning, still exit 0', async () => {
+    ecsMock.on(UpdateServiceCommand).resolves({ service: started });
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [service()] });
+    const h = harness({ probe: async () => ({ ok: false, error: 'ECONNREFUSED' }) });
+    expect(await runOps(['redeploy'], h.deps)).toBe(0);
+    expect(h.out.join('\n')).toMatch(
+      new RegExp(`^deployed ${DEPLOYMENT_ID}: ${URL}\\n  WARN ${URL} does not answer from here`),
+    );
+  });
+
+  it('GIVEN the circuit breaker rolls back THEN exit 1 with the reason and the diagnosis', async () => {
+    ecsMock.on(UpdateServiceCommand).resolves({ service: started });
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [started] })
+      .resolves({ services: [failedRolloutService()] });
+    ecsMock
+      .on(ListTasksCommand, { desiredStatus: 'STOPPED' })
+      .resolves({ taskArns: [STOPPED_TASK_ARN] });
+    ecsMock.on(DescribeTasksCommand, { tasks: [STOPPED_TASK_ARN] }).resolves({
+      tasks: [stoppedTask('Essential container in task exited', { exitCode: 1 })],
+    });
+    logsMock
+      .on(GetLogEventsCommand)
+      .resolves({ events: [{ timestamp: 1, message: 'Error: Cannot find module /app/main.js' }] });
+    const h = harness();
+    expect(await runOps(['redeploy'], h.deps)).toBe(1);
+    const text = h.out.join('\n');
+    expect(text).toContain(
+      'redeploy failed: ECS deployment circuit breaker: tasks failed to start.',
+    );
+    expect(text).toContain('log: Error: Cannot find module /app/main.js');
+  });
+
+  it('GIVEN polls with no change THEN prints the progress line once', async () => {
+    ecsMock.on(UpdateServiceCommand).resolves({ service: started });
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [started] })
+      .resolvesOnce({ services: [started] })
+      .resolvesOnce({ services: [started] })
+      .resolves({ services: [service()] });
+    const h = harness();
+    expect(await runOps(['redeploy'], h.deps)).toBe(0);
+    expect(h.err.filter((l) => l.includes('IN_PROGRESS'))).toEqual([
+      '[0s] IN_PROGRESS 0/1 running, 1 pending, 0 failed',
+    ]);
+  });
+
+  it('GIVEN the timeout passes THEN exit 1 saying it timed out', async () => {
+    ecsMock.on(UpdateServiceCommand).resolves({ service: started });
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [started] });
+    const h = harness();
+    expect(await runOps(['redeploy', '--timeout', '30s'], h.deps)).toBe(1);
+    expect(h.out.join('\n')).toMatch(
+      /redeploy timed-out: deployment .* still IN_PROGRESS after 30 s/,
+    );
+  });
+});
+
+describe('doctor', () => {
+  it('GIVEN a healthy service THEN exit 0 and "No problems found"', async () => {
+    const h = harness();
+    expect(await runOps(['doctor'], h.deps)).toBe(0);
+    expect(h.out.join('\n')).toContain(`No problems found. ${URL}`);
+  });
+
+  it('GIVEN the image tag is missing THEN exit 1 with what, evidence and fix', async () => {
+    ecrMock.on(DescribeImagesCommand).rejects(awsError('ImageNotFoundException', 'not found'));
+    const h = harness();
+    expect(await runOps(['doctor'], h.deps)).toBe(1);
+    expect(h.out.join('\n')).toMatch(
+      /ERROR image tag sha-1a2b3c4-ecr-ecs-fargate is not in repository[\s\S]*fix: push it with `npx nx run hello-world:docker-push`/,
+    );
+  });
+});
+
+describe('destroy', () => {
+  function deletable() {
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: stack().StackId })
+      .resolves({ Stacks: [{ ...stack(), StackStatus: 'DELETE_COMPLETE' }] });
+    cfnMock.on(DeleteStackCommand).resolves({});
+    cfnMock.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+  }
+
+  it('GIVEN no terminal and no --yes THEN refuses with exit 2 and deletes nothing', async () => {
+    deletable();
+    const h = harness({ interactive: false });
+    expect(await runOps(['destroy'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      'error: destroy asks before deleting stack hello-world-ecr-ecs-fargate: run it in a terminal, or pass --yes',
+    ]);
+    expect(cfnMock.calls()).toHaveLength(0);
+    expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
+  });
+
+  it('GIVEN the user answers no THEN nothing is deleted, exit 1', async () => {
+    deletable();
+    const questions: string[] = [];
+    const h = harness({ interactive: true, confirm: async (q) => (questions.push(q), false) });
+    expect(await runOps(['destroy'], h.deps)).toBe(1);
+    expect(questions[0]).toMatch(
+      /^Delete stack hello-world-ecr-ecs-fargate \(images in hello-world-ecr-ecs-fargate are kept\) in eu-west-1\? \[y\/N\] $/,
+    );
+    expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
+  });
+
+  it('GIVEN --yes THEN deletes the service stack and keeps the images', async () => {
+    deletable();
+    const h = harness();
+    expect(await runOps(['destroy', '--yes'], h.deps)).toBe(0);
+    expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(1);
+    expect(ecrMock.calls()).toHaveLength(0);
+    expect(h.out).toEqual([
+      `deleted stack ${NAME}; kept stack ${NAME}-registry and its images (pass --delete-images to delete them)`,
+    ]);
+  });
+});
+
+describe('errors become one line and an exit code', () => {
+  it.each([
+    [
+      'no credentials',
+      2,
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+      /^error: no AWS credentials found/,
+    ],
+    [
+      'expired token',
+      2,
+      awsError('ExpiredToken', 'The security token included in the request is expired'),
+      /^error: your AWS session token has expired/,
+    ],
+    [
+      'stack not deployed',
+      2,
+      stackMissingError(),
+      /^error: stack hello-world-ecr-ecs-fargate is not deployed in eu-west-1: run `npx nx run infra:deploy`/,
+    ],
+    [
+      'access denied',
+      2,
+      awsError(
+        'AccessDenied',
+        'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: cloudformation:DescribeStacks on resource: x',
+      ),
+      /may not call cloudformation:DescribeStacks/,
+    ],
+    [
+      'throttling',
+      1,
+      awsError('Throttling', 'Rate exceeded'),
+      /^error: AWS is throttling requests in eu-west-1 even after retries/,
+    ],
+    [
+      'network',
+      2,
+      Object.assign(new Error('getaddrinfo ENOTFOUND cloudformation.eu-west-1.amazonaws.com'), {
+        code: 'ENOTFOUND',
+      }),
+      /^error: cannot reach AWS in eu-west-1 \(ENOTFOUND\)/,
+    ],
+  ])('GIVEN %s THEN status prints one line and exits %i', async (_, code, error, message) => {
+    cfnMock.on(DescribeStacksCommand).rejects(error);
+    const h = harness();
+    expect(await runOps(['status'], h.deps)).toBe(code);
+    expect(h.err).toEqual([expect.stringMatching(message)]);
+    expect(h.out).toEqual([]);
+  });
+
+  it('GIVEN --region THEN messages name that region', async () => {
+    cfnMock.on(DescribeStacksCommand).rejects(stackMissingError());
+    const h = harness();
+    await runOps(['status', '--region', 'us-west-2'], h.deps);
+    expect(h.err[0]).toContain('not deployed in us-west-2');
+  });
+
+  it('GIVEN a bad option THEN exit 2 with one line', async () => {
+    const h = harness();
+    expect(await runOps(['status', '--stak', 'x'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      expect.stringMatching(/^error: Unknown option '--stak'.*; see --help$/),
+    ]);
+  });
+});

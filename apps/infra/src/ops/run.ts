@@ -1,0 +1,280 @@
+import {
+  AwsClients,
+  AwsTarget,
+  CallerIpLookup,
+  Clock,
+  ProblemKind,
+  ServiceRef,
+  UrlProbe,
+  checkReachability,
+  clientConfig,
+  describeImageExists,
+  destroyDeployment,
+  diagnoseService,
+  explainError,
+  followLogs,
+  forceNewDeployment,
+  getServiceStatus,
+  getServiceUrl,
+  getStack,
+  findStack,
+  isAbortError,
+  logStreamForTask,
+  pickServiceUrl,
+  readLogs,
+  waitForDeployment,
+} from '@hello-world/aws-ops';
+import {
+  DEPLOYMENT_NAME,
+  LOG_GROUP_NAME,
+  REGISTRY_OUTPUTS,
+  STACK_OUTPUTS,
+  STACK_PARAMETERS,
+} from '@hello-world/shared';
+import { OpsCommand, UsageError, parseOpsArgs } from './args';
+import {
+  formatDeleteProgress,
+  formatDestroy,
+  formatDiagnosis,
+  formatLogLine,
+  formatOutputs,
+  progressPrinter,
+  formatStatus,
+} from './format';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** Everything the commands touch outside themselves, so tests can pass fakes. */
+export interface OpsDeps {
+  env: Record<string, string | undefined>;
+  createClients: (target: AwsTarget) => AwsClients;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Whether a person can answer a question on stdin. */
+  interactive: boolean;
+  confirm: (question: string) => Promise<boolean>;
+  callerIp: CallerIpLookup;
+  probe: UrlProbe;
+  clock: Clock;
+  /** Aborted on Ctrl-C. */
+  signal: AbortSignal;
+}
+
+/** Problems with the caller's setup rather than with the operation: exit 2. */
+const ENVIRONMENT_PROBLEMS: ReadonlySet<ProblemKind> = new Set<ProblemKind>([
+  'no-credentials',
+  'expired-token',
+  'invalid-credentials',
+  'stack-not-found',
+  'service-not-found',
+  'access-denied',
+  'network',
+]);
+
+interface Context {
+  deps: OpsDeps;
+  clients: AwsClients;
+  region: string;
+  json: boolean;
+  print: (data: unknown, human: () => string) => void;
+}
+
+async function resolveService(
+  ctx: Context,
+  stackName: string,
+): Promise<ServiceRef & { allowedIp?: string }> {
+  const stack = await getStack(ctx.clients.cfn, stackName, ctx.region);
+  return {
+    allowedIp: stack.parameters[STACK_PARAMETERS.allowedIp],
+    cluster: stack.outputs[STACK_OUTPUTS.clusterName] ?? DEPLOYMENT_NAME,
+    service: stack.outputs[STACK_OUTPUTS.serviceName] ?? DEPLOYMENT_NAME,
+  };
+}
+
+async function execute(
+  command: Exclude<OpsCommand, { name: 'help' }>,
+  ctx: Context,
+): Promise<number> {
+  const { common } = command;
+  const { clients, deps } = ctx;
+  switch (command.name) {
+    case 'status': {
+      const ref = await resolveService(ctx, common.stackName);
+      const status = await getServiceStatus(clients, ref);
+      const url = pickServiceUrl(status.tasks)?.url;
+      const reachability = url ? await checkReachability(deps, url, ref.allowedIp) : [];
+      ctx.print({ region: ctx.region, url: url ?? null, reachability, ...status }, () =>
+        formatStatus(status, url, ctx.region, reachability),
+      );
+      return EXIT_OK;
+    }
+    case 'url': {
+      const ref = await resolveService(ctx, common.stackName);
+      const found = await getServiceUrl(clients, ref);
+      ctx.print(found, () => found.url);
+      return EXIT_OK;
+    }
+    case 'outputs': {
+      const main = await getStack(clients.cfn, common.stackName, ctx.region);
+      const registry = await findStack(clients.cfn, common.registryStackName);
+      const outputs = {
+        [common.stackName]: main.outputs,
+        ...(registry ? { [common.registryStackName]: registry.outputs } : {}),
+      };
+      ctx.print(outputs, () => formatOutputs(outputs));
+      return EXIT_OK;
+    }
+    case 'logs': {
+      await getStack(clients.cfn, common.stackName, ctx.region);
+      const query = {
+        logGroupName: LOG_GROUP_NAME,
+        startTime: command.logs.startTime,
+        filterPattern: command.logs.filter,
+        logStreamNames: command.logs.taskId ? [logStreamForTask(command.logs.taskId)] : undefined,
+      };
+      const show = (lines: { timestamp: number; message: string; logStreamName: string }[]) =>
+        lines.forEach((l) => deps.out(formatLogLine(l, !command.logs.taskId)));
+      if (command.logs.follow) {
+        await followLogs(clients.logs, {
+          ...query,
+          onLines: show,
+          signal: deps.signal,
+          clock: deps.clock,
+        });
+        return EXIT_OK;
+      }
+      const lines = await readLogs(clients.logs, query);
+      if (ctx.json) ctx.print(lines, () => '');
+      else if (lines.length === 0) deps.err('no log lines in that window: try --since 1h');
+      else show(lines);
+      return EXIT_OK;
+    }
+    case 'redeploy': {
+      const ref = await resolveService(ctx, common.stackName);
+      const deploymentId = await forceNewDeployment(clients.ecs, ref);
+      deps.err(
+        `started deployment ${deploymentId} of ${ref.service}; waiting up to ${Math.round(common.timeoutMs / 1000)} s`,
+      );
+      const result = await waitForDeployment(clients.ecs, {
+        ...ref,
+        deploymentId,
+        timeoutMs: common.timeoutMs,
+        clock: deps.clock,
+        signal: deps.signal,
+        onProgress: progressPrinter(deps.err),
+      });
+      if (result.outcome !== 'completed') {
+        const diagnosis = await diagnoseService(doctorDeps(ctx), doctorOptions(ctx, common));
+        ctx.print({ ...result, diagnosis }, () =>
+          [`redeploy ${result.outcome}: ${result.reason}`, formatDiagnosis(diagnosis)].join('\n'),
+        );
+        return EXIT_FAILED;
+      }
+      const found = await getServiceUrl(clients, ref);
+      // The IP is new after every deployment: say whether it answers from here.
+      const reachability = await checkReachability(deps, found.url, ref.allowedIp);
+      ctx.print({ ...result, url: found.url, reachability }, () =>
+        [
+          `deployed ${deploymentId}: ${found.url}`,
+          ...reachability.map((f) => `  WARN ${f.what}: ${f.fix}`),
+        ].join('\n'),
+      );
+      return EXIT_OK;
+    }
+    case 'doctor': {
+      const diagnosis = await diagnoseService(doctorDeps(ctx), doctorOptions(ctx, common));
+      ctx.print(diagnosis, () => formatDiagnosis(diagnosis));
+      return diagnosis.findings.some((f) => f.severity === 'error') ? EXIT_FAILED : EXIT_OK;
+    }
+    case 'destroy': {
+      // Refuse before touching AWS: without a person to ask, only --yes may delete.
+      if (!command.yes && !deps.interactive) {
+        throw new UsageError(
+          `destroy asks before deleting stack ${common.stackName}${command.deleteImages ? ', its images and the registry' : ''}: run it in a terminal, or pass --yes`,
+        );
+      }
+      const registry = await findStack(clients.cfn, common.registryStackName);
+      const repositoryName = registry?.outputs[REGISTRY_OUTPUTS.repositoryName] ?? DEPLOYMENT_NAME;
+      const what = command.deleteImages
+        ? `stack ${common.stackName}, every image in ${repositoryName} and stack ${common.registryStackName}`
+        : `stack ${common.stackName} (images in ${repositoryName} are kept)`;
+      if (!command.yes && !(await deps.confirm(`Delete ${what} in ${ctx.region}? [y/N] `))) {
+        deps.err('nothing deleted');
+        return EXIT_FAILED;
+      }
+      const result = await destroyDeployment(clients, {
+        stackName: common.stackName,
+        registryStackName: common.registryStackName,
+        repositoryName,
+        deleteImages: command.deleteImages,
+        timeoutMs: common.timeoutMs,
+        clock: deps.clock,
+        onProgress: (p) => formatDeleteProgress(p).forEach((l) => deps.err(l)),
+      });
+      ctx.print(result, () => formatDestroy(result, common.stackName, common.registryStackName));
+      return EXIT_OK;
+    }
+  }
+}
+
+function doctorDeps(ctx: Context) {
+  return {
+    ...ctx.clients,
+    imageExists: describeImageExists(ctx.clients.ecr),
+    callerIp: ctx.deps.callerIp,
+    probe: ctx.deps.probe,
+    clock: ctx.deps.clock,
+  };
+}
+
+function doctorOptions(ctx: Context, common: { stackName: string; registryStackName: string }) {
+  return {
+    region: ctx.region,
+    stackName: common.stackName,
+    registryStackName: common.registryStackName,
+  };
+}
+
+/**
+ * The operations CLI: parse, wire clients, run one command, and turn every failure into one line
+ * on stderr and an exit code (0 ok, 1 failed, 2 usage or environment). Never a stack trace.
+ */
+export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
+  let region = clientConfig({}, deps.env).region;
+  let stackName: string | undefined;
+  try {
+    const command = parseOpsArgs(argv, deps.clock.now());
+    if (command.name === 'help') {
+      deps.out(command.text);
+      return EXIT_OK;
+    }
+    const target = { region: command.common.region, profile: command.common.profile };
+    region = clientConfig(target, deps.env).region;
+    stackName = command.common.stackName;
+    const json = command.common.json;
+    const ctx: Context = {
+      deps,
+      clients: deps.createClients(target),
+      region,
+      json,
+      print: (data, human) => deps.out(json ? JSON.stringify(data, null, 2) : human()),
+    };
+    return await execute(command, ctx);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      deps.err(`error: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    if (isAbortError(error)) {
+      deps.err(
+        'stopped waiting (Ctrl-C); whatever AWS was doing goes on: see `npx nx run infra:status`',
+      );
+      return EXIT_FAILED;
+    }
+    const problem = explainError(error, { region, stackName });
+    deps.err(`error: ${problem.message}`);
+    return ENVIRONMENT_PROBLEMS.has(problem.kind) ? EXIT_USAGE : EXIT_FAILED;
+  }
+}

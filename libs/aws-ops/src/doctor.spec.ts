@@ -1,0 +1,270 @@
+import {
+  CloudFormationClient,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+} from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DoctorDeps, describeImageExists, diagnoseService } from './doctor';
+import { fakeClock } from './testing/fake-clock';
+import {
+  EXEC_FORMAT_LOG,
+  NAME,
+  PUBLIC_IP,
+  PULL_ERROR_NOT_FOUND,
+  STOPPED_TASK_ARN,
+  TAG,
+  TASK_ARN,
+  TASK_DEF_ARN,
+  awsError,
+  deployment,
+  failedRolloutService,
+  networkInterface,
+  registryStack,
+  runningTask,
+  service,
+  stack,
+  stackEvent,
+  stackMissingError,
+  stoppedTask,
+} from './testing/fixtures';
+
+const cfnMock = mockClient(CloudFormationClient);
+const ecsMock = mockClient(ECSClient);
+const ec2Mock = mockClient(EC2Client);
+const ecrMock = mockClient(ECRClient);
+const logsMock = mockClient(CloudWatchLogsClient);
+const options = { region: 'eu-west-1', stackName: NAME, registryStackName: `${NAME}-registry` };
+
+function deps(overrides: Partial<DoctorDeps> = {}): DoctorDeps {
+  const ecr = new ECRClient({});
+  return {
+    cfn: new CloudFormationClient({}),
+    ecs: new ECSClient({}),
+    ec2: new EC2Client({}),
+    logs: new CloudWatchLogsClient({}),
+    imageExists: describeImageExists(ecr),
+    callerIp: async () => '203.0.113.7',
+    probe: async () => ({ ok: true, status: 200 }),
+    clock: fakeClock(Date.parse('2026-11-25T18:10:00Z')),
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  [cfnMock, ecsMock, ec2Mock, ecrMock, logsMock].forEach((m) => m.reset());
+  cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({ Stacks: [stack()] });
+  cfnMock
+    .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
+    .resolves({ Stacks: [registryStack()] });
+  ecsMock.on(DescribeServicesCommand).resolves({ services: [service()] });
+  ecsMock.on(DescribeTaskDefinitionCommand).resolves({
+    taskDefinition: {
+      taskDefinitionArn: TASK_DEF_ARN,
+      memory: '512',
+      cpu: '256',
+      runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
+    },
+  });
+  ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: [TASK_ARN] });
+  ecsMock.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] });
+  ecsMock.on(DescribeTasksCommand, { tasks: [TASK_ARN] }).resolves({ tasks: [runningTask()] });
+  ec2Mock.on(DescribeNetworkInterfacesCommand).resolves(networkInterface());
+  ecrMock
+    .on(DescribeImagesCommand, { repositoryName: NAME, imageIds: [{ imageTag: TAG }] })
+    .resolves({
+      imageDetails: [{ repositoryName: NAME, imageDigest: 'sha256:abc', imageTags: [TAG] }],
+    });
+  logsMock.on(GetLogEventsCommand).resolves({ events: [] });
+});
+
+const codes = async (d = deps()) => (await diagnoseService(d, options)).findings.map((f) => f.code);
+
+describe('diagnoseService', () => {
+  it('GIVEN a healthy deployment THEN finds nothing and lists what passed, with the URL', async () => {
+    const diagnosis = await diagnoseService(deps(), options);
+    expect(diagnosis.findings).toEqual([]);
+    expect(diagnosis.url).toBe(`http://${PUBLIC_IP}:49000`);
+    expect(diagnosis.passed).toEqual(
+      expect.arrayContaining([`image ${NAME}:${TAG} exists`, `http://${PUBLIC_IP}:49000 answers`]),
+    );
+  });
+
+  it('GIVEN the service stack is missing THEN says which command deploys it and stops there', async () => {
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).rejects(stackMissingError());
+    const { findings } = await diagnoseService(deps(), options);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'service-stack-missing',
+        fix: expect.stringContaining('npx nx run infra:deploy'),
+      }),
+    ]);
+    expect(ecsMock.calls()).toHaveLength(0);
+  });
+
+  it('GIVEN a stack stuck in ROLLBACK_COMPLETE THEN names the resource that failed', async () => {
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: NAME })
+      .resolves({ Stacks: [stack({ StackStatus: 'ROLLBACK_COMPLETE' })] });
+    cfnMock.on(DescribeStackEventsCommand).resolves({
+      StackEvents: [
+        stackEvent({
+          LogicalResourceId: 'Service',
+          ResourceType: 'AWS::ECS::Service',
+          ResourceStatus: 'CREATE_FAILED',
+          ResourceStatusReason: 'Resource handler returned message: "Invalid request"',
+        }),
+        stackEvent({
+          LogicalResourceId: NAME,
+          ResourceType: 'AWS::CloudFormation::Stack',
+          ResourceStatus: 'CREATE_IN_PROGRESS',
+          ResourceStatusReason: 'User Initiated',
+        }),
+      ],
+    });
+    const { findings } = await diagnoseService(deps(), options);
+    expect(findings[0]).toMatchObject({
+      code: 'service-stack-failed',
+      evidence: [expect.stringContaining('Service (AWS::ECS::Service) CREATE_FAILED')],
+      fix: expect.stringContaining('infra:destroy'),
+    });
+  });
+
+  it('GIVEN the ImageTag is not in ECR THEN reports image-missing', async () => {
+    ecrMock
+      .on(DescribeImagesCommand)
+      .rejects(
+        awsError(
+          'ImageNotFoundException',
+          `The image with imageId {imageDigest:'null', imageTag:'${TAG}'} does not exist within the repository`,
+        ),
+      );
+    expect(await codes()).toEqual(['image-missing']);
+  });
+
+  it('GIVEN a task stopped with CannotPullContainerError THEN reports the pull failure and no running task', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [service({ runningCount: 0 })] });
+    ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: [] });
+    ecsMock
+      .on(ListTasksCommand, { desiredStatus: 'STOPPED' })
+      .resolves({ taskArns: [STOPPED_TASK_ARN] });
+    ecsMock.on(DescribeTasksCommand, { tasks: [STOPPED_TASK_ARN] }).resolves({
+      tasks: [
+        stoppedTask(
+          PULL_ERROR_NOT_FOUND,
+          { reason: 'CannotPullContainerError' },
+          { stopCode: 'TaskFailedToStart', startedAt: undefined },
+        ),
+      ],
+    });
+    expect(await codes()).toEqual(['image-pull-failed', 'no-running-task']);
+    // A task that never started has no log stream to read.
+    expect(logsMock.calls()).toHaveLength(0);
+  });
+
+  it('GIVEN a circuit-breaker rollback after exec format errors THEN names the architecture and the failed deployment', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [failedRolloutService()] });
+    ecsMock
+      .on(ListTasksCommand, { desiredStatus: 'STOPPED' })
+      .resolves({ taskArns: [STOPPED_TASK_ARN] });
+    ecsMock.on(DescribeTasksCommand, { tasks: [STOPPED_TASK_ARN] }).resolves({
+      tasks: [stoppedTask('Essential container in task exited', { exitCode: 255 })],
+    });
+    logsMock
+      .on(GetLogEventsCommand)
+      .resolves({ events: [{ timestamp: 1, message: EXEC_FORMAT_LOG }] });
+    const { findings } = await diagnoseService(deps(), options);
+    expect(findings.map((f) => f.code)).toEqual(['cpu-architecture-mismatch', 'deployment-failed']);
+    expect(findings[0].fix).toContain('linux/amd64');
+    expect(findings[1].evidence[0]).toContain(
+      'ECS deployment circuit breaker: tasks failed to start.',
+    );
+  });
+
+  it('GIVEN a rollout in progress for 20 minutes THEN reports the service not stabilising with its events', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({
+      services: [
+        service({
+          deployments: [
+            deployment({
+              rolloutState: 'IN_PROGRESS',
+              runningCount: 0,
+              pendingCount: 1,
+              createdAt: new Date('2026-11-25T17:50:00Z'),
+            }),
+          ],
+        }),
+      ],
+    });
+    const { findings } = await diagnoseService(deps(), options);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'service-not-stabilising',
+        what: expect.stringContaining('20 minutes'),
+      }),
+    ]);
+  });
+
+  it('GIVEN a running task without a public IP THEN reports it with the service setting', async () => {
+    ec2Mock.on(DescribeNetworkInterfacesCommand).resolves(networkInterface(null));
+    const { findings } = await diagnoseService(deps(), options);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'no-public-ip',
+        evidence: expect.arrayContaining(['service assignPublicIp: ENABLED']),
+      }),
+    ]);
+  });
+
+  it('GIVEN your IP is outside AllowedIP and the URL does not answer THEN warns about both, naming your IP', async () => {
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
+      Stacks: [
+        stack({
+          Parameters: [
+            { ParameterKey: 'ImageTag', ParameterValue: TAG },
+            { ParameterKey: 'AllowedIP', ParameterValue: '198.51.100.0/24' },
+          ],
+        }),
+      ],
+    });
+    const d = deps({ probe: async () => ({ ok: false, error: 'UND_ERR_CONNECT_TIMEOUT' }) });
+    const { findings } = await diagnoseService(d, options);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'caller-ip-not-allowed',
+        severity: 'warning',
+        what: 'your public IP 203.0.113.7 is outside AllowedIP 198.51.100.0/24',
+        fix: expect.stringContaining('203.0.113.7/32'),
+      }),
+      expect.objectContaining({ code: 'url-not-answering', severity: 'warning' }),
+    ]);
+  });
+
+  it('GIVEN the URL does not answer from an allowed IP THEN it is an error', async () => {
+    const d = deps({ probe: async () => ({ ok: false, status: 503 }) });
+    const { findings } = await diagnoseService(d, options);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'url-not-answering',
+        severity: 'error',
+        evidence: ['HTTP 503'],
+      }),
+    ]);
+  });
+
+  it('GIVEN a task reported UNHEALTHY THEN reports the failing health check', async () => {
+    ecsMock
+      .on(DescribeTasksCommand, { tasks: [TASK_ARN] })
+      .resolves({ tasks: [runningTask({ healthStatus: 'UNHEALTHY' })] });
+    expect(await codes()).toEqual(['task-unhealthy']);
+  });
+});

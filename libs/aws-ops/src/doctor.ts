@@ -1,0 +1,345 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import {
+  DEPLOYMENT_NAME,
+  LOG_GROUP_NAME,
+  REGISTRY_OUTPUTS,
+  STACK_OUTPUTS,
+  STACK_PARAMETERS,
+} from '@hello-world/shared';
+import { Clock, systemClock } from './clock';
+import { findImageDigest } from './ecr';
+import { DEPLOY_COMMAND, OpsError } from './errors';
+import { Finding, StoppedTaskContext, diagnoseStoppedTasks } from './findings';
+import { getTaskLogTail } from './logs';
+import { CallerIpLookup, UrlProbe, isIpInCidr } from './reachability';
+import { ServiceSnapshot, describeService } from './service-status';
+import { pickServiceUrl } from './service-url';
+import { StackInfo, findStack, findStackFailure, isFailedStackStatus } from './stacks';
+import { ServiceRef, TaskSummary, getServiceTasks } from './tasks';
+
+/** Does `repository` hold an image tagged `tag`? */
+export type ImageLookup = (repository: string, tag: string) => Promise<boolean>;
+
+/** The default ImageLookup, over the ECR module's tag lookup; a missing repository holds nothing. */
+export function describeImageExists(ecr: ECRClient): ImageLookup {
+  return async (repositoryName, imageTag) => {
+    try {
+      return (await findImageDigest(ecr, repositoryName, imageTag)) !== undefined;
+    } catch (error) {
+      if (error instanceof OpsError) return false;
+      throw error;
+    }
+  };
+}
+
+export interface DoctorDeps {
+  cfn: CloudFormationClient;
+  ecs: ECSClient;
+  ec2: EC2Client;
+  logs: CloudWatchLogsClient;
+  imageExists: ImageLookup;
+  callerIp: CallerIpLookup;
+  probe: UrlProbe;
+  clock?: Clock;
+}
+
+export interface DoctorOptions {
+  region: string;
+  stackName: string;
+  registryStackName: string;
+  /** @default LOG_GROUP_NAME */
+  logGroupName?: string;
+  /** A deployment still rolling out after this long is reported. @default 15 minutes */
+  stuckAfterMs?: number;
+}
+
+export interface Diagnosis {
+  findings: Finding[];
+  /** What was checked and found fine, for the human report. */
+  passed: string[];
+  url?: string;
+}
+
+async function checkStack(
+  cfn: CloudFormationClient,
+  stackName: string,
+  region: string,
+  label: string,
+): Promise<{ stack?: StackInfo; findings: Finding[] }> {
+  const stack = await findStack(cfn, stackName);
+  if (!stack) {
+    return {
+      findings: [
+        {
+          severity: 'error',
+          code: `${label}-stack-missing`,
+          what: `the ${label} stack ${stackName} is not deployed in ${region}`,
+          evidence: [`DescribeStacks: Stack with id ${stackName} does not exist`],
+          fix: `run \`${DEPLOY_COMMAND}\` (or pass --region if it lives elsewhere)`,
+        },
+      ],
+    };
+  }
+  if (!isFailedStackStatus(stack.status)) return { stack, findings: [] };
+  const failure = await findStackFailure(cfn, stack.stackId);
+  return {
+    stack,
+    findings: [
+      {
+        // An update that rolled back leaves the previous version running: worth knowing, not fatal.
+        severity: stack.status === 'UPDATE_ROLLBACK_COMPLETE' ? 'warning' : 'error',
+        code: `${label}-stack-failed`,
+        what: `the ${label} stack ${stackName} is in state ${stack.status}`,
+        evidence: [
+          ...(stack.statusReason ? [`stack: ${stack.statusReason}`] : []),
+          ...(failure
+            ? [
+                `${failure.LogicalResourceId} (${failure.ResourceType}) ${failure.ResourceStatus}: ${failure.ResourceStatusReason ?? ''}`,
+              ]
+            : []),
+        ],
+        fix:
+          stack.status === 'ROLLBACK_COMPLETE'
+            ? `a stack that failed its first create cannot be updated: run \`npx nx run infra:destroy\`, fix the cause, then \`${DEPLOY_COMMAND}\``
+            : `fix the cause above, then run \`${DEPLOY_COMMAND}\` again`,
+      },
+    ],
+  };
+}
+
+function checkDeployments(snapshot: ServiceSnapshot, now: number, stuckAfterMs: number): Finding[] {
+  const findings: Finding[] = [];
+  const recentEvents = snapshot.events.slice(0, 5).map((e) => `event: ${e.message}`);
+  const failed = snapshot.deployments.find((d) => d.rolloutState === 'FAILED');
+  if (failed) {
+    findings.push({
+      severity: 'error',
+      code: 'deployment-failed',
+      what: `the last deployment failed and the circuit breaker stopped it`,
+      evidence: [
+        `deployment ${failed.id}: ${failed.rolloutStateReason ?? 'FAILED'} (${failed.failedTasks} failed tasks)`,
+        ...recentEvents,
+      ],
+      fix: 'see the stopped-task findings for the cause; fix it, push a new image and redeploy',
+    });
+  }
+  const primary = snapshot.deployments.find((d) => d.status === 'PRIMARY');
+  const age = primary?.createdAt ? now - primary.createdAt.getTime() : 0;
+  if (primary?.rolloutState === 'IN_PROGRESS' && age > stuckAfterMs) {
+    findings.push({
+      severity: 'error',
+      code: 'service-not-stabilising',
+      what: `deployment ${primary.id} has been rolling out for ${Math.round(age / 60000)} minutes`,
+      evidence: [
+        `${primary.runningCount}/${primary.desiredCount} running, ${primary.pendingCount} pending, ${primary.failedTasks} failed`,
+        ...recentEvents,
+      ],
+      fix: 'the service events above say what blocks it; fix that, or `npx nx run infra:redeploy` once fixed',
+    });
+  }
+  if (snapshot.desiredCount > 0 && snapshot.runningCount === 0) {
+    findings.push({
+      severity: 'error',
+      code: 'no-running-task',
+      what: 'no task is running',
+      evidence: [
+        `desired ${snapshot.desiredCount}, running 0, pending ${snapshot.pendingCount}`,
+        ...recentEvents,
+      ],
+      fix: 'see the other findings for why tasks stop; `npx nx run infra:logs` shows the container output',
+    });
+  }
+  return findings;
+}
+
+function checkRunningTasks(snapshot: ServiceSnapshot, tasks: TaskSummary[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const task of tasks.filter((t) => t.lastStatus === 'RUNNING')) {
+    if (!task.publicIp) {
+      findings.push({
+        severity: 'error',
+        code: 'no-public-ip',
+        what: `running task ${task.taskId} has no public IP, so it cannot be reached`,
+        evidence: [
+          `network interface ${task.networkInterfaceId ?? '?'} has no public IP association`,
+          `service assignPublicIp: ${snapshot.assignPublicIp ?? 'unknown'}`,
+        ],
+        fix: `the service must assign public IPs in a public subnet: redeploy with \`${DEPLOY_COMMAND}\``,
+      });
+    }
+    if (task.healthStatus === 'UNHEALTHY') {
+      findings.push({
+        severity: 'error',
+        code: 'task-unhealthy',
+        what: `task ${task.taskId} fails its container health check`,
+        evidence: [`healthStatus UNHEALTHY since ${task.startedAt?.toISOString() ?? '?'}`],
+        fix: `read \`npx nx run infra:logs -- --task ${task.taskId}\`; the service must answer its health check`,
+      });
+    }
+  }
+  return findings;
+}
+
+async function checkImage(
+  deps: DoctorDeps,
+  repository: string,
+  tag: string | undefined,
+): Promise<Finding[]> {
+  if (!tag) return [];
+  if (await deps.imageExists(repository, tag)) return [];
+  return [
+    {
+      severity: 'error',
+      code: 'image-missing',
+      what: `image tag ${tag} is not in repository ${repository}`,
+      evidence: [`DescribeImages ${repository}:${tag}: ImageNotFoundException`],
+      fix: 'push it with `npx nx run hello-world:docker-push`, then `npx nx run infra:deploy`',
+    },
+  ];
+}
+
+/**
+ * Does the URL answer from here, and is your public IP inside AllowedIP? Shared by doctor and
+ * status (and deploy), since the task's IP changes with every deployment.
+ */
+export async function checkReachability(
+  deps: { callerIp: CallerIpLookup; probe: UrlProbe },
+  url: string,
+  allowedIp: string | undefined,
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const callerIp = await deps.callerIp();
+  const outside = callerIp && allowedIp ? !isIpInCidr(callerIp, allowedIp) : false;
+  if (outside) {
+    findings.push({
+      severity: 'warning',
+      code: 'caller-ip-not-allowed',
+      what: `your public IP ${callerIp} is outside AllowedIP ${allowedIp}`,
+      evidence: [`the security group only admits ${allowedIp} on the service port`],
+      fix: `allow it: \`${DEPLOY_COMMAND} --allowed-ip=${callerIp}/32\` (or a CIDR that contains it)`,
+    });
+  }
+  const probe = await deps.probe(url);
+  if (!probe.ok) {
+    findings.push({
+      severity: outside ? 'warning' : 'error',
+      code: 'url-not-answering',
+      what: `${url} does not answer from here`,
+      evidence: [
+        probe.status ? `HTTP ${probe.status}` : `request failed: ${probe.error ?? 'no answer'}`,
+      ],
+      fix: outside
+        ? 'your IP is not allowed (see above)'
+        : 'check the task is healthy and the security group admits you; `npx nx run infra:logs` shows the container output',
+    });
+  }
+  return findings;
+}
+
+/** Memory and CPU architecture from the service's task definition, for the fixes' wording. */
+async function taskContext(ecs: ECSClient, snapshot: ServiceSnapshot): Promise<StoppedTaskContext> {
+  if (!snapshot.taskDefinition) return { assignPublicIp: snapshot.assignPublicIp };
+  const { taskDefinition } = await ecs.send(
+    new DescribeTaskDefinitionCommand({ taskDefinition: snapshot.taskDefinition }),
+  );
+  return {
+    assignPublicIp: snapshot.assignPublicIp,
+    taskMemoryMiB: taskDefinition?.memory,
+    cpuArchitecture: taskDefinition?.runtimePlatform?.cpuArchitecture,
+  };
+}
+
+/**
+ * Automates the reference's troubleshooting page: stacks, image, deployments, stopped tasks and
+ * their logs, public IP, AllowedIP and the URL. Returns findings; never throws for what it finds.
+ */
+export async function diagnoseService(
+  deps: DoctorDeps,
+  options: DoctorOptions,
+): Promise<Diagnosis> {
+  const clock = deps.clock ?? systemClock;
+  const findings: Finding[] = [];
+  const passed: string[] = [];
+  const logGroupName = options.logGroupName ?? LOG_GROUP_NAME;
+
+  const registry = await checkStack(
+    deps.cfn,
+    options.registryStackName,
+    options.region,
+    'registry',
+  );
+  const main = await checkStack(deps.cfn, options.stackName, options.region, 'service');
+  findings.push(...registry.findings, ...main.findings);
+  if (registry.findings.length === 0)
+    passed.push(`registry stack ${options.registryStackName} ${registry.stack?.status}`);
+  if (main.findings.length === 0)
+    passed.push(`service stack ${options.stackName} ${main.stack?.status}`);
+  if (!main.stack) return { findings, passed };
+
+  const ref: ServiceRef = {
+    cluster: main.stack.outputs[STACK_OUTPUTS.clusterName] ?? DEPLOYMENT_NAME,
+    service: main.stack.outputs[STACK_OUTPUTS.serviceName] ?? DEPLOYMENT_NAME,
+  };
+  const repository = registry.stack?.outputs[REGISTRY_OUTPUTS.repositoryName] ?? DEPLOYMENT_NAME;
+
+  let snapshot: ServiceSnapshot;
+  try {
+    snapshot = await describeService(deps.ecs, ref);
+  } catch (error) {
+    if (!(error instanceof OpsError)) throw error;
+    findings.push({
+      severity: 'error',
+      code: 'service-missing',
+      what: error.message,
+      evidence: [`DescribeServices ${ref.cluster}/${ref.service}`],
+      fix: `run \`${DEPLOY_COMMAND}\``,
+    });
+    return { findings, passed };
+  }
+
+  const [tasks, stopped] = await Promise.all([
+    getServiceTasks(deps.ecs, deps.ec2, ref, 'RUNNING'),
+    getServiceTasks(deps.ecs, deps.ec2, ref, 'STOPPED'),
+  ]);
+  const newestStopped = stopped
+    .sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0))
+    .slice(0, 5);
+
+  const imageTag =
+    main.stack.parameters[STACK_PARAMETERS.imageTag] ??
+    [...tasks, ...newestStopped].find((t) => t.imageTag)?.imageTag;
+  const imageFindings = await checkImage(deps, repository, imageTag);
+  findings.push(...imageFindings);
+  if (imageTag && imageFindings.length === 0) passed.push(`image ${repository}:${imageTag} exists`);
+
+  const evidence = await Promise.all(
+    newestStopped.map(async (task) => ({
+      task,
+      logTail:
+        task.stopCode === 'TaskFailedToStart' && !task.startedAt
+          ? []
+          : await getTaskLogTail(deps.logs, logGroupName, task.taskId, 10),
+    })),
+  );
+  findings.push(
+    ...diagnoseStoppedTasks(evidence, await taskContext(deps.ecs, snapshot)),
+    ...checkDeployments(snapshot, clock.now(), options.stuckAfterMs ?? 15 * 60_000),
+    ...checkRunningTasks(snapshot, tasks),
+  );
+
+  const found = pickServiceUrl(tasks);
+  if (found) {
+    const reach = await checkReachability(
+      deps,
+      found.url,
+      main.stack.parameters[STACK_PARAMETERS.allowedIp],
+    );
+    findings.push(...reach);
+    if (reach.length === 0) passed.push(`${found.url} answers`);
+  }
+  return { findings, passed, url: found?.url };
+}

@@ -1,0 +1,4 @@
+export * from './ecr-images';
+export * from './ecr-login';
+export * from './registry-repository';
+export * from './repository-uri';

@@ -1,0 +1,172 @@
+/** What kind of problem stopped an operation; the CLI maps kinds to exit codes and wording. */
+export type ProblemKind =
+  | 'no-credentials'
+  | 'expired-token'
+  | 'invalid-credentials'
+  | 'stack-not-found'
+  | 'service-not-found'
+  | 'access-denied'
+  | 'no-running-task'
+  | 'throttled'
+  | 'network'
+  | 'unknown';
+
+/** A problem the user can act on: one line saying what happened and what to do next. */
+export interface Problem {
+  kind: ProblemKind;
+  message: string;
+}
+
+/** Where an operation was pointed, so messages can name it. */
+export interface ProblemContext {
+  region: string;
+  stackName?: string;
+}
+
+/** The command that creates the stacks; every "not deployed" message points at it. */
+export const DEPLOY_COMMAND = 'npx nx run infra:deploy';
+
+/** An error raised by this library itself, already worded for the user. */
+export class OpsError extends Error {
+  override name = 'OpsError';
+  constructor(
+    readonly kind: ProblemKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface ErrorLike {
+  name?: string;
+  code?: string;
+  message?: string;
+  Code?: string;
+}
+
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+]);
+const EXPIRED = new Set([
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'RequestExpired',
+  'TokenRefreshRequired',
+]);
+const INVALID = new Set([
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'AuthFailure',
+]);
+const DENIED = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnauthorizedOperation',
+  'UnauthorizedException',
+]);
+const NETWORK_CODES = new Set([
+  'ENOTFOUND',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+
+/** `ecs:DescribeServices` from "... is not authorized to perform: ecs:DescribeServices on resource ...". */
+export function findDeniedAction(message: string): string | undefined {
+  return /perform:?\s+([a-z0-9-]+:[A-Za-z0-9]+)/.exec(message)?.[1];
+}
+
+/** True for CloudFormation's answer about a stack that is not there. */
+export function isStackMissing(error: unknown): boolean {
+  const e = error as ErrorLike;
+  return e?.name === 'ValidationError' && /does not exist/.test(e.message ?? '');
+}
+
+/**
+ * Turns any error from the SDK (or this library) into one line with a next step. Unknown errors
+ * keep their own first line so nothing is hidden, but never a stack trace.
+ */
+export function explainError(error: unknown, context: ProblemContext): Problem {
+  if (error instanceof OpsError) return { kind: error.kind, message: error.message };
+  const e = (error ?? {}) as ErrorLike;
+  const name = e.name ?? '';
+  const code = e.code ?? e.Code ?? '';
+  const text = firstLine(e.message ?? String(error));
+  const where = `in ${context.region}`;
+
+  if (name === 'CredentialsProviderError') {
+    return {
+      kind: 'no-credentials',
+      message: `no AWS credentials found: run \`aws configure\` or \`aws sso login\`, or pass --profile NAME`,
+    };
+  }
+  if (EXPIRED.has(name) || EXPIRED.has(code) || /token.*expired|expired.*token/i.test(text)) {
+    return {
+      kind: 'expired-token',
+      message: `your AWS session token has expired: sign in again (e.g. \`aws sso login\`) and retry`,
+    };
+  }
+  if (INVALID.has(name) || INVALID.has(code)) {
+    return {
+      kind: 'invalid-credentials',
+      message: `AWS rejected the credentials (${name || code}): check the access key or --profile`,
+    };
+  }
+  if (isStackMissing(error)) {
+    const stack = context.stackName ?? /Stack with id (\S+)/.exec(text)?.[1] ?? 'the stack';
+    return {
+      kind: 'stack-not-found',
+      message: `stack ${stack} is not deployed ${where}: run \`${DEPLOY_COMMAND}\`, or pass --region if it lives elsewhere`,
+    };
+  }
+  if (name === 'ResourceNotFoundException' || name === 'RepositoryNotFoundException') {
+    // e.g. the log group or repository of a deployment that is not there (yet) in this region.
+    return {
+      kind: 'stack-not-found',
+      message: `${text.replace(/\.$/, '')} ${where}: run \`${DEPLOY_COMMAND}\`, or pass --region if it lives elsewhere`,
+    };
+  }
+  if (name === 'ClusterNotFoundException' || name === 'ServiceNotFoundException') {
+    return {
+      kind: 'service-not-found',
+      message: `the ECS service is not there ${where} (${name}): run \`${DEPLOY_COMMAND}\``,
+    };
+  }
+  if (DENIED.has(name) || DENIED.has(code) || /not authorized to perform/.test(text)) {
+    const action = findDeniedAction(text);
+    return {
+      kind: 'access-denied',
+      message: action
+        ? `access denied: your AWS identity may not call ${action}; add it to your IAM policy or use another --profile`
+        : `access denied (${text}): check your IAM permissions or use another --profile`,
+    };
+  }
+  if (THROTTLING.has(name) || THROTTLING.has(code)) {
+    return {
+      kind: 'throttled',
+      message: `AWS is throttling requests ${where} even after retries: wait a minute and retry`,
+    };
+  }
+  if (NETWORK_CODES.has(code) || name === 'TimeoutError' || name === 'RequestTimeout') {
+    return {
+      kind: 'network',
+      message: `cannot reach AWS ${where} (${code || name}): check your network, proxy or AWS_ENDPOINT_URL`,
+    };
+  }
+  return { kind: 'unknown', message: `${name && name !== 'Error' ? `${name}: ` : ''}${text}` };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0].trim();
+}

@@ -1,0 +1,50 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { APP_PORT } from '@hello-world/shared';
+import { OpsError } from './errors';
+import { ServiceRef, TaskSummary, getServiceTasks } from './tasks';
+
+export interface ServiceUrl {
+  url: string;
+  publicIp: string;
+  taskArn: string;
+}
+
+export function urlForIp(ip: string): string {
+  return `http://${ip}:${APP_PORT}`;
+}
+
+/**
+ * The URL of the newest running task with a public IP. The IP changes with every deployment, so
+ * it is looked up each time rather than stored.
+ */
+export function pickServiceUrl(tasks: TaskSummary[]): ServiceUrl | undefined {
+  const candidates = tasks
+    .filter((t) => t.lastStatus === 'RUNNING' && t.publicIp)
+    .sort((a, b) => (b.startedAt?.getTime() ?? 0) - (a.startedAt?.getTime() ?? 0));
+  const task = candidates[0];
+  return task?.publicIp
+    ? { url: urlForIp(task.publicIp), publicIp: task.publicIp, taskArn: task.taskArn }
+    : undefined;
+}
+
+export async function getServiceUrl(
+  clients: { ecs: ECSClient; ec2: EC2Client },
+  ref: ServiceRef,
+): Promise<ServiceUrl> {
+  const tasks = await getServiceTasks(clients.ecs, clients.ec2, ref, 'RUNNING');
+  const found = pickServiceUrl(tasks);
+  if (found) return found;
+  const running = tasks.filter((t) => t.lastStatus === 'RUNNING');
+  if (running.length > 0) {
+    throw new OpsError(
+      'no-running-task',
+      `task ${running[0].taskId} is running but has no public IP: check the service assigns public IPs; run \`npx nx run infra:doctor\``,
+    );
+  }
+  const state = tasks[0] ? `task ${tasks[0].taskId} is ${tasks[0].lastStatus}` : 'no task yet';
+  throw new OpsError(
+    'no-running-task',
+    `no running task in service ${ref.service} (${state}): wait and retry, or run \`npx nx run infra:status\``,
+  );
+}

@@ -1,0 +1,3 @@
+// Fixtures for specs of this library and of the apps over it; not part of the runtime API.
+export * from './fixtures';
+export * from './fake-clock';
