@@ -1,0 +1,33 @@
+import { explainError } from '@hello-world/aws-ops';
+import { ImageError } from './image-error';
+import { parseImageOptions, USAGE, type ImageOptions } from './image-options';
+
+/** Parses the command line and environment once; bad input prints one line and exits 2. */
+export function readOptionsOrExit(name: string): ImageOptions {
+  try {
+    const options = parseImageOptions(process.argv.slice(2), process.env);
+    if (options.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return options;
+  } catch (error) {
+    process.stderr.write(`${name}: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
+/**
+ * Runs an entry point: a known problem prints one line with the next step and exits 1; AWS
+ * errors are worded by aws-ops; nothing prints a stack trace.
+ */
+export function runCli(name: string, main: () => Promise<void>, region: () => string): void {
+  main().catch((error: unknown) => {
+    const message =
+      error instanceof ImageError
+        ? error.message
+        : explainError(error, { region: region() }).message;
+    process.stderr.write(`${name}: ${message}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,19 @@
+// nx run hello-world:docker-build: builds the image locally as hello-world-ecr-ecs-fargate:<sha tag>.
+import { clientConfig } from '@hello-world/aws-ops';
+import { readOptionsOrExit, runCli } from './cli';
+import { buildImage, localImageRef } from './docker';
+import { readWorkspaceImageSource } from './image-source';
+import { workspaceRoot } from './workspace';
+
+const options = readOptionsOrExit('docker-build');
+
+runCli(
+  'docker-build',
+  async () => {
+    const source = readWorkspaceImageSource(workspaceRoot, options);
+    const ref = localImageRef(source.tags[0]?.name ?? '');
+    await buildImage(workspaceRoot, ref, source, options.baseImage);
+    console.log(`image: ${ref}`);
+  },
+  () => clientConfig(options).region,
+);

@@ -1,0 +1,82 @@
+// nx run hello-world:docker-push: builds and pushes the image unless its sha tag is already in the
+// registry. Registry: $IMAGE_REGISTRY if set (no AWS), else the registry stack's ECR repository.
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import {
+  clientConfig,
+  findImageDigest,
+  getEcrLogin,
+  parseRepositoryUri,
+  readRegistryRepositoryUri,
+} from '@hello-world/aws-ops';
+import { readOptionsOrExit, runCli } from './cli';
+import { buildImage, localImageRef, loginRegistry, pullImage, pushImage } from './docker';
+import type { ImageOptions } from './image-options';
+import { readWorkspaceImageSource } from './image-source';
+import { planPush } from './push-plan';
+import { findRegistryDigest } from './registry-http';
+import { workspaceRoot } from './workspace';
+
+/** Where to push and how to ask it what it holds. */
+interface PushTarget {
+  repository: string;
+  findDigest: (tag: string) => Promise<string | undefined>;
+  login: () => Promise<void>;
+}
+
+const options = readOptionsOrExit('docker-push');
+
+runCli(
+  'docker-push',
+  async () => {
+    const source = readWorkspaceImageSource(workspaceRoot, options);
+    const target = options.repositoryOverride
+      ? overrideTarget(options.repositoryOverride)
+      : await ecrTarget(options);
+    const states = await Promise.all(
+      source.tags.map(async (tag) => ({ tag, digest: await target.findDigest(tag.name) })),
+    );
+    const plan = planPush(states);
+    for (const { name, digest } of plan.skip) {
+      console.log(`skipped: ${target.repository}:${name} is already in the registry (${digest})`);
+    }
+    if (plan.push.length === 0) {
+      console.log('skipped build and push: nothing new to push');
+      return;
+    }
+    const primary = source.tags[0]?.name ?? '';
+    let from = localImageRef(primary);
+    await target.login();
+    if (plan.build) await buildImage(workspaceRoot, from, source, options.baseImage);
+    if (plan.pull) {
+      from = `${target.repository}:${primary}`;
+      await pullImage(workspaceRoot, from);
+    }
+    for (const tag of plan.push) {
+      const digest = await pushImage(workspaceRoot, from, `${target.repository}:${tag}`);
+      console.log(`pushed: ${target.repository}:${tag}${digest ? ` (${digest})` : ''}`);
+    }
+  },
+  () => clientConfig(options).region,
+);
+
+function overrideTarget(repository: string): PushTarget {
+  return {
+    repository,
+    findDigest: (tag) => findRegistryDigest(repository, tag),
+    // Credentials for another registry are the user's own `docker login`.
+    login: async () => undefined,
+  };
+}
+
+async function ecrTarget(opts: ImageOptions): Promise<PushTarget> {
+  const config = clientConfig(opts);
+  const ecr = new ECRClient(config);
+  const uri = await readRegistryRepositoryUri(new CloudFormationClient(config), config.region);
+  const { repositoryName } = parseRepositoryUri(uri);
+  return {
+    repository: uri,
+    findDigest: (tag) => findImageDigest(ecr, repositoryName, tag),
+    login: async () => loginRegistry(workspaceRoot, await getEcrLogin(ecr)),
+  };
+}

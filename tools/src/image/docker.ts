@@ -1,0 +1,67 @@
+import { APP_NAME, DEPLOYMENT_NAME } from '@hello-world/shared';
+import { runCapture, runShown } from './exec';
+import type { ImageSource } from './image-source';
+
+export const DOCKERFILE = `apps/${APP_NAME}/Dockerfile`;
+
+/** Everything the build sends to the engine (the root .dockerignore lets only the bundle in). */
+export const BUILD_CONTEXT_FILES = [
+  DOCKERFILE,
+  '.dockerignore',
+  `dist/apps/${APP_NAME}/main.js`,
+  `dist/apps/${APP_NAME}/healthcheck.js`,
+];
+
+/** The local name of a build: hello-world-ecr-ecs-fargate:<tag>. */
+export function localImageRef(tag: string): string {
+  return `${DEPLOYMENT_NAME}:${tag}`;
+}
+
+/** docker build from the workspace root (the root .dockerignore sends only the bundle). */
+export async function buildImage(
+  root: string,
+  ref: string,
+  source: ImageSource,
+  baseImage: string | undefined,
+): Promise<void> {
+  const args = ['build', '-f', DOCKERFILE, '-t', ref];
+  if (baseImage) args.push('--build-arg', `BASE_IMAGE=${baseImage}`);
+  args.push(
+    '--build-arg',
+    `VERSION=${source.version}`,
+    '--build-arg',
+    `REVISION=${source.revision}`,
+  );
+  if (source.sourceUrl) args.push('--build-arg', `SOURCE=${source.sourceUrl}`);
+  await runShown('docker', [...args, '.'], { cwd: root });
+}
+
+/** The password goes through stdin, never the command line or the process list. */
+export function loginRegistry(
+  root: string,
+  login: { username: string; password: string; endpoint: string },
+): void {
+  runCapture(
+    'docker',
+    ['login', '--username', login.username, '--password-stdin', login.endpoint],
+    {
+      cwd: root,
+      input: login.password,
+    },
+  );
+}
+
+export async function pullImage(root: string, ref: string): Promise<void> {
+  await runShown('docker', ['pull', ref], { cwd: root });
+}
+
+/** Tags and pushes; returns the digest the registry stored (from docker push's last line). */
+export async function pushImage(
+  root: string,
+  sourceRef: string,
+  targetRef: string,
+): Promise<string | undefined> {
+  runCapture('docker', ['tag', sourceRef, targetRef], { cwd: root });
+  const output = await runShown('docker', ['push', targetRef], { cwd: root });
+  return /digest: (sha256:[0-9a-f]{64})/.exec(output)?.[1];
+}

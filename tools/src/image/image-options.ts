@@ -1,0 +1,59 @@
+import { DEPLOYMENT_NAME } from '@hello-world/shared';
+import { parseArgs } from 'node:util';
+import { ImageError } from './image-error';
+
+export const USAGE = `usage: nx run hello-world:docker-build|docker-push [--allow-dirty] [--region R] [--profile P]
+  --allow-dirty  build from uncommitted changes in the image's inputs (tagged sha-<sha>-dirty-<hash>)
+  env IMAGE_REGISTRY=host[:port][/namespace]  push there instead of the ECR repository (no AWS)
+  env BASE_IMAGE=image                         base image passed to the Dockerfile's BASE_IMAGE`;
+
+/** Everything docker-build and docker-push read from the command line and environment, once. */
+export interface ImageOptions {
+  allowDirty: boolean;
+  help: boolean;
+  /** Full repository (registry/namespace/name) when IMAGE_REGISTRY overrides ECR. */
+  repositoryOverride?: string;
+  baseImage?: string;
+  region?: string;
+  profile?: string;
+}
+
+// host[:port] then optional lowercase path segments, as Docker names repositories.
+const REGISTRY = /^[a-zA-Z0-9.-]+(?::\d{1,5})?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
+
+export function parseImageOptions(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): ImageOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        'allow-dirty': { type: 'boolean', default: false },
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new ImageError(`${(error as Error).message.split('\n')[0]}; see --help`);
+  }
+  const registry = env['IMAGE_REGISTRY']?.trim().replace(/\/+$/, '');
+  if (registry !== undefined && registry !== '' && !REGISTRY.test(registry)) {
+    throw new ImageError(
+      `IMAGE_REGISTRY="${registry}" is not host[:port][/namespace], e.g. 127.0.0.1:5050`,
+    );
+  }
+  const baseImage = env['BASE_IMAGE']?.trim();
+  return {
+    allowDirty: values['allow-dirty'] ?? false,
+    help: values.help ?? false,
+    ...(registry ? { repositoryOverride: `${registry}/${DEPLOYMENT_NAME}` } : {}),
+    ...(baseImage ? { baseImage } : {}),
+    ...(values.region ? { region: values.region } : {}),
+    ...(values.profile ? { profile: values.profile } : {}),
+  };
+}

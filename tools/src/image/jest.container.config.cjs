@@ -1,0 +1,17 @@
+// Real-engine tests of the hello-world image (`nx run hello-world:container-test`). Kept out of the
+// unit `test` targets: their testMatch (*.spec.ts) never matches *.container-spec.ts.
+const { join } = require('node:path');
+
+module.exports = {
+  displayName: 'hello-world-container',
+  // tools/, so the preset's <rootDir>/tsconfig.spec.json is the tools project's.
+  rootDir: join(__dirname, '..', '..'),
+  preset: '../jest.preset.js',
+  testMatch: ['<rootDir>/src/**/*.container-spec.ts'],
+  // Builds and pushes run inside the tests; the waits inside have their own, shorter limits.
+  testTimeout: 300_000,
+  reporters: [
+    'default',
+    [require.resolve('../../jest/result-file-reporter.cjs'), { name: 'hello-world-container' }],
+  ],
+};

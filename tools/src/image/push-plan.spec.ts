@@ -1,0 +1,65 @@
+import type { ImageTag } from './image-tags';
+import { planPush } from './push-plan';
+
+const sha: ImageTag = { name: 'sha-0f2e1f0-ecr-ecs-fargate', immutable: true };
+const version: ImageTag = { name: 'v4.4.0-ecr-ecs-fargate', immutable: true };
+const minor: ImageTag = { name: 'v4.4-ecr-ecs-fargate', immutable: false };
+const built = 'sha256:1111111111111111111111111111111111111111111111111111111111111111';
+const other = 'sha256:2222222222222222222222222222222222222222222222222222222222222222';
+
+describe('planPush', () => {
+  it('builds and pushes when the sha tag is not in the registry', () => {
+    // GIVEN an empty registry WHEN planned THEN build and push the sha tag
+    expect(planPush([{ tag: sha }])).toEqual({
+      build: true,
+      pull: false,
+      push: [sha.name],
+      skip: [],
+    });
+  });
+
+  it('skips build and push when the sha tag is already in the registry', () => {
+    // GIVEN the sha tag already pushed (an infra-only commit) WHEN planned THEN nothing to do
+    expect(planPush([{ tag: sha, digest: built }])).toEqual({
+      build: false,
+      pull: false,
+      push: [],
+      skip: [{ name: sha.name, digest: built }],
+    });
+  });
+
+  it('adds release tags to an image already pushed by pulling it, without rebuilding', () => {
+    // GIVEN the commit's image is in the registry and then gets released
+    const plan = planPush([
+      { tag: sha, digest: built },
+      { tag: version },
+      { tag: minor, digest: other },
+    ]);
+    // THEN the version tag is added and the floating tag moves to it, from the pulled image
+    expect(plan).toEqual({
+      build: false,
+      pull: true,
+      push: [version.name, minor.name],
+      skip: [{ name: sha.name, digest: built }],
+    });
+  });
+
+  it('skips a version tag that already points at this image', () => {
+    // GIVEN a re-run of a release push WHEN planned THEN everything is skipped
+    const plan = planPush([
+      { tag: sha, digest: built },
+      { tag: version, digest: built },
+      { tag: minor, digest: built },
+    ]);
+    expect(plan.push).toEqual([]);
+    expect(plan.skip.map((s) => s.name)).toEqual([sha.name, version.name, minor.name]);
+  });
+
+  it('refuses to overwrite a version tag that points at another image', () => {
+    // GIVEN v4.4.0 already pushed from other content WHEN a new build plans the same version
+    // THEN the push is refused before anything is built
+    expect(() => planPush([{ tag: sha }, { tag: version, digest: other }])).toThrow(
+      'version tags are never overwritten',
+    );
+  });
+});

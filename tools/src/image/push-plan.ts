@@ -1,0 +1,47 @@
+import { ImageError } from './image-error';
+import type { ImageTag } from './image-tags';
+
+/** A tag of this build and the digest it already points at in the registry, if any. */
+export interface TagState {
+  tag: ImageTag;
+  digest?: string;
+}
+
+/** What docker-push does; the first tag is the build's sha tag. */
+export interface PushPlan {
+  /** Build the image (false when the sha tag is already in the registry). */
+  build: boolean;
+  /** Pull the sha tag's image to add tags to it without rebuilding. */
+  pull: boolean;
+  /** Tags to push, in order. */
+  push: string[];
+  /** Tags already in the registry pointing at this build's image. */
+  skip: { name: string; digest: string }[];
+}
+
+/**
+ * Decides build / push / skip from what the registry holds. An immutable tag that already points
+ * elsewhere is never overwritten: that refuses the whole push, before anything is built.
+ */
+export function planPush(states: readonly TagState[]): PushPlan {
+  const [primary, ...rest] = states;
+  if (!primary) throw new ImageError('no image tag to push');
+  const built = primary.digest;
+  const plan: PushPlan = { build: built === undefined, pull: false, push: [], skip: [] };
+  if (built === undefined) plan.push.push(primary.tag.name);
+  else plan.skip.push({ name: primary.tag.name, digest: built });
+
+  for (const { tag, digest } of rest) {
+    if (digest !== undefined && digest === built) {
+      plan.skip.push({ name: tag.name, digest });
+    } else if (digest !== undefined && tag.immutable) {
+      throw new ImageError(
+        `${tag.name} is already in the registry as ${digest}, another image than this build's; version tags are never overwritten: bump the version`,
+      );
+    } else {
+      plan.push.push(tag.name);
+    }
+  }
+  plan.pull = !plan.build && plan.push.length > 0;
+  return plan;
+}
