@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const tsx = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+const withoutAws = () =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_'),
+    ),
+  );
+
+describe('bin/infra.ts with a repository named', () => {
+  it('adds the CI stack to the synthesized app, without AWS credentials', () => {
+    // GIVEN CI_GITHUB_REPOSITORY  WHEN the CDK app runs  THEN the -ci template is written too
+    const outdir = mkdtempSync(join(tmpdir(), 'infra-ci-synth-'));
+    try {
+      const run = spawnSync(tsx, [join(__dirname, 'infra.ts')], {
+        env: { ...withoutAws(), CDK_OUTDIR: outdir, CI_GITHUB_REPOSITORY: 'octo-org/hello-world' },
+        encoding: 'utf8',
+      });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(existsSync(join(outdir, 'hello-world-ecr-ecs-fargate-ci.template.json'))).toBe(true);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('bin/deploy-ci.ts', () => {
+  it('stops on a bad repository with one line before calling CDK', () => {
+    const run = spawnSync(tsx, [join(__dirname, 'deploy-ci.ts'), '--repo=not-a-repo'], {
+      env: withoutAws(),
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'infra:deploy-ci: Invalid GitHub repository "not-a-repo" (from context "githubRepository"): expected owner/name, e.g. --repo=octo-org/hello-world.',
+    ]);
+  }, 60_000);
+});

@@ -1,0 +1,60 @@
+import { loadCiConfig } from './ci-config';
+import { ConfigError } from './config';
+
+const none = () => undefined;
+const context = (values: Record<string, string>) => (key: string) => values[key];
+
+describe('loadCiConfig', () => {
+  it('leaves the CI stack out when no repository is named', () => {
+    expect(loadCiConfig(none, {})).toBeUndefined();
+  });
+
+  it('reads the repository from context before the environment, defaulting the environment', () => {
+    expect(
+      loadCiConfig(context({ githubRepository: 'octo-org/hello-world' }), {
+        CI_GITHUB_REPOSITORY: 'other/repo',
+      }),
+    ).toEqual({ repository: 'octo-org/hello-world', environment: 'production' });
+  });
+
+  it('reads every setting from the environment', () => {
+    const arn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+    expect(
+      loadCiConfig(none, {
+        CI_GITHUB_REPOSITORY: 'octo-org/hello.world_2',
+        CI_GITHUB_ENVIRONMENT: 'prod-eu',
+        CI_GITHUB_OIDC_PROVIDER_ARN: arn,
+      }),
+    ).toEqual({
+      repository: 'octo-org/hello.world_2',
+      environment: 'prod-eu',
+      oidcProviderArn: arn,
+    });
+  });
+
+  it.each(['octo-org', 'octo-org/hello/world', 'https://github.com/octo-org/hello-world', 'a b/c'])(
+    'refuses the repository %j with one line naming the fix',
+    (repository) => {
+      expect(() => loadCiConfig(context({ githubRepository: repository }), {})).toThrow(
+        new ConfigError(
+          `Invalid GitHub repository ${JSON.stringify(repository)} (from context "githubRepository"): expected owner/name, e.g. --repo=octo-org/hello-world.`,
+        ),
+      );
+    },
+  );
+
+  it('refuses an environment name that would break the OIDC subject', () => {
+    expect(() =>
+      loadCiConfig(context({ githubRepository: 'o/r', githubEnvironment: 'prod:*' }), {}),
+    ).toThrow(/Invalid GitHub environment "prod:\*" \(from context "githubEnvironment"\)/);
+  });
+
+  it('refuses a provider ARN for another issuer and says how to find the right one', () => {
+    expect(() =>
+      loadCiConfig(none, {
+        CI_GITHUB_REPOSITORY: 'o/r',
+        CI_GITHUB_OIDC_PROVIDER_ARN: 'arn:aws:iam::123456789012:oidc-provider/gitlab.com',
+      }),
+    ).toThrow(/Invalid OIDC provider ARN .*aws iam list-open-id-connect-providers/);
+  });
+});

@@ -1,0 +1,79 @@
+import { ConfigError, type ContextReader, type Env } from './config';
+
+/** GitHub's OIDC issuer; an AWS account holds at most one provider for it. */
+export const GITHUB_OIDC_URL = 'https://token.actions.githubusercontent.com';
+export const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
+
+/** The protected GitHub environment the release workflow deploys in. */
+export const DEFAULT_GITHUB_ENVIRONMENT = 'production';
+
+/** Everything the optional CI stack needs; absent unless a repository is named. */
+export interface CiConfig {
+  /** owner/name of the one repository whose workflows may assume the role. */
+  readonly repository: string;
+  /** The deployment environment (protected in GitHub) that may deploy. */
+  readonly environment: string;
+  /** Reuse this account's existing GitHub OIDC provider instead of creating one. */
+  readonly oidcProviderArn?: string;
+}
+
+/** Where each CI setting comes from: CDK context first, then the environment variable. */
+export const CI_SETTINGS = {
+  repository: { context: 'githubRepository', env: 'CI_GITHUB_REPOSITORY' },
+  environment: { context: 'githubEnvironment', env: 'CI_GITHUB_ENVIRONMENT' },
+  oidcProviderArn: { context: 'githubOidcProviderArn', env: 'CI_GITHUB_OIDC_PROVIDER_ARN' },
+} as const;
+
+// GitHub: owner is alphanumeric and hyphens; repository names also allow . and _.
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+// Environment names end up inside the OIDC subject claim; keep them to safe characters.
+const ENVIRONMENT = /^[A-Za-z0-9._-]{1,255}$/;
+const PROVIDER_ARN =
+  /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
+
+function read(name: keyof typeof CI_SETTINGS, readContext: ContextReader, env: Env) {
+  const setting = CI_SETTINGS[name];
+  const fromContext = readContext(setting.context);
+  if (typeof fromContext === 'string' && fromContext.trim() !== '') {
+    return { value: fromContext.trim(), source: `context "${setting.context}"` };
+  }
+  const fromEnv = env[setting.env]?.trim();
+  if (fromEnv) return { value: fromEnv, source: `env ${setting.env}` };
+  return undefined;
+}
+
+/**
+ * The CI stack's settings, or undefined when no repository is named: the stack is optional and
+ * only synthesized on request (`nx run infra:deploy-ci`). Throws ConfigError, one line with
+ * the fix, on a value that cannot work.
+ */
+export function loadCiConfig(readContext: ContextReader, env: Env): CiConfig | undefined {
+  const repository = read('repository', readContext, env);
+  if (!repository) return undefined;
+  if (!REPOSITORY.test(repository.value)) {
+    throw new ConfigError(
+      `Invalid GitHub repository ${JSON.stringify(repository.value)} (from ${repository.source}): ` +
+        'expected owner/name, e.g. --repo=octo-org/hello-world.',
+    );
+  }
+  const environment = read('environment', readContext, env);
+  if (environment && !ENVIRONMENT.test(environment.value)) {
+    throw new ConfigError(
+      `Invalid GitHub environment ${JSON.stringify(environment.value)} (from ${environment.source}): ` +
+        `use letters, digits, . _ or -, or leave it unset for "${DEFAULT_GITHUB_ENVIRONMENT}".`,
+    );
+  }
+  const provider = read('oidcProviderArn', readContext, env);
+  if (provider && !PROVIDER_ARN.test(provider.value)) {
+    throw new ConfigError(
+      `Invalid OIDC provider ARN ${JSON.stringify(provider.value)} (from ${provider.source}): expected ` +
+        'arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com ' +
+        '(find it with `aws iam list-open-id-connect-providers`), or leave it unset to create one.',
+    );
+  }
+  return {
+    repository: repository.value,
+    environment: environment?.value ?? DEFAULT_GITHUB_ENVIRONMENT,
+    ...(provider ? { oidcProviderArn: provider.value } : {}),
+  };
+}

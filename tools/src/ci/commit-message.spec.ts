@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { workspaceRoot } from '../image/workspace';
+
+const rootPackage = JSON.parse(readFileSync(join(workspaceRoot, 'package.json'), 'utf8'));
+const nxJson = JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8'));
+const hook = join(workspaceRoot, '.githooks', 'commit-msg');
+
+const commitlintCli = require.resolve('@commitlint/cli/cli.js');
+
+/** commitlint with this repository's config, as CI runs it on a PR title. */
+const lint = (message: string) =>
+  spawnSync(process.execPath, [commitlintCli], {
+    cwd: workspaceRoot,
+    input: `${message}\n`,
+    encoding: 'utf8',
+  });
+
+/** The commit-msg hook itself, as git runs it, on a message file. */
+function runHook(message: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'commit-msg-'));
+  try {
+    const file = join(dir, 'COMMIT_EDITMSG');
+    writeFileSync(file, `${message}\n`);
+    return spawnSync(hook, [file], { cwd: workspaceRoot, encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('commit messages: conventional commits via commitlint', () => {
+  it.each([
+    'feat(app): answer HEAD / as well',
+    'fix: keep the URL when the task restarts',
+    'chore(deps)!: drop Node 22',
+    nxJson.release.git.commitMessage.replace('{version}', '1.2.3'),
+  ])(
+    'accepts %j',
+    (message) => {
+      const run = lint(message);
+      expect(run.stdout + run.stderr).not.toContain('✖');
+      expect(run.status).toBe(0);
+    },
+    30_000,
+  );
+
+  it.each([
+    ['Added stuff', 'type-empty'],
+    ['feature: add x', 'type-enum'],
+    ['feat: ', 'subject-empty'],
+    [`feat: ${'x'.repeat(150)}`, 'header-max-length'],
+  ])(
+    'rejects %j (%s)',
+    (message, rule) => {
+      const run = lint(message);
+      expect(run.status).toBe(1);
+      expect(run.stdout + run.stderr).toContain(`[${rule}]`);
+    },
+    30_000,
+  );
+});
+
+describe('the hook is installed by npm ci', () => {
+  const prepare: string = rootPackage.scripts.prepare;
+  const runPrepare = (cwd: string) => spawnSync('sh', ['-c', prepare], { cwd, encoding: 'utf8' });
+
+  it('ships an executable commit-msg hook', () => {
+    expect(() => accessSync(hook, constants.X_OK)).not.toThrow();
+  });
+
+  it('the hook passes a conventional message and stops any other commit', () => {
+    // GIVEN the hook as git runs it  WHEN given a message file  THEN exit 0, or 1 with the rule
+    expect(runHook('feat(app): answer HEAD / as well').status).toBe(0);
+    const rejected = runHook('Added stuff');
+    expect(rejected.status).toBe(1);
+    expect(rejected.stdout + rejected.stderr).toContain('[type-empty]');
+  }, 30_000);
+
+  it('points git at .githooks in a git checkout', () => {
+    // GIVEN a fresh git repository  WHEN the prepare script runs  THEN core.hooksPath is .githooks
+    const dir = mkdtempSync(join(tmpdir(), 'prepare-git-'));
+    try {
+      spawnSync('git', ['init', '--quiet'], { cwd: dir });
+      expect(runPrepare(dir).status).toBe(0);
+      const hooksPath = spawnSync('git', ['config', '--get', 'core.hooksPath'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(hooksPath.stdout.trim()).toBe('.githooks');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('succeeds quietly outside a git checkout (e.g. a Docker build)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prepare-plain-'));
+    try {
+      const run = runPrepare(dir);
+      expect(run.status).toBe(0);
+      expect(run.stdout + run.stderr).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
