@@ -1,0 +1,35 @@
+import { readSynthesizedAssembly } from '../diagram/test-assembly';
+import { estimateMonthlyCost } from './estimate';
+import { formatDollars, formatEstimate } from './format';
+
+describe('formatEstimate', () => {
+  const text = formatEstimate(estimateMonthlyCost(readSynthesizedAssembly()));
+
+  it('GIVEN an amount WHEN formatted THEN it has a dollar sign and cents', () => {
+    expect(formatDollars(3.65)).toBe('$3.65');
+    expect(formatDollars(0.004)).toBe('$0.00');
+  });
+
+  it('GIVEN the estimate WHEN printed THEN the table ends with the total', () => {
+    expect(text).toMatch(/\ntotal per month \(USD\) +\$13\.30\n/);
+  });
+
+  it('GIVEN the estimate WHEN printed THEN each line shows quantity, unit price and monthly amount', () => {
+    expect(text).toMatch(
+      /Public IPv4 address: 1 \(one per task\) +730 IP-hour +\$0\.005\/IP-hour +\$3\.65/,
+    );
+  });
+
+  it('GIVEN the estimate WHEN printed THEN it is compared with the reference, naming the IPv4 charge it leaves out', () => {
+    expect(text).toContain('~$11.00/month');
+    expect(text).toContain(
+      'This estimate: $13.30 (+$2.30), of which $3.65 is the public IPv4 charge the reference leaves out.',
+    );
+  });
+
+  it('GIVEN the estimate WHEN printed THEN assumptions, free resources and price sources follow', () => {
+    expect(text).toContain('1 GB of logs a month');
+    expect(text).toContain('AWS::EC2::VPC ×1: VPCs are free');
+    expect(text).toContain('https://aws.amazon.com/fargate/pricing/');
+  });
+});

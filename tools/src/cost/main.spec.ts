@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  WORKSPACE_ROOT,
+  copySynthesizedAssembly,
+  resourceOfType,
+  writeAssembly,
+} from '../diagram/test-assembly';
+
+const TSX_CLI = join(WORKSPACE_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+function runCost(...args: string[]) {
+  return spawnSync(process.execPath, [TSX_CLI, join(__dirname, 'main.ts'), ...args], {
+    cwd: WORKSPACE_ROOT,
+    encoding: 'utf8',
+  });
+}
+
+describe('infra:cost', () => {
+  jest.setTimeout(60_000);
+
+  it('GIVEN the synthesized templates WHEN run with --json THEN it prints the estimate as JSON', () => {
+    const run = runCost('--json');
+
+    expect(run.status).toBe(0);
+    const estimate = JSON.parse(run.stdout);
+    expect(estimate).toEqual(expect.objectContaining({ region: 'eu-west-1', total: 13.3 }));
+  });
+
+  it('GIVEN a bad assumption WHEN run THEN one line explains and it exits 2', () => {
+    const run = runCost('--image-mb', 'big');
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'infra:cost: --image-mb "big" is not a number ≥ 0, e.g. --image-mb 60\n',
+    );
+  });
+});
+
+describe('infra:cost docs section', () => {
+  jest.setTimeout(60_000);
+
+  it('GIVEN the synthesized templates WHEN docs/ARCHITECTURE.md is checked THEN its estimate is up to date', () => {
+    const run = runCost('--check-docs');
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it('GIVEN templates with two tasks WHEN docs/ARCHITECTURE.md is checked THEN its estimate is reported stale', () => {
+    const assembly = copySynthesizedAssembly();
+    resourceOfType(assembly, 'AWS::ECS::Service').Properties['DesiredCount'] = 2;
+    const dir = mkdtempSync(join(tmpdir(), 'assembly-two-tasks-'));
+    writeAssembly(assembly, dir);
+
+    const run = runCost('--check-docs', '--assembly', dir);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('run `npx nx run infra:cost -- --write-docs`');
+  });
+});

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// `nx run infra:cost [-- --json]`: the monthly estimate of the synthesized stacks; `--write-docs`
+// puts it into docs/ARCHITECTURE.md, `--check-docs` fails when the copy there is stale.
+import { join, resolve } from 'node:path';
+import { AssemblyError, readCloudAssembly } from '../diagram/cloud-assembly';
+import { estimateMonthlyCost, UnpricedResourceError } from './estimate';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
+import { replaceSection } from '../docs/replace-section';
+import { DOCS_SECTION, formatEstimate, formatMarkdown } from './format';
+import { OptionsError, parseCostOptions, USAGE } from './options';
+
+const NAME = 'infra:cost';
+const workspaceRoot = join(__dirname, '..', '..', '..');
+const ARCHITECTURE_DOC = join('docs', 'ARCHITECTURE.md');
+
+/** Rewrites (or checks) the estimate's section of docs/ARCHITECTURE.md, formatted as `format:check` expects. */
+async function updateDocs(section: string, check: boolean): Promise<number> {
+  const doc = join(workspaceRoot, ARCHITECTURE_DOC);
+  const current = readFileSync(doc, 'utf8');
+  const updated = await format(replaceSection(current, DOCS_SECTION, section), {
+    ...(await resolveConfig(doc)),
+    filepath: doc,
+  });
+  if (check) {
+    if (updated === current) return 0;
+    console.error(
+      `${NAME}: the estimate in ${ARCHITECTURE_DOC} no longer matches the synthesized templates: run \`npx nx run infra:cost -- --write-docs\` and commit it.`,
+    );
+    return 1;
+  }
+  writeFileSync(doc, updated);
+  console.log(`${NAME}: wrote the estimate into ${ARCHITECTURE_DOC}`);
+  return 0;
+}
+
+async function main(): Promise<number> {
+  try {
+    const options = parseCostOptions(process.argv.slice(2));
+    if (options.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const assembly = readCloudAssembly(resolve(workspaceRoot, options.assemblyDir));
+    const estimate = estimateMonthlyCost(assembly, options.assumptions);
+    if (options.writeDocs || options.checkDocs)
+      return await updateDocs(formatMarkdown(estimate), options.checkDocs);
+    process.stdout.write(
+      options.json ? `${JSON.stringify(estimate, null, 2)}\n` : formatEstimate(estimate),
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof OptionsError) {
+      console.error(`${NAME}: ${error.message}`);
+      return 2;
+    }
+    const known = error instanceof AssemblyError || error instanceof UnpricedResourceError;
+    console.error(`${NAME}: ${known ? (error as Error).message : String(error)}`);
+    return 1;
+  }
+}
+
+void main().then((code) => {
+  process.exitCode = code;
+});

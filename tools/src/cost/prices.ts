@@ -1,0 +1,85 @@
+/**
+ * The price table `nx run infra:cost` uses: AWS's published on-demand list prices in USD.
+ *
+ * Nothing here is fetched: this machine cannot reach AWS. The numbers are the list prices as
+ * published on the source pages below and known to us as of `asOf`, written down on `recorded`.
+ * AWS changes prices rarely but does change them: check the sources before you rely on a number,
+ * and update the table (and `asOf`) when they differ.
+ */
+export type Architecture = 'X86_64' | 'ARM64';
+
+export interface RegionPrices {
+  /** Fargate, Linux, per vCPU-hour and per GB-hour, by CPU architecture (ARM64 = Graviton). */
+  readonly fargate: Record<Architecture, { readonly vcpuHour: number; readonly gbHour: number }>;
+  /** In-use public IPv4 address, per hour. */
+  readonly publicIpv4Hour: number;
+  /** CloudWatch Logs, Standard log class: data ingested, per GB. */
+  readonly logsIngestionGb: number;
+  /** CloudWatch Logs storage (archived, compressed), per GB-month. */
+  readonly logsStorageGbMonth: number;
+  /** ECR private repository storage, per GB-month. */
+  readonly ecrStorageGbMonth: number;
+}
+
+export interface PriceTable {
+  readonly currency: 'USD';
+  readonly asOf: string;
+  readonly recorded: string;
+  readonly note: string;
+  /** AWS's own convention for monthly estimates (24 × 365 / 12). */
+  readonly hoursPerMonth: number;
+  /**
+   * Fargate Spot is priced per region and moves with spare capacity; AWS advertises "up to a 70%
+   * discount" on Fargate. We price Spot as this fraction of on-demand: the advertised best case.
+   */
+  readonly spotFractionOfOnDemand: number;
+  /** Architectures Fargate Spot runs (Linux X86_64 only at `asOf`). */
+  readonly spotArchitectures: readonly Architecture[];
+  readonly sources: Readonly<Record<string, string>>;
+  readonly regions: Readonly<Record<string, RegionPrices>>;
+}
+
+export const PRICES: PriceTable = {
+  currency: 'USD',
+  asOf: '2025-01',
+  recorded: '2026-11-25',
+  note: 'Published list prices as known on the asOf date, recorded without network access to AWS; check the sources before relying on them.',
+  hoursPerMonth: 730,
+  spotFractionOfOnDemand: 0.3,
+  spotArchitectures: ['X86_64'],
+  sources: {
+    fargate: 'https://aws.amazon.com/fargate/pricing/',
+    publicIpv4:
+      'https://aws.amazon.com/vpc/pricing/ (Public IPv4 addresses; charged since 2024-02-01: https://aws.amazon.com/blogs/aws/new-aws-public-ipv4-address-charge-public-ip-insights/)',
+    cloudwatchLogs: 'https://aws.amazon.com/cloudwatch/pricing/ (Logs, Standard log class)',
+    ecr: 'https://aws.amazon.com/ecr/pricing/',
+  },
+  regions: {
+    'us-east-1': {
+      fargate: {
+        X86_64: { vcpuHour: 0.04048, gbHour: 0.004445 },
+        ARM64: { vcpuHour: 0.03238, gbHour: 0.00356 },
+      },
+      publicIpv4Hour: 0.005,
+      logsIngestionGb: 0.5,
+      logsStorageGbMonth: 0.03,
+      ecrStorageGbMonth: 0.1,
+    },
+    'eu-west-1': {
+      fargate: {
+        X86_64: { vcpuHour: 0.04048, gbHour: 0.004445 },
+        ARM64: { vcpuHour: 0.03238, gbHour: 0.00356 },
+      },
+      publicIpv4Hour: 0.005,
+      logsIngestionGb: 0.57,
+      logsStorageGbMonth: 0.03,
+      ecrStorageGbMonth: 0.1,
+    },
+  },
+};
+
+/** The reference's own estimate (seed-architecture.md, "Cost Estimation"): no public IPv4 line. */
+export const REFERENCE_ESTIMATE = {
+  monthly: 11,
+  source: 'seed-architecture.md, "Cost Estimation": Fargate ~$10, ECR ~$0.10/GB, Logs ~$0.50',
+} as const;

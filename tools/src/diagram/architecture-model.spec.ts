@@ -1,0 +1,158 @@
+import { buildArchitecture, type Architecture, type DiagramGroup } from './architecture-model';
+import {
+  changePort,
+  copySynthesizedAssembly,
+  readSynthesizedAssembly,
+  resourceOfType,
+} from './test-assembly';
+
+function allGroups(groups: readonly DiagramGroup[]): DiagramGroup[] {
+  return groups.flatMap((group) => [group, ...allGroups(group.groups)]);
+}
+
+function groupOfKind(architecture: Architecture, kind: DiagramGroup['kind']): DiagramGroup {
+  const group = allGroups(architecture.groups).find((g) => g.kind === kind);
+  if (!group) throw new Error(`no ${kind} group`);
+  return group;
+}
+
+function nodeTitled(architecture: Architecture, title: string) {
+  const node = architecture.nodes.find((n) => n.title === title);
+  if (!node) throw new Error(`no node ${title}`);
+  return node;
+}
+
+describe('buildArchitecture', () => {
+  const architecture = buildArchitecture(readSynthesizedAssembly());
+
+  it('GIVEN the synthesized templates WHEN drawn THEN the network nests region > stack > VPC > subnet > security group > task', () => {
+    const vpc = groupOfKind(architecture, 'vpc');
+    const subnet = groupOfKind(architecture, 'subnet');
+    const sg = groupOfKind(architecture, 'securityGroup');
+
+    expect(architecture.groups[0].title).toBe('AWS region eu-west-1');
+    expect(vpc.title).toBe('VPC 10.0.0.0/16 · DNS names');
+    expect(vpc.groups).toContain(subnet);
+    expect(subnet.title).toBe('Subnet 10.0.1.0/24');
+    expect(subnet.lines).toEqual(['first AZ · public IP on launch']);
+    expect(subnet.groups).toContain(sg);
+    expect(sg.nodeIds).toEqual([nodeTitled(architecture, 'Fargate task').id]);
+  });
+
+  it('GIVEN the synthesized templates WHEN drawn THEN the security group shows its port and source', () => {
+    expect(groupOfKind(architecture, 'securityGroup').lines).toEqual([
+      'in: tcp 49000 from AllowedIP (default 0.0.0.0/0)',
+      'out: tcp 443 to 0.0.0.0/0',
+    ]);
+  });
+
+  it('GIVEN the synthesized templates WHEN drawn THEN the task shows size, architecture and its container', () => {
+    expect(nodeTitled(architecture, 'Fargate task').lines).toEqual(
+      expect.arrayContaining([
+        '0.25 vCPU · 512 MiB · X86_64',
+        'container hello-world · port 49000/tcp',
+        'user 1000:1000 · read-only root',
+        'public IPv4 address',
+      ]),
+    );
+  });
+
+  it('GIVEN the synthesized templates WHEN drawn THEN the image flows from publisher to registry to task', () => {
+    const repository = nodeTitled(architecture, 'ECR repository');
+    const task = nodeTitled(architecture, 'Fargate task');
+    const imageEdges = architecture.edges.filter((edge) => edge.kind === 'image');
+
+    expect(imageEdges).toEqual([
+      { from: 'ImagePublisher', to: repository.id, label: 'docker push', kind: 'image' },
+      { from: repository.id, to: task.id, label: 'image pull :ImageTag', kind: 'image' },
+    ]);
+  });
+
+  it('GIVEN the synthesized templates WHEN drawn THEN the cluster holds the service, which runs the task', () => {
+    const cluster = groupOfKind(architecture, 'cluster');
+    const service = nodeTitled(architecture, 'ECS service');
+
+    expect(cluster.title).toBe('ECS cluster hello-world-ecr-ecs-fargate');
+    expect(cluster.nodeIds).toEqual([service.id]);
+    expect(architecture.edges).toContainEqual(
+      expect.objectContaining({
+        from: service.id,
+        to: nodeTitled(architecture, 'Fargate task').id,
+      }),
+    );
+  });
+
+  it('GIVEN the synthesized templates WHEN drawn THEN the execution role may pull this repository and write this log group only', () => {
+    const role = nodeTitled(architecture, 'IAM execution role');
+
+    expect(role.lines).toEqual([
+      'ecr: 3 actions on repository hello-world-ecr-ecs-fargate',
+      'ecr:GetAuthorizationToken on *',
+      'logs:CreateLogStream, PutLogEvents on /ecs/hello-world-ecr-ecs-fargate',
+    ]);
+    expect(architecture.edges.filter((e) => e.from === role.id).map((e) => e.to)).toEqual([
+      nodeTitled(architecture, 'ECR repository').id,
+      nodeTitled(architecture, 'CloudWatch log group').id,
+      nodeTitled(architecture, 'Fargate task').id,
+    ]);
+  });
+
+  it('GIVEN the synthesized templates WHEN drawn THEN traffic reaches the task through the internet gateway and the route table', () => {
+    const igw = nodeTitled(architecture, 'Internet gateway');
+
+    expect(nodeTitled(architecture, 'Route table').lines).toEqual(['0.0.0.0/0 → internet gateway']);
+    expect(architecture.edges).toContainEqual(
+      expect.objectContaining({ from: 'Users', to: igw.id, label: 'HTTP tcp 49000' }),
+    );
+    expect(architecture.edges).toContainEqual(
+      expect.objectContaining({ from: igw.id, to: nodeTitled(architecture, 'Fargate task').id }),
+    );
+  });
+
+  it('GIVEN the synthesized templates WHEN drawn THEN the log group shows its name and retention', () => {
+    expect(nodeTitled(architecture, 'CloudWatch log group').lines).toEqual([
+      '/ecs/hello-world-ecr-ecs-fargate',
+      'kept 7 days',
+    ]);
+  });
+
+  it('GIVEN the port changes in the templates WHEN drawn THEN the security group, task and traffic show the new port', () => {
+    const assembly = copySynthesizedAssembly();
+    changePort(assembly, 49001);
+
+    const changed = buildArchitecture(assembly);
+
+    expect(groupOfKind(changed, 'securityGroup').lines[0]).toBe(
+      'in: tcp 49001 from AllowedIP (default 0.0.0.0/0)',
+    );
+    expect(nodeTitled(changed, 'Fargate task').lines).toContain(
+      'container hello-world · port 49001/tcp',
+    );
+    expect(changed.edges.map((e) => e.label)).toContain('HTTP tcp 49001');
+  });
+
+  it('GIVEN a resource the diagram has no drawing for WHEN drawn THEN it still appears, named by its type', () => {
+    const assembly = copySynthesizedAssembly();
+    const resources = assembly.stacks[1].template.Resources as Record<string, unknown>;
+    resources['NatGateway'] = { Type: 'AWS::EC2::NatGateway', Properties: {} };
+
+    const changed = buildArchitecture(assembly);
+
+    expect(changed.nodes).toContainEqual(
+      expect.objectContaining({ title: 'AWS::EC2::NatGateway', lines: ['NatGateway'] }),
+    );
+  });
+
+  it('GIVEN Fargate Spot in the templates WHEN drawn THEN the service says so', () => {
+    const assembly = copySynthesizedAssembly();
+    const service = resourceOfType(assembly, 'AWS::ECS::Service');
+    delete service.Properties['LaunchType'];
+    service.Properties['CapacityProviderStrategy'] = [
+      { CapacityProvider: 'FARGATE_SPOT', Weight: 1 },
+    ];
+
+    expect(nodeTitled(buildArchitecture(assembly), 'ECS service').lines).toContain(
+      '1 task on FARGATE_SPOT',
+    );
+  });
+});

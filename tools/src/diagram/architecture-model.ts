@@ -1,0 +1,571 @@
+import { FLAVOUR_SUFFIX } from '@hello-world/shared';
+import {
+  listResources,
+  regionOfAssembly,
+  type CfnResource,
+  type CfnTemplate,
+  type CloudAssembly,
+  type SynthesizedStack,
+} from './cloud-assembly';
+import { asArray, describeImageTag, describeValue, referencedId, refOf } from './template-values';
+
+/** Decides the colour of a box: one per AWS service family, as on AWS's own diagrams. */
+export type NodeKind = 'compute' | 'network' | 'registry' | 'logs' | 'security' | 'external';
+export type GroupKind = 'region' | 'stack' | 'vpc' | 'subnet' | 'securityGroup' | 'cluster';
+/** `image` is the image's path from registry to task, drawn bold. */
+export type EdgeKind = 'traffic' | 'image' | 'permission' | 'control';
+
+export interface DiagramNode {
+  readonly id: string;
+  readonly kind: NodeKind;
+  readonly title: string;
+  readonly lines: readonly string[];
+}
+
+export interface DiagramGroup {
+  readonly id: string;
+  readonly kind: GroupKind;
+  readonly title: string;
+  readonly lines: readonly string[];
+  readonly nodeIds: string[];
+  readonly groups: DiagramGroup[];
+}
+
+export interface DiagramEdge {
+  readonly from: string;
+  /** A node id, or a group id when the edge ends at the group's border. */
+  readonly to: string;
+  readonly label: string;
+  readonly kind: EdgeKind;
+}
+
+/** What the picture shows, independent of how it is drawn. */
+export interface Architecture {
+  readonly title: string;
+  readonly nodes: readonly DiagramNode[];
+  /** Top-level groups (the region); nodes outside every group are not in any nodeIds. */
+  readonly groups: readonly DiagramGroup[];
+  readonly edges: readonly DiagramEdge[];
+}
+
+interface Located {
+  readonly stack: SynthesizedStack;
+  readonly logicalId: string;
+  readonly resource: CfnResource;
+}
+
+const USERS = 'Users';
+const PUBLISHER = 'ImagePublisher';
+
+/** Graphviz and draw.io ids: letters and digits only, unique across stacks. */
+function idOf(stack: SynthesizedStack, logicalId: string): string {
+  return `${stack.name.replace(/[^A-Za-z0-9]/g, '_')}__${logicalId}`;
+}
+
+function props(located: Located): Record<string, unknown> {
+  return located.resource.Properties ?? {};
+}
+
+/** `arn:…:repository/NAME` or `….dkr.ecr….amazonaws.com/NAME:tag` → NAME, from a joined value. */
+function repositoryNameIn(value: unknown, template: CfnTemplate): string | undefined {
+  const text = describeValue(value, template);
+  return /repository\/([^:/]+)/.exec(text)?.[1] ?? /\/([^/:]+):/.exec(text)?.[1];
+}
+
+function describeActions(actions: string[]): string {
+  const service = actions[0].split(':')[0];
+  const names = actions.map((action) => action.split(':')[1] ?? action);
+  return names.length <= 2
+    ? `${service}:${names.join(', ')}`
+    : `${service}: ${names.length} actions`;
+}
+
+/** `*.*.*-ecr-ecs-fargate` reads better as `*.*.*…`: the suffix is on every tag. */
+function withoutSuffix(text: string): string {
+  return text.split(FLAVOUR_SUFFIX).join('…');
+}
+
+class ArchitectureBuilder {
+  readonly nodes: DiagramNode[] = [];
+  readonly edges: DiagramEdge[] = [];
+  private readonly groupsById = new Map<string, DiagramGroup>();
+  private readonly placed = new Set<string>();
+  private readonly resources: Located[];
+  readonly root: DiagramGroup;
+
+  constructor(assembly: CloudAssembly) {
+    this.resources = listResources(assembly);
+    this.root = this.group('Region', 'region', `AWS region ${regionOfAssembly(assembly)}`);
+  }
+
+  group(
+    id: string,
+    kind: GroupKind,
+    title: string,
+    parent?: DiagramGroup,
+    lines: readonly string[] = [],
+  ): DiagramGroup {
+    const group: DiagramGroup = { id, kind, title, lines, nodeIds: [], groups: [] };
+    this.groupsById.set(id, group);
+    parent?.groups.push(group);
+    return group;
+  }
+
+  node(node: DiagramNode, parent?: DiagramGroup): void {
+    this.nodes.push(node);
+    parent?.nodeIds.push(node.id);
+  }
+
+  edge(from: string, to: string, label: string, kind: EdgeKind): void {
+    this.edges.push({ from, to, label, kind });
+  }
+
+  ofType(type: string): Located[] {
+    return this.resources.filter((located) => located.resource.Type === type);
+  }
+
+  find(stack: SynthesizedStack, logicalId: string | undefined): Located | undefined {
+    return this.resources.find((r) => r.stack === stack && r.logicalId === logicalId);
+  }
+
+  markPlaced(located: Located): void {
+    this.placed.add(idOf(located.stack, located.logicalId));
+  }
+
+  unplaced(): Located[] {
+    return this.resources.filter((r) => !this.placed.has(idOf(r.stack, r.logicalId)));
+  }
+
+  groupOf(id: string): DiagramGroup | undefined {
+    return this.groupsById.get(id);
+  }
+}
+
+function addRepositories(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, DiagramGroup>) {
+  for (const repo of b.ofType('AWS::ECR::Repository')) {
+    const p = props(repo);
+    const lines = [String(p['RepositoryName'] ?? repo.logicalId)];
+    const scanning = p['ImageScanningConfiguration'] as { ScanOnPush?: boolean } | undefined;
+    if (scanning?.ScanOnPush) lines.push('scan on push');
+    const lifecycle = (p['LifecyclePolicy'] as { LifecyclePolicyText?: string } | undefined)
+      ?.LifecyclePolicyText;
+    const kept = lifecycle
+      ? (JSON.parse(lifecycle) as { rules: { selection: { countNumber?: number } }[] }).rules
+          .map((rule) => rule.selection.countNumber)
+          .find((count) => count !== undefined)
+      : undefined;
+    if (kept !== undefined) lines.push(`keeps the newest ${kept} images`);
+    const immutable = asArray(p['ImageTagMutabilityExclusionFilters']).map((filter) =>
+      withoutSuffix(
+        String((filter as Record<string, unknown>)['ImageTagMutabilityExclusionFilterValue']),
+      ),
+    );
+    if (immutable.length > 0) lines.push(`immutable tags: ${immutable.join(' ')}`);
+    else if (p['ImageTagMutability']) lines.push(`tags ${String(p['ImageTagMutability'])}`);
+    b.node(
+      { id: idOf(repo.stack, repo.logicalId), kind: 'registry', title: 'ECR repository', lines },
+      stackGroups.get(repo.stack),
+    );
+    b.markPlaced(repo);
+  }
+  b.node({
+    id: PUBLISHER,
+    kind: 'external',
+    title: 'Image build and push',
+    lines: ['nx run hello-world:docker-push', `tags sha-…, v…, latest (…= ${FLAVOUR_SUFFIX})`],
+  });
+  for (const repo of b.ofType('AWS::ECR::Repository')) {
+    b.edge(PUBLISHER, idOf(repo.stack, repo.logicalId), 'docker push', 'image');
+  }
+}
+
+function addNetwork(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, DiagramGroup>) {
+  for (const vpc of b.ofType('AWS::EC2::VPC')) {
+    const p = props(vpc);
+    const dns = p['EnableDnsSupport'] && p['EnableDnsHostnames'] ? ' · DNS names' : '';
+    b.group(
+      idOf(vpc.stack, vpc.logicalId),
+      'vpc',
+      `VPC ${describeValue(p['CidrBlock'], vpc.stack.template)}${dns}`,
+      stackGroups.get(vpc.stack),
+    );
+    b.markPlaced(vpc);
+  }
+  for (const subnet of b.ofType('AWS::EC2::Subnet')) {
+    const p = props(subnet);
+    const details = [
+      JSON.stringify(p['AvailabilityZone']).includes('"Fn::Select":[0,') ? 'first AZ' : '',
+      p['MapPublicIpOnLaunch'] ? 'public IP on launch' : '',
+    ].filter(Boolean);
+    b.group(
+      idOf(subnet.stack, subnet.logicalId),
+      'subnet',
+      `Subnet ${describeValue(p['CidrBlock'], subnet.stack.template)}`,
+      b.groupOf(idOf(subnet.stack, refOf(p['VpcId']) ?? '')) ?? stackGroups.get(subnet.stack),
+      details.length > 0 ? [details.join(' · ')] : [],
+    );
+    b.markPlaced(subnet);
+  }
+  for (const attachment of b.ofType('AWS::EC2::VPCGatewayAttachment')) {
+    const p = props(attachment);
+    const igw = b.find(attachment.stack, refOf(p['InternetGatewayId']));
+    if (!igw) continue;
+    b.node(
+      {
+        id: idOf(igw.stack, igw.logicalId),
+        kind: 'network',
+        title: 'Internet gateway',
+        lines: ['attached to the VPC'],
+      },
+      b.groupOf(idOf(attachment.stack, refOf(p['VpcId']) ?? '')),
+    );
+    b.markPlaced(igw);
+    b.markPlaced(attachment);
+  }
+  for (const table of b.ofType('AWS::EC2::RouteTable')) {
+    const tableId = idOf(table.stack, table.logicalId);
+    const routes = b
+      .ofType('AWS::EC2::Route')
+      .filter(
+        (route) =>
+          route.stack === table.stack && refOf(props(route)['RouteTableId']) === table.logicalId,
+      );
+    const lines = routes.map((route) => {
+      const target = b.find(route.stack, refOf(props(route)['GatewayId']));
+      const via =
+        target?.resource.Type === 'AWS::EC2::InternetGateway' ? 'internet gateway' : 'target';
+      return `${describeValue(props(route)['DestinationCidrBlock'], route.stack.template)} → ${via}`;
+    });
+    b.node(
+      { id: tableId, kind: 'network', title: 'Route table', lines },
+      b.groupOf(idOf(table.stack, refOf(props(table)['VpcId']) ?? '')),
+    );
+    b.markPlaced(table);
+    for (const route of routes) {
+      b.markPlaced(route);
+      const gateway = refOf(props(route)['GatewayId']);
+      if (gateway) b.edge(tableId, idOf(route.stack, gateway), 'default route', 'traffic');
+    }
+    for (const association of b.ofType('AWS::EC2::SubnetRouteTableAssociation')) {
+      const ap = props(association);
+      if (association.stack !== table.stack || refOf(ap['RouteTableId']) !== table.logicalId)
+        continue;
+      b.edge(tableId, idOf(table.stack, refOf(ap['SubnetId']) ?? ''), 'associated', 'control');
+      b.markPlaced(association);
+    }
+  }
+}
+
+interface Rule {
+  readonly IpProtocol?: string;
+  readonly FromPort?: number;
+  readonly ToPort?: number;
+  readonly CidrIp?: unknown;
+}
+
+function describeRule(rule: Rule, template: CfnTemplate, direction: 'in' | 'out'): string {
+  const ports =
+    rule.FromPort === rule.ToPort ? `${rule.FromPort}` : `${rule.FromPort}-${rule.ToPort}`;
+  const peer = describeValue(rule.CidrIp, template);
+  return `${direction}: ${rule.IpProtocol} ${ports} ${direction === 'in' ? 'from' : 'to'} ${peer}`;
+}
+
+/** Places each security group inside the subnet its service runs in. */
+function addSecurityGroups(
+  b: ArchitectureBuilder,
+  stackGroups: Map<SynthesizedStack, DiagramGroup>,
+) {
+  for (const sg of b.ofType('AWS::EC2::SecurityGroup')) {
+    const p = props(sg);
+    const service = b
+      .ofType('AWS::ECS::Service')
+      .find((s) =>
+        JSON.stringify(props(s)['NetworkConfiguration'] ?? {}).includes(`"${sg.logicalId}"`),
+      );
+    const subnetId = service
+      ? referencedId(
+          asArray(
+            (
+              props(service)['NetworkConfiguration'] as {
+                AwsvpcConfiguration?: { Subnets?: unknown };
+              }
+            )?.AwsvpcConfiguration?.Subnets,
+          )[0],
+        )
+      : undefined;
+    const parent =
+      b.groupOf(idOf(sg.stack, subnetId ?? '')) ??
+      b.groupOf(idOf(sg.stack, refOf(p['VpcId']) ?? '')) ??
+      stackGroups.get(sg.stack);
+    const rules = [
+      ...asArray(p['SecurityGroupIngress']).map((r) =>
+        describeRule(r as Rule, sg.stack.template, 'in'),
+      ),
+      ...asArray(p['SecurityGroupEgress']).map((r) =>
+        describeRule(r as Rule, sg.stack.template, 'out'),
+      ),
+    ];
+    b.group(idOf(sg.stack, sg.logicalId), 'securityGroup', 'Security group', parent, rules);
+    b.markPlaced(sg);
+  }
+}
+
+interface ContainerDefinition {
+  readonly Name?: string;
+  readonly Image?: unknown;
+  readonly User?: string;
+  readonly ReadonlyRootFilesystem?: boolean;
+  readonly PortMappings?: { ContainerPort?: number; Protocol?: string }[];
+  readonly HealthCheck?: { Command?: string[] };
+  readonly LogConfiguration?: { LogDriver?: string; Options?: Record<string, unknown> };
+}
+
+function addLogGroups(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, DiagramGroup>) {
+  for (const logGroup of b.ofType('AWS::Logs::LogGroup')) {
+    const p = props(logGroup);
+    const retention = p['RetentionInDays']
+      ? `kept ${String(p['RetentionInDays'])} days`
+      : 'kept for ever';
+    b.node(
+      {
+        id: idOf(logGroup.stack, logGroup.logicalId),
+        kind: 'logs',
+        title: 'CloudWatch log group',
+        lines: [String(p['LogGroupName'] ?? logGroup.logicalId), retention],
+      },
+      stackGroups.get(logGroup.stack),
+    );
+    b.markPlaced(logGroup);
+  }
+}
+
+/** Cluster, service and, inside the network, the task the service runs. */
+function addEcs(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, DiagramGroup>) {
+  for (const cluster of b.ofType('AWS::ECS::Cluster')) {
+    const p = props(cluster);
+    const insights = asArray(p['ClusterSettings']).some(
+      (s) => (s as { Name?: string; Value?: string }).Value === 'enabled',
+    );
+    b.group(
+      idOf(cluster.stack, cluster.logicalId),
+      'cluster',
+      `ECS cluster ${String(p['ClusterName'] ?? cluster.logicalId)}${insights ? ' · Container Insights' : ''}`,
+      stackGroups.get(cluster.stack),
+    );
+    b.markPlaced(cluster);
+  }
+  for (const service of b.ofType('AWS::ECS::Service')) {
+    const p = props(service);
+    const template = service.stack.template;
+    const serviceId = idOf(service.stack, service.logicalId);
+    const strategy = asArray(p['CapacityProviderStrategy']).map(
+      (s) => (s as { CapacityProvider?: string }).CapacityProvider,
+    );
+    const capacity = strategy.length > 0 ? strategy.join('+') : String(p['LaunchType'] ?? 'EC2');
+    const deployment = p['DeploymentConfiguration'] as
+      | {
+          DeploymentCircuitBreaker?: { Enable?: boolean; Rollback?: boolean };
+          MinimumHealthyPercent?: number;
+          MaximumPercent?: number;
+        }
+      | undefined;
+    const breaker = deployment?.DeploymentCircuitBreaker;
+    const network = (
+      p['NetworkConfiguration'] as { AwsvpcConfiguration?: { AssignPublicIp?: string } }
+    )?.AwsvpcConfiguration;
+    const desired = describeValue(p['DesiredCount'] ?? 1, template);
+    const lines = [
+      String(p['ServiceName'] ?? service.logicalId),
+      `${desired} task${desired === '1' ? '' : 's'} on ${capacity}`,
+    ];
+    if (breaker?.Enable) lines.push(`circuit breaker${breaker.Rollback ? ' with rollback' : ''}`);
+    if (deployment?.MinimumHealthyPercent !== undefined) {
+      lines.push(`rolling ${deployment.MinimumHealthyPercent}–${deployment.MaximumPercent}%`);
+    }
+    b.node(
+      { id: serviceId, kind: 'compute', title: 'ECS service', lines },
+      b.groupOf(idOf(service.stack, refOf(p['Cluster']) ?? '')) ?? stackGroups.get(service.stack),
+    );
+    b.markPlaced(service);
+
+    const taskDefinition = b.find(service.stack, refOf(p['TaskDefinition']));
+    if (!taskDefinition) continue;
+    const tp = props(taskDefinition);
+    const taskId = idOf(taskDefinition.stack, taskDefinition.logicalId);
+    const platform = tp['RuntimePlatform'] as { CpuArchitecture?: string } | undefined;
+    const taskLines = [
+      `family ${String(tp['Family'] ?? taskDefinition.logicalId)} · ${String(tp['NetworkMode'] ?? 'bridge')}`,
+      `${Number(tp['Cpu']) / 1024} vCPU · ${String(tp['Memory'])} MiB · ${platform?.CpuArchitecture ?? 'X86_64'}`,
+    ];
+    const sgId = referencedId(
+      asArray((network as { SecurityGroups?: unknown } | undefined)?.SecurityGroups)[0],
+    );
+    for (const container of asArray(tp['ContainerDefinitions']) as ContainerDefinition[]) {
+      const ports = (container.PortMappings ?? [])
+        .map((m) => `${m.ContainerPort}/${m.Protocol ?? 'tcp'}`)
+        .join(', ');
+      taskLines.push(`container ${container.Name ?? ''} · port ${ports || 'none'}`);
+      const hardening = [
+        container.User ? `user ${container.User}` : 'user root',
+        container.ReadonlyRootFilesystem ? 'read-only root' : '',
+      ].filter(Boolean);
+      taskLines.push(hardening.join(' · '));
+      if (container.HealthCheck?.Command) {
+        taskLines.push(`health: ${container.HealthCheck.Command.slice(1).join(' ')}`);
+      }
+      const repoName = repositoryNameIn(container.Image, template);
+      const repo = b
+        .ofType('AWS::ECR::Repository')
+        .find((r) => props(r)['RepositoryName'] === repoName);
+      if (repo) {
+        const tag = describeImageTag(container.Image, template);
+        b.edge(idOf(repo.stack, repo.logicalId), taskId, `image pull :${tag}`, 'image');
+      }
+      const logGroupRef = refOf(container.LogConfiguration?.Options?.['awslogs-group']);
+      if (logGroupRef) {
+        const prefix = container.LogConfiguration?.Options?.['awslogs-stream-prefix'];
+        b.edge(
+          taskId,
+          idOf(taskDefinition.stack, logGroupRef),
+          `awslogs, prefix ${String(prefix)}`,
+          'traffic',
+        );
+      }
+    }
+    if (network?.AssignPublicIp === 'ENABLED') taskLines.push('public IPv4 address');
+    b.node(
+      { id: taskId, kind: 'compute', title: 'Fargate task', lines: taskLines },
+      b.groupOf(idOf(service.stack, sgId ?? '')) ?? stackGroups.get(service.stack),
+    );
+    b.markPlaced(taskDefinition);
+    b.edge(serviceId, taskId, `keeps ${desired} running`, 'control');
+
+    addTraffic(b, service, taskId, sgId, network?.AssignPublicIp === 'ENABLED');
+  }
+}
+
+/** Who can reach the task: the security group's ingress through the internet gateway. */
+function addTraffic(
+  b: ArchitectureBuilder,
+  service: Located,
+  taskId: string,
+  sgId: string | undefined,
+  publicIp: boolean,
+) {
+  const sg = b.find(service.stack, sgId);
+  const igw = b.ofType('AWS::EC2::InternetGateway').find((g) => g.stack === service.stack);
+  if (!sg || !igw || !publicIp) return;
+  const template = service.stack.template;
+  const ingress = asArray(props(sg)['SecurityGroupIngress']) as Rule[];
+  if (!b.nodes.some((n) => n.id === USERS)) {
+    b.node({
+      id: USERS,
+      kind: 'external',
+      title: 'Users',
+      lines: ingress.map((rule) => `from ${describeValue(rule.CidrIp, template)}`),
+    });
+  }
+  const igwId = idOf(igw.stack, igw.logicalId);
+  for (const rule of ingress) {
+    b.edge(USERS, igwId, `HTTP ${rule.IpProtocol} ${rule.FromPort}`, 'traffic');
+  }
+  b.edge(igwId, taskId, `public IP :${ingress.map((r) => r.FromPort).join(',')}`, 'traffic');
+}
+
+interface Statement {
+  readonly Action?: string | string[];
+  readonly Resource?: unknown;
+}
+
+/** Roles with what their policies allow, and an edge to each resource they reach. */
+function addRoles(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, DiagramGroup>) {
+  for (const role of b.ofType('AWS::IAM::Role')) {
+    const template = role.stack.template;
+    const roleId = idOf(role.stack, role.logicalId);
+    const users = b.ofType('AWS::ECS::TaskDefinition').filter((t) => t.stack === role.stack);
+    const asExecution = users.find(
+      (t) => referencedId(props(t)['ExecutionRoleArn']) === role.logicalId,
+    );
+    const asTask = users.find((t) => referencedId(props(t)['TaskRoleArn']) === role.logicalId);
+    const title = asExecution ? 'IAM execution role' : asTask ? 'IAM task role' : 'IAM role';
+    const policies = b
+      .ofType('AWS::IAM::Policy')
+      .filter((policy) => asArray(props(policy)['Roles']).some((r) => refOf(r) === role.logicalId));
+    const lines: string[] = [];
+    for (const policy of policies) {
+      b.markPlaced(policy);
+      const document = props(policy)['PolicyDocument'] as { Statement?: Statement[] } | undefined;
+      for (const statement of document?.Statement ?? []) {
+        const actions = asArray(statement.Action).map(String);
+        const target = referencedId(statement.Resource);
+        const repoName = repositoryNameIn(statement.Resource, template);
+        const repo = b
+          .ofType('AWS::ECR::Repository')
+          .find((r) => repoName !== undefined && props(r)['RepositoryName'] === repoName);
+        const logGroup = target ? b.find(role.stack, target) : undefined;
+        const on = repo
+          ? `repository ${repoName}`
+          : logGroup
+            ? String(props(logGroup)['LogGroupName'] ?? target)
+            : describeValue(statement.Resource, template);
+        lines.push(`${describeActions(actions)} on ${on}`);
+        if (repo) b.edge(roleId, idOf(repo.stack, repo.logicalId), 'may pull', 'permission');
+        if (logGroup)
+          b.edge(roleId, idOf(logGroup.stack, logGroup.logicalId), 'may write', 'permission');
+      }
+    }
+    if (lines.length === 0) lines.push('no permissions');
+    if (asTask && !asExecution) {
+      b.edge(roleId, idOf(asTask.stack, asTask.logicalId), 'the app runs as', 'permission');
+    }
+    if (asExecution) {
+      b.edge(
+        roleId,
+        idOf(asExecution.stack, asExecution.logicalId),
+        'ECS starts the task as',
+        'permission',
+      );
+    }
+    b.node({ id: roleId, kind: 'security', title, lines }, stackGroups.get(role.stack));
+    b.markPlaced(role);
+  }
+}
+
+/** Anything not drawn above still appears, named by type, so the picture never hides a resource. */
+function addOthers(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, DiagramGroup>) {
+  for (const other of b.unplaced()) {
+    b.node(
+      {
+        id: idOf(other.stack, other.logicalId),
+        kind: 'network',
+        title: other.resource.Type,
+        lines: [other.logicalId],
+      },
+      stackGroups.get(other.stack),
+    );
+  }
+}
+
+/** Reads the synthesized stacks into the boxes, groups and arrows of the architecture diagram. */
+export function buildArchitecture(assembly: CloudAssembly): Architecture {
+  const b = new ArchitectureBuilder(assembly);
+  const stackGroups = new Map(
+    assembly.stacks.map((stack) => [
+      stack,
+      b.group(`Stack_${idOf(stack, '')}`, 'stack', `stack ${stack.name}`, b.root),
+    ]),
+  );
+  addRepositories(b, stackGroups);
+  addNetwork(b, stackGroups);
+  addSecurityGroups(b, stackGroups);
+  addLogGroups(b, stackGroups);
+  addEcs(b, stackGroups);
+  addRoles(b, stackGroups);
+  addOthers(b, stackGroups);
+  return {
+    title: `${assembly.stacks.map((s) => s.name).join(' + ')} (generated from the synthesized templates)`,
+    nodes: b.nodes,
+    groups: [b.root],
+    edges: b.edges,
+  };
+}

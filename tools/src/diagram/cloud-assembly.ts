@@ -1,0 +1,109 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One CloudFormation resource as CDK writes it into a template. */
+export interface CfnResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+}
+
+export interface CfnTemplate {
+  readonly Description?: string;
+  readonly Parameters?: Record<string, { readonly Default?: unknown; readonly Type?: string }>;
+  readonly Resources?: Record<string, CfnResource>;
+}
+
+export interface SynthesizedStack {
+  readonly name: string;
+  readonly region: string;
+  /** Stacks this one deploys after, from the assembly manifest. */
+  readonly dependencies: readonly string[];
+  readonly template: CfnTemplate;
+}
+
+/** What `cdk synth` wrote: the stacks in manifest order, each with its template. */
+export interface CloudAssembly {
+  readonly stacks: readonly SynthesizedStack[];
+}
+
+/** A problem the user fixes by running or changing something; printed as one line. */
+export class AssemblyError extends Error {
+  override readonly name = 'AssemblyError';
+}
+
+interface ManifestArtifact {
+  readonly type?: string;
+  readonly environment?: string;
+  readonly dependencies?: readonly string[];
+  readonly properties?: { readonly templateFile?: string };
+  readonly displayName?: string;
+}
+
+/** Where `nx run infra:synth` writes the cloud assembly, relative to the workspace root. */
+export const DEFAULT_ASSEMBLY_DIR = join('dist', 'apps', 'infra', 'cdk.out');
+
+const SYNTH_HINT = 'run `npx nx run infra:synth` first';
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new AssemblyError(`Cannot read ${file} (${(error as Error).message}): ${SYNTH_HINT}.`);
+  }
+}
+
+/** `aws://unknown-account/eu-west-1` → `eu-west-1`. */
+function regionOf(environment: string | undefined, stack: string): string {
+  const region = environment?.split('/').pop();
+  if (!region || region.startsWith('unknown')) {
+    throw new AssemblyError(
+      `Stack ${stack} was synthesized without a region: set AWS_REGION (or context "region") and ${SYNTH_HINT}.`,
+    );
+  }
+  return region;
+}
+
+/** Reads the CloudFormation stacks of a synthesized cloud assembly directory. */
+export function readCloudAssembly(dir: string): CloudAssembly {
+  const manifestFile = join(dir, 'manifest.json');
+  if (!existsSync(manifestFile)) {
+    throw new AssemblyError(`No synthesized templates in ${dir}: ${SYNTH_HINT}.`);
+  }
+  const manifest = readJson(manifestFile) as { artifacts?: Record<string, ManifestArtifact> };
+  const stacks = Object.entries(manifest.artifacts ?? {})
+    .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')
+    .map(([id, artifact]): SynthesizedStack => {
+      const templateFile = artifact.properties?.templateFile ?? `${id}.template.json`;
+      return {
+        name: artifact.displayName ?? id,
+        region: regionOf(artifact.environment, id),
+        dependencies: artifact.dependencies ?? [],
+        template: readJson(join(dir, templateFile)) as CfnTemplate,
+      };
+    });
+  if (stacks.length === 0)
+    throw new AssemblyError(`${manifestFile} holds no stack: ${SYNTH_HINT}.`);
+  return { stacks };
+}
+
+/** Every resource of every stack, with the stack it belongs to, in template order. */
+export function listResources(
+  assembly: CloudAssembly,
+): { stack: SynthesizedStack; logicalId: string; resource: CfnResource }[] {
+  return assembly.stacks.flatMap((stack) =>
+    Object.entries(stack.template.Resources ?? {}).map(([logicalId, resource]) => ({
+      stack,
+      logicalId,
+      resource,
+    })),
+  );
+}
+
+/** The one region all stacks deploy to. */
+export function regionOfAssembly(assembly: CloudAssembly): string {
+  const regions = [...new Set(assembly.stacks.map((stack) => stack.region))];
+  if (regions.length !== 1) {
+    throw new AssemblyError(`The stacks target several regions (${regions.join(', ')}).`);
+  }
+  return regions[0];
+}

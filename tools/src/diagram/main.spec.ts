@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  WORKSPACE_ROOT,
+  changePort,
+  copySynthesizedAssembly,
+  writeAssembly,
+} from './test-assembly';
+
+// Graphviz (WebAssembly, an ES module) cannot load inside Jest, so these specs run the real
+// `nx run infra:diagram` entry point in its own Node process, as the target does.
+const TSX_CLI = join(WORKSPACE_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const MAIN = join(__dirname, 'main.ts');
+
+function runDiagram(...args: string[]) {
+  const run = spawnSync(process.execPath, [TSX_CLI, MAIN, ...args], {
+    cwd: WORKSPACE_ROOT,
+    encoding: 'utf8',
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function assemblyWithPort(port: number): string {
+  const assembly = copySynthesizedAssembly();
+  changePort(assembly, port);
+  const dir = mkdtempSync(join(tmpdir(), `assembly-${port}-`));
+  writeAssembly(assembly, dir);
+  return dir;
+}
+
+const files = ['architecture.svg', 'architecture.png', 'architecture.drawio'];
+
+describe('infra:diagram', () => {
+  jest.setTimeout(120_000);
+
+  it('GIVEN the synthesized templates WHEN checked against docs/ THEN the committed diagram is up to date', () => {
+    const run = runDiagram('--check');
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it('GIVEN templates with another port WHEN checked against docs/ THEN every diagram file is reported stale', () => {
+    const run = runDiagram('--check', '--assembly', assemblyWithPort(49001));
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(
+      'docs/architecture.svg, docs/architecture.png, docs/architecture.drawio no longer match the synthesized templates: run `npx nx run infra:diagram`',
+    );
+  });
+
+  it('GIVEN templates with another port WHEN drawn THEN the picture shows the new port', () => {
+    const out = mkdtempSync(join(tmpdir(), 'diagram-out-'));
+
+    const run = runDiagram('--assembly', assemblyWithPort(49001), '--out', out);
+
+    expect(run.status).toBe(0);
+    const svg = readFileSync(join(out, 'architecture.svg'), 'utf8');
+    expect(svg).toContain('in: tcp 49001 from AllowedIP');
+    expect(svg).not.toContain('49000');
+    expect(readFileSync(join(out, 'architecture.drawio'), 'utf8')).toContain('port 49001/tcp');
+  });
+
+  it('GIVEN the same templates WHEN drawn twice in separate processes THEN every file is byte-identical', () => {
+    const first = mkdtempSync(join(tmpdir(), 'diagram-a-'));
+    const second = mkdtempSync(join(tmpdir(), 'diagram-b-'));
+
+    expect(runDiagram('--out', first).status).toBe(0);
+    expect(runDiagram('--out', second).status).toBe(0);
+
+    for (const file of files) {
+      expect(readFileSync(join(second, file)).equals(readFileSync(join(first, file)))).toBe(true);
+    }
+  });
+
+  it('GIVEN no synthesized templates WHEN drawn THEN one line says to run infra:synth', () => {
+    const run = runDiagram('--assembly', mkdtempSync(join(tmpdir(), 'empty-')));
+
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('run `npx nx run infra:synth` first');
+  });
+
+  it('GIVEN an unknown option WHEN run THEN it exits 2 with the usage', () => {
+    const run = runDiagram('--colour');
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('usage: infra:diagram [--check]');
+  });
+});
