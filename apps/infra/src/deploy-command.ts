@@ -49,7 +49,8 @@ export function readParameterOverrides(
 /**
  * The `cdk deploy` runs, in order: the registry first (the repository must exist before an
  * image can be pushed to it), then the service with the parameters passed through. Each
- * waits for its stack and prints its outputs. The image push joins between the two later.
+ * waits for its stack and prints its outputs. src/deploy/orchestrate.ts pushes the image between
+ * the two.
  */
 export function buildDeployCommands(request: DeployRequest): string[][] {
   const common = [

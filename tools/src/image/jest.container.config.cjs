@@ -1,4 +1,4 @@
-// Real-engine tests of the hello-world image (`nx run hello-world:container-test`). Kept out of the
+// Real-engine tests of the hello-world image and the local deploy (`nx run hello-world:container-test`). Kept out of the
 // unit `test` targets: their testMatch (*.spec.ts) never matches *.container-spec.ts.
 const { join } = require('node:path');
 
@@ -7,7 +7,12 @@ module.exports = {
   // tools/, so the preset's <rootDir>/tsconfig.spec.json is the tools project's.
   rootDir: join(__dirname, '..', '..'),
   preset: '../jest.preset.js',
-  testMatch: ['<rootDir>/src/**/*.container-spec.ts'],
+  // The image's own specs here, and infra's local-target spec (it runs the same image).
+  roots: ['<rootDir>', '<rootDir>/../apps/infra'],
+  testMatch: [
+    '<rootDir>/src/**/*.container-spec.ts',
+    '<rootDir>/../apps/infra/src/**/*.container-spec.ts',
+  ],
   // Builds and pushes run inside the tests; the waits inside have their own, shorter limits.
   testTimeout: 300_000,
   reporters: [

@@ -1,0 +1,323 @@
+import {
+  type AwsClients,
+  type CallerIpLookup,
+  type Clock,
+  type Diagnosis,
+  type Problem,
+  type ServiceRef,
+  type UrlProbe,
+  checkReachability,
+  describeImageExists,
+  diagnoseService,
+  explainError,
+  findImageDigest,
+  getServiceUrl,
+  getStack,
+  parseRepositoryUri,
+  readRegistryRepositoryUri,
+  waitForDeployment,
+} from '@hello-world/aws-ops';
+import { DEPLOYMENT_NAME, STACK_OUTPUTS, STACK_PARAMETERS } from '@hello-world/shared';
+import { progressPrinter } from '../ops/format';
+import type { PushReport } from './push-report';
+import {
+  parseTaskDefinitionArn,
+  type DeployReceipt,
+  type PhaseName,
+  type PhaseTiming,
+} from './receipt';
+
+export interface DeployRequest {
+  region: string;
+  registryStackName: string;
+  serviceStackName: string;
+  /** Deploy this tag, which must already be in the registry; left out, the build's sha tag is pushed. */
+  imageTag?: string;
+  allowedIp?: string;
+  /** How long the rollout may take once the service stack is updated. */
+  timeoutMs: number;
+  pollIntervalMs?: number;
+}
+
+/** The steps that leave this process (CDK CLI, docker) and everything AWS, injected. */
+export interface DeployDeps {
+  clients: Pick<AwsClients, 'cfn' | 'ecs' | 'ec2' | 'ecr' | 'logs'>;
+  /** `cdk deploy` of one synthesized stack; rejects when the CLI fails. */
+  deployStack: (
+    stack: 'registry' | 'service',
+    parameters: { imageTag?: string; allowedIp?: string },
+  ) => Promise<void>;
+  /** hello-world:docker-push, which skips the build and push when the tag is in the registry. */
+  pushImage: () => Promise<PushReport>;
+  gitSha: () => Promise<string>;
+  callerIp: CallerIpLookup;
+  probe: UrlProbe;
+  clock: Clock;
+  /** Progress lines (stderr), so stdout carries only the receipt. */
+  progress: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export type DeployOutcome =
+  | { ok: true; receipt: DeployReceipt }
+  | {
+      ok: false;
+      phase: PhaseName;
+      problem: Problem;
+      /** Present when the service or its rollout failed: why, from aws-ops' doctor. */
+      diagnosis?: Diagnosis;
+      phases: PhaseTiming[];
+    };
+
+/** A phase's failure, carrying what the outcome needs. */
+class PhaseFailure extends Error {
+  constructor(
+    readonly phase: PhaseName,
+    readonly problem: Problem,
+    readonly rollout: boolean,
+  ) {
+    super(problem.message);
+  }
+}
+
+interface ImageResult {
+  repository: string;
+  tag: string;
+  digest: string;
+  pushed: boolean;
+}
+
+/**
+ * `infra:deploy`: registry stack → image (pushed only when its tag is not in the registry) →
+ * service stack with that ImageTag → wait for the rollout with progress → URL, checked from here
+ * → receipt. A failed rollout or stack update comes back with the doctor's diagnosis.
+ */
+export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promise<DeployOutcome> {
+  const { clock, clients } = deps;
+  const started = clock.now();
+  const phases: PhaseTiming[] = [];
+  const context = { region: request.region };
+
+  async function phase<T>(
+    name: PhaseName,
+    run: () => Promise<{ value: T; skipped?: boolean; note?: string }>,
+    rollout = false,
+  ): Promise<T> {
+    const t0 = clock.now();
+    deps.progress(`==> ${name}`);
+    try {
+      const { value, skipped, note } = await run();
+      phases.push({
+        phase: name,
+        ms: clock.now() - t0,
+        result: skipped ? 'skipped' : 'done',
+        ...(note ? { note } : {}),
+      });
+      return value;
+    } catch (error) {
+      phases.push({ phase: name, ms: clock.now() - t0, result: 'failed' });
+      if (error instanceof PhaseFailure) throw error;
+      throw new PhaseFailure(
+        name,
+        explainError(error, { ...context, stackName: stackOf(name, request) }),
+        rollout,
+      );
+    }
+  }
+
+  try {
+    const gitSha = await deps.gitSha();
+    const repositoryUri = await phase('registry', async () => {
+      await deps.deployStack('registry', {});
+      return {
+        value: await readRegistryRepositoryUri(
+          clients.cfn,
+          request.region,
+          request.registryStackName,
+        ),
+      };
+    });
+    const image = await phase('image', () => ensureImage(request, deps, repositoryUri));
+    await phase(
+      'service',
+      async () => {
+        await deps.deployStack('service', {
+          imageTag: image.tag,
+          ...(request.allowedIp ? { allowedIp: request.allowedIp } : {}),
+        });
+        return { value: undefined };
+      },
+      true,
+    );
+    const { rollout, ref, allowedIp } = await phase(
+      'wait',
+      async () => {
+        const service = await getStack(clients.cfn, request.serviceStackName, request.region);
+        const ref: ServiceRef = {
+          cluster: service.outputs[STACK_OUTPUTS.clusterName] ?? DEPLOYMENT_NAME,
+          service: service.outputs[STACK_OUTPUTS.serviceName] ?? DEPLOYMENT_NAME,
+        };
+        const result = await waitForDeployment(clients.ecs, {
+          ...ref,
+          timeoutMs: request.timeoutMs,
+          ...(request.pollIntervalMs ? { pollIntervalMs: request.pollIntervalMs } : {}),
+          clock,
+          onProgress: progressPrinter((line) => deps.progress(line)),
+          ...(deps.signal ? { signal: deps.signal } : {}),
+        });
+        if (result.outcome !== 'completed') {
+          throw new PhaseFailure(
+            'wait',
+            {
+              kind: 'unknown',
+              message: `the rollout ${result.outcome}: ${result.reason ?? 'no reason given'}`,
+            },
+            true,
+          );
+        }
+        return {
+          value: {
+            rollout: result,
+            ref,
+            allowedIp: service.parameters[STACK_PARAMETERS.allowedIp],
+          },
+        };
+      },
+      true,
+    );
+    const reach = await phase('url', async () => {
+      const found = await getServiceUrl(clients, ref);
+      const findings = await checkReachability(deps, found.url, allowedIp);
+      return {
+        value: {
+          url: found.url,
+          answers: !findings.some((f) => f.code === 'url-not-answering'),
+          warnings: findings.map((f) => `${f.what}: ${f.fix}`),
+        },
+      };
+    });
+    const taskDefinition = parseTaskDefinitionArn(rollout.deployment?.taskDefinition);
+    const finished = clock.now();
+    return {
+      ok: true,
+      receipt: {
+        stackName: request.serviceStackName,
+        region: request.region,
+        gitSha,
+        image,
+        ...(taskDefinition ? { taskDefinition } : {}),
+        deploymentId: rollout.deploymentId,
+        url: reach.url,
+        answersFromHere: reach.answers,
+        warnings: reach.warnings,
+        phases,
+        startedAt: new Date(started).toISOString(),
+        finishedAt: new Date(finished).toISOString(),
+        totalMs: finished - started,
+      },
+    };
+  } catch (error) {
+    // Only the git lookup runs outside phase(); its failure is put on the step it came after.
+    const failure =
+      error instanceof PhaseFailure
+        ? error
+        : new PhaseFailure(
+            phases.at(-1)?.phase ?? 'registry',
+            explainError(error, { ...context, stackName: request.serviceStackName }),
+            false,
+          );
+    const diagnosis = failure.rollout ? await diagnose(request, deps) : undefined;
+    return {
+      ok: false,
+      phase: failure.phase,
+      problem: failure.problem,
+      ...(diagnosis ? { diagnosis } : {}),
+      phases,
+    };
+  }
+}
+
+function stackOf(phase: PhaseName, request: DeployRequest): string {
+  return phase === 'registry' || phase === 'image'
+    ? request.registryStackName
+    : request.serviceStackName;
+}
+
+/**
+ * The image to deploy and its digest, read back from the registry (the digest in the receipt is
+ * the registry's, not a build's). An explicit tag is never pushed: it must be there already.
+ */
+async function ensureImage(
+  request: DeployRequest,
+  deps: DeployDeps,
+  repositoryUri: string,
+): Promise<{ value: ImageResult; skipped: boolean; note: string }> {
+  const { repositoryName } = parseRepositoryUri(repositoryUri);
+  if (request.imageTag) {
+    const digest = await findImageDigest(deps.clients.ecr, repositoryName, request.imageTag);
+    if (!digest) {
+      throw new PhaseFailure(
+        'image',
+        {
+          kind: 'unknown',
+          message: `image ${repositoryUri}:${request.imageTag} is not in the registry: push it with \`npx nx run hello-world:docker-push\`, or leave out --image-tag to deploy the current build`,
+        },
+        false,
+      );
+    }
+    return {
+      value: { repository: repositoryUri, tag: request.imageTag, digest, pushed: false },
+      skipped: true,
+      note: 'tag already in the registry',
+    };
+  }
+  const report = await deps.pushImage();
+  if (report.repository !== repositoryUri) {
+    throw new PhaseFailure(
+      'image',
+      {
+        kind: 'unknown',
+        message: `docker-push went to ${report.repository}, but the service pulls from ${repositoryUri}: unset IMAGE_REGISTRY and run again`,
+      },
+      false,
+    );
+  }
+  const digest = await findImageDigest(deps.clients.ecr, repositoryName, report.tag);
+  if (!digest) {
+    throw new PhaseFailure(
+      'image',
+      {
+        kind: 'unknown',
+        message: `docker-push reported ${report.tag}, but ${repositoryUri} does not list it: run \`npx nx run hello-world:docker-push\` and check its output`,
+      },
+      false,
+    );
+  }
+  return {
+    value: { repository: repositoryUri, tag: report.tag, digest, pushed: report.pushed },
+    skipped: !report.pushed,
+    note: report.pushed ? 'pushed' : 'tag already in the registry',
+  };
+}
+
+/** The doctor's view after a failed rollout; a failure to diagnose never hides the failure itself. */
+async function diagnose(request: DeployRequest, deps: DeployDeps): Promise<Diagnosis | undefined> {
+  try {
+    return await diagnoseService(
+      {
+        ...deps.clients,
+        imageExists: describeImageExists(deps.clients.ecr),
+        callerIp: deps.callerIp,
+        probe: deps.probe,
+        clock: deps.clock,
+      },
+      {
+        region: request.region,
+        stackName: request.serviceStackName,
+        registryStackName: request.registryStackName,
+      },
+    );
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,71 @@
+/** The steps of `infra:deploy`, in the order they run. */
+export const DEPLOY_PHASES = ['registry', 'image', 'service', 'wait', 'url'] as const;
+export type PhaseName = (typeof DEPLOY_PHASES)[number];
+
+export interface PhaseTiming {
+  phase: PhaseName;
+  ms: number;
+  result: 'done' | 'skipped' | 'failed';
+  /** What happened, in a few words (e.g. "pushed", "already in the registry"). */
+  note?: string;
+}
+
+export interface TaskDefinitionRef {
+  arn: string;
+  family: string;
+  revision: number;
+}
+
+/** What a finished deploy did: printed for people, and as JSON with --json. */
+export interface DeployReceipt {
+  stackName: string;
+  region: string;
+  gitSha: string;
+  image: { repository: string; tag: string; digest: string; pushed: boolean };
+  taskDefinition?: TaskDefinitionRef;
+  deploymentId: string;
+  url: string;
+  answersFromHere: boolean;
+  /** Reachability warnings (your IP outside AllowedIP, URL not answering), each with its fix. */
+  warnings: string[];
+  phases: PhaseTiming[];
+  startedAt: string;
+  finishedAt: string;
+  totalMs: number;
+}
+
+/** `arn:aws:ecs:…:task-definition/hello-world:7` → family hello-world, revision 7. */
+export function parseTaskDefinitionArn(arn: string | undefined): TaskDefinitionRef | undefined {
+  const match = /task-definition\/([A-Za-z0-9_-]+):(\d+)$/.exec(arn ?? '');
+  return match && arn ? { arn, family: match[1] ?? '', revision: Number(match[2]) } : undefined;
+}
+
+function seconds(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+export function formatPhases(phases: readonly PhaseTiming[]): string {
+  return phases
+    .map(
+      (p) =>
+        `${p.phase} ${seconds(p.ms)}${p.result === 'done' ? '' : ` ${p.result}`}${p.note ? ` (${p.note})` : ''}`,
+    )
+    .join(', ');
+}
+
+export function formatReceipt(receipt: DeployReceipt): string {
+  const td = receipt.taskDefinition;
+  return [
+    `Deployed ${receipt.stackName} in ${receipt.region} in ${seconds(receipt.totalMs)}`,
+    `  URL              ${receipt.url}${receipt.answersFromHere ? ' (answers from here)' : ''}`,
+    ...receipt.warnings.map((w) => `  WARN             ${w}`),
+    `  git sha          ${receipt.gitSha}`,
+    `  image            ${receipt.image.repository}:${receipt.image.tag} (${receipt.image.pushed ? 'pushed' : 'already in the registry'})`,
+    `  digest           ${receipt.image.digest}`,
+    `  task definition  ${td ? `${td.family}:${td.revision}` : '-'}`,
+    `  deployment       ${receipt.deploymentId}`,
+    `  phases           ${formatPhases(receipt.phases)}`,
+    `  finished         ${receipt.finishedAt}`,
+  ].join('\n');
+}

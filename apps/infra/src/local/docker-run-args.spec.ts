@@ -1,0 +1,126 @@
+import { buildDockerRunArgs, LOCAL_LABEL } from './docker-run-args';
+import { LocalError, type LocalTaskSpec } from './task-spec';
+
+const spec: LocalTaskSpec = {
+  containerName: 'hello-world',
+  imageRepository: 'hello-world-ecr-ecs-fargate',
+  containerPort: 49000,
+  cpuUnits: 256,
+  memoryMiB: 512,
+  user: '1000:1000',
+  readonlyRootFilesystem: true,
+  environment: [{ name: 'GREETING', value: "it's fine" }],
+  healthCheck: {
+    command: ['CMD', 'node', '/app/healthcheck.js'],
+    intervalSeconds: 5,
+    timeoutSeconds: 3,
+    retries: 3,
+    startPeriodSeconds: 10,
+  },
+  stopTimeoutSeconds: 10,
+  initProcessEnabled: true,
+};
+const options = {
+  image: 'hello-world-ecr-ecs-fargate:sha-1a2b3c4-ecr-ecs-fargate',
+  containerName: 'hello-world-ecr-ecs-fargate-local',
+  hostPort: 49000,
+  hostAddress: '127.0.0.1',
+};
+
+/** The value after a flag, so assertions read as `flag → value`. */
+function valueOf(args: string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+describe('buildDockerRunArgs', () => {
+  const args = buildDockerRunArgs(spec, options);
+
+  it('applies the task definition limits: 0.25 vCPU, 512 MiB without swap', () => {
+    // GIVEN 256 CPU units and 512 MiB WHEN translated THEN docker gets the same limits
+    expect([
+      valueOf(args, '--cpus'),
+      valueOf(args, '--memory'),
+      valueOf(args, '--memory-swap'),
+    ]).toEqual(['0.25', '512m', '512m']);
+  });
+
+  it('runs as the task user on a read-only root filesystem with an init process', () => {
+    expect(valueOf(args, '--user')).toBe('1000:1000');
+    expect(args).toEqual(expect.arrayContaining(['--read-only', '--init']));
+  });
+
+  it('publishes the container port on the chosen loopback port only', () => {
+    expect(valueOf(args, '--publish')).toBe('127.0.0.1:49000:49000');
+    expect(valueOf(buildDockerRunArgs(spec, { ...options, hostPort: 49123 }), '--publish')).toBe(
+      '127.0.0.1:49123:49000',
+    );
+  });
+
+  it('carries the health check, its timings and the stop timeout', () => {
+    expect(valueOf(args, '--health-cmd')).toBe('node /app/healthcheck.js');
+    expect([
+      valueOf(args, '--health-interval'),
+      valueOf(args, '--health-timeout'),
+      valueOf(args, '--health-retries'),
+      valueOf(args, '--health-start-period'),
+      valueOf(args, '--stop-timeout'),
+    ]).toEqual(['5s', '3s', '3', '10s', '10']);
+  });
+
+  it('passes environment values as single arguments, quotes and all', () => {
+    expect(valueOf(args, '--env')).toBe("GREETING=it's fine");
+  });
+
+  it('labels the container and ends with the image', () => {
+    expect(valueOf(args, '--label')).toBe(`${LOCAL_LABEL}=hello-world`);
+    expect(args.at(-1)).toBe(options.image);
+  });
+
+  it('shell-quotes exec-form health check arguments that need it', () => {
+    // GIVEN an argv with a space WHEN translated THEN the shell sees one argument
+    const quoted = buildDockerRunArgs(
+      { ...spec, healthCheck: { command: ['CMD', 'node', '/app/check it.js'] } },
+      options,
+    );
+    expect(valueOf(quoted, '--health-cmd')).toBe("node '/app/check it.js'");
+  });
+
+  it('keeps the shell form as is, and turns NONE off', () => {
+    const shell = buildDockerRunArgs(
+      { ...spec, healthCheck: { command: ['CMD-SHELL', 'curl -f localhost || exit 1'] } },
+      options,
+    );
+    expect(valueOf(shell, '--health-cmd')).toBe('curl -f localhost || exit 1');
+    expect(buildDockerRunArgs({ ...spec, healthCheck: { command: ['NONE'] } }, options)).toContain(
+      '--no-healthcheck',
+    );
+  });
+
+  it('rejects a health check command it cannot express', () => {
+    expect(() =>
+      buildDockerRunArgs({ ...spec, healthCheck: { command: ['CMD'] } }, options),
+    ).toThrow(LocalError);
+  });
+
+  it('leaves out what the task definition does not set', () => {
+    // GIVEN a bare container WHEN translated THEN no limit, user or health flags appear
+    const bare = buildDockerRunArgs(
+      {
+        containerName: 'x',
+        imageRepository: 'x',
+        containerPort: 80,
+        readonlyRootFilesystem: false,
+        environment: [],
+        initProcessEnabled: false,
+      },
+      options,
+    );
+    expect(bare.filter((a) => a.startsWith('--'))).toEqual([
+      '--detach',
+      '--name',
+      '--label',
+      '--publish',
+    ]);
+  });
+});

@@ -1,0 +1,69 @@
+import { LocalError, type LocalHealthCheck, type LocalTaskSpec } from './task-spec';
+
+/** Label on every container the local target starts, so status/logs/destroy touch only those. */
+export const LOCAL_LABEL = 'hello-world.local-target';
+
+export interface LocalRunOptions {
+  image: string;
+  containerName: string;
+  hostPort: number;
+  /** Only this machine: the task's security group is the real gate; here it is the loopback. */
+  hostAddress: string;
+}
+
+/** POSIX shell quoting, for the one place docker takes a command as a string. */
+function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_/.:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+function healthArgs(health: LocalHealthCheck): string[] {
+  const [kind, ...rest] = health.command;
+  if (kind === 'NONE') return ['--no-healthcheck'];
+  // `docker run --health-cmd` only takes the shell form; the exec form's argv is quoted into it.
+  let command: string;
+  if (kind === 'CMD-SHELL' && rest.length === 1) command = rest[0] ?? '';
+  else if (kind === 'CMD' && rest.length > 0) command = rest.map(shellQuote).join(' ');
+  else throw new LocalError(`unsupported health check command ${JSON.stringify(health.command)}`);
+  const args = ['--health-cmd', command];
+  if (health.intervalSeconds !== undefined)
+    args.push('--health-interval', `${health.intervalSeconds}s`);
+  if (health.timeoutSeconds !== undefined)
+    args.push('--health-timeout', `${health.timeoutSeconds}s`);
+  if (health.retries !== undefined) args.push('--health-retries', String(health.retries));
+  if (health.startPeriodSeconds !== undefined) {
+    args.push('--health-start-period', `${health.startPeriodSeconds}s`);
+  }
+  return args;
+}
+
+/**
+ * `docker run` arguments that run the container as the task definition says: port, CPU and
+ * memory limits (no swap, as on Fargate), user, read-only root filesystem, init process,
+ * environment, health check and stop timeout. Detached; the caller waits for health.
+ */
+export function buildDockerRunArgs(spec: LocalTaskSpec, options: LocalRunOptions): string[] {
+  const args = [
+    'run',
+    '--detach',
+    '--name',
+    options.containerName,
+    '--label',
+    `${LOCAL_LABEL}=${spec.containerName}`,
+    '--publish',
+    `${options.hostAddress}:${options.hostPort}:${spec.containerPort}`,
+  ];
+  if (spec.cpuUnits !== undefined) args.push('--cpus', String(spec.cpuUnits / 1024));
+  if (spec.memoryMiB !== undefined) {
+    args.push('--memory', `${spec.memoryMiB}m`, '--memory-swap', `${spec.memoryMiB}m`);
+  }
+  if (spec.user !== undefined) args.push('--user', spec.user);
+  if (spec.readonlyRootFilesystem) args.push('--read-only');
+  if (spec.initProcessEnabled) args.push('--init');
+  if (spec.stopTimeoutSeconds !== undefined) {
+    args.push('--stop-timeout', String(spec.stopTimeoutSeconds));
+  }
+  for (const { name, value } of spec.environment) args.push('--env', `${name}=${value}`);
+  if (spec.healthCheck) args.push(...healthArgs(spec.healthCheck));
+  args.push(options.image);
+  return args;
+}

@@ -1,0 +1,122 @@
+// The local target on a real engine, run the way the README says: `nx run infra:deploy:local`,
+// then status, then destroy. Needs DOCKER_HOST (`. ../shared/ci/containers.sh`); set BASE_IMAGE
+// where Docker Hub is out of reach. Fails, never skips, without an engine.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CONTAINER_USER } from '@hello-world/shared';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+
+const workspaceRoot = join(__dirname, '..', '..', '..', '..');
+const container = `hello-world-local-spec-${process.pid}`;
+let port = 0;
+let deployed: { status: number | null; output: string };
+
+function nxBin(): string {
+  const packageJson = require.resolve('nx/package.json');
+  const { bin } = JSON.parse(readFileSync(packageJson, 'utf8')) as { bin: { nx: string } };
+  return join(dirname(packageJson), bin.nx);
+}
+
+/** `nx run infra:<target>:local` as a user types it, with this test's port and container name. */
+function runLocal(target: string, ...args: string[]): { status: number | null; output: string } {
+  const result = spawnSync(
+    process.execPath,
+    [
+      nxBin(),
+      'run',
+      `infra:${target}:local`,
+      '--output-style=stream',
+      `--name=${container}`,
+      ...args,
+    ],
+    {
+      cwd: workspaceRoot,
+      // Not an outer Nx run's task variables: this is a fresh command.
+      env: {
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NX_'))),
+        NX_DAEMON: 'false',
+        FORCE_COLOR: '0',
+      },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+function docker(...args: string[]): { status: number | null; stdout: string } {
+  const result = spawnSync('docker', args, { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout.trim() };
+}
+
+/** A port nothing listens on right now (tests must not assume 49000 is free). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+beforeAll(async () => {
+  // GIVEN a reachable engine (a missing one is a failure with the next step, not a skip)
+  const engine = docker('version', '--format', '{{.Server.Version}}');
+  if (engine.status !== 0) {
+    throw new Error(
+      `no container engine (DOCKER_HOST=${process.env['DOCKER_HOST'] ?? 'unset'}): start one, e.g. \`. ../shared/ci/containers.sh\``,
+    );
+  }
+  port = await freePort();
+  // WHEN the local target deploys on a free port
+  deployed = runLocal('deploy', `--port=${port}`);
+});
+
+afterAll(() => {
+  docker('rm', '--force', container);
+});
+
+describe('nx run infra:deploy:local', () => {
+  it('ends by printing the URL on localhost', () => {
+    expect({ status: deployed.status, tail: deployed.output.slice(-2000) }).toMatchObject({
+      status: 0,
+    });
+    // Its own last line (behind Nx's `infra: ` prefix in stream output).
+    expect(deployed.output).toMatch(new RegExp(`^(?:infra: )?http://localhost:${port}$`, 'm'));
+  });
+
+  it('serves hello-world there', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('hello-world');
+  });
+
+  it('runs as the non-root task user on a read-only root filesystem with a 512 MiB limit', () => {
+    const inspect = docker(
+      'inspect',
+      '--format',
+      '{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.Memory}} {{.State.Health.Status}}',
+      container,
+    ).stdout;
+    expect(inspect).toBe(`${CONTAINER_USER} true ${512 * 1024 * 1024} healthy`);
+    // The process itself is not root, and cannot write to /.
+    expect(docker('exec', container, 'id', '-u').stdout).toBe(CONTAINER_USER.split(':')[0]);
+    expect(docker('exec', container, 'sh', '-c', 'echo x > /probe').status).not.toBe(0);
+  });
+
+  it('reports it running with status:local', () => {
+    const status = runLocal('status');
+    expect(status.status).toBe(0);
+    expect(status.output).toMatch(/running \(healthy\)/);
+  });
+
+  it('removes it with destroy:local', () => {
+    const destroyed = runLocal('destroy');
+    expect(destroyed.status).toBe(0);
+    expect(docker('container', 'inspect', container).status).not.toBe(0);
+  });
+});

@@ -1,0 +1,114 @@
+// `nx run infra:<deploy|status|logs|destroy>:local`: the thin shell over local-target.ts. Real
+// engine (the `docker` CLI, DOCKER_HOST honoured), real template, real HTTP probe.
+import { probeUrl } from '@hello-world/aws-ops';
+import { DEPLOYMENT_NAME } from '@hello-world/shared';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseLocalArgs } from './local-args';
+import { runLocal, type DockerResult } from './local-target';
+import { LocalError } from './task-spec';
+
+const workspaceRoot = join(__dirname, '..', '..', '..', '..');
+const templatePath = join(
+  workspaceRoot,
+  'dist',
+  'apps',
+  'infra',
+  'cdk.out',
+  `${DEPLOYMENT_NAME}.template.json`,
+);
+
+function docker(args: string[]): DockerResult {
+  const result = spawnSync('docker', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (result.error) {
+    throw new LocalError(`cannot run docker (${result.error.message}): install a Docker client`);
+  }
+  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function dockerShown(args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn('docker', args, { stdio: 'inherit' });
+    process.once('SIGINT', () => child.kill('SIGINT'));
+    child.on('error', () => resolve(1));
+    child.on('close', (code) => resolve(code ?? 0));
+  });
+}
+
+function nxBin(): string {
+  const packageJson = require.resolve('nx/package.json');
+  const { bin } = JSON.parse(readFileSync(packageJson, 'utf8')) as { bin: { nx: string } };
+  return join(dirname(packageJson), bin.nx);
+}
+
+/**
+ * The image comes from the real hello-world:docker-build target (honours BASE_IMAGE), so the
+ * local run uses the image a push would send. --allow-dirty: trying local edits is the point.
+ */
+function buildImage(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    process.stderr.write('building the image: nx run hello-world:docker-build --allow-dirty\n');
+    const child = spawn(
+      process.execPath,
+      [nxBin(), 'run', 'hello-world:docker-build', '--allow-dirty', '--output-style=stream'],
+      {
+        cwd: workspaceRoot,
+        env: { ...process.env, NX_DAEMON: 'false', FORCE_COLOR: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output += chunk.toString();
+      process.stderr.write(chunk);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', (error) => reject(new LocalError(`cannot run nx: ${error.message}`)));
+    child.on('close', (code) => {
+      // eslint-disable-next-line no-control-regex
+      const clean = output.replace(/\u001b\[[0-9;]*m/g, '');
+      const image = /^(?:\S+: )?image: (\S+)$/m.exec(clean)?.[1];
+      if (code === 0 && image) resolve(image);
+      else
+        reject(
+          new LocalError(`hello-world:docker-build failed (exit ${code}); its output is above`),
+        );
+    });
+  });
+}
+
+function readTemplate(): unknown {
+  if (!existsSync(templatePath)) {
+    throw new LocalError(
+      `no synthesized template at ${templatePath}: run \`npx nx run infra:synth\``,
+    );
+  }
+  return JSON.parse(readFileSync(templatePath, 'utf8'));
+}
+
+async function main(): Promise<number> {
+  try {
+    const options = parseLocalArgs(process.argv.slice(2), process.env);
+    return await runLocal(options, {
+      docker,
+      dockerShown,
+      buildImage,
+      readTemplate,
+      probe: (url) => probeUrl(url),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      now: () => Date.now(),
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    process.stderr.write(`infra local: ${message}\n`);
+    return error instanceof LocalError ? 2 : 1;
+  }
+}
+
+void main().then((code) => {
+  process.exitCode = code;
+});

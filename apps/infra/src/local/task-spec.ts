@@ -1,0 +1,149 @@
+import { APP_NAME } from '@hello-world/shared';
+
+/** A problem with local input (template, engine, port); worded for the user, one line. */
+export class LocalError extends Error {
+  override name = 'LocalError';
+}
+
+export interface LocalHealthCheck {
+  /** As in the task definition: ['CMD', ...argv], ['CMD-SHELL', command] or ['NONE']. */
+  command: string[];
+  intervalSeconds?: number;
+  timeoutSeconds?: number;
+  retries?: number;
+  startPeriodSeconds?: number;
+}
+
+/** What the synthesized task definition says about running the container. */
+export interface LocalTaskSpec {
+  containerName: string;
+  /** Repository name of the image (the part of Image before ':'; its registry is ECR's). */
+  imageRepository: string;
+  containerPort: number;
+  /** CPU units (1024 = 1 vCPU): the container's own, else the task's. */
+  cpuUnits?: number;
+  /** Hard memory limit in MiB: the container's own, else the task's. */
+  memoryMiB?: number;
+  user?: string;
+  readonlyRootFilesystem: boolean;
+  environment: { name: string; value: string }[];
+  healthCheck?: LocalHealthCheck;
+  stopTimeoutSeconds?: number;
+  initProcessEnabled: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A literal from the template; an intrinsic (Ref, Fn::*) is resolved only by CloudFormation. */
+function literal(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
+  }
+  throw new LocalError(
+    `task definition field ${field} is ${JSON.stringify(value)}, which only CloudFormation can resolve: make it a literal in the CDK app to run it locally`,
+  );
+}
+
+function numberOf(value: unknown, field: string): number | undefined {
+  const text = literal(value, field);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n))
+    throw new LocalError(`task definition field ${field} is not a number: ${text}`);
+  return n;
+}
+
+/**
+ * The repository name from Image, which the CDK app writes as
+ * Fn::Join ['', [<account>, '.dkr.ecr.<region>.', <suffix>, '/<repository>:', Ref ImageTag]]:
+ * the literal text between the last '/' and the ':' before the tag.
+ */
+function repositoryOf(image: unknown): string {
+  const join = isObject(image) ? image['Fn::Join'] : undefined;
+  const parts: unknown[] =
+    typeof image === 'string'
+      ? [image]
+      : Array.isArray(join) && Array.isArray(join[1])
+        ? join[1]
+        : [];
+  // Resolved-only parts (account, URL suffix, tag) stand in as '?' so they never look like a name.
+  const text = parts.map((part) => (typeof part === 'string' ? part : '?')).join('');
+  const name = text.slice(text.lastIndexOf('/') + 1).split(':')[0] ?? '';
+  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name)) {
+    throw new LocalError(
+      `cannot read the image repository from the task definition's Image ${JSON.stringify(image)}`,
+    );
+  }
+  return name;
+}
+
+/** Finds the task definition's container in a synthesized CloudFormation template. */
+export function readTaskSpec(template: unknown, containerName: string = APP_NAME): LocalTaskSpec {
+  const resources =
+    isObject(template) && isObject(template['Resources']) ? template['Resources'] : {};
+  const taskDefinitions = Object.values(resources).filter(
+    (r): r is Json => isObject(r) && r['Type'] === 'AWS::ECS::TaskDefinition',
+  );
+  const containers = taskDefinitions.flatMap((td) => {
+    const props = isObject(td['Properties']) ? td['Properties'] : {};
+    const defs = Array.isArray(props['ContainerDefinitions']) ? props['ContainerDefinitions'] : [];
+    return defs.filter(isObject).map((c) => ({ task: props, container: c }));
+  });
+  const found = containers.find(({ container }) => container['Name'] === containerName);
+  if (!found) {
+    throw new LocalError(
+      `no container ${containerName} in the synthesized template's task definitions: run \`npx nx run infra:synth\``,
+    );
+  }
+  const { task, container: c } = found;
+  const ports = Array.isArray(c['PortMappings']) ? c['PortMappings'].filter(isObject) : [];
+  const containerPort = numberOf(ports[0]?.['ContainerPort'], 'PortMappings[0].ContainerPort');
+  if (containerPort === undefined) {
+    throw new LocalError(`container ${containerName} maps no port in the task definition`);
+  }
+  const linux = isObject(c['LinuxParameters']) ? c['LinuxParameters'] : {};
+  const health = isObject(c['HealthCheck']) ? c['HealthCheck'] : undefined;
+  const environment = (Array.isArray(c['Environment']) ? c['Environment'] : [])
+    .filter(isObject)
+    .map((e, i) => ({
+      name: literal(e['Name'], `Environment[${i}].Name`) ?? '',
+      value: literal(e['Value'], `Environment[${i}].Value`) ?? '',
+    }));
+  const spec: LocalTaskSpec = {
+    containerName,
+    imageRepository: repositoryOf(c['Image']),
+    containerPort,
+    readonlyRootFilesystem:
+      literal(c['ReadonlyRootFilesystem'], 'ReadonlyRootFilesystem') === 'true',
+    environment,
+    initProcessEnabled: literal(linux['InitProcessEnabled'], 'InitProcessEnabled') === 'true',
+  };
+  const cpuUnits = numberOf(c['Cpu'], 'Cpu') || numberOf(task['Cpu'], 'Cpu');
+  if (cpuUnits) spec.cpuUnits = cpuUnits;
+  const memoryMiB = numberOf(c['Memory'], 'Memory') || numberOf(task['Memory'], 'Memory');
+  if (memoryMiB) spec.memoryMiB = memoryMiB;
+  const user = literal(c['User'], 'User');
+  if (user) spec.user = user;
+  const stopTimeout = numberOf(c['StopTimeout'], 'StopTimeout');
+  if (stopTimeout !== undefined) spec.stopTimeoutSeconds = stopTimeout;
+  if (health) {
+    const command = Array.isArray(health['Command'])
+      ? health['Command'].map((part, i) => literal(part, `HealthCheck.Command[${i}]`) ?? '')
+      : [];
+    spec.healthCheck = { command };
+    const interval = numberOf(health['Interval'], 'HealthCheck.Interval');
+    const timeout = numberOf(health['Timeout'], 'HealthCheck.Timeout');
+    const retries = numberOf(health['Retries'], 'HealthCheck.Retries');
+    const startPeriod = numberOf(health['StartPeriod'], 'HealthCheck.StartPeriod');
+    if (interval !== undefined) spec.healthCheck.intervalSeconds = interval;
+    if (timeout !== undefined) spec.healthCheck.timeoutSeconds = timeout;
+    if (retries !== undefined) spec.healthCheck.retries = retries;
+    if (startPeriod !== undefined) spec.healthCheck.startPeriodSeconds = startPeriod;
+  }
+  return spec;
+}
