@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { workspaceRoot } from '../image/workspace';
 
 /**
@@ -45,10 +46,11 @@ describe('nx release (dry run in a clone)', () => {
       {
         cwd: clone,
         encoding: 'utf8',
-        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' },
       },
     );
-    const output = run.stdout + run.stderr;
+    // Nx colours its output when it thinks it has a terminal; compare the text only.
+    const output = stripVTControlCharacters(run.stdout + run.stderr);
     expect(run.status).toBe(0);
     expect(output).toContain(
       'Resolved the current version as 0.3.0 from git tag "v0.3.0-ecr-ecs-fargate"',
