@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { Agent, get } from 'node:http';
 import { join } from 'node:path';
 import { findFreePort } from './testing/net';
@@ -89,6 +89,26 @@ describe('main (child process)', () => {
     expect(await child.exited).toBe(0);
     expect(child.stdout()).not.toContain('closing remaining connections');
     agent.destroy();
+  });
+
+  it('answers a request still arriving at SIGTERM with Connection: close', async () => {
+    // GIVEN a client that sent half its headers WHEN SIGTERM arrives and it sends the rest
+    const port = await findFreePort();
+    const child = runMain(['-b', '127.0.0.1', '-p', String(port)]);
+    await untilListening(child);
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    await new Promise((resolve) => socket.write('GET / HTTP/1.1\r\nHost: x\r\n', resolve));
+    child.proc.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    socket.write('\r\n');
+    await closed;
+    // THEN it is served, and told not to reuse the connection
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+    expect(await child.exited).toBe(0);
   });
 
   it('exits 1 with one line when the port is taken', async () => {

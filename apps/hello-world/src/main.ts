@@ -32,8 +32,13 @@ async function main(): Promise<void> {
   installGracefulShutdown({
     server,
     drainTimeoutMs: config.drainTimeoutMs,
-    onSignal: (signal) =>
-      logger.info({ signal, drainTimeoutMs: config.drainTimeoutMs }, 'shutting down'),
+    onSignal: (signal) => {
+      // Answers from now on carry `Connection: close`, so keep-alive clients stop reusing the
+      // socket instead of sending into one the drain is about to close (this flag was never set:
+      // found by tools/src/reliability/shutdown.ts, where the slow request's answer lacked it).
+      lifecycle.draining = true;
+      logger.info({ signal, drainTimeoutMs: config.drainTimeoutMs }, 'shutting down');
+    },
     onDrained: () => {
       logger.info('drained, exiting');
       exit(0);

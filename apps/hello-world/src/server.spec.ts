@@ -47,12 +47,35 @@ describe('createHttpServer on a real socket', () => {
     expect(response.endsWith('hello-world')).toBe(true);
   });
 
+  it('answers an absolute-form target whose host cannot be parsed with 400, not 500', async () => {
+    // Found by tools/src/reliability/fuzz.ts: Koa's ctx.path threw inside url.parse().
+    await start();
+    const response = await sendRaw(port, 'GET http://[::1/ HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(response).toMatch(/^HTTP\/1\.1 400 /);
+  });
+
+  it('routes an absolute-form target by its path', async () => {
+    await start();
+    const response = await sendRaw(
+      port,
+      'GET http://example.com/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
+    expect(response).toMatch(/^HTTP\/1\.1 200 OK/);
+  });
+
   it('closes a connection that never finishes its headers (slowloris)', async () => {
     // GIVEN a short headers timeout WHEN a client sends half a request and stalls
     await start({ headersTimeoutMs: 200, requestTimeoutMs: 400 });
     const socket = await openSocket(port);
     socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
     // THEN the server closes it on its own
+    await whenClosed(socket);
+    expect(socket.destroyed).toBe(true);
+  });
+
+  it('closes a connection that never sends a byte after the headers timeout', async () => {
+    await start({ headersTimeoutMs: 200, requestTimeoutMs: 400 });
+    const socket = await openSocket(port);
     await whenClosed(socket);
     expect(socket.destroyed).toBe(true);
   });

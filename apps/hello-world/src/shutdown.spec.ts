@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Agent, get, type IncomingMessage, type Server } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { createHttpServer, listen } from './server';
 import { installGracefulShutdown } from './shutdown';
 
@@ -53,6 +54,13 @@ function fetchBody(
   });
 }
 
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
 describe('installGracefulShutdown on a real socket', () => {
   it('lets an in-flight request finish after SIGTERM, then reports drained', async () => {
     const h = await startSlowServer(300);
@@ -101,5 +109,48 @@ describe('installGracefulShutdown on a real socket', () => {
     h.signals.emit('SIGTERM', 'SIGTERM');
     await expect(h.forced).resolves.toEqual({ reason: 'drain-timeout', open: 1 });
     await expect(inFlight).resolves.toHaveProperty('code', 'ECONNRESET');
+  });
+
+  it('closes a connection that never sent a byte instead of waiting out the budget', async () => {
+    // GIVEN a client connected but silent (a port scanner, a pre-opened connection)
+    const h = await startSlowServer(0, 60_000);
+    const silent = await openSocket(h.port);
+    const closed = new Promise((resolve) => silent.resume().once('close', resolve));
+    // WHEN SIGTERM arrives THEN the server drains and closes it (waiting out 60 s would time out)
+    h.signals.emit('SIGTERM', 'SIGTERM');
+    await expect(h.drained).resolves.toBeUndefined();
+    await closed;
+    expect(silent.bytesRead).toBe(0);
+  });
+
+  it('still waits for a request whose headers are only partly sent', async () => {
+    const h = await startSlowServer(0);
+    const slow = await openSocket(h.port);
+    let answer = '';
+    slow.on('data', (chunk) => (answer += chunk));
+    slow.write('GET / HTTP/1.1\r\nHost: x\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    h.signals.emit('SIGTERM', 'SIGTERM');
+    // Past a few sweeps, then the rest of the headers: the request must still be served.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    slow.write('\r\n');
+    await h.drained;
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*slow done$/);
+  });
+
+  it('reports only the forced exit, never drained as well, once the budget ran out', async () => {
+    const h = await startSlowServer(10_000, 150);
+    const inFlight = fetchBody(h.port).catch((error: Error) => error);
+    await h.requestArrived;
+    let drained = false;
+    void h.drained.then(() => (drained = true));
+    // server.close() completes once the forced close emptied it; this listener runs after its own.
+    const closed = new Promise((resolve) => h.server.once('close', resolve));
+    h.signals.emit('SIGTERM', 'SIGTERM');
+    await h.forced;
+    await inFlight;
+    await closed;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(drained).toBe(false);
   });
 });

@@ -1,18 +1,24 @@
 // Benchmarks the built app against raw node:http in the same run, each server on one core.
 //   npx nx run tools:benchmark-app [-- --duration 20 --connections 50 --write]
 // Prints the comparison; with --write also records it in docs/benchmarks.md.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { request } from 'node:http';
 import { cpus, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { compareWithBaseline, median, renderVerdicts, type ServerMeasurement } from './compare';
+import {
+  APP_MAIN as APP,
+  WORKSPACE_ROOT as root,
+  hasTaskset,
+  rssMiB,
+  serverCore,
+  spawnServer as spawnServerProcess,
+  stop,
+  untilServing as untilServingOn,
+} from './server-process';
 import { replaceSection } from '../docs/replace-section';
 
-const root = join(__dirname, '..', '..', '..');
-const APP = join(root, 'dist', 'apps', 'hello-world', 'main.js');
 const RAW = join(__dirname, 'raw-http-server.cjs');
 const DOC = join(root, 'docs', 'benchmarks.md');
 
@@ -32,46 +38,8 @@ const warmupS = Number(values.warmup);
 const coldStarts = Number(values['cold-starts']);
 const port = Number(values.port);
 
-// Node start-up is measured without this machine's extra CA bundle, which adds ~40 ms to any start.
-const childEnv = { ...process.env, NODE_EXTRA_CA_CERTS: '', LOG_LEVEL: 'info' };
-delete childEnv.NODE_EXTRA_CA_CERTS;
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-const serverCore = cpus().length > 1 ? '1' : '0';
-
-function spawnServer(file: string): ChildProcess {
-  const args = [file, '-b', '127.0.0.1', '-p', String(port)];
-  const [command, argv] = hasTaskset
-    ? ['taskset', ['-c', serverCore, process.execPath, ...args]]
-    : [process.execPath, args];
-  return spawn(command, argv as string[], { env: childEnv, stdio: 'ignore' });
-}
-
-function getStatus(): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', () => resolve(0));
-    req.end();
-  });
-}
-
-async function untilServing(): Promise<number> {
-  const started = performance.now();
-  for (;;) {
-    if ((await getStatus()) === 200) return performance.now() - started;
-    if (performance.now() - started > 10_000) throw new Error('server did not answer within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
+const spawnServer = (file: string) => spawnServerProcess(file, { port });
+const untilServing = () => untilServingOn(port);
 
 async function coldStart(file: string): Promise<number> {
   const samples: number[] = [];
@@ -87,12 +55,6 @@ async function coldStart(file: string): Promise<number> {
 
 function load(duration: number): Promise<autocannon.Result> {
   return autocannon({ url: `http://127.0.0.1:${port}/`, connections, duration, pipelining: 1 });
-}
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  return kib / 1024;
 }
 
 async function measure(name: string, file: string): Promise<ServerMeasurement> {

@@ -5,6 +5,7 @@ import { HEALTH_PATH } from '@hello-world/shared';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id';
 import { SECURITY_HEADERS } from './security-headers';
 import { errorBody } from './error-body';
+import { originForm } from './request-target';
 
 /**
  * The one outer layer every request passes: request id, security headers, errors as short JSON,
@@ -19,28 +20,38 @@ export function requestContext(logger: Logger, lifecycle: Lifecycle): Middleware
     for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
     res.setHeader(REQUEST_ID_HEADER, requestId);
 
+    // Normalise the target before anything reads ctx.path, which throws on some absolute forms.
+    const target = originForm(ctx.req.url);
+    if (target !== undefined && target !== ctx.req.url) ctx.req.url = target;
+
     let failure: unknown;
-    try {
-      await next();
-    } catch (error) {
-      failure = error;
-      const status = clientErrorStatus(error) ?? 500;
-      ctx.status = status;
-      ctx.body = errorBody(status, requestId);
+    if (target === undefined) {
+      ctx.status = 400;
+      ctx.body = errorBody(400, requestId);
+    } else {
+      try {
+        await next();
+      } catch (error) {
+        failure = error;
+        const status = clientErrorStatus(error) ?? 500;
+        ctx.status = status;
+        ctx.body = errorBody(status, requestId);
+      }
     }
     // While draining, answer and ask the client to reconnect elsewhere rather than reuse the socket.
     if (lifecycle.draining) ctx.set('Connection', 'close');
 
+    const path = target === undefined ? null : ctx.path;
     const entry = {
       requestId,
       method: ctx.method,
-      path: ctx.path,
+      path,
       status: ctx.status,
       durationMs: Number(process.hrtime.bigint() - started) / 1e6,
     };
     if (failure !== undefined && ctx.status >= 500)
       logger.error({ ...entry, err: failure }, 'request failed');
-    else if (ctx.path === HEALTH_PATH) logger.debug(entry, 'request');
+    else if (path === HEALTH_PATH) logger.debug(entry, 'request');
     else logger.info(entry, 'request');
   };
 }
