@@ -81,8 +81,9 @@ describe('nx affected -t deploy', () => {
       });
       // WHEN Nx is asked what it affects
       const { projects, graph } = affected();
-      // THEN only infra is affected: the app is not rebuilt
-      expect(projects).toEqual(['infra']);
+      // THEN infra is affected (and tools, whose diagram and cost tests read its templates),
+      // but not the app: it is not rebuilt
+      expect(projects).toEqual(['infra', 'tools']);
       expect(Object.keys(graph.tasks.tasks)).toContain('infra:deploy');
       // AND the image tag is the base commit's, so docker-push finds it in the registry and skips
       expect(imageTagAtHead()).toBe(baseTag);
