@@ -93,6 +93,8 @@ async function main(): Promise<void> {
   console.log(table);
 
   const section = [
+    '## The service against raw node:http',
+    '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${platform()} ${release()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}.`,
     `Each server ${hasTaskset ? `pinned to core ${serverCore} with taskset` : 'unpinned (no taskset)'}; autocannon in the benchmark process, ${connections} connections, ${warmupS} s warm-up, then ${durationS} s measured; cold start is the median of ${coldStarts} spawns to the first 200.`,
     '',
