@@ -25,8 +25,6 @@ describe('renderPng', () => {
     expect(() => renderPng(withText('x'), ['/nonexistent/DejaVuSans.ttf'])).toThrow(
       FontMissingError,
     );
-    expect(() => renderPng(withText('x'), ['/nonexistent/DejaVuSans.ttf'])).toThrow(
-      /npm ci/,
-    );
+    expect(() => renderPng(withText('x'), ['/nonexistent/DejaVuSans.ttf'])).toThrow(/npm ci/);
   });
 });

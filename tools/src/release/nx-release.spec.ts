@@ -46,7 +46,13 @@ describe('nx release (dry run in a clone)', () => {
       {
         cwd: clone,
         encoding: 'utf8',
-        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' },
+        env: {
+          ...process.env,
+          NX_DAEMON: 'false',
+          NX_NO_CLOUD: 'true',
+          NX_TUI: 'false',
+          FORCE_COLOR: '0',
+        },
       },
     );
     // Nx colours its output when it thinks it has a terminal; compare the text only.
