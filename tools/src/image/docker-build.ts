@@ -12,7 +12,7 @@ runCli(
   async () => {
     const source = readWorkspaceImageSource(workspaceRoot, options);
     const ref = localImageRef(source.tags[0]?.name ?? '');
-    await buildImage(workspaceRoot, ref, source, options.baseImage);
+    await buildImage(workspaceRoot, ref, source, options.baseImage, options.buildCache);
     console.log(`image: ${ref}`);
   },
   () => clientConfig(options).region,

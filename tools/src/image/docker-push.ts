@@ -47,7 +47,8 @@ runCli(
     const primary = source.tags[0]?.name ?? '';
     let from = localImageRef(primary);
     await target.login();
-    if (plan.build) await buildImage(workspaceRoot, from, source, options.baseImage);
+    if (plan.build)
+      await buildImage(workspaceRoot, from, source, options.baseImage, options.buildCache);
     if (plan.pull) {
       from = `${target.repository}:${primary}`;
       await pullImage(workspaceRoot, from);

@@ -1,6 +1,7 @@
 import { APP_NAME, DEPLOYMENT_NAME } from '@hello-world/shared';
 import { runCapture, runShown } from './exec';
 import type { ImageSource } from './image-source';
+import type { BuildCache } from './image-options';
 
 export const DOCKERFILE = `apps/${APP_NAME}/Dockerfile`;
 
@@ -23,8 +24,25 @@ export async function buildImage(
   ref: string,
   source: ImageSource,
   baseImage: string | undefined,
+  cache?: BuildCache,
 ): Promise<void> {
-  const args = ['build', '-f', DOCKERFILE, '-t', ref];
+  await runShown('docker', dockerBuildArgs(ref, source, baseImage, cache), { cwd: root });
+}
+
+/**
+ * `docker build` arguments. With a layer cache the build goes through buildx, which alone can
+ * export a cache (e.g. GitHub Actions' `type=gha`), and `--load`s the result for the push.
+ */
+export function dockerBuildArgs(
+  ref: string,
+  source: ImageSource,
+  baseImage: string | undefined,
+  cache?: BuildCache,
+): string[] {
+  const args = cache ? ['buildx', 'build', '--load'] : ['build'];
+  args.push('-f', DOCKERFILE, '-t', ref);
+  if (cache?.from) args.push('--cache-from', cache.from);
+  if (cache?.to) args.push('--cache-to', cache.to);
   if (baseImage) args.push('--build-arg', `BASE_IMAGE=${baseImage}`);
   args.push(
     '--build-arg',
@@ -33,7 +51,8 @@ export async function buildImage(
     `REVISION=${source.revision}`,
   );
   if (source.sourceUrl) args.push('--build-arg', `SOURCE=${source.sourceUrl}`);
-  await runShown('docker', [...args, '.'], { cwd: root });
+  args.push('.');
+  return args;
 }
 
 /** The password goes through stdin, never the command line or the process list. */

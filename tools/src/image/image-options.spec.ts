@@ -20,6 +20,18 @@ describe('parseImageOptions', () => {
     });
   });
 
+  it('reads the layer cache from IMAGE_CACHE_FROM and IMAGE_CACHE_TO', () => {
+    const options = parseImageOptions([], {
+      IMAGE_CACHE_FROM: 'type=gha,scope=hello-world',
+      IMAGE_CACHE_TO: 'type=gha,scope=hello-world,mode=max',
+    });
+    expect(options.buildCache).toEqual({
+      from: 'type=gha,scope=hello-world',
+      to: 'type=gha,scope=hello-world,mode=max',
+    });
+    expect(parseImageOptions([], {}).buildCache).toBeUndefined();
+  });
+
   it('refuses an IMAGE_REGISTRY that is a URL', () => {
     // GIVEN a scheme in the override WHEN parsed THEN the error shows the expected shape
     expect(() => parseImageOptions([], { IMAGE_REGISTRY: 'http://127.0.0.1:5050' })).toThrow(

@@ -5,7 +5,8 @@ import { ImageError } from './image-error';
 export const USAGE = `usage: nx run hello-world:docker-build|docker-push [--allow-dirty] [--region R] [--profile P]
   --allow-dirty  build from uncommitted changes in the image's inputs (tagged sha-<sha>-dirty-<hash>)
   env IMAGE_REGISTRY=host[:port][/namespace]  push there instead of the ECR repository (no AWS)
-  env BASE_IMAGE=image                         base image passed to the Dockerfile's BASE_IMAGE`;
+  env BASE_IMAGE=image                         base image passed to the Dockerfile's BASE_IMAGE
+  env IMAGE_CACHE_FROM / IMAGE_CACHE_TO        buildx layer cache, e.g. type=gha,scope=hello-world`;
 
 /** Everything docker-build and docker-push read from the command line and environment, once. */
 export interface ImageOptions {
@@ -14,8 +15,15 @@ export interface ImageOptions {
   /** Full repository (registry/namespace/name) when IMAGE_REGISTRY overrides ECR. */
   repositoryOverride?: string;
   baseImage?: string;
+  /** BuildKit layer cache (IMAGE_CACHE_FROM / IMAGE_CACHE_TO); set, the build runs through buildx. */
+  buildCache?: BuildCache;
   region?: string;
   profile?: string;
+}
+
+export interface BuildCache {
+  from?: string;
+  to?: string;
 }
 
 // host[:port] then optional lowercase path segments, as Docker names repositories.
@@ -48,11 +56,21 @@ export function parseImageOptions(
     );
   }
   const baseImage = env['BASE_IMAGE']?.trim();
+  const cacheFrom = env['IMAGE_CACHE_FROM']?.trim();
+  const cacheTo = env['IMAGE_CACHE_TO']?.trim();
   return {
     allowDirty: values['allow-dirty'] ?? false,
     help: values.help ?? false,
     ...(registry ? { repositoryOverride: `${registry}/${DEPLOYMENT_NAME}` } : {}),
     ...(baseImage ? { baseImage } : {}),
+    ...(cacheFrom || cacheTo
+      ? {
+          buildCache: {
+            ...(cacheFrom ? { from: cacheFrom } : {}),
+            ...(cacheTo ? { to: cacheTo } : {}),
+          },
+        }
+      : {}),
     ...(values.region ? { region: values.region } : {}),
     ...(values.profile ? { profile: values.profile } : {}),
   };
