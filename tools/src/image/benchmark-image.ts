@@ -4,7 +4,7 @@
 // Builds with `nx run hello-world:docker-build --allow-dirty`, then starts the image RUNS times with
 // the Fargate task's limits, timing the first answer and Docker's healthy status, against a
 // one-line node:http server on the same base as the baseline.
-import { APP_PORT, CONTAINER_USER } from '@hello-world/shared';
+import { APP_PORT } from '@hello-world/shared';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,7 +16,7 @@ import {
   summarize,
 } from './benchmark-report';
 import { replaceSection } from '../docs/replace-section';
-import { DOCKERFILE } from './docker';
+import { DOCKERFILE, FARGATE_LIKE_RUN_FLAGS } from './docker';
 import { parseBuiltImage, runNxTarget } from './nx-run';
 import { workspaceRoot } from './workspace';
 
@@ -24,17 +24,7 @@ const RUNS = 5;
 const HEALTH_INTERVAL = '500ms';
 // NODE_EXTRA_CA_CERTS is set by this machine's stand-in base image (not by the official one) and
 // adds ~38 ms to every node start: cleared so the numbers match the real base.
-const RUN_FLAGS = [
-  '--read-only',
-  '--cpus',
-  '0.25',
-  '--memory',
-  '512m',
-  '--user',
-  CONTAINER_USER,
-  '--env',
-  'NODE_EXTRA_CA_CERTS=',
-];
+const RUN_FLAGS = [...FARGATE_LIKE_RUN_FLAGS, '--env', 'NODE_EXTRA_CA_CERTS='];
 const DOCS = join(workspaceRoot, 'docs', 'benchmarks.md');
 
 function docker(...args: string[]): string {

@@ -1,4 +1,4 @@
-import { APP_NAME, DEPLOYMENT_NAME } from '@hello-world/shared';
+import { APP_NAME, CONTAINER_USER, DEPLOYMENT_NAME } from '@hello-world/shared';
 import { runCapture, runShown } from './exec';
 import type { ImageSource } from './image-source';
 import type { BuildCache } from './image-options';
@@ -11,6 +11,17 @@ export const BUILD_CONTEXT_FILES = [
   '.dockerignore',
   `dist/apps/${APP_NAME}/main.js`,
   `dist/apps/${APP_NAME}/healthcheck.js`,
+];
+
+/** `docker run` flags that give a container the Fargate task's limits: read-only root, 0.25 vCPU, 512 MiB, uid 1000. */
+export const FARGATE_LIKE_RUN_FLAGS = [
+  '--read-only',
+  '--cpus',
+  '0.25',
+  '--memory',
+  '512m',
+  '--user',
+  CONTAINER_USER,
 ];
 
 /** The local name of a build: hello-world-ecr-ecs-fargate:<tag>. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { APP_PORT, CONTAINER_USER, DEPLOYMENT_NAME } from '@hello-world/shared';
 import { spawnSync } from 'node:child_process';
 import { parseBuiltImage, runNxTarget } from './nx-run';
+import { FARGATE_LIKE_RUN_FLAGS } from './docker';
 
 // A wait, not a timed assertion: how long to give the container to come up on a loaded machine.
 const UP_WITHIN_MS = 60_000;
@@ -63,13 +64,7 @@ beforeAll(() => {
   container = docker(
     'run',
     '--detach',
-    '--read-only',
-    '--cpus',
-    '0.25',
-    '--memory',
-    '512m',
-    '--user',
-    CONTAINER_USER,
+    ...FARGATE_LIKE_RUN_FLAGS,
     '--health-interval',
     '1s',
     '--publish',
