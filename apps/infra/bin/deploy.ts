@@ -92,8 +92,9 @@ async function deployStack(
 }
 
 /**
- * hello-world:docker-push's own script. Not through a nested Nx run: `nx run infra:deploy` has
- * already run its dependencies (hello-world:build, and docker-push itself, which then skips here).
+ * hello-world:docker-push's own script, run here rather than as a dependsOn task so the registry
+ * stack and the push each happen once, in order. Not through a nested Nx run: `nx run
+ * infra:deploy` has already run the one dependency the script needs, hello-world:build.
  */
 async function pushImage(options: DeployOptions, region: string): Promise<PushReport> {
   if (process.env['IMAGE_REGISTRY']) {

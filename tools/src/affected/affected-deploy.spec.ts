@@ -59,11 +59,12 @@ describe('nx affected -t deploy', () => {
       const { projects, graph } = affected();
       // THEN the app and the infra that runs it are affected
       expect(projects).toEqual(expect.arrayContaining(['hello-world', 'infra']));
-      // AND deploy runs the image push first, then the stacks
-      expect(Object.keys(graph.tasks.tasks)).toEqual(
-        expect.arrayContaining(['infra:deploy', 'hello-world:docker-push', 'hello-world:build']),
+      // AND deploy runs after the app's bundle is rebuilt; it pushes the image itself, between
+      // the registry and service stacks, so no separate push task runs the registry stack twice
+      expect(graph.tasks.dependencies['infra:deploy']).toEqual(
+        expect.arrayContaining(['infra:synth', 'hello-world:build']),
       );
-      expect(graph.tasks.dependencies['infra:deploy']).toContain('hello-world:docker-push');
+      expect(Object.keys(graph.tasks.tasks)).not.toContain('hello-world:docker-push');
       // AND the image gets a new tag, named after this commit
       const head = ws.git('rev-parse', '--short', 'HEAD').trim();
       expect(imageTagAtHead()).toBe(`sha-${head}-ecr-ecs-fargate`);
