@@ -3,16 +3,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RELEASE_TAG_GLOB } from '@hello-world/shared';
 import { parse } from 'yaml';
 import { createStacks } from './app';
 import { DEFAULT_GITHUB_ENVIRONMENT, type CiConfig } from './ci-config';
-import {
-  CI_ROLE_NAME,
-  CI_STACK_OUTPUTS,
-  RELEASE_TAG_GLOB,
-  createCiStack,
-  managedRolePattern,
-} from './ci-stack';
+import { CI_ROLE_NAME, CI_STACK_OUTPUTS, createCiStack, managedRolePattern } from './ci-stack';
 import { loadConfig } from './config';
 
 const workspaceRoot = join(__dirname, '..', '..', '..');

@@ -11,9 +11,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   CI_STACK_NAME,
   DEPLOYMENT_NAME,
-  FLAVOUR_SUFFIX,
   LOG_GROUP_NAME,
   REGISTRY_STACK_NAME,
+  RELEASE_TAG_GLOB,
 } from '@hello-world/shared';
 import { Construct } from 'constructs';
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_URL, type CiConfig } from './ci-config';
@@ -45,8 +45,6 @@ export const CI_STACK_OUTPUTS = {
   oidcProviderArn: 'GitHubOidcProviderArn',
 } as const;
 
-/** Git tags that name a release (nx release's `v{version}` plus the flavour suffix). */
-export const RELEASE_TAG_GLOB = `v*${FLAVOUR_SUFFIX}`;
 export const MAIN_BRANCH = 'main';
 /** Outside the service stack's `<stack>-*` role names, so the role cannot edit itself. */
 export const CI_ROLE_NAME = `github-actions-${DEPLOYMENT_NAME}`;

@@ -18,3 +18,9 @@ export const LOG_STREAM_PREFIX = 'ecs';
 export const LOG_RETENTION_DAYS = 7;
 
 export const DEFAULT_REGION = 'eu-west-1';
+
+/** The git tag nx release writes for a version (nx.json `release.releaseTag.pattern`). */
+export const RELEASE_TAG_PATTERN = `v{version}${FLAVOUR_SUFFIX}`;
+
+/** The same tags as a git/GitHub glob: the release workflow's trigger and the CI role's trust. */
+export const RELEASE_TAG_GLOB = RELEASE_TAG_PATTERN.replace('{version}', '*');

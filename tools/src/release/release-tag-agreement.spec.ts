@@ -1,15 +1,10 @@
-import { FLAVOUR_SUFFIX } from '@hello-world/shared';
+import { FLAVOUR_SUFFIX, RELEASE_TAG_GLOB, RELEASE_TAG_PATTERN } from '@hello-world/shared';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readWorkflow } from '../ci/workflows';
 import { computeImageTags } from '../image/image-tags';
 import { workspaceRoot } from '../image/workspace';
-import {
-  RELEASE_TAG_GLOB,
-  RELEASE_TAG_PATTERN,
-  formatReleaseTag,
-  readReleaseVersion,
-} from './release-tag';
+import { formatReleaseTag, readReleaseVersion } from './release-tag';
 
 /** GitHub's filter glob: `*` is any run of characters except `/`. */
 const matchesGlob = (glob: string, tag: string) =>

@@ -1,11 +1,6 @@
-import { FLAVOUR_SUFFIX } from '@hello-world/shared';
+import { RELEASE_TAG_PATTERN } from '@hello-world/shared';
 import { findReleaseVersion } from '../image/image-tags';
 import { ReleaseError } from './release-error';
-
-/** The git tag pattern nx release writes (nx.json release.releaseTag.pattern). */
-export const RELEASE_TAG_PATTERN = `v{version}${FLAVOUR_SUFFIX}`;
-/** The same tags as a git/GitHub glob, as the release workflow's trigger and the CI role trust it. */
-export const RELEASE_TAG_GLOB = RELEASE_TAG_PATTERN.replace('{version}', '*');
 
 /** The git tag nx release creates for a version. */
 export function formatReleaseTag(version: string): string {
