@@ -104,8 +104,10 @@ describe('ci.yml: pull requests and pushes, no AWS', () => {
     expect(runText(checks)).toContain('npx nx run tools:shellcheck');
   });
 
-  it('builds the container image when the app is affected', () => {
-    expect(runText(ci.jobs['container'])).toContain('npx nx affected -t docker-build');
+  it('builds the container image and runs the engine tests when the app is affected', () => {
+    expect(runText(ci.jobs['container'])).toContain(
+      'npx nx affected -t docker-build container-test',
+    );
   });
 
   it('checks the PR title and the commits with commitlint, the title through env only', () => {

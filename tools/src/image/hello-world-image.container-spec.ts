@@ -1,6 +1,6 @@
 // The image on a real engine, run the way the Fargate task runs it, and docker-push against a real
-// registry. Needs DOCKER_HOST and LOCAL_REGISTRY (`. ../shared/ci/containers.sh`); fails, never
-// skips, without them. Set BASE_IMAGE where Docker Hub is out of reach.
+// registry: $LOCAL_REGISTRY (host:port) if set, else a throwaway registry container. Fails, never
+// skips, without an engine. Set BASE_IMAGE where Docker Hub is out of reach.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { APP_PORT, CONTAINER_USER, DEPLOYMENT_NAME } from '@hello-world/shared';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +9,8 @@ import { FARGATE_LIKE_RUN_FLAGS } from './docker';
 
 // A wait, not a timed assertion: how long to give the container to come up on a loaded machine.
 const UP_WITHIN_MS = 60_000;
+/** The registry started for the push tests when LOCAL_REGISTRY names none (Docker Hub's official one). */
+const THROWAWAY_REGISTRY_IMAGE = 'registry:3.0.0';
 
 function docker(...args: string[]): string {
   const result = spawnSync('docker', args, { encoding: 'utf8' });
@@ -51,7 +53,7 @@ beforeAll(() => {
   });
   if (engine.status !== 0) {
     throw new Error(
-      `no container engine (DOCKER_HOST=${process.env['DOCKER_HOST'] ?? 'unset'}): ${(engine.stderr || String(engine.error)).trim()}; start one, e.g. \`. ../shared/ci/containers.sh\``,
+      `no container engine (DOCKER_HOST=${process.env['DOCKER_HOST'] ?? 'unset'}): ${(engine.stderr || String(engine.error)).trim()}; start Docker, or point DOCKER_HOST at a running engine`,
     );
   }
   // AND the image built by the real target (--allow-dirty: a work tree with edits still tests)
@@ -147,33 +149,71 @@ describe('the hello-world image run like the Fargate task', () => {
   });
 });
 
+/**
+ * $LOCAL_REGISTRY, else a registry container on a free loopback port (the engine trusts loopback
+ * registries over plain HTTP), removed again by `stop`.
+ */
+async function provideRegistry(): Promise<{ address: string; stop: () => void }> {
+  const given = process.env['LOCAL_REGISTRY'];
+  if (given) return { address: given, stop: () => undefined };
+  let id = '';
+  try {
+    id = docker(
+      'run',
+      '--detach',
+      '--rm',
+      '--publish',
+      '127.0.0.1::5000',
+      THROWAWAY_REGISTRY_IMAGE,
+    );
+  } catch (error) {
+    throw new Error(
+      `LOCAL_REGISTRY is not set and no throwaway ${THROWAWAY_REGISTRY_IMAGE} could start (${(error as Error).message.split('\n').at(-1)}): set LOCAL_REGISTRY=host:port to a registry you run`,
+      { cause: error },
+    );
+  }
+  const stop = () => void spawnSync('docker', ['rm', '--force', id]);
+  try {
+    const address = docker('port', id, '5000/tcp').split('\n')[0] ?? '';
+    await waitFor(`the registry on ${address}`, async () => {
+      const answer = await fetch(`http://${address}/v2/`).catch(() => undefined);
+      return answer?.ok ? true : undefined;
+    });
+    return { address, stop };
+  } catch (error) {
+    stop();
+    throw error;
+  }
+}
+
 describe('docker-push with the registry override', () => {
-  const registry = process.env['LOCAL_REGISTRY'];
+  let registry: { address: string; stop: () => void } = { address: '', stop: () => undefined };
   // A namespace of its own, so the first push is a real one on a registry that outlives runs.
   const namespace = `container-test-${process.pid}-${Date.now()}`;
-  const repository = `${registry}/${namespace}/${DEPLOYMENT_NAME}`;
+  let repository = '';
   const push = () =>
     runNxTarget('hello-world:docker-push', ['--allow-dirty'], {
       ...process.env,
-      IMAGE_REGISTRY: `${registry}/${namespace}`,
+      IMAGE_REGISTRY: `${registry.address}/${namespace}`,
     });
   // What the first push reports; the later tests build on it. (Taken from the push, not the
   // build above: with --allow-dirty, edits made meanwhile would change the dirty tag.)
   let tag = '';
   let digest = '';
 
-  beforeAll(() => {
-    if (!registry)
-      throw new Error('LOCAL_REGISTRY is not set: source ../shared/ci/containers.sh first');
+  beforeAll(async () => {
+    registry = await provideRegistry();
+    repository = `${registry.address}/${namespace}/${DEPLOYMENT_NAME}`;
   });
 
   afterAll(() => {
     // Only what the test pushed and pulled; the locally built image stays.
     if (tag) spawnSync('docker', ['rmi', `${repository}:${tag}`]);
     if (digest) spawnSync('docker', ['rmi', `${repository}@${digest}`]);
+    registry.stop();
   });
 
-  it('pushes the sha tag to $LOCAL_REGISTRY', () => {
+  it('pushes the sha tag to the registry', () => {
     // WHEN pushed to an empty namespace THEN the sha tag is pushed and its digest reported
     const output = succeeded(push());
     const pushed = new RegExp(

@@ -1,5 +1,5 @@
 // The local target on a real engine, run the way the README says: `nx run infra:deploy:local`,
-// then status, then destroy. Needs DOCKER_HOST (`. ../shared/ci/containers.sh`); set BASE_IMAGE
+// then status, then destroy. Needs a container engine (Docker, or DOCKER_HOST); set BASE_IMAGE
 // where Docker Hub is out of reach. Fails, never skips, without an engine.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CONTAINER_USER } from '@hello-world/shared';
@@ -68,7 +68,7 @@ beforeAll(async () => {
   const engine = docker('version', '--format', '{{.Server.Version}}');
   if (engine.status !== 0) {
     throw new Error(
-      `no container engine (DOCKER_HOST=${process.env['DOCKER_HOST'] ?? 'unset'}): start one, e.g. \`. ../shared/ci/containers.sh\``,
+      `no container engine (DOCKER_HOST=${process.env['DOCKER_HOST'] ?? 'unset'}): start Docker, or point DOCKER_HOST at a running engine`,
     );
   }
   port = await freePort();

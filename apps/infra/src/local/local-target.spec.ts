@@ -245,7 +245,7 @@ describe('runLocal status, logs and destroy', () => {
       },
     ]);
     await expect(runLocal(parseLocalArgs(['status'], {}), engine.deps)).rejects.toThrow(
-      /no container engine answers/,
+      /^no container engine answers \(Cannot connect .*\): start Docker, or point DOCKER_HOST at a running engine$/,
     );
   });
 });

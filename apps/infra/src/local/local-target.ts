@@ -93,7 +93,7 @@ function engineError(result: DockerResult): LocalError {
     )
   ) {
     return new LocalError(
-      `no container engine answers (${line}): start Docker, or here \`. ../shared/ci/containers.sh\``,
+      `no container engine answers (${line}): start Docker, or point DOCKER_HOST at a running engine`,
     );
   }
   return new LocalError(`docker: ${line}`);
