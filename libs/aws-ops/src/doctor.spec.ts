@@ -1,21 +1,15 @@
-import {
-  CloudFormationClient,
-  DescribeStackEventsCommand,
-  DescribeStacksCommand,
-} from '@aws-sdk/client-cloudformation';
-import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import {
   DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
-  ECSClient,
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { DoctorDeps, describeImageExists, diagnoseService } from './doctor';
 import { fakeClock } from './testing/fake-clock';
+import { arrangeHealthyDeployment, mockAwsClients } from './testing/mock-aws';
 import {
   EXEC_FORMAT_LOG,
   NAME,
@@ -24,12 +18,10 @@ import {
   STOPPED_TASK_ARN,
   TAG,
   TASK_ARN,
-  TASK_DEF_ARN,
   awsError,
   deployment,
   failedRolloutService,
   networkInterface,
-  registryStack,
   runningTask,
   service,
   stack,
@@ -38,20 +30,17 @@ import {
   stoppedTask,
 } from './testing/fixtures';
 
-const cfnMock = mockClient(CloudFormationClient);
-const ecsMock = mockClient(ECSClient);
-const ec2Mock = mockClient(EC2Client);
-const ecrMock = mockClient(ECRClient);
-const logsMock = mockClient(CloudWatchLogsClient);
+const aws = mockAwsClients();
+const { cfn: cfnMock, ecs: ecsMock, ec2: ec2Mock, ecr: ecrMock, logs: logsMock } = aws;
 const options = { region: 'eu-west-1', stackName: NAME, registryStackName: `${NAME}-registry` };
 
 function deps(overrides: Partial<DoctorDeps> = {}): DoctorDeps {
-  const ecr = new ECRClient({});
+  const { cfn, ecs, ec2, ecr, logs } = aws.clients();
   return {
-    cfn: new CloudFormationClient({}),
-    ecs: new ECSClient({}),
-    ec2: new EC2Client({}),
-    logs: new CloudWatchLogsClient({}),
+    cfn,
+    ecs,
+    ec2,
+    logs,
     imageExists: describeImageExists(ecr),
     callerIp: async () => '203.0.113.7',
     probe: async () => ({ ok: true, status: 200 }),
@@ -60,32 +49,7 @@ function deps(overrides: Partial<DoctorDeps> = {}): DoctorDeps {
   };
 }
 
-beforeEach(() => {
-  [cfnMock, ecsMock, ec2Mock, ecrMock, logsMock].forEach((m) => m.reset());
-  cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({ Stacks: [stack()] });
-  cfnMock
-    .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
-    .resolves({ Stacks: [registryStack()] });
-  ecsMock.on(DescribeServicesCommand).resolves({ services: [service()] });
-  ecsMock.on(DescribeTaskDefinitionCommand).resolves({
-    taskDefinition: {
-      taskDefinitionArn: TASK_DEF_ARN,
-      memory: '512',
-      cpu: '256',
-      runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
-    },
-  });
-  ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: [TASK_ARN] });
-  ecsMock.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] });
-  ecsMock.on(DescribeTasksCommand, { tasks: [TASK_ARN] }).resolves({ tasks: [runningTask()] });
-  ec2Mock.on(DescribeNetworkInterfacesCommand).resolves(networkInterface());
-  ecrMock
-    .on(DescribeImagesCommand, { repositoryName: NAME, imageIds: [{ imageTag: TAG }] })
-    .resolves({
-      imageDetails: [{ repositoryName: NAME, imageDigest: 'sha256:abc', imageTags: [TAG] }],
-    });
-  logsMock.on(GetLogEventsCommand).resolves({ events: [] });
-});
+beforeEach(() => arrangeHealthyDeployment(aws));
 
 const codes = async (d = deps()) => (await diagnoseService(d, options)).findings.map((f) => f.code);
 

@@ -1,49 +1,28 @@
-import {
-  CloudFormationClient,
-  DescribeStackEventsCommand,
-  DescribeStacksCommand,
-} from '@aws-sdk/client-cloudformation';
-import {
-  CloudWatchLogsClient,
-  FilterLogEventsCommand,
-  GetLogEventsCommand,
-} from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import {
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
-  ECSClient,
-  ListTasksCommand,
-} from '@aws-sdk/client-ecs';
+import { DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import {
   NAME,
   PUBLIC_IP,
   REGION,
   REPOSITORY_URI,
-  TASK_ARN,
   TASK_DEF_ARN,
   awsError,
   deployment,
   failedRolloutService,
   fakeClock,
-  networkInterface,
-  registryStack,
-  runningTask,
   service,
   stack,
+  arrangeHealthyDeployment,
+  mockAwsClients,
 } from '@hello-world/aws-ops/testing';
-import { mockClient } from 'aws-sdk-client-mock';
 import { deployAndReport } from './deploy-cli';
 import { runDeploy, type DeployDeps, type DeployRequest } from './orchestrate';
 import type { PushReport } from './push-report';
 
-const cfnMock = mockClient(CloudFormationClient);
-const ecsMock = mockClient(ECSClient);
-const ec2Mock = mockClient(EC2Client);
-const ecrMock = mockClient(ECRClient);
-const logsMock = mockClient(CloudWatchLogsClient);
+const aws = mockAwsClients();
+const { cfn: cfnMock, ecs: ecsMock, ecr: ecrMock, logs: logsMock } = aws;
 
 const NEW_TAG = 'sha-9f8e7d6-ecr-ecs-fargate';
 const NEW_DIGEST = 'sha256:' + 'ab'.repeat(32);
@@ -71,13 +50,7 @@ function harness(
   const progress: string[] = [];
   const clock = fakeClock();
   const deps: DeployDeps = {
-    clients: {
-      cfn: new CloudFormationClient({}),
-      ecs: new ECSClient({}),
-      ec2: new EC2Client({}),
-      ecr: new ECRClient({}),
-      logs: new CloudWatchLogsClient({}),
-    },
+    clients: aws.clients(),
     deployStack: async (name, parameters) => {
       calls.push(`deploy ${name}${parameters.imageTag ? ` ImageTag=${parameters.imageTag}` : ''}`);
       await clock.sleep(name === 'registry' ? 20_000 : 150_000);
@@ -97,10 +70,8 @@ function harness(
 }
 
 beforeEach(() => {
-  for (const mock of [cfnMock, ecsMock, ec2Mock, ecrMock, logsMock]) mock.reset();
-  cfnMock
-    .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
-    .resolves({ Stacks: [registryStack()] });
+  // A healthy deployment whose service stack already names the tag this deploy pushes.
+  arrangeHealthyDeployment(aws);
   cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
     Stacks: [
       stack({
@@ -115,18 +86,6 @@ beforeEach(() => {
   ecrMock.on(DescribeImagesCommand).resolves({
     imageDetails: [{ repositoryName: NAME, imageDigest: NEW_DIGEST, imageTags: [NEW_TAG] }],
   });
-  ecsMock.on(DescribeServicesCommand).resolves({ services: [service()] });
-  ecsMock.on(ListTasksCommand).resolves({ taskArns: [TASK_ARN] });
-  ecsMock.on(DescribeTasksCommand).resolves({ tasks: [runningTask()] });
-  ecsMock.on(DescribeTaskDefinitionCommand).resolves({
-    taskDefinition: {
-      taskDefinitionArn: TASK_DEF_ARN,
-      memory: '512',
-      runtimePlatform: { cpuArchitecture: 'X86_64' },
-    },
-  });
-  ec2Mock.on(DescribeNetworkInterfacesCommand).resolves(networkInterface());
-  logsMock.on(GetLogEventsCommand).resolves({ events: [] });
   logsMock.on(FilterLogEventsCommand).resolves({ events: [] });
 });
 

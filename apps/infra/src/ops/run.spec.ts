@@ -1,53 +1,38 @@
 import {
-  CloudFormationClient,
   DeleteStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
-import {
-  CloudWatchLogsClient,
-  FilterLogEventsCommand,
-  GetLogEventsCommand,
-} from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import {
   DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
-  ECSClient,
   ListTasksCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { AwsClients } from '@hello-world/aws-ops';
 import {
   DEPLOYMENT_ID,
   NAME,
   PUBLIC_IP,
   STOPPED_TASK_ARN,
   TAG,
-  TASK_ARN,
   TASK_ID,
   awsError,
   deployment,
   failedRolloutService,
   fakeClock,
-  networkInterface,
-  registryStack,
-  runningTask,
   service,
   stack,
   stackMissingError,
   stoppedTask,
+  arrangeHealthyDeployment,
+  mockAwsClients,
 } from '@hello-world/aws-ops/testing';
-import { mockClient } from 'aws-sdk-client-mock';
 import { OpsDeps, runOps } from './run';
 
-const cfnMock = mockClient(CloudFormationClient);
-const ecsMock = mockClient(ECSClient);
-const ec2Mock = mockClient(EC2Client);
-const ecrMock = mockClient(ECRClient);
-const logsMock = mockClient(CloudWatchLogsClient);
+const aws = mockAwsClients();
+const { cfn: cfnMock, ecs: ecsMock, ecr: ecrMock, logs: logsMock } = aws;
 const URL = `http://${PUBLIC_IP}:49000`;
 
 interface Harness {
@@ -61,13 +46,7 @@ function harness(overrides: Partial<OpsDeps> = {}): Harness {
   const out: string[] = [];
   const err: string[] = [];
   const controller = new AbortController();
-  const clients: AwsClients = {
-    cfn: new CloudFormationClient({}),
-    ecs: new ECSClient({}),
-    ec2: new EC2Client({}),
-    ecr: new ECRClient({}),
-    logs: new CloudWatchLogsClient({}),
-  };
+  const clients = aws.clients();
   return {
     out,
     err,
@@ -88,23 +67,7 @@ function harness(overrides: Partial<OpsDeps> = {}): Harness {
   };
 }
 
-beforeEach(() => {
-  [cfnMock, ecsMock, ec2Mock, ecrMock, logsMock].forEach((m) => m.reset());
-  cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({ Stacks: [stack()] });
-  cfnMock
-    .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
-    .resolves({ Stacks: [registryStack()] });
-  ecsMock.on(DescribeServicesCommand).resolves({ services: [service()] });
-  ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: [TASK_ARN] });
-  ecsMock.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] });
-  ecsMock.on(DescribeTasksCommand, { tasks: [TASK_ARN] }).resolves({ tasks: [runningTask()] });
-  ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { memory: '512' } });
-  ec2Mock.on(DescribeNetworkInterfacesCommand).resolves(networkInterface());
-  ecrMock
-    .on(DescribeImagesCommand)
-    .resolves({ imageDetails: [{ imageDigest: 'sha256:abc', imageTags: [TAG] }] });
-  logsMock.on(GetLogEventsCommand).resolves({ events: [] });
-});
+beforeEach(() => arrangeHealthyDeployment(aws));
 
 describe('status', () => {
   it('GIVEN a running service THEN prints counts, the task table and the URL, exit 0', async () => {

@@ -1,3 +1,4 @@
 // Fixtures for specs of this library and of the apps over it; not part of the runtime API.
 export * from './fixtures';
 export * from './fake-clock';
+export * from './mock-aws';

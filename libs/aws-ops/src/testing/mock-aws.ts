@@ -1,0 +1,84 @@
+// aws-sdk-client-mock stubs for every client in AwsClients, and the account a healthy deployment
+// leaves behind, so each spec arranges only what its case changes.
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+} from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { AwsClients } from '../clients';
+import {
+  NAME,
+  TAG,
+  TASK_ARN,
+  TASK_DEF_ARN,
+  networkInterface,
+  registryStack,
+  runningTask,
+  service,
+  stack,
+} from './fixtures';
+
+/**
+ * Stubs every CloudFormation, ECS, EC2, ECR and CloudWatch Logs client, including those created
+ * later; `clients()` gives a fresh AwsClients set they intercept. Call once per spec file.
+ */
+export function mockAwsClients() {
+  const stubs = {
+    cfn: mockClient(CloudFormationClient),
+    ecs: mockClient(ECSClient),
+    ec2: mockClient(EC2Client),
+    ecr: mockClient(ECRClient),
+    logs: mockClient(CloudWatchLogsClient),
+  };
+  return {
+    ...stubs,
+    reset: (): void => Object.values(stubs).forEach((stub) => stub.reset()),
+    clients: (): AwsClients => ({
+      cfn: new CloudFormationClient({}),
+      ecs: new ECSClient({}),
+      ec2: new EC2Client({}),
+      ecr: new ECRClient({}),
+      logs: new CloudWatchLogsClient({}),
+    }),
+  };
+}
+
+export type AwsMocks = ReturnType<typeof mockAwsClients>;
+
+/**
+ * Resets the stubs to a healthy deployment: both stacks complete, one running healthy task with a
+ * public IP on its ENI, the deployed tag in ECR, no stopped tasks and no log lines.
+ */
+export function arrangeHealthyDeployment(mocks: AwsMocks): void {
+  mocks.reset();
+  mocks.cfn.on(DescribeStacksCommand, { StackName: NAME }).resolves({ Stacks: [stack()] });
+  mocks.cfn
+    .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
+    .resolves({ Stacks: [registryStack()] });
+  mocks.ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
+  mocks.ecs.on(DescribeTaskDefinitionCommand).resolves({
+    taskDefinition: {
+      taskDefinitionArn: TASK_DEF_ARN,
+      memory: '512',
+      cpu: '256',
+      runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
+    },
+  });
+  mocks.ecs.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: [TASK_ARN] });
+  mocks.ecs.on(ListTasksCommand, { desiredStatus: 'STOPPED' }).resolves({ taskArns: [] });
+  mocks.ecs.on(DescribeTasksCommand, { tasks: [TASK_ARN] }).resolves({ tasks: [runningTask()] });
+  mocks.ec2.on(DescribeNetworkInterfacesCommand).resolves(networkInterface());
+  mocks.ecr
+    .on(DescribeImagesCommand, { repositoryName: NAME, imageIds: [{ imageTag: TAG }] })
+    .resolves({
+      imageDetails: [{ repositoryName: NAME, imageDigest: 'sha256:abc', imageTags: [TAG] }],
+    });
+  mocks.logs.on(GetLogEventsCommand).resolves({ events: [] });
+}
