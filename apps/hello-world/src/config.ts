@@ -68,10 +68,7 @@ export function parseCommandLine(argv: string[], env: Env, packageVersion: strin
         values.bind ?? env['HOST'] ?? DEFAULT_BIND,
         values.bind !== undefined ? '--bind' : 'HOST',
       ),
-      port: parsePort(
-        values.port ?? env['PORT'] ?? String(APP_PORT),
-        values.port !== undefined ? '--port' : 'PORT',
-      ),
+      port: values.port !== undefined ? parsePort(values.port, '--port') : readEnvPort(env),
       logLevel: parseLogLevel(env['LOG_LEVEL'] ?? 'info'),
       drainTimeoutMs: parseDrainTimeout(
         env['DRAIN_TIMEOUT_MS'] ?? String(DEFAULT_DRAIN_TIMEOUT_MS),
@@ -79,6 +76,14 @@ export function parseCommandLine(argv: string[], env: Env, packageVersion: strin
       version: env['APP_VERSION'] || packageVersion,
     },
   };
+}
+
+/**
+ * The port from `PORT`, else 49000. Exported so the container health check probes exactly the
+ * port the service accepted, and refuses exactly what the service refuses.
+ */
+export function readEnvPort(env: Env): number {
+  return parsePort(env['PORT'] ?? String(APP_PORT), 'PORT');
 }
 
 function parsePort(raw: string, source: string): number {

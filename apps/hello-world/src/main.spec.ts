@@ -111,15 +111,27 @@ describe('main (child process)', () => {
     expect(await child.exited).toBe(0);
   });
 
-  it('exits 1 with one line when the port is taken', async () => {
+  it('exits 2 (bad environment) with one line when the port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     const child = runMain(['-b', '127.0.0.1', '-p', String(port)]);
-    expect(await child.exited).toBe(1);
+    expect(await child.exited).toBe(2);
     expect(child.stderr()).toBe(
       `hello-world: port 127.0.0.1:${port} is already in use; pick another with -p/--port\n`,
     );
     blocker.close();
+  });
+
+  it('exits 2 (bad usage) with one line when -b names an address this machine does not have', async () => {
+    // GIVEN 192.0.2.1, a documentation address (RFC 5737) no machine here holds
+    const port = await findFreePort();
+    // WHEN the service is asked to bind it
+    const child = runMain(['-b', '192.0.2.1', '-p', String(port)]);
+    // THEN it refuses in one line with the next step
+    expect(await child.exited).toBe(2);
+    expect(child.stderr()).toBe(
+      `hello-world: cannot bind 192.0.2.1:${port}: no such local address; use 0.0.0.0 or an address of this machine\n`,
+    );
   });
 });

@@ -53,19 +53,21 @@ async function main(): Promise<void> {
     const port = await listen(server, config.port, config.host);
     logger.info({ host: config.host, port, version: config.version }, 'listening');
   } catch (error) {
+    // Every listen failure is the caller's setup (port taken, privileged port, address not on
+    // this machine), not a failed operation: exit 2, as for a bad flag.
     const code = (error as NodeJS.ErrnoException).code;
     const where = `${config.host}:${config.port}`;
     if (code === 'EADDRINUSE')
-      return fail(1, `port ${where} is already in use; pick another with -p/--port`);
+      return fail(2, `port ${where} is already in use; pick another with -p/--port`);
     if (code === 'EACCES')
-      return fail(1, `not allowed to listen on ${where}; use a port above 1023`);
+      return fail(2, `not allowed to listen on ${where}; use a port above 1023`);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
       return fail(
-        1,
+        2,
         `cannot bind ${where}: no such local address; use 0.0.0.0 or an address of this machine`,
       );
     }
-    return fail(1, `cannot listen on ${where}: ${(error as Error).message}`);
+    return fail(2, `cannot listen on ${where}: ${(error as Error).message}`);
   }
 }
 
