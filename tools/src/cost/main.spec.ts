@@ -39,6 +39,28 @@ describe('infra:cost', () => {
   });
 });
 
+describe('infra:cost setup errors', () => {
+  jest.setTimeout(60_000);
+
+  it('GIVEN no synthesized templates WHEN run THEN one line says to run infra:synth and it exits 2', () => {
+    const run = runCost('--assembly', join(tmpdir(), 'no-such-assembly'));
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /^infra:cost: No synthesized templates in .*: run `npx nx run infra:synth` first\.\n$/,
+    );
+  });
+
+  it('GIVEN --write-docs and --check-docs WHEN run THEN it exits 2 with one line and writes nothing', () => {
+    const run = runCost('--write-docs', '--check-docs');
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'infra:cost: --write-docs and --check-docs do not go together: pass one of --json, --write-docs, --check-docs\n',
+    );
+  });
+});
+
 describe('infra:cost docs section', () => {
   jest.setTimeout(60_000);
 

@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { replaceSection } from '../docs/replace-section';
 import { DOCS_SECTION, formatEstimate, formatMarkdown } from './format';
+import { EXIT_FAILED, EXIT_USAGE } from '../diagram/options';
 import { OptionsError, parseCostOptions, USAGE } from './options';
 
 const NAME = 'infra:cost';
@@ -27,7 +28,7 @@ async function updateDocs(section: string, check: boolean): Promise<number> {
     console.error(
       `${NAME}: the estimate in ${ARCHITECTURE_DOC} no longer matches the synthesized templates: run \`npx nx run infra:cost -- --write-docs\` and commit it.`,
     );
-    return 1;
+    return EXIT_FAILED;
   }
   writeFileSync(doc, updated);
   console.log(`${NAME}: wrote the estimate into ${ARCHITECTURE_DOC}`);
@@ -50,13 +51,15 @@ async function main(): Promise<number> {
     );
     return 0;
   } catch (error) {
-    if (error instanceof OptionsError) {
+    // Bad options and no (or broken) templates are the caller's setup: exit 2 with the next
+    // step. An unpriced resource is a failed estimate: exit 1, as is anything unexpected.
+    if (error instanceof OptionsError || error instanceof AssemblyError) {
       console.error(`${NAME}: ${error.message}`);
-      return 2;
+      return EXIT_USAGE;
     }
-    const known = error instanceof AssemblyError || error instanceof UnpricedResourceError;
-    console.error(`${NAME}: ${known ? (error as Error).message : String(error)}`);
-    return 1;
+    const known = error instanceof UnpricedResourceError;
+    console.error(`${NAME}: ${known ? error.message : String(error).split('\n')[0]}`);
+    return EXIT_FAILED;
   }
 }
 

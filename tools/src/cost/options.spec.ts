@@ -37,3 +37,39 @@ describe('parseCostOptions errors', () => {
     );
   });
 });
+
+describe('parseCostOptions output modes', () => {
+  it('GIVEN --write-docs and --check-docs WHEN parsed THEN they are refused as conflicting in one line', () => {
+    expect(() => parseCostOptions(['--write-docs', '--check-docs'])).toThrow(
+      new OptionsError(
+        '--write-docs and --check-docs do not go together: pass one of --json, --write-docs, --check-docs',
+      ),
+    );
+  });
+
+  it('GIVEN --json with --write-docs WHEN parsed THEN they are refused as conflicting', () => {
+    expect(() => parseCostOptions(['--json', '--write-docs'])).toThrow(
+      '--json and --write-docs do not go together',
+    );
+  });
+
+  it('GIVEN --json with --check-docs WHEN parsed THEN they are refused as conflicting', () => {
+    expect(() => parseCostOptions(['--check-docs', '--json'])).toThrow(
+      '--json and --check-docs do not go together',
+    );
+  });
+});
+
+describe('parseCostOptions --assembly', () => {
+  it('GIVEN an empty --assembly WHEN parsed THEN it is refused instead of reading the workspace root', () => {
+    expect(() => parseCostOptions(['--assembly='])).toThrow(
+      new OptionsError('--assembly needs a directory, e.g. --assembly=dist/apps/infra/cdk.out'),
+    );
+  });
+
+  it('GIVEN an unknown option WHEN parsed THEN one line names it and lists the options', () => {
+    expect(() => parseCostOptions(['--region', 'us-east-1'])).toThrow(
+      /^unknown option --region: options are --json, --write-docs, --check-docs, --help, /,
+    );
+  });
+});

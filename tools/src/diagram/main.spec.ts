@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -75,18 +75,44 @@ describe('infra:diagram', () => {
     }
   });
 
-  it('GIVEN no synthesized templates WHEN drawn THEN one line says to run infra:synth', () => {
+  it('GIVEN no synthesized templates WHEN drawn THEN one line says to run infra:synth and it exits 2', () => {
     const run = runDiagram('--assembly', mkdtempSync(join(tmpdir(), 'empty-')));
 
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('run `npx nx run infra:synth` first');
   });
 
-  it('GIVEN an unknown option WHEN run THEN it exits 2 with the usage', () => {
+  it('GIVEN an unknown option WHEN run THEN it exits 2 with one line listing the options', () => {
     const run = runDiagram('--colour');
 
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('usage: infra:diagram [--check]');
+    expect(run.stderr).toBe(
+      'infra:diagram: unknown option --colour: options are --check, --assembly, --out, --help\n',
+    );
+  });
+
+  it('GIVEN --help WHEN run THEN it prints the usage and exits 0', () => {
+    const run = runDiagram('--help');
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^usage: nx run infra:diagram \[-- --check\]/);
+  });
+
+  it('GIVEN an empty --out WHEN run THEN it exits 2 and writes nothing into the workspace root', () => {
+    const run = runDiagram('--out=');
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('infra:diagram: --out needs a directory, e.g. --out=docs\n');
+    expect(existsSync(join(WORKSPACE_ROOT, 'architecture.svg'))).toBe(false);
+  });
+
+  it('GIVEN an --out below a file WHEN drawn THEN it exits 2 with one line naming the directory and the fix', () => {
+    const run = runDiagram('--out=/dev/null/x');
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'infra:diagram: cannot write to /dev/null/x (ENOTDIR): pass --out=<a directory>\n',
+    );
   });
 });

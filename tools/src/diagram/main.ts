@@ -2,36 +2,33 @@
 // `nx run infra:diagram`: draws docs/architecture.{svg,png,drawio} from the synthesized
 // templates. `--check` writes nothing and exits 1 when the committed files are stale.
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { AssemblyError, DEFAULT_ASSEMBLY_DIR, readCloudAssembly } from './cloud-assembly';
+import { AssemblyError, readCloudAssembly } from './cloud-assembly';
 import { findStaleFiles, generateDiagram, writeFiles } from './generate';
 import { layOut } from './layout';
+import {
+  DIAGRAM_USAGE,
+  EXIT_FAILED,
+  EXIT_USAGE,
+  OptionsError,
+  parseDiagramOptions,
+} from './options';
 import { FontMissingError } from './png';
 
 const NAME = 'infra:diagram';
-const USAGE = `usage: ${NAME} [--check] [--assembly DIR (default ${DEFAULT_ASSEMBLY_DIR})] [--out DIR (default docs)]`;
 const workspaceRoot = join(__dirname, '..', '..', '..');
 
 async function main(): Promise<number> {
-  let values: { check?: boolean; assembly?: string; out?: string };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        check: { type: 'boolean' },
-        assembly: { type: 'string' },
-        out: { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    console.error(`${NAME}: ${(error as Error).message.split('\n')[0]}\n${USAGE}`);
-    return 2;
+  const options = parseDiagramOptions(process.argv.slice(2));
+  if (options.help) {
+    console.log(DIAGRAM_USAGE);
+    return 0;
   }
-  const assemblyDir = resolve(workspaceRoot, values.assembly ?? DEFAULT_ASSEMBLY_DIR);
-  const outDir = resolve(workspaceRoot, values.out ?? 'docs');
+  const assemblyDir = resolve(workspaceRoot, options.assemblyDir);
+  const outDir = resolve(workspaceRoot, options.outDir);
   const shown = (name: string) => relative(workspaceRoot, join(outDir, name));
 
   const files = await generateDiagram(readCloudAssembly(assemblyDir), layOut);
-  if (values.check) {
+  if (options.check) {
     const stale = findStaleFiles(files, outDir);
     if (stale.length === 0) {
       console.log(`${NAME}: ${files.map((f) => shown(f.name)).join(', ')} match the templates.`);
@@ -40,9 +37,16 @@ async function main(): Promise<number> {
     console.error(
       `${NAME}: ${stale.map(shown).join(', ')} no longer match the synthesized templates: run \`npx nx run infra:diagram\` and commit the result.`,
     );
-    return 1;
+    return EXIT_FAILED;
   }
-  writeFiles(files, outDir);
+  try {
+    writeFiles(files, outDir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    // --out is the caller's choice: not a directory, read-only or not theirs (ENOTDIR, EROFS, EACCES).
+    throw new OptionsError(`cannot write to ${outDir} (${code}): pass --out=<a directory>`);
+  }
   console.log(`${NAME}: wrote ${files.map((f) => shown(f.name)).join(', ')}`);
   return 0;
 }
@@ -52,8 +56,14 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const known = error instanceof AssemblyError || error instanceof FontMissingError;
-    console.error(`${NAME}: ${known ? (error as Error).message : String(error)}`);
-    process.exitCode = 1;
+    // Bad options, no or broken templates, a missing font: the caller's setup, fixed by the
+    // next step in the message. Anything else is a bug: its first line, never a stack trace.
+    const setup =
+      error instanceof OptionsError ||
+      error instanceof AssemblyError ||
+      error instanceof FontMissingError;
+    const message = setup ? (error as Error).message : String(error).split('\n')[0];
+    console.error(`${NAME}: ${message}`);
+    process.exitCode = setup ? EXIT_USAGE : EXIT_FAILED;
   },
 );
