@@ -1,5 +1,4 @@
-import { explainError } from '@hello-world/aws-ops';
-import { ImageError } from './image-error';
+import { explainImageFailure, EXIT_USAGE } from './image-error';
 import { parseImageOptions, USAGE, type ImageOptions } from './image-options';
 
 /** Parses the command line and environment once; bad input prints one line and exits 2. */
@@ -13,21 +12,19 @@ export function readOptionsOrExit(name: string): ImageOptions {
     return options;
   } catch (error) {
     process.stderr.write(`${name}: ${(error as Error).message}\n`);
-    process.exit(2);
+    process.exit(EXIT_USAGE);
   }
 }
 
 /**
- * Runs an entry point: a known problem prints one line with the next step and exits 1; AWS
- * errors are worded by aws-ops; nothing prints a stack trace.
+ * Runs an entry point: a known problem prints one line with the next step and exits 2 when it
+ * is the caller's usage or setup, 1 when a build or push ran and failed; AWS errors are worded
+ * by aws-ops; nothing prints a stack trace.
  */
 export function runCli(name: string, main: () => Promise<void>, region: () => string): void {
   main().catch((error: unknown) => {
-    const message =
-      error instanceof ImageError
-        ? error.message
-        : explainError(error, { region: region() }).message;
+    const { message, exitCode } = explainImageFailure(error, region());
     process.stderr.write(`${name}: ${message}\n`);
-    process.exitCode = 1;
+    process.exitCode = exitCode;
   });
 }

@@ -1,4 +1,4 @@
-import { dockerBuildArgs } from './docker';
+import { dockerBuildArgs, runDockerCapture } from './docker';
 
 const source = { tags: [], revision: 'abc123', version: '1.2.3' };
 
@@ -25,5 +25,60 @@ describe('dockerBuildArgs', () => {
     expect(args.slice(0, 3)).toEqual(['buildx', 'build', '--load']);
     expect(args.join(' ')).toContain('--cache-from type=gha --cache-to type=gha,mode=max');
     expect(args.join(' ')).not.toContain('BASE_IMAGE');
+  });
+});
+
+// The real docker CLI pointed at engines that are not there: the messages and kinds a user gets.
+describe('docker without an engine', () => {
+  const run = (args: string[], env: NodeJS.ProcessEnv): unknown => {
+    try {
+      runDockerCapture(args, { cwd: __dirname, env });
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it('GIVEN DOCKER_HOST at a socket nothing serves WHEN docker runs THEN one setup line says to start Docker', () => {
+    const error = run(['info'], { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+
+    expect(error).toMatchObject({
+      kind: 'environment',
+      message: expect.stringMatching(
+        /^docker info cannot reach a container engine \(Cannot connect to the Docker daemon at unix:\/\/\/nonexistent\/docker\.sock\..*\): start Docker, or point DOCKER_HOST at a running engine$/,
+      ),
+    });
+  });
+
+  it('GIVEN a DOCKER_HOST docker cannot parse WHEN docker runs THEN it is the same setup problem', () => {
+    const error = run(['info'], { ...process.env, DOCKER_HOST: 'bogus://engine' });
+
+    expect(error).toMatchObject({
+      kind: 'environment',
+      message: expect.stringMatching(
+        /unable to resolve docker endpoint.*\): start Docker, or point DOCKER_HOST at a running engine$/,
+      ),
+    });
+  });
+
+  it('GIVEN no docker binary on PATH WHEN docker runs THEN one setup line says to install Docker', () => {
+    const error = run(['info'], { ...process.env, PATH: '/nonexistent' });
+
+    expect(error).toMatchObject({
+      kind: 'environment',
+      message: 'cannot run docker info: the docker CLI is not on PATH: install Docker',
+    });
+  });
+
+  it('GIVEN docker refuses its arguments WHEN it runs THEN the failure passes through unchanged', () => {
+    const error = run(['--no-such-flag'], {
+      ...process.env,
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    });
+
+    expect(error).toMatchObject({
+      kind: 'failed',
+      message: expect.stringMatching(/^docker --no-such-flag failed: /),
+    });
   });
 });

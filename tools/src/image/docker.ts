@@ -1,5 +1,6 @@
 import { APP_NAME, CONTAINER_USER, DEPLOYMENT_NAME } from '@hello-world/shared';
-import { runCapture, runShown } from './exec';
+import { CommandError, runCapture, runShown, type RunOptions } from './exec';
+import { ImageError } from './image-error';
 import type { ImageSource } from './image-source';
 import type { BuildCache } from './image-options';
 
@@ -37,7 +38,7 @@ export async function buildImage(
   baseImage: string | undefined,
   cache?: BuildCache,
 ): Promise<void> {
-  await runShown('docker', dockerBuildArgs(ref, source, baseImage, cache), { cwd: root });
+  await runDockerShown(dockerBuildArgs(ref, source, baseImage, cache), { cwd: root });
 }
 
 /**
@@ -71,18 +72,14 @@ export function loginRegistry(
   root: string,
   login: { username: string; password: string; endpoint: string },
 ): void {
-  runCapture(
-    'docker',
-    ['login', '--username', login.username, '--password-stdin', login.endpoint],
-    {
-      cwd: root,
-      input: login.password,
-    },
-  );
+  runDockerCapture(['login', '--username', login.username, '--password-stdin', login.endpoint], {
+    cwd: root,
+    input: login.password,
+  });
 }
 
 export async function pullImage(root: string, ref: string): Promise<void> {
-  await runShown('docker', ['pull', ref], { cwd: root });
+  await runDockerShown(['pull', ref], { cwd: root });
 }
 
 /** Tags and pushes; returns the digest the registry stored (from docker push's last line). */
@@ -91,7 +88,57 @@ export async function pushImage(
   sourceRef: string,
   targetRef: string,
 ): Promise<string | undefined> {
-  runCapture('docker', ['tag', sourceRef, targetRef], { cwd: root });
-  const output = await runShown('docker', ['push', targetRef], { cwd: root });
+  runDockerCapture(['tag', sourceRef, targetRef], { cwd: root });
+  const output = await runDockerShown(['push', targetRef], { cwd: root });
   return /digest: (sha256:[0-9a-f]{64})/.exec(output)?.[1];
+}
+
+// What the docker CLI prints when it has no engine to talk to: the daemon is down, DOCKER_HOST
+// points nowhere, or the endpoint (DOCKER_HOST, context) cannot even be parsed.
+const ENGINE_UNREACHABLE =
+  /Cannot connect to the Docker daemon|Failed to initialize|unable to resolve docker endpoint/i;
+
+/**
+ * Rewords a docker failure that is the machine's setup, not the build or push: no docker binary,
+ * or no engine behind it. Those become one line with the next step and exit 2; others pass as is.
+ */
+export function explainDockerFailure(error: unknown): unknown {
+  if (!(error instanceof CommandError)) return error;
+  const what = `docker ${error.args[0] ?? ''}`.trim();
+  if (error.errno === 'ENOENT') {
+    return new ImageError(
+      `cannot run ${what}: the docker CLI is not on PATH: install Docker`,
+      'environment',
+    );
+  }
+  const line = error.output
+    .split('\n')
+    .find((text) => ENGINE_UNREACHABLE.test(text))
+    ?.trim();
+  if (line === undefined) return error;
+  return new ImageError(
+    `${what} cannot reach a container engine (${line}): start Docker, or point DOCKER_HOST at a running engine`,
+    'environment',
+  );
+}
+
+/** docker with its output shown as it comes; a missing engine is explained. */
+export async function runDockerShown(
+  args: readonly string[],
+  options: RunOptions,
+): Promise<string> {
+  try {
+    return await runShown('docker', args, options);
+  } catch (error) {
+    throw explainDockerFailure(error);
+  }
+}
+
+/** docker with its output captured; a missing engine is explained. */
+export function runDockerCapture(args: readonly string[], options: RunOptions): string {
+  try {
+    return runCapture('docker', args, options);
+  } catch (error) {
+    throw explainDockerFailure(error);
+  }
 }

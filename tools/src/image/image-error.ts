@@ -1,4 +1,43 @@
+import { explainError, isSetupProblem } from '@hello-world/aws-ops';
+
+/**
+ * Whose move it is. 'environment': bad usage or setup (options, dirty tree, no engine, no
+ * credentials, registry out of reach): nothing was attempted, fix it and retry (exit 2).
+ * 'failed': a build, pull or push ran and failed (exit 1).
+ */
+export type ImageErrorKind = 'environment' | 'failed';
+
 /** A problem the user can fix, already worded as one line with the next step. */
 export class ImageError extends Error {
   override name = 'ImageError';
+  constructor(
+    message: string,
+    readonly kind: ImageErrorKind = 'failed',
+  ) {
+    super(message);
+  }
+}
+
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * The line to print and the exit code for anything docker-build or docker-push threw. AWS errors
+ * are worded and classified by aws-ops' explainError, so the image tools agree with infra's.
+ */
+export function explainImageFailure(
+  error: unknown,
+  region: string,
+): { message: string; exitCode: number } {
+  if (error instanceof ImageError) {
+    return {
+      message: error.message,
+      exitCode: error.kind === 'environment' ? EXIT_USAGE : EXIT_FAILED,
+    };
+  }
+  const problem = explainError(error, { region });
+  return {
+    message: problem.message,
+    exitCode: isSetupProblem(problem) ? EXIT_USAGE : EXIT_FAILED,
+  };
 }

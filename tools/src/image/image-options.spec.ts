@@ -45,3 +45,40 @@ describe('parseImageOptions', () => {
     );
   });
 });
+
+describe('parseImageOptions --region and --profile', () => {
+  it('GIVEN a region and profile as AWS names them WHEN parsed THEN they pass through', () => {
+    expect(
+      parseImageOptions(['--region', 'us-gov-west-1', '--profile=ci.deploy@acme'], {}),
+    ).toMatchObject({
+      region: 'us-gov-west-1',
+      profile: 'ci.deploy@acme',
+    });
+  });
+
+  it('GIVEN a region that is not a region name WHEN parsed THEN one line names the flag and an example', () => {
+    expect(() => parseImageOptions(['--region', 'Ireland'], {})).toThrow(
+      /^--region "Ireland" is not an AWS region, e.g. --region eu-west-1$/,
+    );
+  });
+
+  it('GIVEN an empty --region WHEN parsed THEN it is refused rather than ignored', () => {
+    expect(() => parseImageOptions(['--region='], {})).toThrow('--region "" is not an AWS region');
+  });
+
+  it('GIVEN a profile with a space WHEN parsed THEN one line names the flag and an example', () => {
+    expect(() => parseImageOptions(['--profile', 'my profile'], {})).toThrow(
+      /^--profile "my profile" is not a profile name of .*, e.g. --profile default$/,
+    );
+  });
+
+  it('GIVEN a bad option WHEN parsed THEN it is a usage problem (exit 2)', () => {
+    let error: unknown;
+    try {
+      parseImageOptions(['--force'], {});
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ kind: 'environment' });
+  });
+});

@@ -1,4 +1,9 @@
-import { DEPLOYMENT_NAME } from '@hello-world/shared';
+import {
+  DEFAULT_REGION,
+  DEPLOYMENT_NAME,
+  isAwsProfileName,
+  isAwsRegion,
+} from '@hello-world/shared';
 import { parseArgs } from 'node:util';
 import { ImageError } from './image-error';
 
@@ -47,12 +52,26 @@ export function parseImageOptions(
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new ImageError(`${(error as Error).message.split('\n')[0]}; see --help`);
+    throw new ImageError(`${(error as Error).message.split('\n')[0]}; see --help`, 'environment');
   }
+  // Checked here so a typo is one line now, not an SDK error (or another region) later.
+  checkFlag(
+    values.region,
+    '--region',
+    isAwsRegion,
+    `an AWS region, e.g. --region ${DEFAULT_REGION}`,
+  );
+  checkFlag(
+    values.profile,
+    '--profile',
+    isAwsProfileName,
+    'a profile name of A-Z a-z 0-9 _ . + = , @ -, e.g. --profile default',
+  );
   const registry = env['IMAGE_REGISTRY']?.trim().replace(/\/+$/, '');
   if (registry !== undefined && registry !== '' && !REGISTRY.test(registry)) {
     throw new ImageError(
       `IMAGE_REGISTRY="${registry}" is not host[:port][/namespace], e.g. 127.0.0.1:5050`,
+      'environment',
     );
   }
   const baseImage = env['BASE_IMAGE']?.trim();
@@ -74,4 +93,15 @@ export function parseImageOptions(
     ...(values.region ? { region: values.region } : {}),
     ...(values.profile ? { profile: values.profile } : {}),
   };
+}
+
+function checkFlag(
+  value: string | undefined,
+  flag: string,
+  isValid: (value: string) => boolean,
+  want: string,
+): void {
+  if (value !== undefined && !isValid(value)) {
+    throw new ImageError(`${flag} ${JSON.stringify(value)} is not ${want}`, 'environment');
+  }
 }

@@ -73,6 +73,18 @@ describe('readImageSource', () => {
     );
   });
 
+  it('GIVEN uncommitted inputs without --allow-dirty WHEN read THEN it is a setup problem (exit 2), not a failed build', () => {
+    commit('feat: app');
+    write('apps/hello-world/src/main.ts', 'console.log(2);\n');
+    let error: unknown;
+    try {
+      readImageSource(root, inputs, false);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ kind: 'environment' });
+  });
+
   it('ignores uncommitted changes outside the inputs', () => {
     const app = commit('feat: app');
     write('docs/notes.md', 'draft\n');

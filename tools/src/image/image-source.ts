@@ -46,10 +46,16 @@ export function readImageSource(
   if (git('rev-parse', '--is-shallow-repository') === 'true') {
     throw new ImageError(
       'this clone is shallow, so the newest commit of the image inputs is unknown: run `git fetch --unshallow` (CI: actions/checkout with fetch-depth: 0)',
+      'environment',
     );
   }
   const log = git('log', '-1', '--format=%h %H', '--', ...inputs);
-  if (!log) throw new ImageError('no commit contains the image inputs yet: commit them first');
+  if (!log) {
+    throw new ImageError(
+      'no commit contains the image inputs yet: commit them first',
+      'environment',
+    );
+  }
   const [shortSha, fullSha] = log.split(' ') as [string, string];
 
   const dirtyPaths = parsePorcelainPaths(
@@ -67,6 +73,7 @@ export function readImageSource(
       (dirtyPaths.length > 3 ? `, +${dirtyPaths.length - 3} more` : '');
     throw new ImageError(
       `uncommitted changes in the image's inputs (${shown}): commit them, or pass --allow-dirty for a sha-…-dirty image`,
+      'environment',
     );
   }
   const dirtyHash =

@@ -62,6 +62,7 @@ export function findReleaseVersion(gitTags: readonly string[]): string | undefin
   if (versions.length > 1) {
     throw new ImageError(
       `HEAD carries several release tags (${versions.map((v) => `v${v}${FLAVOUR_SUFFIX}`).join(', ')}); delete all but one`,
+      'environment',
     );
   }
   return versions[0];

@@ -37,6 +37,8 @@ export function planPush(states: readonly TagState[]): PushPlan {
     } else if (digest !== undefined && tag.immutable) {
       throw new ImageError(
         `${tag.name} is already in the registry as ${digest}, another image than this build's; version tags are never overwritten: bump the version`,
+        // Refused before anything is built: the version is the caller's to change.
+        'environment',
       );
     } else {
       plan.push.push(tag.name);

@@ -72,4 +72,24 @@ describe('findRegistryDigest', () => {
       'ECONNREFUSED): is it running?',
     );
   });
+
+  it('GIVEN nothing listens at IMAGE_REGISTRY WHEN a tag is looked up THEN it is a setup problem (exit 2)', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+
+    await expect(findRegistryDigest(`127.0.0.1:${port}/app`, 'latest')).rejects.toMatchObject({
+      kind: 'environment',
+    });
+  });
+
+  it('GIVEN the registry fails with a 500 WHEN a tag is looked up THEN it is a failed operation (exit 1)', async () => {
+    answer = () => ({ status: 500 });
+
+    await expect(findRegistryDigest(repository, 'latest')).rejects.toMatchObject({
+      kind: 'failed',
+      message: expect.stringContaining('HTTP 500'),
+    });
+  });
 });

@@ -35,12 +35,16 @@ export async function findRegistryDigest(
     // fetch wraps the socket error: its cause carries the code (ECONNREFUSED, ENOTFOUND…).
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-    throw new ImageError(`cannot reach the registry at ${url} (${reason}): is it running?`);
+    throw new ImageError(
+      `cannot reach the registry at ${url} (${reason}): is it running?`,
+      'environment',
+    );
   }
   if (response.status === 404) return undefined;
   if (response.status === 401 || response.status === 403) {
     throw new ImageError(
       `the registry at ${url} wants credentials to read tags (HTTP ${response.status}); IMAGE_REGISTRY supports registries that allow anonymous reads`,
+      'environment',
     );
   }
   const digest = response.headers.get('docker-content-digest');
