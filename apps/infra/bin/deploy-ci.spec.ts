@@ -30,14 +30,36 @@ describe('bin/infra.ts with a repository named', () => {
 });
 
 describe('bin/deploy-ci.ts', () => {
-  it('stops on a bad repository with one line before calling CDK', () => {
-    const run = spawnSync(tsx, [join(__dirname, 'deploy-ci.ts'), '--repo=not-a-repo'], {
+  const deployCi = (...args: string[]) =>
+    spawnSync(tsx, [join(__dirname, 'deploy-ci.ts'), ...args], {
       env: withoutAws(),
       encoding: 'utf8',
     });
-    expect(run.status).toBe(2);
-    expect(run.stderr.trim().split('\n')).toEqual([
-      'infra:deploy-ci: Invalid GitHub repository "not-a-repo" (from context "githubRepository"): expected owner/name, e.g. --repo=octo-org/hello-world.',
-    ]);
+
+  it('stops on a bad repository with one line naming --repo, before calling CDK', () => {
+    const run = deployCi('--repo=not-a-repo');
+    expect({ status: run.status, stderr: run.stderr.trim().split('\n') }).toEqual({
+      status: 2,
+      stderr: [
+        'infra:deploy-ci: Invalid GitHub repository "not-a-repo" (from --repo): expected owner/name, e.g. --repo=octo-org/hello-world.',
+      ],
+    });
+  }, 60_000);
+
+  it('stops on an unknown option with exit 2 and exactly one line', () => {
+    // GIVEN a flag it does not know  WHEN run  THEN one line, the options included
+    const run = deployCi('--bogus');
+    expect({ status: run.status, lines: run.stderr.trim().split('\n').length }).toEqual({
+      status: 2,
+      lines: 1,
+    });
+  }, 60_000);
+
+  it('prints its usage for --help and exits 0', () => {
+    const run = deployCi('--help');
+    expect({ status: run.status, stdout: run.stdout }).toMatchObject({
+      status: 0,
+      stdout: expect.stringMatching(/^Usage: npx nx run infra:deploy-ci/),
+    });
   }, 60_000);
 });

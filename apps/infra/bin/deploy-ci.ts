@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 // `nx run infra:deploy-ci [--repo=owner/name] [--environment=production]
 //  [--oidc-provider-arn=ARN] [--profile=NAME]`: deploys the optional GitHub OIDC stack with your
-// own credentials, once, and prints the repository variable to add. Thin on purpose: the
-// command and the message come from src/ci-deploy-command.ts.
+// own credentials, once, and prints the repository variable to add. Wiring only: parsing,
+// validation, the command and the message come from src/ci-deploy-command.ts.
 import { CI_STACK_NAME } from '@hello-world/shared';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { buildCiDeployCommand, chooseRepository, formatNextSteps } from '../src/ci-deploy-command';
-import { loadCiConfig } from '../src/ci-config';
+import {
+  CI_DEPLOY_USAGE,
+  buildCiDeployCommand,
+  formatNextSteps,
+  parseCiDeployArgs,
+  type CiDeployArgs,
+} from '../src/ci-deploy-command';
 import { ConfigError } from '../src/config';
 
 const workspaceRoot = join(__dirname, '..', '..', '..');
@@ -22,47 +26,30 @@ function readOrigin(): string | undefined {
 }
 
 function main(): number {
-  let request;
+  let args: CiDeployArgs;
   try {
-    const { values } = parseArgs({
-      options: {
-        repo: { type: 'string' },
-        environment: { type: 'string' },
-        'oidc-provider-arn': { type: 'string' },
-        profile: { type: 'string' },
-      },
-    });
-    const repository = chooseRepository(values.repo, readOrigin());
-    // Validate here with the same rules as synth, so a typo costs no CloudFormation round trip.
-    const settings = {
-      githubRepository: repository,
-      githubEnvironment: values.environment,
-      githubOidcProviderArn: values['oidc-provider-arn'],
-    } as Record<string, string | undefined>;
-    const ci = loadCiConfig((key) => settings[key], {});
-    request = {
-      stackName: CI_STACK_NAME,
-      repository: ci?.repository ?? repository,
-      environment: ci?.environment,
-      oidcProviderArn: ci?.oidcProviderArn,
-      profile: values.profile,
-      assemblyDir: join(workspaceRoot, 'dist', 'apps', 'infra', 'cdk-ci.out'),
-      outputsFile,
-      interactive: Boolean(process.stdin.isTTY),
-    };
+    args = parseCiDeployArgs(process.argv.slice(2), readOrigin);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`infra:deploy-ci: ${message}`);
-    if (!(error instanceof ConfigError)) {
-      console.error(
-        'infra:deploy-ci: options are --repo=owner/name --environment=NAME --oidc-provider-arn=ARN --profile=NAME',
-      );
-    }
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`infra:deploy-ci: ${error.message}`);
     return 2;
   }
+  if (args.help) {
+    console.log(CI_DEPLOY_USAGE);
+    return 0;
+  }
 
-  const args = buildCiDeployCommand(request);
-  const run = spawnSync(process.execPath, [cdkCli, ...args], {
+  const request = {
+    stackName: CI_STACK_NAME,
+    repository: args.ci.repository,
+    environment: args.ci.environment,
+    oidcProviderArn: args.ci.oidcProviderArn,
+    profile: args.profile,
+    assemblyDir: join(workspaceRoot, 'dist', 'apps', 'infra', 'cdk-ci.out'),
+    outputsFile,
+    interactive: Boolean(process.stdin.isTTY),
+  };
+  const run = spawnSync(process.execPath, [cdkCli, ...buildCiDeployCommand(request)], {
     stdio: 'inherit',
     cwd: join(workspaceRoot, 'apps', 'infra'),
   });

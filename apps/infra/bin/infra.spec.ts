@@ -37,10 +37,10 @@ describe('bin/infra.ts', () => {
   }, 60_000);
 
   it('stops on an invalid value with one line and no stack trace', () => {
-    // GIVEN a CPU/memory pair Fargate does not offer  WHEN the app runs  THEN exit 1, one line
+    // GIVEN a CPU/memory pair Fargate does not offer  WHEN the app runs  THEN exit 2, one line
     const run = runApp({ TASK_CPU: '256', TASK_MEMORY_MIB: '4096' });
     try {
-      expect(run.status).toBe(1);
+      expect(run.status).toBe(2);
       expect(run.stderr.trim().split('\n')).toEqual([
         'infra: Invalid memoryMiB "4096" (from env TASK_MEMORY_MIB): Fargate has no 256 CPU / 4096 MiB task; ' +
           'with 256 CPU use 512, 1024, 2048 MiB. Set context "memoryMiB" or env TASK_MEMORY_MIB, or unset it for 512.',

@@ -17,6 +17,7 @@ try {
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`infra: ${error.message}`);
-  process.exit(1);
+  // 2: bad configuration, per the product's exit codes (1 is an operation that failed).
+  process.exit(2);
 }
 app.synth();

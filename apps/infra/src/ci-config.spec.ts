@@ -1,4 +1,4 @@
-import { loadCiConfig } from './ci-config';
+import { checkCiConfig, loadCiConfig } from './ci-config';
 import { ConfigError } from './config';
 
 const none = () => undefined;
@@ -56,5 +56,16 @@ describe('loadCiConfig', () => {
         CI_GITHUB_OIDC_PROVIDER_ARN: 'arn:aws:iam::123456789012:oidc-provider/gitlab.com',
       }),
     ).toThrow(/Invalid OIDC provider ARN .*aws iam list-open-id-connect-providers/);
+  });
+});
+
+describe('checkCiConfig', () => {
+  it('names the source it was given, such as the flag the user typed', () => {
+    // GIVEN a bad repository typed as --repo  WHEN checked  THEN the error names --repo
+    expect(() => checkCiConfig({ repository: { value: 'bad', source: '--repo' } })).toThrow(
+      new ConfigError(
+        'Invalid GitHub repository "bad" (from --repo): expected owner/name, e.g. --repo=octo-org/hello-world.',
+      ),
+    );
   });
 });

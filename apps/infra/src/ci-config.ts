@@ -31,7 +31,15 @@ const ENVIRONMENT = /^[A-Za-z0-9._-]{1,255}$/;
 const PROVIDER_ARN =
   /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 
-function read(name: keyof typeof CI_SETTINGS, readContext: ContextReader, env: Env) {
+/** A setting's value and where it came from, for the error: `context "x"`, `env X`, `--repo`. */
+export interface SourcedValue {
+  readonly value: string;
+  readonly source: string;
+}
+
+export type CiSettingName = keyof typeof CI_SETTINGS;
+
+function read(name: CiSettingName, readContext: ContextReader, env: Env): SourcedValue | undefined {
   const setting = CI_SETTINGS[name];
   const fromContext = readContext(setting.context);
   if (typeof fromContext === 'string' && fromContext.trim() !== '') {
@@ -50,20 +58,35 @@ function read(name: keyof typeof CI_SETTINGS, readContext: ContextReader, env: E
 export function loadCiConfig(readContext: ContextReader, env: Env): CiConfig | undefined {
   const repository = read('repository', readContext, env);
   if (!repository) return undefined;
+  return checkCiConfig({
+    repository,
+    environment: read('environment', readContext, env),
+    oidcProviderArn: read('oidcProviderArn', readContext, env),
+  });
+}
+
+/**
+ * The one set of rules for the CI settings, wherever they came from (synth's context and
+ * environment, or deploy-ci's flags), so a typo is named by the source the user typed.
+ */
+export function checkCiConfig(settings: {
+  repository: SourcedValue;
+  environment?: SourcedValue | undefined;
+  oidcProviderArn?: SourcedValue | undefined;
+}): CiConfig {
+  const { repository, environment, oidcProviderArn: provider } = settings;
   if (!REPOSITORY.test(repository.value)) {
     throw new ConfigError(
       `Invalid GitHub repository ${JSON.stringify(repository.value)} (from ${repository.source}): ` +
         'expected owner/name, e.g. --repo=octo-org/hello-world.',
     );
   }
-  const environment = read('environment', readContext, env);
   if (environment && !ENVIRONMENT.test(environment.value)) {
     throw new ConfigError(
       `Invalid GitHub environment ${JSON.stringify(environment.value)} (from ${environment.source}): ` +
         `use letters, digits, . _ or -, or leave it unset for "${DEFAULT_GITHUB_ENVIRONMENT}".`,
     );
   }
-  const provider = read('oidcProviderArn', readContext, env);
   if (provider && !PROVIDER_ARN.test(provider.value)) {
     throw new ConfigError(
       `Invalid OIDC provider ARN ${JSON.stringify(provider.value)} (from ${provider.source}): expected ` +

@@ -2,6 +2,7 @@ import {
   buildCiDeployCommand,
   chooseRepository,
   formatNextSteps,
+  parseCiDeployArgs,
   parseGitHubRepository,
   type CiDeployRequest,
 } from './ci-deploy-command';
@@ -35,15 +36,106 @@ describe('parseGitHubRepository', () => {
 
 describe('chooseRepository', () => {
   it('prefers --repo over the origin remote', () => {
-    expect(chooseRepository('a/b', 'git@github.com:c/d.git')).toBe('a/b');
+    expect(chooseRepository('a/b', () => 'git@github.com:c/d.git')).toEqual({
+      value: 'a/b',
+      source: '--repo',
+    });
   });
 
   it('asks for --repo when origin is not on GitHub', () => {
-    expect(() => chooseRepository(undefined, '/work/main')).toThrow(
+    expect(() => chooseRepository(undefined, () => '/work/main')).toThrow(
       new ConfigError(
         'No GitHub repository: the origin remote is not on github.com; pass --repo=owner/name.',
       ),
     );
+  });
+});
+
+describe('parseCiDeployArgs', () => {
+  const origin = () => 'git@github.com:octo-org/hello-world.git';
+  const noOrigin = () => undefined;
+  const OPTIONS =
+    'options are --repo=owner/name, --environment=NAME, --oidc-provider-arn=ARN, --profile=NAME, --help';
+
+  /** The one-line ConfigError parseCiDeployArgs throws for argv, as its message. */
+  function refusal(argv: string[], readOrigin: () => string | undefined = origin): string {
+    try {
+      parseCiDeployArgs(argv, readOrigin);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    throw new Error(`expected ${argv.join(' ')} to be refused`);
+  }
+
+  it('trusts the origin remote when no --repo is given, defaulting the environment', () => {
+    // GIVEN no flags and a GitHub origin  WHEN parsed  THEN that repository, production
+    expect(parseCiDeployArgs([], origin)).toEqual({
+      help: false,
+      ci: { repository: 'octo-org/hello-world', environment: 'production' },
+    });
+  });
+
+  it('reads every flag', () => {
+    const arn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+    expect(
+      parseCiDeployArgs(
+        ['--repo=a/b', '--environment', 'prod', `--oidc-provider-arn=${arn}`, '--profile=admin'],
+        noOrigin,
+      ),
+    ).toEqual({
+      help: false,
+      ci: { repository: 'a/b', environment: 'prod', oidcProviderArn: arn },
+      profile: 'admin',
+    });
+  });
+
+  it.each([['--help'], ['-h']])('asks for the usage with %s', (flag) => {
+    expect(parseCiDeployArgs([flag], noOrigin)).toEqual({ help: true });
+  });
+
+  it('names an unknown option and the known ones in one line', () => {
+    expect(refusal(['--bogus'])).toBe(`unknown option --bogus: ${OPTIONS}`);
+  });
+
+  it('refuses an option named like an Object.prototype member', () => {
+    expect(refusal(['--toString'])).toBe(`unknown option --toString: ${OPTIONS}`);
+  });
+
+  it('refuses a stray word in one line', () => {
+    expect(refusal(['octo-org/hello-world'])).toBe(
+      `unexpected argument "octo-org/hello-world": ${OPTIONS}`,
+    );
+  });
+
+  it.each([[['--repo']], [['--repo', '--profile=admin']]])(
+    'says --repo needs a value when %j gives none',
+    (argv) => {
+      expect(refusal(argv)).toBe('--repo needs a value, as in --repo=octo-org/hello-world');
+    },
+  );
+
+  it('says --repo= is empty rather than blaming the origin remote', () => {
+    // GIVEN an empty --repo and no GitHub origin  WHEN parsed  THEN the flag is named
+    expect(refusal(['--repo='], noOrigin)).toBe(
+      '--repo is empty: give a value, as in --repo=octo-org/hello-world, or leave it out to use the origin remote',
+    );
+  });
+
+  it('names --repo, not a CDK context key, when its value is bad', () => {
+    expect(refusal(['--repo=bad'])).toBe(
+      'Invalid GitHub repository "bad" (from --repo): expected owner/name, e.g. --repo=octo-org/hello-world.',
+    );
+  });
+
+  it('names --environment when its value is bad', () => {
+    expect(refusal(['--environment=prod:*'])).toMatch(
+      /^Invalid GitHub environment "prod:\*" \(from --environment\)/,
+    );
+  });
+
+  it('refuses a value on --help', () => {
+    expect(refusal(['--help=yes'])).toBe('--help takes no value: write just --help');
   });
 });
 

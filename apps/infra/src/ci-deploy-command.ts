@@ -1,4 +1,6 @@
-import { CI_SETTINGS } from './ci-config';
+import { CI_STACK_NAME } from '@hello-world/shared';
+import { parseArgs } from 'node:util';
+import { CI_SETTINGS, checkCiConfig, type CiConfig, type SourcedValue } from './ci-config';
 import { CI_STACK_OUTPUTS } from './ci-stack';
 import { ConfigError } from './config';
 
@@ -31,15 +33,125 @@ export function parseGitHubRepository(remote: string | undefined): string | unde
   return match?.[1];
 }
 
-/** The repository to trust: --repo, else the origin remote; one line with the fix otherwise. */
-export function chooseRepository(flag: string | undefined, originUrl: string | undefined): string {
-  const repository = flag ?? parseGitHubRepository(originUrl);
-  if (!repository) {
+/** The repository to trust: --repo, else the origin remote (read only when needed). */
+export function chooseRepository(
+  flag: string | undefined,
+  readOrigin: () => string | undefined,
+): SourcedValue {
+  if (flag !== undefined) return { value: flag, source: '--repo' };
+  const origin = parseGitHubRepository(readOrigin());
+  if (!origin) {
     throw new ConfigError(
       'No GitHub repository: the origin remote is not on github.com; pass --repo=owner/name.',
     );
   }
-  return repository;
+  return { value: origin, source: 'the origin remote' };
+}
+
+export const CI_DEPLOY_USAGE = `Usage: npx nx run infra:deploy-ci [-- options]
+Deploys the optional GitHub OIDC stack ${CI_STACK_NAME} with your own AWS credentials, once,
+and prints the repository variable ${ROLE_VARIABLE} to add.
+Options:
+  --repo=owner/name        the one repository whose workflows may deploy (default: the origin remote)
+  --environment=NAME       the protected GitHub environment that may deploy (default production)
+  --oidc-provider-arn=ARN  reuse this account's GitHub OIDC provider instead of creating one
+  --profile=NAME           named AWS profile
+  -h, --help               show this help
+Exit codes: 0 deployed, 1 cdk deploy failed, 2 bad usage or configuration.`;
+
+/** The flags, with an example and what leaving the flag out means, for one-line errors. */
+const CI_DEPLOY_OPTIONS = {
+  repo: {
+    type: 'string',
+    example: '--repo=octo-org/hello-world',
+    omitted: 'leave it out to use the origin remote',
+  },
+  environment: {
+    type: 'string',
+    example: '--environment=production',
+    omitted: 'leave it out for "production"',
+  },
+  'oidc-provider-arn': {
+    type: 'string',
+    example:
+      '--oidc-provider-arn=arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com',
+    omitted: 'leave it out to create one',
+  },
+  profile: {
+    type: 'string',
+    example: '--profile=admin',
+    omitted: 'leave it out for the default credentials',
+  },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const OPTION_LIST =
+  '--repo=owner/name, --environment=NAME, --oidc-provider-arn=ARN, --profile=NAME, --help';
+
+export type CiDeployArgs = { help: true } | { help: false; ci: CiConfig; profile?: string };
+
+/**
+ * deploy-ci's command line, read once; every mistake is one ConfigError line (exit 2). The
+ * settings go through checkCiConfig, synth's own rules, so a typo costs no CloudFormation round
+ * trip and is named by the flag the user typed. Node's strict mode is not used: its messages
+ * span lines and suggest `--`, which is wrong advice here.
+ */
+export function parseCiDeployArgs(
+  argv: readonly string[],
+  readOrigin: () => string | undefined,
+): CiDeployArgs {
+  const { values, tokens } = parseArgs({
+    args: [...argv],
+    options: CI_DEPLOY_OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      throw new ConfigError(
+        `unexpected argument ${JSON.stringify(token.value)}: options are ${OPTION_LIST}`,
+      );
+    }
+    if (token.kind !== 'option') continue;
+    // hasOwn: `--constructor` must not find Object.prototype's.
+    const option = Object.hasOwn(CI_DEPLOY_OPTIONS, token.name)
+      ? CI_DEPLOY_OPTIONS[token.name as keyof typeof CI_DEPLOY_OPTIONS]
+      : undefined;
+    if (!option) {
+      throw new ConfigError(`unknown option ${token.rawName}: options are ${OPTION_LIST}`);
+    }
+    if (option.type === 'boolean') {
+      if (token.value !== undefined) {
+        throw new ConfigError(`${token.rawName} takes no value: write just ${token.rawName}`);
+      }
+      continue;
+    }
+    // Lenient parsing takes the next word as the value even when it is the next option.
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))) {
+      throw new ConfigError(`${token.rawName} needs a value, as in ${option.example}`);
+    }
+    if (token.value.trim() === '') {
+      throw new ConfigError(
+        `${token.rawName} is empty: give a value, as in ${option.example}, or ${option.omitted}`,
+      );
+    }
+  }
+  if (values.help === true) return { help: true };
+  const flag = (name: 'environment' | 'oidc-provider-arn' | 'profile') =>
+    typeof values[name] === 'string'
+      ? { value: values[name].trim(), source: `--${name}` }
+      : undefined;
+  const ci = checkCiConfig({
+    repository: chooseRepository(
+      typeof values.repo === 'string' ? values.repo.trim() : undefined,
+      readOrigin,
+    ),
+    environment: flag('environment'),
+    oidcProviderArn: flag('oidc-provider-arn'),
+  });
+  const profile = flag('profile')?.value;
+  return { help: false, ci, ...(profile ? { profile } : {}) };
 }
 
 /**

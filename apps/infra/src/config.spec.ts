@@ -108,6 +108,16 @@ describe('loadConfig rejects values that cannot work, in one line', () => {
       /with 2048 CPU use 4096–16384 MiB in steps of 1024/,
     ],
     ['a desired count below zero', { desiredCount: -1 }, /desiredCount -1.*cannot be negative/],
+    [
+      'a desired count above the ECS tasks-per-service quota',
+      { desiredCount: 5001 },
+      /desiredCount 5001.*at most 5000 tasks per service/,
+    ],
+    [
+      'a desired count too large to be a number',
+      { desiredCount: '99999999999999999999' },
+      /desiredCount "99999999999999999999".*at most 5000 tasks per service/,
+    ],
     ['a fractional desired count', { desiredCount: '1.5' }, /desiredCount "1.5".*whole number/],
     ['an unknown architecture', { architecture: 'x86' }, /architecture "x86".*X86_64 or ARM64/],
     ['a spot flag that is not a boolean', { spot: 'maybe' }, /spot "maybe".*true or false/],
@@ -123,6 +133,11 @@ describe('loadConfig rejects values that cannot work, in one line', () => {
     expect(error.message).toMatch(message);
     expect(error.message).not.toContain('\n');
     expect(error.message).toMatch(/Set context "\w+" or env [A-Z_]+, or unset it/);
+  });
+
+  it('takes the largest desired count ECS allows', () => {
+    // GIVEN exactly the quota  WHEN read  THEN accepted as is
+    expect(loadConfig(noContext, { DESIRED_COUNT: '5000' }).desiredCount).toBe(5000);
   });
 
   it('names the environment variable a bad value came from', () => {

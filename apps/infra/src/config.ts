@@ -4,6 +4,7 @@ import {
   DEFAULT_REGION,
   DEPLOYMENT_NAME,
   REGISTRY_STACK_NAME,
+  isAwsRegion,
   isImageTag,
   isIpv4Cidr,
 } from '@hello-world/shared';
@@ -118,7 +119,12 @@ function parseBoolean(name: SettingName, raw: RawSetting): boolean {
   return fail(name, raw, 'expected true or false');
 }
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/**
+ * ECS's "Tasks per service" quota (Amazon ECS developer guide, service-quotas.html): 5,000.
+ * Anything above it can only fail mid-deploy, and a huge number would reach the template as a
+ * float (1e20) that CloudFormation rejects; refusing it at synth costs nothing.
+ */
+const MAX_DESIRED_COUNT = 5000;
 
 /**
  * Reads and validates the configuration. Throws ConfigError (one line, with the fix) on the
@@ -129,8 +135,7 @@ export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
 
   const regionRaw = read('region');
   const region = parseText('region', regionRaw);
-  if (!REGION_PATTERN.test(region))
-    fail('region', regionRaw, 'not an AWS region name like eu-west-1');
+  if (!isAwsRegion(region)) fail('region', regionRaw, 'not an AWS region name like eu-west-1');
 
   const imageTagRaw = read('imageTag');
   const imageTag = parseText('imageTag', imageTagRaw);
@@ -171,6 +176,13 @@ export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
   const desiredCount = parseWholeNumber('desiredCount', desiredRaw);
   if (desiredCount < 0)
     fail('desiredCount', desiredRaw, 'the desired task count cannot be negative');
+  if (desiredCount > MAX_DESIRED_COUNT) {
+    fail(
+      'desiredCount',
+      desiredRaw,
+      `ECS runs at most ${MAX_DESIRED_COUNT} tasks per service (its "Tasks per service" quota)`,
+    );
+  }
 
   const architectureRaw = read('architecture');
   const architecture = parseText('architecture', architectureRaw).toUpperCase();

@@ -1,6 +1,12 @@
 import { LOCAL_LABEL } from './docker-run-args';
 import { parseLocalArgs } from './local-args';
-import { runLocal, summarizeContainer, type DockerResult, type LocalDeps } from './local-target';
+import {
+  engineError,
+  runLocal,
+  summarizeContainer,
+  type DockerResult,
+  type LocalDeps,
+} from './local-target';
 import { LocalError } from './task-spec';
 
 const IMAGE = 'hello-world-ecr-ecs-fargate:sha-1a2b3c4-ecr-ecs-fargate';
@@ -201,10 +207,11 @@ describe('runLocal status, logs and destroy', () => {
     expect(engine.err[0]).toMatch(/run `npx nx run infra:deploy:local`/);
   });
 
-  it('logs passes --follow, --since and --tail to docker logs', async () => {
+  it('logs passes --follow, --since (as epoch seconds) and --tail to docker logs', async () => {
+    const now = Date.parse('2026-11-25T20:00:00Z');
     const engine = fakeEngine([ok(inspect('running', 'healthy'))]);
     await runLocal(
-      parseLocalArgs(['logs', '--follow', '--since=5m', '--tail=20'], {}),
+      parseLocalArgs(['logs', '--follow', '--since=5m', '--tail=20'], {}, now),
       engine.deps,
     );
     expect(engine.calls.at(-1)).toEqual([
@@ -212,7 +219,7 @@ describe('runLocal status, logs and destroy', () => {
       '--timestamps',
       '--follow',
       '--since',
-      '5m',
+      String(now / 1000 - 300),
       '--tail',
       '20',
       'hello-world-ecr-ecs-fargate-local',
@@ -247,6 +254,83 @@ describe('runLocal status, logs and destroy', () => {
     await expect(runLocal(parseLocalArgs(['status'], {}), engine.deps)).rejects.toThrow(
       /^no container engine answers \(Cannot connect .*\): start Docker, or point DOCKER_HOST at a running engine$/,
     );
+  });
+});
+
+describe('runLocal exit codes and order', () => {
+  it('checks the engine before spending a build on deploy', async () => {
+    // GIVEN no engine answers WHEN deploying THEN it fails at once, without building
+    const engine = fakeEngine([
+      {
+        status: 1,
+        stdout: '',
+        stderr:
+          'Cannot connect to the Docker daemon at unix:///nope.sock. Is the docker daemon running?',
+      },
+    ]);
+    let built = false;
+    engine.deps.buildImage = async () => {
+      built = true;
+      return IMAGE;
+    };
+    await expect(runLocal(parseLocalArgs(['deploy'], {}), engine.deps)).rejects.toThrow(
+      /^no container engine answers/,
+    );
+    expect(built).toBe(false);
+  });
+
+  it('marks a container that turns unhealthy as a failed operation (exit 1), not bad input', async () => {
+    const engine = fakeEngine([missing, ok(inspect('running', 'unhealthy'))]);
+    await expect(runLocal(parseLocalArgs(['deploy'], {}), engine.deps)).rejects.toMatchObject({
+      exitCode: 1,
+    });
+  });
+});
+
+describe('engineError', () => {
+  const START = 'start Docker, or point DOCKER_HOST at a running engine';
+  const failed = (stderr: string): DockerResult => ({ status: 1, stdout: '[]', stderr });
+
+  it.each([
+    // docker 20.10 with DOCKER_HOST=bogus://x
+    'unable to resolve docker endpoint: Invalid bind address format: bogus://x',
+    // docker 25+ with DOCKER_HOST=bogus://x
+    'Failed to initialize: unable to resolve docker endpoint: Invalid bind address format: bogus://x',
+    // an ssh:// DOCKER_HOST that does not answer
+    'error during connect: Get "http://docker.example.com/v1.24/containers/x/json": command [ssh -l u -p 1 -- 127.0.0.1 docker system dial-stdio] has exited with exit status 255',
+  ])('turns %j into the next step', (stderr) => {
+    // GIVEN the CLI could not reach an engine WHEN reported THEN one line ending with the fix
+    const error = engineError(failed(stderr));
+    expect(error.message).toBe(`no container engine answers (${stderr}): ${START}`);
+    expect(error.exitCode).toBe(2);
+  });
+
+  it('says to install Docker when there is no docker command', () => {
+    expect(engineError({ status: 1, stdout: '', stderr: '', spawnError: 'ENOENT' }).message).toBe(
+      `no docker command on PATH: install Docker, then ${START}`,
+    );
+  });
+
+  it('finds the engine line even when more follows it', () => {
+    const stderr = 'error during connect: Get "http://x/v1.24/info": EOF\n\nsee docker --help';
+    expect(engineError(failed(stderr)).message).toMatch(
+      /^no container engine answers \(error during connect/,
+    );
+  });
+
+  it('does not blame the engine for a refusal the engine itself reports', () => {
+    // GIVEN the daemon answered, but a registry it dialled refused  WHEN reported  THEN as is
+    const stderr =
+      'docker: Error response from daemon: Get "https://127.0.0.1:5050/v2/": dial tcp 127.0.0.1:5050: connect: connection refused.';
+    expect(engineError(failed(stderr)).message).toBe(stderr);
+  });
+
+  it('passes any other docker failure on as a failed operation (exit 1)', () => {
+    const error = engineError(failed('Error response from daemon: conflict: unable to remove'));
+    expect({ message: error.message, exitCode: error.exitCode }).toEqual({
+      message: 'docker: Error response from daemon: conflict: unable to remove',
+      exitCode: 1,
+    });
   });
 });
 

@@ -6,6 +6,8 @@ export interface DockerResult {
   status: number;
   stdout: string;
   stderr: string;
+  /** Set when `docker` itself could not be started (ENOENT: no docker on PATH). */
+  spawnError?: string;
 }
 
 /** The engine and the rest of the machine, injected so the commands stay testable. */
@@ -85,18 +87,36 @@ function findContainer(deps: LocalDeps, name: string): LocalContainer | undefine
   return summarizeContainer(entry);
 }
 
-function engineError(result: DockerResult): LocalError {
-  const line = lastLine(result.stderr) || lastLine(result.stdout) || `exit ${result.status}`;
-  if (
-    /cannot connect to the docker daemon|docker daemon|connection refused|no such file or directory.*sock/i.test(
-      line,
-    )
-  ) {
-    return new LocalError(
-      `no container engine answers (${line}): start Docker, or point DOCKER_HOST at a running engine`,
-    );
+/**
+ * What the docker CLI prints when it reaches no engine: none running, DOCKER_HOST unusable
+ * (bogus://x, an ssh host that refuses), or a socket that is not there. Worded by several CLI
+ * versions (20.10 to 27), so matched loosely.
+ */
+const NO_ENGINE =
+  /cannot connect to the docker daemon|is the docker daemon running|^failed to initialize:|unable to resolve docker endpoint|error during connect|connection refused|no such file or directory.*sock/i;
+/** The engine answered: a refused connection in its reply is its own (a registry's, say). */
+const ENGINE_REPLY = /error response from daemon/i;
+
+const START_ENGINE = 'start Docker, or point DOCKER_HOST at a running engine';
+
+/** A failed docker call as one line with the next step (pure, exported for its spec). */
+export function engineError(result: DockerResult): LocalError {
+  if (result.spawnError === 'ENOENT') {
+    return new LocalError(`no docker command on PATH: install Docker, then ${START_ENGINE}`);
   }
-  return new LocalError(`docker: ${line}`);
+  if (result.spawnError) {
+    return new LocalError(`cannot run docker (${result.spawnError}): ${START_ENGINE}`);
+  }
+  const engineLine = `${result.stderr}\n${result.stdout}`
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => NO_ENGINE.test(line) && !ENGINE_REPLY.test(line));
+  if (engineLine) {
+    return new LocalError(`no container engine answers (${engineLine}): ${START_ENGINE}`);
+  }
+  const line = lastLine(result.stderr) || lastLine(result.stdout) || `exit ${result.status}`;
+  // `docker run` prefixes its own "docker: "; one is enough.
+  return new LocalError(`docker: ${line.replace(/^docker: /, '')}`, 1);
 }
 
 function lastLine(text: string): string {
@@ -135,7 +155,7 @@ async function waitHealthy(
   let last = '';
   for (;;) {
     const c = findContainer(deps, name);
-    if (!c) throw new LocalError(`container ${name} disappeared while starting`);
+    if (!c) throw new LocalError(`container ${name} disappeared while starting`, 1);
     const state = `${c.state}${c.health ? ` (${c.health})` : ''}`;
     if (state !== last) deps.err(`  ${name}: ${state}`);
     last = state;
@@ -146,11 +166,13 @@ async function waitHealthy(
       for (const line of `${logs.stdout}${logs.stderr}`.trim().split('\n')) deps.err(`  | ${line}`);
       throw new LocalError(
         `container ${name} is ${state}; its last log lines are above: fix the cause, then run \`npx nx run infra:deploy:local\` again`,
+        1,
       );
     }
     if (deps.now() >= deadline) {
       throw new LocalError(
         `container ${name} still ${state} after ${Math.round(timeoutMs / 1000)} s: see \`npx nx run infra:logs:local\``,
+        1,
       );
     }
     await deps.sleep(500);
@@ -166,8 +188,9 @@ export interface LocalDeployResult {
 
 async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDeployResult> {
   const spec = readTaskSpec(deps.readTemplate());
-  const image = options.image ?? (await deps.buildImage());
+  // Engine and name first: a missing engine or a foreign container should not cost a build.
   requireOwn(findContainer(deps, options.containerName), options.containerName);
+  const image = options.image ?? (await deps.buildImage());
   // Replace, not stack up: one local deployment at a time, as one service in AWS.
   deps.docker(['rm', '--force', options.containerName]);
   const args = buildDockerRunArgs(spec, {
@@ -193,6 +216,7 @@ async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDepl
   if (!probe.ok) {
     throw new LocalError(
       `container ${options.containerName} is healthy but ${url} does not answer (${probe.status ?? probe.error ?? 'no answer'}): see \`npx nx run infra:logs:local\``,
+      1,
     );
   }
   return { url, image, container, dockerRunArgs: args };

@@ -21,10 +21,14 @@ const templatePath = join(
 
 function docker(args: string[]): DockerResult {
   const result = spawnSync('docker', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  if (result.error) {
-    throw new LocalError(`cannot run docker (${result.error.message}): install a Docker client`);
-  }
-  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+  // A docker that cannot start is reported by engineError, with the engine's other failures.
+  const spawnError = (result.error as NodeJS.ErrnoException | undefined)?.code;
+  return {
+    status: result.status ?? 1,
+    stdout: result.stdout ?? '',
+    stderr: result.stderr ?? '',
+    ...(result.error ? { spawnError: spawnError ?? result.error.message } : {}),
+  };
 }
 
 function dockerShown(args: string[]): Promise<number> {
@@ -73,7 +77,7 @@ function buildImage(): Promise<string> {
       if (code === 0 && image) resolve(image);
       else
         reject(
-          new LocalError(`hello-world:docker-build failed (exit ${code}); its output is above`),
+          new LocalError(`hello-world:docker-build failed (exit ${code}); its output is above`, 1),
         );
     });
   });
@@ -85,12 +89,19 @@ function readTemplate(): unknown {
       `no synthesized template at ${templatePath}: run \`npx nx run infra:synth\``,
     );
   }
-  return JSON.parse(readFileSync(templatePath, 'utf8'));
+  try {
+    return JSON.parse(readFileSync(templatePath, 'utf8'));
+  } catch (error) {
+    // A half-written or hand-edited template: synthesizing again replaces it.
+    throw new LocalError(
+      `cannot read ${templatePath} (${(error as Error).message}): run \`npx nx run infra:synth\``,
+    );
+  }
 }
 
 async function main(): Promise<number> {
   try {
-    const options = parseLocalArgs(process.argv.slice(2), process.env);
+    const options = parseLocalArgs(process.argv.slice(2), process.env, Date.now());
     return await runLocal(options, {
       docker,
       dockerShown,
@@ -105,7 +116,7 @@ async function main(): Promise<number> {
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     process.stderr.write(`infra local: ${message}\n`);
-    return error instanceof LocalError ? 2 : 1;
+    return error instanceof LocalError ? error.exitCode : 1;
   }
 }
 

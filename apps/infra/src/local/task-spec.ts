@@ -1,8 +1,17 @@
 import { APP_NAME } from '@hello-world/shared';
 
-/** A problem with local input (template, engine, port); worded for the user, one line. */
+/**
+ * A problem worded for the user, one line. exitCode follows the product rule: 2 (default) for
+ * bad usage or environment (options, template, engine, port), 1 when the operation itself failed.
+ */
 export class LocalError extends Error {
   override name = 'LocalError';
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 2,
+  ) {
+    super(message);
+  }
 }
 
 export interface LocalHealthCheck {
