@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { CLIENT_SERVICE_IDS } from './client-config';
 import { createAwsClients } from './clients';
 import { getStackOutputs } from './stacks';
 
@@ -52,5 +53,13 @@ describe('createAwsClients', () => {
     expect(outputs).toEqual({ ECSClusterName: 'hello-world-ecr-ecs-fargate' });
     expect(requests[0].body).toContain('Action=DescribeStacks');
     expect(requests[0].auth).toContain('/eu-central-1/cloudformation/aws4_request');
+  });
+
+  it('GIVEN the clients THEN their SDK service ids are the ones whose endpoint variables are checked', () => {
+    // The SDK derives AWS_ENDPOINT_URL_<ID> from serviceId; a new client must join the list.
+    const ids = Object.values(createAwsClients({ region: 'eu-west-1' })).map(
+      (client) => (client.config as { serviceId?: string }).serviceId,
+    );
+    expect(ids.sort()).toEqual([...CLIENT_SERVICE_IDS].sort());
   });
 });

@@ -1,4 +1,4 @@
-import { OpsError, explainError, findDeniedAction } from './errors';
+import { OpsError, explainError, findDeniedAction, isSetupProblem } from './errors';
 import { awsError, stackMissingError } from './testing/fixtures';
 
 const ctx = { region: 'eu-west-1', stackName: 'hello-world-ecr-ecs-fargate' };
@@ -101,6 +101,59 @@ describe('explainError', () => {
   });
 });
 
+describe('explainError for credentials', () => {
+  // What the SDK's default chain throws when every provider failed (a missing profile included).
+  const chainExhausted = () =>
+    Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+
+  it('GIVEN a named profile WHEN the chain finds no credentials THEN names that profile and how to set it up', () => {
+    expect(explainError(chainExhausted(), { ...ctx, profile: 'nope' })).toEqual({
+      kind: 'no-credentials',
+      message:
+        'AWS profile "nope" not found or has no credentials: run `aws configure --profile nope` (or `aws sso login --profile nope`)',
+    });
+  });
+
+  it('GIVEN no named profile WHEN the chain finds no credentials THEN suggests configuring or --profile', () => {
+    expect(explainError(chainExhausted(), ctx).message).toBe(
+      'no AWS credentials found: run `aws configure` or `aws sso login`, or pass --profile NAME',
+    );
+  });
+
+  it("GIVEN fromIni's own missing-profile error THEN takes the profile name from it", () => {
+    const error = Object.assign(
+      new Error(
+        'Could not resolve credentials using profile: [dev] in configuration/credentials file(s).',
+      ),
+      { name: 'CredentialsProviderError' },
+    );
+    expect(explainError(error, ctx).message).toMatch(/^AWS profile "dev" not found/);
+  });
+
+  it('GIVEN a named profile WHEN AWS says the session token expired THEN the login command names it', () => {
+    const error = awsError('ExpiredToken', 'The security token included in the request is expired');
+    expect(explainError(error, { ...ctx, profile: 'dev' }).message).toBe(
+      'your AWS session token has expired: sign in again (e.g. `aws sso login --profile dev`) and retry',
+    );
+  });
+
+  it('GIVEN an expired SSO session of a profile THEN an expired-token problem with the login command', () => {
+    const error = Object.assign(
+      new Error(
+        'The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile.',
+      ),
+      { name: 'CredentialsProviderError' },
+    );
+    expect(explainError(error, { ...ctx, profile: 'dev' })).toEqual({
+      kind: 'expired-token',
+      message:
+        'your AWS SSO session has expired or is invalid: run `aws sso login --profile dev` and retry',
+    });
+  });
+});
+
 describe('findDeniedAction', () => {
   it('names the IAM action from an EC2-style message', () => {
     expect(
@@ -109,4 +162,23 @@ describe('findDeniedAction', () => {
       ),
     ).toBe('ec2:DescribeNetworkInterfaces');
   });
+});
+
+describe('isSetupProblem', () => {
+  it.each([
+    'no-credentials',
+    'expired-token',
+    'stack-not-found',
+    'access-denied',
+    'network',
+  ] as const)('GIVEN %s THEN it is the caller setup (exit 2)', (kind) => {
+    expect(isSetupProblem({ kind })).toBe(true);
+  });
+
+  it.each(['no-running-task', 'throttled', 'unknown'] as const)(
+    'GIVEN %s THEN the operation failed (exit 1)',
+    (kind) => {
+      expect(isSetupProblem({ kind })).toBe(false);
+    },
+  );
 });

@@ -11,6 +11,24 @@ export type ProblemKind =
   | 'network'
   | 'unknown';
 
+/**
+ * Kinds that are the caller's setup (credentials, permissions, network, nothing deployed yet)
+ * rather than an operation that ran and failed: the CLIs exit 2 for these, 1 otherwise.
+ */
+const SETUP_PROBLEM_KINDS: ReadonlySet<ProblemKind> = new Set<ProblemKind>([
+  'no-credentials',
+  'expired-token',
+  'invalid-credentials',
+  'stack-not-found',
+  'service-not-found',
+  'access-denied',
+  'network',
+]);
+
+export function isSetupProblem(problem: Pick<Problem, 'kind'>): boolean {
+  return SETUP_PROBLEM_KINDS.has(problem.kind);
+}
+
 /** A problem the user can act on: one line saying what happened and what to do next. */
 export interface Problem {
   kind: ProblemKind;
@@ -21,6 +39,8 @@ export interface Problem {
 export interface ProblemContext {
   region: string;
   stackName?: string;
+  /** The named profile (--profile or AWS_PROFILE), if any: credential messages then name it. */
+  profile?: string;
 }
 
 /** The command that creates the stacks; every "not deployed" message points at it. */
@@ -105,16 +125,11 @@ export function explainError(error: unknown, context: ProblemContext): Problem {
   const text = firstLine(e.message ?? String(error));
   const where = `in ${context.region}`;
 
-  if (name === 'CredentialsProviderError') {
-    return {
-      kind: 'no-credentials',
-      message: `no AWS credentials found: run \`aws configure\` or \`aws sso login\`, or pass --profile NAME`,
-    };
-  }
+  if (name === 'CredentialsProviderError') return explainCredentialsError(text, context.profile);
   if (EXPIRED.has(name) || EXPIRED.has(code) || /token.*expired|expired.*token/i.test(text)) {
     return {
       kind: 'expired-token',
-      message: `your AWS session token has expired: sign in again (e.g. \`aws sso login\`) and retry`,
+      message: `your AWS session token has expired: sign in again (e.g. \`aws sso login${context.profile ? ` --profile ${context.profile}` : ''}\`) and retry`,
     };
   }
   if (INVALID.has(name) || INVALID.has(code)) {
@@ -165,6 +180,35 @@ export function explainError(error: unknown, context: ProblemContext): Problem {
     };
   }
   return { kind: 'unknown', message: `${name && name !== 'Error' ? `${name}: ` : ''}${text}` };
+}
+
+/**
+ * The SDK's credential chain. Its providers' own errors are mostly lost: a named profile that is
+ * missing makes fromIni fail with "Could not resolve credentials using profile: [x]", but the chain
+ * goes on and ends with "Could not load credentials from any providers". So a named profile is
+ * taken from the context first, the message second. SSO's expiry errors stop the chain and survive.
+ */
+function explainCredentialsError(text: string, contextProfile: string | undefined): Problem {
+  const profile =
+    contextProfile ??
+    /using profile: \[([^\]]+)\]|Profile (\S+) was not found/.exec(text)?.slice(1).find(Boolean);
+  const sso = profile ? `aws sso login --profile ${profile}` : 'aws sso login';
+  if (/SSO session.*(expired|invalid)|Token is expired/i.test(text)) {
+    return {
+      kind: 'expired-token',
+      message: `your AWS SSO session has expired or is invalid: run \`${sso}\` and retry`,
+    };
+  }
+  if (profile) {
+    return {
+      kind: 'no-credentials',
+      message: `AWS profile "${profile}" not found or has no credentials: run \`aws configure --profile ${profile}\` (or \`${sso}\`)`,
+    };
+  }
+  return {
+    kind: 'no-credentials',
+    message: `no AWS credentials found: run \`aws configure\` or \`aws sso login\`, or pass --profile NAME`,
+  };
 }
 
 function firstLine(text: string): string {

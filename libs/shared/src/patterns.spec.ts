@@ -1,4 +1,4 @@
-import { isImageTag, isIpv4Cidr } from './patterns';
+import { isAwsProfileName, isAwsRegion, isImageTag, isIpv4Cidr } from './patterns';
 
 describe('isImageTag', () => {
   it.each([
@@ -42,5 +42,25 @@ describe('isIpv4Cidr', () => {
     ' 10.0.0.0/8',
   ])('rejects %j', (cidr) => {
     expect(isIpv4Cidr(cidr)).toBe(false);
+  });
+});
+
+describe('isAwsRegion', () => {
+  it.each(['eu-west-1', 'us-gov-west-1', 'ap-southeast-5', 'eusc-de-east-1'])('accepts %s', (r) => {
+    expect(isAwsRegion(r)).toBe(true);
+  });
+
+  it.each(['', 'EU-WEST-1', 'mars-1', 'eu-west', 'eu west 1', 'eu-west-100'])('rejects %j', (r) => {
+    expect(isAwsRegion(r)).toBe(false);
+  });
+});
+
+describe('isAwsProfileName', () => {
+  it.each(['default', 'prod-admin', 'me@corp', 'team.dev_1'])('accepts %s', (p) => {
+    expect(isAwsProfileName(p)).toBe(true);
+  });
+
+  it.each(['', 'a b', '"prod"', 'x/y'])('rejects %j', (p) => {
+    expect(isAwsProfileName(p)).toBe(false);
   });
 });

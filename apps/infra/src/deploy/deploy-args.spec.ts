@@ -37,3 +37,48 @@ describe('parseDeployArgs', () => {
     },
   );
 });
+
+describe('parseDeployArgs: AWS settings share the ops rules', () => {
+  it('GIVEN no --profile THEN takes AWS_PROFILE, so messages can name it', () => {
+    expect(parseDeployArgs([], { AWS_PROFILE: 'dev' })).toMatchObject({ profile: 'dev' });
+  });
+
+  it.each([
+    ['--profile=', 'invalid --profile "": use a profile name from `aws configure list-profiles`'],
+    [
+      '--profile=a b',
+      'invalid --profile "a b": use a profile name from `aws configure list-profiles`',
+    ],
+  ])('GIVEN %s THEN the same one-line error as the ops commands', (flag, message) => {
+    expect(() => parseDeployArgs([flag], {})).toThrow(ConfigError);
+    expect(() => parseDeployArgs([flag], {})).toThrow(message);
+  });
+
+  it('GIVEN AWS_ENDPOINT_URL that is not a URL THEN a ConfigError before CDK runs', () => {
+    expect(() => parseDeployArgs([], { AWS_ENDPOINT_URL: 'not-a-url' })).toThrow(
+      new ConfigError(
+        'AWS_ENDPOINT_URL "not-a-url" is not a URL: set it like http://localhost:4566, or unset it',
+      ),
+    );
+  });
+});
+
+describe('parseDeployArgs: --registry-only', () => {
+  it.each([['--image-tag=v1'], ['--allowed-ip=203.0.113.7/32']])(
+    'GIVEN --registry-only with %s THEN rejects the flag it would ignore',
+    (flag) => {
+      const name = flag.slice(2, flag.indexOf('='));
+      expect(() => parseDeployArgs(['--registry-only', flag], {})).toThrow(
+        new ConfigError(
+          `--${name} sets the service stack, but --registry-only deploys only the registry: drop --${name}, or drop --registry-only to deploy both stacks`,
+        ),
+      );
+    },
+  );
+
+  it('GIVEN --registry-only with IMAGE_TAG in the environment (as CI sets it) THEN accepts it', () => {
+    expect(
+      parseDeployArgs(['--registry-only'], { IMAGE_TAG: 'sha-1111111-ecr-ecs-fargate' }),
+    ).toMatchObject({ registryOnly: true });
+  });
+});

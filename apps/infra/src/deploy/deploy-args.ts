@@ -1,3 +1,4 @@
+import { checkEndpointUrls, readAwsProfile } from '@hello-world/aws-ops';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config';
 import { readParameterOverrides } from '../deploy-command';
@@ -9,10 +10,12 @@ export const DEPLOY_USAGE = `Usage: npx nx run infra:deploy [-- options]
 Options:
   --image-tag=TAG    deploy this tag (must be in ECR already) instead of the current build's
   --allowed-ip=CIDR  who may reach the service port (default: keep the stack's)
-  --profile=NAME     AWS profile (region: the one the stacks were synthesized for, AWS_REGION)
+  --profile=NAME     AWS profile, default AWS_PROFILE (region: the one the stacks were synthesized
+                     for, from AWS_REGION)
   --timeout=20m      how long the rollout may take
   --json             print the receipt as JSON on stdout (progress stays on stderr)
-  --registry-only    deploy only the registry stack (the infra:deploy-registry target)`;
+  --registry-only    deploy only the registry stack (the infra:deploy-registry target);
+                     not with --image-tag or --allowed-ip, which set the service stack`;
 
 export interface DeployOptions {
   help: boolean;
@@ -24,7 +27,10 @@ export interface DeployOptions {
   registryOnly: boolean;
 }
 
-/** Flags first, then IMAGE_TAG / ALLOWED_IP; every bad value is one line (ConfigError). */
+/**
+ * Flags first, then IMAGE_TAG / ALLOWED_IP / AWS_PROFILE; the AWS endpoint variables are checked
+ * too, before CDK or the SDK trip over them. Every bad value is one line (ConfigError).
+ */
 export function parseDeployArgs(
   argv: readonly string[],
   env: Record<string, string | undefined>,
@@ -48,20 +54,36 @@ export function parseDeployArgs(
   } catch (error) {
     throw new ConfigError(`${(error as Error).message.split('\n')[0]}; see --help`);
   }
-  const overrides = readParameterOverrides(values, env);
-  let timeoutMs: number;
-  try {
-    timeoutMs = parseDuration(values.timeout ?? '20m', '--timeout');
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
+  if (values['registry-only']) {
+    // Only the service stack takes these; silently dropping them would deploy something else.
+    const ignored = (['image-tag', 'allowed-ip'] as const).filter((f) => values[f] !== undefined);
+    if (ignored.length > 0) {
+      throw new ConfigError(
+        `--${ignored[0]} sets the service stack, but --registry-only deploys only the registry: drop --${ignored[0]}, or drop --registry-only to deploy both stacks`,
+      );
+    }
   }
+  const overrides = readParameterOverrides(values, env);
+  const timeoutMs = asConfigError(() => parseDuration(values.timeout ?? '20m', '--timeout'));
+  // The same rules as the ops commands' (aws-ops), so `--profile=` or 'a b' fail here too.
+  const profile = asConfigError(() => readAwsProfile(values.profile, env));
+  asConfigError(() => checkEndpointUrls(env));
   return {
     help: values.help ?? false,
     ...(overrides.imageTag ? { imageTag: overrides.imageTag } : {}),
     ...(overrides.allowedIp ? { allowedIp: overrides.allowedIp } : {}),
-    ...(values.profile ? { profile: values.profile } : {}),
+    ...(profile ? { profile } : {}),
     timeoutMs,
     json: values.json ?? false,
     registryOnly: values['registry-only'] ?? false,
   };
+}
+
+/** This CLI reports every bad value as a ConfigError, whichever shared check found it. */
+function asConfigError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
 }

@@ -4,11 +4,10 @@ const NOW = Date.parse('2026-11-25T18:00:00Z');
 
 describe('parseOpsArgs', () => {
   it('GIVEN status with no options THEN uses the shared names and defaults', () => {
-    expect(parseOpsArgs(['status'], NOW)).toEqual({
+    expect(parseOpsArgs(['status'], NOW, {})).toEqual({
       name: 'status',
       common: {
-        region: undefined,
-        profile: undefined,
+        region: 'eu-west-1',
         stackName: 'hello-world-ecr-ecs-fargate',
         registryStackName: 'hello-world-ecr-ecs-fargate-registry',
         timeoutMs: 60_000,
@@ -32,6 +31,8 @@ describe('parseOpsArgs', () => {
         '--json',
       ],
       NOW,
+      // The flags win over the variables.
+      { AWS_REGION: 'eu-central-1', AWS_PROFILE: 'other' },
     );
     expect(command).toMatchObject({
       name: 'redeploy',
@@ -59,6 +60,7 @@ describe('parseOpsArgs', () => {
           'arn:aws:ecs:eu-west-1:123456789012:task/c/abc123',
         ],
         NOW,
+        {},
       ),
     ).toMatchObject({
       logs: { startTime: NOW - 3_600_000, follow: true, filter: 'ERROR', taskId: 'abc123' },
@@ -66,8 +68,8 @@ describe('parseOpsArgs', () => {
   });
 
   it('reads destroy --yes and --delete-images, both off by default', () => {
-    expect(parseOpsArgs(['destroy'], NOW)).toMatchObject({ yes: false, deleteImages: false });
-    expect(parseOpsArgs(['destroy', '--yes', '--delete-images'], NOW)).toMatchObject({
+    expect(parseOpsArgs(['destroy'], NOW, {})).toMatchObject({ yes: false, deleteImages: false });
+    expect(parseOpsArgs(['destroy', '--yes', '--delete-images'], NOW, {})).toMatchObject({
       yes: true,
       deleteImages: true,
     });
@@ -76,18 +78,63 @@ describe('parseOpsArgs', () => {
   it.each([
     [['deploy'], /unknown command "deploy": use one of status, url/],
     [['status', '--follow'], /Unknown option '--follow'.*see --help/],
-    [['url', '--region', 'Ireland'], /invalid --region "Ireland"/],
     [['logs', '--follow', '--json'], /cannot be combined/],
     [['redeploy', '--timeout', 'soon'], /invalid --timeout "soon": use a duration like 90s/],
     [['status', 'extra'], /Unexpected argument 'extra'/],
   ])('GIVEN %j THEN a one-line UsageError', (argv, message) => {
-    expect(() => parseOpsArgs(argv, NOW)).toThrow(UsageError);
-    expect(() => parseOpsArgs(argv, NOW)).toThrow(message);
+    expect(() => parseOpsArgs(argv, NOW, {})).toThrow(UsageError);
+    expect(() => parseOpsArgs(argv, NOW, {})).toThrow(message);
+  });
+
+  it.each([
+    [['status', '--region=mars-1'], 'invalid --region "mars-1": use a region code like eu-west-1'],
+    [
+      ['status', '--profile='],
+      'invalid --profile "": use a profile name from `aws configure list-profiles` (letters, digits and . _ @ + = , -)',
+    ],
+    [
+      ['status', '--stack='],
+      'invalid --stack "": use a stack name: letters, digits and hyphens, starting with a letter',
+    ],
+    [
+      ['status', '--stack=-x'],
+      'invalid --stack "-x": use a stack name: letters, digits and hyphens, starting with a letter',
+    ],
+    [
+      ['outputs', '--registry-stack='],
+      'invalid --registry-stack "": use a stack name: letters, digits and hyphens, starting with a letter',
+    ],
+    [['logs', '--task='], 'invalid --task "": use a task id from `npx nx run infra:status`'],
+    [['status', '--timeout='], 'invalid --timeout "": use a duration like 90s, 15m or 2h'],
+  ])('GIVEN %j THEN the one-line error shows a valid value', (argv, message) => {
+    expect(() => parseOpsArgs(argv, NOW, {})).toThrow(new UsageError(message));
+  });
+
+  it('GIVEN AWS_REGION that is no region THEN a UsageError naming the variable', () => {
+    expect(() => parseOpsArgs(['status'], NOW, { AWS_REGION: 'nowhere' })).toThrow(
+      new UsageError(
+        'invalid AWS_REGION "nowhere": set it to a region code like eu-west-1, or unset it',
+      ),
+    );
+  });
+
+  it('GIVEN AWS_ENDPOINT_URL that is not a URL THEN a UsageError before any client exists', () => {
+    expect(() => parseOpsArgs(['status'], NOW, { AWS_ENDPOINT_URL: 'not-a-url' })).toThrow(
+      new UsageError(
+        'AWS_ENDPOINT_URL "not-a-url" is not a URL: set it like http://localhost:4566, or unset it',
+      ),
+    );
+  });
+
+  it('GIVEN AWS_REGION and AWS_PROFILE but no flags THEN uses them', () => {
+    expect(
+      parseOpsArgs(['status'], NOW, { AWS_REGION: 'us-west-2', AWS_PROFILE: 'dev' }),
+    ).toMatchObject({ common: { region: 'us-west-2', profile: 'dev' } });
   });
 
   it('GIVEN no command or --help THEN help', () => {
-    expect(parseOpsArgs([], NOW).name).toBe('help');
-    expect(parseOpsArgs(['doctor', '--help'], NOW).name).toBe('help');
+    expect(parseOpsArgs([], NOW, {}).name).toBe('help');
+    expect(parseOpsArgs(['doctor', '--help'], NOW, {}).name).toBe('help');
   });
 });
 
@@ -98,4 +145,10 @@ describe('parseDuration / parseSince', () => {
     expect(parseSince('2026-11-25T17:00:00Z', NOW)).toBe(Date.parse('2026-11-25T17:00:00Z')));
   it('rejects words', () =>
     expect(() => parseSince('yesterday', NOW)).toThrow(/invalid --since "yesterday"/));
+  it('rejects a date that is not in the calendar rather than rolling it over', () =>
+    expect(() => parseSince('2026-02-30T00:00:00Z', NOW)).toThrow(
+      /invalid --since "2026-02-30T00:00:00Z": use .* an ISO time like/,
+    ));
+  it('accepts 29 February in a leap year', () =>
+    expect(parseSince('2028-02-29T00:00:00Z', NOW)).toBe(Date.UTC(2028, 1, 29)));
 });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { taskIdOf } from '@hello-world/aws-ops';
+import { AwsSettingError, readAwsTarget, taskIdOf } from '@hello-world/aws-ops';
 import { DEPLOYMENT_NAME, REGISTRY_STACK_NAME } from '@hello-world/shared';
 
 export const COMMANDS = [
@@ -19,7 +19,9 @@ export class UsageError extends Error {
 }
 
 export interface CommonOptions {
-  region?: string;
+  /** From --region, else AWS_REGION / AWS_DEFAULT_REGION, else the default; checked. */
+  region: string;
+  /** From --profile, else AWS_PROFILE; checked. */
   profile?: string;
   stackName: string;
   registryStackName: string;
@@ -66,7 +68,7 @@ Commands:
 
 Options:
   --region REGION        AWS region (default AWS_REGION, else eu-west-1)
-  --profile NAME         named AWS profile
+  --profile NAME         named AWS profile (default AWS_PROFILE)
   --stack NAME           service stack name (default ${DEPLOYMENT_NAME})
   --registry-stack NAME  registry stack name (default ${REGISTRY_STACK_NAME})
   --timeout DURATION     e.g. 90s, 15m (default: redeploy 15m, destroy 30m)
@@ -93,7 +95,7 @@ export function parseDuration(raw: string, flag: string): number {
 export function parseSince(raw: string, now: number): number {
   if (/^\d+(ms|s|m|h|d)?$/.test(raw.trim())) return now - parseDuration(raw, '--since');
   const time = Date.parse(raw);
-  if (Number.isNaN(time) || !/^\d{4}-\d{2}-\d{2}/.test(raw.trim())) {
+  if (Number.isNaN(time) || !isCalendarDate(raw.trim())) {
     throw new UsageError(
       `invalid --since ${JSON.stringify(raw)}: use a duration like 10m or 2h, or an ISO time like 2026-01-31T12:00:00Z`,
     );
@@ -101,15 +103,42 @@ export function parseSince(raw: string, now: number): number {
   return time;
 }
 
-function checkName(value: string | undefined, flag: string, pattern: RegExp): string | undefined {
+/** Date.parse rolls 2026-02-30 over to 2 March; a date that does not round-trip is a typo. */
+function isCalendarDate(raw: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(raw);
+  if (!match) return false;
+  const [year, month, day] = match.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  );
+}
+
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+const STACK_HINT = 'a stack name: letters, digits and hyphens, starting with a letter';
+
+/** Every bad name says what a good one looks like, so the next try can succeed. */
+function checkName(
+  value: string | undefined,
+  flag: string,
+  pattern: RegExp,
+  hint: string,
+): string | undefined {
   if (value !== undefined && !pattern.test(value)) {
-    throw new UsageError(`invalid ${flag} ${JSON.stringify(value)}`);
+    throw new UsageError(`invalid ${flag} ${JSON.stringify(value)}: use ${hint}`);
   }
   return value;
 }
 
-/** Reads the command line once; every mistake is a UsageError with one line. */
-export function parseOpsArgs(argv: string[], now: number): OpsCommand {
+/**
+ * Reads the command line (and the AWS_* variables it falls back to) once; every mistake is a
+ * UsageError with one line.
+ */
+export function parseOpsArgs(
+  argv: string[],
+  now: number,
+  env: Record<string, string | undefined>,
+): OpsCommand {
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     return { name: 'help', text: USAGE };
@@ -153,17 +182,16 @@ export function parseOpsArgs(argv: string[], now: number): OpsCommand {
   if (values['help']) return { name: 'help', text: USAGE };
 
   const str = (key: string) => values[key] as string | undefined;
+  const timeout = str('timeout');
   const common: CommonOptions = {
-    region: checkName(str('region'), '--region', /^[a-z]{2}(-[a-z]+)+-\d$/),
-    profile: checkName(str('profile'), '--profile', /^[\w.@+=,-]+$/),
-    stackName:
-      checkName(str('stack'), '--stack', /^[A-Za-z][A-Za-z0-9-]{0,127}$/) ?? DEPLOYMENT_NAME,
+    ...readTarget(str('region'), str('profile'), env),
+    stackName: checkName(str('stack'), '--stack', STACK_NAME, STACK_HINT) ?? DEPLOYMENT_NAME,
     registryStackName:
-      checkName(str('registry-stack'), '--registry-stack', /^[A-Za-z][A-Za-z0-9-]{0,127}$/) ??
+      checkName(str('registry-stack'), '--registry-stack', STACK_NAME, STACK_HINT) ??
       REGISTRY_STACK_NAME,
-    timeoutMs: str('timeout')
-      ? parseDuration(str('timeout') as string, '--timeout')
-      : DEFAULT_TIMEOUT_MS[name],
+    // `--timeout=` is a mistake, not a request for the default.
+    timeoutMs:
+      timeout === undefined ? DEFAULT_TIMEOUT_MS[name] : parseDuration(timeout, '--timeout'),
     json: Boolean(values['json']),
   };
   if (name === 'logs') {
@@ -182,6 +210,7 @@ export function parseOpsArgs(argv: string[], now: number): OpsCommand {
           str('task') === undefined ? undefined : taskIdOf(str('task') as string),
           '--task',
           /^[A-Za-z0-9-]+$/,
+          'a task id from `npx nx run infra:status`',
         ),
       },
     };
@@ -195,4 +224,18 @@ export function parseOpsArgs(argv: string[], now: number): OpsCommand {
     };
   }
   return { name, common };
+}
+
+/** Region and profile by the rule every CLI here shares (aws-ops), as this CLI's UsageError. */
+function readTarget(
+  region: string | undefined,
+  profile: string | undefined,
+  env: Record<string, string | undefined>,
+): { region: string; profile?: string } {
+  try {
+    return readAwsTarget({ region, profile }, env);
+  } catch (error) {
+    if (error instanceof AwsSettingError) throw new UsageError(error.message);
+    throw error;
+  }
 }

@@ -38,6 +38,26 @@ describe('ops CLI entry point', () => {
     );
   });
 
+  it('GIVEN --profile naming a profile that does not exist THEN names it and how to create it, exit 2', () => {
+    const { code, stderr } = runCli(['status', '--profile=nope']);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'error: AWS profile "nope" not found or has no credentials: run `aws configure --profile nope` (or `aws sso login --profile nope`)\n',
+    );
+  });
+
+  it('GIVEN AWS_ENDPOINT_URL that is not a URL THEN says how to set it, exit 2 (not a TypeError)', () => {
+    const { code, stderr } = runCli(['status'], {
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      AWS_ENDPOINT_URL: 'not-a-url',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'error: AWS_ENDPOINT_URL "not-a-url" is not a URL: set it like http://localhost:4566, or unset it\n',
+    );
+  });
+
   it('GIVEN AWS_ENDPOINT_URL pointing at nothing THEN reports the unreachable endpoint and exits 2', () => {
     const { code, stderr } = runCli(['url', '--region', 'us-east-1'], {
       AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',

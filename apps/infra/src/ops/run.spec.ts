@@ -403,6 +403,34 @@ describe('errors become one line and an exit code', () => {
     expect(h.err[0]).toContain('not deployed in us-west-2');
   });
 
+  it('GIVEN a named profile WHEN no credentials resolve THEN names the profile, exit 2', async () => {
+    cfnMock.on(DescribeStacksCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
+    const h = harness({ env: { AWS_PROFILE: 'nope' } });
+    expect(await runOps(['status'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      'error: AWS profile "nope" not found or has no credentials: run `aws configure --profile nope` (or `aws sso login --profile nope`)',
+    ]);
+  });
+
+  it.each([
+    [['status', '--region=mars-1'], {}, /^error: invalid --region "mars-1": use a region code/],
+    [['status'], { AWS_REGION: 'nowhere' }, /^error: invalid AWS_REGION "nowhere": set it to/],
+    [['status'], { AWS_ENDPOINT_URL: 'not-a-url' }, /^error: AWS_ENDPOINT_URL "not-a-url" is not/],
+  ])(
+    'GIVEN %j with env %j THEN exit 2 with one line and no client made',
+    async (argv, env, message) => {
+      const createClients = jest.fn();
+      const h = harness({ env, createClients });
+      expect(await runOps(argv, h.deps)).toBe(2);
+      expect(h.err).toEqual([expect.stringMatching(message)]);
+      expect(createClients).not.toHaveBeenCalled();
+    },
+  );
+
   it('GIVEN a bad option THEN exit 2 with one line', async () => {
     const h = harness();
     expect(await runOps(['status', '--stak', 'x'], h.deps)).toBe(2);

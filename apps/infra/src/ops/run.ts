@@ -3,7 +3,8 @@ import {
   AwsTarget,
   CallerIpLookup,
   Clock,
-  ProblemKind,
+  ProblemContext,
+  isSetupProblem,
   ServiceRef,
   UrlProbe,
   checkReachability,
@@ -61,17 +62,6 @@ export interface OpsDeps {
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;
 }
-
-/** Problems with the caller's setup rather than with the operation: exit 2. */
-const ENVIRONMENT_PROBLEMS: ReadonlySet<ProblemKind> = new Set<ProblemKind>([
-  'no-credentials',
-  'expired-token',
-  'invalid-credentials',
-  'stack-not-found',
-  'service-not-found',
-  'access-denied',
-  'network',
-]);
 
 interface Context {
   deps: OpsDeps;
@@ -242,21 +232,19 @@ function doctorOptions(ctx: Context, common: { stackName: string; registryStackN
  * on stderr and an exit code (0 ok, 1 failed, 2 usage or environment). Never a stack trace.
  */
 export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
-  let region = clientConfig({}, deps.env).region;
-  let stackName: string | undefined;
+  // Until the arguments are read, errors can only name the region the SDK would fall back to.
+  let context: ProblemContext = { region: clientConfig({}, deps.env).region };
   try {
-    const command = parseOpsArgs(argv, deps.clock.now());
+    const command = parseOpsArgs(argv, deps.clock.now(), deps.env);
     if (command.name === 'help') {
       deps.out(command.text);
       return EXIT_OK;
     }
-    const target = { region: command.common.region, profile: command.common.profile };
-    region = clientConfig(target, deps.env).region;
-    stackName = command.common.stackName;
-    const json = command.common.json;
+    const { region, profile, stackName, json } = command.common;
+    context = { region, stackName, ...(profile ? { profile } : {}) };
     const ctx: Context = {
       deps,
-      clients: deps.createClients(target),
+      clients: deps.createClients({ region, ...(profile ? { profile } : {}) }),
       region,
       json,
       print: (data, human) => deps.out(json ? JSON.stringify(data, null, 2) : human()),
@@ -273,8 +261,8 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
       );
       return EXIT_FAILED;
     }
-    const problem = explainError(error, { region, stackName });
+    const problem = explainError(error, context);
     deps.err(`error: ${problem.message}`);
-    return ENVIRONMENT_PROBLEMS.has(problem.kind) ? EXIT_USAGE : EXIT_FAILED;
+    return isSetupProblem(problem) ? EXIT_USAGE : EXIT_FAILED;
   }
 }

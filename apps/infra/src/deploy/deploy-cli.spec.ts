@@ -1,0 +1,187 @@
+import { DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  REPOSITORY_URI,
+  TAG,
+  arrangeHealthyDeployment,
+  awsError,
+  fakeClock,
+  mockAwsClients,
+} from '@hello-world/aws-ops/testing';
+import { ConfigError } from '../config';
+import { runDeployCli, type DeployCliDeps } from './deploy-cli';
+
+const aws = mockAwsClients();
+const CREDENTIALS = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+};
+/** What the SDK's default chain throws when every provider failed. */
+const noCredentials = () =>
+  Object.assign(new Error('Could not load credentials from any providers'), {
+    name: 'CredentialsProviderError',
+  });
+
+interface Harness {
+  deps: DeployCliDeps;
+  /** Everything that left the process, in order. */
+  calls: string[];
+  out: string[];
+  err: string[];
+}
+
+function harness(overrides: Partial<DeployCliDeps> = {}): Harness {
+  const calls: string[] = [];
+  const out: string[] = [];
+  const err: string[] = [];
+  const deps: DeployCliDeps = {
+    env: {},
+    readAssemblyRegion: () => {
+      calls.push('read assembly');
+      return 'eu-central-1';
+    },
+    createClients: () => aws.clients(),
+    resolveCredentials: async () => {
+      calls.push('resolve credentials');
+      return CREDENTIALS;
+    },
+    deployStack: async (target, stack, parameters) => {
+      const tag = parameters.imageTag ? ` ImageTag=${parameters.imageTag}` : '';
+      calls.push(`cdk deploy ${stack} ${target.region} ${target.profile ?? '(default)'}${tag}`);
+    },
+    pushImage: async () => {
+      calls.push('push');
+      return { repository: REPOSITORY_URI, tag: TAG, digest: 'sha256:abc', pushed: true };
+    },
+    gitSha: async () => '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d',
+    callerIp: async () => '203.0.113.7',
+    probe: async () => ({ ok: true, status: 200 }),
+    clock: fakeClock(),
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    ...overrides,
+  };
+  return { deps, calls, out, err };
+}
+
+beforeEach(() => {
+  arrangeHealthyDeployment(aws);
+  aws.cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+  aws.logs.on(FilterLogEventsCommand).resolves({ events: [] });
+});
+
+describe('runDeployCli: credentials are checked before any cdk deploy', () => {
+  it('GIVEN --registry-only and no credentials THEN one line saying how to sign in, exit 2, no cdk deploy', async () => {
+    const h = harness({ resolveCredentials: () => Promise.reject(noCredentials()) });
+    expect(await runDeployCli(['--registry-only'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      'infra:deploy-registry: no AWS credentials found: run `aws configure` or `aws sso login`, or pass --profile NAME',
+    ]);
+    expect(h.calls).toEqual(['read assembly']);
+  });
+
+  it('GIVEN --profile naming a missing profile THEN the full deploy names it, exit 2, no cdk deploy', async () => {
+    const h = harness({ resolveCredentials: () => Promise.reject(noCredentials()) });
+    expect(await runDeployCli(['--profile=nope'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      'infra:deploy: AWS profile "nope" not found or has no credentials: run `aws configure --profile nope` (or `aws sso login --profile nope`)',
+    ]);
+    expect(h.calls.filter((c) => c.startsWith('cdk'))).toEqual([]);
+  });
+
+  it('GIVEN an expired session token THEN says to sign in again, exit 2', async () => {
+    const h = harness({
+      resolveCredentials: () =>
+        Promise.reject(
+          awsError('ExpiredToken', 'The security token included in the request is expired'),
+        ),
+    });
+    expect(await runDeployCli([], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      'infra:deploy: your AWS session token has expired: sign in again (e.g. `aws sso login`) and retry',
+    ]);
+  });
+});
+
+describe('runDeployCli: --registry-only', () => {
+  it('GIVEN credentials THEN deploys only the registry stack, in the assembly region with the profile', async () => {
+    const h = harness();
+    expect(await runDeployCli(['--registry-only', '--profile=dev'], h.deps)).toBe(0);
+    expect(h.calls).toEqual([
+      'read assembly',
+      'resolve credentials',
+      'cdk deploy registry eu-central-1 dev',
+    ]);
+  });
+
+  it('GIVEN cdk deploy fails THEN one line pointing at its output, exit 1', async () => {
+    const h = harness({
+      deployStack: () =>
+        Promise.reject(
+          new Error(
+            'cdk deploy hello-world-ecr-ecs-fargate-registry failed (exit 1); the CDK output above says why',
+          ),
+        ),
+    });
+    expect(await runDeployCli(['--registry-only'], h.deps)).toBe(1);
+    expect(h.err).toEqual([
+      'infra:deploy-registry: cdk deploy hello-world-ecr-ecs-fargate-registry failed (exit 1); the CDK output above says why',
+    ]);
+  });
+
+  it('GIVEN IMAGE_REGISTRY THEN skips, needing neither the assembly nor credentials', async () => {
+    const h = harness({ env: { IMAGE_REGISTRY: '127.0.0.1:5050' } });
+    expect(await runDeployCli(['--registry-only'], h.deps)).toBe(0);
+    expect(h.err).toEqual([
+      'infra:deploy-registry: skipped, images go to IMAGE_REGISTRY=127.0.0.1:5050',
+    ]);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('GIVEN --image-tag with it THEN exit 2 before reading anything', async () => {
+    const h = harness();
+    expect(await runDeployCli(['--registry-only', '--image-tag=v1'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      expect.stringMatching(/^infra:deploy-registry: --image-tag sets the service stack/),
+    ]);
+    expect(h.calls).toEqual([]);
+  });
+});
+
+describe('runDeployCli: before the deploy starts', () => {
+  it('GIVEN a corrupt cloud assembly THEN its one line, exit 2, credentials not even tried', async () => {
+    const message =
+      "cannot read the cloud assembly at dist/apps/infra/cdk.out/manifest.json (Expected property name or '}' in JSON at position 2): run `npx nx run infra:synth`";
+    const h = harness({
+      readAssemblyRegion: () => {
+        throw new ConfigError(message);
+      },
+    });
+    expect(await runDeployCli([], h.deps)).toBe(2);
+    expect(h.err).toEqual([`infra:deploy: ${message}`]);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('GIVEN IMAGE_REGISTRY on a full deploy that would push THEN exit 2 before any stack is deployed', async () => {
+    const h = harness({ env: { IMAGE_REGISTRY: '127.0.0.1:5050' } });
+    expect(await runDeployCli([], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      expect.stringMatching(/^infra:deploy: IMAGE_REGISTRY is set, .*unset it/),
+    ]);
+    expect(h.calls).toEqual([]);
+  });
+});
+
+describe('runDeployCli: full deploy', () => {
+  it('GIVEN credentials and a tag already in ECR THEN deploys both stacks with it and prints the receipt', async () => {
+    const h = harness();
+    expect(await runDeployCli([`--image-tag=${TAG}`], h.deps)).toBe(0);
+    expect(h.calls).toEqual([
+      'read assembly',
+      'resolve credentials',
+      'cdk deploy registry eu-central-1 (default)',
+      `cdk deploy service eu-central-1 (default) ImageTag=${TAG}`,
+    ]);
+    expect(h.out.join('\n')).toContain(TAG);
+  });
+});

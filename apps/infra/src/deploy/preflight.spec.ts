@@ -1,0 +1,84 @@
+import { createAwsClients } from '@hello-world/aws-ops';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findCredentialsProblem, resolveClientCredentials } from './preflight';
+
+// The real SDK provider chain over a throw-away HOME: no AWS call, nothing of the machine's own.
+const saved = process.env;
+let home: string;
+
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'deploy-preflight-'));
+  process.env = { HOME: home, AWS_EC2_METADATA_DISABLED: 'true' };
+});
+afterEach(() => {
+  process.env = saved;
+  rmSync(home, { recursive: true, force: true });
+});
+
+/** The check as bin/deploy.ts runs it: the deploy's clients, their own chain. */
+function preflight(profile?: string) {
+  const target = { region: 'eu-west-1', ...(profile ? { profile } : {}) };
+  return findCredentialsProblem(
+    () => resolveClientCredentials(createAwsClients(target, process.env)),
+    target,
+  );
+}
+
+describe('findCredentialsProblem', () => {
+  it('GIVEN keys in the environment THEN no problem', async () => {
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    });
+    expect(await preflight()).toBeUndefined();
+  });
+
+  it('GIVEN no credentials anywhere THEN a no-credentials problem with the sign-in commands', async () => {
+    expect(await preflight()).toEqual({
+      kind: 'no-credentials',
+      message:
+        'no AWS credentials found: run `aws configure` or `aws sso login`, or pass --profile NAME',
+    });
+  });
+
+  it('GIVEN --profile naming a profile that is not configured THEN names it', async () => {
+    expect(await preflight('nope')).toEqual({
+      kind: 'no-credentials',
+      message:
+        'AWS profile "nope" not found or has no credentials: run `aws configure --profile nope` (or `aws sso login --profile nope`)',
+    });
+  });
+
+  it('GIVEN an SSO profile whose cached session has expired THEN an expired-token problem', async () => {
+    const startUrl = 'https://example.awsapps.com/start';
+    mkdirSync(join(home, '.aws', 'sso', 'cache'), { recursive: true });
+    writeFileSync(
+      join(home, '.aws', 'config'),
+      `[profile dev]\nsso_start_url = ${startUrl}\nsso_region = eu-west-1\nsso_account_id = 123456789012\nsso_role_name = Deployer\n`,
+    );
+    // Where the AWS CLI caches a legacy SSO login: sha1 of the start URL.
+    writeFileSync(
+      join(
+        home,
+        '.aws',
+        'sso',
+        'cache',
+        `${createHash('sha1').update(startUrl).digest('hex')}.json`,
+      ),
+      JSON.stringify({
+        startUrl,
+        region: 'eu-west-1',
+        accessToken: 'expired-token',
+        expiresAt: '2020-01-01T00:00:00Z',
+      }),
+    );
+    expect(await preflight('dev')).toEqual({
+      kind: 'expired-token',
+      message:
+        'your AWS SSO session has expired or is invalid: run `aws sso login --profile dev` and retry',
+    });
+  });
+});
