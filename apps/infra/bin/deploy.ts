@@ -70,10 +70,14 @@ async function deployStack(
  * stack and the push each happen once, in order. Not through a nested Nx run: `nx run
  * infra:deploy` has already run the one dependency the script needs, hello-world:build.
  */
-async function pushImage(target: DeployTarget): Promise<PushReport> {
+async function pushImage(
+  target: DeployTarget,
+  { allowDirty }: { allowDirty: boolean },
+): Promise<PushReport> {
+  const script = join(workspaceRoot, 'tools', 'src', 'image', 'docker-push.ts');
   const { code, output } = await runToStderr(
     process.execPath,
-    [require.resolve('tsx/cli'), join(workspaceRoot, 'tools', 'src', 'image', 'docker-push.ts')],
+    [require.resolve('tsx/cli'), script, ...(allowDirty ? ['--allow-dirty'] : [])],
     awsEnv(target),
   );
   const report = parsePushReport(output);

@@ -8,8 +8,22 @@ describe('parseDeployArgs', () => {
       timeoutMs: 20 * 60_000,
       json: false,
       registryOnly: false,
+      allowDirty: false,
     });
   });
+
+  it('GIVEN --allow-dirty THEN the push may build uncommitted changes', () => {
+    expect(parseDeployArgs(['--allow-dirty'], {})).toMatchObject({ allowDirty: true });
+  });
+
+  it.each([['--image-tag=v1.2.3-ecr-ecs-fargate'], ['--registry-only']])(
+    'GIVEN --allow-dirty with %s, where nothing is built THEN a ConfigError, not a silently ignored flag',
+    (flag) => {
+      expect(() => parseDeployArgs(['--allow-dirty', flag], {})).toThrow(
+        /^--allow-dirty builds and pushes the work tree, but .*: drop one of them$/,
+      );
+    },
+  );
 
   it('takes the tag and CIDR from flags before IMAGE_TAG / ALLOWED_IP', () => {
     const env = { IMAGE_TAG: 'sha-1111111-ecr-ecs-fargate', ALLOWED_IP: '10.0.0.0/8' };

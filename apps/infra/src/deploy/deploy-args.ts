@@ -14,6 +14,7 @@ Options:
                      for, from AWS_REGION)
   --timeout=20m      how long the rollout may take
   --json             print the receipt as JSON on stdout (progress stays on stderr)
+  --allow-dirty      build and push uncommitted changes (tagged sha-<sha>-dirty-<hash>)
   --registry-only    deploy only the registry stack (the infra:deploy-registry target);
                      not with --image-tag or --allowed-ip, which set the service stack`;
 
@@ -25,6 +26,8 @@ export interface DeployOptions {
   timeoutMs: number;
   json: boolean;
   registryOnly: boolean;
+  /** Passed to docker-push: build the image from uncommitted changes. */
+  allowDirty: boolean;
 }
 
 /**
@@ -48,6 +51,7 @@ export function parseDeployArgs(
         timeout: { type: 'string' },
         json: { type: 'boolean', default: false },
         'registry-only': { type: 'boolean', default: false },
+        'allow-dirty': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -63,6 +67,12 @@ export function parseDeployArgs(
       );
     }
   }
+  if (values['allow-dirty'] && (values['image-tag'] !== undefined || values['registry-only'])) {
+    // Nothing is built then, so the flag would be silently ignored.
+    throw new ConfigError(
+      `--allow-dirty builds and pushes the work tree, but ${values['registry-only'] ? '--registry-only pushes nothing' : '--image-tag deploys an image already in ECR'}: drop one of them`,
+    );
+  }
   const overrides = readParameterOverrides(values, env);
   const timeoutMs = asConfigError(() => parseDuration(values.timeout ?? '20m', '--timeout'));
   // The same rules as the ops commands' (aws-ops), so `--profile=` or 'a b' fail here too.
@@ -76,6 +86,7 @@ export function parseDeployArgs(
     timeoutMs,
     json: values.json ?? false,
     registryOnly: values['registry-only'] ?? false,
+    allowDirty: values['allow-dirty'] ?? false,
   };
 }
 

@@ -49,8 +49,8 @@ function harness(overrides: Partial<DeployCliDeps> = {}): Harness {
       const tag = parameters.imageTag ? ` ImageTag=${parameters.imageTag}` : '';
       calls.push(`cdk deploy ${stack} ${target.region} ${target.profile ?? '(default)'}${tag}`);
     },
-    pushImage: async () => {
-      calls.push('push');
+    pushImage: async (_target, { allowDirty }) => {
+      calls.push(allowDirty ? 'push --allow-dirty' : 'push');
       return { repository: REPOSITORY_URI, tag: TAG, digest: 'sha256:abc', pushed: true };
     },
     gitSha: async () => '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d',
@@ -183,5 +183,17 @@ describe('runDeployCli: full deploy', () => {
       `cdk deploy service eu-central-1 (default) ImageTag=${TAG}`,
     ]);
     expect(h.out.join('\n')).toContain(TAG);
+  });
+
+  it('GIVEN --allow-dirty THEN the push between the two stacks may build uncommitted changes', async () => {
+    const h = harness();
+    expect(await runDeployCli(['--allow-dirty'], h.deps)).toBe(0);
+    expect(h.calls).toEqual([
+      'read assembly',
+      'resolve credentials',
+      'cdk deploy registry eu-central-1 (default)',
+      'push --allow-dirty',
+      `cdk deploy service eu-central-1 (default) ImageTag=${TAG}`,
+    ]);
   });
 });

@@ -60,7 +60,7 @@ export interface DeployCliDeps extends Omit<
     stack: 'registry' | 'service',
     parameters: { imageTag?: string; allowedIp?: string },
   ) => Promise<void>;
-  pushImage: (target: DeployTarget) => Promise<PushReport>;
+  pushImage: (target: DeployTarget, push: { allowDirty: boolean }) => Promise<PushReport>;
   out: (text: string) => void;
   /** Progress and errors. */
   err: (text: string) => void;
@@ -128,7 +128,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
     {
       clients,
       deployStack: (stack, parameters) => deps.deployStack(target, stack, parameters),
-      pushImage: () => deps.pushImage(target),
+      pushImage: () => deps.pushImage(target, { allowDirty: options.allowDirty }),
       gitSha: deps.gitSha,
       callerIp: deps.callerIp,
       probe: deps.probe,
