@@ -46,6 +46,26 @@ describe('bin/deploy-ci.ts', () => {
     });
   }, 60_000);
 
+  it('stops without credentials with one line saying how to sign in, before calling CDK', () => {
+    // GIVEN no AWS_* variables and a HOME with no ~/.aws  WHEN run for a valid repository
+    const home = mkdtempSync(join(tmpdir(), 'deploy-ci-home-'));
+    try {
+      const run = spawnSync(tsx, [join(__dirname, 'deploy-ci.ts'), '--repo=octo-org/hello-world'], {
+        env: { ...withoutAws(), HOME: home, AWS_EC2_METADATA_DISABLED: 'true' },
+        encoding: 'utf8',
+      });
+      // THEN our one line and exit 2, not CDK's account error with the OIDC-provider hint
+      expect({ status: run.status, stderr: run.stderr.trim().split('\n') }).toEqual({
+        status: 2,
+        stderr: [
+          'infra:deploy-ci: no AWS credentials found: run `aws configure` or `aws sso login`, or pass --profile NAME',
+        ],
+      });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('stops on an unknown option with exit 2 and exactly one line', () => {
     // GIVEN a flag it does not know  WHEN run  THEN one line, the options included
     const run = deployCi('--bogus');

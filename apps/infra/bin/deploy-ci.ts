@@ -3,6 +3,7 @@
 //  [--oidc-provider-arn=ARN] [--profile=NAME]`: deploys the optional GitHub OIDC stack with your
 // own credentials, once, and prints the repository variable to add. Wiring only: parsing,
 // validation, the command and the message come from src/ci-deploy-command.ts.
+import { createAwsClients, readAwsTarget } from '@hello-world/aws-ops';
 import { CI_STACK_NAME } from '@hello-world/shared';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import {
   type CiDeployArgs,
 } from '../src/ci-deploy-command';
 import { ConfigError } from '../src/config';
+import { findCredentialsProblem, resolveClientCredentials } from '../src/deploy/preflight';
 
 const workspaceRoot = join(__dirname, '..', '..', '..');
 const cdkCli = require.resolve('aws-cdk/bin/cdk');
@@ -25,7 +27,7 @@ function readOrigin(): string | undefined {
   return git.status === 0 ? git.stdout.trim() : undefined;
 }
 
-function main(): number {
+async function main(): Promise<number> {
   let args: CiDeployArgs;
   try {
     args = parseCiDeployArgs(process.argv.slice(2), readOrigin);
@@ -37,6 +39,22 @@ function main(): number {
   if (args.help) {
     console.log(CI_DEPLOY_USAGE);
     return 0;
+  }
+
+  // Credentials first, as infra:deploy does: otherwise CDK's "Unable to resolve AWS account"
+  // comes with our OIDC-provider hint, which has nothing to do with it.
+  let target;
+  try {
+    target = readAwsTarget(args.profile ? { profile: args.profile } : {}, process.env);
+  } catch (error) {
+    console.error(`infra:deploy-ci: ${(error as Error).message}`);
+    return 2;
+  }
+  const clients = createAwsClients(target);
+  const problem = await findCredentialsProblem(() => resolveClientCredentials(clients), target);
+  if (problem) {
+    console.error(`infra:deploy-ci: ${problem.message}`);
+    return 2;
   }
 
   const request = {
@@ -65,4 +83,6 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+void main().then((code) => {
+  process.exitCode = code;
+});
