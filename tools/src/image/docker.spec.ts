@@ -1,4 +1,6 @@
-import { dockerBuildArgs, runDockerCapture } from './docker';
+import { dockerBuildArgs, explainBaseImageFailure, runDockerCapture } from './docker';
+import { CommandError } from './exec';
+import { ImageError } from './image-error';
 
 const source = { tags: [], revision: 'abc123', version: '1.2.3' };
 
@@ -80,5 +82,32 @@ describe('docker without an engine', () => {
       kind: 'failed',
       message: expect.stringMatching(/^docker --no-such-flag failed: /),
     });
+  });
+});
+
+describe('explainBaseImageFailure', () => {
+  // What BuildKit printed on this machine, which cannot reach Docker Hub.
+  const offline = [
+    ' > [internal] load metadata for docker.io/library/node:24.21.0-trixie-slim:',
+    '------',
+    'failed to solve with frontend dockerfile.v0: failed to create LLB definition: failed to do request: Head "https://registry-1.docker.io/v2/library/node/manifests/24.21.0-trixie-slim": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host',
+  ].join('\n');
+  const buildFailed = (output: string) =>
+    new CommandError('docker build failed (exit 1)', 'docker', ['build'], output);
+
+  it('GIVEN the base image cannot be fetched THEN one setup line naming it and BASE_IMAGE', () => {
+    const explained = explainBaseImageFailure(buildFailed(offline), 'node:24.21.0-trixie-slim');
+    expect(explained).toBeInstanceOf(ImageError);
+    expect((explained as ImageError).kind).toBe('environment');
+    expect((explained as ImageError).message).toMatch(
+      /^cannot fetch the base image node:24\.21\.0-trixie-slim \(failed to solve .*no such host\): check the network and `docker login`, or set BASE_IMAGE to a Node 24 image the engine already has$/,
+    );
+  });
+
+  it('GIVEN a build step of the app failed THEN the failure passes through unchanged', () => {
+    const error = buildFailed(
+      '#7 [2/3] COPY dist/apps/hello-world/main.js ./\nERROR: "/dist/apps/hello-world/main.js": not found',
+    );
+    expect(explainBaseImageFailure(error, undefined)).toBe(error);
   });
 });

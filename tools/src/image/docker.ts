@@ -38,7 +38,32 @@ export async function buildImage(
   baseImage: string | undefined,
   cache?: BuildCache,
 ): Promise<void> {
-  await runDockerShown(dockerBuildArgs(ref, source, baseImage, cache), { cwd: root });
+  try {
+    await runDockerShown(dockerBuildArgs(ref, source, baseImage, cache), { cwd: root });
+  } catch (error) {
+    throw explainBaseImageFailure(error, baseImage);
+  }
+}
+
+// What BuildKit and the legacy builder print when the FROM image cannot be fetched: no route to
+// the registry (offline, DNS), no such image or tag, or no access to it.
+const BASE_PULL_FAILED =
+  /failed to resolve source metadata|load metadata for|failed to do request|pull access denied|manifest unknown|not found: manifest/i;
+
+/**
+ * A build that failed fetching its base image is the machine's setup (network, login, a mistyped
+ * BASE_IMAGE), not the app: one line naming the image and the way out, exit 2.
+ */
+export function explainBaseImageFailure(error: unknown, baseImage: string | undefined): unknown {
+  if (!(error instanceof CommandError)) return error;
+  const lines = error.output.split('\n').filter((text) => BASE_PULL_FAILED.test(text));
+  const line = lines.at(-1)?.trim();
+  if (line === undefined) return error;
+  const image = baseImage ? `the base image ${baseImage}` : "the Dockerfile's base image";
+  return new ImageError(
+    `cannot fetch ${image} (${line}): check the network and \`docker login\`, or set BASE_IMAGE to a Node 24 image the engine already has`,
+    'environment',
+  );
 }
 
 /**
