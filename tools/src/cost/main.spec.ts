@@ -68,6 +68,9 @@ describe('infra:cost docs section', () => {
     const run = runCost('--check-docs');
 
     expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(
+      'infra:cost: the estimate in docs/ARCHITECTURE.md matches the synthesized templates\n',
+    );
     expect(run.status).toBe(0);
   });
 

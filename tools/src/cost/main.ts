@@ -24,7 +24,10 @@ async function updateDocs(section: string, check: boolean): Promise<number> {
     filepath: doc,
   });
   if (check) {
-    if (updated === current) return 0;
+    if (updated === current) {
+      console.log(`${NAME}: the estimate in ${ARCHITECTURE_DOC} matches the synthesized templates`);
+      return 0;
+    }
     console.error(
       `${NAME}: the estimate in ${ARCHITECTURE_DOC} no longer matches the synthesized templates: run \`npx nx run infra:cost -- --write-docs\` and commit it.`,
     );

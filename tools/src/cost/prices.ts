@@ -78,8 +78,8 @@ export const PRICES: PriceTable = {
   },
 };
 
-/** The reference's own estimate (seed-architecture.md, "Cost Estimation"): no public IPv4 line. */
+/** The reference system's own "Cost Estimation" table: no public IPv4 line. */
 export const REFERENCE_ESTIMATE = {
   monthly: 11,
-  source: 'seed-architecture.md, "Cost Estimation": Fargate ~$10, ECR ~$0.10/GB, Logs ~$0.50',
+  source: 'the reference\'s "Cost Estimation": Fargate ~$10, ECR ~$0.10/GB, Logs ~$0.50',
 } as const;

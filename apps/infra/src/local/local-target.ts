@@ -165,7 +165,7 @@ async function waitHealthy(
       const logs = deps.docker(['logs', '--tail', '20', name]);
       for (const line of `${logs.stdout}${logs.stderr}`.trim().split('\n')) deps.err(`  | ${line}`);
       throw new LocalError(
-        `container ${name} is ${state}; its last log lines are above: fix the cause, then run \`npx nx run infra:deploy:local\` again`,
+        `container ${name} is ${state}; its last log lines are above (it is kept for \`npx nx run infra:logs:local\`): fix the cause, then run \`npx nx run infra:deploy:local\` again`,
         1,
       );
     }
