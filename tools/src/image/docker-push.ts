@@ -7,6 +7,7 @@ import {
   findImageDigest,
   getEcrLogin,
   parseRepositoryUri,
+  readAwsTarget,
   readRegistryRepositoryUri,
 } from '@hello-world/aws-ops';
 import { readOptionsOrExit, runCli } from './cli';
@@ -71,7 +72,17 @@ function overrideTarget(repository: string): PushTarget {
 }
 
 async function ecrTarget(opts: ImageOptions): Promise<PushTarget> {
-  const config = clientConfig(opts);
+  // The ops commands' checks: AWS_REGION, AWS_PROFILE and AWS_ENDPOINT_URL* fail here in one
+  // line rather than as an SDK TypeError on the first call.
+  const config = clientConfig(
+    readAwsTarget(
+      {
+        ...(opts.region ? { region: opts.region } : {}),
+        ...(opts.profile ? { profile: opts.profile } : {}),
+      },
+      process.env,
+    ),
+  );
   const ecr = new ECRClient(config);
   const uri = await readRegistryRepositoryUri(new CloudFormationClient(config), config.region);
   const { repositoryName } = parseRepositoryUri(uri);

@@ -1,5 +1,5 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { readRegistryRepositoryUri } from '@hello-world/aws-ops';
+import { readAwsTarget, readRegistryRepositoryUri } from '@hello-world/aws-ops';
 import { REGISTRY_STACK_NAME } from '@hello-world/shared';
 import { mockClient } from 'aws-sdk-client-mock';
 import { explainImageFailure, ImageError } from './image-error';
@@ -16,6 +16,21 @@ describe('explainImageFailure', () => {
 
     expect(explainImageFailure(error, 'eu-west-1')).toEqual({
       message: 'uncommitted changes in the image inputs: commit them',
+      exitCode: 2,
+    });
+  });
+
+  it('GIVEN AWS_ENDPOINT_URL that is not a URL WHEN docker-push reads its AWS target THEN one line, exit 2', () => {
+    let thrown: unknown;
+    try {
+      readAwsTarget({}, { AWS_ENDPOINT_URL: 'not-a-url' });
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(explainImageFailure(thrown, 'eu-west-1')).toEqual({
+      message:
+        'AWS_ENDPOINT_URL "not-a-url" is not a URL: set it like http://localhost:4566, or unset it',
       exitCode: 2,
     });
   });

@@ -1,4 +1,4 @@
-import { explainError, isSetupProblem } from '@hello-world/aws-ops';
+import { AwsSettingError, explainError, isSetupProblem } from '@hello-world/aws-ops';
 
 /**
  * Whose move it is. 'environment': bad usage or setup (options, dirty tree, no engine, no
@@ -35,6 +35,7 @@ export function explainImageFailure(
       exitCode: error.kind === 'environment' ? EXIT_USAGE : EXIT_FAILED,
     };
   }
+  if (error instanceof AwsSettingError) return { message: error.message, exitCode: EXIT_USAGE };
   const problem = explainError(error, { region });
   return {
     message: problem.message,
