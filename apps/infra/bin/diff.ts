@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// `nx run infra:diff [-- --profile=NAME]`: what `infra:deploy` would change (src/deploy/diff-cli.ts).
+// This file only wires the assembly, the SDK's credential chain and the CDK CLI to it.
+import { createAwsClients } from '@hello-world/aws-ops';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { readAssemblyRegion } from '../src/deploy/assembly';
+import { runDiffCli } from '../src/deploy/diff-cli';
+import { resolveClientCredentials } from '../src/deploy/preflight';
+
+const workspaceRoot = join(__dirname, '..', '..', '..');
+const assemblyDir = join(workspaceRoot, 'dist', 'apps', 'infra', 'cdk.out');
+
+void runDiffCli(process.argv.slice(2), {
+  env: process.env,
+  readAssemblyRegion: () => readAssemblyRegion(assemblyDir),
+  resolveCredentials: (target) => resolveClientCredentials(createAwsClients(target)),
+  runCdkDiff: (target) =>
+    new Promise((resolve, reject) => {
+      const args = [require.resolve('aws-cdk/bin/cdk'), 'diff', '--app', assemblyDir];
+      if (target.profile) args.push('--profile', target.profile);
+      spawn(process.execPath, [...args, '--no-notices'], {
+        cwd: join(workspaceRoot, 'apps', 'infra'),
+        stdio: 'inherit',
+        env: { ...process.env, AWS_REGION: target.region },
+      })
+        .on('error', reject)
+        .on('close', (code) => resolve(code ?? 1));
+    }),
+  out: (text) => console.log(text),
+  err: (text) => console.error(text),
+}).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,57 @@
+import { readAwsTarget, type AwsTarget } from '@hello-world/aws-ops';
+import { parseArgs } from 'node:util';
+import { findCredentialsProblem } from './preflight';
+
+export const DIFF_USAGE = `Usage: npx nx run infra:diff [-- --profile=NAME]
+  Compares the synthesized templates with the deployed stacks (needs AWS credentials).`;
+
+export interface DiffCliDeps {
+  env: Record<string, string | undefined>;
+  /** The region the stacks were synthesized for; throws a one-line error (src/deploy/assembly.ts). */
+  readAssemblyRegion: () => string;
+  /** Resolves credentials the way CDK will, for that region and profile (src/deploy/preflight.ts). */
+  resolveCredentials: (target: AwsTarget & { region: string }) => Promise<unknown>;
+  /** `cdk diff` of the assembly; resolves with its exit code. */
+  runCdkDiff: (target: AwsTarget & { region: string }) => Promise<number>;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/**
+ * `infra:diff`: CDK's diff against the deployed stacks needs credentials, so they are checked
+ * first, as for deploy: without them CDK prints "Unable to resolve AWS account" twice and no way
+ * out. Bad usage and setup are one line and exit 2; otherwise CDK's own exit code.
+ */
+export async function runDiffCli(argv: string[], deps: DiffCliDeps): Promise<number> {
+  let profile: string | undefined;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { profile: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help) {
+      deps.out(DIFF_USAGE);
+      return 0;
+    }
+    profile = values.profile;
+  } catch (error) {
+    deps.err(`infra:diff: ${(error as Error).message.split('\n')[0]}; see --help`);
+    return 2;
+  }
+  let target: AwsTarget & { region: string };
+  try {
+    const region = deps.readAssemblyRegion();
+    target = readAwsTarget({ region, ...(profile !== undefined ? { profile } : {}) }, deps.env);
+  } catch (error) {
+    deps.err(`infra:diff: ${(error as Error).message}`);
+    return 2;
+  }
+  const problem = await findCredentialsProblem(() => deps.resolveCredentials(target), target);
+  if (problem) {
+    deps.err(`infra:diff: ${problem.message}`);
+    return 2;
+  }
+  return deps.runCdkDiff(target);
+}
