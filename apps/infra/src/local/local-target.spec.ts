@@ -98,6 +98,7 @@ function fakeEngine(inspects: DockerResult[], run: DockerResult = ok('c0ffee')) 
     },
     buildImage: async () => IMAGE,
     readTemplate: () => TEMPLATE,
+    isPortFree: async () => true,
     probe: async () => ({ ok: true, status: 200 }),
     sleep: async (ms) => {
       now += ms;
@@ -153,6 +154,21 @@ describe('runLocal deploy', () => {
       /not started by the local target/,
     );
     expect(engine.calls.some((c) => c[0] === 'rm' || c[0] === 'run')).toBe(false);
+  });
+
+  it('GIVEN the port is held by another program THEN says so before building anything', async () => {
+    const engine = fakeEngine([missing]);
+    let built = false;
+    engine.deps.isPortFree = async (port) => port !== 49000;
+    engine.deps.buildImage = async () => {
+      built = true;
+      return IMAGE;
+    };
+    await expect(runLocal(parseLocalArgs(['deploy'], {}), engine.deps)).rejects.toThrow(
+      'port 49000 is taken on this machine: pass --port=N (or set LOCAL_PORT)',
+    );
+    expect(built).toBe(false);
+    expect(engine.calls.some((c) => c[0] === 'run')).toBe(false);
   });
 
   it('names the option to use when the port is taken', async () => {

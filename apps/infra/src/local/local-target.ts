@@ -20,6 +20,8 @@ export interface LocalDeps {
   buildImage: () => Promise<string>;
   /** The synthesized service stack template. */
   readTemplate: () => unknown;
+  /** Whether 127.0.0.1:port can be bound right now, i.e. nothing else listens there. */
+  isPortFree: (port: number) => Promise<boolean>;
   /** GET url; ok when it answers below 500. */
   probe: (url: string) => Promise<{ ok: boolean; status?: number; error?: string }>;
   sleep: (ms: number) => Promise<void>;
@@ -123,6 +125,10 @@ function lastLine(text: string): string {
   return text.trim().split('\n').pop()?.trim() ?? '';
 }
 
+function portTaken(port: number): LocalError {
+  return new LocalError(`port ${port} is taken on this machine: pass --port=N (or set LOCAL_PORT)`);
+}
+
 function requireOwn(
   container: LocalContainer | undefined,
   name: string,
@@ -189,7 +195,10 @@ export interface LocalDeployResult {
 async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDeployResult> {
   const spec = readTaskSpec(deps.readTemplate());
   // Engine and name first: a missing engine or a foreign container should not cost a build.
-  requireOwn(findContainer(deps, options.containerName), options.containerName);
+  const existing = requireOwn(findContainer(deps, options.containerName), options.containerName);
+  // A port held by something else should not cost a build either. Our own container may hold it:
+  // it is replaced below, so then docker run is the judge.
+  if (!existing && !(await deps.isPortFree(options.hostPort))) throw portTaken(options.hostPort);
   const image = options.image ?? (await deps.buildImage());
   // Replace, not stack up: one local deployment at a time, as one service in AWS.
   deps.docker(['rm', '--force', options.containerName]);
@@ -203,9 +212,7 @@ async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDepl
   if (run.status !== 0) {
     deps.docker(['rm', '--force', options.containerName]);
     if (/port is already allocated|address already in use/i.test(run.stderr)) {
-      throw new LocalError(
-        `port ${options.hostPort} is taken on this machine: pass --port=N (or set LOCAL_PORT)`,
-      );
+      throw portTaken(options.hostPort);
     }
     throw engineError(run);
   }

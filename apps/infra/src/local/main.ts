@@ -4,6 +4,7 @@ import { probeUrl } from '@hello-world/aws-ops';
 import { DEPLOYMENT_NAME } from '@hello-world/shared';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { parseLocalArgs } from './local-args';
 import { runLocal, type DockerResult } from './local-target';
@@ -83,6 +84,15 @@ function buildImage(): Promise<string> {
   });
 }
 
+/** Binds and releases 127.0.0.1:port, where the container's port is published. */
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 function readTemplate(): unknown {
   if (!existsSync(templatePath)) {
     throw new LocalError(
@@ -107,6 +117,7 @@ async function main(): Promise<number> {
       dockerShown,
       buildImage,
       readTemplate,
+      isPortFree,
       probe: (url) => probeUrl(url),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       now: () => Date.now(),
