@@ -9,6 +9,7 @@ import { createStacks } from './app';
 import { DEFAULT_GITHUB_ENVIRONMENT, type CiConfig } from './ci-config';
 import { CI_ROLE_NAME, CI_STACK_OUTPUTS, createCiStack, managedRolePattern } from './ci-stack';
 import { loadConfig } from './config';
+import { readCdkJsonContext } from './synth-for-test';
 
 const workspaceRoot = join(__dirname, '..', '..', '..');
 const CI_STACK = 'hello-world-ecr-ecs-fargate-ci';
@@ -25,7 +26,7 @@ interface Statement {
  * stacks and the cdk-nag checks, unless `alone` (a faster synth for trust-only checks).
  */
 function synthesize(ci: CiConfig, alone = false): { assembly: CloudAssembly; template: Template } {
-  const app = new App();
+  const app = new App({ context: readCdkJsonContext() });
   const config = loadConfig(() => undefined, {});
   if (!alone) createStacks(app, config);
   createCiStack(app, config, ci);
