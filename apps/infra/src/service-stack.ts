@@ -7,25 +7,28 @@ import {
 import { CfnOutput, CfnParameter, LegacyStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
-import type { CpuArchitecture } from './config';
-import { FargateApp } from './fargate-app';
+import { FargateApp, type FargateAppProps } from './fargate-app';
 import { Network } from './network';
 
-export interface ServiceStackProps extends StackProps {
-  /** Cluster and service name. */
-  readonly name: string;
+/** The app's settings, passed through to FargateApp unchanged. */
+type AppSettings = Pick<
+  FargateAppProps,
+  | 'name'
+  | 'containerName'
+  | 'logGroupName'
+  | 'port'
+  | 'cpu'
+  | 'memoryMiB'
+  | 'desiredCount'
+  | 'architecture'
+  | 'spot'
+>;
+
+export interface ServiceStackProps extends StackProps, AppSettings {
   /** The registry stack's repository, referenced by name so neither stack exports to the other. */
   readonly repositoryName: string;
-  readonly containerName: string;
-  readonly logGroupName: string;
   readonly vpcCidr: string;
   readonly publicSubnetCidr: string;
-  readonly port: number;
-  readonly cpu: number;
-  readonly memoryMiB: number;
-  readonly desiredCount: number;
-  readonly architecture: CpuArchitecture;
-  readonly spot: boolean;
   /** Default of the ImageTag parameter. */
   readonly defaultImageTag: string;
   /** Default of the AllowedIP parameter. */

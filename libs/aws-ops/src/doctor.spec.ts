@@ -25,6 +25,7 @@ import {
   runningTask,
   service,
   stack,
+  stackParameters,
   stackEvent,
   stackMissingError,
   stoppedTask,
@@ -191,14 +192,7 @@ describe('diagnoseService', () => {
 
   it('GIVEN your IP is outside AllowedIP and the URL does not answer THEN warns about both, naming your IP', async () => {
     cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
-      Stacks: [
-        stack({
-          Parameters: [
-            { ParameterKey: 'ImageTag', ParameterValue: TAG },
-            { ParameterKey: 'AllowedIP', ParameterValue: '198.51.100.0/24' },
-          ],
-        }),
-      ],
+      Stacks: [stack({ Parameters: stackParameters({ allowedIp: '198.51.100.0/24' }) })],
     });
     const d = deps({ probe: async () => ({ ok: false, error: 'UND_ERR_CONNECT_TIMEOUT' }) });
     const { findings } = await diagnoseService(d, options);

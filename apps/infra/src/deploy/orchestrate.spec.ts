@@ -14,6 +14,7 @@ import {
   fakeClock,
   service,
   stack,
+  stackParameters,
   arrangeHealthyDeployment,
   mockAwsClients,
 } from '@hello-world/aws-ops/testing';
@@ -73,14 +74,7 @@ beforeEach(() => {
   // A healthy deployment whose service stack already names the tag this deploy pushes.
   arrangeHealthyDeployment(aws);
   cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
-    Stacks: [
-      stack({
-        Parameters: [
-          { ParameterKey: 'ImageTag', ParameterValue: NEW_TAG },
-          { ParameterKey: 'AllowedIP', ParameterValue: '0.0.0.0/0' },
-        ],
-      }),
-    ],
+    Stacks: [stack({ Parameters: stackParameters({ imageTag: NEW_TAG }) })],
   });
   cfnMock.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
   ecrMock.on(DescribeImagesCommand).resolves({

@@ -24,6 +24,7 @@ import {
   fakeClock,
   service,
   stack,
+  stackParameters,
   stackMissingError,
   stoppedTask,
   arrangeHealthyDeployment,
@@ -88,14 +89,7 @@ describe('status', () => {
 
   it('GIVEN your IP is outside AllowedIP THEN status warns under the URL, naming your IP', async () => {
     cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
-      Stacks: [
-        stack({
-          Parameters: [
-            { ParameterKey: 'ImageTag', ParameterValue: TAG },
-            { ParameterKey: 'AllowedIP', ParameterValue: '198.51.100.0/24' },
-          ],
-        }),
-      ],
+      Stacks: [stack({ Parameters: stackParameters({ allowedIp: '198.51.100.0/24' }) })],
     });
     const h = harness({ probe: async () => ({ ok: false, error: 'UND_ERR_CONNECT_TIMEOUT' }) });
     expect(await runOps(['status'], h.deps)).toBe(0);

@@ -20,16 +20,24 @@ export const DEPLOYMENT_ID = 'ecs-svc/1234567890123456789';
 export const OLD_DEPLOYMENT_ID = 'ecs-svc/9876543210987654321';
 export const T0 = new Date('2026-11-25T18:00:00.000Z');
 
+/** The service stack's parameters: the deployed tag and who may reach the port. */
+export function stackParameters({
+  imageTag = TAG,
+  allowedIp = '0.0.0.0/0',
+} = {}): Stack['Parameters'] {
+  return [
+    { ParameterKey: 'ImageTag', ParameterValue: imageTag },
+    { ParameterKey: 'AllowedIP', ParameterValue: allowedIp },
+  ];
+}
+
 export function stack(overrides: Partial<Stack> = {}): Stack {
   return {
     StackName: NAME,
     StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${NAME}/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d`,
     StackStatus: 'CREATE_COMPLETE',
     CreationTime: T0,
-    Parameters: [
-      { ParameterKey: 'ImageTag', ParameterValue: TAG },
-      { ParameterKey: 'AllowedIP', ParameterValue: '0.0.0.0/0' },
-    ],
+    Parameters: stackParameters(),
     Outputs: [
       { OutputKey: 'ECRRepositoryUri', OutputValue: REPOSITORY_URI },
       { OutputKey: 'ECSClusterName', OutputValue: NAME },
