@@ -24,3 +24,23 @@ export const RELEASE_TAG_PATTERN = `v{version}${FLAVOUR_SUFFIX}`;
 
 /** The same tags as a git/GitHub glob: the release workflow's trigger and the CI role's trust. */
 export const RELEASE_TAG_GLOB = RELEASE_TAG_PATTERN.replace('{version}', '*');
+
+/** Every image a build pushes carries `sha-<short sha>[-dirty-<hash>]${FLAVOUR_SUFFIX}`. */
+export const BUILD_IMAGE_TAG_PREFIX = 'sha-';
+
+/**
+ * Release images (`v1.2.3…`, pre-releases too) in ECR's wildcard syntax, where `*` is any run of
+ * characters; three dot-separated parts tell a release from the floating v1 and v1.2 tags.
+ */
+export const RELEASE_IMAGE_TAG_WILDCARD = `v*.*.*${FLAVOUR_SUFFIX}`;
+
+/** Prefix of the marker tag `infra:deploy` moves onto the image a service stack runs. */
+export const DEPLOYED_IMAGE_TAG_PREFIX = 'deployed-';
+
+/**
+ * The mutable marker on the image the service stack runs after its latest deploy, e.g.
+ * `deployed-hello-world-ecr-ecs-fargate`; the ECR lifecycle policy never expires it.
+ */
+export function deployedImageTag(serviceStackName: string): string {
+  return `${DEPLOYED_IMAGE_TAG_PREFIX}${serviceStackName}`;
+}

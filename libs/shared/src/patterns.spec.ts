@@ -1,4 +1,11 @@
-import { isAwsProfileName, isAwsRegion, isImageTag, isIpv4Cidr } from './patterns';
+import {
+  checkIpv4Cidr,
+  isAwsProfileName,
+  isAwsRegion,
+  isImageTag,
+  isIpv4Cidr,
+  isWholeInternet,
+} from './patterns';
 
 describe('isImageTag', () => {
   it.each([
@@ -43,6 +50,58 @@ describe('isIpv4Cidr', () => {
   ])('rejects %j', (cidr) => {
     expect(isIpv4Cidr(cidr)).toBe(false);
   });
+});
+
+describe('checkIpv4Cidr', () => {
+  it.each(['0.0.0.0/0', '203.0.113.7/32', '10.0.0.0/24', '10.0.0.0/8', '192.168.16.0/20'])(
+    'GIVEN the network address %s THEN accepts it as it is',
+    (cidr) => {
+      expect(checkIpv4Cidr(cidr)).toEqual({ ok: true, network: cidr });
+    },
+  );
+
+  it.each([
+    ['10.0.0.1/24', '10.0.0.0/24'],
+    ['192.168.17.5/20', '192.168.16.0/20'],
+    ['203.0.113.255/31', '203.0.113.254/31'],
+    ['255.255.255.255/1', '128.0.0.0/1'],
+  ])('GIVEN %s with host bits set THEN names the network %s it means', (cidr, network) => {
+    const check = checkIpv4Cidr(cidr);
+    expect(check).toMatchObject({ ok: false, network });
+    expect(!check.ok && check.problem).toContain(`did you mean ${network}, or `);
+  });
+
+  it('GIVEN 8.8.8.8/0 (meant as one address) THEN says it means the whole internet and offers the /32', () => {
+    expect(checkIpv4Cidr('8.8.8.8/0')).toEqual({
+      ok: false,
+      network: '0.0.0.0/0',
+      problem:
+        'host bits are set (a /0 keeps only its first 0 bits, so it means 0.0.0.0/0, the whole internet): did you mean 0.0.0.0/0, or 8.8.8.8/32 for that one address?',
+    });
+  });
+
+  it.each(['10.0.0.0', '10.0.0.0/33', '::/0', ''])(
+    'GIVEN %j, no IPv4 CIDR THEN says so, with no network to suggest',
+    (value) => {
+      expect(checkIpv4Cidr(value)).toEqual({
+        ok: false,
+        problem: 'not an IPv4 CIDR like 203.0.113.7/32 (or 0.0.0.0/0 for anyone)',
+      });
+    },
+  );
+});
+
+describe('isWholeInternet', () => {
+  it.each(['0.0.0.0/0', '8.8.8.8/0'])('GIVEN %s THEN it admits every address', (cidr) => {
+    expect(isWholeInternet(cidr)).toBe(true);
+  });
+
+  it.each(['0.0.0.0/1', '203.0.113.7/32', 'not a cidr'])(
+    'GIVEN %s THEN it does not admit every address',
+    (cidr) => {
+      expect(isWholeInternet(cidr)).toBe(false);
+    },
+  );
 });
 
 describe('isAwsRegion', () => {
