@@ -145,3 +145,17 @@ describe('loadConfig rejects values that cannot work, in one line', () => {
     expect(error.message).toContain('(from env TASK_CPU)');
   });
 });
+
+describe('loadConfig: AllowedIP with host bits set', () => {
+  it('GIVEN ALLOWED_IP=10.0.0.1/24 THEN one line naming the network it means', () => {
+    const error = errorFrom(() => loadConfig(noContext, { ALLOWED_IP: '10.0.0.1/24' }));
+    expect(error.message).toBe(
+      'Invalid allowedIp "10.0.0.1/24" (from env ALLOWED_IP): host bits are set (a /24 keeps only its first 24 bits, so it means 10.0.0.0/24): did you mean 10.0.0.0/24, or 10.0.0.1/32 for that one address? Set context "allowedIp" or env ALLOWED_IP, or unset it for "0.0.0.0/0".',
+    );
+  });
+
+  it('GIVEN allowedIp 8.8.8.8/0 in context THEN refuses it as the whole internet in disguise', () => {
+    const error = errorFrom(() => loadConfig(context({ allowedIp: '8.8.8.8/0' }), {}));
+    expect(error.message).toMatch(/means 0\.0\.0\.0\/0, the whole internet.*8\.8\.8\.8\/32/);
+  });
+});

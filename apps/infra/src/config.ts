@@ -5,8 +5,8 @@ import {
   DEPLOYMENT_NAME,
   REGISTRY_STACK_NAME,
   isAwsRegion,
+  checkIpv4Cidr,
   isImageTag,
-  isIpv4Cidr,
 } from '@hello-world/shared';
 import { FARGATE_CPU_UNITS, describeMemoryOptions, isFargateSize } from './fargate-sizes';
 
@@ -94,8 +94,10 @@ function readSetting(name: SettingName, readContext: ContextReader, env: Env): R
 
 function fail(name: SettingName, raw: RawSetting, problem: string): never {
   const setting = SETTINGS[name];
+  // A problem may end in a question ("did you mean 10.0.0.0/24?"); the others get a full stop.
+  const sentence = problem.endsWith('?') ? problem : `${problem}.`;
   throw new ConfigError(
-    `Invalid ${name} ${JSON.stringify(raw.value)} (from ${raw.source}): ${problem}. ` +
+    `Invalid ${name} ${JSON.stringify(raw.value)} (from ${raw.source}): ${sentence} ` +
       `Set context "${setting.context}" or env ${setting.env[0]}, or unset it for ${JSON.stringify(setting.default)}.`,
   );
 }
@@ -149,13 +151,9 @@ export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
 
   const allowedIpRaw = read('allowedIp');
   const allowedIp = parseText('allowedIp', allowedIpRaw);
-  if (!isIpv4Cidr(allowedIp)) {
-    fail(
-      'allowedIp',
-      allowedIpRaw,
-      'not an IPv4 CIDR like 203.0.113.7/32 (or 0.0.0.0/0 for anyone)',
-    );
-  }
+  // Shape and host bits: the template's AllowedPattern can check only the shape.
+  const allowedIpCheck = checkIpv4Cidr(allowedIp);
+  if (!allowedIpCheck.ok) fail('allowedIp', allowedIpRaw, allowedIpCheck.problem);
 
   const cpuRaw = read('cpu');
   const cpu = parseWholeNumber('cpu', cpuRaw);

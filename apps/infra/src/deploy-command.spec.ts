@@ -95,4 +95,18 @@ describe('readParameterOverrides', () => {
       /^Invalid allowed IP "1.2.3.4": use an IPv4 CIDR[^\n]+$/,
     );
   });
+
+  it.each([
+    [{ 'allowed-ip': '10.0.0.1/24' }, {}, '10.0.0.0/24'],
+    [{}, { ALLOWED_IP: '8.8.8.8/0' }, '0.0.0.0/0'],
+  ])(
+    'GIVEN %j %j with host bits set THEN refuses it in one line naming the network %s',
+    (flags, env, network) => {
+      expect(() => readParameterOverrides(flags, env)).toThrow(
+        new RegExp(
+          `^Invalid allowed IP "[^"]+": host bits are set [^\\n]*did you mean ${network}, `,
+        ),
+      );
+    },
+  );
 });

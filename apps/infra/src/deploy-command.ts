@@ -1,4 +1,4 @@
-import { STACK_PARAMETERS, isImageTag, isIpv4Cidr } from '@hello-world/shared';
+import { STACK_PARAMETERS, checkIpv4Cidr, isImageTag } from '@hello-world/shared';
 import { ConfigError, SETTINGS, type Env } from './config';
 
 export interface DeployRequest {
@@ -38,9 +38,13 @@ export function readParameterOverrides(
       `Invalid image tag ${JSON.stringify(imageTag)}: use 1-128 of A-Z a-z 0-9 _ . - not starting with . or -, e.g. --image-tag=sha-1a2b3c4-ecr-ecs-fargate.`,
     );
   }
-  if (allowedIp !== undefined && !isIpv4Cidr(allowedIp)) {
+  // The template's AllowedPattern checks the shape only; host bits are caught here.
+  const allowedIpCheck = allowedIp === undefined ? undefined : checkIpv4Cidr(allowedIp);
+  if (allowedIpCheck && !allowedIpCheck.ok) {
     throw new ConfigError(
-      `Invalid allowed IP ${JSON.stringify(allowedIp)}: use an IPv4 CIDR, e.g. --allowed-ip=203.0.113.7/32 (or 0.0.0.0/0 for anyone).`,
+      allowedIpCheck.network
+        ? `Invalid allowed IP ${JSON.stringify(allowedIp)}: ${allowedIpCheck.problem}`
+        : `Invalid allowed IP ${JSON.stringify(allowedIp)}: use an IPv4 CIDR, e.g. --allowed-ip=203.0.113.7/32 (or 0.0.0.0/0 for anyone).`,
     );
   }
   return { imageTag, allowedIp };
