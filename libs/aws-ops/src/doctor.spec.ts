@@ -207,6 +207,22 @@ describe('diagnoseService', () => {
     ]);
   });
 
+  it('GIVEN a deployed AllowedIP 8.8.8.8/0 (host bits set) THEN warns that it admits the whole internet', async () => {
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
+      Stacks: [stack({ Parameters: stackParameters({ allowedIp: '8.8.8.8/0' }) })],
+    });
+    const { findings } = await diagnoseService(deps(), options);
+    expect(findings).toEqual([
+      {
+        severity: 'warning',
+        code: 'allowed-ip-host-bits',
+        what: 'AllowedIP 8.8.8.8/0 has host bits set: the security group admits all of 0.0.0.0/0, the whole internet',
+        evidence: ["EC2 drops a rule's host bits: 8.8.8.8/0 is stored as 0.0.0.0/0"],
+        fix: 'deploy the block you mean: `npx nx run infra:deploy --allowed-ip=8.8.8.8/32` for that one address, or --allowed-ip=0.0.0.0/0',
+      },
+    ]);
+  });
+
   it('GIVEN the URL does not answer from an allowed IP THEN it is an error', async () => {
     const d = deps({ probe: async () => ({ ok: false, status: 503 }) });
     const { findings } = await diagnoseService(d, options);

@@ -9,6 +9,8 @@ import {
   REGISTRY_OUTPUTS,
   STACK_OUTPUTS,
   STACK_PARAMETERS,
+  checkIpv4Cidr,
+  isWholeInternet,
 } from '@hello-world/shared';
 import { Clock, systemClock } from './clock';
 import { findImageDigest } from './ecr';
@@ -212,6 +214,8 @@ export async function checkReachability(
   allowedIp: string | undefined,
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
+  const hostBits = allowedIp ? findAllowedIpHostBits(allowedIp) : undefined;
+  if (hostBits) findings.push(hostBits);
   const callerIp = await deps.callerIp();
   const outside = callerIp && allowedIp ? !isIpInCidr(callerIp, allowedIp) : false;
   if (outside) {
@@ -238,6 +242,24 @@ export async function checkReachability(
     });
   }
   return findings;
+}
+
+/**
+ * A deployed AllowedIP with host bits set (the template's AllowedPattern checks only the shape):
+ * EC2 drops them, so 8.8.8.8/0 admits the whole internet. Deploys refuse such values now; a stack
+ * deployed before, or by hand, may still carry one.
+ */
+function findAllowedIpHostBits(allowedIp: string): Finding | undefined {
+  const check = checkIpv4Cidr(allowedIp);
+  if (check.ok || !check.network) return undefined;
+  const address = allowedIp.split('/')[0];
+  return {
+    severity: 'warning',
+    code: 'allowed-ip-host-bits',
+    what: `AllowedIP ${allowedIp} has host bits set: the security group admits all of ${check.network}${isWholeInternet(check.network) ? ', the whole internet' : ''}`,
+    evidence: [`EC2 drops a rule's host bits: ${allowedIp} is stored as ${check.network}`],
+    fix: `deploy the block you mean: \`${DEPLOY_COMMAND} --allowed-ip=${address}/32\` for that one address, or --allowed-ip=${check.network}`,
+  };
 }
 
 /** Memory and CPU architecture from the service's task definition, for the fixes' wording. */
