@@ -2,3 +2,4 @@ export * from './ecr-images';
 export * from './ecr-login';
 export * from './registry-repository';
 export * from './repository-uri';
+export * from './deployed-marker';
