@@ -1,5 +1,17 @@
-import { REGISTRY_OUTPUTS } from '@hello-world/shared';
-import { CfnOutput, LegacyStackSynthesizer, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import {
+  BUILD_IMAGE_TAG_PREFIX,
+  DEPLOYED_IMAGE_TAG_PREFIX,
+  REGISTRY_OUTPUTS,
+  RELEASE_IMAGE_TAG_WILDCARD,
+} from '@hello-world/shared';
+import {
+  CfnOutput,
+  Duration,
+  LegacyStackSynthesizer,
+  RemovalPolicy,
+  Stack,
+  StackProps,
+} from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 
@@ -9,8 +21,21 @@ export interface RegistryStackProps extends StackProps {
   readonly tagSuffix: string;
 }
 
-/** How many images the lifecycle rule keeps (the reference's rule). */
-export const IMAGES_KEPT = 10;
+/**
+ * How many build (`sha-…`) images the lifecycle policy keeps besides releases and the deployed
+ * images: the reference's 10, now counting builds only. Enough to roll back by --image-tag to any
+ * of the last ten merges; releases and what runs are kept whatever their age.
+ */
+export const BUILD_IMAGES_KEPT = 10;
+
+/** Untagged images (a floating tag moved away, an interrupted push) go after this many days. */
+export const UNTAGGED_IMAGE_DAYS = 7;
+
+/**
+ * The count of a rule that only protects: it would expire images beyond this many, and no release
+ * history or number of service stacks comes near it (a release a day for 27 years).
+ */
+export const KEEP_ALL = 9999;
 
 /**
  * The stateful part, in its own stack so it exists before the first image is pushed and
@@ -38,8 +63,38 @@ export class RegistryStack extends Stack {
         ecr.ImageTagMutabilityExclusionFilter.wildcard(`v*.*.*${props.tagSuffix}`),
         ecr.ImageTagMutabilityExclusionFilter.wildcard(`sha-*${props.tagSuffix}`),
       ],
+      // ECR applies the rules in priority order, and an image one rule's tags select can never
+      // be expired by a later rule. A rule's pattern selects an image when ANY of its tags
+      // matches (several patterns in one rule would all have to match, hence one per rule). So
+      // rules 1 and 2, with counts nothing reaches, claim every release image (which carries a
+      // sha- tag too) and the image each service stack runs (the deployed-<stack> tag
+      // infra:deploy moves onto it); only then do builds and untagged images expire. Images
+      // with other tags only (latest, hand-pushed ones) are never expired.
       lifecycleRules: [
-        { description: `Keep the newest ${IMAGES_KEPT} images`, maxImageCount: IMAGES_KEPT },
+        {
+          rulePriority: 1,
+          description: 'Keep every release image (v*.*.*)',
+          tagPatternList: [RELEASE_IMAGE_TAG_WILDCARD],
+          maxImageCount: KEEP_ALL,
+        },
+        {
+          rulePriority: 2,
+          description: 'Keep the image each service stack runs (deployed-<stack>)',
+          tagPatternList: [`${DEPLOYED_IMAGE_TAG_PREFIX}*`],
+          maxImageCount: KEEP_ALL,
+        },
+        {
+          rulePriority: 3,
+          description: `Keep the newest ${BUILD_IMAGES_KEPT} other sha- build images`,
+          tagPatternList: [`${BUILD_IMAGE_TAG_PREFIX}*`],
+          maxImageCount: BUILD_IMAGES_KEPT,
+        },
+        {
+          rulePriority: 4,
+          description: `Expire untagged images ${UNTAGGED_IMAGE_DAYS} days after their push`,
+          tagStatus: ecr.TagStatus.UNTAGGED,
+          maxImageAge: Duration.days(UNTAGGED_IMAGE_DAYS),
+        },
       ],
       // Deleting this stack deletes the repository only when it is empty: without
       // emptyOnDelete ECR refuses to delete a repository that holds images, so images are

@@ -1,16 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { readWorkspaceImageSource } from './image-source';
 import { workspaceRoot } from './workspace';
 
 // The real docker-build entry point in its own process: exit codes and stderr as a user sees them.
 const TSX_CLI = join(workspaceRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
-function runDockerBuild(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const run = spawnSync(process.execPath, [TSX_CLI, join(__dirname, 'docker-build.ts'), ...args], {
+function runEntry(entry: string, args: string[], env: NodeJS.ProcessEnv) {
+  return spawnSync(process.execPath, [TSX_CLI, join(__dirname, entry), ...args], {
     cwd: workspaceRoot,
     env: { ...process.env, NX_DAEMON: 'false', ...env },
     encoding: 'utf8',
   });
+}
+
+function runDockerBuild(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const run = runEntry('docker-build.ts', args, env);
   return { status: run.status, stderr: run.stderr };
 }
 
@@ -36,5 +41,40 @@ describe('docker-build (child process)', () => {
     expect(run.stderr.trim().split('\n').at(-1)).toMatch(
       /^docker-build: docker (build|buildx) cannot reach a container engine \(.*\): start Docker, or point DOCKER_HOST at a running engine$/,
     );
+  });
+});
+
+describe('docker-push --print-tag (child process)', () => {
+  jest.setTimeout(120_000);
+
+  // Neither an engine nor AWS can answer: if --print-tag reached either, the run would fail.
+  const unreachable = {
+    DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    AWS_REGION: 'eu-west-1',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'example',
+  };
+
+  it.each(['docker-push.ts', 'docker-build.ts'])(
+    'GIVEN %s --print-tag WHEN run THEN stdout is exactly the sha tag it would push first, exit 0',
+    (entry) => {
+      // --allow-dirty so the spec holds while the image's inputs are being edited
+      const run = runEntry(entry, ['--print-tag', '--allow-dirty'], unreachable);
+
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const expected = readWorkspaceImageSource(workspaceRoot, { allowDirty: true }).tags[0]?.name;
+      expect(run.stdout).toBe(`${expected}\n`);
+      expect(run.stdout).toMatch(/^sha-[0-9a-f]{4,40}(-dirty-[0-9a-f]+)?-ecr-ecs-fargate\n$/);
+    },
+  );
+
+  it('GIVEN --print-tag with an unknown option WHEN run THEN it exits 2 and prints no tag', () => {
+    const run = runEntry('docker-push.ts', ['--print-tag', '--tag-only'], unreachable);
+
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^docker-push: Unknown option '--tag-only'.*; see --help\n$/);
   });
 });

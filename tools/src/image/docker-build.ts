@@ -11,6 +11,10 @@ runCli(
   'docker-build',
   async () => {
     const source = readWorkspaceImageSource(workspaceRoot, options);
+    if (options.printTag) {
+      console.log(source.tags[0]?.name ?? '');
+      return;
+    }
     const ref = localImageRef(source.tags[0]?.name ?? '');
     await buildImage(workspaceRoot, ref, source, options.baseImage, options.buildCache);
     console.log(`image: ${ref}`);

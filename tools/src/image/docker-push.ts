@@ -1,5 +1,6 @@
 // nx run hello-world:docker-push: builds and pushes the image unless its sha tag is already in the
 // registry. Registry: $IMAGE_REGISTRY if set (no AWS), else the registry stack's ECR repository.
+// --print-tag prints only the sha tag it would push first, and stops there.
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
@@ -31,6 +32,11 @@ runCli(
   'docker-push',
   async () => {
     const source = readWorkspaceImageSource(workspaceRoot, options);
+    if (options.printTag) {
+      // For CI: the tag a later deploy names (--image-tag), before any engine or AWS call.
+      console.log(source.tags[0]?.name ?? '');
+      return;
+    }
     const target = options.repositoryOverride
       ? overrideTarget(options.repositoryOverride)
       : await ecrTarget(options);

@@ -3,7 +3,16 @@ import { parseImageOptions } from './image-options';
 describe('parseImageOptions', () => {
   it('pushes to ECR from a clean tree by default', () => {
     // GIVEN no flags and no overrides WHEN parsed THEN nothing is overridden
-    expect(parseImageOptions([], {})).toEqual({ allowDirty: false, help: false });
+    expect(parseImageOptions([], {})).toEqual({ allowDirty: false, help: false, printTag: false });
+  });
+
+  it('reads --print-tag, with --allow-dirty too (the dirty tag is the one printed)', () => {
+    // GIVEN the flag CI uses to learn the tag before pushing WHEN parsed THEN it is set
+    expect(parseImageOptions(['--print-tag'], {}).printTag).toBe(true);
+    expect(parseImageOptions(['--print-tag', '--allow-dirty'], {})).toMatchObject({
+      printTag: true,
+      allowDirty: true,
+    });
   });
 
   it('turns IMAGE_REGISTRY into the repository under that registry', () => {

@@ -7,8 +7,10 @@ import {
 import { parseArgs } from 'node:util';
 import { ImageError } from './image-error';
 
-export const USAGE = `usage: nx run hello-world:docker-build|docker-push [--allow-dirty] [--region R] [--profile P]
+export const USAGE = `usage: nx run hello-world:docker-build|docker-push [--allow-dirty] [--print-tag] [--region R] [--profile P]
   --allow-dirty  build from uncommitted changes in the image's inputs (tagged sha-<sha>-dirty-<hash>)
+  --print-tag    print only the image's sha tag on stdout and exit: nothing built, pushed or asked of AWS
+                 (for scripts: npx tsx tools/src/image/docker-push.ts --print-tag)
   env IMAGE_REGISTRY=host[:port][/namespace]  push there instead of the ECR repository (no AWS)
   env BASE_IMAGE=image                         base image passed to the Dockerfile's BASE_IMAGE
   env IMAGE_CACHE_FROM / IMAGE_CACHE_TO        buildx layer cache, e.g. type=gha,scope=hello-world`;
@@ -17,6 +19,8 @@ export const USAGE = `usage: nx run hello-world:docker-build|docker-push [--allo
 export interface ImageOptions {
   allowDirty: boolean;
   help: boolean;
+  /** Print the build's sha tag (the first docker-push pushes) and stop: no engine, no AWS. */
+  printTag: boolean;
   /** Full repository (registry/namespace/name) when IMAGE_REGISTRY overrides ECR. */
   repositoryOverride?: string;
   baseImage?: string;
@@ -44,6 +48,7 @@ export function parseImageOptions(
       args: [...argv],
       options: {
         'allow-dirty': { type: 'boolean', default: false },
+        'print-tag': { type: 'boolean', default: false },
         region: { type: 'string' },
         profile: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -80,6 +85,7 @@ export function parseImageOptions(
   return {
     allowDirty: values['allow-dirty'] ?? false,
     help: values.help ?? false,
+    printTag: values['print-tag'] ?? false,
     ...(registry ? { repositoryOverride: `${registry}/${DEPLOYMENT_NAME}` } : {}),
     ...(baseImage ? { baseImage } : {}),
     ...(cacheFrom || cacheTo
