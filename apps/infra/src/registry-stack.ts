@@ -22,9 +22,10 @@ export interface RegistryStackProps extends StackProps {
 }
 
 /**
- * How many build (`sha-…`) images the lifecycle policy keeps besides releases and the deployed
- * images: the reference's 10, now counting builds only. Enough to roll back by --image-tag to any
- * of the last ten merges; releases and what runs are kept whatever their age.
+ * How many of the newest build (`sha-…`) images the lifecycle policy keeps: the reference's 10,
+ * now counting builds only (ECR counts the releases among them, which rule 1 keeps anyway).
+ * Enough to roll back with --image-tag to a recent build; releases and the running image are
+ * kept whatever their age.
  */
 export const BUILD_IMAGES_KEPT = 10;
 
@@ -85,7 +86,7 @@ export class RegistryStack extends Stack {
         },
         {
           rulePriority: 3,
-          description: `Keep the newest ${BUILD_IMAGES_KEPT} other sha- build images`,
+          description: `Keep the newest ${BUILD_IMAGES_KEPT} sha- build images`,
           tagPatternList: [`${BUILD_IMAGE_TAG_PREFIX}*`],
           maxImageCount: BUILD_IMAGES_KEPT,
         },
