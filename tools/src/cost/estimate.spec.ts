@@ -71,6 +71,12 @@ describe('estimateMonthlyCost', () => {
     expect(line(estimate, 'ECR storage').unitPrice).toBe(0.1);
   });
 
+  it('GIVEN a lifecycle that keeps releases and deployed images for ever WHEN estimated THEN they are named as on top of the 10 kept', () => {
+    expect(estimate.assumptions).toContain(
+      'release images and the images the stacks run, which the lifecycle policy never expires, come on top of the 10 kept, 60 MB each',
+    );
+  });
+
   it('GIVEN every line WHEN totalled THEN the total is their sum, public IPv4 included, and is compared with the reference', () => {
     const sum = estimate.lines.reduce((total, l) => total + l.monthly, 0);
 

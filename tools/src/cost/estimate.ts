@@ -365,12 +365,24 @@ export function estimateMonthlyCost(
     const policy = (
       props(repository)['LifecyclePolicy'] as { LifecyclePolicyText?: string } | undefined
     )?.LifecyclePolicyText;
-    const kept = policy
-      ? (JSON.parse(policy) as { rules: { selection: { countNumber?: number } }[] }).rules
-          .map((rule) => rule.selection.countNumber)
-          .find((count) => count !== undefined)
-      : undefined;
+    const counts = policy
+      ? (
+          JSON.parse(policy) as {
+            rules: { selection: { countType?: string; countNumber?: number } }[];
+          }
+        ).rules.flatMap(({ selection }) =>
+          selection.countType === 'imageCountMoreThan' ? [selection.countNumber ?? 0] : [],
+        )
+      : [];
+    // The smallest count is what builds up to; a rule with a larger count only protects images
+    // (releases, the deployed ones) from the rules after it, and those are named as on top.
+    const kept = counts.length > 0 ? Math.min(...counts) : undefined;
     if (kept === undefined) fail(repository, 'keeps images without limit (no lifecycle count)');
+    if (counts.some((count) => count > kept)) {
+      assumptionTexts.push(
+        `release images and the images the stacks run, which the lifecycle policy never expires, come on top of the ${kept} kept, ${assumptions.imageSizeMb} MB each`,
+      );
+    }
     const storedGb = (kept * assumptions.imageSizeMb) / 1024;
     lines.push({
       item: `ECR storage: ${name}, ${kept} images kept`,

@@ -57,6 +57,12 @@ describe('buildArchitecture', () => {
     );
   });
 
+  it('GIVEN the synthesized templates WHEN drawn THEN the repository says which images its lifecycle keeps', () => {
+    expect(nodeTitled(architecture, 'ECR repository').lines).toEqual(
+      expect.arrayContaining(['keeps every v*.*.*… deployed-*', 'keeps the newest 10 sha-*']),
+    );
+  });
+
   it('GIVEN the synthesized templates WHEN drawn THEN the image flows from publisher to registry to task', () => {
     const repository = nodeTitled(architecture, 'ECR repository');
     const task = nodeTitled(architecture, 'Fargate task');

@@ -149,12 +149,38 @@ function addRepositories(b: ArchitectureBuilder, stackGroups: Map<SynthesizedSta
     if (scanning?.ScanOnPush) lines.push('scan on push');
     const lifecycle = (p['LifecyclePolicy'] as { LifecyclePolicyText?: string } | undefined)
       ?.LifecyclePolicyText;
-    const kept = lifecycle
-      ? (JSON.parse(lifecycle) as { rules: { selection: { countNumber?: number } }[] }).rules
-          .map((rule) => rule.selection.countNumber)
-          .find((count) => count !== undefined)
-      : undefined;
-    if (kept !== undefined) lines.push(`keeps the newest ${kept} images`);
+    const countRules = lifecycle
+      ? (
+          JSON.parse(lifecycle) as {
+            rules: {
+              selection: {
+                countType?: string;
+                countNumber?: number;
+                tagPatternList?: string[];
+                tagPrefixList?: string[];
+              };
+            }[];
+          }
+        ).rules.flatMap(({ selection }) =>
+          selection.countType === 'imageCountMoreThan'
+            ? [
+                {
+                  count: selection.countNumber ?? 0,
+                  tags: [
+                    ...(selection.tagPatternList ?? []),
+                    ...(selection.tagPrefixList ?? []).map((prefix) => `${prefix}*`),
+                  ].map(withoutSuffix),
+                },
+              ]
+            : [],
+        )
+      : [];
+    // The smallest count expires; rules with larger counts only keep (releases, deployed-*).
+    const kept = Math.min(...countRules.map((rule) => rule.count));
+    const forever = countRules.filter((rule) => rule.count > kept).flatMap((rule) => rule.tags);
+    if (forever.length > 0) lines.push(`keeps every ${forever.join(' ')}`);
+    const bounded = countRules.find((rule) => rule.count === kept);
+    if (bounded) lines.push(`keeps the newest ${kept} ${bounded.tags.join(' ') || 'images'}`);
     const immutable = asArray(p['ImageTagMutabilityExclusionFilters']).map((filter) =>
       withoutSuffix(
         String((filter as Record<string, unknown>)['ImageTagMutabilityExclusionFilterValue']),
