@@ -304,3 +304,37 @@ export const PULL_ERROR_NOT_FOUND = `CannotPullContainerError: pull image manife
 export const PULL_ERROR_TIMEOUT = `ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve ecr registry auth: service call has been retried 3 time(s): RequestError: send request failed caused by: Post "https://api.ecr.eu-west-1.amazonaws.com/": dial tcp 52.94.25.110:443: i/o timeout`;
 export const PULL_ERROR_DENIED = `CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref ${REPOSITORY_URI}:${TAG}: pulling from host ${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com failed with status code [manifests ${TAG}]: 403 Forbidden`;
 export const EXEC_FORMAT_LOG = 'exec /usr/local/bin/docker-entrypoint.sh: exec format error';
+
+/** A single-platform image manifest as `docker push` stores it in ECR (Docker schema 2). */
+export const IMAGE_MANIFEST = JSON.stringify({
+  schemaVersion: 2,
+  mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+  config: {
+    mediaType: 'application/vnd.docker.container.image.v1+json',
+    size: 7023,
+    digest: 'sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7',
+  },
+  layers: [
+    {
+      mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+      size: 3623807,
+      digest: 'sha256:e692418e4cbaf90ca69d05a66403747baa33ee08806650b51fab815ad7fc331f',
+    },
+  ],
+});
+
+/** ECR's BatchGetImage answer for one image, found by digest. */
+export function batchGetImageResult(imageDigest: string) {
+  return {
+    images: [
+      {
+        registryId: ACCOUNT,
+        repositoryName: NAME,
+        imageId: { imageDigest },
+        imageManifest: IMAGE_MANIFEST,
+        imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      },
+    ],
+    failures: [],
+  };
+}

@@ -3,7 +3,12 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import {
+  BatchGetImageCommand,
+  DescribeImagesCommand,
+  ECRClient,
+  PutImageCommand,
+} from '@aws-sdk/client-ecr';
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -16,6 +21,7 @@ import type { AwsClients } from '../clients';
 import {
   NAME,
   TAG,
+  batchGetImageResult,
   TASK_ARN,
   TASK_DEF_ARN,
   networkInterface,
@@ -54,7 +60,8 @@ export type AwsMocks = ReturnType<typeof mockAwsClients>;
 
 /**
  * Resets the stubs to a healthy deployment: both stacks complete, one running healthy task with a
- * public IP on its ENI, the deployed tag in ECR, no stopped tasks and no log lines.
+ * public IP on its ENI, the deployed tag in ECR (its marker tag can be put), no stopped tasks and
+ * no log lines.
  */
 export function arrangeHealthyDeployment(mocks: AwsMocks): void {
   mocks.reset();
@@ -80,5 +87,12 @@ export function arrangeHealthyDeployment(mocks: AwsMocks): void {
     .resolves({
       imageDetails: [{ repositoryName: NAME, imageDigest: 'sha256:abc', imageTags: [TAG] }],
     });
+  // The deployed marker: any image read by digest, then put again under its new tag.
+  mocks.ecr
+    .on(BatchGetImageCommand)
+    .callsFake((input: { imageIds?: { imageDigest?: string }[] }) =>
+      batchGetImageResult(input.imageIds?.[0]?.imageDigest ?? 'sha256:abc'),
+    );
+  mocks.ecr.on(PutImageCommand).resolves({});
   mocks.logs.on(GetLogEventsCommand).resolves({ events: [] });
 }
