@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `nx run infra:deploy [-- --image-tag=TAG --allowed-ip=CIDR --profile=NAME --json]`: the whole
-// path from commit to a serving URL (src/deploy/deploy-cli.ts → orchestrate.ts). This file only
+// path from commit to a serving URL (src/deploy/deploy-cli.ts → orchestrate.ts); with
+// `--service-only --image-tag=TAG`, only the service stack (CI's deploy role). This file only
 // wires the real CDK CLI, hello-world:docker-push, git and the AWS SDK clients to it.
 import { createAwsClients, fetchCallerIp, probeUrl, systemClock } from '@hello-world/aws-ops';
 import { DEPLOYMENT_NAME, REGISTRY_STACK_NAME } from '@hello-world/shared';

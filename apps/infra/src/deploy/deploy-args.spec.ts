@@ -8,6 +8,7 @@ describe('parseDeployArgs', () => {
       timeoutMs: 20 * 60_000,
       json: false,
       registryOnly: false,
+      serviceOnly: false,
       allowDirty: false,
     });
   });
@@ -94,5 +95,47 @@ describe('parseDeployArgs: --registry-only', () => {
     expect(
       parseDeployArgs(['--registry-only'], { IMAGE_TAG: 'sha-1111111-ecr-ecs-fargate' }),
     ).toMatchObject({ registryOnly: true });
+  });
+});
+
+describe('parseDeployArgs: --service-only', () => {
+  it('GIVEN --service-only with --image-tag THEN deploys that tag to the service stack only', () => {
+    expect(
+      parseDeployArgs(['--service-only', '--image-tag=v1.2.3-ecr-ecs-fargate'], {}),
+    ).toMatchObject({ serviceOnly: true, imageTag: 'v1.2.3-ecr-ecs-fargate' });
+  });
+
+  it('GIVEN --service-only without a tag THEN one line saying to add --image-tag', () => {
+    expect(() => parseDeployArgs(['--service-only'], {})).toThrow(
+      new ConfigError(
+        '--service-only deploys an image already in ECR and builds nothing: add --image-tag=TAG (e.g. --image-tag=sha-1a2b3c4-ecr-ecs-fargate), or drop --service-only to build and deploy both stacks',
+      ),
+    );
+  });
+
+  it('GIVEN --service-only with IMAGE_TAG in the environment THEN takes the tag from there, as --image-tag does', () => {
+    expect(
+      parseDeployArgs(['--service-only'], { IMAGE_TAG: 'sha-1111111-ecr-ecs-fargate' }),
+    ).toMatchObject({ serviceOnly: true, imageTag: 'sha-1111111-ecr-ecs-fargate' });
+  });
+
+  it('GIVEN --service-only with --registry-only THEN refuses the pair', () => {
+    expect(() =>
+      parseDeployArgs(['--service-only', '--registry-only', '--image-tag=v1'], {}),
+    ).toThrow(
+      new ConfigError(
+        '--registry-only and --service-only each deploy one stack: keep one, or drop both to deploy both stacks',
+      ),
+    );
+  });
+
+  it('GIVEN --service-only with --allow-dirty THEN refuses the flag it would ignore', () => {
+    expect(() =>
+      parseDeployArgs(['--service-only', '--allow-dirty', '--image-tag=v1'], {}),
+    ).toThrow(
+      new ConfigError(
+        '--allow-dirty builds and pushes the work tree, but --service-only deploys an image already in ECR: drop one of them',
+      ),
+    );
   });
 });

@@ -1,12 +1,14 @@
-import { DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  NAME,
   REPOSITORY_URI,
   TAG,
   arrangeHealthyDeployment,
   awsError,
   fakeClock,
   mockAwsClients,
+  stackMissingError,
 } from '@hello-world/aws-ops/testing';
 import { ConfigError } from '../config';
 import { runDeployCli, type DeployCliDeps } from './deploy-cli';
@@ -195,5 +197,39 @@ describe('runDeployCli: full deploy', () => {
       'push --allow-dirty',
       `cdk deploy service eu-central-1 (default) ImageTag=${TAG}`,
     ]);
+  });
+});
+
+describe('runDeployCli: --service-only (what the CI deploy role runs)', () => {
+  it('GIVEN a tag in ECR THEN only the service stack is deployed, and the receipt is printed', async () => {
+    const h = harness();
+    expect(await runDeployCli(['--service-only', `--image-tag=${TAG}`], h.deps)).toBe(0);
+    expect(h.calls).toEqual([
+      'read assembly',
+      'resolve credentials',
+      `cdk deploy service eu-central-1 (default) ImageTag=${TAG}`,
+    ]);
+    expect(h.out.join('\n')).toMatch(/phases +registry 0s skipped \(service only/);
+  });
+
+  it('GIVEN no --image-tag THEN one line and exit 2, before reading anything', async () => {
+    const h = harness();
+    expect(await runDeployCli(['--service-only'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      expect.stringMatching(/^infra:deploy: --service-only deploys an image already in ECR/),
+    ]);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('GIVEN no registry stack THEN one line naming the administrator step, exit 2, no cdk deploy', async () => {
+    aws.cfn
+      .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
+      .rejects(stackMissingError(`${NAME}-registry`));
+    const h = harness();
+    expect(await runDeployCli(['--service-only', `--image-tag=${TAG}`], h.deps)).toBe(2);
+    expect(h.err.filter((line) => line.startsWith('infra:deploy'))).toEqual([
+      `infra:deploy: registry failed: stack ${NAME}-registry is not deployed in eu-central-1, and --service-only does not deploy it: an administrator deploys it: npx nx run infra:deploy-registry (or infra:deploy-ci)`,
+    ]);
+    expect(h.calls.filter((call) => call.startsWith('cdk'))).toEqual([]);
   });
 });

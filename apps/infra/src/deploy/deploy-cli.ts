@@ -12,8 +12,11 @@ import { formatPhases, formatReceipt } from './receipt';
 export function exitCodeOf(outcome: DeployOutcome): number {
   if (outcome.ok) return 0;
   // A stack or service missing once the deploy has run is the deploy's failure, not setup.
+  // The registry phase deploys nothing before it reads (--service-only), or only the registry
+  // stack, which cannot then be missing: a stack missing there is setup.
   const { kind } = outcome.problem;
-  const missingAfterDeploy = kind === 'stack-not-found' || kind === 'service-not-found';
+  const missingAfterDeploy =
+    (kind === 'stack-not-found' || kind === 'service-not-found') && outcome.phase !== 'registry';
   return isSetupProblem(outcome.problem) && !missingAfterDeploy ? 2 : 1;
 }
 
@@ -36,7 +39,8 @@ export async function deployAndReport(
     return 0;
   }
   if (outcome.diagnosis) output.err(formatDiagnosis(outcome.diagnosis));
-  output.err(`phases: ${formatPhases(outcome.phases)}`);
+  // After the first step the timings say how far it got; before, the failure line says it all.
+  if (outcome.phases.length > 1) output.err(`phases: ${formatPhases(outcome.phases)}`);
   output.err(`infra:deploy: ${outcome.phase} failed: ${outcome.problem.message}`);
   return exitCodeOf(outcome);
 }
@@ -68,8 +72,9 @@ export interface DeployCliDeps extends Omit<
 
 /**
  * `infra:deploy` and `infra:deploy-registry`: read the flags and the assembly, check the
- * credentials, then run `cdk deploy` (and for the full deploy the whole path to a URL). Every
- * failure before CDK starts is one line and exit 2; a failed deploy is exit 1.
+ * credentials, then run `cdk deploy` (and for the full deploy the whole path to a URL;
+ * `--service-only` the same path without the registry stack and the push). Every failure before
+ * CDK starts is one line and exit 2; a failed deploy is exit 1.
  */
 export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise<number> {
   const label = argv.includes('--registry-only') ? 'infra:deploy-registry' : 'infra:deploy';
@@ -123,6 +128,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
       serviceStackName: DEPLOYMENT_NAME,
       ...(options.imageTag ? { imageTag: options.imageTag } : {}),
       ...(options.allowedIp ? { allowedIp: options.allowedIp } : {}),
+      ...(options.serviceOnly ? { serviceOnly: true } : {}),
       timeoutMs: options.timeoutMs,
     },
     {

@@ -1,8 +1,9 @@
 import { DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
+import { BatchGetImageCommand, DescribeImagesCommand, PutImageCommand } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import {
+  IMAGE_MANIFEST,
   NAME,
   PUBLIC_IP,
   REGION,
@@ -12,8 +13,10 @@ import {
   deployment,
   failedRolloutService,
   fakeClock,
+  registryStack,
   service,
   stack,
+  stackMissingError,
   stackParameters,
   arrangeHealthyDeployment,
   mockAwsClients,
@@ -26,6 +29,7 @@ const aws = mockAwsClients();
 const { cfn: cfnMock, ecs: ecsMock, ecr: ecrMock, logs: logsMock } = aws;
 
 const NEW_TAG = 'sha-9f8e7d6-ecr-ecs-fargate';
+const MARKER = 'deployed-hello-world-ecr-ecs-fargate';
 const NEW_DIGEST = 'sha256:' + 'ab'.repeat(32);
 const GIT_SHA = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432';
 
@@ -116,6 +120,7 @@ describe('runDeploy', () => {
       tag: NEW_TAG,
       digest: NEW_DIGEST,
       pushed: false,
+      markerTag: MARKER,
     });
   });
 
@@ -225,7 +230,12 @@ describe('runDeploy', () => {
   });
 
   it('writes a receipt with git sha, image tag and digest, task definition revision, URL and phase times', async () => {
-    // GIVEN every step succeeds, taking simulated time
+    // GIVEN every step succeeds, taking simulated time, and the stack admits your network only
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
+      Stacks: [
+        stack({ Parameters: stackParameters({ imageTag: NEW_TAG, allowedIp: '198.51.100.0/24' }) }),
+      ],
+    });
     const h = harness();
     // WHEN deploying
     const outcome = await runDeploy(request, h.deps);
@@ -236,10 +246,18 @@ describe('runDeploy', () => {
       stackName: NAME,
       region: REGION,
       gitSha: GIT_SHA,
-      image: { repository: REPOSITORY_URI, tag: NEW_TAG, digest: NEW_DIGEST, pushed: true },
+      image: {
+        repository: REPOSITORY_URI,
+        tag: NEW_TAG,
+        digest: NEW_DIGEST,
+        pushed: true,
+        markerTag: MARKER,
+      },
       taskDefinition: { arn: TASK_DEF_ARN, family: 'hello-world', revision: 7 },
       url: `http://${PUBLIC_IP}:49000`,
       answersFromHere: true,
+      allowedIp: '198.51.100.0/24',
+      openToInternet: false,
       warnings: [],
     });
     expect(outcome.receipt.phases.slice(0, 3).map((p) => [p.phase, p.ms, p.result])).toEqual([
@@ -325,5 +343,170 @@ describe('deployAndReport', () => {
     // THEN a one-line problem with the next step and exit 2
     expect(code).toBe(2);
     expect(err.at(-1)).toMatch(/registry failed: no AWS credentials found: run `aws configure`/);
+  });
+});
+
+describe('runDeploy --service-only', () => {
+  const serviceOnly: DeployRequest = { ...request, serviceOnly: true, imageTag: NEW_TAG };
+
+  it('deploys only the service stack with the tag, reading the registry stack, pushing nothing', async () => {
+    // GIVEN the registry stack an administrator deployed, holding the tag
+    const h = harness();
+    // WHEN deploying the service only
+    const outcome = await runDeploy(serviceOnly, h.deps);
+    // THEN the only cdk deploy is the service stack's, and the receipt says the registry was skipped
+    expect(h.calls).toEqual([`deploy service ImageTag=${NEW_TAG}`]);
+    expect(outcome.ok && outcome.receipt.phases[0]).toMatchObject({
+      phase: 'registry',
+      result: 'skipped',
+      note: 'service only: not deployed, outputs read',
+    });
+    expect(outcome.ok && outcome.receipt.image.repository).toBe(REPOSITORY_URI);
+  });
+
+  it('fails at the registry step, deploying nothing, when the registry stack does not exist', async () => {
+    // GIVEN no registry stack in the region
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
+      .rejects(stackMissingError(`${NAME}-registry`));
+    const h = harness();
+    // WHEN deploying the service only
+    const outcome = await runDeploy(serviceOnly, h.deps);
+    // THEN nothing is deployed, and the problem says who deploys the registry stack
+    expect(h.calls).toEqual([]);
+    expect(!outcome.ok && outcome.phase).toBe('registry');
+    expect(!outcome.ok && outcome.problem).toEqual({
+      kind: 'stack-not-found',
+      message: `stack ${NAME}-registry is not deployed in ${REGION}, and --service-only does not deploy it: an administrator deploys it: npx nx run infra:deploy-registry (or infra:deploy-ci)`,
+    });
+  });
+
+  it('names the state of a registry stack that exists without its repository output', async () => {
+    // GIVEN a registry stack whose creation rolled back
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
+      .resolves({ Stacks: [registryStack({ StackStatus: 'ROLLBACK_COMPLETE', Outputs: [] })] });
+    const h = harness();
+    // WHEN deploying the service only
+    const outcome = await runDeploy(serviceOnly, h.deps);
+    // THEN the message says what is wrong with it, and who fixes it
+    expect(!outcome.ok && outcome.problem.message).toMatch(
+      /^stack hello-world-ecr-ecs-fargate-registry has no ECRRepositoryUri output \(status ROLLBACK_COMPLETE\), and --service-only does not deploy it: an administrator deploys it/,
+    );
+  });
+});
+
+describe('runDeploy: an AllowedIP of the whole internet is said out loud', () => {
+  it('GIVEN the stack keeps AllowedIP 0.0.0.0/0 THEN a WARNING progress line says how to narrow it', async () => {
+    const h = harness();
+    await runDeploy(request, h.deps);
+    expect(h.progress).toContain(
+      'WARNING: hello-world-ecr-ecs-fargate admits the whole internet on port 49000 (AllowedIP 0.0.0.0/0): narrow it with --allowed-ip=$(curl -s https://checkip.amazonaws.com)/32',
+    );
+  });
+
+  it('GIVEN the stack keeps AllowedIP 0.0.0.0/0 THEN the receipt says openToInternet, with the warning', async () => {
+    const h = harness();
+    const outcome = await runDeploy(request, h.deps);
+    expect(outcome.ok && outcome.receipt).toMatchObject({
+      allowedIp: '0.0.0.0/0',
+      openToInternet: true,
+      warnings: [expect.stringMatching(/admits the whole internet.*checkip\.amazonaws\.com/)],
+    });
+  });
+
+  it('GIVEN a /32 THEN no whole-internet warning, and openToInternet is false', async () => {
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
+      Stacks: [
+        stack({ Parameters: stackParameters({ imageTag: NEW_TAG, allowedIp: '198.51.100.7/32' }) }),
+      ],
+    });
+    const h = harness();
+    const outcome = await runDeploy(request, h.deps);
+    expect(h.progress.filter((line) => line.startsWith('WARNING'))).toEqual([]);
+    expect(outcome.ok && outcome.receipt.openToInternet).toBe(false);
+  });
+});
+
+describe('runDeploy: the deployed marker', () => {
+  it('puts deployed-<stack> on the deployed digest, with the manifest ECR holds', async () => {
+    // GIVEN a deploy that succeeds
+    const h = harness();
+    // WHEN it finishes
+    await runDeploy(request, h.deps);
+    // THEN the image was read by its digest and put again under the marker tag
+    expect(ecrMock.commandCalls(BatchGetImageCommand)[0]?.args[0].input).toMatchObject({
+      repositoryName: NAME,
+      imageIds: [{ imageDigest: NEW_DIGEST }],
+    });
+    expect(ecrMock.commandCalls(PutImageCommand)[0]?.args[0].input).toEqual({
+      repositoryName: NAME,
+      imageTag: MARKER,
+      imageManifest: IMAGE_MANIFEST,
+      imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      imageDigest: NEW_DIGEST,
+    });
+  });
+
+  it('GIVEN the role may not PutImage THEN the deploy still succeeds, with a warning in progress and receipt', async () => {
+    ecrMock
+      .on(PutImageCommand)
+      .rejects(
+        awsError(
+          'AccessDeniedException',
+          `User: arn:aws:sts::123456789012:assumed-role/github-actions-deploy/GitHubActions is not authorized to perform: ecr:PutImage on resource: arn:aws:ecr:${REGION}:123456789012:repository/${NAME} because no identity-based policy allows the ecr:PutImage action`,
+        ),
+      );
+    const h = harness();
+    const outcome = await runDeploy(request, h.deps);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.ok && outcome.receipt.image.markerTag).toBeUndefined();
+    const warning = expect.stringMatching(
+      /^could not tag the deployed image deployed-hello-world-ecr-ecs-fargate \(access denied: your AWS identity may not call ecr:PutImage/,
+    );
+    expect(outcome.ok && outcome.receipt.warnings).toContainEqual(warning);
+    expect(h.progress).toContainEqual(expect.stringMatching(/^WARNING: could not tag/));
+  });
+
+  it('GIVEN the rollout failed THEN no marker moves to the image that did not start', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [failedRolloutService()] });
+    const h = harness();
+    await runDeploy(request, h.deps);
+    expect(ecrMock.commandCalls(PutImageCommand)).toHaveLength(0);
+  });
+});
+
+describe('deployAndReport --service-only', () => {
+  it('GIVEN no registry stack THEN exit 2 and one line naming the administrator step', async () => {
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
+      .rejects(stackMissingError(`${NAME}-registry`));
+    const h = harness();
+    const err: string[] = [];
+    const code = await deployAndReport(
+      { ...request, serviceOnly: true, imageTag: NEW_TAG },
+      h.deps,
+      { json: false, out: () => undefined, err: (t) => err.push(t) },
+    );
+    expect(code).toBe(2);
+    expect(err).toEqual([
+      `infra:deploy: registry failed: stack ${NAME}-registry is not deployed in ${REGION}, and --service-only does not deploy it: an administrator deploys it: npx nx run infra:deploy-registry (or infra:deploy-ci)`,
+    ]);
+  });
+
+  it('GIVEN --json THEN the receipt carries allowedIp, openToInternet and the skipped registry', async () => {
+    const h = harness();
+    const out: string[] = [];
+    await deployAndReport({ ...request, serviceOnly: true, imageTag: NEW_TAG }, h.deps, {
+      json: true,
+      out: (t) => out.push(t),
+      err: () => undefined,
+    });
+    expect(JSON.parse(out.join('\n'))).toMatchObject({
+      allowedIp: '0.0.0.0/0',
+      openToInternet: true,
+      image: { tag: NEW_TAG, markerTag: MARKER },
+      phases: [{ phase: 'registry', result: 'skipped' }, {}, {}, {}, {}],
+    });
   });
 });

@@ -11,13 +11,23 @@ import {
   diagnoseService,
   explainError,
   findImageDigest,
+  findStack,
   getServiceUrl,
   getStack,
+  markDeployedImage,
   parseRepositoryUri,
   readRegistryRepositoryUri,
   waitForDeployment,
 } from '@hello-world/aws-ops';
-import { DEPLOYMENT_NAME, STACK_OUTPUTS, STACK_PARAMETERS } from '@hello-world/shared';
+import {
+  APP_PORT,
+  DEPLOYMENT_NAME,
+  REGISTRY_OUTPUTS,
+  STACK_OUTPUTS,
+  STACK_PARAMETERS,
+  deployedImageTag,
+  isWholeInternet,
+} from '@hello-world/shared';
 import { progressPrinter } from '../ops/format';
 import type { PushReport } from './push-report';
 import {
@@ -34,6 +44,11 @@ export interface DeployRequest {
   /** Deploy this tag, which must already be in the registry; left out, the build's sha tag is pushed. */
   imageTag?: string;
   allowedIp?: string;
+  /**
+   * Deploy only the service stack (`--service-only`, what CI's deploy role may do): the registry
+   * stack is read, never deployed, and `imageTag` must already be in it.
+   */
+  serviceOnly?: boolean;
   /** How long the rollout may take once the service stack is updated. */
   timeoutMs: number;
   pollIntervalMs?: number;
@@ -87,10 +102,19 @@ interface ImageResult {
   pushed: boolean;
 }
 
+/** Who deploys the registry stack when `--service-only` finds none. */
+export const REGISTRY_ADMIN_STEP =
+  'an administrator deploys it: npx nx run infra:deploy-registry (or infra:deploy-ci)';
+
+/** How to narrow an AllowedIP of 0.0.0.0/0 to the caller's own address. */
+export const NARROW_ALLOWED_IP = '--allowed-ip=$(curl -s https://checkip.amazonaws.com)/32';
+
 /**
  * `infra:deploy`: registry stack → image (pushed only when its tag is not in the registry) →
- * service stack with that ImageTag → wait for the rollout with progress → URL, checked from here
- * → receipt. A failed rollout or stack update comes back with the doctor's diagnosis.
+ * service stack with that ImageTag → wait for the rollout with progress → deployed marker on the
+ * image → URL, checked from here → receipt. `--service-only` skips the registry stack (it reads
+ * its outputs) and the push. A failed rollout or stack update comes back with the doctor's
+ * diagnosis.
  */
 export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promise<DeployOutcome> {
   const { clock, clients } = deps;
@@ -128,6 +152,13 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
   try {
     const gitSha = await deps.gitSha();
     const repositoryUri = await phase('registry', async () => {
+      if (request.serviceOnly) {
+        return {
+          value: await readExistingRegistry(request, deps),
+          skipped: true,
+          note: 'service only: not deployed, outputs read',
+        };
+      }
       await deps.deployStack('registry', {});
       return {
         value: await readRegistryRepositoryUri(
@@ -157,6 +188,12 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
           cluster: service.outputs[STACK_OUTPUTS.clusterName] ?? DEPLOYMENT_NAME,
           service: service.outputs[STACK_OUTPUTS.serviceName] ?? DEPLOYMENT_NAME,
         };
+        // Known once the stack is updated: the value passed, else the one it kept, else the
+        // template's default. Said before the wait, so it is not lost behind the progress.
+        const allowedIp = service.parameters[STACK_PARAMETERS.allowedIp] ?? request.allowedIp;
+        if (allowedIp && isWholeInternet(allowedIp)) {
+          deps.progress(`WARNING: ${openToInternetWarning(request.serviceStackName, allowedIp)}`);
+        }
         const result = await waitForDeployment(clients.ecs, {
           ...ref,
           timeoutMs: request.timeoutMs,
@@ -175,16 +212,11 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
             true,
           );
         }
-        return {
-          value: {
-            rollout: result,
-            ref,
-            allowedIp: service.parameters[STACK_PARAMETERS.allowedIp],
-          },
-        };
+        return { value: { rollout: result, ref, allowedIp } };
       },
       true,
     );
+    const marker = await markDeployed(request, deps, image);
     const reach = await phase('url', async () => {
       const found = await getServiceUrl(clients, ref);
       const findings = await checkReachability(deps, found.url, allowedIp);
@@ -197,6 +229,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
       };
     });
     const taskDefinition = parseTaskDefinitionArn(rollout.deployment?.taskDefinition);
+    const openToInternet = allowedIp !== undefined && isWholeInternet(allowedIp);
     const finished = clock.now();
     return {
       ok: true,
@@ -204,12 +237,20 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
         stackName: request.serviceStackName,
         region: request.region,
         gitSha,
-        image,
+        image: { ...image, ...(marker.tag ? { markerTag: marker.tag } : {}) },
         ...(taskDefinition ? { taskDefinition } : {}),
         deploymentId: rollout.deploymentId,
         url: reach.url,
         answersFromHere: reach.answers,
-        warnings: reach.warnings,
+        ...(allowedIp !== undefined ? { allowedIp } : {}),
+        openToInternet,
+        warnings: [
+          ...(openToInternet && allowedIp
+            ? [openToInternetWarning(request.serviceStackName, allowedIp)]
+            : []),
+          ...reach.warnings,
+          ...(marker.warning ? [marker.warning] : []),
+        ],
         phases,
         startedAt: new Date(started).toISOString(),
         finishedAt: new Date(finished).toISOString(),
@@ -234,6 +275,59 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
       ...(diagnosis ? { diagnosis } : {}),
       phases,
     };
+  }
+}
+
+/**
+ * `--service-only`: the registry stack must be there already, deployed by an administrator (the
+ * CI deploy role cannot change it). Its absence is one line saying who deploys it.
+ */
+async function readExistingRegistry(request: DeployRequest, deps: DeployDeps): Promise<string> {
+  const name = request.registryStackName;
+  const registry = await findStack(deps.clients.cfn, name);
+  const uri = registry?.outputs[REGISTRY_OUTPUTS.repositoryUri];
+  if (uri) return uri;
+  const what = registry
+    ? `stack ${name} has no ${REGISTRY_OUTPUTS.repositoryUri} output (status ${registry.status})`
+    : `stack ${name} is not deployed in ${request.region}`;
+  throw new PhaseFailure(
+    'registry',
+    {
+      kind: 'stack-not-found',
+      message: `${what}, and --service-only does not deploy it: ${REGISTRY_ADMIN_STEP}`,
+    },
+    false,
+  );
+}
+
+function openToInternetWarning(stackName: string, allowedIp: string): string {
+  return `${stackName} admits the whole internet on port ${APP_PORT} (AllowedIP ${allowedIp}): narrow it with ${NARROW_ALLOWED_IP}`;
+}
+
+/**
+ * Moves `deployed-<stack>` onto the image the stack now runs, so the ECR lifecycle never expires
+ * it. Not being able to is a warning: the service runs either way.
+ */
+async function markDeployed(
+  request: DeployRequest,
+  deps: DeployDeps,
+  image: ImageResult,
+): Promise<{ tag?: string; warning?: string }> {
+  try {
+    const marker = await markDeployedImage(deps.clients.ecr, {
+      repositoryName: parseRepositoryUri(image.repository).repositoryName,
+      imageDigest: image.digest,
+      serviceStackName: request.serviceStackName,
+    });
+    deps.progress(
+      `${marker.result === 'tagged' ? 'tagged' : 'already tagged'} ${image.repository}@${image.digest} ${marker.tag}: the ECR lifecycle keeps it`,
+    );
+    return { tag: marker.tag };
+  } catch (error) {
+    const { message } = explainError(error, { region: request.region });
+    const warning = `could not tag the deployed image ${deployedImageTag(request.serviceStackName)} (${message}): until it is, the ECR lifecycle keeps this image only while it is among the newest builds`;
+    deps.progress(`WARNING: ${warning}`);
+    return { warning };
   }
 }
 

@@ -21,12 +21,26 @@ export interface DeployReceipt {
   stackName: string;
   region: string;
   gitSha: string;
-  image: { repository: string; tag: string; digest: string; pushed: boolean };
+  image: {
+    repository: string;
+    tag: string;
+    digest: string;
+    pushed: boolean;
+    /** `deployed-<stack>`, now on this image so the ECR lifecycle keeps it; absent if not put. */
+    markerTag?: string;
+  };
   taskDefinition?: TaskDefinitionRef;
   deploymentId: string;
   url: string;
   answersFromHere: boolean;
-  /** Reachability warnings (your IP outside AllowedIP, URL not answering), each with its fix. */
+  /** The service stack's AllowedIP after the deploy: the value passed, kept, or the default. */
+  allowedIp?: string;
+  /** AllowedIP admits every address (0.0.0.0/0, or a /0 with host bits). */
+  openToInternet: boolean;
+  /**
+   * Each with its fix: open to the whole internet, your IP outside AllowedIP, URL not answering,
+   * the deployed marker not put.
+   */
   warnings: string[];
   phases: PhaseTiming[];
   startedAt: string;
@@ -63,6 +77,8 @@ export function formatReceipt(receipt: DeployReceipt): string {
     `  git sha          ${receipt.gitSha}`,
     `  image            ${receipt.image.repository}:${receipt.image.tag} (${receipt.image.pushed ? 'pushed' : 'already in the registry'})`,
     `  digest           ${receipt.image.digest}`,
+    `  marker tag       ${receipt.image.markerTag ?? '- (not put, see WARN)'}`,
+    `  allowed IP       ${receipt.allowedIp ?? '-'}${receipt.openToInternet ? ' (the whole internet)' : ''}`,
     `  task definition  ${td ? `${td.family}:${td.revision}` : '-'}`,
     `  deployment       ${receipt.deploymentId}`,
     `  phases           ${formatPhases(receipt.phases)}`,
