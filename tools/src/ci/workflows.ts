@@ -10,6 +10,7 @@ export interface Workflow {
   on: Record<string, unknown>;
   env?: Record<string, string>;
   permissions?: Record<string, string>;
+  defaults?: { run?: { shell?: string } };
   jobs: Record<string, WorkflowJob>;
 }
 
@@ -18,6 +19,8 @@ export interface WorkflowJob {
   needs?: string | string[];
   environment?: string | { name: string; url?: string };
   permissions?: Record<string, string>;
+  outputs?: Record<string, string>;
+  env?: Record<string, string>;
   concurrency?: string | { group: string; 'cancel-in-progress'?: boolean | string };
   defaults?: { run?: { shell?: string } };
   steps?: WorkflowStep[];
@@ -63,7 +66,8 @@ export function extractRunScripts(file: string, workflow: Workflow): RunScript[]
   for (const [jobId, job] of Object.entries(workflow.jobs ?? {})) {
     for (const [index, step] of (job.steps ?? []).entries()) {
       if (typeof step.run !== 'string') continue;
-      const shell = step.shell ?? job.defaults?.run?.shell ?? 'bash';
+      const shell =
+        step.shell ?? job.defaults?.run?.shell ?? workflow.defaults?.run?.shell ?? 'bash';
       if (shell !== 'bash' && shell !== 'sh') continue;
       scripts.push({
         location: `${file} › ${jobId} › ${step.name ?? step.id ?? `step ${index + 1}`}`,
@@ -75,7 +79,7 @@ export function extractRunScripts(file: string, workflow: Workflow): RunScript[]
   return scripts;
 }
 
-/** Every `uses:` reference of a workflow, e.g. `actions/checkout@v6`. */
+/** Every `uses:` reference of a workflow (owner/repo@ref), as parsed: comments are not kept. */
 export function listActionReferences(workflow: Workflow): string[] {
   return Object.values(workflow.jobs ?? {}).flatMap((job) =>
     (job.steps ?? []).flatMap((step) => (step.uses ? [step.uses] : [])),

@@ -1,0 +1,393 @@
+// The security rules the workflows are held to, as functions that return what breaks them, so
+// the spec can show each one rejecting a mutated copy as well as accepting the real files.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import {
+  listActionReferences,
+  type Workflow,
+  type WorkflowJob,
+  type WorkflowStep,
+} from './workflows';
+
+/** `owner/repo[/path]@<40-hex commit> # vX.Y.Z`: a full sha, and the release it is. */
+export const ACTION_PIN = /^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/;
+
+/** The repository variables the two CI roles are read from (`nx run infra:deploy-ci` prints them). */
+export const PUBLISH_ROLE_VARIABLE = 'AWS_PUBLISH_ROLE_ARN';
+export const DEPLOY_ROLE_VARIABLE = 'AWS_DEPLOY_ROLE_ARN';
+/** The protected environment the deploy role trusts (its only OIDC subject). */
+export const DEPLOY_ENVIRONMENT = 'production';
+export const MAIN_REF_CONDITION = "github.ref == 'refs/heads/main'";
+export const RELEASE_CHECKOUT_REF = 'refs/tags/${{ env.RELEASE_TAG }}';
+
+const CREDENTIALS_ACTION = 'aws-actions/configure-aws-credentials@';
+const CHECKOUT_ACTION = 'actions/checkout@';
+
+const stepsOf = (job: WorkflowJob): WorkflowStep[] => job.steps ?? [];
+const runOf = (job: WorkflowJob) =>
+  stepsOf(job)
+    .map((s) => s.run ?? '')
+    .join('\n');
+const environmentOf = (job: WorkflowJob) =>
+  typeof job.environment === 'string' ? job.environment : job.environment?.name;
+
+/**
+ * Every `uses:` value as written in the file, trailing comment included (parsing the YAML drops
+ * comments, and the version lives in one).
+ */
+export function readUsesLines(text: string): string[] {
+  return text.split('\n').flatMap((line) => /^\s*(?:-\s+)?uses:\s*(.+?)\s*$/.exec(line)?.[1] ?? []);
+}
+
+/** Each `uses:` that is not a full commit sha with its version in a comment. */
+export function checkActionPins(text: string): string[] {
+  const lines = readUsesLines(text);
+  const problems = lines
+    .filter((uses) => !ACTION_PIN.test(uses))
+    .map((uses) => `uses: ${uses} is not pinned as owner/repo@<40-hex sha> # vX.Y.Z`);
+  // A `uses:` the line scan cannot see (flow style, a multi-line value) would escape the rule.
+  const parsed = listActionReferences(parse(text) as Workflow).length;
+  if (parsed !== lines.length) {
+    problems.push(`${parsed} actions are used but ${lines.length} plain "uses:" lines were found`);
+  }
+  return problems;
+}
+
+/** action → the `sha # version` pins it has across these texts; one pin per action is the rule. */
+export function collectPins(texts: readonly string[]): Map<string, Set<string>> {
+  const pins = new Map<string, Set<string>>();
+  for (const uses of texts.flatMap(readUsesLines)) {
+    const [action = '', pin = ''] = uses.split('@');
+    pins.set(action, (pins.get(action) ?? new Set()).add(pin));
+  }
+  return pins;
+}
+
+/**
+ * A job that can write to the repository or request an OIDC token (so assume an AWS role). With
+ * no permissions declared at all, the token's repository default applies: treated as privileged.
+ */
+export function isPrivileged(workflow: Workflow, job: WorkflowJob): boolean {
+  const permissions: unknown = job.permissions ?? workflow.permissions;
+  if (permissions === undefined || permissions === 'write-all') return true;
+  if (typeof permissions !== 'object' || permissions === null) return false;
+  const granted = permissions as Record<string, string>;
+  return granted['id-token'] === 'write' || granted['contents'] === 'write';
+}
+
+/**
+ * In a privileged job, the checkout leaves no token in .git/config (persist-credentials: false)
+ * and npm installs without running any package's lifecycle scripts.
+ */
+export function checkPrivilegedJob(jobId: string, job: WorkflowJob): string[] {
+  const problems: string[] = [];
+  for (const step of stepsOf(job)) {
+    if (
+      step.uses?.startsWith(CHECKOUT_ACTION) &&
+      String(step.with?.['persist-credentials']) !== 'false'
+    ) {
+      problems.push(`${jobId}: actions/checkout without persist-credentials: false`);
+    }
+    for (const install of step.run?.match(/\bnpm\s+(?:ci|install|i)\b[^\n;&|]*/g) ?? []) {
+      if (!/(^|\s)--ignore-scripts(\s|$)/.test(install)) {
+        problems.push(`${jobId}: "${install.trim()}" runs install scripts (add --ignore-scripts)`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Actions that run after the AWS credentials are configured: they could read them. */
+export function checkCredentialsLast(jobId: string, job: WorkflowJob): string[] {
+  const steps = stepsOf(job);
+  const at = steps.findIndex((s) => s.uses?.startsWith(CREDENTIALS_ACTION));
+  if (at === -1) return [];
+  return steps
+    .slice(at + 1)
+    .filter((s) => s.uses)
+    .map((s) => `${jobId}: ${s.uses} runs after the AWS credentials are configured`);
+}
+
+/** The repository variable a job's configure-aws-credentials step assumes, if any. */
+export function assumedRoleVariable(job: WorkflowJob): string | undefined {
+  const step = stepsOf(job).find((s) => s.uses?.startsWith(CREDENTIALS_ACTION));
+  const role = step?.with?.['role-to-assume'];
+  if (step === undefined) return undefined;
+  return /^\$\{\{ vars\.(\w+) \}\}$/.exec(String(role))?.[1] ?? String(role);
+}
+
+/** The commands that deploy stacks with infra:deploy (directly or as a deploy target). */
+const deployCommands = (job: WorkflowJob) =>
+  runOf(job)
+    .split('\n')
+    .filter((line) => /\binfra:deploy\b(?!-)|-t deploy\b|--targets?=deploy\b/.test(line));
+
+/**
+ * Which role a job assumes decides what it may run:
+ * - publish (main and release tags): pushes images, no environment, deploys no stack, and never
+ *   runs hello-world:docker-push through Nx (that target deploys the registry stack first);
+ * - deploy (the production environment only): the service stack with an image already in ECR;
+ * and each such job first fails in one line when its role variable is not set.
+ */
+export function checkRoleUse(jobId: string, job: WorkflowJob): string[] {
+  const role = assumedRoleVariable(job);
+  const problems: string[] = [];
+  const wantsToken = job.permissions?.['id-token'] === 'write';
+  if (role === undefined) {
+    return wantsToken ? [`${jobId}: requests an OIDC token but assumes no role`] : [];
+  }
+  if (!wantsToken) problems.push(`${jobId}: assumes ${role} without id-token: write`);
+  const credentials = stepsOf(job).find((s) => s.uses?.startsWith(CREDENTIALS_ACTION));
+  if (/access-key|secrets\./.test(JSON.stringify(credentials))) {
+    problems.push(`${jobId}: AWS credentials from stored keys`);
+  }
+  const first = stepsOf(job)[0];
+  if (
+    first?.if !== `vars.${role} == ''` ||
+    !first.run?.includes(role) ||
+    !/exit 1/.test(first.run)
+  ) {
+    problems.push(`${jobId}: the first step must fail naming ${role} when it is not set`);
+  }
+  const run = runOf(job);
+  if (role === PUBLISH_ROLE_VARIABLE) {
+    if (job.environment !== undefined) {
+      problems.push(
+        `${jobId}: the publish role trusts refs, not environments: drop the environment`,
+      );
+    }
+    if (
+      deployCommands(job).length > 0 ||
+      /deploy-registry|hello-world:docker-push|cdk deploy/.test(run)
+    ) {
+      problems.push(`${jobId}: the publish role deploys no stack`);
+    }
+  } else if (role === DEPLOY_ROLE_VARIABLE) {
+    if (environmentOf(job) !== DEPLOY_ENVIRONMENT) {
+      problems.push(
+        `${jobId}: the deploy role is trusted only in environment ${DEPLOY_ENVIRONMENT}`,
+      );
+    }
+    const commands = deployCommands(job);
+    if (commands.length === 0)
+      problems.push(`${jobId}: assumes the deploy role but deploys nothing`);
+    for (const command of commands) {
+      if (!command.includes('--service-only') || !/--image-tag="?\$/.test(command)) {
+        problems.push(
+          `${jobId}: "${command.trim()}" must be --service-only --image-tag=<published tag>`,
+        );
+      }
+    }
+    if (/docker-push|deploy-registry/.test(run)) {
+      problems.push(`${jobId}: the deploy role builds and pushes nothing`);
+    }
+  } else {
+    problems.push(
+      `${jobId}: assumes ${role}, neither ${PUBLISH_ROLE_VARIABLE} nor ${DEPLOY_ROLE_VARIABLE}`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Nothing in CI deploys the registry stack or the CI roles (an administrator does), and nothing
+ * reads the single role variable the two roles replaced. Messages may name the targets.
+ */
+export function checkAdministratorTargets(workflow: Workflow): string[] {
+  const commands = Object.values(workflow.jobs ?? {})
+    .flatMap((job) => runOf(job).split('\n'))
+    .filter((line) => !/^\s*(echo|printf)\b/.test(line));
+  const problems = ['deploy-registry', 'deploy-ci']
+    .filter((target) => commands.some((line) => line.includes(target)))
+    .map((target) => `runs ${target}, an administrator's target`);
+  if (JSON.stringify(workflow).includes('vars.AWS_ROLE_ARN')) {
+    problems.push(
+      `reads vars.AWS_ROLE_ARN: use ${PUBLISH_ROLE_VARIABLE} or ${DEPLOY_ROLE_VARIABLE}`,
+    );
+  }
+  return problems;
+}
+
+/** The shell a step runs in, and whether it was chosen explicitly (unspecified: no pipefail). */
+function explicitShell(workflow: Workflow, job: WorkflowJob, step: WorkflowStep) {
+  return step.shell ?? job.defaults?.run?.shell ?? workflow.defaults?.run?.shell;
+}
+
+/**
+ * Steps that pipe a command into another without pipefail. GitHub runs an unspecified shell as
+ * `bash -e {0}`, so `deploy | tee` passes when the deploy fails; an explicit `shell: bash` runs
+ * `bash --noprofile --norc -eo pipefail {0}`.
+ */
+export function checkPipefail(workflow: Workflow): string[] {
+  return Object.entries(workflow.jobs ?? {}).flatMap(([jobId, job]) =>
+    stepsOf(job)
+      .filter((s) => s.run !== undefined && /[^|]\|[^|]/.test(s.run))
+      .filter((s) => explicitShell(workflow, job, s) !== 'bash')
+      .map((s) => `${jobId} › ${s.name ?? s.run?.split('\n')[0]}: a pipe without pipefail`),
+  );
+}
+
+/**
+ * Every job of the continuous deploy runs only on main and only when CONTINUOUS_DEPLOY is on:
+ * both are conditions the whole `if:` requires (joined by &&, nothing that could bypass them).
+ */
+export function checkDeploysOnlyFromMain(workflow: Workflow): string[] {
+  return Object.entries(workflow.jobs ?? {}).flatMap(([jobId, job]) => {
+    const condition = job.if ?? '';
+    const terms = condition.split('&&').map((t) => t.trim());
+    const ok =
+      !/\|\||always\(|!/.test(condition.replace(/!=/g, '')) &&
+      terms.includes(MAIN_REF_CONDITION) &&
+      terms.includes("vars.CONTINUOUS_DEPLOY == 'true'");
+    return ok ? [] : [`${jobId}: if: must require ${MAIN_REF_CONDITION} && CONTINUOUS_DEPLOY`];
+  });
+}
+
+/**
+ * The release builds exactly the tag: every checkout names refs/tags/<tag> (never a bare name a
+ * branch could match), and every job waits for the job whose first step checks the tag.
+ */
+export function checkReleaseRefs(workflow: Workflow): string[] {
+  const problems: string[] = [];
+  const jobs = workflow.jobs ?? {};
+  for (const [jobId, job] of Object.entries(jobs)) {
+    for (const step of stepsOf(job).filter((s) => s.uses?.startsWith(CHECKOUT_ACTION))) {
+      if (step.with?.['ref'] !== RELEASE_CHECKOUT_REF) {
+        problems.push(`${jobId}: checkout ref must be ${RELEASE_CHECKOUT_REF}`);
+      }
+    }
+  }
+  const roots = Object.entries(jobs).filter(([, job]) => job.needs === undefined);
+  if (roots.length !== 1) return [...problems, `${roots.length} jobs start the release; one must`];
+  const [rootId, root] = roots[0] as [string, WorkflowJob];
+  const first = stepsOf(root)[0];
+  if (first?.uses !== undefined || !first?.run?.includes('$RELEASE_TAG')) {
+    problems.push(`${rootId}: the first step must check $RELEASE_TAG, before any checkout`);
+  }
+  return problems;
+}
+
+/** A job's needs, transitively. */
+export function allNeeds(workflow: Workflow, jobId: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (id: string) => {
+    const needs = workflow.jobs[id]?.needs;
+    for (const need of typeof needs === 'string' ? [needs] : (needs ?? [])) {
+      if (!seen.has(need)) {
+        seen.add(need);
+        visit(need);
+      }
+    }
+  };
+  visit(jobId);
+  return seen;
+}
+
+export const DEPENDABOT_FILE = join('.github', 'dependabot.yml');
+
+export interface DependabotGroup {
+  patterns?: string[];
+  'exclude-patterns'?: string[];
+}
+
+export interface DependabotUpdate {
+  'package-ecosystem': string;
+  directory?: string;
+  directories?: string[];
+  schedule?: { interval?: string };
+  groups?: Record<string, DependabotGroup>;
+}
+
+export interface DependabotConfig {
+  version: number;
+  updates: DependabotUpdate[];
+}
+
+export function readDependabot(root: string): DependabotConfig | undefined {
+  const path = join(root, DEPENDABOT_FILE);
+  return existsSync(path) ? (parse(readFileSync(path, 'utf8')) as DependabotConfig) : undefined;
+}
+
+const globMatches = (pattern: string, name: string) =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(name);
+
+/** The group Dependabot puts a dependency in: the first whose patterns take it. */
+export function dependabotGroup(update: DependabotUpdate, name: string): string | undefined {
+  return Object.entries(update.groups ?? {}).find(
+    ([, group]) =>
+      (group.patterns ?? []).some((p) => globMatches(p, name)) &&
+      !(group['exclude-patterns'] ?? []).some((p) => globMatches(p, name)),
+  )?.[0];
+}
+
+/**
+ * Weekly updates of the actions and of npm at the root; of the npm packages given (the
+ * workspace's), all nx ones in one pull request and all @aws-sdk ones in another.
+ */
+export function checkDependabot(
+  config: DependabotConfig | undefined,
+  packages: readonly string[],
+): string[] {
+  if (!config) return [`${DEPENDABOT_FILE} is missing`];
+  const problems: string[] = [];
+  if (config.version !== 2) problems.push('version must be 2');
+  const update = (ecosystem: string) => {
+    const found = config.updates?.find((u) => u['package-ecosystem'] === ecosystem);
+    if (!found) problems.push(`no ${ecosystem} updates`);
+    else if (found.directory !== '/' && !found.directories?.includes('/')) {
+      problems.push(`${ecosystem} updates must cover directory /`);
+    } else if (found.schedule?.interval !== 'weekly') {
+      problems.push(`${ecosystem} updates must be weekly`);
+    }
+    return found;
+  };
+  update('github-actions');
+  const npm = update('npm');
+  if (!npm) return problems;
+  const inOneGroup = (label: string, names: string[]) => {
+    const groups = new Set(names.map((name) => dependabotGroup(npm, name)));
+    if (names.length === 0) problems.push(`no ${label} packages to check`);
+    else if (groups.size !== 1 || groups.has(undefined)) {
+      problems.push(
+        `${label} packages must share one group, got ${[...groups].map((g) => g ?? '(none)').join(', ')}`,
+      );
+    }
+    return [...groups][0];
+  };
+  const nx = inOneGroup(
+    'nx',
+    packages.filter((p) => p === 'nx' || p.startsWith('@nx/')),
+  );
+  const sdk = inOneGroup(
+    '@aws-sdk',
+    packages.filter((p) => p.startsWith('@aws-sdk/')),
+  );
+  if (nx !== undefined && nx === sdk) problems.push('nx and @aws-sdk share a group');
+  return problems;
+}
+
+/** Dependency names of the root package.json and its workspaces' package.json files. */
+export function readWorkspacePackages(root: string, workspaceDirs: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const dir of ['.', ...workspaceDirs]) {
+    const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string> | undefined
+    >;
+    for (const field of [
+      'dependencies',
+      'devDependencies',
+      'peerDependencies',
+      'optionalDependencies',
+    ]) {
+      for (const name of Object.keys(manifest[field] ?? {})) names.add(name);
+    }
+  }
+  return [...names].sort();
+}
