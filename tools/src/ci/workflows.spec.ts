@@ -1,15 +1,37 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { workspaceRoot } from '../image/workspace';
+import { readReleaseVersion } from '../release/release-tag';
+import {
+  DEPLOY_ROLE_VARIABLE,
+  PUBLISH_ROLE_VARIABLE,
+  allNeeds,
+  assumedRoleVariable,
+  checkActionPins,
+  checkAdministratorTargets,
+  checkCredentialsLast,
+  checkDependabot,
+  checkDeploysOnlyFromMain,
+  checkPipefail,
+  checkPrivilegedJob,
+  checkReleaseRefs,
+  checkRoleUse,
+  collectPins,
+  isPrivileged,
+  readDependabot,
+  readWorkspacePackages,
+  type DependabotConfig,
+} from './workflow-rules';
 import {
   WORKFLOWS_DIR,
-  listActionReferences,
   listWorkflowFiles,
   readWorkflow,
   type Workflow,
   type WorkflowJob,
+  type WorkflowStep,
 } from './workflows';
 
 const validatorCli = require.resolve('@action-validator/cli/cli.mjs');
@@ -21,16 +43,29 @@ function validate(path: string) {
 
 const files = listWorkflowFiles(workspaceRoot);
 const workflow = (file: string): Workflow => readWorkflow(workspaceRoot, file);
+const text = (file: string) => readFileSync(join(workspaceRoot, WORKFLOWS_DIR, file), 'utf8');
+/** A deep copy to break on purpose: each rule must reject something. */
+const copy = (file: string): Workflow => structuredClone(workflow(file));
 const allSteps = (job: WorkflowJob) => job.steps ?? [];
 const runText = (job: WorkflowJob) =>
   allSteps(job)
     .map((s) => s.run ?? '')
     .join('\n');
 const usesOf = (job: WorkflowJob) => allSteps(job).flatMap((s) => (s.uses ? [s.uses] : []));
+const stepUsing = (job: WorkflowJob, action: string) =>
+  allSteps(job).find((s) => s.uses?.startsWith(`${action}@`)) as WorkflowStep;
+const stepNamed = (job: WorkflowJob, name: string) =>
+  allSteps(job).find((s) => s.name === name) as WorkflowStep;
 const group = (job: WorkflowJob) =>
   typeof job.concurrency === 'string' ? job.concurrency : job.concurrency?.group;
 const environmentName = (job: WorkflowJob) =>
   typeof job.environment === 'string' ? job.environment : job.environment?.name;
+/** Every job of every workflow as [file, id, job, workflow]. */
+const everyJob = files.flatMap((file) =>
+  Object.entries(workflow(file).jobs).map(
+    ([id, job]) => [file, id, job, workflow(file)] as [string, string, WorkflowJob, Workflow],
+  ),
+);
 
 describe('workflow files against the GitHub Actions schema', () => {
   it('finds the three workflows', () => {
@@ -52,10 +87,7 @@ describe('workflow files against the GitHub Actions schema', () => {
     // GIVEN ci.yml with runs-on misspelt  WHEN validated  THEN exit 1 naming the job
     const dir = mkdtempSync(join(tmpdir(), 'workflow-'));
     try {
-      const broken = readFileSync(join(workspaceRoot, WORKFLOWS_DIR, 'ci.yml'), 'utf8').replace(
-        'runs-on:',
-        'runs-onn:',
-      );
+      const broken = text('ci.yml').replace('runs-on:', 'runs-onn:');
       writeFileSync(join(dir, 'ci.yml'), broken);
       const run = validate(join(dir, 'ci.yml'));
       expect(run.status).toBe(1);
@@ -64,11 +96,218 @@ describe('workflow files against the GitHub Actions schema', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+});
 
-  it.each(files)('%s pins every action to a released major or full version', (file) => {
-    for (const ref of listActionReferences(workflow(file))) {
-      expect(ref).toMatch(/^[\w.-]+\/[\w.-]+@v\d+(\.\d+){0,2}$/);
+describe('actions pinned to full commit shas', () => {
+  it.each(files)('%s pins every action to a 40-hex sha with its version in a comment', (file) => {
+    expect(checkActionPins(text(file))).toEqual([]);
+  });
+
+  it('pins each action to one sha and version across the workflows', () => {
+    const pins = collectPins(files.map(text));
+    expect([...pins.keys()].sort()).toEqual([
+      'actions/checkout',
+      'actions/download-artifact',
+      'actions/github-script',
+      'actions/setup-node',
+      'actions/upload-artifact',
+      'aws-actions/configure-aws-credentials',
+      'docker/setup-buildx-action',
+      'nrwl/nx-set-shas',
+    ]);
+    for (const [action, seen] of pins) {
+      expect([action, seen.size]).toEqual([action, 1]);
     }
+  });
+
+  it.each([
+    ['a tag', 'actions/checkout@v6'],
+    ['a tag with a comment', 'actions/checkout@v6 # v6.1.0'],
+    ['a short sha', 'actions/checkout@d23441a # v6.1.0'],
+    ['a sha without its version', 'actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803'],
+    ['a branch', 'actions/checkout@main # v6.1.0'],
+    [
+      'a major-only version comment',
+      'actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803 # v6',
+    ],
+  ])('rejects %s (the rule can fail)', (_, uses) => {
+    // GIVEN ci.yml with its first checkout pinned another way  WHEN checked  THEN it is named
+    const mutated = text('ci.yml').replace(/actions\/checkout@[0-9a-f]{40} # v[\d.]+/, uses);
+    expect(checkActionPins(mutated)).toEqual([
+      `uses: ${uses} is not pinned as owner/repo@<40-hex sha> # vX.Y.Z`,
+    ]);
+  });
+
+  it('rejects a uses: the line scan cannot read, rather than missing it', () => {
+    // GIVEN a step written in flow style  WHEN checked  THEN the count no longer agrees
+    const mutated = text('ci.yml').replace(
+      '      - name: Format check',
+      "      - { uses: 'actions/checkout@v6' }\n      - name: Format check",
+    );
+    expect(checkActionPins(mutated)).toEqual([
+      expect.stringMatching(/actions are used but .* plain "uses:" lines were found/),
+    ]);
+  });
+
+  it('rejects two pins of one action (Dependabot bumps them together)', () => {
+    const older = text('ci.yml').replace(
+      /actions\/setup-node@[0-9a-f]{40} # v[\d.]+/,
+      'actions/setup-node@2028fbc5c25fe9cf00d9f06a71cc4710d4507903 # v6.0.0',
+    );
+    expect(collectPins([older, text('deploy.yml')]).get('actions/setup-node')?.size).toBe(2);
+  });
+});
+
+describe('privileged jobs: repository writes and OIDC tokens', () => {
+  const privileged = everyJob.filter(([, , job, wf]) => isPrivileged(wf, job));
+
+  it('are exactly the GitHub release job and the jobs that assume an AWS role', () => {
+    expect(privileged.map(([file, id]) => `${file} › ${id}`)).toEqual([
+      'deploy.yml › publish',
+      'deploy.yml › deploy',
+      'release.yml › github-release',
+      'release.yml › docker',
+      'release.yml › deploy',
+    ]);
+  });
+
+  it.each(privileged.map(([file, id, job]) => [`${file} › ${id}`, id, job] as const))(
+    '%s checks out without persisting the token and installs without lifecycle scripts',
+    (_, id, job) => {
+      expect(checkPrivilegedJob(id, job)).toEqual([]);
+    },
+  );
+
+  it.each(everyJob.map(([file, id, job]) => [`${file} › ${id}`, id, job] as const))(
+    '%s runs no action after the AWS credentials are configured',
+    (_, id, job) => {
+      expect(checkCredentialsLast(id, job)).toEqual([]);
+    },
+  );
+
+  it('every workflow declares its token permissions; every job installs as the privileged ones do', () => {
+    // The unprivileged jobs follow the same rules, so CI proves what the releases run.
+    for (const file of files) expect(workflow(file).permissions).toBeDefined();
+    for (const [, id, job] of everyJob) expect(checkPrivilegedJob(id, job)).toEqual([]);
+  });
+
+  it('rejects a persisted token, npm ci with scripts and a later action (the rules can fail)', () => {
+    // GIVEN the release docker job broken three ways
+    const docker = copy('release.yml').jobs['docker'] as WorkflowJob;
+    delete stepUsing(docker, 'actions/checkout').with?.['persist-credentials'];
+    const install = allSteps(docker).find((s) => s.run?.startsWith('npm ci')) as WorkflowStep;
+    install.run = 'npm ci';
+    const steps = allSteps(docker);
+    const buildx = steps.findIndex((s) => s.uses?.startsWith('docker/setup-buildx-action@'));
+    steps.push(...steps.splice(buildx, 1));
+    // WHEN checked  THEN each is named
+    expect(checkPrivilegedJob('docker', docker)).toEqual([
+      'docker: actions/checkout without persist-credentials: false',
+      'docker: "npm ci" runs install scripts (add --ignore-scripts)',
+    ]);
+    expect(checkCredentialsLast('docker', docker)).toEqual([
+      expect.stringMatching(
+        /^docker: docker\/setup-buildx-action@\w+ runs after the AWS credentials/,
+      ),
+    ]);
+    // AND an install of one package counts too
+    install.run = 'npm ci --ignore-scripts && npm install left-pad';
+    expect(checkPrivilegedJob('docker', docker)).toContain(
+      'docker: "npm install left-pad" runs install scripts (add --ignore-scripts)',
+    );
+  });
+
+  it('counts a job with no permissions anywhere as privileged (the repository default applies)', () => {
+    const ci = copy('ci.yml');
+    expect(isPrivileged(ci, ci.jobs['checks'] as WorkflowJob)).toBe(false);
+    delete ci.permissions;
+    expect(isPrivileged(ci, ci.jobs['checks'] as WorkflowJob)).toBe(true);
+  });
+});
+
+describe('two AWS roles: publish pushes images, deploy changes the service stack', () => {
+  const roleOf = (variable: string) =>
+    everyJob
+      .filter(([, , job]) => assumedRoleVariable(job) === variable)
+      .map(([file, id]) => `${file} › ${id}`);
+
+  it('publish jobs assume AWS_PUBLISH_ROLE_ARN, deploy jobs AWS_DEPLOY_ROLE_ARN, none any other', () => {
+    expect(roleOf(PUBLISH_ROLE_VARIABLE)).toEqual(['deploy.yml › publish', 'release.yml › docker']);
+    expect(roleOf(DEPLOY_ROLE_VARIABLE)).toEqual(['deploy.yml › deploy', 'release.yml › deploy']);
+  });
+
+  it.each(everyJob.map(([file, id, job]) => [`${file} › ${id}`, id, job] as const))(
+    '%s uses its role only as that role allows',
+    (_, id, job) => {
+      expect(checkRoleUse(id, job)).toEqual([]);
+    },
+  );
+
+  it.each(files)('%s never deploys the registry or CI stacks, nor reads AWS_ROLE_ARN', (file) => {
+    expect(checkAdministratorTargets(workflow(file))).toEqual([]);
+  });
+
+  it('rejects a publish job that deploys or runs in an environment (the rule can fail)', () => {
+    const docker = copy('release.yml').jobs['docker'] as WorkflowJob;
+    stepNamed(docker, 'Build and push sha, version and floating tags').run =
+      'npx nx run hello-world:docker-push';
+    docker.environment = 'production';
+    expect(checkRoleUse('docker', docker)).toEqual([
+      'docker: the publish role trusts refs, not environments: drop the environment',
+      'docker: the publish role deploys no stack',
+    ]);
+  });
+
+  it('rejects a deploy job that deploys everything, outside the environment (the rule can fail)', () => {
+    const deploy = copy('release.yml').jobs['deploy'] as WorkflowJob;
+    stepNamed(deploy, 'Deploy the release image').run =
+      'npx nx run infra:deploy -- --image-tag="$RELEASE_TAG" --json';
+    delete deploy.environment;
+    expect(checkRoleUse('deploy', deploy)).toEqual([
+      'deploy: the deploy role is trusted only in environment production',
+      'deploy: "npx nx run infra:deploy -- --image-tag="$RELEASE_TAG" --json" must be --service-only --image-tag=<published tag>',
+    ]);
+  });
+
+  it('rejects a role check naming another variable, and the old single role (the rules can fail)', () => {
+    const release = copy('release.yml');
+    const deploy = release.jobs['deploy'] as WorkflowJob;
+    (allSteps(deploy)[0] as WorkflowStep).if = "vars.AWS_PUBLISH_ROLE_ARN == ''";
+    expect(checkRoleUse('deploy', deploy)).toEqual([
+      'deploy: the first step must fail naming AWS_DEPLOY_ROLE_ARN when it is not set',
+    ]);
+    const credentials = stepUsing(deploy, 'aws-actions/configure-aws-credentials');
+    (credentials.with as Record<string, unknown>)['role-to-assume'] = '${{ vars.AWS_ROLE_ARN }}';
+    expect(checkRoleUse('deploy', deploy)).toContain(
+      'deploy: assumes AWS_ROLE_ARN, neither AWS_PUBLISH_ROLE_ARN nor AWS_DEPLOY_ROLE_ARN',
+    );
+    expect(checkAdministratorTargets(release)).toEqual([
+      'reads vars.AWS_ROLE_ARN: use AWS_PUBLISH_ROLE_ARN or AWS_DEPLOY_ROLE_ARN',
+    ]);
+  });
+
+  it('rejects a workflow that deploys the registry stack (the rule can fail)', () => {
+    const release = copy('release.yml');
+    stepNamed(release.jobs['docker'] as WorkflowJob, 'Build the app bundle').run =
+      'npx nx run infra:deploy-registry';
+    expect(checkAdministratorTargets(release)).toEqual([
+      "runs deploy-registry, an administrator's target",
+    ]);
+  });
+});
+
+describe('pipes fail the step', () => {
+  it.each(files)('%s runs its scripts in explicit bash (-o pipefail)', (file) => {
+    expect(workflow(file).defaults?.run?.shell).toBe('bash');
+    expect(checkPipefail(workflow(file))).toEqual([]);
+  });
+
+  it('rejects `deploy | tee` in the default shell, which would pass a failed deploy', () => {
+    const release = copy('release.yml');
+    delete release.defaults;
+    expect(checkPipefail(release)).toContain(
+      'deploy › Deploy the release image: a pipe without pipefail',
+    );
   });
 });
 
@@ -89,76 +328,167 @@ describe('ci.yml: pull requests and pushes, no AWS', () => {
 
   it('installs Node from .nvmrc (24) with the npm cache, then npm ci', () => {
     for (const job of jobs) {
-      const setup = allSteps(job).find((s) => s.uses?.startsWith('actions/setup-node@'));
-      expect(setup?.with).toEqual({ 'node-version-file': '.nvmrc', cache: 'npm' });
-      expect(runText(job)).toContain('npm ci');
+      expect(stepUsing(job, 'actions/setup-node').with).toEqual({
+        'node-version-file': '.nvmrc',
+        cache: 'npm',
+      });
+      expect(runText(job)).toContain('npm ci --ignore-scripts');
     }
     expect(readFileSync(join(workspaceRoot, '.nvmrc'), 'utf8').trim()).toBe('24');
   });
 
   it('checks format and runs lint, typecheck, test, build and synth on affected projects', () => {
-    const checks = ci.jobs['checks'];
-    expect(usesOf(checks)).toContain('nrwl/nx-set-shas@v5');
+    const checks = ci.jobs['checks'] as WorkflowJob;
+    expect(stepUsing(checks, 'nrwl/nx-set-shas')).toBeDefined();
     expect(runText(checks)).toContain('npm run format:check');
     expect(runText(checks)).toContain('npx nx affected -t lint typecheck test build synth');
     expect(runText(checks)).toContain('npx nx run tools:shellcheck');
   });
 
   it('builds the container image and runs the engine tests when the app is affected', () => {
-    expect(runText(ci.jobs['container'])).toContain(
+    expect(runText(ci.jobs['container'] as WorkflowJob)).toContain(
       'npx nx affected -t docker-build container-test',
     );
   });
 
   it('checks the PR title and the commits with commitlint, the title through env only', () => {
-    const commits = ci.jobs['commits'];
-    const title = allSteps(commits).find((s) => s.name === 'Pull request title');
-    expect(title?.run).toContain('npx commitlint');
-    expect(title?.run).not.toContain('${{');
+    const commits = ci.jobs['commits'] as WorkflowJob;
+    const title = stepNamed(commits, 'Pull request title');
+    expect(title.run).toContain('npx commitlint');
+    expect(title.run).not.toContain('${{');
     expect(runText(commits)).toContain('npx commitlint --from "$BASE_SHA" --to "$HEAD_SHA"');
   });
 });
 
-describe('release.yml: lint and test → build → GitHub release → docker → deploy', () => {
+describe('release.yml: tag check, lint and test → build → GitHub release → docker → deploy', () => {
   const release = workflow('release.yml');
+  const jobs = release.jobs as Record<string, WorkflowJob>;
 
   it('runs on release tags and by hand', () => {
     expect(Object.keys(release.on).sort()).toEqual(['push', 'workflow_dispatch']);
   });
 
-  it('chains the stages in the reference order', () => {
-    expect(release.jobs['build'].needs).toBe('verify');
-    expect(release.jobs['github-release'].needs).toEqual(['verify', 'build']);
-    expect(release.jobs['docker'].needs).toBe('github-release');
-    expect(release.jobs['deploy'].needs).toBe('docker');
+  it('chains the stages in the reference order, every one after the tag check', () => {
+    expect(jobs['build']?.needs).toBe('verify');
+    expect(jobs['github-release']?.needs).toEqual(['verify', 'build']);
+    expect(jobs['docker']?.needs).toBe('github-release');
+    expect(jobs['deploy']?.needs).toBe('docker');
+    for (const id of Object.keys(jobs).filter((id) => id !== 'verify')) {
+      expect([id, allNeeds(release, id).has('verify')]).toEqual([id, true]);
+    }
   });
 
   it('grants the OIDC token and write access only to the jobs that need them', () => {
-    const withToken = Object.entries(release.jobs)
+    const withToken = Object.entries(jobs)
       .filter(([, job]) => job.permissions?.['id-token'] === 'write')
       .map(([id]) => id);
     expect(withToken).toEqual(['docker', 'deploy']);
     expect(release.permissions).toEqual({ contents: 'read' });
-    expect(release.jobs['github-release'].permissions).toEqual({ contents: 'write' });
+    expect(jobs['github-release']?.permissions).toEqual({ contents: 'write' });
   });
 
-  it('assumes the role from the AWS_ROLE_ARN variable, never from stored keys', () => {
-    for (const id of ['docker', 'deploy']) {
-      const step = allSteps(release.jobs[id]).find((s) =>
-        s.uses?.startsWith('aws-actions/configure-aws-credentials@'),
-      );
-      expect(step?.with?.['role-to-assume']).toBe('${{ vars.AWS_ROLE_ARN }}');
-      expect(JSON.stringify(step)).not.toMatch(/access-key|secrets\./);
-    }
+  it('the job that writes to the repository checks out nothing and runs no npm', () => {
+    const github = jobs['github-release'] as WorkflowJob;
+    expect(usesOf(github).map((u) => u.split('@')[0])).toEqual(['actions/download-artifact']);
+    expect(runText(github)).not.toMatch(/\bnpm|npx\b/);
+    expect(runText(github)).toContain('--notes-file artifacts/release-notes.md');
+    expect(runText(jobs['build'] as WorkflowJob)).toContain(
+      'write-release-notes.ts "$VERSION" CHANGELOG.md > dist/release-notes.md',
+    );
   });
 
-  it('pushes with docker-push and a layer cache, then deploys that tag in the protected environment', () => {
-    expect(runText(release.jobs['docker'])).toContain('npx nx run hello-world:docker-push');
-    expect(usesOf(release.jobs['docker'])).toContain('docker/setup-buildx-action@v3');
-    const deploy = release.jobs['deploy'];
+  it('checks the tag first, then checks out refs/tags/<tag> in every job', () => {
+    expect(checkReleaseRefs(release)).toEqual([]);
+    const verify = jobs['verify'] as WorkflowJob;
+    expect(allSteps(verify)[1]?.uses).toMatch(/^actions\/checkout@/);
+    expect(runText(verify)).toContain(
+      'git rev-parse --verify --quiet "refs/tags/$RELEASE_TAG^{commit}"',
+    );
+    expect(runText(verify)).toContain(
+      'npx tsx tools/src/release/read-release-tag.ts "$RELEASE_TAG"',
+    );
+  });
+
+  it('rejects a checkout of a bare name, and a tag check after the checkout (the rule can fail)', () => {
+    const mutated = structuredClone(release);
+    const build = mutated.jobs['build'] as WorkflowJob;
+    (stepUsing(build, 'actions/checkout').with as Record<string, unknown>)['ref'] =
+      '${{ env.RELEASE_TAG }}';
+    const verifySteps = (mutated.jobs['verify'] as WorkflowJob).steps as WorkflowStep[];
+    verifySteps.push(...verifySteps.splice(0, 1));
+    expect(checkReleaseRefs(mutated)).toEqual([
+      'build: checkout ref must be refs/tags/${{ env.RELEASE_TAG }}',
+      'verify: the first step must check $RELEASE_TAG, before any checkout',
+    ]);
+  });
+
+  describe('the first step, run by bash on the tag a user typed', () => {
+    const script = (allSteps(jobs['verify'] as WorkflowJob)[0] as WorkflowStep).run as string;
+    const check = (tag: string, event = 'push', ref = `refs/tags/${tag}`) =>
+      spawnSync('bash', ['-e', '-c', script], {
+        env: {
+          PATH: process.env['PATH'],
+          RELEASE_TAG: tag,
+          GITHUB_EVENT_NAME: event,
+          GITHUB_REF: ref,
+        },
+        encoding: 'utf8',
+      }).status;
+    const readable = (tag: string) => {
+      try {
+        readReleaseVersion(tag);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+
+    it.each([
+      'v1.2.3-ecr-ecs-fargate',
+      'v0.1.1-ecr-ecs-fargate',
+      'v2.0.0-rc.1-ecr-ecs-fargate',
+      'v1.2-ecr-ecs-fargate',
+      'v1.2.3',
+      'main',
+      'refs/tags/v1.2.3-ecr-ecs-fargate',
+      'v1.2.3-ecr-ecs-fargate; curl evil.example',
+      '$(id)-v1.2.3-ecr-ecs-fargate',
+      'v1.2.3-ecr-ecs-fargate/../main',
+      '',
+    ])('agrees with read-release-tag on %j', (tag) => {
+      expect(check(tag) === 0).toBe(readable(tag));
+    });
+
+    it('refuses a tag with a line break that read-release-tag would trim', () => {
+      expect(check('v1.2.3-ecr-ecs-fargate\nmain')).toBe(1);
+      expect(check('v1.2.3-ecr-ecs-fargate\n')).toBe(1);
+    });
+
+    it('refuses a run by hand from another branch than main', () => {
+      const tag = 'v1.2.3-ecr-ecs-fargate';
+      expect(check(tag, 'workflow_dispatch', 'refs/heads/main')).toBe(0);
+      expect(check(tag, 'workflow_dispatch', 'refs/heads/feature')).toBe(1);
+    });
+  });
+
+  it('builds the bundle, then pushes with docker-push itself (not the Nx target that deploys the registry)', () => {
+    const docker = jobs['docker'] as WorkflowJob;
+    const run = runText(docker);
+    expect(run).toContain('npx nx run hello-world:build');
+    expect(run).toContain('npx tsx tools/src/image/docker-push.ts');
+    expect(run.indexOf('hello-world:build')).toBeLessThan(run.indexOf('docker-push.ts'));
+    expect(stepUsing(docker, 'docker/setup-buildx-action')).toBeDefined();
+    expect(stepNamed(docker, 'Build and push sha, version and floating tags').env).toEqual({
+      IMAGE_CACHE_FROM: 'type=gha,scope=hello-world',
+      IMAGE_CACHE_TO: 'type=gha,scope=hello-world,mode=max',
+    });
+  });
+
+  it('deploys the release tag to the service stack only, in the protected environment', () => {
+    const deploy = jobs['deploy'] as WorkflowJob;
     expect(environmentName(deploy)).toBe('production');
     expect(runText(deploy)).toContain(
-      'npx nx run infra:deploy --output-style=stream -- --image-tag="$RELEASE_TAG" --json',
+      'npx nx run infra:deploy --output-style=stream -- --service-only --image-tag="$RELEASE_TAG" --json',
     );
     expect(runText(deploy)).toContain('write-deploy-summary.ts');
   });
@@ -166,23 +496,123 @@ describe('release.yml: lint and test → build → GitHub release → docker →
 
 describe('deploy.yml: continuous deployment from main, off by default', () => {
   const deploy = workflow('deploy.yml');
+  const jobs = deploy.jobs as Record<string, WorkflowJob>;
 
-  it('runs every job only when the CONTINUOUS_DEPLOY variable is "true"', () => {
-    for (const job of Object.values(deploy.jobs)) {
-      expect(job.if).toBe("vars.CONTINUOUS_DEPLOY == 'true'");
-    }
+  it('runs on pushes to main and by hand', () => {
+    expect(deploy.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: null });
   });
 
-  it('deploys what changed with nx affected -t deploy in the protected environment', () => {
-    expect(runText(deploy.jobs['deploy'])).toContain('npx nx affected -t deploy');
-    expect(environmentName(deploy.jobs['deploy'])).toBe('production');
+  it('runs every job only on main and only when CONTINUOUS_DEPLOY is "true"', () => {
+    expect(checkDeploysOnlyFromMain(deploy)).toEqual([]);
+    expect(jobs['deploy']?.if).toBe(
+      "github.ref == 'refs/heads/main' && vars.CONTINUOUS_DEPLOY == 'true' && needs.publish.outputs.deploy == 'true'",
+    );
+  });
+
+  it.each([
+    ['without the ref check', "vars.CONTINUOUS_DEPLOY == 'true'"],
+    [
+      'with an alternative',
+      "github.ref == 'refs/heads/main' && vars.CONTINUOUS_DEPLOY == 'true' || github.event_name == 'workflow_dispatch'",
+    ],
+    ['negated', "!(github.ref == 'refs/heads/main') && vars.CONTINUOUS_DEPLOY == 'true'"],
+  ])('rejects a deploy job %s (the rule can fail)', (_, condition) => {
+    const mutated = copy('deploy.yml');
+    (mutated.jobs['deploy'] as WorkflowJob).if = condition;
+    expect(checkDeploysOnlyFromMain(mutated)).toEqual([
+      "deploy: if: must require github.ref == 'refs/heads/main' && CONTINUOUS_DEPLOY",
+    ]);
+  });
+
+  it('publish decides with Nx what the change affects and names the image tag for deploy', () => {
+    const publish = jobs['publish'] as WorkflowJob;
+    expect(environmentName(publish)).toBeUndefined();
+    expect(runText(publish)).toContain('npx nx show projects --affected --withTarget=deploy');
+    expect(runText(publish)).toContain('npx tsx tools/src/image/docker-push.ts --print-tag');
+    expect(publish.outputs).toEqual({
+      deploy: '${{ steps.affected.outputs.deploy }}',
+      'image-tag': '${{ steps.image.outputs.tag }}',
+      base: '${{ steps.shas.outputs.base }}',
+      head: '${{ steps.shas.outputs.head }}',
+    });
+    // Every AWS step waits for the decision: a docs-only change reaches no AWS at all.
+    const credentials = stepUsing(publish, 'aws-actions/configure-aws-credentials');
+    expect(credentials.if).toBe("steps.affected.outputs.deploy == 'true'");
+    expect(stepNamed(publish, 'Push the image unless its tag is in ECR').if).toBe(
+      "steps.affected.outputs.deploy == 'true'",
+    );
+  });
+
+  it('deploy runs the affected deploy of the service stack with the tag publish named', () => {
+    const job = jobs['deploy'] as WorkflowJob;
+    expect(job.needs).toBe('publish');
+    expect(environmentName(job)).toBe('production');
+    expect(job.env).toEqual({
+      DEPLOY_IMAGE_TAG: '${{ needs.publish.outputs.image-tag }}',
+      NX_BASE: '${{ needs.publish.outputs.base }}',
+      NX_HEAD: '${{ needs.publish.outputs.head }}',
+    });
+    expect(runText(job)).toContain(
+      'npx nx affected -t deploy --output-style=stream -- --service-only --image-tag="$DEPLOY_IMAGE_TAG" --json',
+    );
+  });
+
+  it('never sets IMAGE_TAG, which synth and deploy read as the tag to deploy', () => {
+    for (const file of files) expect(JSON.stringify(workflow(file))).not.toMatch(/"IMAGE_TAG"/);
   });
 
   it('shares one never-cancelled concurrency group with the release deploy', () => {
     const release = workflow('release.yml');
-    expect(group(deploy.jobs['deploy'])).toBe(group(release.jobs['deploy']));
-    for (const job of [deploy.jobs['deploy'], release.jobs['deploy']]) {
-      expect(job.concurrency).toEqual(expect.objectContaining({ 'cancel-in-progress': false }));
+    expect(group(jobs['deploy'] as WorkflowJob)).toBe(group(release.jobs['deploy'] as WorkflowJob));
+    for (const job of [jobs['deploy'], release.jobs['deploy']]) {
+      expect(job?.concurrency).toEqual(expect.objectContaining({ 'cancel-in-progress': false }));
     }
+  });
+});
+
+describe('.github/dependabot.yml', () => {
+  const rootManifest = JSON.parse(readFileSync(join(workspaceRoot, 'package.json'), 'utf8')) as {
+    workspaces: string[];
+  };
+  const workspaceDirs = rootManifest.workspaces.flatMap((pattern) =>
+    pattern.endsWith('/*')
+      ? readdirSync(join(workspaceRoot, pattern.slice(0, -2)), { withFileTypes: true })
+          .filter((entry) => entry.isDirectory())
+          .map((entry) => `${pattern.slice(0, -2)}/${entry.name}`)
+      : [pattern],
+  );
+  const packages = readWorkspacePackages(workspaceRoot, workspaceDirs);
+  const config = readDependabot(workspaceRoot) as DependabotConfig;
+
+  it('exists and updates actions and npm weekly, nx and @aws-sdk each in one pull request', () => {
+    expect(config).toBeDefined();
+    expect(packages).toEqual(expect.arrayContaining(['nx', '@nx/jest', '@aws-sdk/client-ecs']));
+    expect(checkDependabot(config, packages)).toEqual([]);
+  });
+
+  it('uses conventional commit prefixes, as commitlint and nx release expect', () => {
+    const prefixes = Object.fromEntries(
+      config.updates.map((u) => [
+        u['package-ecosystem'],
+        (u as { 'commit-message'?: { prefix?: string } })['commit-message']?.prefix,
+      ]),
+    );
+    expect(prefixes).toEqual({ 'github-actions': 'ci', npm: 'build' });
+  });
+
+  it('rejects a missing file, a missing ecosystem and split nx updates (the rule can fail)', () => {
+    expect(checkDependabot(undefined, packages)).toEqual(['.github/dependabot.yml is missing']);
+    const noActions = structuredClone(config);
+    noActions.updates = noActions.updates.filter((u) => u['package-ecosystem'] === 'npm');
+    expect(checkDependabot(noActions, packages)).toEqual(['no github-actions updates']);
+    const split = structuredClone(config);
+    const npm = split.updates.find((u) => u['package-ecosystem'] === 'npm');
+    (npm?.groups?.['nx'] as { patterns: string[] }).patterns = ['nx'];
+    expect(checkDependabot(split, packages)).toEqual([
+      'nx packages must share one group, got (none), nx',
+    ]);
+    const monthly = parse(JSON.stringify(config)) as DependabotConfig;
+    (monthly.updates[0] as { schedule: { interval: string } }).schedule.interval = 'monthly';
+    expect(checkDependabot(monthly, packages)).toEqual(['github-actions updates must be weekly']);
   });
 });
