@@ -17,8 +17,11 @@ let ws: TempWorkspace;
 let savedEnv: NodeJS.ProcessEnv;
 let baseTag: string;
 
-/** The projects a commit affects and the deploy tasks it would run, as Nx reports them. */
-function affected(): { projects: string[]; graph: TaskGraphFile } {
+/**
+ * The projects a commit affects, the deploy tasks it would run, and what the continuous deploy
+ * workflow's publish job asks Nx to decide whether to deploy at all (deploy.yml, "What to deploy").
+ */
+function affected(): { projects: string[]; graph: TaskGraphFile; deployable: string[] } {
   const range = ['--base=HEAD~1', '--head=HEAD'];
   const projects = JSON.parse(
     ws.nx('show', 'projects', '--affected', ...range, '--json'),
@@ -26,7 +29,11 @@ function affected(): { projects: string[]; graph: TaskGraphFile } {
   const file = join(ws.root, 'deploy-task-graph.json');
   ws.nx('affected', '--targets=deploy', ...range, `--graph=${file}`);
   const graph = JSON.parse(readFileSync(file, 'utf8')) as TaskGraphFile;
-  return { projects: projects.sort(), graph };
+  const deployable = ws
+    .nx('show', 'projects', '--affected', '--withTarget=deploy', ...range)
+    .split('\n')
+    .filter(Boolean);
+  return { projects: projects.sort(), graph, deployable };
 }
 
 function imageTagAtHead(): string {
@@ -56,9 +63,11 @@ describe('nx affected -t deploy', () => {
         'apps/hello-world/src/main.ts': '// affected-spec: app change',
       });
       // WHEN Nx is asked what it affects
-      const { projects, graph } = affected();
+      const { projects, graph, deployable } = affected();
       // THEN the app and the infra that runs it are affected
       expect(projects).toEqual(expect.arrayContaining(['hello-world', 'infra']));
+      // AND the workflow's publish job deploys (infra is the project with a deploy target)
+      expect(deployable).toEqual(['infra']);
       // AND deploy runs after the app's bundle is rebuilt; it pushes the image itself, between
       // the registry and service stacks, so no separate push task runs the registry stack twice
       expect(graph.tasks.dependencies['infra:deploy']).toEqual(
@@ -81,11 +90,12 @@ describe('nx affected -t deploy', () => {
         'apps/infra/src/app.ts': '// affected-spec: infra change',
       });
       // WHEN Nx is asked what it affects
-      const { projects, graph } = affected();
+      const { projects, graph, deployable } = affected();
       // THEN infra is affected (and tools, whose diagram and cost tests read its templates),
       // but not the app: it is not rebuilt
       expect(projects).toEqual(['infra', 'tools']);
       expect(Object.keys(graph.tasks.tasks)).toContain('infra:deploy');
+      expect(deployable).toEqual(['infra']);
       // AND the image tag is the base commit's, so docker-push finds it in the registry and skips
       expect(imageTagAtHead()).toBe(baseTag);
     },
@@ -101,10 +111,11 @@ describe('nx affected -t deploy', () => {
         'docs/affected-spec.md': 'docs change',
       });
       // WHEN Nx is asked what it affects
-      const { projects, graph } = affected();
-      // THEN no project and no task
+      const { projects, graph, deployable } = affected();
+      // THEN no project and no task: the workflow's publish job stops before any AWS step
       expect(projects).toEqual([]);
       expect(graph.tasks.tasks).toEqual({});
+      expect(deployable).toEqual([]);
     },
     NX_CASE_TIMEOUT_MS,
   );
