@@ -3,3 +3,4 @@ export * from './ecr-login';
 export * from './registry-repository';
 export * from './repository-uri';
 export * from './deployed-marker';
+export * from './tag-mutability';
