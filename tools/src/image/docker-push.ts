@@ -10,6 +10,9 @@ import {
   parseRepositoryUri,
   readAwsTarget,
   readRegistryRepositoryUri,
+  readTagMutability,
+  tagCanMove,
+  type TagMutability,
 } from '@hello-world/aws-ops';
 import { readOptionsOrExit, runCli } from './cli';
 import { buildImage, localImageRef, loginRegistry, pullImage, pushImage } from './docker';
@@ -24,6 +27,8 @@ interface PushTarget {
   repository: string;
   findDigest: (tag: string) => Promise<string | undefined>;
   login: () => Promise<void>;
+  /** How the registry treats a tag pushed again; unknown (any tag moves) outside ECR. */
+  mutability?: TagMutability;
 }
 
 const options = readOptionsOrExit('docker-push');
@@ -43,9 +48,15 @@ runCli(
     const states = await Promise.all(
       source.tags.map(async (tag) => ({ tag, digest: await target.findDigest(tag.name) })),
     );
-    const plan = planPush(states);
+    const { mutability } = target;
+    const plan = planPush(states, (tag) => !mutability || tagCanMove(mutability, tag));
     for (const { name, digest } of plan.skip) {
       console.log(`skipped: ${target.repository}:${name} is already in the registry (${digest})`);
+    }
+    for (const name of plan.immovable) {
+      console.log(
+        `skipped: ${target.repository}:${name} is a floating tag, but the repository (${mutability?.mode}, as controlTower=strict sets it) would never let it move to a later release, so it is left out: deploy the version or sha tag`,
+      );
     }
     if (plan.push.length === 0) {
       console.log('skipped build and push: nothing new to push');
@@ -96,5 +107,25 @@ async function ecrTarget(opts: ImageOptions): Promise<PushTarget> {
     repository: uri,
     findDigest: (tag) => findImageDigest(ecr, repositoryName, tag),
     login: async () => loginRegistry(workspaceRoot, await getEcrLogin(ecr)),
+    mutability: await readMutabilityIfAllowed(ecr, repositoryName),
   };
+}
+
+/**
+ * The repository's tag mutability, or undefined when the credentials may not describe it (a
+ * role without ecr:DescribeRepositories): then every floating tag is pushed, as before.
+ */
+async function readMutabilityIfAllowed(
+  ecr: ECRClient,
+  repositoryName: string,
+): Promise<TagMutability | undefined> {
+  try {
+    return await readTagMutability(ecr, repositoryName);
+  } catch (error) {
+    if ((error as Error).name !== 'AccessDeniedException') throw error;
+    console.log(
+      `note: cannot read ${repositoryName}'s tag mutability (ecr:DescribeRepositories denied): floating tags are pushed, and an all-immutable repository will refuse them once they exist`,
+    );
+    return undefined;
+  }
 }

@@ -15,6 +15,7 @@ describe('planPush', () => {
       pull: false,
       push: [sha.name],
       skip: [],
+      immovable: [],
     });
   });
 
@@ -25,6 +26,7 @@ describe('planPush', () => {
       pull: false,
       push: [],
       skip: [{ name: sha.name, digest: built }],
+      immovable: [],
     });
   });
 
@@ -41,6 +43,7 @@ describe('planPush', () => {
       pull: true,
       push: [version.name, minor.name],
       skip: [{ name: sha.name, digest: built }],
+      immovable: [],
     });
   });
 
@@ -61,5 +64,31 @@ describe('planPush', () => {
     expect(() => planPush([{ tag: sha }, { tag: version, digest: other }])).toThrow(
       'version tags are never overwritten',
     );
+  });
+
+  it('leaves out the floating tags a registry with every tag immutable could never move', () => {
+    // GIVEN a release build and a registry that keeps every tag immutable
+    const major: ImageTag = { name: 'v4-ecr-ecs-fargate', immutable: false };
+    const plan = planPush(
+      [{ tag: sha }, { tag: version }, { tag: minor }, { tag: major }],
+      () => false,
+    );
+    // THEN the sha and version tags are pushed, the floating ones are named and left out
+    expect([plan.push, plan.immovable]).toEqual([
+      [sha.name, version.name],
+      [minor.name, major.name],
+    ]);
+  });
+
+  it('still skips a floating tag that already points at this image', () => {
+    // GIVEN v4.4 already on this build in an all-immutable registry WHEN planned THEN skipped, not left out
+    const plan = planPush(
+      [
+        { tag: sha, digest: built },
+        { tag: minor, digest: built },
+      ],
+      () => false,
+    );
+    expect([plan.skip.map((s) => s.name), plan.immovable]).toEqual([[sha.name, minor.name], []]);
   });
 });

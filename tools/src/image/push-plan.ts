@@ -17,23 +17,40 @@ export interface PushPlan {
   push: string[];
   /** Tags already in the registry pointing at this build's image. */
   skip: { name: string; digest: string }[];
+  /**
+   * Floating tags left out because the registry would never let them move (every tag immutable,
+   * as controlTower=strict sets the repository): pushed once, they would stay on this release.
+   */
+  immovable: string[];
 }
 
 /**
  * Decides build / push / skip from what the registry holds. An immutable tag that already points
- * elsewhere is never overwritten: that refuses the whole push, before anything is built.
+ * elsewhere is never overwritten: that refuses the whole push, before anything is built. A
+ * floating tag the registry cannot move (`canMove` false) is left out.
  */
-export function planPush(states: readonly TagState[]): PushPlan {
+export function planPush(
+  states: readonly TagState[],
+  canMove: (tag: string) => boolean = () => true,
+): PushPlan {
   const [primary, ...rest] = states;
   if (!primary) throw new ImageError('no image tag to push');
   const built = primary.digest;
-  const plan: PushPlan = { build: built === undefined, pull: false, push: [], skip: [] };
+  const plan: PushPlan = {
+    build: built === undefined,
+    pull: false,
+    push: [],
+    skip: [],
+    immovable: [],
+  };
   if (built === undefined) plan.push.push(primary.tag.name);
   else plan.skip.push({ name: primary.tag.name, digest: built });
 
   for (const { tag, digest } of rest) {
     if (digest !== undefined && digest === built) {
       plan.skip.push({ name: tag.name, digest });
+    } else if (!tag.immutable && !canMove(tag.name)) {
+      plan.immovable.push(tag.name);
     } else if (digest !== undefined && tag.immutable) {
       throw new ImageError(
         `${tag.name} is already in the registry as ${digest}, another image than this build's; version tags are never overwritten: bump the version`,
