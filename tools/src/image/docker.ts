@@ -14,9 +14,10 @@ export const BUILD_CONTEXT_FILES = [
   `dist/apps/${APP_NAME}/healthcheck.js`,
 ];
 
-/** `docker run` flags that give a container the Fargate task's limits: read-only root, 0.25 vCPU, 512 MiB, uid 1000. */
+/** `docker run` flags that give a container the Fargate task's limits: read-only root, no Linux capabilities, 0.25 vCPU, 512 MiB, uid 1000. */
 export const FARGATE_LIKE_RUN_FLAGS = [
   '--read-only',
+  '--cap-drop=ALL',
   '--cpus',
   '0.25',
   '--memory',
