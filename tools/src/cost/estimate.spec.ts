@@ -182,6 +182,55 @@ describe('estimateMonthlyCost', () => {
   });
 });
 
+describe('the AWS Control Tower option’s resources', () => {
+  it('GIVEN Container Insights on for one service of one task family WHEN estimated THEN 38 custom metrics are billed', () => {
+    const assembly = copySynthesizedAssembly();
+    resourceOfType(assembly, 'AWS::ECS::Cluster').Properties['ClusterSettings'] = [
+      { Name: 'containerInsights', Value: 'enabled' },
+    ];
+
+    expect(line(estimateMonthlyCost(assembly), 'Container Insights metrics')).toEqual(
+      expect.objectContaining({ quantity: 13 + 15 + 10, unitPrice: 0.3, monthly: 11.4 }),
+    );
+  });
+
+  it('GIVEN Container Insights on for one task WHEN estimated THEN four 1 KB performance events a minute are ingested as logs', () => {
+    const assembly = copySynthesizedAssembly();
+    resourceOfType(assembly, 'AWS::ECS::Cluster').Properties['ClusterSettings'] = [
+      { Name: 'containerInsights', Value: 'enabled' },
+    ];
+    const events = line(estimateMonthlyCost(assembly), 'Container Insights performance events');
+
+    expect(events.quantity).toBeCloseTo((4 * 60 * 730) / (1024 * 1024), 3);
+    expect(events.unitPrice).toBe(0.57);
+  });
+
+  it('GIVEN a KMS key with rotation on WHEN estimated THEN a key-month and its requests are billed, and the rotation surcharge is stated', () => {
+    const assembly = copySynthesizedAssembly();
+    const service = assembly.stacks.find((s) => s.name === 'hello-world-ecr-ecs-fargate');
+    const resources = service?.template.Resources as Record<string, unknown>;
+    resources['LogKey'] = { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } };
+    resourceOfType(assembly, 'AWS::Logs::LogGroup').Properties['KmsKeyId'] = {
+      'Fn::GetAtt': ['LogKey', 'Arn'],
+    };
+    const estimate = estimateMonthlyCost(assembly);
+
+    expect(line(estimate, 'KMS key for /ecs/hello-world-ecr-ecs-fargate').monthly).toBe(1);
+    expect(line(estimate, 'KMS requests').monthly).toBeCloseTo(0.03, 4);
+    expect(estimate.assumptions.join('\n')).toContain('$3 a month from the third year');
+  });
+
+  it('GIVEN logs kept a year WHEN estimated THEN storage is twelve months of them', () => {
+    const assembly = copySynthesizedAssembly();
+    resourceOfType(assembly, 'AWS::Logs::LogGroup').Properties['RetentionInDays'] = 365;
+
+    expect(line(estimateMonthlyCost(assembly), 'CloudWatch Logs storage').quantity).toBeCloseTo(
+      12,
+      3,
+    );
+  });
+});
+
 describe('every billed resource is priced or named free', () => {
   it('GIVEN the synthesized templates WHEN their resource types are listed THEN each one is priced or named free', () => {
     const types = new Set(listResources(readSynthesizedAssembly()).map((r) => r.resource.Type));
@@ -214,13 +263,15 @@ describe('every billed resource is priced or named free', () => {
     );
   });
 
-  it('GIVEN Container Insights switched on WHEN estimated THEN the cluster is no longer free and it fails', () => {
+  it('GIVEN Container Insights with enhanced observability WHEN estimated THEN it fails, since it is billed per task and container and not priced', () => {
     const assembly = copySynthesizedAssembly();
     resourceOfType(assembly, 'AWS::ECS::Cluster').Properties['ClusterSettings'] = [
-      { Name: 'containerInsights', Value: 'enabled' },
+      { Name: 'containerInsights', Value: 'enhanced' },
     ];
 
-    expect(() => estimateMonthlyCost(assembly)).toThrow(/Container Insights on, which is billed/);
+    expect(() => estimateMonthlyCost(assembly)).toThrow(
+      /Container Insights enhanced, which is billed and not priced here/,
+    );
   });
 
   it('GIVEN more than the included 20 GiB of task storage WHEN estimated THEN it fails', () => {
@@ -244,8 +295,10 @@ describe('the price table', () => {
     expect(PRICES.asOf).toMatch(/^\d{4}-\d{2}$/);
     expect(Object.keys(PRICES.sources).sort()).toEqual([
       'cloudwatchLogs',
+      'containerInsights',
       'ecr',
       'fargate',
+      'kms',
       'publicIpv4',
     ]);
     expect(DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import {
   type CloudAssembly,
   type SynthesizedStack,
 } from '../diagram/cloud-assembly';
-import { asArray, refOf } from '../diagram/template-values';
+import { asArray, getAttOf, refOf } from '../diagram/template-values';
 import {
   PRICES,
   REFERENCE_ESTIMATE,
@@ -21,6 +21,18 @@ export interface Assumptions {
   /** Compressed size of one image in ECR. */
   readonly imageSizeMb: number;
 }
+
+/**
+ * KMS requests a month for a key that encrypts one log group: an assumption (CloudWatch Logs
+ * reuses data keys rather than calling KMS per event); CloudTrail shows the real count.
+ */
+export const KMS_REQUESTS_PER_KEY_MONTH = 10_000;
+
+/**
+ * Container Insights performance log events: about 1 KB each, every minute one per task and one
+ * per container in it, one per service and one per cluster (an assumption from AWS's examples).
+ */
+export const PERFORMANCE_EVENT_KB = 1;
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
   // The reference's "~$0.50" Logs line is 1 GB at us-east-1's ingestion price.
@@ -95,7 +107,8 @@ export const FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   'AWS::IAM::Policy': 'IAM is free',
   'AWS::IAM::ManagedPolicy': 'IAM is free',
   'AWS::IAM::OIDCProvider': 'IAM is free',
-  'AWS::ECS::Cluster': 'ECS clusters are free without Container Insights',
+  'AWS::ECS::Cluster':
+    'ECS clusters are free; Container Insights, when on, is priced in its own lines',
   'AWS::ECS::TaskDefinition': "billed through the service's running tasks (Fargate lines)",
   'AWS::CDK::Metadata': 'CDK bookkeeping, not an AWS resource',
 };
@@ -106,6 +119,7 @@ export const PRICED_RESOURCE_TYPES: Readonly<Record<string, string>> = {
     'Fargate vCPU and memory of its running tasks, and their public IPv4 addresses',
   'AWS::Logs::LogGroup': 'CloudWatch Logs ingestion and storage',
   'AWS::ECR::Repository': 'ECR storage',
+  'AWS::KMS::Key': 'the key-month and its requests',
 };
 
 /** The 20 GiB of task storage Fargate includes. */
@@ -134,15 +148,22 @@ function numberIn(value: unknown, stack: SynthesizedStack): number {
   return Number(resolved);
 }
 
+/** The cluster's containerInsights setting (`disabled` when not set). */
+function containerInsightsOf(cluster: Located): string {
+  const setting = asArray(props(cluster)['ClusterSettings']).find(
+    (s) => (s as { Name?: string }).Name === 'containerInsights',
+  ) as { Value?: string } | undefined;
+  return setting?.Value ?? 'disabled';
+}
+
 /** Refuses settings of a free type that do cost money, so they cannot slip through as free. */
 function checkFreeSettings(located: Located): void {
   const p = props(located);
   if (located.resource.Type === 'AWS::ECS::Cluster') {
-    const insights = asArray(p['ClusterSettings']).find(
-      (s) => (s as { Name?: string }).Name === 'containerInsights',
-    ) as { Value?: string } | undefined;
-    if (insights && insights.Value !== 'disabled')
-      fail(located, 'has Container Insights on, which is billed');
+    // `enabled` is priced in its own lines; enhanced observability bills per task and container.
+    const insights = containerInsightsOf(located);
+    if (insights !== 'disabled' && insights !== 'enabled')
+      fail(located, `has Container Insights ${insights}, which is billed and not priced here`);
   }
   if (located.resource.Type === 'AWS::ECS::TaskDefinition') {
     const size = (p['EphemeralStorage'] as { SizeInGiB?: number } | undefined)?.SizeInGiB;
@@ -336,8 +357,9 @@ export function estimateMonthlyCost(
     const name = String(props(logGroup)['LogGroupName'] ?? logGroup.logicalId);
     const retention = numberIn(props(logGroup)['RetentionInDays'], logGroup.stack);
     const ingested = assumptions.logIngestionGbPerMonth;
-    // At steady state the group holds `retention` days of logs; without retention, a month's worth (and growing).
-    const daysKept = Number.isFinite(retention) ? Math.min(retention, hours / 24) : hours / 24;
+    // At steady state the group holds `retention` days of logs (a year's retention: twelve
+    // months of them); without retention, a month's worth (and growing).
+    const daysKept = Number.isFinite(retention) ? retention : hours / 24;
     const stored = (ingested * daysKept * 24) / hours;
     lines.push(
       {
@@ -356,7 +378,84 @@ export function estimateMonthlyCost(
       },
     );
     assumptionTexts.push(
-      `${ingested} GB of logs a month into ${name} (change with --log-gb); storage counted uncompressed`,
+      `${ingested} GB of logs a month into ${name} (change with --log-gb); storage counted uncompressed, once the group holds its retention's worth`,
+    );
+  }
+
+  for (const key of ofType('AWS::KMS::Key')) {
+    const requests = KMS_REQUESTS_PER_KEY_MONTH;
+    // Named by what it encrypts, so the option's lines read the same in every synth.
+    const encrypts = ofType('AWS::Logs::LogGroup').find(
+      (g) => g.stack === key.stack && getAttOf(props(g)['KmsKeyId']) === key.logicalId,
+    );
+    const label = encrypts
+      ? `for ${String(props(encrypts)['LogGroupName'] ?? encrypts.logicalId)}`
+      : key.logicalId;
+    lines.push(
+      {
+        item: `KMS key ${label}`,
+        quantity: 1,
+        unit: 'key-month',
+        unitPrice: rates.kmsKeyMonth,
+        monthly: rates.kmsKeyMonth,
+      },
+      {
+        item: `KMS requests, key ${label}`,
+        quantity: requests,
+        unit: 'request',
+        unitPrice: rates.kmsRequests10k / 10_000,
+        monthly: (requests * rates.kmsRequests10k) / 10_000,
+      },
+    );
+    const rotated = props(key)['EnableKeyRotation'] === true;
+    assumptionTexts.push(
+      `KMS key ${label} at its first-year price${rotated ? '; its yearly rotation adds $1 a month at each of the first two rotations ($3 a month from the third year)' : ''}; ${requests.toLocaleString('en-US')} requests a month (assumed: CloudWatch Logs reuses data keys; CloudTrail shows the real count)`,
+    );
+  }
+
+  for (const cluster of ofType('AWS::ECS::Cluster')) {
+    if (containerInsightsOf(cluster) !== 'enabled') continue;
+    const name = String(props(cluster)['ClusterName'] ?? cluster.logicalId);
+    const inCluster = ofType('AWS::ECS::Service').filter(
+      (s) => s.stack === cluster.stack && refOf(props(s)['Cluster']) === cluster.logicalId,
+    );
+    const families = new Set(
+      inCluster.map((s) => {
+        const taskDefinitionId = refOf(props(s)['TaskDefinition']);
+        const td = resources.find((r) => r.stack === s.stack && r.logicalId === taskDefinitionId);
+        return String((td && props(td)['Family']) ?? taskDefinitionId);
+      }),
+    );
+    const tasks = inCluster.reduce(
+      (sum, s) => sum + numberIn(props(s)['DesiredCount'] ?? 1, s.stack),
+      0,
+    );
+    const model = prices.containerInsights;
+    const metrics =
+      model.metricsPerCluster +
+      model.metricsPerService * inCluster.length +
+      model.metricsPerTaskFamily * families.size;
+    // One Task and one Container event per task, one per service and one per cluster, each minute.
+    const eventsPerMinute = 2 * tasks + inCluster.length + 1;
+    const eventsGb = (eventsPerMinute * PERFORMANCE_EVENT_KB * 60 * hours) / (1024 * 1024);
+    lines.push(
+      {
+        item: `Container Insights metrics: ${name}`,
+        quantity: metrics,
+        unit: 'metric-month',
+        unitPrice: rates.customMetricMonth,
+        monthly: metrics * rates.customMetricMonth,
+      },
+      {
+        item: `Container Insights performance events: ${name}`,
+        quantity: eventsGb,
+        unit: 'GB',
+        unitPrice: rates.logsIngestionGb,
+        monthly: eventsGb * rates.logsIngestionGb,
+      },
+    );
+    assumptionTexts.push(
+      `Container Insights on ${name}: ${metrics} metrics (${model.metricsPerCluster} for the cluster, ${model.metricsPerService} per service, ${model.metricsPerTaskFamily} per task family) and ~${PERFORMANCE_EVENT_KB} KB performance events every minute per task, container, service and cluster`,
     );
   }
 

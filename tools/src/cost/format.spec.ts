@@ -1,6 +1,7 @@
 import { readSynthesizedAssembly } from '../diagram/test-assembly';
+import { estimateControlTowerOption } from './control-tower';
 import { estimateMonthlyCost } from './estimate';
-import { formatDollars, formatEstimate } from './format';
+import { formatDollars, formatEstimate, formatMarkdown } from './format';
 
 describe('formatEstimate', () => {
   const text = formatEstimate(estimateMonthlyCost(readSynthesizedAssembly()));
@@ -31,5 +32,32 @@ describe('formatEstimate', () => {
     expect(text).toContain('1 GB of logs a month');
     expect(text).toContain('AWS::EC2::VPC ×1: VPCs are free');
     expect(text).toContain('https://aws.amazon.com/fargate/pricing/');
+  });
+
+  it('GIVEN the default templates WHEN printed THEN what the AWS Control Tower option would add follows, line by line', () => {
+    const assembly = readSynthesizedAssembly();
+    const withOption = formatEstimate(
+      estimateMonthlyCost(assembly),
+      estimateControlTowerOption(assembly),
+    );
+    expect(withOption).toMatch(
+      /AWS Control Tower option \(controlTower=strict.*\): \+\$\d+\.\d\d\/month/,
+    );
+    expect(withOption).toMatch(/Container Insights metrics: hello-world-ecr-ecs-fargate +\$11\.40/);
+    expect(withOption).toContain('instead of: CloudWatch Logs storage: 7 days kept');
+  });
+});
+
+describe('formatMarkdown', () => {
+  it('GIVEN the option’s cost WHEN written for the docs THEN a table of its lines links to the Control Tower section', () => {
+    const assembly = readSynthesizedAssembly();
+    const markdown = formatMarkdown(
+      estimateMonthlyCost(assembly),
+      estimateControlTowerOption(assembly),
+    );
+    expect(markdown).toContain('(#aws-control-tower-proactive-controls) (`controlTower=strict`)');
+    expect(markdown).toMatch(
+      /\| KMS key for \/ecs\/hello-world-ecr-ecs-fargate \| 1 key-month \| \$1\/key-month \| \$1\.00 \|/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { CONTROL_TOWER_OPTION, type ControlTowerOptionCost } from './control-tower';
 import type { CostEstimate } from './estimate';
 
 export function formatDollars(amount: number): string {
@@ -25,8 +26,24 @@ function table(rows: string[][], rightAligned: ReadonlySet<number>): string[] {
   );
 }
 
+/** What the AWS Control Tower option would add, as terminal lines (none when it is on). */
+function optionLines(option: ControlTowerOptionCost | undefined): string[] {
+  if (!option) return [];
+  const rows = table(
+    option.lines.map((line) => [line.item, formatDollars(line.monthly)]),
+    new Set([1]),
+  );
+  return [
+    `AWS Control Tower option (${CONTROL_TOWER_OPTION}, docs/ARCHITECTURE.md): +${formatDollars(option.extraMonthly)}/month, ${formatDollars(option.totalMonthly)} in all:`,
+    ...rows.map((line) => `  ${line}`),
+    ...option.replaced.map((line) => `  instead of: ${line.item} (${formatDollars(line.monthly)})`),
+    ...option.assumptions.map((a) => `  - ${a}`),
+    '',
+  ];
+}
+
 /** The estimate as the terminal table `nx run infra:cost` prints. */
-export function formatEstimate(estimate: CostEstimate): string {
+export function formatEstimate(estimate: CostEstimate, option?: ControlTowerOptionCost): string {
   const rows = [
     ['item', 'quantity', 'unit price', 'per month'],
     ...estimate.lines.map((line) => [
@@ -68,6 +85,7 @@ export function formatEstimate(estimate: CostEstimate): string {
     `Reference (${reference.source}): ~${formatDollars(reference.monthly)}/month.`,
     `This estimate: ${formatDollars(estimate.total)} (${sign}${formatDollars(Math.abs(reference.difference))}), of which ${formatDollars(reference.publicIpv4Monthly)} is the public IPv4 charge the reference leaves out.`,
     '',
+    ...optionLines(option),
     'Free in these templates:',
     ...estimate.free.map((f) => `  ${f.type} ×${f.logicalIds.length}: ${f.why}`),
     '',
@@ -86,8 +104,29 @@ export function formatEstimate(estimate: CostEstimate): string {
 /** Name of the section of docs/ARCHITECTURE.md that `nx run infra:cost -- --write-docs` owns. */
 export const DOCS_SECTION = 'cost-estimate';
 
+/** The option's extra lines as Markdown (none when the templates already have it). */
+function optionMarkdown(option: ControlTowerOptionCost | undefined): string[] {
+  if (!option) return [];
+  return [
+    '',
+    `With the [AWS Control Tower option](#aws-control-tower-proactive-controls) (\`${CONTROL_TOWER_OPTION}\`): +${formatDollars(option.extraMonthly)}/month, ${formatDollars(option.totalMonthly)} in all.`,
+    '',
+    '| Added by the option | Quantity | Unit price | Per month |',
+    '| --- | ---: | ---: | ---: |',
+    ...option.lines.map(
+      (line) =>
+        `| ${line.item} | ${formatQuantity(line.quantity)} ${line.unit} | ${formatUnitPrice(line.unitPrice)}/${line.unit} | ${formatDollars(line.monthly)} |`,
+    ),
+    ...option.replaced.map(
+      (line) => `| instead of: ${line.item} | | | −${formatDollars(line.monthly)} |`,
+    ),
+    '',
+    ...option.assumptions.map((a) => `- ${a}`),
+  ];
+}
+
 /** The estimate as the Markdown section of docs/ARCHITECTURE.md. */
-export function formatMarkdown(estimate: CostEstimate): string {
+export function formatMarkdown(estimate: CostEstimate, option?: ControlTowerOptionCost): string {
   const { reference } = estimate;
   const sign = reference.difference >= 0 ? '+' : '-';
   return [
@@ -102,6 +141,7 @@ export function formatMarkdown(estimate: CostEstimate): string {
     `| **Total** | | | **${formatDollars(estimate.total)}** |`,
     '',
     `The reference estimated ~${formatDollars(reference.monthly)}/month; this is ${sign}${formatDollars(Math.abs(reference.difference))}, mostly the public IPv4 address (${formatDollars(reference.publicIpv4Monthly)}) it left out.`,
+    ...optionMarkdown(option),
     '',
     'Assumptions:',
     '',

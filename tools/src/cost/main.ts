@@ -3,6 +3,7 @@
 // puts it into docs/ARCHITECTURE.md, `--check-docs` fails when the copy there is stale.
 import { join, resolve } from 'node:path';
 import { AssemblyError, readCloudAssembly } from '../diagram/cloud-assembly';
+import { estimateControlTowerOption } from './control-tower';
 import { estimateMonthlyCost, UnpricedResourceError } from './estimate';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
@@ -47,10 +48,14 @@ async function main(): Promise<number> {
     }
     const assembly = readCloudAssembly(resolve(workspaceRoot, options.assemblyDir));
     const estimate = estimateMonthlyCost(assembly, options.assumptions);
+    // What the AWS Control Tower option would add; undefined when these templates have it on.
+    const option = estimateControlTowerOption(assembly, options.assumptions);
     if (options.writeDocs || options.checkDocs)
-      return await updateDocs(formatMarkdown(estimate), options.checkDocs);
+      return await updateDocs(formatMarkdown(estimate, option), options.checkDocs);
     process.stdout.write(
-      options.json ? `${JSON.stringify(estimate, null, 2)}\n` : formatEstimate(estimate),
+      options.json
+        ? `${JSON.stringify({ ...estimate, controlTowerOption: option ?? null }, null, 2)}\n`
+        : formatEstimate(estimate, option),
     );
     return 0;
   } catch (error) {

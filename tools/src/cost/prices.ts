@@ -19,6 +19,26 @@ export interface RegionPrices {
   readonly logsStorageGbMonth: number;
   /** ECR private repository storage, per GB-month. */
   readonly ecrStorageGbMonth: number;
+  /** A customer managed KMS key, per key-month (the first year, before any rotation). */
+  readonly kmsKeyMonth: number;
+  /** KMS requests (symmetric keys), per 10,000. */
+  readonly kmsRequests10k: number;
+  /** CloudWatch custom metrics, per metric-month (the first 10,000 metrics tier). */
+  readonly customMetricMonth: number;
+}
+
+/**
+ * What Container Insights (standard, the `enabled` cluster setting) publishes for ECS on Fargate,
+ * as the CloudWatch User Guide lists its ECS/ContainerInsights metrics: 10 utilization metrics
+ * (CPU and memory used and reserved, network rx/tx, storage read/write, ephemeral storage used
+ * and reserved) for each of the cluster, each service and each task family, plus 3 counts per
+ * cluster (container instances, services, tasks) and 5 per service (deployments, desired,
+ * pending and running tasks, task sets). All are billed as custom metrics.
+ */
+export interface ContainerInsightsModel {
+  readonly metricsPerCluster: number;
+  readonly metricsPerService: number;
+  readonly metricsPerTaskFamily: number;
 }
 
 export interface PriceTable {
@@ -35,6 +55,7 @@ export interface PriceTable {
   readonly spotFractionOfOnDemand: number;
   /** Architectures Fargate Spot runs (Linux X86_64 only at `asOf`). */
   readonly spotArchitectures: readonly Architecture[];
+  readonly containerInsights: ContainerInsightsModel;
   readonly sources: Readonly<Record<string, string>>;
   readonly regions: Readonly<Record<string, RegionPrices>>;
 }
@@ -47,12 +68,16 @@ export const PRICES: PriceTable = {
   hoursPerMonth: 730,
   spotFractionOfOnDemand: 0.3,
   spotArchitectures: ['X86_64'],
+  containerInsights: { metricsPerCluster: 13, metricsPerService: 15, metricsPerTaskFamily: 10 },
   sources: {
     fargate: 'https://aws.amazon.com/fargate/pricing/',
     publicIpv4:
       'https://aws.amazon.com/vpc/pricing/ (Public IPv4 addresses; charged since 2024-02-01: https://aws.amazon.com/blogs/aws/new-aws-public-ipv4-address-charge-public-ip-insights/)',
     cloudwatchLogs: 'https://aws.amazon.com/cloudwatch/pricing/ (Logs, Standard log class)',
     ecr: 'https://aws.amazon.com/ecr/pricing/',
+    kms: 'https://aws.amazon.com/kms/pricing/ (key storage and requests; automatic rotation adds $1/month at each of the first two rotations)',
+    containerInsights:
+      'https://aws.amazon.com/cloudwatch/pricing/ (custom metrics; performance log events are billed as Logs ingestion) and https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html (recorded 2026-12-03)',
   },
   regions: {
     'us-east-1': {
@@ -64,6 +89,9 @@ export const PRICES: PriceTable = {
       logsIngestionGb: 0.5,
       logsStorageGbMonth: 0.03,
       ecrStorageGbMonth: 0.1,
+      kmsKeyMonth: 1,
+      kmsRequests10k: 0.03,
+      customMetricMonth: 0.3,
     },
     'eu-west-1': {
       fargate: {
@@ -74,6 +102,9 @@ export const PRICES: PriceTable = {
       logsIngestionGb: 0.57,
       logsStorageGbMonth: 0.03,
       ecrStorageGbMonth: 0.1,
+      kmsKeyMonth: 1,
+      kmsRequests10k: 0.03,
+      customMetricMonth: 0.3,
     },
   },
 };
