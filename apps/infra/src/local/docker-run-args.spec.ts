@@ -19,6 +19,8 @@ const spec: LocalTaskSpec = {
   },
   stopTimeoutSeconds: 10,
   initProcessEnabled: true,
+  dropCapabilities: ['ALL'],
+  addCapabilities: [],
 };
 const options = {
   image: 'hello-world-ecr-ecs-fargate:sha-1a2b3c4-ecr-ecs-fargate',
@@ -48,6 +50,19 @@ describe('buildDockerRunArgs', () => {
   it('runs as the task user on a read-only root filesystem with an init process', () => {
     expect(valueOf(args, '--user')).toBe('1000:1000');
     expect(args).toEqual(expect.arrayContaining(['--read-only', '--init']));
+  });
+
+  it('drops every Linux capability the task definition drops', () => {
+    // GIVEN Capabilities.Drop ALL WHEN translated THEN docker drops all of them too
+    expect(args).toContain('--cap-drop=ALL');
+    expect(args.filter((a) => a.startsWith('--cap-add'))).toEqual([]);
+  });
+
+  it('adds back the capabilities the task definition adds, after dropping', () => {
+    // GIVEN Drop ALL and Add NET_BIND_SERVICE WHEN translated THEN both, drop first
+    const added = buildDockerRunArgs({ ...spec, addCapabilities: ['NET_BIND_SERVICE'] }, options);
+    const capabilities = added.filter((a) => a.startsWith('--cap-'));
+    expect(capabilities).toEqual(['--cap-drop=ALL', '--cap-add=NET_BIND_SERVICE']);
   });
 
   it('publishes the container port on the chosen loopback port only', () => {
@@ -113,6 +128,8 @@ describe('buildDockerRunArgs', () => {
         readonlyRootFilesystem: false,
         environment: [],
         initProcessEnabled: false,
+        dropCapabilities: [],
+        addCapabilities: [],
       },
       options,
     );

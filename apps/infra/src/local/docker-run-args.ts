@@ -38,8 +38,9 @@ function healthArgs(health: LocalHealthCheck): string[] {
 
 /**
  * `docker run` arguments that run the container as the task definition says: port, CPU and
- * memory limits (no swap, as on Fargate), user, read-only root filesystem, init process,
- * environment, health check and stop timeout. Detached; the caller waits for health.
+ * memory limits (no swap, as on Fargate), user, read-only root filesystem, init process, Linux
+ * capabilities dropped and added, environment, health check and stop timeout. Detached; the
+ * caller waits for health.
  */
 export function buildDockerRunArgs(spec: LocalTaskSpec, options: LocalRunOptions): string[] {
   const args = [
@@ -59,6 +60,9 @@ export function buildDockerRunArgs(spec: LocalTaskSpec, options: LocalRunOptions
   if (spec.user !== undefined) args.push('--user', spec.user);
   if (spec.readonlyRootFilesystem) args.push('--read-only');
   if (spec.initProcessEnabled) args.push('--init');
+  // Docker applies --cap-drop before --cap-add, as ECS does with Drop and Add.
+  for (const capability of spec.dropCapabilities) args.push(`--cap-drop=${capability}`);
+  for (const capability of spec.addCapabilities) args.push(`--cap-add=${capability}`);
   if (spec.stopTimeoutSeconds !== undefined) {
     args.push('--stop-timeout', String(spec.stopTimeoutSeconds));
   }

@@ -39,6 +39,10 @@ export interface LocalTaskSpec {
   healthCheck?: LocalHealthCheck;
   stopTimeoutSeconds?: number;
   initProcessEnabled: boolean;
+  /** Linux capabilities the task definition drops (`ALL`, or names like `NET_RAW`). */
+  dropCapabilities: string[];
+  /** Linux capabilities it adds back. */
+  addCapabilities: string[];
 }
 
 type Json = Record<string, unknown>;
@@ -65,6 +69,15 @@ function numberOf(value: unknown, field: string): number | undefined {
   if (!Number.isFinite(n))
     throw new LocalError(`task definition field ${field} is not a number: ${text}`);
   return n;
+}
+
+/** A list of literal names, e.g. LinuxParameters.Capabilities.Drop. */
+function literalList(value: unknown, field: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw new LocalError(`task definition field ${field} is not a list: ${JSON.stringify(value)}`);
+  }
+  return value.map((item, i) => literal(item, `${field}[${i}]`) ?? '');
 }
 
 /**
@@ -116,6 +129,7 @@ export function readTaskSpec(template: unknown, containerName: string = APP_NAME
     throw new LocalError(`container ${containerName} maps no port in the task definition`);
   }
   const linux = isObject(c['LinuxParameters']) ? c['LinuxParameters'] : {};
+  const capabilities = isObject(linux['Capabilities']) ? linux['Capabilities'] : {};
   const health = isObject(c['HealthCheck']) ? c['HealthCheck'] : undefined;
   const environment = (Array.isArray(c['Environment']) ? c['Environment'] : [])
     .filter(isObject)
@@ -131,6 +145,8 @@ export function readTaskSpec(template: unknown, containerName: string = APP_NAME
       literal(c['ReadonlyRootFilesystem'], 'ReadonlyRootFilesystem') === 'true',
     environment,
     initProcessEnabled: literal(linux['InitProcessEnabled'], 'InitProcessEnabled') === 'true',
+    dropCapabilities: literalList(capabilities['Drop'], 'Capabilities.Drop'),
+    addCapabilities: literalList(capabilities['Add'], 'Capabilities.Add'),
   };
   const cpuUnits = numberOf(c['Cpu'], 'Cpu') || numberOf(task['Cpu'], 'Cpu');
   if (cpuUnits) spec.cpuUnits = cpuUnits;
