@@ -36,6 +36,16 @@ describe('bin/infra.ts', () => {
     }
   }, 60_000);
 
+  it('passes the Control Tower checks with controlTower=strict, every exemption used', () => {
+    // GIVEN CONTROL_TOWER=strict  WHEN the app runs  THEN exit 0 and no stale-exemption line
+    const run = runApp({ CONTROL_TOWER: 'strict' });
+    try {
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    } finally {
+      rmSync(run.outdir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('stops on an invalid value with one line and no stack trace', () => {
     // GIVEN a CPU/memory pair Fargate does not offer  WHEN the app runs  THEN exit 2, one line
     const run = runApp({ TASK_CPU: '256', TASK_MEMORY_MIB: '4096' });

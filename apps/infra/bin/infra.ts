@@ -5,11 +5,17 @@ import { App } from 'aws-cdk-lib';
 import { createStacks } from '../src/app';
 import { loadCiConfig } from '../src/ci-config';
 import { createCiStack } from '../src/ci-stack';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig, type InfraConfig } from '../src/config';
+import {
+  describeUnusedExemptions,
+  readValidationReport,
+  unusedExemptions,
+} from '../src/control-tower';
 
 const app = new App();
+let config: InfraConfig;
 try {
-  const config = loadConfig((key) => app.node.tryGetContext(key), process.env);
+  config = loadConfig((key) => app.node.tryGetContext(key), process.env);
   createStacks(app, config);
   // The GitHub OIDC stack only when a repository is named (`nx run infra:deploy-ci`).
   const ci = loadCiConfig((key) => app.node.tryGetContext(key), process.env);
@@ -20,4 +26,9 @@ try {
   // 2: bad configuration, per the product's exit codes (1 is an operation that failed).
   process.exit(2);
 }
-app.synth();
+// Synth runs cdk-nag and the AWS Control Tower controls on every stack; a finding fails it.
+const assembly = app.synth();
+// An exemption that suppressed nothing would hide the next break of its control: say so, and fail.
+const unused = unusedExemptions(readValidationReport(assembly.directory), config.controlTower);
+for (const line of describeUnusedExemptions(unused)) console.error(`infra: ${line}`);
+if (unused.length > 0) process.exitCode = 1;

@@ -2,9 +2,11 @@ import { FLAVOUR_SUFFIX, LOG_GROUP_NAME } from '@hello-world/shared';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { InfraConfig } from './config';
+import { acknowledgeControlTowerExemptions, ControlTowerValidator } from './control-tower';
 import { acknowledgeNagFindings } from './nag-suppressions';
 import { RegistryStack } from './registry-stack';
 import { ServiceStack } from './service-stack';
+import { taskRoleNames } from './task-roles';
 
 /** The reference's network ranges. */
 export const VPC_CIDR = '10.0.0.0/16';
@@ -16,23 +18,29 @@ export interface InfraStacks {
 }
 
 /**
- * Wires both stacks from a validated config and registers the cdk-nag AwsSolutions checks as a
- * policy validation plugin, so an unacknowledged finding fails synth. Only the region is pinned: with no account, synth
- * needs no credentials and makes no lookups.
+ * Wires both stacks from a validated config and registers the cdk-nag AwsSolutions checks and the
+ * AWS Control Tower proactive controls (cfn-guard) as policy validation plugins of the app, so
+ * an unacknowledged finding in any of its stacks (the CI stack too) fails synth. Only the region
+ * is pinned: with no account, synth needs no credentials and makes no lookups.
  */
 export function createStacks(app: App, config: InfraConfig): InfraStacks {
   const env = { region: config.region };
+  const roleNames = taskRoleNames(config.deploymentName);
   const registry = new RegistryStack(app, config.registryStackName, {
     env,
-    description: `ECR repository for ${config.deploymentName} (kept when the service is torn down)`,
+    description: `ECR repository and task roles for ${config.deploymentName} (kept when the service is torn down; deployed by an administrator)`,
     repositoryName: config.deploymentName,
+    taskRoleNames: roleNames,
+    logGroupName: LOG_GROUP_NAME,
     tagSuffix: FLAVOUR_SUFFIX,
+    allTagsImmutable: config.controlTower === 'strict',
   });
   const service = new ServiceStack(app, config.deploymentName, {
     env,
     description: `${config.appName} on ECS Fargate: VPC, public subnet, cluster, service, logs`,
     name: config.deploymentName,
     repositoryName: config.deploymentName,
+    taskRoleNames: roleNames,
     containerName: config.appName,
     logGroupName: LOG_GROUP_NAME,
     vpcCidr: VPC_CIDR,
@@ -43,13 +51,15 @@ export function createStacks(app: App, config: InfraConfig): InfraStacks {
     desiredCount: config.desiredCount,
     architecture: config.architecture,
     spot: config.spot,
+    controlTower: config.controlTower,
     defaultImageTag: config.imageTag,
     defaultAllowedIp: config.allowedIp,
   });
   // The service runs images from the registry: `cdk deploy --all` deploys the registry first.
   service.addStackDependency(registry, 'the service pulls its image from the registry repository');
 
-  acknowledgeNagFindings(service);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  acknowledgeNagFindings(service, config.controlTower);
+  acknowledgeControlTowerExemptions({ registry, service }, config.controlTower);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ControlTowerValidator());
   return { registry, service };
 }

@@ -29,6 +29,7 @@ describe('loadConfig defaults', () => {
       allowedIp: '0.0.0.0/0',
       imageTag: 'latest',
       spot: false,
+      controlTower: 'reference',
     });
   });
 });
@@ -75,6 +76,12 @@ describe('loadConfig precedence', () => {
   it('reads spot from a context boolean or an env string', () => {
     expect(loadConfig(context({ spot: true }), {}).spot).toBe(true);
     expect(loadConfig(noContext, { FARGATE_SPOT: 'true' }).spot).toBe(true);
+  });
+
+  it('reads the Control Tower mode from context or CONTROL_TOWER, in any case', () => {
+    // GIVEN strict in context, or STRICT in the environment  WHEN read  THEN strict
+    expect(loadConfig(context({ controlTower: 'strict' }), {}).controlTower).toBe('strict');
+    expect(loadConfig(noContext, { CONTROL_TOWER: 'STRICT' }).controlTower).toBe('strict');
   });
 });
 
@@ -127,6 +134,11 @@ describe('loadConfig rejects values that cannot work, in one line', () => {
       /Fargate Spot runs X86_64 tasks only/,
     ],
     ['a region that is not a region', { region: 'Ireland' }, /region "Ireland".*like eu-west-1/],
+    [
+      'a Control Tower mode that does not exist',
+      { controlTower: 'on' },
+      /controlTower "on".*expected reference or strict/,
+    ],
   ])('rejects %s', (_case, values, message) => {
     // GIVEN an invalid value in context  WHEN read  THEN a ConfigError with one line and the fix
     const error = errorFrom(() => loadConfig(context(values), {}));

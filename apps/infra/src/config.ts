@@ -12,6 +12,18 @@ import { FARGATE_CPU_UNITS, describeMemoryOptions, isFargateSize } from './farga
 
 export type CpuArchitecture = 'X86_64' | 'ARM64';
 
+/**
+ * How the templates meet AWS Control Tower's proactive controls (apps/infra/src/control-tower.ts):
+ * `reference` keeps the reference's cheaper choices and exempts each failing control by name;
+ * `strict` meets every control except the two the public-IP design breaks, at a monthly cost.
+ */
+export type ControlTowerMode = 'reference' | 'strict';
+export const CONTROL_TOWER_MODES: readonly ControlTowerMode[] = ['reference', 'strict'];
+
+function isControlTowerMode(value: string): value is ControlTowerMode {
+  return (CONTROL_TOWER_MODES as readonly string[]).includes(value);
+}
+
 /** Everything the stacks need, typed and validated; read once in bin/infra.ts. */
 export interface InfraConfig {
   /** Container name and task family. */
@@ -32,6 +44,8 @@ export interface InfraConfig {
   readonly imageTag: string;
   /** Run the service on Fargate Spot (interruptible, cheaper) instead of on-demand Fargate. */
   readonly spot: boolean;
+  /** `strict`: immutable tags, a KMS key on the log group, a year of logs, Container Insights. */
+  readonly controlTower: ControlTowerMode;
 }
 
 export type SettingName =
@@ -42,7 +56,8 @@ export type SettingName =
   | 'memoryMiB'
   | 'desiredCount'
   | 'architecture'
-  | 'spot';
+  | 'spot'
+  | 'controlTower';
 
 /**
  * Where each setting can come from. Precedence: CDK context (`cdk synth -c cpu=512`, or
@@ -62,6 +77,7 @@ export const SETTINGS: Record<
   desiredCount: { context: 'desiredCount', env: ['DESIRED_COUNT'], default: 1 },
   architecture: { context: 'architecture', env: ['CPU_ARCHITECTURE'], default: 'X86_64' },
   spot: { context: 'spot', env: ['FARGATE_SPOT'], default: false },
+  controlTower: { context: 'controlTower', env: ['CONTROL_TOWER'], default: 'reference' },
 };
 
 /** A configuration value that cannot work; the message is one line with the fix. */
@@ -198,6 +214,12 @@ export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
     );
   }
 
+  const controlTowerRaw = read('controlTower');
+  const controlTower = parseText('controlTower', controlTowerRaw).toLowerCase();
+  if (!isControlTowerMode(controlTower)) {
+    fail('controlTower', controlTowerRaw, `expected ${CONTROL_TOWER_MODES.join(' or ')}`);
+  }
+
   return {
     appName: APP_NAME,
     deploymentName: DEPLOYMENT_NAME,
@@ -211,5 +233,6 @@ export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
     allowedIp,
     imageTag,
     spot,
+    controlTower,
   };
 }

@@ -9,11 +9,18 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { CpuArchitecture } from './config';
+import type { ControlTowerMode, CpuArchitecture } from './config';
+import { STRICT_LOG_RETENTION_DAYS } from './control-tower';
+import { LogGroupKey } from './log-encryption';
 
 export interface FargateAppProps {
+  /** Pulls the image and writes logs; it must already allow both (imported roles get no grants). */
+  readonly executionRole: iam.IRole;
+  /** The application's own AWS identity. */
+  readonly taskRole: iam.IRole;
   readonly vpc: ec2.IVpc;
   readonly securityGroup: ec2.ISecurityGroup;
   readonly repository: ecr.IRepository;
@@ -29,6 +36,8 @@ export interface FargateAppProps {
   readonly desiredCount: number;
   readonly architecture: CpuArchitecture;
   readonly spot: boolean;
+  /** `strict` adds a KMS key and a year of retention to the logs, and Container Insights. */
+  readonly controlTower: ControlTowerMode;
 }
 
 /**
@@ -48,13 +57,21 @@ export class FargateApp extends Construct {
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly service: ecs.FargateService;
   readonly logGroup: logs.LogGroup;
+  /** The log group's customer managed key, under controlTower=strict only. */
+  readonly logKey?: LogGroupKey;
 
   constructor(scope: Construct, id: string, props: FargateAppProps) {
     super(scope, id);
+    // The AWS Control Tower controls the reference's defaults are exempted from (control-tower.ts).
+    const strict = props.controlTower === 'strict';
 
+    if (strict) {
+      this.logKey = new LogGroupKey(this, 'LogGroupKey', { logGroupName: props.logGroupName });
+    }
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: props.logGroupName,
-      retention: LOG_RETENTION_DAYS as logs.RetentionDays,
+      retention: (strict ? STRICT_LOG_RETENTION_DAYS : LOG_RETENTION_DAYS) as logs.RetentionDays,
+      encryptionKey: this.logKey?.key,
       // Application logs of a teardown are not worth keeping (and billing) for ever.
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -63,11 +80,13 @@ export class FargateApp extends Construct {
       clusterName: props.name,
       vpc: props.vpc,
       enableFargateCapacityProviders: props.spot,
-      containerInsightsV2: ecs.ContainerInsights.DISABLED,
+      containerInsightsV2: strict ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
     });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       family: props.containerName,
+      executionRole: props.executionRole,
+      taskRole: props.taskRole,
       cpu: props.cpu,
       memoryLimitMiB: props.memoryMiB,
       runtimePlatform: {
@@ -77,22 +96,29 @@ export class FargateApp extends Construct {
       },
     });
 
-    // fromEcrRepository grants the execution role pull on this repository only, and the
-    // awslogs driver grants it CreateLogStream/PutLogEvents on this log group only.
+    // An init process reaps zombies and forwards signals, so node is never PID 1. The app binds an
+    // unprivileged port as a non-root user and needs no Linux capability: all are dropped.
+    const linuxParameters = new ecs.LinuxParameters(this, 'LinuxParameters', {
+      initProcessEnabled: true,
+    });
+    linuxParameters.dropCapabilities(ecs.Capability.ALL);
+
+    // The execution role is imported immutably, so the pull and log grants CDK would add here
+    // are dropped: the registry stack's TaskRoles grant exactly these two.
     this.taskDefinition.addContainer('App', {
       containerName: props.containerName,
       image: ecs.ContainerImage.fromEcrRepository(props.repository, props.imageTag),
       essential: true,
+      // The task's whole memory as the container's hard limit: one container, and a limit the
+      // task definition states (AWS Control Tower CT.ECS.PR.7) rather than leaves implied.
+      memoryLimitMiB: props.memoryMiB,
       portMappings: [{ containerPort: props.port, protocol: ecs.Protocol.TCP }],
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: LOG_STREAM_PREFIX }),
       // node runs the probe itself: the image carries no curl or wget.
       healthCheck: { command: ['CMD', ...CONTAINER_HEALTHCHECK_COMMAND], ...HEALTH_CHECK },
       // The service drains for its budget after SIGTERM; ECS waits a little longer before SIGKILL.
       stopTimeout: Duration.seconds(STOP_TIMEOUT_SECONDS),
-      // An init process reaps zombies and forwards signals, so node is never PID 1.
-      linuxParameters: new ecs.LinuxParameters(this, 'LinuxParameters', {
-        initProcessEnabled: true,
-      }),
+      linuxParameters,
       readonlyRootFilesystem: true,
       user: CONTAINER_USER,
     });

@@ -1,4 +1,5 @@
 import { Validations } from 'aws-cdk-lib';
+import type { ControlTowerMode } from './config';
 import type { ServiceStack } from './service-stack';
 
 /** Rule IDs as the cdk-nag AwsSolutions pack reports them. */
@@ -8,7 +9,10 @@ const rule = (id: string) => `AwsSolutions::AwsSolutions-${id}`;
  * Every AwsSolutions finding this design accepts, each with the reason it is right here.
  * Anything not listed fails synth.
  */
-export function acknowledgeNagFindings(service: ServiceStack): void {
+export function acknowledgeNagFindings(
+  service: ServiceStack,
+  controlTower: ControlTowerMode,
+): void {
   const { network, app } = service;
 
   Validations.of(network.vpc).acknowledge({
@@ -26,17 +30,13 @@ export function acknowledgeNagFindings(service: ServiceStack): void {
       'operators narrow it per deploy.',
   });
 
-  Validations.of(app.cluster).acknowledge({
-    id: rule('ECS4'),
-    reason:
-      'Container Insights is off: it bills custom metrics per task, and this single-task service ' +
-      'already ships its logs to the awslogs group and reports health through the container health check.',
-  });
-
-  Validations.of(app.taskDefinition.obtainExecutionRole()).acknowledge({
-    id: rule('IAM5[Resource::*]'),
-    reason:
-      'ecr:GetAuthorizationToken is account-wide and supports no resource-level permission, so AWS ' +
-      'requires Resource "*"; every other execution-role action is scoped to this repository or log group.',
-  });
+  // controlTower=strict turns Container Insights on, and ECS4 then has nothing to report.
+  if (controlTower !== 'strict') {
+    Validations.of(app.cluster).acknowledge({
+      id: rule('ECS4'),
+      reason:
+        'Container Insights is off: it bills custom metrics per task, and this single-task service ' +
+        'already ships its logs to the awslogs group and reports health through the container health check.',
+    });
+  }
 }

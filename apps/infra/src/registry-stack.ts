@@ -14,11 +14,21 @@ import {
 } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
+import { TaskRoles, type TaskRoleNames } from './task-roles';
 
 export interface RegistryStackProps extends StackProps {
   readonly repositoryName: string;
   /** Deployment flavour suffix every image tag ends with, e.g. `-ecr-ecs-fargate`. */
   readonly tagSuffix: string;
+  /**
+   * Every tag immutable, floating ones too (AWS Control Tower CT.ECR.PR.3 accepts only IMMUTABLE;
+   * controlTower=strict). docker-push then pushes no floating tag.
+   */
+  readonly allTagsImmutable?: boolean;
+  /** The task's execution and task roles, created here so only an administrator can change them. */
+  readonly taskRoleNames: TaskRoleNames;
+  /** The service's log group, which the execution role writes to. */
+  readonly logGroupName: string;
 }
 
 /**
@@ -39,11 +49,14 @@ export const UNTAGGED_IMAGE_DAYS = 7;
 export const KEEP_ALL = 9999;
 
 /**
- * The stateful part, in its own stack so it exists before the first image is pushed and
- * outlives a service teardown.
+ * The stateful and privileged part, in its own stack so it exists before the first image is
+ * pushed and outlives a service teardown: the repository, and the task's two IAM roles. Only an
+ * administrator deploys it (`infra:deploy` with your own credentials, `infra:deploy-registry`,
+ * `infra:deploy-ci`); the CI roles cannot change it.
  */
 export class RegistryStack extends Stack {
   readonly repository: ecr.Repository;
+  readonly taskRoles: TaskRoles;
 
   constructor(scope: Construct, id: string, props: RegistryStackProps) {
     super(scope, id, {
@@ -59,11 +72,15 @@ export class RegistryStack extends Stack {
       // Release (v1.2.3…) and build (sha-…) tags name one image forever; every other tag,
       // notably the floating latest, v1 and v1.2, may move. ECR's wildcard only knows `*`,
       // so "three dot-separated parts" is how a release tag is told apart from v1.2.
-      imageTagMutability: ecr.TagMutability.MUTABLE_WITH_EXCLUSION,
-      imageTagMutabilityExclusionFilters: [
-        ecr.ImageTagMutabilityExclusionFilter.wildcard(`v*.*.*${props.tagSuffix}`),
-        ecr.ImageTagMutabilityExclusionFilter.wildcard(`sha-*${props.tagSuffix}`),
-      ],
+      imageTagMutability: props.allTagsImmutable
+        ? ecr.TagMutability.IMMUTABLE
+        : ecr.TagMutability.MUTABLE_WITH_EXCLUSION,
+      imageTagMutabilityExclusionFilters: props.allTagsImmutable
+        ? undefined
+        : [
+            ecr.ImageTagMutabilityExclusionFilter.wildcard(`v*.*.*${props.tagSuffix}`),
+            ecr.ImageTagMutabilityExclusionFilter.wildcard(`sha-*${props.tagSuffix}`),
+          ],
       // ECR applies the rules in priority order, and an image one rule's tags select can never
       // be expired by a later rule. A rule's pattern selects an image when ANY of its tags
       // matches (several patterns in one rule would all have to match, hence one per rule). So
@@ -102,6 +119,12 @@ export class RegistryStack extends Stack {
       // never lost by accident, and no orphaned repository blocks the next deploy.
       removalPolicy: RemovalPolicy.DESTROY,
       emptyOnDelete: false,
+    });
+
+    this.taskRoles = new TaskRoles(this, 'TaskRoles', {
+      repository: this.repository,
+      logGroupName: props.logGroupName,
+      names: props.taskRoleNames,
     });
 
     new CfnOutput(this, REGISTRY_OUTPUTS.repositoryUri, {

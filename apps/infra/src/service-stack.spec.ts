@@ -165,38 +165,6 @@ describe('service stack: the reference, row by row', () => {
     });
   });
 
-  it('lets the execution role pull from this repository and write to this log group', () => {
-    const policy = onlyResource('AWS::IAM::Policy');
-    const executionRoleArn = onlyResource('AWS::ECS::TaskDefinition').Properties.ExecutionRoleArn;
-    expect(policy.Properties.Roles).toEqual([{ Ref: executionRoleArn['Fn::GetAtt'][0] }]);
-    const statements = policy.Properties.PolicyDocument.Statement;
-    expect(statements).toContainEqual({
-      Effect: 'Allow',
-      Action: [
-        'ecr:BatchCheckLayerAvailability',
-        'ecr:GetDownloadUrlForLayer',
-        'ecr:BatchGetImage',
-      ],
-      Resource: {
-        'Fn::Join': [
-          '',
-          [
-            'arn:',
-            { Ref: 'AWS::Partition' },
-            ':ecr:eu-west-1:',
-            { Ref: 'AWS::AccountId' },
-            ':repository/hello-world-ecr-ecs-fargate',
-          ],
-        ],
-      },
-    });
-    expect(statements).toContainEqual({
-      Effect: 'Allow',
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: { 'Fn::GetAtt': [logicalId('AWS::Logs::LogGroup'), 'Arn'] },
-    });
-  });
-
   it('declares the parameters ImageTag (default latest) and AllowedIP (default 0.0.0.0/0)', () => {
     service.hasParameter(STACK_PARAMETERS.imageTag, { Type: 'String', Default: 'latest' });
     service.hasParameter(STACK_PARAMETERS.allowedIp, { Type: 'String', Default: '0.0.0.0/0' });
@@ -267,33 +235,6 @@ describe('service stack: safer than the reference', () => {
     expect(container().User).toBe('1000:1000');
   });
 
-  it('uses no AWS managed policy on any role', () => {
-    for (const role of Object.values(service.findResources('AWS::IAM::Role'))) {
-      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    }
-    service.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
-  });
-
-  it('grants Resource "*" only for ecr:GetAuthorizationToken, which has no resource-level permission', () => {
-    const statements = onlyResource('AWS::IAM::Policy').Properties.PolicyDocument.Statement;
-    const wildcard = statements.filter(
-      (s: { Resource: unknown }) => JSON.stringify(s.Resource) === '"*"',
-    );
-    expect(wildcard).toEqual([
-      { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
-    ]);
-    expect(statements).toHaveLength(3);
-  });
-
-  it('gives the task role no permissions at all', () => {
-    const taskRoleArn = onlyResource('AWS::ECS::TaskDefinition').Properties.TaskRoleArn;
-    const taskRoleId = taskRoleArn['Fn::GetAtt'][0];
-    const policies = Object.values(service.findResources('AWS::IAM::Policy'));
-    for (const policy of policies)
-      expect(policy.Properties.Roles).not.toContainEqual({ Ref: taskRoleId });
-    expect(service.findResources('AWS::IAM::Role')[taskRoleId].Properties.Policies).toBeUndefined();
-  });
-
   it('lets out only HTTPS (image pulls and logs), nothing else', () => {
     expect(onlyResource('AWS::EC2::SecurityGroup').Properties.SecurityGroupEgress).toEqual([
       expect.objectContaining({
@@ -330,9 +271,6 @@ describe('service stack: safer than the reference', () => {
       'AWS::ECS::Cluster',
       'AWS::ECS::Service',
       'AWS::ECS::TaskDefinition',
-      'AWS::IAM::Policy',
-      'AWS::IAM::Role',
-      'AWS::IAM::Role',
       'AWS::Logs::LogGroup',
     ]);
   });

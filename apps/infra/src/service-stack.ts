@@ -6,9 +6,11 @@ import {
 } from '@hello-world/shared';
 import { CfnOutput, CfnParameter, LegacyStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { FargateApp, type FargateAppProps } from './fargate-app';
 import { Network } from './network';
+import type { TaskRoleNames } from './task-roles';
 
 /** The app's settings, passed through to FargateApp unchanged. */
 type AppSettings = Pick<
@@ -22,11 +24,17 @@ type AppSettings = Pick<
   | 'desiredCount'
   | 'architecture'
   | 'spot'
+  | 'controlTower'
 >;
 
 export interface ServiceStackProps extends StackProps, AppSettings {
   /** The registry stack's repository, referenced by name so neither stack exports to the other. */
   readonly repositoryName: string;
+  /**
+   * The registry stack's task roles, imported by name and immutably: this stack passes them to
+   * ECS and never creates or changes a role, so deploying it needs no IAM write.
+   */
+  readonly taskRoleNames: TaskRoleNames;
   readonly vpcCidr: string;
   readonly publicSubnetCidr: string;
   /** Default of the ImageTag parameter. */
@@ -72,7 +80,11 @@ export class ServiceStack extends Stack {
     });
 
     const repository = ecr.Repository.fromRepositoryName(this, 'Repository', props.repositoryName);
+    const importRole = (id: string, name: string) =>
+      iam.Role.fromRoleName(this, id, name, { mutable: false });
     this.app = new FargateApp(this, 'App', {
+      executionRole: importRole('ExecutionRole', props.taskRoleNames.execution),
+      taskRole: importRole('TaskRole', props.taskRoleNames.task),
       vpc: this.network.vpc,
       securityGroup: this.network.securityGroup,
       repository,
@@ -86,6 +98,7 @@ export class ServiceStack extends Stack {
       desiredCount: props.desiredCount,
       architecture: props.architecture,
       spot: props.spot,
+      controlTower: props.controlTower,
     });
 
     const outputs: Record<keyof typeof STACK_OUTPUTS, { value: string; description: string }> = {

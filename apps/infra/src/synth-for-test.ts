@@ -27,7 +27,7 @@ export function readCdkJsonContext(): Record<string, unknown> {
 /**
  * Synthesizes both stacks the way bin/infra.ts does, with cdk.json's context plus the given one
  * and no environment, so specs see exactly what `cdk synth` writes. Synthesis includes the
- * cdk-nag validation: an unacknowledged finding throws here.
+ * cdk-nag and AWS Control Tower validation: an unacknowledged finding throws here.
  */
 export function synthesizeApp(context: Record<string, unknown> = {}): SynthesizedApp {
   const app = new App({ context: { ...readCdkJsonContext(), ...context } });

@@ -108,6 +108,15 @@ describe('nx run infra:deploy:local', () => {
     expect(docker('exec', container, 'sh', '-c', 'echo x > /probe').status).not.toBe(0);
   });
 
+  it('runs with every Linux capability dropped, as the task definition says', () => {
+    // GIVEN the task definition drops ALL  THEN so does the engine, and the bounding set is empty
+    expect(docker('inspect', '--format', '{{json .HostConfig.CapDrop}}', container).stdout).toBe(
+      '["ALL"]',
+    );
+    const status = docker('exec', container, 'sh', '-c', 'grep CapBnd /proc/self/status').stdout;
+    expect(status).toMatch(/^CapBnd:\s+0+$/);
+  });
+
   it('reports it running with status:local', () => {
     const status = runLocal('status');
     expect(status.status).toBe(0);

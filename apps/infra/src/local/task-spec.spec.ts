@@ -40,6 +40,8 @@ describe('readTaskSpec', () => {
       readonlyRootFilesystem: true,
       initProcessEnabled: true,
       stopTimeoutSeconds: STOP_TIMEOUT_SECONDS,
+      dropCapabilities: ['ALL'],
+      addCapabilities: [],
     });
     expect(spec.healthCheck?.command).toEqual(['CMD', ...CONTAINER_HEALTHCHECK_COMMAND]);
   });
@@ -51,6 +53,31 @@ describe('readTaskSpec', () => {
     const spec = readTaskSpec(bigger);
     // THEN the limits are the template's
     expect([spec.cpuUnits, spec.memoryMiB]).toEqual([1024, 2048]);
+  });
+
+  it("takes the memory limit from the container definition, which states the task's memory", () => {
+    // GIVEN the synthesized template, whose container carries its own hard limit
+    const { container } = editableContainer();
+    // WHEN the local target reads it THEN the container's limit is the one applied
+    expect(container['Memory']).toBe(512);
+    expect(readTaskSpec(template).memoryMiB).toBe(container['Memory']);
+  });
+
+  it('reads the capabilities a container drops and adds', () => {
+    // GIVEN a container that drops everything and adds one back
+    const { copy: custom, container } = editableContainer();
+    container['LinuxParameters'] = { Capabilities: { Drop: ['ALL'], Add: ['NET_BIND_SERVICE'] } };
+    // WHEN read
+    const spec = readTaskSpec(custom);
+    // THEN both lists are kept as the task definition writes them
+    expect([spec.dropCapabilities, spec.addCapabilities]).toEqual([['ALL'], ['NET_BIND_SERVICE']]);
+  });
+
+  it('refuses a capability list only CloudFormation can resolve', () => {
+    // GIVEN a dropped capability that is a Ref WHEN read THEN a one-line LocalError names the field
+    const { copy: custom, container } = editableContainer();
+    container['LinuxParameters'] = { Capabilities: { Drop: [{ Ref: 'Caps' }] } };
+    expect(() => readTaskSpec(custom)).toThrow(/Capabilities\.Drop\[0\] .*only CloudFormation/);
   });
 
   it('reads environment variables and prefers the container-level memory limit', () => {
