@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `nx run infra:deploy-ci [--repo=owner/name] [--environment=production]
-//  [--oidc-provider-arn=ARN] [--profile=NAME]`: deploys the optional GitHub OIDC stack with your
-// own credentials, once, and prints the repository variable to add. Wiring only: parsing,
+//  [--oidc-provider-arn=ARN] [--profile=NAME]`: deploys the registry stack and the optional GitHub
+// OIDC stack with your own credentials, and prints the repository variables and GitHub settings. Wiring only: parsing,
 // validation, the command and the message come from src/ci-deploy-command.ts.
 import { createAwsClients, readAwsTarget } from '@hello-world/aws-ops';
-import { CI_STACK_NAME } from '@hello-world/shared';
+import { CI_STACK_NAME, REGISTRY_STACK_NAME, RELEASE_TAG_GLOB } from '@hello-world/shared';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import {
   parseCiDeployArgs,
   type CiDeployArgs,
 } from '../src/ci-deploy-command';
+import { MAIN_BRANCH } from '../src/ci-stack';
 import { ConfigError } from '../src/config';
 import { findCredentialsProblem, resolveClientCredentials } from '../src/deploy/preflight';
 
@@ -58,7 +59,7 @@ async function main(): Promise<number> {
   }
 
   const request = {
-    stackName: CI_STACK_NAME,
+    stackNames: [REGISTRY_STACK_NAME, CI_STACK_NAME],
     repository: args.ci.repository,
     environment: args.ci.environment,
     oidcProviderArn: args.ci.oidcProviderArn,
@@ -79,7 +80,14 @@ async function main(): Promise<number> {
     return run.status ?? 1;
   }
   const outputs = existsSync(outputsFile) ? JSON.parse(readFileSync(outputsFile, 'utf8')) : {};
-  console.log(formatNextSteps(outputs, CI_STACK_NAME, request.repository));
+  console.log(
+    formatNextSteps(outputs, CI_STACK_NAME, {
+      repository: request.repository,
+      environment: request.environment,
+      mainBranch: MAIN_BRANCH,
+      releaseTagGlob: RELEASE_TAG_GLOB,
+    }),
+  );
   return 0;
 }
 

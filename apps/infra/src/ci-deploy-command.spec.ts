@@ -9,7 +9,7 @@ import {
 import { ConfigError } from './config';
 
 const request: CiDeployRequest = {
-  stackName: 'hello-world-ecr-ecs-fargate-ci',
+  stackNames: ['hello-world-ecr-ecs-fargate-registry', 'hello-world-ecr-ecs-fargate-ci'],
   repository: 'octo-org/hello-world',
   assemblyDir: '/ws/dist/apps/infra/cdk-ci.out',
   outputsFile: '/ws/dist/apps/infra/hello-world-ecr-ecs-fargate-ci.outputs.json',
@@ -140,9 +140,10 @@ describe('parseCiDeployArgs', () => {
 });
 
 describe('buildCiDeployCommand', () => {
-  it('deploys only the CI stack, synthesized with the repository in context into its own directory', () => {
+  it('deploys the registry and CI stacks only, synthesized with the repository in context into its own directory', () => {
     expect(buildCiDeployCommand(request)).toEqual([
       'deploy',
+      'hello-world-ecr-ecs-fargate-registry',
       'hello-world-ecr-ecs-fargate-ci',
       '--exclusively',
       '--output',
@@ -175,21 +176,52 @@ describe('buildCiDeployCommand', () => {
 });
 
 describe('formatNextSteps', () => {
-  it('names the one repository variable to set, with the gh command', () => {
-    const arn = 'arn:aws:iam::123456789012:role/github-actions-hello-world-ecr-ecs-fargate';
-    const text = formatNextSteps(
-      { 'hello-world-ecr-ecs-fargate-ci': { GitHubActionsRoleArn: arn } },
-      'hello-world-ecr-ecs-fargate-ci',
-      'octo-org/hello-world',
+  const scope = {
+    repository: 'octo-org/hello-world',
+    environment: 'production',
+    mainBranch: 'main',
+    releaseTagGlob: 'v*-ecr-ecs-fargate',
+  };
+  const publish =
+    'arn:aws:iam::123456789012:role/github-actions-hello-world-ecr-ecs-fargate-publish';
+  const deploy = 'arn:aws:iam::123456789012:role/github-actions-hello-world-ecr-ecs-fargate-deploy';
+  const outputs = {
+    'hello-world-ecr-ecs-fargate-ci': { PublishRoleArn: publish, DeployRoleArn: deploy },
+  };
+
+  it('names both repository variables to set, with the gh commands', () => {
+    const text = formatNextSteps(outputs, 'hello-world-ecr-ecs-fargate-ci', scope);
+    expect(text).toContain(
+      `gh variable set AWS_PUBLISH_ROLE_ARN --repo octo-org/hello-world --body ${publish}`,
     );
     expect(text).toContain(
-      `gh variable set AWS_ROLE_ARN --repo octo-org/hello-world --body ${arn}`,
+      `gh variable set AWS_DEPLOY_ROLE_ARN --repo octo-org/hello-world --body ${deploy}`,
     );
   });
 
-  it('says where to look when the output is missing', () => {
-    expect(formatNextSteps({}, 'hello-world-ecr-ecs-fargate-ci', 'o/r')).toContain(
-      'has no GitHubActionsRoleArn output',
+  it('ends with the GitHub settings checklist: reviewers, branch and tag policy, rulesets', () => {
+    const text = formatNextSteps(outputs, 'hello-world-ecr-ecs-fargate-ci', scope);
+    const items = text.split('\n').filter((line) => /^ {2}\d+\. \[ \] /.test(line));
+    expect(items).toEqual([
+      '  1. [ ] Environment "production": required reviewers, self-review prevented',
+      '  2. [ ] Environment "production": deployment branches and tags',
+      '  3. [ ] Tag ruleset for release tags "v*-ecr-ecs-fargate"',
+      '  4. [ ] Branch ruleset for "main"',
+      '  5. [ ] The ECS service-linked role, once per AWS account',
+    ]);
+    expect(text).toContain('"Prevent self-review"');
+    expect(text).toContain('add the branch "main" and the tag pattern "v*-ecr-ecs-fargate"');
+  });
+
+  it('says which output is missing and where to look', () => {
+    expect(
+      formatNextSteps(
+        { 'hello-world-ecr-ecs-fargate-ci': { PublishRoleArn: publish } },
+        'hello-world-ecr-ecs-fargate-ci',
+        scope,
+      ),
+    ).toBe(
+      'infra:deploy-ci: hello-world-ecr-ecs-fargate-ci has no output for AWS_DEPLOY_ROLE_ARN; check the stack in the CloudFormation console.',
     );
   });
 });

@@ -1,14 +1,16 @@
-import { CI_STACK_NAME } from '@hello-world/shared';
+import { CI_STACK_NAME, REGISTRY_STACK_NAME } from '@hello-world/shared';
 import { parseArgs } from 'node:util';
 import { CI_SETTINGS, checkCiConfig, type CiConfig, type SourcedValue } from './ci-config';
-import { CI_STACK_OUTPUTS } from './ci-stack';
+import { formatRepositorySettings, type RepositorySettingsScope } from './ci-repository-settings';
+import { CI_ROLE_VARIABLES, CI_STACK_OUTPUTS } from './ci-stack';
 import { ConfigError } from './config';
 
-/** The repository variable the workflows read the role from. */
-export const ROLE_VARIABLE = 'AWS_ROLE_ARN';
-
 export interface CiDeployRequest {
-  readonly stackName: string;
+  /**
+   * The registry stack (repository and task roles, which CI can no longer change) and the CI
+   * stack: everything an administrator deploys so that CI never needs IAM.
+   */
+  readonly stackNames: readonly string[];
   readonly repository: string;
   readonly environment?: string;
   readonly oidcProviderArn?: string;
@@ -49,8 +51,11 @@ export function chooseRepository(
 }
 
 export const CI_DEPLOY_USAGE = `Usage: npx nx run infra:deploy-ci [-- options]
-Deploys the optional GitHub OIDC stack ${CI_STACK_NAME} with your own AWS credentials, once,
-and prints the repository variable ${ROLE_VARIABLE} to add.
+Deploys, with your own AWS credentials, the registry stack ${REGISTRY_STACK_NAME} (the ECR
+repository and the task roles, which CI cannot change) and the GitHub OIDC stack ${CI_STACK_NAME}
+(a publish role and a deploy role). Prints the repository variables ${CI_ROLE_VARIABLES.publishRoleArn}
+and ${CI_ROLE_VARIABLES.deployRoleArn} to add and a checklist of the GitHub settings the roles rely on.
+Run it again after a change to either stack.
 Options:
   --repo=owner/name        the one repository whose workflows may deploy (default: the origin remote)
   --environment=NAME       the protected GitHub environment that may deploy (default production)
@@ -155,15 +160,15 @@ export function parseCiDeployArgs(
 }
 
 /**
- * `cdk deploy` of the CI stack only. It synthesizes on its own (the CI stack exists only with a
- * repository in context) into its own directory, so the cached synth output stays as it was.
+ * `cdk deploy` of the registry and CI stacks. It synthesizes on its own (the CI stack exists only
+ * with a repository in context) into its own directory, so the cached synth output stays as it was.
  */
 export function buildCiDeployCommand(request: CiDeployRequest): string[] {
   const context = (key: string, value: string | undefined) =>
     value === undefined ? [] : ['--context', `${key}=${value}`];
   return [
     'deploy',
-    request.stackName,
+    ...request.stackNames,
     '--exclusively',
     '--output',
     request.assemblyDir,
@@ -182,16 +187,26 @@ export function buildCiDeployCommand(request: CiDeployRequest): string[] {
 export function formatNextSteps(
   outputs: Record<string, Record<string, string>>,
   stackName: string,
-  repository: string,
+  scope: RepositorySettingsScope,
 ): string {
-  const roleArn = outputs[stackName]?.[CI_STACK_OUTPUTS.roleArn];
-  if (!roleArn) {
-    return `infra:deploy-ci: ${stackName} has no ${CI_STACK_OUTPUTS.roleArn} output; check the stack in the CloudFormation console.`;
+  const roles = [
+    [CI_ROLE_VARIABLES.publishRoleArn, outputs[stackName]?.[CI_STACK_OUTPUTS.publishRoleArn]],
+    [CI_ROLE_VARIABLES.deployRoleArn, outputs[stackName]?.[CI_STACK_OUTPUTS.deployRoleArn]],
+  ] as const;
+  const missing = roles.filter(([, arn]) => !arn).map(([variable]) => variable);
+  if (missing.length > 0) {
+    return `infra:deploy-ci: ${stackName} has no output for ${missing.join(' or ')}; check the stack in the CloudFormation console.`;
   }
+  const { repository } = scope;
   return [
-    `GitHub Actions role: ${roleArn}`,
-    `Next: add the repository variable ${ROLE_VARIABLE} to ${repository}:`,
-    `  gh variable set ${ROLE_VARIABLE} --repo ${repository} --body ${roleArn}`,
+    `Publish role (main branch, release tags; push images): ${roles[0][1]}`,
+    `Deploy role (environment "${scope.environment}" only; service stack): ${roles[1][1]}`,
+    `Next: add the repository variables to ${repository}:`,
+    ...roles.map(
+      ([variable, arn]) => `  gh variable set ${variable} --repo ${repository} --body ${arn}`,
+    ),
     `  (or Settings > Secrets and variables > Actions > Variables > New repository variable)`,
+    'Then check these GitHub settings: the roles trust them, and no AWS policy can enforce them:',
+    formatRepositorySettings(scope),
   ].join('\n');
 }

@@ -7,7 +7,13 @@ import { RELEASE_TAG_GLOB } from '@hello-world/shared';
 import { parse } from 'yaml';
 import { createStacks } from './app';
 import { DEFAULT_GITHUB_ENVIRONMENT, type CiConfig } from './ci-config';
-import { CI_ROLE_NAME, CI_STACK_OUTPUTS, createCiStack, managedRolePattern } from './ci-stack';
+import {
+  CI_DEPLOY_ROLE_NAME,
+  CI_PUBLISH_ROLE_NAME,
+  CI_ROLE_VARIABLES,
+  CI_STACK_OUTPUTS,
+  createCiStack,
+} from './ci-stack';
 import { loadConfig } from './config';
 import { readCdkJsonContext } from './synth-for-test';
 
@@ -39,7 +45,29 @@ const ci: CiConfig = {
   environment: DEFAULT_GITHUB_ENVIRONMENT,
 };
 let synthesized: ReturnType<typeof synthesize>;
-let statements: Statement[];
+
+interface RoleResource {
+  Properties: {
+    RoleName: string;
+    AssumeRolePolicyDocument: {
+      Statement: { Condition: Record<string, Record<string, unknown>> }[];
+    };
+    Policies: { PolicyDocument: { Statement: Statement[] } }[];
+  };
+}
+const roles = (): RoleResource[] =>
+  Object.values(synthesized.template.findResources('AWS::IAM::Role')) as RoleResource[];
+const roleNamed = (name: string): RoleResource => {
+  const found = roles().find((r) => r.Properties.RoleName === name);
+  if (!found) throw new Error(`no role ${name}`);
+  return found;
+};
+const statementsOf = (role: RoleResource): Statement[] =>
+  role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+const subjectsOf = (role: RoleResource): string[] =>
+  role.Properties.AssumeRolePolicyDocument.Statement.flatMap(
+    (s) => s.Condition['StringLike']['token.actions.githubusercontent.com:sub'] as string[],
+  );
 
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 /** A resource as text, with CloudFormation's Fn::Join / Ref spelled out. */
@@ -53,16 +81,9 @@ const resourceText = (resource: unknown): string[] => {
   };
   return (Array.isArray(resource) ? resource : [resource]).map(one);
 };
-const calledViaCloudFormation = (s: Statement) =>
-  JSON.stringify(s.Condition?.['ForAnyValue:StringEquals']?.['aws:CalledVia']) ===
-  JSON.stringify(['cloudformation.amazonaws.com']);
 
 beforeAll(() => {
   synthesized = synthesize(ci);
-  const [role] = Object.values(synthesized.template.findResources('AWS::IAM::Role'));
-  statements = role.Properties.Policies.flatMap(
-    (p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement,
-  );
 });
 
 describe('CI stack: GitHub OIDC trust', () => {
@@ -79,8 +100,9 @@ describe('CI stack: GitHub OIDC trust', () => {
     expect(size).toBeLessThan(51_200);
   });
 
-  it("trusts only this repository's main branch, release tags and protected environment", () => {
+  it("trusts the publish role to this repository's main branch and release tags only", () => {
     synthesized.template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: CI_PUBLISH_ROLE_NAME,
       AssumeRolePolicyDocument: {
         Statement: [
           {
@@ -93,6 +115,28 @@ describe('CI stack: GitHub OIDC trust', () => {
                 'token.actions.githubusercontent.com:sub': [
                   'repo:octo-org/hello-world:ref:refs/heads/main',
                   'repo:octo-org/hello-world:ref:refs/tags/v*-ecr-ecs-fargate',
+                ],
+              },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('trusts the deploy role to jobs in the protected environment only', () => {
+    synthesized.template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: CI_DEPLOY_ROLE_NAME,
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Effect: 'Allow',
+            Principal: { Federated: { Ref: Match.stringLikeRegexp('^GitHubOidc') } },
+            Condition: {
+              StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+              StringLike: {
+                'token.actions.githubusercontent.com:sub': [
                   'repo:octo-org/hello-world:environment:production',
                 ],
               },
@@ -101,6 +145,19 @@ describe('CI stack: GitHub OIDC trust', () => {
         ],
       },
     });
+  });
+
+  it('gives no role trusted by a branch or tag any CloudFormation or IAM write', () => {
+    const write = /^(cloudformation|iam):(?!Describe|Get|List)/;
+    const refTrusted = roles().filter((r) => subjectsOf(r).some((s) => s.includes(':ref:')));
+    expect(refTrusted.map((r) => r.Properties.RoleName)).toEqual([CI_PUBLISH_ROLE_NAME]);
+    for (const role of refTrusted) {
+      expect(
+        statementsOf(role)
+          .flatMap(actionsOf)
+          .filter((a) => write.test(a)),
+      ).toEqual([]);
+    }
   });
 
   it('reuses an existing provider by ARN instead of creating a second one', () => {
@@ -114,109 +171,117 @@ describe('CI stack: GitHub OIDC trust', () => {
     });
   });
 
-  it('keeps sessions to one hour and outputs the role ARN to set as AWS_ROLE_ARN', () => {
-    synthesized.template.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: CI_ROLE_NAME,
-      MaxSessionDuration: 3600,
+  it('keeps sessions to one hour and outputs both role ARNs, naming their variables', () => {
+    for (const name of [CI_PUBLISH_ROLE_NAME, CI_DEPLOY_ROLE_NAME]) {
+      synthesized.template.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: name,
+        MaxSessionDuration: 3600,
+      });
+    }
+    synthesized.template.hasOutput(CI_STACK_OUTPUTS.publishRoleArn, {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PublishRole'), 'Arn'] },
+      Description: Match.stringLikeRegexp(CI_ROLE_VARIABLES.publishRoleArn),
     });
-    synthesized.template.hasOutput(CI_STACK_OUTPUTS.roleArn, {
-      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GitHubActionsRole'), 'Arn'] },
+    synthesized.template.hasOutput(CI_STACK_OUTPUTS.deployRoleArn, {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeployRole'), 'Arn'] },
+      Description: Match.stringLikeRegexp(CI_ROLE_VARIABLES.deployRoleArn),
     });
   });
 });
 
 describe('CI stack: the workflows and the trust agree', () => {
+  interface Job {
+    environment?: { name: string } | string;
+    steps?: { uses?: string; with?: Record<string, string> }[];
+  }
   const workflow = (file: string) =>
-    parse(readFileSync(join(workspaceRoot, '.github', 'workflows', file), 'utf8'));
+    parse(readFileSync(join(workspaceRoot, '.github', 'workflows', file), 'utf8')) as {
+      on: { push?: { tags?: string[] } };
+      jobs: Record<string, Job>;
+    };
+  const jobsAssuming = (variable: string) =>
+    ['release.yml', 'deploy.yml', 'ci.yml'].flatMap((file) =>
+      Object.entries(workflow(file).jobs)
+        .filter(([, job]) =>
+          (job.steps ?? []).some((step) =>
+            String(step.with?.['role-to-assume'] ?? '').includes(`vars.${variable}`),
+          ),
+        )
+        .map(([name, job]) => ({ file, name, job })),
+    );
+  const environmentOf = (job: Job) =>
+    typeof job.environment === 'string' ? job.environment : job.environment?.name;
 
   it('trusts exactly the tags the release workflow runs on', () => {
-    expect(workflow('release.yml').on.push.tags).toEqual([RELEASE_TAG_GLOB]);
+    expect(workflow('release.yml').on.push?.tags).toEqual([RELEASE_TAG_GLOB]);
   });
 
-  it('trusts the environment both deploy jobs run in', () => {
-    for (const file of ['release.yml', 'deploy.yml']) {
-      expect(workflow(file).jobs.deploy.environment.name).toBe(DEFAULT_GITHUB_ENVIRONMENT);
+  it('assumes the deploy role only in jobs of the protected environment', () => {
+    const jobs = jobsAssuming(CI_ROLE_VARIABLES.deployRoleArn);
+    expect(jobs.map((j) => `${j.file}:${j.name}`).sort()).toEqual([
+      'deploy.yml:deploy',
+      'release.yml:deploy',
+    ]);
+    for (const { job } of jobs) expect(environmentOf(job)).toBe(DEFAULT_GITHUB_ENVIRONMENT);
+  });
+
+  it('assumes the publish role only in jobs without an environment (their subject is the ref)', () => {
+    const jobs = jobsAssuming(CI_ROLE_VARIABLES.publishRoleArn);
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const { job } of jobs) expect(environmentOf(job)).toBeUndefined();
+  });
+
+  it('no workflow assumes a role by any other variable', () => {
+    const known = new Set(Object.values(CI_ROLE_VARIABLES));
+    for (const file of ['release.yml', 'deploy.yml', 'ci.yml']) {
+      for (const job of Object.values(workflow(file).jobs)) {
+        for (const step of job.steps ?? []) {
+          const assumed = step.with?.['role-to-assume'];
+          if (assumed === undefined) continue;
+          const variable = /vars\.(\w+)/.exec(String(assumed))?.[1];
+          expect(known.has(variable as never)).toBe(true);
+        }
+      }
     }
   });
 });
 
-describe('CI stack: exactly what push and deploy need', () => {
+describe('CI stack: no wildcards beyond what AWS requires', () => {
+  const allStatements = () => roles().flatMap(statementsOf);
+
   it('grants no service-wide wildcard action (no ecr:*, iam:*, cloudformation:*)', () => {
-    for (const action of statements.flatMap(actionsOf)) expect(action).not.toContain('*');
+    for (const action of allStatements().flatMap(actionsOf)) expect(action).not.toContain('*');
   });
 
-  it('pushes and pulls images of this one repository only', () => {
-    const push = statements.find((s) => s.Sid === 'PushAndPullThisRepository');
-    expect(resourceText(push?.Resource)).toEqual([
-      'arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/hello-world-ecr-ecs-fargate',
-    ]);
-    expect(actionsOf(push as Statement)).toEqual(
-      expect.arrayContaining(['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:BatchGetImage']),
-    );
-  });
-
-  it('runs change sets on the registry and service stacks only, never the CI stack', () => {
-    const stacks = statements
-      .filter((s) => actionsOf(s).some((a) => a.startsWith('cloudformation:')))
-      .flatMap((s) => resourceText(s.Resource));
-    expect([...new Set(stacks)].sort()).toEqual([
-      'arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/hello-world-ecr-ecs-fargate-registry/*',
-      'arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/hello-world-ecr-ecs-fargate/*',
-    ]);
-    const cfnActions = statements.flatMap(actionsOf).filter((a) => a.startsWith('cloudformation:'));
-    expect(cfnActions).not.toContain('cloudformation:DeleteStack');
-  });
-
-  it('changes resources only through CloudFormation (aws:CalledVia), apart from image pushes and change sets', () => {
-    const mutating =
-      /:(Create|Delete|Put|Update|Modify|Attach|Detach|Associate|Disassociate|Authorize|Revoke|Replace|Register|Deregister|Tag|Untag|Set)/;
-    const direct = statements
-      .filter((s) => !calledViaCloudFormation(s))
-      .flatMap(actionsOf)
-      .filter((a) => mutating.test(a));
-    expect(direct.sort()).toEqual([
-      'cloudformation:CreateChangeSet',
-      'cloudformation:DeleteChangeSet',
-      'ecr:PutImage',
-      'iam:CreateServiceLinkedRole',
-    ]);
-  });
-
-  it('touches IAM only for the service stack roles, which cannot include the CI role itself', () => {
-    const iamResources = statements
-      .filter((s) => actionsOf(s).some((a) => a.startsWith('iam:')))
-      .flatMap((s) => resourceText(s.Resource));
-    expect([...new Set(iamResources)].sort()).toEqual([
-      'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS',
-      'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/hello-world-ecr-ecs-fargate-*',
-    ]);
-    const pattern = new RegExp(
-      `^${managedRolePattern('hello-world-ecr-ecs-fargate').replace('*', '.*')}$`,
-    );
-    expect(pattern.test(CI_ROLE_NAME)).toBe(false);
-  });
-
-  it('passes roles to ECS tasks only', () => {
-    const pass = statements.find((s) => actionsOf(s).includes('iam:PassRole'));
-    expect(pass?.Condition).toEqual({
-      StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
-    });
-  });
-
-  it('uses Resource "*" only for actions AWS offers no resource-level permission for', () => {
-    const onStar = statements
+  it('uses Resource "*" only for actions AWS offers no resource-level permission for, or to deny', () => {
+    const onStar = allStatements()
       .filter((s) => resourceText(s.Resource).includes('*'))
+      .filter((s) => (s as { Effect?: string }).Effect !== 'Deny')
       .flatMap(actionsOf)
       .sort();
     for (const action of onStar) {
       expect(action).toMatch(
-        /^(ecr:GetAuthorizationToken|ec2:Describe\w+|ecs:(Register|Deregister|Describe)TaskDefinition|ecs:(ListTasks|DescribeTasks))$/,
+        /^(ecr:GetAuthorizationToken|ec2:Describe\w+|kms:CreateKey|ecs:(Register|Deregister|Describe)TaskDefinition|ecs:(ListTasks|DescribeTasks))$/,
       );
     }
-    const tasks = statements.find((s) => actionsOf(s).includes('ecs:ListTasks'));
+    const tasks = allStatements().find((s) => actionsOf(s).includes('ecs:ListTasks'));
     expect(tasks?.Condition?.['ArnEquals']).toEqual({
       'ecs:cluster': expect.anything(),
     });
+  });
+
+  it('passes roles to ECS tasks only, and only the two task roles', () => {
+    const pass = statementsOf(roleNamed(CI_DEPLOY_ROLE_NAME)).filter((s) =>
+      actionsOf(s).includes('iam:PassRole'),
+    );
+    expect(pass).toHaveLength(1);
+    expect(pass[0].Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+    });
+    expect(resourceText(pass[0].Resource)).toEqual([
+      'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/hello-world-ecr-ecs-fargate-execution',
+      'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/hello-world-ecr-ecs-fargate-task',
+    ]);
   });
 });
 
@@ -228,7 +293,7 @@ describe('CI stack: cdk-nag AwsSolutions', () => {
       violations: unknown[];
       suppressedViolations: { acknowledgedId: string; acknowledgedAt: string; reason: string }[];
     };
-  const onCiRole = () =>
+  const onCiRoles = () =>
     report().suppressedViolations.filter((v) => v.acknowledgedAt.startsWith(`${CI_STACK}/`));
 
   it('passes with the CI stack in the app', () => {
@@ -236,13 +301,18 @@ describe('CI stack: cdk-nag AwsSolutions', () => {
     expect(report().conclusion).toBe('success');
   });
 
-  it('acknowledges only IAM5 wildcard findings, on the role, each with its own reason', () => {
-    const findings = onCiRole();
+  it('acknowledges only IAM5 wildcard findings, on the two roles, each with its own reason', () => {
+    const findings = onCiRoles();
     expect(findings.length).toBeGreaterThan(0);
     for (const finding of findings) {
       expect(finding.acknowledgedId).toMatch(/^AwsSolutions::AwsSolutions-IAM5\[Resource::/);
-      expect(finding.acknowledgedAt).toBe(`${CI_STACK}/GitHubActionsRole`);
+      expect([`${CI_STACK}/PublishRole`, `${CI_STACK}/DeployRole`]).toContain(
+        finding.acknowledgedAt,
+      );
     }
-    expect(new Set(findings.map((f) => f.reason)).size).toBe(findings.length);
+    const perRole = (at: string) => findings.filter((f) => f.acknowledgedAt === at);
+    for (const at of [`${CI_STACK}/PublishRole`, `${CI_STACK}/DeployRole`]) {
+      expect(new Set(perRole(at).map((f) => f.reason)).size).toBe(perRole(at).length);
+    }
   });
 });

@@ -1,0 +1,496 @@
+import { App } from 'aws-cdk-lib';
+import { CI_STACK_NAME } from '@hello-world/shared';
+import { createStacks } from './app';
+import { SERVICE_STACK_RESOURCE_TYPES, STACK_NAME_TAG } from './ci-policies';
+import { CI_DEPLOY_ROLE_NAME, CI_PUBLISH_ROLE_NAME, createCiStack } from './ci-stack';
+import { loadConfig } from './config';
+import {
+  TEST_ACCOUNT,
+  TEST_REGION,
+  decide,
+  inlinePoliciesOfRole,
+  resolveTemplateValue,
+  type IamRequest,
+  type PolicyDocument,
+} from './iam-simulation-for-test';
+import { readCdkJsonContext, synthesizeApp } from './synth-for-test';
+
+// Offline proof of what each CI role can and cannot do: the synthesized policies, resolved for
+// one account and region, evaluated by an IAM policy simulator. Each denial below fails when
+// the policy is widened to allow it (see "a widened policy is caught").
+
+const SERVICE = 'hello-world-ecr-ecs-fargate';
+const at = (service: string, resource: string) =>
+  `arn:aws:${service}:${TEST_REGION}:${TEST_ACCOUNT}:${resource}`;
+const stack = (name: string) =>
+  at('cloudformation', `stack/${name}/0f2c6a70-1c2b-11ef-9f43-0a1b2c3d4e5f`);
+const role = (name: string) => `arn:aws:iam::${TEST_ACCOUNT}:role/${name}`;
+const REPOSITORY = at('ecr', `repository/${SERVICE}`);
+const VIA_CFN = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
+const OURS = { [`aws:ResourceTag/${STACK_NAME_TAG}`]: SERVICE };
+const THEIRS = { [`aws:ResourceTag/${STACK_NAME_TAG}`]: 'payments-prod' };
+const SERVICE_TYPES = { 'cloudformation:ResourceTypes': [...SERVICE_STACK_RESOURCE_TYPES] };
+
+type Row = [description: string, request: IamRequest];
+
+let templates: Record<string, { Resources: Record<string, never> }>;
+let publish: { name: string; policy: PolicyDocument }[];
+let deploy: { name: string; policy: PolicyDocument }[];
+/** The log group key's policy as controlTower=strict synthesizes it: the account delegates to IAM. */
+let keyPolicy: PolicyDocument;
+
+beforeAll(() => {
+  const app = new App({ context: readCdkJsonContext() });
+  const config = loadConfig(() => undefined, {});
+  createStacks(app, config);
+  createCiStack(app, config, { repository: 'octo-org/hello-world', environment: 'production' });
+  const assembly = app.synth();
+  templates = Object.fromEntries(
+    assembly.stacks.map((s) => [s.stackName, s.template as { Resources: Record<string, never> }]),
+  );
+  publish = inlinePoliciesOfRole(templates[CI_STACK_NAME], CI_PUBLISH_ROLE_NAME);
+  deploy = inlinePoliciesOfRole(templates[CI_STACK_NAME], CI_DEPLOY_ROLE_NAME);
+  const strictService = synthesizeApp({ controlTower: 'strict' }).service.toJSON();
+  const [key] = Object.values(
+    strictService.Resources as Record<string, { Type: string; Properties: { KeyPolicy: unknown } }>,
+  ).filter((r) => r.Type === 'AWS::KMS::Key');
+  keyPolicy = resolveTemplateValue(key.Properties.KeyPolicy) as PolicyDocument;
+});
+
+describe('publish role (main branch and release tags)', () => {
+  const allowed: Row[] = [
+    ['logs in to ECR', { action: 'ecr:GetAuthorizationToken', resource: '*' }],
+    ['pushes an image', { action: 'ecr:PutImage', resource: REPOSITORY }],
+    ['uploads layers', { action: 'ecr:UploadLayerPart', resource: REPOSITORY }],
+    ['checks whether a tag is there', { action: 'ecr:DescribeImages', resource: REPOSITORY }],
+    [
+      "reads the repository's tag mutability",
+      { action: 'ecr:DescribeRepositories', resource: REPOSITORY },
+    ],
+    [
+      "reads the registry stack's outputs",
+      { action: 'cloudformation:DescribeStacks', resource: stack(`${SERVICE}-registry`) },
+    ],
+  ];
+  const denied: Row[] = [
+    [
+      'cannot execute a change set on the service stack',
+      { action: 'cloudformation:ExecuteChangeSet', resource: stack(SERVICE) },
+    ],
+    [
+      'cannot create a change set on the service stack',
+      {
+        action: 'cloudformation:CreateChangeSet',
+        resource: stack(SERVICE),
+        context: SERVICE_TYPES,
+      },
+    ],
+    [
+      'cannot create a change set on the registry stack',
+      { action: 'cloudformation:CreateChangeSet', resource: stack(`${SERVICE}-registry`) },
+    ],
+    [
+      'cannot update its own CI stack',
+      { action: 'cloudformation:UpdateStack', resource: stack(CI_STACK_NAME) },
+    ],
+    ['cannot create a role', { action: 'iam:CreateRole', resource: role('anything') }],
+    [
+      'cannot pass the execution role',
+      {
+        action: 'iam:PassRole',
+        resource: role(`${SERVICE}-execution`),
+        context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+      },
+    ],
+    [
+      'cannot push to another repository',
+      { action: 'ecr:PutImage', resource: at('ecr', 'repository/payments') },
+    ],
+    ['cannot delete images', { action: 'ecr:BatchDeleteImage', resource: REPOSITORY }],
+    [
+      'cannot change the lifecycle policy',
+      { action: 'ecr:PutLifecyclePolicy', resource: REPOSITORY },
+    ],
+    [
+      'cannot roll the service',
+      { action: 'ecs:UpdateService', resource: at('ecs', `service/${SERVICE}/${SERVICE}`) },
+    ],
+  ];
+
+  it.each(allowed)('%s', async (_, request) => {
+    expect(await decide(publish, request)).toBe('Allowed');
+  });
+
+  it.each(denied)('%s', async (_, request) => {
+    expect(await decide(publish, request)).not.toBe('Allowed');
+  });
+});
+
+describe('deploy role (protected environment only)', () => {
+  const securityGroup = at('ec2', 'security-group/sg-0123456789abcdef0');
+  const allowed: Row[] = [
+    [
+      'creates a change set of the service stack',
+      {
+        action: 'cloudformation:CreateChangeSet',
+        resource: stack(SERVICE),
+        context: SERVICE_TYPES,
+      },
+    ],
+    [
+      'executes a change set on the service stack',
+      { action: 'cloudformation:ExecuteChangeSet', resource: stack(SERVICE) },
+    ],
+    [
+      'passes the execution role to ECS tasks',
+      {
+        action: 'iam:PassRole',
+        resource: role(`${SERVICE}-execution`),
+        context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+      },
+    ],
+    [
+      'passes the task role to ECS tasks',
+      {
+        action: 'iam:PassRole',
+        resource: role(`${SERVICE}-task`),
+        context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+      },
+    ],
+    [
+      "opens the service stack's own security group via CloudFormation",
+      {
+        action: 'ec2:AuthorizeSecurityGroupIngress',
+        resource: securityGroup,
+        context: { ...VIA_CFN, ...OURS },
+      },
+    ],
+    [
+      'creates a VPC via CloudFormation',
+      {
+        action: 'ec2:CreateVpc',
+        resource: at('ec2', 'vpc/vpc-0fedcba9876543210'),
+        context: VIA_CFN,
+      },
+    ],
+    [
+      "adds a route to the service stack's route table via CloudFormation",
+      {
+        action: 'ec2:CreateRoute',
+        resource: at('ec2', 'route-table/rtb-0123456789abcdef0'),
+        context: { ...VIA_CFN, ...OURS },
+      },
+    ],
+    [
+      'tags a subnet as CloudFormation creates it',
+      {
+        action: 'ec2:CreateTags',
+        resource: at('ec2', 'subnet/subnet-0123456789abcdef0'),
+        context: { ...VIA_CFN, 'ec2:CreateAction': 'CreateSubnet' },
+      },
+    ],
+    [
+      "enables rotation of the service stack's log key via CloudFormation",
+      {
+        action: 'kms:EnableKeyRotation',
+        resource: at('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+        // Read when the row runs: the key policy is synthesized in beforeAll.
+        get resourcePolicy() {
+          return keyPolicy;
+        },
+        context: { ...VIA_CFN, ...OURS },
+      },
+    ],
+    [
+      'rolls the service via CloudFormation',
+      {
+        action: 'ecs:UpdateService',
+        resource: at('ecs', `service/${SERVICE}/${SERVICE}`),
+        context: VIA_CFN,
+      },
+    ],
+    ['reads the image digest', { action: 'ecr:DescribeImages', resource: REPOSITORY }],
+    [
+      'moves the deployed-<stack> marker tag onto the deployed image',
+      { action: 'ecr:PutImage', resource: REPOSITORY },
+    ],
+  ];
+  const denied: Row[] = [
+    [
+      'cannot create a role',
+      { action: 'iam:CreateRole', resource: role(`${SERVICE}-x`), context: VIA_CFN },
+    ],
+    [
+      'cannot change the task role',
+      { action: 'iam:PutRolePolicy', resource: role(`${SERVICE}-task`), context: VIA_CFN },
+    ],
+    [
+      'cannot attach a policy to the execution role',
+      { action: 'iam:AttachRolePolicy', resource: role(`${SERVICE}-execution`), context: VIA_CFN },
+    ],
+    [
+      'cannot change who may assume the task role',
+      { action: 'iam:UpdateAssumeRolePolicy', resource: role(`${SERVICE}-task`), context: VIA_CFN },
+    ],
+    [
+      'cannot pass any other role, even one named like the service',
+      {
+        action: 'iam:PassRole',
+        resource: role(`${SERVICE}-admin`),
+        context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+      },
+    ],
+    [
+      'cannot pass its own role',
+      {
+        action: 'iam:PassRole',
+        resource: role(CI_DEPLOY_ROLE_NAME),
+        context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+      },
+    ],
+    [
+      'cannot pass the task role to another service',
+      {
+        action: 'iam:PassRole',
+        resource: role(`${SERVICE}-task`),
+        context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+      },
+    ],
+    [
+      'cannot create a change set that adds an IAM role',
+      {
+        action: 'cloudformation:CreateChangeSet',
+        resource: stack(SERVICE),
+        context: {
+          'cloudformation:ResourceTypes': [...SERVICE_STACK_RESOURCE_TYPES, 'AWS::IAM::Role'],
+        },
+      },
+    ],
+    [
+      'cannot create a change set that adds a Lambda function',
+      {
+        action: 'cloudformation:CreateChangeSet',
+        resource: stack(SERVICE),
+        context: { 'cloudformation:ResourceTypes': ['AWS::Lambda::Function'] },
+      },
+    ],
+    [
+      'cannot import an existing resource into the service stack',
+      {
+        action: 'cloudformation:CreateChangeSet',
+        resource: stack(SERVICE),
+        context: {
+          ...SERVICE_TYPES,
+          'cloudformation:ImportResourceTypes': ['AWS::EC2::SecurityGroup'],
+        },
+      },
+    ],
+    [
+      'cannot change the registry stack (task roles, repository)',
+      {
+        action: 'cloudformation:CreateChangeSet',
+        resource: stack(`${SERVICE}-registry`),
+        context: SERVICE_TYPES,
+      },
+    ],
+    [
+      'cannot execute a change set on the registry stack',
+      { action: 'cloudformation:ExecuteChangeSet', resource: stack(`${SERVICE}-registry`) },
+    ],
+    [
+      'cannot touch its own CI stack',
+      {
+        action: 'cloudformation:CreateChangeSet',
+        resource: stack(CI_STACK_NAME),
+        context: SERVICE_TYPES,
+      },
+    ],
+    [
+      'cannot execute a change set on its own CI stack',
+      { action: 'cloudformation:ExecuteChangeSet', resource: stack(CI_STACK_NAME) },
+    ],
+    [
+      'cannot delete the service stack',
+      { action: 'cloudformation:DeleteStack', resource: stack(SERVICE) },
+    ],
+    [
+      'cannot open a security group of another stack',
+      {
+        action: 'ec2:AuthorizeSecurityGroupIngress',
+        resource: securityGroup,
+        context: { ...VIA_CFN, ...THEIRS },
+      },
+    ],
+    [
+      'cannot open a security group made outside CloudFormation',
+      { action: 'ec2:AuthorizeSecurityGroupIngress', resource: securityGroup, context: VIA_CFN },
+    ],
+    [
+      "cannot open the service stack's security group directly, outside a change set",
+      { action: 'ec2:AuthorizeSecurityGroupIngress', resource: securityGroup, context: OURS },
+    ],
+    [
+      'cannot tag its way into a foreign security group',
+      {
+        action: 'ec2:CreateTags',
+        resource: securityGroup,
+        context: { ...VIA_CFN, 'aws:RequestTag/owner': 'me', 'aws:TagKeys': ['owner'] },
+      },
+    ],
+    [
+      "cannot add a route to another VPC's route table",
+      {
+        action: 'ec2:CreateRoute',
+        resource: at('ec2', 'route-table/rtb-0123456789abcdef0'),
+        context: { ...VIA_CFN, ...THEIRS },
+      },
+    ],
+    [
+      'cannot attach a gateway to another VPC',
+      {
+        action: 'ec2:AttachInternetGateway',
+        resource: at('ec2', 'vpc/vpc-0123456789abcdef0'),
+        context: VIA_CFN,
+      },
+    ],
+    [
+      'cannot add a subnet to another VPC',
+      {
+        action: 'ec2:CreateSubnet',
+        resource: at('ec2', 'vpc/vpc-0123456789abcdef0'),
+        context: { ...VIA_CFN, ...THEIRS },
+      },
+    ],
+    [
+      'cannot delete another VPC',
+      {
+        action: 'ec2:DeleteVpc',
+        resource: at('ec2', 'vpc/vpc-0123456789abcdef0'),
+        context: VIA_CFN,
+      },
+    ],
+    [
+      'cannot run an instance',
+      {
+        action: 'ec2:RunInstances',
+        resource: at('ec2', 'instance/i-0123456789abcdef0'),
+        context: VIA_CFN,
+      },
+    ],
+    [
+      'cannot roll another service',
+      {
+        action: 'ecs:UpdateService',
+        resource: at('ecs', 'service/payments/payments'),
+        context: VIA_CFN,
+      },
+    ],
+    [
+      'cannot delete another log group',
+      {
+        action: 'logs:DeleteLogGroup',
+        resource: at('logs', 'log-group:/ecs/payments'),
+        context: VIA_CFN,
+      },
+    ],
+    [
+      'cannot rewrite the policy of a KMS key it did not make',
+      {
+        action: 'kms:PutKeyPolicy',
+        resource: at('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+        // Read when the row runs: the key policy is synthesized in beforeAll.
+        get resourcePolicy() {
+          return keyPolicy;
+        },
+        context: { ...VIA_CFN, ...THEIRS },
+      },
+    ],
+    [
+      'cannot schedule the deletion of a KMS key it did not make',
+      {
+        action: 'kms:ScheduleKeyDeletion',
+        resource: at('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+        // Read when the row runs: the key policy is synthesized in beforeAll.
+        get resourcePolicy() {
+          return keyPolicy;
+        },
+        context: VIA_CFN,
+      },
+    ],
+    [
+      'cannot decrypt with any key',
+      {
+        action: 'kms:Decrypt',
+        resource: at('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+        // Read when the row runs: the key policy is synthesized in beforeAll.
+        get resourcePolicy() {
+          return keyPolicy;
+        },
+        context: OURS,
+      },
+    ],
+    ['cannot push images', { action: 'ecr:InitiateLayerUpload', resource: REPOSITORY }],
+    ['cannot delete images', { action: 'ecr:BatchDeleteImage', resource: REPOSITORY }],
+    [
+      'cannot delete the repository, even via CloudFormation',
+      { action: 'ecr:DeleteRepository', resource: REPOSITORY, context: VIA_CFN },
+    ],
+  ];
+
+  it.each(allowed)('%s', async (_, request) => {
+    expect(await decide(deploy, request)).toBe('Allowed');
+  });
+
+  it.each(denied)('%s', async (_, request) => {
+    expect(await decide(deploy, request)).not.toBe('Allowed');
+  });
+
+  it('a widened policy is caught: granting iam:CreateRole turns its denial into a failure', async () => {
+    // GIVEN the deploy policy plus one over-broad statement, as a careless edit would add
+    const widened = [
+      ...deploy,
+      {
+        name: 'widened',
+        policy: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'iam:CreateRole', Resource: '*' }],
+        },
+      },
+    ];
+    // WHEN the same request is evaluated
+    const decision = await decide(widened, {
+      action: 'iam:CreateRole',
+      resource: role(`${SERVICE}-x`),
+      context: VIA_CFN,
+    });
+    // THEN the simulator allows it, so the table's denial would fail
+    expect(decision).toBe('Allowed');
+  });
+});
+
+describe('the deploy role and the service stack agree', () => {
+  /** Every configuration that changes which resources the service stack has. */
+  const configurations: Record<string, unknown>[] = [
+    {},
+    { spot: true },
+    { controlTower: 'strict' },
+  ];
+
+  it('lists every resource type the service stack has in any configuration, and no other', () => {
+    const types = new Set(
+      configurations.flatMap((context) =>
+        Object.values(
+          synthesizeApp(context).service.toJSON().Resources as Record<string, { Type: string }>,
+        ).map((r) => r.Type),
+      ),
+    );
+    expect([...types].sort()).toEqual([...SERVICE_STACK_RESOURCE_TYPES].sort());
+  });
+
+  it('the service stack creates no IAM resource: its roles come from the registry stack', () => {
+    const iam = Object.values(templates[SERVICE].Resources).filter((r: { Type: string }) =>
+      r.Type.startsWith('AWS::IAM::'),
+    );
+    expect(iam).toEqual([]);
+  });
+});

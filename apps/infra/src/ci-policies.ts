@@ -1,0 +1,360 @@
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { TaskRoleNames } from './task-roles';
+
+/** What the two CI roles' policies are scoped to: names only, all known before any deploy. */
+export interface CiPolicyScope {
+  readonly registryStackName: string;
+  readonly serviceStackName: string;
+  readonly repositoryName: string;
+  readonly clusterName: string;
+  readonly serviceName: string;
+  readonly taskFamily: string;
+  readonly logGroupName: string;
+  /** The registry stack's task roles: the only roles the deploy role may hand to ECS. */
+  readonly taskRoleNames: TaskRoleNames;
+}
+
+/**
+ * The resource types the service stack is made of. The deploy role's change sets may contain
+ * these and nothing else (`cloudformation:ResourceTypes`), so an edited template cannot even
+ * ask for an IAM role, a Lambda function or a resource import. `ci-policies.spec.ts` fails when
+ * the service stack gains a type that is not listed here.
+ */
+export const SERVICE_STACK_RESOURCE_TYPES = [
+  'AWS::EC2::InternetGateway',
+  'AWS::EC2::Route',
+  'AWS::EC2::RouteTable',
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::Subnet',
+  'AWS::EC2::SubnetRouteTableAssociation',
+  'AWS::EC2::VPC',
+  'AWS::EC2::VPCGatewayAttachment',
+  'AWS::ECS::Cluster',
+  'AWS::ECS::ClusterCapacityProviderAssociations',
+  'AWS::ECS::Service',
+  'AWS::ECS::TaskDefinition',
+  // The log group's key, under controlTower=strict only.
+  'AWS::KMS::Key',
+  'AWS::Logs::LogGroup',
+] as const;
+
+/**
+ * The tag CloudFormation itself puts on every resource of a stack. Keys starting `aws:` cannot be
+ * set or removed by any caller (EC2 rejects them in CreateTags), so a resource carrying this one
+ * with the service stack's name was made by that stack: the deploy role cannot tag its way
+ * into somebody else's security group.
+ */
+export const STACK_NAME_TAG = 'aws:cloudformation:stack-name';
+
+const arn = (service: string, resource: string) =>
+  `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
+const iamArn = (resource: string) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:${resource}`;
+export const stackArn = (name: string) => arn('cloudformation', `stack/${name}/*`);
+const repositoryArn = (scope: CiPolicyScope) => arn('ecr', `repository/${scope.repositoryName}`);
+
+/** Only calls CloudFormation makes on the caller's behalf while it executes a change set. */
+const viaCloudFormation = {
+  'ForAnyValue:StringEquals': { 'aws:CalledVia': ['cloudformation.amazonaws.com'] },
+};
+
+/** The EC2 calls that make a new network resource, and may tag it as they do. */
+const NETWORK_CREATE_ACTIONS = [
+  'CreateInternetGateway',
+  'CreateRouteTable',
+  'CreateSecurityGroup',
+  'CreateSubnet',
+  'CreateVpc',
+];
+
+/**
+ * The publish role: log in to ECR, push (and read back) images of this one repository, and read
+ * the registry stack's outputs to find it. No CloudFormation write, no IAM, nothing else.
+ */
+export function publishPolicy(scope: CiPolicyScope): iam.PolicyDocument {
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'EcrLogin',
+        actions: ['ecr:GetAuthorizationToken'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'PushAndPullThisRepository',
+        actions: [
+          'ecr:BatchCheckLayerAvailability',
+          'ecr:BatchGetImage',
+          'ecr:CompleteLayerUpload',
+          'ecr:DescribeImages',
+          // docker-push reads the tag mutability: with every tag immutable it pushes no floating tag.
+          'ecr:DescribeRepositories',
+          'ecr:GetDownloadUrlForLayer',
+          'ecr:InitiateLayerUpload',
+          'ecr:PutImage',
+          'ecr:UploadLayerPart',
+        ],
+        resources: [repositoryArn(scope)],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadRegistryStackOutputs',
+        actions: ['cloudformation:DescribeStacks'],
+        resources: [stackArn(scope.registryStackName)],
+      }),
+    ],
+  });
+}
+
+/**
+ * The deploy role: change sets on the service stack only, made of the service stack's resource
+ * types only; CloudFormation then acts with these rights, each held to the service stack's own
+ * resources. In IAM it can only pass the two task roles to ECS tasks.
+ */
+export function deployPolicy(scope: CiPolicyScope): iam.PolicyDocument {
+  const clusterArn = arn('ecs', `cluster/${scope.clusterName}`);
+  const serviceArn = arn('ecs', `service/${scope.clusterName}/${scope.serviceName}`);
+  const logGroup = arn('logs', `log-group:${scope.logGroupName}`);
+  const ec2 = (type: string) => arn('ec2', `${type}/*`);
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'ChangeSetsOnTheServiceStack',
+        actions: [
+          'cloudformation:DeleteChangeSet',
+          'cloudformation:DescribeChangeSet',
+          'cloudformation:DescribeStackEvents',
+          'cloudformation:DescribeStackResources',
+          'cloudformation:DescribeStacks',
+          'cloudformation:ExecuteChangeSet',
+          'cloudformation:GetTemplate',
+          'cloudformation:GetTemplateSummary',
+          'cloudformation:ListStackResources',
+        ],
+        resources: [stackArn(scope.serviceStackName)],
+      }),
+      new iam.PolicyStatement({
+        sid: 'CreateChangeSetsOfServiceStackResourceTypesOnly',
+        actions: ['cloudformation:CreateChangeSet'],
+        resources: [stackArn(scope.serviceStackName)],
+        conditions: {
+          'ForAllValues:StringEquals': {
+            'cloudformation:ResourceTypes': [...SERVICE_STACK_RESOURCE_TYPES],
+          },
+        },
+      }),
+      new iam.PolicyStatement({
+        sid: 'NoResourceImports',
+        effect: iam.Effect.DENY,
+        actions: ['cloudformation:CreateChangeSet'],
+        resources: ['*'],
+        conditions: { Null: { 'cloudformation:ImportResourceTypes': 'false' } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadRegistryStackOutputs',
+        actions: ['cloudformation:DescribeStacks'],
+        resources: [stackArn(scope.registryStackName)],
+      }),
+      new iam.PolicyStatement({
+        sid: 'NewVpcAndGatewayViaCloudFormation',
+        actions: ['ec2:CreateInternetGateway', 'ec2:CreateVpc'],
+        resources: [ec2('internet-gateway'), ec2('vpc')],
+        conditions: viaCloudFormation,
+      }),
+      new iam.PolicyStatement({
+        sid: 'NewSecurityGroupViaCloudFormation',
+        actions: ['ec2:CreateSecurityGroup'],
+        resources: [ec2('security-group')],
+        conditions: viaCloudFormation,
+      }),
+      new iam.PolicyStatement({
+        // The new subnet, route table or rule; the VPC or group it goes into must be the stack's.
+        sid: 'NewSubnetRouteTableAndRuleViaCloudFormation',
+        actions: [
+          'ec2:AuthorizeSecurityGroupEgress',
+          'ec2:AuthorizeSecurityGroupIngress',
+          'ec2:CreateRouteTable',
+          'ec2:CreateSubnet',
+        ],
+        resources: [ec2('route-table'), ec2('security-group-rule'), ec2('subnet')],
+        conditions: viaCloudFormation,
+      }),
+      new iam.PolicyStatement({
+        sid: 'TagNetworkResourcesAsTheyAreCreated',
+        actions: ['ec2:CreateTags'],
+        resources: [arn('ec2', '*')],
+        conditions: {
+          ...viaCloudFormation,
+          StringEquals: { 'ec2:CreateAction': NETWORK_CREATE_ACTIONS },
+        },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ChangeOnlyTheServiceStackNetworkViaCloudFormation',
+        actions: [
+          'ec2:AssociateRouteTable',
+          'ec2:AttachInternetGateway',
+          'ec2:AuthorizeSecurityGroupEgress',
+          'ec2:AuthorizeSecurityGroupIngress',
+          'ec2:CreateRoute',
+          'ec2:CreateRouteTable',
+          'ec2:CreateSecurityGroup',
+          'ec2:CreateSubnet',
+          'ec2:CreateTags',
+          'ec2:DeleteInternetGateway',
+          'ec2:DeleteRoute',
+          'ec2:DeleteRouteTable',
+          'ec2:DeleteSecurityGroup',
+          'ec2:DeleteSubnet',
+          'ec2:DeleteTags',
+          'ec2:DeleteVpc',
+          'ec2:DetachInternetGateway',
+          'ec2:DisassociateRouteTable',
+          'ec2:ModifySecurityGroupRules',
+          'ec2:ModifySubnetAttribute',
+          'ec2:ModifyVpcAttribute',
+          'ec2:ReplaceRoute',
+          'ec2:RevokeSecurityGroupEgress',
+          'ec2:RevokeSecurityGroupIngress',
+        ],
+        resources: [
+          ec2('internet-gateway'),
+          ec2('route-table'),
+          ec2('security-group'),
+          ec2('subnet'),
+          ec2('vpc'),
+        ],
+        conditions: {
+          ...viaCloudFormation,
+          StringEquals: { [`aws:ResourceTag/${STACK_NAME_TAG}`]: scope.serviceStackName },
+        },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadNetworkAndTaskAddresses',
+        actions: [
+          'ec2:DescribeAccountAttributes',
+          'ec2:DescribeAvailabilityZones',
+          'ec2:DescribeInternetGateways',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeRouteTables',
+          'ec2:DescribeSecurityGroupRules',
+          'ec2:DescribeSecurityGroups',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeVpcAttribute',
+          'ec2:DescribeVpcs',
+        ],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ClusterAndServiceViaCloudFormation',
+        actions: [
+          'ecs:CreateCluster',
+          'ecs:CreateService',
+          'ecs:DeleteCluster',
+          'ecs:DeleteService',
+          'ecs:PutClusterCapacityProviders',
+          'ecs:TagResource',
+          'ecs:UntagResource',
+          'ecs:UpdateCluster',
+          'ecs:UpdateClusterSettings',
+          'ecs:UpdateService',
+        ],
+        resources: [clusterArn, serviceArn, arn('ecs', `task-definition/${scope.taskFamily}:*`)],
+        conditions: viaCloudFormation,
+      }),
+      new iam.PolicyStatement({
+        sid: 'TaskDefinitionsViaCloudFormation',
+        actions: ['ecs:DeregisterTaskDefinition', 'ecs:RegisterTaskDefinition'],
+        resources: ['*'],
+        conditions: viaCloudFormation,
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadClusterAndService',
+        actions: ['ecs:DescribeClusters', 'ecs:DescribeServices'],
+        resources: [clusterArn, serviceArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadTasksOfThisCluster',
+        actions: ['ecs:DescribeTasks', 'ecs:ListTasks'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'ecs:cluster': clusterArn } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadTaskDefinitions',
+        actions: ['ecs:DescribeTaskDefinition'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'PassOnlyTheTaskRolesToEcsTasks',
+        actions: ['iam:PassRole'],
+        resources: [
+          iamArn(`role/${scope.taskRoleNames.execution}`),
+          iamArn(`role/${scope.taskRoleNames.task}`),
+        ],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'LogGroupViaCloudFormation',
+        actions: [
+          'logs:AssociateKmsKey',
+          'logs:CreateLogGroup',
+          'logs:DeleteLogGroup',
+          'logs:DeleteRetentionPolicy',
+          'logs:DisassociateKmsKey',
+          'logs:PutRetentionPolicy',
+          'logs:TagResource',
+          'logs:UntagResource',
+        ],
+        resources: [logGroup, `${logGroup}:*`],
+        conditions: viaCloudFormation,
+      }),
+      new iam.PolicyStatement({
+        // controlTower=strict: the log group's own key. A new key is nobody's yet; an existing
+        // one may be changed only when CloudFormation made it for the service stack.
+        sid: 'NewLogKeyViaCloudFormation',
+        actions: ['kms:CreateKey'],
+        resources: ['*'],
+        conditions: viaCloudFormation,
+      }),
+      new iam.PolicyStatement({
+        sid: 'ChangeOnlyTheServiceStackKeyViaCloudFormation',
+        actions: [
+          'kms:DescribeKey',
+          'kms:EnableKeyRotation',
+          'kms:GetKeyPolicy',
+          'kms:GetKeyRotationStatus',
+          'kms:ListResourceTags',
+          'kms:PutKeyPolicy',
+          'kms:ScheduleKeyDeletion',
+          'kms:TagResource',
+          'kms:UntagResource',
+        ],
+        resources: [arn('kms', 'key/*')],
+        conditions: {
+          ...viaCloudFormation,
+          StringEquals: { [`aws:ResourceTag/${STACK_NAME_TAG}`]: scope.serviceStackName },
+        },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadLogGroupAndEvents',
+        actions: ['logs:FilterLogEvents', 'logs:GetLogEvents', 'logs:ListTagsForResource'],
+        resources: [logGroup, `${logGroup}:*`],
+      }),
+      new iam.PolicyStatement({
+        sid: 'FindLogGroups',
+        actions: ['logs:DescribeLogGroups'],
+        resources: [arn('logs', 'log-group:*')],
+      }),
+      new iam.PolicyStatement({
+        // Find the image's digest, then move the deployed-<stack> tag onto it (the same manifest
+        // put back under that tag), which the lifecycle policy never expires. No layer upload:
+        // it can name an image already in the repository, never bring a new one.
+        sid: 'ReadImagesAndMarkTheDeployedOne',
+        actions: [
+          'ecr:BatchGetImage',
+          'ecr:DescribeImages',
+          'ecr:DescribeRepositories',
+          'ecr:PutImage',
+        ],
+        resources: [repositoryArn(scope)],
+      }),
+    ],
+  });
+}

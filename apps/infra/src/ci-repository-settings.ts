@@ -1,0 +1,67 @@
+/** What the GitHub settings checklist needs to name. */
+export interface RepositorySettingsScope {
+  /** owner/name */
+  readonly repository: string;
+  /** The protected environment deploy jobs run in. */
+  readonly environment: string;
+  readonly mainBranch: string;
+  /** Git glob of release tags, e.g. `v*-ecr-ecs-fargate`. */
+  readonly releaseTagGlob: string;
+}
+
+export interface RepositorySetting {
+  /** Short name, as the README's CI section names it. */
+  readonly title: string;
+  /** Where it is set and what to set, in one line. */
+  readonly how: string;
+}
+
+/**
+ * The GitHub settings the two CI roles rely on and no AWS policy can enforce: the deploy role
+ * trusts `environment:<name>`, so whoever may run a job in that environment may deploy; the
+ * publish role trusts the main branch and release tags, so whoever may push those may publish.
+ * `infra:deploy-ci` prints these after it deploys; the README's CI section lists the same.
+ */
+export function repositorySettings(scope: RepositorySettingsScope): RepositorySetting[] {
+  const settings = `https://github.com/${scope.repository}/settings`;
+  return [
+    {
+      title: `Environment "${scope.environment}": required reviewers, self-review prevented`,
+      how:
+        `${settings}/environments > ${scope.environment} > Required reviewers: add at least one ` +
+        'person or team, and tick "Prevent self-review".',
+    },
+    {
+      title: `Environment "${scope.environment}": deployment branches and tags`,
+      how:
+        `Same page > Deployment branches and tags > "Selected branches and tags": add the branch ` +
+        `"${scope.mainBranch}" and the tag pattern "${scope.releaseTagGlob}", nothing else.`,
+    },
+    {
+      title: `Tag ruleset for release tags "${scope.releaseTagGlob}"`,
+      how:
+        `${settings}/rules > New tag ruleset: target "${scope.releaseTagGlob}", enforcement ` +
+        'Active, restrict creations, updates and deletions; bypass only for release maintainers.',
+    },
+    {
+      title: `Branch ruleset for "${scope.mainBranch}"`,
+      how:
+        `${settings}/rules > New branch ruleset: target "${scope.mainBranch}", require a pull ` +
+        'request with an approval and the CI checks, block force pushes and deletions.',
+    },
+    {
+      title: 'The ECS service-linked role, once per AWS account',
+      how:
+        'The deploy role cannot create IAM roles: run `aws iam create-service-linked-role ' +
+        '--aws-service-name ecs.amazonaws.com` once (an "already exists" error means it is there), ' +
+        'or deploy once yourself with `npx nx run infra:deploy`.',
+    },
+  ];
+}
+
+/** The settings as a numbered checklist, one setting per item. */
+export function formatRepositorySettings(scope: RepositorySettingsScope): string {
+  return repositorySettings(scope)
+    .map((setting, i) => `  ${i + 1}. [ ] ${setting.title}\n       ${setting.how}`)
+    .join('\n');
+}
