@@ -92,8 +92,8 @@ describe('buildArchitecture', () => {
     const role = nodeTitled(architecture, 'IAM execution role');
 
     expect(role.lines).toEqual([
-      'ecr: 3 actions on repository hello-world-ecr-ecs-fargate',
       'ecr:GetAuthorizationToken on *',
+      'ecr: 3 actions on repository hello-world-ecr-ecs-fargate',
       'logs:CreateLogStream, PutLogEvents on /ecs/hello-world-ecr-ecs-fargate',
     ]);
     expect(architecture.edges.filter((e) => e.from === role.id).map((e) => e.to)).toEqual([

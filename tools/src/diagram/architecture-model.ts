@@ -503,42 +503,83 @@ interface Statement {
   readonly Resource?: unknown;
 }
 
+/**
+ * Whether a task definition's role ARN names this role: a Ref/GetAtt in the same stack, or an
+ * ARN ending in `:role/<RoleName>` (the service stack imports the registry stack's roles by name).
+ */
+function namesRole(user: Located, property: string, role: Located): boolean {
+  const value = props(user)[property];
+  if (referencedId(value) !== undefined) {
+    return user.stack === role.stack && referencedId(value) === role.logicalId;
+  }
+  const roleName = props(role)['RoleName'];
+  return (
+    typeof roleName === 'string' &&
+    describeValue(value, user.stack.template).endsWith(`:role/${roleName}`)
+  );
+}
+
+/** A role's policy statements: its inline policies and any AWS::IAM::Policy attached to it. */
+function statementsOfRole(b: ArchitectureBuilder, role: Located): Statement[] {
+  const inline = asArray(props(role)['Policies']) as {
+    PolicyDocument?: { Statement?: Statement[] };
+  }[];
+  const attached = b
+    .ofType('AWS::IAM::Policy')
+    .filter((policy) => asArray(props(policy)['Roles']).some((r) => refOf(r) === role.logicalId));
+  for (const policy of attached) b.markPlaced(policy);
+  return [
+    ...inline.flatMap((p) => p.PolicyDocument?.Statement ?? []),
+    ...attached.flatMap(
+      (policy) =>
+        (props(policy)['PolicyDocument'] as { Statement?: Statement[] } | undefined)?.Statement ??
+        [],
+    ),
+  ];
+}
+
 /** Roles with what their policies allow, and an edge to each resource they reach. */
 function addRoles(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, DiagramGroup>) {
   for (const role of b.ofType('AWS::IAM::Role')) {
     const template = role.stack.template;
     const roleId = idOf(role.stack, role.logicalId);
-    const users = b.ofType('AWS::ECS::TaskDefinition').filter((t) => t.stack === role.stack);
-    const asExecution = users.find(
-      (t) => referencedId(props(t)['ExecutionRoleArn']) === role.logicalId,
-    );
-    const asTask = users.find((t) => referencedId(props(t)['TaskRoleArn']) === role.logicalId);
+    const users = b.ofType('AWS::ECS::TaskDefinition');
+    const asExecution = users.find((t) => namesRole(t, 'ExecutionRoleArn', role));
+    const asTask = users.find((t) => namesRole(t, 'TaskRoleArn', role));
     const title = asExecution ? 'IAM execution role' : asTask ? 'IAM task role' : 'IAM role';
-    const policies = b
-      .ofType('AWS::IAM::Policy')
-      .filter((policy) => asArray(props(policy)['Roles']).some((r) => refOf(r) === role.logicalId));
     const lines: string[] = [];
-    for (const policy of policies) {
-      b.markPlaced(policy);
-      const document = props(policy)['PolicyDocument'] as { Statement?: Statement[] } | undefined;
-      for (const statement of document?.Statement ?? []) {
-        const actions = asArray(statement.Action).map(String);
-        const target = referencedId(statement.Resource);
-        const repoName = repositoryNameIn(statement.Resource, template);
-        const repo = b
-          .ofType('AWS::ECR::Repository')
-          .find((r) => repoName !== undefined && props(r)['RepositoryName'] === repoName);
-        const logGroup = target ? b.find(role.stack, target) : undefined;
-        const on = repo
-          ? `repository ${repoName}`
-          : logGroup
-            ? String(props(logGroup)['LogGroupName'] ?? target)
-            : describeValue(statement.Resource, template);
-        lines.push(`${describeActions(actions)} on ${on}`);
-        if (repo) b.edge(roleId, idOf(repo.stack, repo.logicalId), 'may pull', 'permission');
-        if (logGroup)
-          b.edge(roleId, idOf(logGroup.stack, logGroup.logicalId), 'may write', 'permission');
-      }
+    for (const statement of statementsOfRole(b, role)) {
+      const actions = asArray(statement.Action).map(String);
+      const resources = asArray(statement.Resource);
+      const target = referencedId(resources[0]);
+      const targetResource = target ? b.find(role.stack, target) : undefined;
+      const repoName =
+        targetResource?.resource.Type === 'AWS::ECR::Repository'
+          ? String(props(targetResource)['RepositoryName'])
+          : repositoryNameIn(resources[0], template);
+      const repo = b
+        .ofType('AWS::ECR::Repository')
+        .find((r) => repoName !== undefined && props(r)['RepositoryName'] === repoName);
+      const texts = resources.map((r) => describeValue(r, template));
+      const logGroup =
+        targetResource?.resource.Type === 'AWS::Logs::LogGroup'
+          ? targetResource
+          : b
+              .ofType('AWS::Logs::LogGroup')
+              .find((g) =>
+                texts.some((text) =>
+                  text.includes(`:log-group:${String(props(g)['LogGroupName'])}`),
+                ),
+              );
+      const on = repo
+        ? `repository ${repoName}`
+        : logGroup
+          ? String(props(logGroup)['LogGroupName'] ?? logGroup.logicalId)
+          : texts.join(', ');
+      lines.push(`${describeActions(actions)} on ${on}`);
+      if (repo) b.edge(roleId, idOf(repo.stack, repo.logicalId), 'may pull', 'permission');
+      if (logGroup)
+        b.edge(roleId, idOf(logGroup.stack, logGroup.logicalId), 'may write', 'permission');
     }
     if (lines.length === 0) lines.push('no permissions');
     if (asTask && !asExecution) {
