@@ -53,6 +53,15 @@ describe('parseCommandLine', () => {
     },
   );
 
+  it.each([[['-p', '-1']], [['--port', '-1']]])(
+    'GIVEN %j WHEN parsed THEN the port range error, not parseArgs\' "ambiguous"',
+    (argv) => {
+      expect(() => serve(argv)).toThrow(
+        /^invalid port "-1" from --port: use a whole number from 1 to 65535$/,
+      );
+    },
+  );
+
   it('names PORT as the source when the environment is wrong', () => {
     expect(() => serve([], { PORT: 'http' })).toThrow('invalid port "http" from PORT');
   });

@@ -45,7 +45,7 @@ export function parseCommandLine(argv: string[], env: Env, packageVersion: strin
   let values: { bind?: string; port?: string; help?: boolean; version?: boolean };
   try {
     ({ values } = parseArgs({
-      args: argv,
+      args: attachNegativePort(argv),
       options: {
         bind: { type: 'string', short: 'b' },
         port: { type: 'string', short: 'p' },
@@ -76,6 +76,25 @@ export function parseCommandLine(argv: string[], env: Env, packageVersion: strin
       version: env['APP_VERSION'] || packageVersion,
     },
   };
+}
+
+/**
+ * parseArgs refuses `-p -1` as "argument is ambiguous" (the value starts with a dash), which hides
+ * the real mistake. A negative number after -p/--port is its value, written as `--port=-1`, so the
+ * range check below answers with the valid range.
+ */
+function attachNegativePort(argv: string[]): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (arg === '--') return [...args, ...argv.slice(i)];
+    if ((arg === '-p' || arg === '--port') && next !== undefined && /^-\d/.test(next)) {
+      args.push(`--port=${next}`);
+      i++;
+    } else args.push(arg);
+  }
+  return args;
 }
 
 /**

@@ -52,6 +52,14 @@ describe('main (child process)', () => {
     );
   });
 
+  it('GIVEN -p -1 WHEN started THEN exits 2 with the valid range in one line', async () => {
+    const child = runMain(['-p', '-1']);
+    expect(await child.exited).toBe(2);
+    expect(child.stderr()).toBe(
+      'hello-world: invalid port "-1" from --port: use a whole number from 1 to 65535\n',
+    );
+  });
+
   it('exits 2 for an unknown flag without a stack trace', async () => {
     const child = runMain(['--frobnicate']);
     expect(await child.exited).toBe(2);
