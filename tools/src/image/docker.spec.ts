@@ -1,4 +1,9 @@
-import { dockerBuildArgs, explainBaseImageFailure, runDockerCapture } from './docker';
+import {
+  dockerBuildArgs,
+  explainBaseImageFailure,
+  explainDockerFailure,
+  runDockerCapture,
+} from './docker';
 import { CommandError } from './exec';
 import { ImageError } from './image-error';
 
@@ -30,7 +35,55 @@ describe('dockerBuildArgs', () => {
   });
 });
 
-// The real docker CLI pointed at engines that are not there: the messages and kinds a user gets.
+// What each Docker CLI here prints when it has no engine (captured from `docker info` with
+// DOCKER_HOST=unix:///nonexistent/docker.sock): the user's line must not depend on the version.
+describe('explainDockerFailure', () => {
+  const unreachable = 'unix:///nonexistent/docker.sock';
+  const failedInfo = (output: string) =>
+    new CommandError('docker info failed (exit 1)', 'docker', ['info'], output);
+
+  it.each([
+    [
+      '28.2.2',
+      `Server:\nCannot connect to the Docker daemon at ${unreachable}. Is the docker daemon running?\n`,
+    ],
+    [
+      '20.10.24',
+      `Server:\nERROR: Cannot connect to the Docker daemon at ${unreachable}. Is the docker daemon running?\nerrors pretty printing info\n`,
+    ],
+  ])(
+    "GIVEN Docker %s cannot reach its engine WHEN the failure is explained THEN the same setup line, without the CLI's severity prefix",
+    (_version, output) => {
+      expect(explainDockerFailure(failedInfo(output))).toMatchObject({
+        kind: 'environment',
+        message: `docker info cannot reach a container engine (Cannot connect to the Docker daemon at ${unreachable}. Is the docker daemon running?): start Docker, or point DOCKER_HOST at a running engine`,
+      });
+    },
+  );
+
+  it.each([
+    [
+      '28.2.2',
+      'Failed to initialize: unable to resolve docker endpoint: invalid bind address format: bogus://engine\n',
+    ],
+    [
+      '20.10.24',
+      'unable to resolve docker endpoint: Invalid bind address format: bogus://engine\n',
+    ],
+  ])(
+    'GIVEN Docker %s cannot parse DOCKER_HOST WHEN the failure is explained THEN it is a setup line saying to start Docker',
+    (_version, output) => {
+      expect(explainDockerFailure(failedInfo(output))).toMatchObject({
+        kind: 'environment',
+        message: expect.stringMatching(
+          /^docker info cannot reach a container engine \(.*bogus:\/\/engine\): start Docker, or point DOCKER_HOST at a running engine$/,
+        ),
+      });
+    },
+  );
+});
+
+// The real docker CLI (whichever version is on PATH) pointed at engines that are not there: the messages and kinds a user gets.
 describe('docker without an engine', () => {
   const run = (args: string[], env: NodeJS.ProcessEnv): unknown => {
     try {
@@ -47,7 +100,7 @@ describe('docker without an engine', () => {
     expect(error).toMatchObject({
       kind: 'environment',
       message: expect.stringMatching(
-        /^docker info cannot reach a container engine \(Cannot connect to the Docker daemon at unix:\/\/\/nonexistent\/docker\.sock\..*\): start Docker, or point DOCKER_HOST at a running engine$/,
+        /^docker info cannot reach a container engine \(.*unix:\/\/\/nonexistent\/docker\.sock.*\): start Docker, or point DOCKER_HOST at a running engine$/,
       ),
     });
   });

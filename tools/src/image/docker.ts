@@ -120,9 +120,13 @@ export async function pushImage(
 }
 
 // What the docker CLI prints when it has no engine to talk to: the daemon is down, DOCKER_HOST
-// points nowhere, or the endpoint (DOCKER_HOST, context) cannot even be parsed.
+// points nowhere, or the endpoint (DOCKER_HOST, context) cannot even be parsed. CLI versions word
+// it differently (20.10 prefixes `ERROR: `, 28.x prefixes `Failed to initialize: `), so only the
+// meaning is matched.
 const ENGINE_UNREACHABLE =
   /Cannot connect to the Docker daemon|Failed to initialize|unable to resolve docker endpoint/i;
+// A severity prefix some CLI versions put before the reason; the user's line leaves it out.
+const SEVERITY_PREFIX = /^(?:ERROR|error):\s*/;
 
 /**
  * Rewords a docker failure that is the machine's setup, not the build or push: no docker binary,
@@ -140,7 +144,8 @@ export function explainDockerFailure(error: unknown): unknown {
   const line = error.output
     .split('\n')
     .find((text) => ENGINE_UNREACHABLE.test(text))
-    ?.trim();
+    ?.trim()
+    .replace(SEVERITY_PREFIX, '');
   if (line === undefined) return error;
   return new ImageError(
     `${what} cannot reach a container engine (${line}): start Docker, or point DOCKER_HOST at a running engine`,
