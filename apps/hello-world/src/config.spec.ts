@@ -62,6 +62,14 @@ describe('parseCommandLine', () => {
     },
   );
 
+  it('GIVEN APP_VERSION WHEN asked for --version THEN answers the version /health reports', () => {
+    const env = { APP_VERSION: '2.0.0-rc.1' };
+    expect(parseCommandLine(['--version'], env, '1.2.3')).toEqual({
+      kind: 'version',
+      version: serve([], env).version,
+    });
+  });
+
   it('names PORT as the source when the environment is wrong', () => {
     expect(() => serve([], { PORT: 'http' })).toThrow('invalid port "http" from PORT');
   });

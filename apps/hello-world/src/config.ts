@@ -18,7 +18,7 @@ export interface AppConfig {
 }
 
 export type CliCommand =
-  { kind: 'serve'; config: AppConfig } | { kind: 'help' } | { kind: 'version' };
+  { kind: 'serve'; config: AppConfig } | { kind: 'help' } | { kind: 'version'; version: string };
 
 /** A user-facing configuration mistake: its message is one line that says what to do. */
 export class ConfigError extends Error {
@@ -59,7 +59,8 @@ export function parseCommandLine(argv: string[], env: Env, packageVersion: strin
     throw new ConfigError(`${firstLine(error)}; see --help`);
   }
   if (values.help) return { kind: 'help' };
-  if (values.version) return { kind: 'version' };
+  // One source: --version prints what /health reports.
+  if (values.version) return { kind: 'version', version: readVersion(env, packageVersion) };
 
   return {
     kind: 'serve',
@@ -73,9 +74,14 @@ export function parseCommandLine(argv: string[], env: Env, packageVersion: strin
       drainTimeoutMs: parseDrainTimeout(
         env['DRAIN_TIMEOUT_MS'] ?? String(DEFAULT_DRAIN_TIMEOUT_MS),
       ),
-      version: env['APP_VERSION'] || packageVersion,
+      version: readVersion(env, packageVersion),
     },
   };
+}
+
+/** `APP_VERSION` (set by the image build), else the package version: for --version and /health. */
+function readVersion(env: Env, packageVersion: string): string {
+  return env['APP_VERSION'] || packageVersion;
 }
 
 /**

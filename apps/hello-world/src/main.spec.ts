@@ -60,6 +60,24 @@ describe('main (child process)', () => {
     );
   });
 
+  it('GIVEN APP_VERSION WHEN asked --version THEN prints the version GET /health reports', async () => {
+    // GIVEN the image build's APP_VERSION
+    const env = { APP_VERSION: '9.8.7-spec' };
+    // WHEN the CLI prints its version and the running service reports its own
+    const printed = runMain(['--version'], env);
+    expect(await printed.exited).toBe(0);
+    const port = await findFreePort();
+    const served = runMain(['-b', '127.0.0.1', '-p', String(port)], env);
+    await untilListening(served);
+    const health = (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json())) as {
+      version: string;
+    };
+    served.proc.kill('SIGTERM');
+    await served.exited;
+    // THEN both say the same
+    expect(printed.stdout()).toBe(`${health.version}\n`);
+  });
+
   it('exits 2 for an unknown flag without a stack trace', async () => {
     const child = runMain(['--frobnicate']);
     expect(await child.exited).toBe(2);

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     throw error;
   }
   if (command.kind === 'help') return void console.log(USAGE);
-  if (command.kind === 'version') return void console.log(packageJson.version);
+  if (command.kind === 'version') return void console.log(command.version);
   const { config } = command;
 
   const destination = createStdoutDestination();
