@@ -1,0 +1,26 @@
+// The synth target: `cdk synth --quiet --no-notices`, silent when it succeeds (see
+// src/synth-output.ts), the CLI's whole output and exit code when it fails.
+//   npx nx run infra:synth   (extra arguments go to cdk synth)
+import { spawn } from 'node:child_process';
+import { synthOutputToShow } from '../src/synth-output';
+
+const cdk = require.resolve('aws-cdk/bin/cdk');
+const child = spawn(
+  process.execPath,
+  [cdk, 'synth', '--quiet', '--no-notices', ...process.argv.slice(2)],
+  {
+    stdio: ['inherit', 'pipe', 'pipe'],
+  },
+);
+let output = '';
+child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+child.on('error', (error) => {
+  process.stderr.write(`infra:synth: cannot run the CDK CLI: ${error.message}\n`);
+  process.exitCode = 1;
+});
+child.on('close', (code, signal) => {
+  const exitCode = code ?? (signal ? 1 : 0);
+  process.stderr.write(synthOutputToShow(output, exitCode));
+  process.exitCode = exitCode;
+});
