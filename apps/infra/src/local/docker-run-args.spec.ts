@@ -27,6 +27,8 @@ const options = {
   containerName: 'hello-world-ecr-ecs-fargate-local',
   hostPort: 49000,
   hostAddress: '127.0.0.1',
+  // The image's HEALTHCHECK, as `docker image inspect` reports the Dockerfile's exec form.
+  imageHealthcheck: ['CMD', 'node', '/app/healthcheck.js'],
 };
 
 /** The value after a flag, so assertions read as `flag → value`. */
@@ -72,8 +74,12 @@ describe('buildDockerRunArgs', () => {
     );
   });
 
-  it('carries the health check, its timings and the stop timeout', () => {
-    expect(valueOf(args, '--health-cmd')).toBe('node /app/healthcheck.js');
+  it('GIVEN the exec-form health check WHEN translated THEN no shell-form --health-cmd', () => {
+    // The image's identical exec form stays in force: docker run can only set the shell form.
+    expect(args.some((a) => a.startsWith('--health-cmd'))).toBe(false);
+  });
+
+  it('carries the health check timings and the stop timeout', () => {
     expect([
       valueOf(args, '--health-interval'),
       valueOf(args, '--health-timeout'),
@@ -92,13 +98,18 @@ describe('buildDockerRunArgs', () => {
     expect(args.at(-1)).toBe(options.image);
   });
 
-  it('shell-quotes exec-form health check arguments that need it', () => {
-    // GIVEN an argv with a space WHEN translated THEN the shell sees one argument
-    const quoted = buildDockerRunArgs(
-      { ...spec, healthCheck: { command: ['CMD', 'node', '/app/check it.js'] } },
-      options,
+  it.each([
+    ['a different command', ['CMD', 'node', '/app/other.js']],
+    ['the shell form of the same command', ['CMD-SHELL', 'node /app/healthcheck.js']],
+    ['no HEALTHCHECK', undefined],
+  ])('GIVEN an image with %s WHEN translated THEN refuses in one line', (_, imageHealthcheck) => {
+    // GIVEN the task's exec form, which docker run can only take from the image
+    const run = () => buildDockerRunArgs(spec, { ...options, imageHealthcheck });
+    // THEN it names the next step rather than running a different check
+    expect(run).toThrow(LocalError);
+    expect(run).toThrow(
+      /^the task definition's health check is \["CMD","node","\/app\/healthcheck.js"\].*: run an image built by `npx nx run hello-world:docker-build`$/,
     );
-    expect(valueOf(quoted, '--health-cmd')).toBe("node '/app/check it.js'");
   });
 
   it('keeps the shell form as is, and turns NONE off', () => {

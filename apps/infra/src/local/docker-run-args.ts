@@ -9,22 +9,32 @@ export interface LocalRunOptions {
   hostPort: number;
   /** Only this machine: the task's security group is the real gate; here it is the loopback. */
   hostAddress: string;
+  /** The image's own HEALTHCHECK command (`docker image inspect` .Config.Healthcheck.Test). */
+  imageHealthcheck?: string[];
 }
 
-/** POSIX shell quoting, for the one place docker takes a command as a string. */
-function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_/.:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+function sameCommand(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((part, i) => part === b[i]);
 }
 
-function healthArgs(health: LocalHealthCheck): string[] {
+function healthArgs(health: LocalHealthCheck, options: LocalRunOptions): string[] {
   const [kind, ...rest] = health.command;
   if (kind === 'NONE') return ['--no-healthcheck'];
-  // `docker run --health-cmd` only takes the shell form; the exec form's argv is quoted into it.
-  let command: string;
-  if (kind === 'CMD-SHELL' && rest.length === 1) command = rest[0] ?? '';
-  else if (kind === 'CMD' && rest.length > 0) command = rest.map(shellQuote).join(' ');
-  else throw new LocalError(`unsupported health check command ${JSON.stringify(health.command)}`);
-  const args = ['--health-cmd', command];
+  const args: string[] = [];
+  if (kind === 'CMD-SHELL' && rest.length === 1) args.push('--health-cmd', rest[0] ?? '');
+  else if (kind === 'CMD' && rest.length > 0) {
+    // `docker run --health-cmd` only sets the shell form (it needs /bin/sh; the task's exec form
+    // does not). Leaving it out keeps the image's own HEALTHCHECK command, with the timings below
+    // on top: exactly the task's exec form when the image's is the same, which is checked here.
+    if (!sameCommand(options.imageHealthcheck, health.command)) {
+      const has = options.imageHealthcheck?.length
+        ? JSON.stringify(options.imageHealthcheck)
+        : 'no HEALTHCHECK';
+      throw new LocalError(
+        `the task definition's health check is ${JSON.stringify(health.command)}, which docker run can only take from the image, and image ${options.image} has ${has}: run an image built by \`npx nx run hello-world:docker-build\``,
+      );
+    }
+  } else throw new LocalError(`unsupported health check command ${JSON.stringify(health.command)}`);
   if (health.intervalSeconds !== undefined)
     args.push('--health-interval', `${health.intervalSeconds}s`);
   if (health.timeoutSeconds !== undefined)
@@ -67,7 +77,7 @@ export function buildDockerRunArgs(spec: LocalTaskSpec, options: LocalRunOptions
     args.push('--stop-timeout', String(spec.stopTimeoutSeconds));
   }
   for (const { name, value } of spec.environment) args.push('--env', `${name}=${value}`);
-  if (spec.healthCheck) args.push(...healthArgs(spec.healthCheck));
+  if (spec.healthCheck) args.push(...healthArgs(spec.healthCheck, options));
   args.push(options.image);
   return args;
 }

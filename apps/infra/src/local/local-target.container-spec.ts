@@ -2,7 +2,7 @@
 // then status, then destroy. Needs a container engine (Docker, or DOCKER_HOST); set BASE_IMAGE
 // where Docker Hub is out of reach. Fails, never skips, without an engine.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CONTAINER_USER } from '@hello-world/shared';
+import { CONTAINER_HEALTHCHECK_COMMAND, CONTAINER_USER } from '@hello-world/shared';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -77,8 +77,26 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  docker('rm', '--force', container);
+  docker('rm', '--force', container, `${container}-next`);
+  docker('image', 'rm', '--force', exitsImage);
 });
+
+/** The image the container runs, so a redeploy can skip the build. */
+function runningImage(): string {
+  return docker('inspect', '--format', '{{.Config.Image}}', container).stdout;
+}
+
+/** GET / on the port, or the error's code. */
+async function answer(on: number): Promise<number | string> {
+  try {
+    return (await fetch(`http://127.0.0.1:${on}/`)).status;
+  } catch (error) {
+    return String((error as { cause?: { code?: string } }).cause?.code ?? error);
+  }
+}
+
+/** An image of the same app whose process exits 0 at once (a broken build that starts "fine"). */
+const exitsImage = `hello-world-local-spec-exits:${process.pid}`;
 
 describe('nx run infra:deploy:local', () => {
   it('ends by printing the URL on localhost', () => {
@@ -117,6 +135,64 @@ describe('nx run infra:deploy:local', () => {
     expect(status).toMatch(/^CapBnd:\s+0+$/);
   });
 
+  it("runs the task definition's exec-form health check, not a shell form of it", () => {
+    // GIVEN the task's ["CMD", "node", "/app/healthcheck.js"]  THEN the engine runs that argv
+    expect(
+      docker('inspect', '--format', '{{json .Config.Healthcheck.Test}}', container).stdout,
+    ).toBe(JSON.stringify(['CMD', ...CONTAINER_HEALTHCHECK_COMMAND]));
+  });
+});
+
+describe('nx run infra:deploy:local over a working deployment', () => {
+  it('GIVEN another program on the requested port THEN says so and the deployment keeps serving', async () => {
+    // GIVEN our container healthy on `port` and another program listening on `taken`
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as { port: number }).port;
+    // WHEN deploying on `taken`
+    const result = runLocal('deploy', `--port=${taken}`, `--image=${runningImage()}`);
+    blocker.close();
+    // THEN it names the port, fails (Nx turns the command's exit 2 into 1), and the previous
+    // deployment still answers
+    expect(result.output).toMatch(new RegExp(`port ${taken} is taken on this machine`));
+    expect(result.status).not.toBe(0);
+    expect(await answer(port)).toBe(200);
+  });
+
+  it('GIVEN a new container that exits 0 on the same port THEN reports that and restarts the previous one', async () => {
+    // GIVEN an image whose process exits 0 at once
+    const image = runningImage();
+    expect(
+      docker('commit', '--change', 'CMD ["node", "-e", "process.exit(0)"]', container, exitsImage)
+        .status,
+    ).toBe(0);
+    // WHEN deploying it on the port the healthy container holds
+    const result = runLocal('deploy', `--port=${port}`, `--image=${exitsImage}`);
+    // THEN the failure names the real state, and the previous container serves again
+    expect(result.status).toBe(1);
+    expect(result.output).toMatch(/is exited with code 0; its last log lines are above/);
+    expect(await answer(port)).toBe(200);
+    expect(runningImage()).toBe(image);
+  });
+
+  it('GIVEN a healthy redeploy on the same port THEN the new container takes the name', () => {
+    const before = docker('inspect', '--format', '{{.Id}}', container).stdout;
+    const result = runLocal('deploy', `--port=${port}`, `--image=${runningImage()}`);
+    expect(result.status).toBe(0);
+    expect(docker('inspect', '--format', '{{.Id}}', container).stdout).not.toBe(before);
+    expect(docker('container', 'inspect', `${container}-next`).status).not.toBe(0);
+  });
+
+  it('GIVEN a redeploy on another free port THEN serves there and frees the old port', async () => {
+    const other = await freePort();
+    const result = runLocal('deploy', `--port=${other}`, `--image=${runningImage()}`);
+    expect(result.status).toBe(0);
+    expect(await answer(other)).toBe(200);
+    expect(await answer(port)).toBe('ECONNREFUSED');
+  });
+});
+
+describe('nx run infra:status:local and destroy:local', () => {
   it('reports it running with status:local', () => {
     const status = runLocal('status');
     expect(status.status).toBe(0);

@@ -1,7 +1,9 @@
 import { LOCAL_LABEL } from './docker-run-args';
 import { parseLocalArgs } from './local-args';
 import {
+  describeState,
   engineError,
+  planDeploy,
   runLocal,
   summarizeContainer,
   type DockerResult,
@@ -49,14 +51,22 @@ const TEMPLATE = {
   },
 };
 
+const NAME = 'hello-world-ecr-ecs-fargate-local';
+const NEXT = `${NAME}-next`;
+
 /** `docker inspect` output for a container in the given state, shaped as Docker 20.10 prints it. */
-function inspect(state: string, health?: string, managed = true): string {
+function inspect(
+  state: string,
+  health?: string,
+  managed = true,
+  { port = 49000, exitCode = 1, name = NAME } = {},
+): string {
   return JSON.stringify([
     {
-      Name: '/hello-world-ecr-ecs-fargate-local',
+      Name: `/${name}`,
       State: {
         Status: state,
-        ExitCode: state === 'exited' ? 1 : 0,
+        ExitCode: state === 'exited' ? exitCode : 0,
         StartedAt: '2026-11-25T19:00:00Z',
         ...(health ? { Health: { Status: health } } : {}),
       },
@@ -66,7 +76,13 @@ function inspect(state: string, health?: string, managed = true): string {
         Labels: managed ? { [LOCAL_LABEL]: 'hello-world' } : {},
       },
       HostConfig: { ReadonlyRootfs: true, NanoCpus: 250_000_000, Memory: 536_870_912 },
-      NetworkSettings: { Ports: { '49000/tcp': [{ HostIp: '127.0.0.1', HostPort: '49000' }] } },
+      // Docker lists no bindings for a container that is not running.
+      NetworkSettings: {
+        Ports:
+          state === 'running'
+            ? { '49000/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] }
+            : {},
+      },
     },
   ]);
 }
@@ -78,8 +94,15 @@ const missing: DockerResult = {
   stderr: 'Error: No such container: hello-world-ecr-ecs-fargate-local',
 };
 
-/** A scripted engine: `inspects` are the answers to successive `container inspect` calls. */
-function fakeEngine(inspects: DockerResult[], run: DockerResult = ok('c0ffee')) {
+/**
+ * A scripted engine: `inspects` are the answers to successive `container inspect` calls of the
+ * default container, `next` those of `<name>-next`; `runs` the answers to successive `docker run`s.
+ */
+function fakeEngine(
+  inspects: DockerResult[],
+  run: DockerResult = ok('c0ffee'),
+  next: DockerResult[] = [],
+) {
   const calls: string[][] = [];
   const out: string[] = [];
   const err: string[] = [];
@@ -87,7 +110,13 @@ function fakeEngine(inspects: DockerResult[], run: DockerResult = ok('c0ffee')) 
   const deps: LocalDeps = {
     docker: (args) => {
       calls.push(args);
-      if (args[0] === 'container' && args[1] === 'inspect') return inspects.shift() ?? missing;
+      if (args[0] === 'container' && args[1] === 'inspect') {
+        return (args[2] === NEXT ? next.shift() : inspects.shift()) ?? missing;
+      }
+      if (args[0] === 'image' && args[1] === 'inspect') {
+        // The Dockerfile's HEALTHCHECK, the same exec form as the task definition's.
+        return ok(JSON.stringify({ Test: ['CMD', 'node', '/app/healthcheck.js'], Interval: 1e10 }));
+      }
       if (args[0] === 'run') return run;
       if (args[0] === 'logs') return ok('listening on 0.0.0.0:49000\nboom');
       return ok();
@@ -138,14 +167,78 @@ describe('runLocal deploy', () => {
     expect(engine.out.at(-1)).toBe('http://localhost:49000');
   });
 
-  it('replaces a container it started before', async () => {
-    const engine = fakeEngine([
-      ok(inspect('running', 'healthy')),
-      ok(inspect('running', 'healthy')),
-    ]);
+  it('GIVEN ours running on this port WHEN the new one is healthy THEN stops, starts beside, swaps', async () => {
+    const engine = fakeEngine(
+      [ok(inspect('running', 'healthy')), ok(inspect('running', 'healthy'))],
+      ok('c0ffee'),
+      [missing, ok(inspect('running', 'healthy', true, { name: NEXT }))],
+    );
     await runLocal(parseLocalArgs(['deploy', '--image', IMAGE], {}), engine.deps);
-    const verbs = engine.calls.map((c) => c.slice(0, 2).join(' '));
-    expect(verbs.indexOf('rm --force')).toBeLessThan(verbs.indexOf(`run --detach`));
+    const steps = engine.calls
+      .filter((c) => ['stop', 'run', 'rm', 'rename'].includes(c[0] ?? ''))
+      .map((c) => (c[0] === 'run' ? `run ${c[c.indexOf('--name') + 1]}` : c.join(' ')));
+    expect(steps).toEqual([`stop ${NAME}`, `run ${NEXT}`, `rm ${NAME}`, `rename ${NEXT} ${NAME}`]);
+  });
+
+  it('GIVEN ours running on this port WHEN the new one fails THEN the old one is started again, never removed', async () => {
+    // GIVEN our healthy container on 49000, and a new one that exits at once
+    const engine = fakeEngine(
+      [ok(inspect('running', 'healthy')), ok(inspect('running', 'healthy'))],
+      ok('c0ffee'),
+      [missing, ok(inspect('exited', 'unhealthy', true, { name: NEXT, exitCode: 0 }))],
+    );
+    // WHEN deploying on the same port
+    await expect(
+      runLocal(parseLocalArgs(['deploy', '--image', IMAGE], {}), engine.deps),
+    ).rejects.toThrow(LocalError);
+    // THEN the old one was stopped, then started again; only the new one was removed
+    const touched = engine.calls.filter((c) => ['stop', 'start', 'rm'].includes(c[0] ?? ''));
+    expect(touched).toEqual([
+      ['stop', NAME],
+      ['rm', '--force', NEXT],
+      ['start', NAME],
+    ]);
+    expect(engine.err.at(-1)).toBe(
+      `kept the previous deployment: ${NAME} serves on http://localhost:49000 again`,
+    );
+  });
+
+  it('GIVEN ours running on another port WHEN the new one fails THEN the old one is left running', async () => {
+    const engine = fakeEngine([ok(inspect('running', 'healthy', true, { port: 49001 }))], ok(), [
+      missing,
+      ok(inspect('running', 'unhealthy', true, { name: NEXT })),
+    ]);
+    await expect(
+      runLocal(parseLocalArgs(['deploy', '--image', IMAGE], {}), engine.deps),
+    ).rejects.toThrow(/is running \(unhealthy\)/);
+    expect(engine.calls.filter((c) => c.includes(NAME) && c[0] !== 'container')).toEqual([]);
+    expect(engine.err.at(-1)).toBe(
+      `kept the previous deployment: ${NAME} still serves on http://localhost:49001`,
+    );
+  });
+
+  it('GIVEN ours running on another port and this one held by another program THEN says so and touches nothing', async () => {
+    // GIVEN our container healthy on 49001 and another program on 49000
+    const engine = fakeEngine([ok(inspect('running', 'healthy', true, { port: 49001 }))]);
+    engine.deps.isPortFree = async (port) => port !== 49000;
+    let built = false;
+    engine.deps.buildImage = async () => {
+      built = true;
+      return IMAGE;
+    };
+    // WHEN deploying on 49000 THEN the port is named before building, stopping or removing
+    await expect(runLocal(parseLocalArgs(['deploy'], {}), engine.deps)).rejects.toThrow(
+      'port 49000 is taken on this machine: pass --port=N (or set LOCAL_PORT)',
+    );
+    expect(built).toBe(false);
+    expect(engine.calls.filter((c) => c[0] !== 'container')).toEqual([]);
+  });
+
+  it('GIVEN a failed new container that exited 0 WHEN reported THEN says exited with code 0, not unhealthy', async () => {
+    const engine = fakeEngine([missing, ok(inspect('exited', 'unhealthy', true, { exitCode: 0 }))]);
+    await expect(runLocal(parseLocalArgs(['deploy'], {}), engine.deps)).rejects.toThrow(
+      /^container hello-world-ecr-ecs-fargate-local is exited with code 0; its last log lines are above/,
+    );
   });
 
   it('leaves alone a container of the same name it did not start', async () => {
@@ -350,6 +443,55 @@ describe('engineError', () => {
   });
 });
 
+describe('planDeploy', () => {
+  const running = (hostPort: number) => ({ state: 'running', hostPort });
+  const exited = { state: 'exited' };
+
+  it.each([
+    ['nothing there', undefined, { checkPort: true, strategy: 'fresh' }],
+    ['ours, exited', exited, { checkPort: true, strategy: 'replace-stopped' }],
+    ['ours, running on another port', running(49001), { checkPort: true, strategy: 'beside' }],
+    [
+      'ours, running on this port',
+      running(49000),
+      { checkPort: false, strategy: 'stop-then-start' },
+    ],
+  ] as const)('GIVEN %s WHEN deploying on 49000 THEN %j', (_, current, expected) => {
+    expect(planDeploy(current, undefined, 49000)).toEqual({ ...expected, leftover: 'none' });
+  });
+
+  it('GIVEN only a running <name>-next (a swap cut short) THEN adopts it as the deployment', () => {
+    expect(planDeploy(undefined, running(49000), 49000)).toEqual({
+      leftover: 'adopt',
+      checkPort: false,
+      strategy: 'stop-then-start',
+    });
+  });
+
+  it('GIVEN a <name>-next beside the deployment THEN removes it and keeps the deployment', () => {
+    expect(planDeploy(running(49001), running(49000), 49000)).toEqual({
+      leftover: 'remove',
+      checkPort: true,
+      strategy: 'beside',
+    });
+  });
+});
+
+describe('describeState', () => {
+  it('GIVEN an exited container Docker still marks unhealthy THEN names its exit code only', () => {
+    const c = summarizeContainer(
+      JSON.parse(inspect('exited', 'unhealthy', true, { exitCode: 0 }))[0],
+    );
+    expect(describeState(c)).toBe('exited with code 0');
+  });
+
+  it('GIVEN a running container THEN gives its health', () => {
+    expect(describeState(summarizeContainer(JSON.parse(inspect('running', 'unhealthy'))[0]))).toBe(
+      'running (unhealthy)',
+    );
+  });
+});
+
 describe('summarizeContainer', () => {
   it('reduces docker inspect to what status prints', () => {
     expect(summarizeContainer(JSON.parse(inspect('exited'))[0])).toMatchObject({
@@ -358,8 +500,14 @@ describe('summarizeContainer', () => {
       exitCode: 1,
       cpus: 0.25,
       memoryMiB: 512,
-      url: 'http://localhost:49000',
       managed: true,
+    });
+  });
+
+  it('gives the URL and host port of a running container', () => {
+    expect(summarizeContainer(JSON.parse(inspect('running', 'healthy'))[0])).toMatchObject({
+      url: 'http://localhost:49000',
+      hostPort: 49000,
     });
   });
 });

@@ -39,6 +39,8 @@ export interface LocalContainer {
   startedAt?: string;
   exitCode?: number;
   url?: string;
+  /** The host port its container port is published on, while it holds one. */
+  hostPort?: number;
   user?: string;
   readOnlyRootFilesystem: boolean;
   cpus?: number;
@@ -72,11 +74,24 @@ export function summarizeContainer(inspect: unknown): LocalContainer {
   if (c.State?.StartedAt) summary.startedAt = c.State.StartedAt;
   if (c.State?.Status === 'exited' && c.State.ExitCode !== undefined)
     summary.exitCode = c.State.ExitCode;
-  if (binding?.HostPort) summary.url = `http://localhost:${binding.HostPort}`;
+  if (binding?.HostPort) {
+    summary.url = `http://localhost:${binding.HostPort}`;
+    summary.hostPort = Number(binding.HostPort);
+  }
   if (c.Config?.User) summary.user = c.Config.User;
   if (c.HostConfig?.NanoCpus) summary.cpus = c.HostConfig.NanoCpus / 1e9;
   if (c.HostConfig?.Memory) summary.memoryMiB = c.HostConfig.Memory / 1024 / 1024;
   return summary;
+}
+
+/**
+ * The container's state in words (pure): `exited with code N` for one that stopped (Docker keeps
+ * the last health status of a stopped container, which says nothing about why it stopped),
+ * `running (healthy)` and the like while it runs.
+ */
+export function describeState(c: LocalContainer): string {
+  if (c.state === 'exited') return `exited with code ${c.exitCode ?? '?'}`;
+  return `${c.state}${c.health ? ` (${c.health})` : ''}`;
 }
 
 function findContainer(deps: LocalDeps, name: string): LocalContainer | undefined {
@@ -143,7 +158,7 @@ function requireOwn(
 
 function formatContainer(c: LocalContainer): string {
   return [
-    `Container ${c.name}: ${c.state}${c.health ? ` (${c.health})` : ''}${c.exitCode !== undefined ? ` exit ${c.exitCode}` : ''}`,
+    `Container ${c.name}: ${describeState(c)}`,
     `  image       ${c.image}`,
     `  URL         ${c.url ?? '-'}`,
     `  started     ${c.startedAt ?? '-'}`,
@@ -152,32 +167,51 @@ function formatContainer(c: LocalContainer): string {
   ].join('\n');
 }
 
+/** Runs a docker command that must succeed. */
+function dockerOk(deps: LocalDeps, args: string[]): DockerResult {
+  const result = deps.docker(args);
+  if (result.status !== 0) throw engineError(result);
+  return result;
+}
+
+const DEPLOY_AGAIN = 'fix the cause, then run `npx nx run infra:deploy:local` again';
+
+/**
+ * Waits until the container is healthy (or running, without a health check). On failure prints
+ * its last log lines and throws; `kept` says whether the container stays for logs:local.
+ */
 async function waitHealthy(
   deps: LocalDeps,
   name: string,
   timeoutMs: number,
+  kept: boolean,
 ): Promise<LocalContainer> {
   const deadline = deps.now() + timeoutMs;
   let last = '';
+  const showLogs = () => {
+    const logs = deps.docker(['logs', '--tail', '20', name]);
+    for (const line of `${logs.stdout}${logs.stderr}`.trim().split('\n')) deps.err(`  | ${line}`);
+  };
+  const keptNote = kept ? ' (it is kept for `npx nx run infra:logs:local`)' : '';
   for (;;) {
     const c = findContainer(deps, name);
     if (!c) throw new LocalError(`container ${name} disappeared while starting`, 1);
-    const state = `${c.state}${c.health ? ` (${c.health})` : ''}`;
+    const state = describeState(c);
     if (state !== last) deps.err(`  ${name}: ${state}`);
     last = state;
     // No health check in the task definition: running is as good as it gets.
     if (c.state === 'running' && (c.health === undefined || c.health === 'healthy')) return c;
     if (c.state === 'exited' || c.state === 'dead' || c.health === 'unhealthy') {
-      const logs = deps.docker(['logs', '--tail', '20', name]);
-      for (const line of `${logs.stdout}${logs.stderr}`.trim().split('\n')) deps.err(`  | ${line}`);
+      showLogs();
       throw new LocalError(
-        `container ${name} is ${state}; its last log lines are above (it is kept for \`npx nx run infra:logs:local\`): fix the cause, then run \`npx nx run infra:deploy:local\` again`,
+        `container ${name} is ${state}; its last log lines are above${keptNote}: ${DEPLOY_AGAIN}`,
         1,
       );
     }
     if (deps.now() >= deadline) {
+      showLogs();
       throw new LocalError(
-        `container ${name} still ${state} after ${Math.round(timeoutMs / 1000)} s: see \`npx nx run infra:logs:local\``,
+        `container ${name} still ${state} after ${Math.round(timeoutMs / 1000)} s; its last log lines are above${keptNote}: ${DEPLOY_AGAIN}`,
         1,
       );
     }
@@ -192,40 +226,174 @@ export interface LocalDeployResult {
   dockerRunArgs: string[];
 }
 
-async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDeployResult> {
-  const spec = readTaskSpec(deps.readTemplate());
-  // Engine and name first: a missing engine or a foreign container should not cost a build.
-  const existing = requireOwn(findContainer(deps, options.containerName), options.containerName);
-  // A port held by something else should not cost a build either. Our own container may hold it:
-  // it is replaced below, so then docker run is the judge.
-  if (!existing && !(await deps.isPortFree(options.hostPort))) throw portTaken(options.hostPort);
-  const image = options.image ?? (await deps.buildImage());
-  // Replace, not stack up: one local deployment at a time, as one service in AWS.
-  deps.docker(['rm', '--force', options.containerName]);
-  const args = buildDockerRunArgs(spec, {
+/** A container holds its published host port while it runs (or is paused), not once it exited. */
+function holdsPort(c: Pick<LocalContainer, 'state'>): boolean {
+  return c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
+}
+
+/**
+ * How the new container replaces the deployed one, chosen so that a failed deploy leaves the
+ * previous deployment serving:
+ * - `fresh`: nothing of ours there. Run under the final name; a failure keeps it for logs:local.
+ * - `replace-stopped`: ours, but not running: nothing serves, so nothing to protect. Remove it and
+ *   run as in `fresh`.
+ * - `beside`: ours, running on another host port. Start the new one beside it as `<name>-next`;
+ *   once healthy and answering, stop and remove the old one and rename the new one. On failure
+ *   the new one is removed and the old one was never touched.
+ * - `stop-then-start`: ours, running on this very port. Two containers cannot publish one host
+ *   port, so stop (not remove) the old one, start the new one as `<name>-next`; once healthy,
+ *   remove the old one and rename the new one. On failure remove the new one and start the old
+ *   one again (the port goes unserved while the new one starts: the price of keeping the port).
+ */
+export type DeployStrategy = 'fresh' | 'replace-stopped' | 'beside' | 'stop-then-start';
+
+export interface DeployPlan {
+  /**
+   * Whether the requested port must be free before anything is built or stopped: always, unless
+   * our own running container holds that very port (it steps aside for the new one).
+   */
+  checkPort: boolean;
+  /**
+   * A `<name>-next` container left by an interrupted deploy: `adopt` it when it runs and no
+   * `<name>` exists (the swap stopped between removing the old one and renaming the new one, so
+   * it is the deployment), else `remove` it.
+   */
+  leftover: 'none' | 'adopt' | 'remove';
+  strategy: DeployStrategy;
+}
+
+type PlanInput = Pick<LocalContainer, 'state' | 'hostPort'>;
+
+/** The local deploy's decisions from what the engine has (pure; the cases are on DeployStrategy). */
+export function planDeploy(
+  current: PlanInput | undefined,
+  leftover: PlanInput | undefined,
+  hostPort: number,
+): DeployPlan {
+  const adopt = leftover !== undefined && current === undefined && holdsPort(leftover);
+  const deployed = adopt ? leftover : current;
+  const base = { leftover: leftover === undefined ? 'none' : adopt ? 'adopt' : 'remove' } as const;
+  if (!deployed) return { ...base, checkPort: true, strategy: 'fresh' };
+  if (!holdsPort(deployed)) return { ...base, checkPort: true, strategy: 'replace-stopped' };
+  if (deployed.hostPort === hostPort) {
+    return { ...base, checkPort: false, strategy: 'stop-then-start' };
+  }
+  return { ...base, checkPort: true, strategy: 'beside' };
+}
+
+/** The image's own HEALTHCHECK command; the exec form can only come from there. */
+function readImageHealthcheck(deps: LocalDeps, image: string): string[] | undefined {
+  const result = deps.docker([
+    'image',
+    'inspect',
+    '--format',
+    '{{json .Config.Healthcheck}}',
     image,
-    containerName: options.containerName,
-    hostPort: options.hostPort,
-    hostAddress: '127.0.0.1',
-  });
+  ]);
+  if (result.status !== 0 && /no such (image|object)/i.test(result.stderr)) {
+    throw new LocalError(
+      `no image ${image} on this engine: build it with \`npx nx run hello-world:docker-build\` or pull it first`,
+    );
+  }
+  if (result.status !== 0) throw engineError(result);
+  const health = JSON.parse(result.stdout.trim() || 'null') as { Test?: string[] } | null;
+  return health?.Test ?? undefined;
+}
+
+/** docker run, then wait healthy, then GET / on the host port. Throws LocalError on failure. */
+async function startContainer(
+  deps: LocalDeps,
+  args: string[],
+  name: string,
+  options: LocalOptions,
+  kept: boolean,
+): Promise<LocalContainer> {
   const run = deps.docker(args);
   if (run.status !== 0) {
-    deps.docker(['rm', '--force', options.containerName]);
+    deps.docker(['rm', '--force', name]);
     if (/port is already allocated|address already in use/i.test(run.stderr)) {
       throw portTaken(options.hostPort);
     }
     throw engineError(run);
   }
-  const container = await waitHealthy(deps, options.containerName, options.timeoutMs);
+  const container = await waitHealthy(deps, name, options.timeoutMs, kept);
   const url = `http://localhost:${options.hostPort}`;
   // 127.0.0.1, not localhost: the port is published on IPv4 loopback only.
   const probe = await deps.probe(`http://127.0.0.1:${options.hostPort}/`);
   if (!probe.ok) {
     throw new LocalError(
-      `container ${options.containerName} is healthy but ${url} does not answer (${probe.status ?? probe.error ?? 'no answer'}): see \`npx nx run infra:logs:local\``,
+      `container ${name} is healthy but ${url} does not answer (${probe.status ?? probe.error ?? 'no answer'})${kept ? ': see `npx nx run infra:logs:local`' : `: ${DEPLOY_AGAIN}`}`,
       1,
     );
   }
+  return container;
+}
+
+async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDeployResult> {
+  const spec = readTaskSpec(deps.readTemplate());
+  const name = options.containerName;
+  const nextName = `${name}-next`;
+  // Engine and names first: a missing engine or a foreign container should not cost a build.
+  let current = requireOwn(findContainer(deps, name), name);
+  const leftover = requireOwn(findContainer(deps, nextName), nextName);
+  const plan = planDeploy(current, leftover, options.hostPort);
+  if (plan.leftover === 'adopt') {
+    deps.err(`  ${nextName}: left serving by an interrupted deploy, renamed ${name}`);
+    dockerOk(deps, ['rename', nextName, name]);
+    current = findContainer(deps, name);
+  } else if (plan.leftover === 'remove') {
+    dockerOk(deps, ['rm', '--force', nextName]);
+  }
+  // A port held by something else should not cost a build, nor stop the running deployment.
+  if (plan.checkPort && !(await deps.isPortFree(options.hostPort))) {
+    throw portTaken(options.hostPort);
+  }
+  const image = options.image ?? (await deps.buildImage());
+  const swap = plan.strategy === 'beside' || plan.strategy === 'stop-then-start';
+  const runName = swap ? nextName : name;
+  // Translated before anything is stopped: a task definition it cannot run stops nothing.
+  const args = buildDockerRunArgs(spec, {
+    image,
+    containerName: runName,
+    hostPort: options.hostPort,
+    hostAddress: '127.0.0.1',
+    imageHealthcheck: readImageHealthcheck(deps, image),
+  });
+  const url = `http://localhost:${options.hostPort}`;
+  if (!swap || !current) {
+    // One local deployment at a time, as one service in AWS; this one was not serving.
+    if (current) dockerOk(deps, ['rm', '--force', name]);
+    const container = await startContainer(deps, args, name, options, true);
+    return { url, image, container, dockerRunArgs: args };
+  }
+  const previous = current;
+  // docker stop honours the container's --stop-timeout: SIGTERM, the app drains, then exits.
+  if (plan.strategy === 'stop-then-start') dockerOk(deps, ['stop', name]);
+  try {
+    await startContainer(deps, args, nextName, options, false);
+  } catch (error) {
+    deps.docker(['rm', '--force', nextName]);
+    if (plan.strategy === 'beside') {
+      deps.err(`kept the previous deployment: ${name} still serves on ${previous.url ?? '-'}`);
+    } else {
+      try {
+        dockerOk(deps, ['start', name]);
+        await waitHealthy(deps, name, options.timeoutMs, true);
+        deps.err(`kept the previous deployment: ${name} serves on ${previous.url ?? '-'} again`);
+      } catch (restartError) {
+        deps.err(
+          `could not restart the previous deployment ${name}: ${(restartError as Error).message}`,
+        );
+      }
+    }
+    throw error;
+  }
+  // The new one is healthy and answers: retire the old one, then the new one takes its name.
+  if (plan.strategy === 'beside') dockerOk(deps, ['stop', name]);
+  dockerOk(deps, ['rm', name]);
+  dockerOk(deps, ['rename', nextName, name]);
+  const container = findContainer(deps, name);
+  if (!container) throw new LocalError(`container ${name} disappeared after the swap`, 1);
   return { url, image, container, dockerRunArgs: args };
 }
 
