@@ -78,3 +78,42 @@ describe('docker-push --print-tag (child process)', () => {
     expect(run.stderr).toMatch(/^docker-push: Unknown option '--tag-only'.*; see --help\n$/);
   });
 });
+
+describe('docker-push naming the AWS profile (child process)', () => {
+  jest.setTimeout(120_000);
+
+  // No AWS settings of the caller's machine: no keys, no config files, no instance metadata, so
+  // the SDK's credential chain ends with "Could not load credentials from any providers".
+  const noCredentials = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, [TSX_CLI, join(__dirname, 'docker-push.ts'), ...args], {
+      cwd: workspaceRoot,
+      env: {
+        ...Object.fromEntries(
+          Object.entries(process.env).filter(
+            ([name]) => !name.startsWith('AWS_') && name !== 'IMAGE_REGISTRY',
+          ),
+        ),
+        NX_DAEMON: 'false',
+        AWS_REGION: 'eu-west-1',
+        AWS_CONFIG_FILE: '/nonexistent/aws/config',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws/credentials',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        ...env,
+      },
+      encoding: 'utf8',
+    });
+  const notFound =
+    'docker-push: AWS profile "nosuch" not found or has no credentials: run `aws configure --profile nosuch` (or `aws sso login --profile nosuch`)\n';
+
+  it('GIVEN --profile=nosuch, a profile that does not exist WHEN docker-push asks AWS for the registry THEN one line names that profile, exit 2', () => {
+    const run = noCredentials(['--allow-dirty', '--profile=nosuch']);
+
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 2, stderr: notFound });
+  });
+
+  it('GIVEN AWS_PROFILE=nosuch, a profile that does not exist WHEN docker-push asks AWS for the registry THEN one line names that profile, exit 2', () => {
+    const run = noCredentials(['--allow-dirty'], { AWS_PROFILE: 'nosuch' });
+
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 2, stderr: notFound });
+  });
+});

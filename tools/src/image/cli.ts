@@ -1,3 +1,4 @@
+import type { ProblemContext } from '@hello-world/aws-ops';
 import { explainImageFailure, EXIT_USAGE } from './image-error';
 import { parseImageOptions, USAGE, type ImageOptions } from './image-options';
 
@@ -19,11 +20,16 @@ export function readOptionsOrExit(name: string): ImageOptions {
 /**
  * Runs an entry point: a known problem prints one line with the next step and exits 2 when it
  * is the caller's usage or setup, 1 when a build or push ran and failed; AWS errors are worded
- * by aws-ops; nothing prints a stack trace.
+ * by aws-ops, naming the region and profile `context` says the AWS calls used; nothing prints a
+ * stack trace.
  */
-export function runCli(name: string, main: () => Promise<void>, region: () => string): void {
+export function runCli(
+  name: string,
+  main: () => Promise<void>,
+  context: () => ProblemContext,
+): void {
   main().catch((error: unknown) => {
-    const { message, exitCode } = explainImageFailure(error, region());
+    const { message, exitCode } = explainImageFailure(error, context());
     process.stderr.write(`${name}: ${message}\n`);
     process.exitCode = exitCode;
   });

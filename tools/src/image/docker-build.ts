@@ -19,5 +19,5 @@ runCli(
     await buildImage(workspaceRoot, ref, source, options.baseImage, options.buildCache);
     console.log(`image: ${ref}`);
   },
-  () => clientConfig(options).region,
+  () => ({ region: clientConfig(options).region }),
 );

@@ -12,6 +12,7 @@ import {
   readRegistryRepositoryUri,
   readTagMutability,
   tagCanMove,
+  type ProblemContext,
   type TagMutability,
 } from '@hello-world/aws-ops';
 import { readOptionsOrExit, runCli } from './cli';
@@ -32,6 +33,9 @@ interface PushTarget {
 }
 
 const options = readOptionsOrExit('docker-push');
+// Where the AWS calls point once read (--region/--profile, else AWS_REGION/AWS_PROFILE): every
+// error then names that region and profile, as infra:deploy's and infra:diff's do.
+let awsContext: ProblemContext = { region: clientConfig(options).region };
 
 runCli(
   'docker-push',
@@ -76,7 +80,7 @@ runCli(
       console.log(`pushed: ${target.repository}:${tag}${digest ? ` (${digest})` : ''}`);
     }
   },
-  () => clientConfig(options).region,
+  () => awsContext,
 );
 
 function overrideTarget(repository: string): PushTarget {
@@ -91,15 +95,15 @@ function overrideTarget(repository: string): PushTarget {
 async function ecrTarget(opts: ImageOptions): Promise<PushTarget> {
   // The ops commands' checks: AWS_REGION, AWS_PROFILE and AWS_ENDPOINT_URL* fail here in one
   // line rather than as an SDK TypeError on the first call.
-  const config = clientConfig(
-    readAwsTarget(
-      {
-        ...(opts.region ? { region: opts.region } : {}),
-        ...(opts.profile ? { profile: opts.profile } : {}),
-      },
-      process.env,
-    ),
+  const target = readAwsTarget(
+    {
+      ...(opts.region ? { region: opts.region } : {}),
+      ...(opts.profile ? { profile: opts.profile } : {}),
+    },
+    process.env,
   );
+  awsContext = target;
+  const config = clientConfig(target);
   const ecr = new ECRClient(config);
   const uri = await readRegistryRepositoryUri(new CloudFormationClient(config), config.region);
   const { repositoryName } = parseRepositoryUri(uri);

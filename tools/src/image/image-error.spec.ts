@@ -14,7 +14,7 @@ describe('explainImageFailure', () => {
       'environment',
     );
 
-    expect(explainImageFailure(error, 'eu-west-1')).toEqual({
+    expect(explainImageFailure(error, { region: 'eu-west-1' })).toEqual({
       message: 'uncommitted changes in the image inputs: commit them',
       exitCode: 2,
     });
@@ -28,7 +28,7 @@ describe('explainImageFailure', () => {
       thrown = error;
     }
 
-    expect(explainImageFailure(thrown, 'eu-west-1')).toEqual({
+    expect(explainImageFailure(thrown, { region: 'eu-west-1' })).toEqual({
       message:
         'AWS_ENDPOINT_URL "not-a-url" is not a URL: set it like http://localhost:4566, or unset it',
       exitCode: 2,
@@ -38,7 +38,7 @@ describe('explainImageFailure', () => {
   it('GIVEN a build that ran and failed WHEN explained THEN it exits 1', () => {
     const error = new ImageError('docker build failed (exit 1): npm ci failed');
 
-    expect(explainImageFailure(error, 'eu-west-1').exitCode).toBe(1);
+    expect(explainImageFailure(error, { region: 'eu-west-1' }).exitCode).toBe(1);
   });
 
   it('GIVEN the SDK found no credentials WHEN explained THEN aws-ops words it and it exits 2', () => {
@@ -47,7 +47,7 @@ describe('explainImageFailure', () => {
       name: 'CredentialsProviderError',
     });
 
-    expect(explainImageFailure(error, 'eu-west-1')).toEqual({
+    expect(explainImageFailure(error, { region: 'eu-west-1' })).toEqual({
       message: expect.stringContaining('no AWS credentials found: run `aws configure`'),
       exitCode: 2,
     });
@@ -61,7 +61,7 @@ describe('explainImageFailure', () => {
       },
     );
 
-    expect(explainImageFailure(error, 'eu-west-1').exitCode).toBe(2);
+    expect(explainImageFailure(error, { region: 'eu-west-1' }).exitCode).toBe(2);
   });
 
   it('GIVEN the registry stack is not deployed WHEN docker-push looks it up THEN it says to deploy and exits 2', async () => {
@@ -77,7 +77,7 @@ describe('explainImageFailure', () => {
       'eu-west-1',
     ).catch((e: unknown) => e);
     // THEN
-    expect(explainImageFailure(error, 'eu-west-1')).toEqual({
+    expect(explainImageFailure(error, { region: 'eu-west-1' })).toEqual({
       message: expect.stringContaining('run `npx nx run infra:deploy`'),
       exitCode: 2,
     });
@@ -88,7 +88,7 @@ describe('explainImageFailure', () => {
       name: 'InternalFailure',
     });
 
-    expect(explainImageFailure(error, 'eu-west-1')).toEqual({
+    expect(explainImageFailure(error, { region: 'eu-west-1' })).toEqual({
       message: 'InternalFailure: We encountered an internal error.',
       exitCode: 1,
     });

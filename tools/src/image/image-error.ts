@@ -1,4 +1,9 @@
-import { AwsSettingError, explainError, isSetupProblem } from '@hello-world/aws-ops';
+import {
+  AwsSettingError,
+  explainError,
+  isSetupProblem,
+  type ProblemContext,
+} from '@hello-world/aws-ops';
 
 /**
  * Whose move it is. 'environment': bad usage or setup (options, dirty tree, no engine, no
@@ -23,11 +28,13 @@ export const EXIT_USAGE = 2;
 
 /**
  * The line to print and the exit code for anything docker-build or docker-push threw. AWS errors
- * are worded and classified by aws-ops' explainError, so the image tools agree with infra's.
+ * are worded and classified by aws-ops' explainError, so the image tools agree with infra's;
+ * `context` is where the calls pointed: its region, and the profile they used, which credential
+ * messages name.
  */
 export function explainImageFailure(
   error: unknown,
-  region: string,
+  context: ProblemContext,
 ): { message: string; exitCode: number } {
   if (error instanceof ImageError) {
     return {
@@ -36,7 +43,7 @@ export function explainImageFailure(
     };
   }
   if (error instanceof AwsSettingError) return { message: error.message, exitCode: EXIT_USAGE };
-  const problem = explainError(error, { region });
+  const problem = explainError(error, context);
   return {
     message: problem.message,
     exitCode: isSetupProblem(problem) ? EXIT_USAGE : EXIT_FAILED,
