@@ -77,7 +77,7 @@ describe('runDeployCli: credentials are checked before any cdk deploy', () => {
     const h = harness({ resolveCredentials: () => Promise.reject(noCredentials()) });
     expect(await runDeployCli(['--registry-only'], h.deps)).toBe(2);
     expect(h.err).toEqual([
-      'infra:deploy-registry: no AWS credentials found: run `aws configure` or `aws sso login`, or pass --profile NAME',
+      'infra:deploy-registry: no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with AWS_PROFILE=NAME (every step reads it; --profile NAME reaches only the command it is given to)',
     ]);
     expect(h.calls).toEqual(['read assembly']);
   });

@@ -34,7 +34,7 @@ describe('ops CLI entry point', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(
-      'error: no AWS credentials found: run `aws configure` or `aws sso login`, or pass --profile NAME\n',
+      'error: no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with AWS_PROFILE=NAME (every step reads it; --profile NAME reaches only the command it is given to)\n',
     );
   });
 
