@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CONTAINER_HEALTHCHECK_COMMAND, CONTAINER_USER } from '@hello-world/shared';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -86,13 +87,14 @@ function runningImage(): string {
   return docker('inspect', '--format', '{{.Config.Image}}', container).stdout;
 }
 
-/** GET / on the port, or the error's code. */
-async function answer(on: number): Promise<number | string> {
-  try {
-    return (await fetch(`http://127.0.0.1:${on}/`)).status;
-  } catch (error) {
-    return String((error as { cause?: { code?: string } }).cause?.code ?? error);
-  }
+/** GET / on the port on a fresh connection (no pooled socket to a container since stopped). */
+function answer(on: number): Promise<number | string> {
+  return new Promise((resolve) => {
+    get({ host: '127.0.0.1', port: on, path: '/', agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
 }
 
 /** An image of the same app whose process exits 0 at once (a broken build that starts "fine"). */

@@ -379,6 +379,12 @@ async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDepl
       try {
         dockerOk(deps, ['start', name]);
         await waitHealthy(deps, name, options.timeoutMs, true);
+        // Docker may still show the health from before the stop: wait until it answers again.
+        const deadline = deps.now() + options.timeoutMs;
+        while (!(await deps.probe(`http://127.0.0.1:${options.hostPort}/`)).ok) {
+          if (deps.now() >= deadline) throw new LocalError(`${url} does not answer`, 1);
+          await deps.sleep(500);
+        }
         deps.err(`kept the previous deployment: ${name} serves on ${previous.url ?? '-'} again`);
       } catch (restartError) {
         deps.err(
