@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // CDK app entry (run by the CDK CLI through tsx, see cdk.json): reads the configuration once,
 // validates it, and wires the stacks. A bad value ends synth with one line, not a stack trace.
+import { SYNTH_SETTINGS_FILE } from '@hello-world/shared';
 import { App } from 'aws-cdk-lib';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createStacks } from '../src/app';
 import { loadCiConfig } from '../src/ci-config';
 import { createCiStack } from '../src/ci-stack';
 import { ConfigError, loadConfig, type InfraConfig } from '../src/config';
+import { recordSynthSettings } from '../src/synth-settings';
 import {
   describeUnusedExemptions,
   readValidationReport,
@@ -28,6 +32,11 @@ try {
 }
 // Synth runs cdk-nag and the AWS Control Tower controls on every stack; a finding fails it.
 const assembly = app.synth();
+// What these templates were made with, for infra:cost to name and to check against.
+writeFileSync(
+  join(assembly.directory, SYNTH_SETTINGS_FILE),
+  `${JSON.stringify(recordSynthSettings(config, process.env), null, 2)}\n`,
+);
 // An exemption that suppressed nothing would hide the next break of its control: say so, and fail.
 const unused = unusedExemptions(readValidationReport(assembly.directory), config.controlTower);
 for (const line of describeUnusedExemptions(unused)) console.error(`infra: ${line}`);

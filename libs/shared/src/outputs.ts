@@ -22,3 +22,18 @@ export const STACK_PARAMETERS = {
   imageTag: 'ImageTag',
   allowedIp: 'AllowedIP',
 } as const;
+
+/**
+ * Written by the CDK app beside the templates it synthesizes: the settings they were made with,
+ * and the environment variables that could have set them. infra:cost reads it to say what it
+ * priced, and to refuse templates the current environment would no longer synthesize.
+ */
+export const SYNTH_SETTINGS_FILE = 'infra-settings.json';
+
+/** The contents of SYNTH_SETTINGS_FILE. */
+export interface SynthSettings {
+  /** Each setting that changes what the stacks cost, as resolved (context, env, default). */
+  readonly settings: Readonly<Record<string, string | number | boolean>>;
+  /** Every environment variable that could set one of them, as at synth; null when unset. */
+  readonly environment: Readonly<Record<string, string | null>>;
+}

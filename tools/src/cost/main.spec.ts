@@ -11,12 +11,14 @@ import {
 
 const TSX_CLI = join(WORKSPACE_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
-function runCost(...args: string[]) {
+function runCostWith(env: Record<string, string>, ...args: string[]) {
   return spawnSync(process.execPath, [TSX_CLI, join(__dirname, 'main.ts'), ...args], {
     cwd: WORKSPACE_ROOT,
     encoding: 'utf8',
+    env: { ...process.env, ...env },
   });
 }
+const runCost = (...args: string[]) => runCostWith({}, ...args);
 
 describe('infra:cost', () => {
   jest.setTimeout(60_000);
@@ -27,6 +29,28 @@ describe('infra:cost', () => {
     expect(run.status).toBe(0);
     const estimate = JSON.parse(run.stdout);
     expect(estimate).toEqual(expect.objectContaining({ region: 'eu-west-1', total: 13.3 }));
+  });
+
+  it('GIVEN the synthesized templates WHEN run THEN it first names the configuration it priced', () => {
+    const run = runCost();
+
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')[0]).toMatch(
+      /^Priced: \S+ · [\d.]+ vCPU, \d+ MiB · \d+ tasks? · /,
+    );
+  });
+
+  it('GIVEN TASK_CPU and TASK_MEMORY_MIB other than at synth WHEN run THEN it refuses the stale templates in one line, exit 2', () => {
+    // GIVEN templates synthesized with the defaults (the tools:test target synthesizes first)
+    // WHEN priced as the README suggests for other sizes
+    const run = runCostWith({ TASK_CPU: '1024', TASK_MEMORY_MIB: '3072' });
+
+    // THEN nothing is priced, and the line says how to refresh
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      /^infra:cost: the synthesized templates were made with other settings \(TASK_CPU was .*, is "1024"; TASK_MEMORY_MIB was .*, is "3072"\): run `npx nx run infra:synth` .*\n$/,
+    );
   });
 
   it('GIVEN a bad assumption WHEN run THEN one line explains and it exits 2', () => {

@@ -11,6 +11,11 @@ import { replaceSection } from '../docs/replace-section';
 import { DOCS_SECTION, formatEstimate, formatMarkdown } from './format';
 import { EXIT_FAILED, EXIT_USAGE } from '../diagram/options';
 import { OptionsError, parseCostOptions, USAGE } from './options';
+import {
+  checkSynthSettings,
+  describePricedConfiguration,
+  readSynthSettings,
+} from './synth-settings';
 
 const NAME = 'infra:cost';
 const workspaceRoot = join(__dirname, '..', '..', '..');
@@ -46,7 +51,11 @@ async function main(): Promise<number> {
       console.log(USAGE);
       return 0;
     }
-    const assembly = readCloudAssembly(resolve(workspaceRoot, options.assemblyDir));
+    const assemblyDir = resolve(workspaceRoot, options.assemblyDir);
+    const assembly = readCloudAssembly(assemblyDir);
+    // Stale templates (synthesized with other TASK_CPU, CONTROL_TOWER, …) are refused, not priced.
+    const recorded = readSynthSettings(assemblyDir);
+    if (recorded) checkSynthSettings(recorded, process.env);
     const estimate = estimateMonthlyCost(assembly, options.assumptions);
     // What the AWS Control Tower option would add; undefined when these templates have it on.
     const option = estimateControlTowerOption(assembly, options.assumptions);
@@ -54,8 +63,8 @@ async function main(): Promise<number> {
       return await updateDocs(formatMarkdown(estimate, option), options.checkDocs);
     process.stdout.write(
       options.json
-        ? `${JSON.stringify({ ...estimate, controlTowerOption: option ?? null }, null, 2)}\n`
-        : formatEstimate(estimate, option),
+        ? `${JSON.stringify({ ...estimate, controlTowerOption: option ?? null, configuration: recorded?.settings ?? null }, null, 2)}\n`
+        : `${describePricedConfiguration(recorded)}\n${formatEstimate(estimate, option)}`,
     );
     return 0;
   } catch (error) {

@@ -1,0 +1,61 @@
+import type { SynthSettings } from '@hello-world/shared';
+import { AssemblyError } from '../diagram/cloud-assembly';
+import { checkSynthSettings, describePricedConfiguration } from './synth-settings';
+
+const defaults: SynthSettings = {
+  settings: {
+    region: 'eu-west-1',
+    cpu: 256,
+    memoryMiB: 512,
+    desiredCount: 1,
+    architecture: 'X86_64',
+    spot: false,
+    controlTower: 'reference',
+  },
+  environment: { AWS_REGION: null, TASK_CPU: null, TASK_MEMORY_MIB: null, CONTROL_TOWER: null },
+};
+
+describe('checkSynthSettings', () => {
+  it('GIVEN the same environment as at synth WHEN checked THEN the templates are priced', () => {
+    expect(() => checkSynthSettings(defaults, { HOME: '/root', TASK_CPU: '' })).not.toThrow();
+  });
+
+  it('GIVEN TASK_CPU and TASK_MEMORY_MIB set after a default synth WHEN checked THEN one line names both and how to refresh', () => {
+    expect(() =>
+      checkSynthSettings(defaults, { TASK_CPU: '512', TASK_MEMORY_MIB: '1024' }),
+    ).toThrow(
+      new AssemblyError(
+        'the synthesized templates were made with other settings (TASK_CPU was unset, is "512"; TASK_MEMORY_MIB was unset, is "1024"): run `npx nx run infra:synth` with the same environment first, or `npx nx run infra:cost`, which does.',
+      ),
+    );
+  });
+
+  it('GIVEN a variable unset since synth WHEN checked THEN the templates are refused', () => {
+    const synthesizedStrict = {
+      ...defaults,
+      environment: { ...defaults.environment, CONTROL_TOWER: 'strict' },
+    };
+    expect(() => checkSynthSettings(synthesizedStrict, {})).toThrow(
+      /CONTROL_TOWER was "strict", is unset/,
+    );
+  });
+});
+
+describe('describePricedConfiguration', () => {
+  it('GIVEN recorded settings WHEN described THEN it names region, size, count, architecture, capacity and mode', () => {
+    const settings = {
+      ...defaults.settings,
+      cpu: 512,
+      memoryMiB: 1024,
+      desiredCount: 2,
+      spot: true,
+    };
+    expect(describePricedConfiguration({ ...defaults, settings })).toBe(
+      'Priced: eu-west-1 · 0.5 vCPU, 1024 MiB · 2 tasks · X86_64 · Fargate Spot · controlTower=reference',
+    );
+  });
+
+  it('GIVEN templates without a record WHEN described THEN it says the settings are unknown', () => {
+    expect(describePricedConfiguration(undefined)).toMatch(/no record of the settings/);
+  });
+});
