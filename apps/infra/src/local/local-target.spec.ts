@@ -167,6 +167,17 @@ describe('runLocal deploy', () => {
     expect(engine.out.at(-1)).toBe('http://localhost:49000');
   });
 
+  it('GIVEN a successful deploy WHEN printed THEN stdout is the URL alone, details go to stderr', async () => {
+    // GIVEN no container yet, then one that starts and turns healthy
+    const engine = fakeEngine([missing, ok(inspect('running', 'healthy'))]);
+    // WHEN deploying locally
+    await runLocal(parseLocalArgs(['deploy'], {}), engine.deps);
+    // THEN a script reading stdout gets exactly one line, and a person still sees the details
+    expect(engine.out).toEqual(['http://localhost:49000']);
+    expect(engine.err.join('\n')).toContain('hello-world is serving on http://localhost:49000');
+    expect(engine.err.join('\n')).toMatch(/^Container hello-world-ecr-ecs-fargate/m);
+  });
+
   it('GIVEN ours running on this port WHEN the new one is healthy THEN stops, starts beside, swaps', async () => {
     const engine = fakeEngine(
       [ok(inspect('running', 'healthy')), ok(inspect('running', 'healthy'))],

@@ -416,8 +416,9 @@ export async function runLocal(options: LocalOptions, deps: LocalDeps): Promise<
       const result = await deploy(deps, options);
       if (options.json) deps.out(JSON.stringify(result, null, 2));
       else {
-        deps.out(formatContainer(result.container));
-        deps.out(`hello-world is serving on ${result.url}`);
+        // stdout is the URL alone, for scripts (`url=$(… deploy)`); the details are for people.
+        deps.err(formatContainer(result.container));
+        deps.err(`hello-world is serving on ${result.url}`);
         deps.out(result.url);
       }
       return 0;
