@@ -7,7 +7,6 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { compareWithBaseline, median, renderVerdicts, type ServerMeasurement } from './compare';
 import { loadCore, runLoad, runOutcome, type LoadResult, type LoadTool } from './load-generator';
 import {
@@ -21,32 +20,40 @@ import {
   untilServing as untilServingOn,
 } from './server-process';
 import { replaceSection } from '../docs/replace-section';
+import { readCli, runCli, UsageError } from '../cli/entry';
 
 const RAW = join(__dirname, 'raw-http-server.cjs');
 const DOC = join(root, 'docs', 'benchmarks.md');
 
-const { values } = parseArgs({
+const values = readCli({
+  name: 'tools:benchmark-app',
+  usage: `usage: nx run tools:benchmark-app [-- --duration S (default 20)] [--connections N (default 50)] [--warmup S (default 3)] [--cold-starts N (default 15)] [--port P (default 49180)] [--load wrk|autocannon] [--write]
+Benchmarks the built app against raw node:http and prints the comparison; --write also records it in docs/benchmarks.md.
+Exit codes: 0 the run completed (missed targets included), 1 the run failed, 2 bad usage or setup.`,
   options: {
-    duration: { type: 'string', default: '20' },
-    connections: { type: 'string', default: '50' },
-    warmup: { type: 'string', default: '3' },
-    'cold-starts': { type: 'string', default: '15' },
-    port: { type: 'string', default: '49180' },
-    load: { type: 'string' },
-    write: { type: 'boolean', default: false },
+    duration: { type: 'number', default: 20, min: 1 },
+    connections: { type: 'number', default: 50, min: 1, integer: true },
+    warmup: { type: 'number', default: 3 },
+    'cold-starts': { type: 'number', default: 15, min: 1, integer: true },
+    port: { type: 'number', default: 49180, min: 1, integer: true },
+    load: {
+      type: 'string',
+      parse: (text: string | undefined): LoadTool | undefined => {
+        if (text !== undefined && text !== 'wrk' && text !== 'autocannon')
+          throw new UsageError(`--load takes wrk or autocannon, not ${text}`);
+        return text;
+      },
+    },
+    write: { type: 'boolean' },
   },
 });
-const durationS = Number(values.duration);
-const connections = Number(values.connections);
-const warmupS = Number(values.warmup);
-const coldStarts = Number(values['cold-starts']);
-const port = Number(values.port);
+const durationS = values.duration;
+const connections = values.connections;
+const warmupS = values.warmup;
+const coldStarts = values['cold-starts'];
+const port = values.port;
 const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
-if (values.load !== undefined && values.load !== 'wrk' && values.load !== 'autocannon') {
-  console.error(`benchmark-app: --load takes wrk or autocannon, not ${values.load}`);
-  process.exit(2);
-}
-const tool: LoadTool = (values.load as LoadTool | undefined) ?? (hasWrk ? 'wrk' : 'autocannon');
+const tool: LoadTool = values.load ?? (hasWrk ? 'wrk' : 'autocannon');
 const core = hasTaskset ? loadCore(serverCore, cpus().length) : undefined;
 
 const spawnServer = (file: string) => spawnServerProcess(file, { port });
@@ -90,12 +97,11 @@ async function measure(name: string, file: string): Promise<ServerMeasurement> {
   };
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   if (!existsSync(APP)) {
-    console.error(
-      'benchmark-app: dist/apps/hello-world/main.js is missing; run `npx nx run hello-world:build` first',
+    throw new UsageError(
+      'dist/apps/hello-world/main.js is missing; run `npx nx run hello-world:build` first',
     );
-    process.exit(2);
   }
   const loadAtStart = loadavg().map((n) => n.toFixed(2));
   const baseline = await measure('raw node:http', RAW);
@@ -121,10 +127,7 @@ async function main(): Promise<void> {
   }
   const outcome = runOutcome(verdicts);
   console.log(outcome.line);
-  process.exitCode = outcome.exitCode;
+  return outcome.exitCode;
 }
 
-main().catch((error: unknown) => {
-  console.error(`benchmark-app: ${(error as Error).message}`);
-  process.exit(1);
-});
+runCli('tools:benchmark-app', main);

@@ -1,6 +1,7 @@
-// Image size and start-up benchmark; writes the image section of docs/benchmarks.md.
-//   BASE_IMAGE=$LOCAL_NODE_IMAGE npx tsx tools/src/image/benchmark-image.ts   (here: no Docker Hub)
-//   npx tsx tools/src/image/benchmark-image.ts                                (elsewhere)
+// Image size and start-up benchmark; prints the image section of docs/benchmarks.md, and with
+// --write also records it there.
+//   npx nx run tools:benchmark-image [-- --write]
+//   BASE_IMAGE=<local node:24 image> npx nx run tools:benchmark-image   (where Docker Hub is out of reach)
 // Builds with `nx run hello-world:docker-build --allow-dirty`, then starts the image RUNS times with
 // the Fargate task's limits, timing the first answer and Docker's healthy status, against a
 // one-line node:http server on the same base as the baseline.
@@ -11,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import {
   APP_LAYERS_BUDGET_BYTES,
+  benchmarkCommand,
   renderImageBenchmark,
   IMAGE_SECTION,
   summarize,
@@ -19,6 +21,16 @@ import { replaceSection } from '../docs/replace-section';
 import { DOCKERFILE, FARGATE_LIKE_RUN_FLAGS } from './docker';
 import { parseBuiltImage, runNxTarget } from './nx-run';
 import { workspaceRoot } from './workspace';
+import { readCli, runCli } from '../cli/entry';
+
+const NAME = 'tools:benchmark-image';
+const values = readCli({
+  name: NAME,
+  usage: `usage: [BASE_IMAGE=<node:24 image>] nx run tools:benchmark-image [-- --write]
+Builds the image with nx run hello-world:docker-build, then measures its size and start-up under the Fargate task's limits against a one-line node:http server on the same base, and prints the section; --write also records it in docs/benchmarks.md. Needs Docker.
+Exit codes: 0 the run completed within the budget, 1 the run failed or the app's layers are over budget, 2 bad usage.`,
+  options: { write: { type: 'boolean' } },
+});
 
 const RUNS = 5;
 const HEALTH_INTERVAL = '500ms';
@@ -74,11 +86,13 @@ async function timeStart(
   }
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const build = runNxTarget('hello-world:docker-build', ['--allow-dirty']);
   const image = parseBuiltImage(build.output);
-  if (build.status !== 0 || !image)
-    throw new Error(`docker-build failed:\n${build.output.slice(-2000)}`);
+  if (build.status !== 0 || !image) {
+    process.stderr.write(`${build.output.slice(-2000)}\n`);
+    throw new Error('nx run hello-world:docker-build failed (its output is above)');
+  }
   const defaultBaseImage =
     /^ARG BASE_IMAGE=(\S+)$/m.exec(readFileSync(join(workspaceRoot, DOCKERFILE), 'utf8'))?.[1] ??
     '';
@@ -111,7 +125,7 @@ async function main(): Promise<void> {
 
   const benchmark = {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    command: `${process.env['BASE_IMAGE'] ? 'BASE_IMAGE=$LOCAL_NODE_IMAGE ' : ''}npx tsx tools/src/image/benchmark-image.ts`,
+    command: benchmarkCommand(process.env['BASE_IMAGE']),
     engine: docker('version', '--format', '{{.Server.Version}}'),
     image,
     baseImage,
@@ -127,24 +141,25 @@ async function main(): Promise<void> {
     healthyMs: summarize(healthy),
   };
   const section = renderImageBenchmark(benchmark);
-  mkdirSync(dirname(DOCS), { recursive: true });
-  const document = replaceSection(
-    existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '',
-    IMAGE_SECTION,
-    section,
-  );
-  // Formatted as `npm run format:check` expects (aligned tables).
-  writeFileSync(DOCS, await format(document, { ...(await resolveConfig(DOCS)), filepath: DOCS }));
   console.log(section);
+  if (values.write) {
+    mkdirSync(dirname(DOCS), { recursive: true });
+    const document = replaceSection(
+      existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '',
+      IMAGE_SECTION,
+      section,
+    );
+    // Formatted as `npm run format:check` expects (aligned tables).
+    writeFileSync(DOCS, await format(document, { ...(await resolveConfig(DOCS)), filepath: DOCS }));
+    console.log(`recorded in ${DOCS}`);
+  }
   if (benchmark.imageBytes - benchmark.baseBytes > APP_LAYERS_BUDGET_BYTES) {
     process.stderr.write(
-      `benchmark-image: the app's layers are over the ${APP_LAYERS_BUDGET_BYTES / 1e6} MB budget\n`,
+      `${NAME}: the app's layers are over the ${APP_LAYERS_BUDGET_BYTES / 1e6} MB budget\n`,
     );
-    process.exitCode = 1;
+    return 1;
   }
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`benchmark-image: ${(error as Error).message}\n`);
-  process.exitCode = 1;
-});
+runCli(NAME, main);

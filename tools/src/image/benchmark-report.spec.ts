@@ -1,4 +1,9 @@
-import { renderImageBenchmark, summarize, type ImageBenchmark } from './benchmark-report';
+import {
+  benchmarkCommand,
+  renderImageBenchmark,
+  summarize,
+  type ImageBenchmark,
+} from './benchmark-report';
 
 const spread = { median: 700, min: 650, max: 900 };
 const benchmark: ImageBenchmark = {
@@ -45,5 +50,24 @@ describe('renderImageBenchmark', () => {
     const text = renderImageBenchmark(benchmark);
     expect(text).toContain('`npx tsx tools/src/image/benchmark-image.ts`');
     expect(text).toContain('stand-in for the Dockerfile default `node:24.21.0-trixie-slim`');
+  });
+});
+
+describe('benchmarkCommand', () => {
+  it('GIVEN no BASE_IMAGE WHEN the command is recorded THEN it is the plain nx target with --write', () => {
+    expect(benchmarkCommand(undefined)).toBe('npx nx run tools:benchmark-image -- --write');
+    expect(benchmarkCommand('')).toBe('npx nx run tools:benchmark-image -- --write');
+  });
+
+  it('GIVEN a BASE_IMAGE WHEN the command is recorded THEN it names the image actually used', () => {
+    expect(benchmarkCommand('local/node:24')).toBe(
+      'BASE_IMAGE=local/node:24 npx nx run tools:benchmark-image -- --write',
+    );
+  });
+
+  it('GIVEN a BASE_IMAGE with shell characters WHEN the command is recorded THEN it is quoted', () => {
+    expect(benchmarkCommand("a b'c")).toBe(
+      "BASE_IMAGE='a b'\\''c' npx nx run tools:benchmark-image -- --write",
+    );
   });
 });

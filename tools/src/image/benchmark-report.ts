@@ -88,3 +88,10 @@ export function renderImageBenchmark(b: ImageBenchmark): string {
     'The machine is shared with other jobs, so compare rows of one run, not runs.',
   ].join('\n');
 }
+
+/** The command that reproduces this run, with the base image actually used when it was set. */
+export function benchmarkCommand(baseImageEnv: string | undefined): string {
+  const shellWord = (text: string) =>
+    /^[\w./:@-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  return `${baseImageEnv ? `BASE_IMAGE=${shellWord(baseImageEnv)} ` : ''}npx nx run tools:benchmark-image -- --write`;
+}

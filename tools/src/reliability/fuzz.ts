@@ -2,7 +2,6 @@
 // idle connections alongside; then the server must still serve normally, having never answered
 // 5xx nor printed a stack trace, with its memory back where it started.
 //   npx nx run tools:reliability-fuzz [-- --cases 10000 --concurrency 32 --seed 9 --node-flags="..." --write]
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { openFds, rssMiB } from '../benchmark/server-process';
 import { parseNodeFlags, renderChecks, tally } from './checks';
@@ -16,31 +15,35 @@ import {
   holdConnection,
   medianLatencyMs,
   recordSection,
-  runScript,
   sleep,
   stackTracesIn,
   startApp,
   waitFor,
 } from './harness';
+import { readCli, runCli } from '../cli/entry';
 import { evaluateFuzz } from './verdicts';
 
-const { values } = parseArgs({
+const values = readCli({
+  name: 'tools:reliability-fuzz',
+  usage: `usage: nx run tools:reliability-fuzz [-- --cases N (default 10000)] [--concurrency N (default 32)] [--slow N (default 40)] [--seed N (default 9)] [--warmup-cases N (default 10000)] [--node-flags="..."] [--write]
+Malformed and abusive connections against the built app, then it must still serve normally; --write also records the run in docs/reliability.md.
+Exit codes: 0 every check met, 1 a check missed or the run failed, 2 bad usage or setup.`,
   options: {
-    cases: { type: 'string', default: '10000' },
-    concurrency: { type: 'string', default: '32' },
-    slow: { type: 'string', default: '40' },
-    seed: { type: 'string', default: '9' },
-    'warmup-cases': { type: 'string', default: '10000' },
-    'node-flags': { type: 'string' },
-    write: { type: 'boolean', default: false },
+    cases: { type: 'number', default: 10000, min: 1, integer: true },
+    concurrency: { type: 'number', default: 32, min: 1, integer: true },
+    slow: { type: 'number', default: 40, integer: true },
+    seed: { type: 'number', default: 9, integer: true },
+    'warmup-cases': { type: 'number', default: 10000, integer: true },
+    'node-flags': { type: 'string', parse: parseNodeFlags },
+    write: { type: 'boolean' },
   },
 });
-const nodeFlags = parseNodeFlags(values['node-flags']);
-const caseCount = Number(values.cases);
-const concurrency = Number(values.concurrency);
-const slowCount = Number(values.slow);
-const seed = Number(values.seed);
-const warmupCases = Number(values['warmup-cases']);
+const nodeFlags = values['node-flags'];
+const caseCount = values.cases;
+const concurrency = values.concurrency;
+const slowCount = values.slow;
+const seed = values.seed;
+const warmupCases = values['warmup-cases'];
 
 /** Sends cases and tallies what came back. */
 async function flood(port: number, count: number, caseSeed: number) {
@@ -162,4 +165,4 @@ async function main(): Promise<boolean> {
   return passed;
 }
 
-runScript('reliability-fuzz', main);
+runCli('tools:reliability-fuzz', main);

@@ -263,19 +263,6 @@ export async function recordSection(name: string, content: string): Promise<void
   console.log(`recorded in ${DOC}`);
 }
 
-/** Runs a script's main: a one-line error and exit 1 instead of a stack trace. */
-export function runScript(name: string, main: () => Promise<boolean>): void {
-  main().then(
-    (passed) => {
-      process.exitCode = passed ? 0 : 1;
-    },
-    (error: unknown) => {
-      console.error(`${name}: ${(error as Error)?.message ?? String(error)}`);
-      process.exit(1);
-    },
-  );
-}
-
 export interface HeldConnection {
   /** The server closed it (rather than the client giving up at its deadline). */
   closedByServer: boolean;

@@ -3,7 +3,6 @@
 //   npx nx run tools:reliability-shutdown [-- --write]
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
-import { parseArgs } from 'node:util';
 import { DEFAULT_DRAIN_TIMEOUT_MS } from '@hello-world/shared';
 import { LOOPBACK } from '../benchmark/server-process';
 import { formatTally, renderChecks, tally } from './checks';
@@ -12,23 +11,27 @@ import {
   exitWithin,
   exchangeRaw,
   recordSection,
-  runScript,
   sleep,
   stackTracesIn,
   startApp,
   type RunningApp,
 } from './harness';
+import { readCli, runCli } from '../cli/entry';
 import { evaluateShutdown, type ShutdownFigures } from './verdicts';
 
-const { values } = parseArgs({
+const values = readCli({
+  name: 'tools:reliability-shutdown',
+  usage: `usage: nx run tools:reliability-shutdown [-- --connections N (default 100)] [--load-before S (default 3)] [--write]
+SIGTERM to the built app under load, with a slow request and a silent connection in flight; --write also records the run in docs/reliability.md.
+Exit codes: 0 every check met, 1 a check missed or the run failed, 2 bad usage or setup.`,
   options: {
-    connections: { type: 'string', default: '100' },
-    'load-before': { type: 'string', default: '3' },
-    write: { type: 'boolean', default: false },
+    connections: { type: 'number', default: 100, min: 1, integer: true },
+    'load-before': { type: 'number', default: 3 },
+    write: { type: 'boolean' },
   },
 });
-const connections = Number(values.connections);
-const loadBeforeMs = Number(values['load-before']) * 1000;
+const connections = values.connections;
+const loadBeforeMs = values['load-before'] * 1000;
 const budgetMs = DEFAULT_DRAIN_TIMEOUT_MS;
 
 interface Sent {
@@ -214,4 +217,4 @@ async function main(): Promise<boolean> {
   return passed;
 }
 
-runScript('reliability-shutdown', main);
+runCli('tools:reliability-shutdown', main);

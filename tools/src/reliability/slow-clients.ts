@@ -2,7 +2,6 @@
 // dribbling, silent), a body that never finishes, and idle keep-alive connections are each
 // closed by the server's own timeouts, while valid requests are still served at normal speed.
 //   npx nx run tools:reliability-slow-clients [-- --per-kind 20 --write]
-import { parseArgs } from 'node:util';
 import { openFds } from '../benchmark/server-process';
 import { renderChecks } from './checks';
 import {
@@ -12,21 +11,25 @@ import {
   holdConnection,
   medianLatencyMs,
   recordSection,
-  runScript,
   sleep,
   stackTracesIn,
   startApp,
   type HeldConnection,
 } from './harness';
+import { readCli, runCli } from '../cli/entry';
 import { evaluateSlowClients, type SlowClientGroup } from './verdicts';
 
-const { values } = parseArgs({
+const values = readCli({
+  name: 'tools:reliability-slow-clients',
+  usage: `usage: nx run tools:reliability-slow-clients [-- --per-kind N (default 20)] [--write]
+Slow and idle clients must be closed by the server's own timeouts while valid requests are served; --write also records the run in docs/reliability.md.
+Exit codes: 0 every check met, 1 a check missed or the run failed, 2 bad usage or setup.`,
   options: {
-    'per-kind': { type: 'string', default: '20' },
-    write: { type: 'boolean', default: false },
+    'per-kind': { type: 'number', default: 20, min: 1, integer: true },
+    write: { type: 'boolean' },
   },
 });
-const perKind = Number(values['per-kind']);
+const perKind = values['per-kind'];
 
 // How late the server may close after its limit: Node checks the timeouts once per interval.
 const GRACE_MS = SERVER_LIMITS.checkIntervalMs + 500;
@@ -157,4 +160,4 @@ async function main(): Promise<boolean> {
   return checks.every((c) => c.met);
 }
 
-runScript('reliability-slow-clients', main);
+runCli('tools:reliability-slow-clients', main);

@@ -2,7 +2,6 @@
 // delay against issue 9's targets.
 //   npx nx run tools:reliability-soak [-- --duration 60 --connections 100 --node-flags="..." --write]
 import { rmSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { rssMiB } from '../benchmark/server-process';
 import { parseNodeFlags, renderChecks } from './checks';
@@ -10,26 +9,30 @@ import {
   describeMachine,
   exitWithin,
   recordSection,
-  runScript,
   sleep,
   stackTracesIn,
   startApp,
 } from './harness';
+import { readCli, runCli } from '../cli/entry';
 import { evaluateSoak } from './verdicts';
 
-const { values } = parseArgs({
+const values = readCli({
+  name: 'tools:reliability-soak',
+  usage: `usage: nx run tools:reliability-soak [-- --duration S (default 60)] [--connections N (default 100)] [--rss-reference S (default 20)] [--node-flags="..."] [--write]
+The built app under steady load, then errors, memory growth and event-loop delay against their targets; --write also records the run in docs/reliability.md.
+Exit codes: 0 every check met, 1 a check missed or the run failed, 2 bad usage or setup.`,
   options: {
-    duration: { type: 'string', default: '60' },
-    connections: { type: 'string', default: '100' },
-    'rss-reference': { type: 'string', default: '20' },
-    'node-flags': { type: 'string' },
-    write: { type: 'boolean', default: false },
+    duration: { type: 'number', default: 60, min: 1 },
+    connections: { type: 'number', default: 100, min: 1, integer: true },
+    'rss-reference': { type: 'number', default: 20 },
+    'node-flags': { type: 'string', parse: parseNodeFlags },
+    write: { type: 'boolean' },
   },
 });
-const nodeFlags = parseNodeFlags(values['node-flags']);
-const durationS = Number(values.duration);
-const connections = Number(values.connections);
-const referenceS = Number(values['rss-reference']);
+const nodeFlags = values['node-flags'];
+const durationS = values.duration;
+const connections = values.connections;
+const referenceS = values['rss-reference'];
 
 async function main(): Promise<boolean> {
   const machine = describeMachine();
@@ -104,4 +107,4 @@ async function main(): Promise<boolean> {
   return passed;
 }
 
-runScript('reliability-soak', main);
+runCli('tools:reliability-soak', main);
