@@ -27,6 +27,8 @@ Options:
 
 export interface LocalOptions {
   command: LocalCommandName | 'help';
+  /** No command was given: the usage answers a mistake (exit 2), not --help. */
+  missingCommand?: true;
   hostPort: number;
   containerName: string;
   image?: string;
@@ -141,6 +143,7 @@ export function parseLocalArgs(
   if (flag('help') || name === undefined || name === 'help') {
     return {
       command: 'help',
+      ...(name === undefined && !flag('help') ? { missingCommand: true as const } : {}),
       hostPort: APP_PORT,
       containerName: DEFAULT_LOCAL_CONTAINER,
       timeoutMs: 0,

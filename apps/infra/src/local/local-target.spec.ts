@@ -1,5 +1,5 @@
 import { LOCAL_LABEL } from './docker-run-args';
-import { parseLocalArgs } from './local-args';
+import { LOCAL_USAGE, parseLocalArgs } from './local-args';
 import {
   describeState,
   engineError,
@@ -520,5 +520,22 @@ describe('summarizeContainer', () => {
       url: 'http://localhost:49000',
       hostPort: 49000,
     });
+  });
+});
+
+describe('runLocal help', () => {
+  it('GIVEN no command WHEN run THEN the usage goes to stderr and the exit is 2', async () => {
+    const engine = fakeEngine([]);
+    expect(await runLocal(parseLocalArgs([], {}), engine.deps)).toBe(2);
+    expect(engine.err).toEqual([LOCAL_USAGE]);
+    expect(engine.out).toEqual([]);
+    expect(engine.calls).toEqual([]);
+  });
+
+  it('GIVEN --help WHEN run THEN the usage goes to stdout and the exit is 0', async () => {
+    const engine = fakeEngine([]);
+    expect(await runLocal(parseLocalArgs(['--help'], {}), engine.deps)).toBe(0);
+    expect(engine.out).toEqual([LOCAL_USAGE]);
+    expect(engine.err).toEqual([]);
   });
 });

@@ -410,6 +410,10 @@ async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDepl
 export async function runLocal(options: LocalOptions, deps: LocalDeps): Promise<number> {
   switch (options.command) {
     case 'help':
+      if (options.missingCommand) {
+        deps.err(LOCAL_USAGE);
+        return 2;
+      }
       deps.out(LOCAL_USAGE);
       return 0;
     case 'deploy': {

@@ -1,4 +1,4 @@
-import { UsageError, parseDuration, parseOpsArgs, parseSince } from './args';
+import { USAGE, UsageError, parseDuration, parseOpsArgs, parseSince } from './args';
 
 const NOW = Date.parse('2026-11-25T18:00:00Z');
 
@@ -132,9 +132,13 @@ describe('parseOpsArgs', () => {
     ).toMatchObject({ common: { region: 'us-west-2', profile: 'dev' } });
   });
 
-  it('GIVEN no command or --help THEN help', () => {
-    expect(parseOpsArgs([], NOW, {}).name).toBe('help');
-    expect(parseOpsArgs(['doctor', '--help'], NOW, {}).name).toBe('help');
+  it('GIVEN --help THEN help, asked for', () => {
+    expect(parseOpsArgs(['--help'], NOW, {})).toEqual({ name: 'help', text: USAGE });
+    expect(parseOpsArgs(['doctor', '--help'], NOW, {})).toEqual({ name: 'help', text: USAGE });
+  });
+
+  it('GIVEN no command THEN help, marked as a missing command', () => {
+    expect(parseOpsArgs([], NOW, {})).toEqual({ name: 'help', text: USAGE, missing: true });
   });
 });
 

@@ -38,7 +38,8 @@ export interface LogsOptions {
 }
 
 export type OpsCommand =
-  | { name: 'help'; text: string }
+  /** `missing`: no command was given, so the usage answers a mistake (exit 2), not --help. */
+  | { name: 'help'; text: string; missing?: true }
   | { name: Exclude<CommandName, 'logs' | 'destroy'>; common: CommonOptions }
   | { name: 'logs'; common: CommonOptions; logs: LogsOptions }
   | { name: 'destroy'; common: CommonOptions; yes: boolean; deleteImages: boolean };
@@ -140,7 +141,8 @@ export function parseOpsArgs(
   env: Record<string, string | undefined>,
 ): OpsCommand {
   const [command, ...rest] = argv;
-  if (!command || command === '-h' || command === '--help' || command === 'help') {
+  if (!command) return { name: 'help', text: USAGE, missing: true };
+  if (command === '-h' || command === '--help' || command === 'help') {
     return { name: 'help', text: USAGE };
   }
   if (!(COMMANDS as readonly string[]).includes(command)) {

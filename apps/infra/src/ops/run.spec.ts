@@ -30,6 +30,7 @@ import {
   arrangeHealthyDeployment,
   mockAwsClients,
 } from '@hello-world/aws-ops/testing';
+import { USAGE } from './args';
 import { OpsDeps, runOps } from './run';
 
 const aws = mockAwsClients();
@@ -431,5 +432,21 @@ describe('errors become one line and an exit code', () => {
     expect(h.err).toEqual([
       expect.stringMatching(/^error: Unknown option '--stak'.*; see --help$/),
     ]);
+  });
+});
+
+describe('no command', () => {
+  it('GIVEN no command WHEN run THEN the usage goes to stderr and the exit is 2', async () => {
+    const h = harness();
+    expect(await runOps([], h.deps)).toBe(2);
+    expect(h.err).toEqual([USAGE]);
+    expect(h.out).toEqual([]);
+  });
+
+  it('GIVEN --help WHEN run THEN the usage goes to stdout and the exit is 0', async () => {
+    const h = harness();
+    expect(await runOps(['--help'], h.deps)).toBe(0);
+    expect(h.out).toEqual([USAGE]);
+    expect(h.err).toEqual([]);
   });
 });

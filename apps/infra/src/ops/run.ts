@@ -237,6 +237,10 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
   try {
     const command = parseOpsArgs(argv, deps.clock.now(), deps.env);
     if (command.name === 'help') {
+      if (command.missing) {
+        deps.err(command.text);
+        return EXIT_USAGE;
+      }
       deps.out(command.text);
       return EXIT_OK;
     }
