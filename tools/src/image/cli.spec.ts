@@ -27,7 +27,7 @@ describe('docker-build (child process)', () => {
 
     expect(run).toEqual({
       status: 2,
-      stderr: 'docker-build: --region "EU" is not an AWS region, e.g. --region eu-west-1\n',
+      stderr: 'hello-world:docker-build: --region "EU" is not an AWS region, e.g. --region eu-west-1\n',
     });
   });
 
@@ -39,7 +39,7 @@ describe('docker-build (child process)', () => {
     expect(run.status).toBe(2);
     // docker's own output streams first; ours is the last line.
     expect(run.stderr.trim().split('\n').at(-1)).toMatch(
-      /^docker-build: docker (build|buildx) cannot reach a container engine \(.*\): start Docker, or point DOCKER_HOST at a running engine$/,
+      /^hello-world:docker-build: docker (build|buildx) cannot reach a container engine \(.*\): start Docker, or point DOCKER_HOST at a running engine$/,
     );
   });
 });
@@ -75,7 +75,7 @@ describe('docker-push --print-tag (child process)', () => {
 
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^docker-push: Unknown option '--tag-only'.*; see --help\n$/);
+    expect(run.stderr).toMatch(/^hello-world:docker-push: Unknown option '--tag-only'.*; see --help\n$/);
   });
 });
 
@@ -103,7 +103,7 @@ describe('docker-push naming the AWS profile (child process)', () => {
       encoding: 'utf8',
     });
   const notFound =
-    'docker-push: AWS profile "nosuch" not found or has no credentials: run `aws configure --profile nosuch` (or `aws sso login --profile nosuch`)\n';
+    'hello-world:docker-push: AWS profile "nosuch" not found or has no credentials: run `aws configure --profile nosuch` (or `aws sso login --profile nosuch`)\n';
 
   it('GIVEN --profile=nosuch, a profile that does not exist WHEN docker-push asks AWS for the registry THEN one line names that profile, exit 2', () => {
     const run = noCredentials(['--allow-dirty', '--profile=nosuch']);

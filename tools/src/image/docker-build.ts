@@ -5,10 +5,10 @@ import { buildImage, localImageRef } from './docker';
 import { readWorkspaceImageSource } from './image-source';
 import { workspaceRoot } from './workspace';
 
-const options = readOptionsOrExit('docker-build');
+const options = readOptionsOrExit('hello-world:docker-build');
 
 runCli(
-  'docker-build',
+  'hello-world:docker-build',
   async () => {
     const source = readWorkspaceImageSource(workspaceRoot, options);
     if (options.printTag) {

@@ -32,13 +32,13 @@ interface PushTarget {
   mutability?: TagMutability;
 }
 
-const options = readOptionsOrExit('docker-push');
+const options = readOptionsOrExit('hello-world:docker-push');
 // Where the AWS calls point once read (--region/--profile, else AWS_REGION/AWS_PROFILE): every
 // error then names that region and profile, as infra:deploy's and infra:diff's do.
 let awsContext: ProblemContext = { region: clientConfig(options).region };
 
 runCli(
-  'docker-push',
+  'hello-world:docker-push',
   async () => {
     const source = readWorkspaceImageSource(workspaceRoot, options);
     if (options.printTag) {
