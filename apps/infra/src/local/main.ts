@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { parseLocalArgs } from './local-args';
+import { LOCAL_COMMANDS, parseLocalArgs } from './local-args';
 import { runLocal, type DockerResult } from './local-target';
 import { LocalError } from './task-spec';
 
@@ -126,7 +126,12 @@ async function main(): Promise<number> {
     });
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    process.stderr.write(`infra local: ${message}\n`);
+    // Prefixed with the nx target as typed (infra:deploy:local), as every script's errors are.
+    const command = process.argv[2] ?? '';
+    const target = (LOCAL_COMMANDS as readonly string[]).includes(command)
+      ? `infra:${command}:local`
+      : 'infra';
+    process.stderr.write(`${target}: ${message}\n`);
     return error instanceof LocalError ? error.exitCode : 1;
   }
 }

@@ -34,7 +34,7 @@ describe('ops CLI entry point', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(
-      'error: no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with AWS_PROFILE=NAME (every step reads it; --profile NAME reaches only the command it is given to)\n',
+      'infra:status: no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with AWS_PROFILE=NAME (every step reads it; --profile NAME reaches only the command it is given to)\n',
     );
   });
 
@@ -42,7 +42,7 @@ describe('ops CLI entry point', () => {
     const { code, stderr } = runCli(['status', '--profile=nope']);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'error: AWS profile "nope" not found or has no credentials: run `aws configure --profile nope` (or `aws sso login --profile nope`)\n',
+      'infra:status: AWS profile "nope" not found or has no credentials: run `aws configure --profile nope` (or `aws sso login --profile nope`)\n',
     );
   });
 
@@ -54,7 +54,7 @@ describe('ops CLI entry point', () => {
     });
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'error: AWS_ENDPOINT_URL "not-a-url" is not a URL: set it like http://localhost:4566, or unset it\n',
+      'infra:status: AWS_ENDPOINT_URL "not-a-url" is not a URL: set it like http://localhost:4566, or unset it\n',
     );
   });
 
@@ -67,7 +67,7 @@ describe('ops CLI entry point', () => {
     });
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'error: cannot reach AWS in us-east-1 (ECONNREFUSED): check your network, proxy or AWS_ENDPOINT_URL\n',
+      'infra:url: cannot reach AWS in us-east-1 (ECONNREFUSED): check your network, proxy or AWS_ENDPOINT_URL\n',
     );
   });
 
@@ -75,7 +75,7 @@ describe('ops CLI entry point', () => {
     const { code, stderr } = runCli(['destroy']);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'error: destroy asks before deleting stack hello-world-ecr-ecs-fargate: run it in a terminal, or pass --yes\n',
+      'infra:destroy: destroy asks before deleting stack hello-world-ecr-ecs-fargate: run it in a terminal, or pass --yes\n',
     );
   });
 

@@ -141,7 +141,7 @@ describe('url and outputs', () => {
     const h = harness();
     expect(await runOps(['url'], h.deps)).toBe(1);
     expect(h.err).toEqual([
-      expect.stringMatching(/^error: no running task in service hello-world-ecr-ecs-fargate/),
+      expect.stringMatching(/^infra:url: no running task in service hello-world-ecr-ecs-fargate/),
     ]);
     expect(h.out).toEqual([]);
   });
@@ -309,7 +309,7 @@ describe('destroy', () => {
     const h = harness({ interactive: false });
     expect(await runOps(['destroy'], h.deps)).toBe(2);
     expect(h.err).toEqual([
-      'error: destroy asks before deleting stack hello-world-ecr-ecs-fargate: run it in a terminal, or pass --yes',
+      'infra:destroy: destroy asks before deleting stack hello-world-ecr-ecs-fargate: run it in a terminal, or pass --yes',
     ]);
     expect(cfnMock.calls()).toHaveLength(0);
     expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
@@ -346,19 +346,19 @@ describe('errors become one line and an exit code', () => {
       Object.assign(new Error('Could not load credentials from any providers'), {
         name: 'CredentialsProviderError',
       }),
-      /^error: no AWS credentials found/,
+      /^infra:status: no AWS credentials found/,
     ],
     [
       'expired token',
       2,
       awsError('ExpiredToken', 'The security token included in the request is expired'),
-      /^error: your AWS session token has expired/,
+      /^infra:status: your AWS session token has expired/,
     ],
     [
       'stack not deployed',
       2,
       stackMissingError(),
-      /^error: stack hello-world-ecr-ecs-fargate is not deployed in eu-west-1: run `npx nx run infra:deploy`/,
+      /^infra:status: stack hello-world-ecr-ecs-fargate is not deployed in eu-west-1: run `npx nx run infra:deploy`/,
     ],
     [
       'access denied',
@@ -373,7 +373,7 @@ describe('errors become one line and an exit code', () => {
       'throttling',
       1,
       awsError('Throttling', 'Rate exceeded'),
-      /^error: AWS is throttling requests in eu-west-1 even after retries/,
+      /^infra:status: AWS is throttling requests in eu-west-1 even after retries/,
     ],
     [
       'network',
@@ -381,7 +381,7 @@ describe('errors become one line and an exit code', () => {
       Object.assign(new Error('getaddrinfo ENOTFOUND cloudformation.eu-west-1.amazonaws.com'), {
         code: 'ENOTFOUND',
       }),
-      /^error: cannot reach AWS in eu-west-1 \(ENOTFOUND\)/,
+      /^infra:status: cannot reach AWS in eu-west-1 \(ENOTFOUND\)/,
     ],
   ])('GIVEN %s THEN status prints one line and exits %i', async (_, code, error, message) => {
     cfnMock.on(DescribeStacksCommand).rejects(error);
@@ -407,14 +407,26 @@ describe('errors become one line and an exit code', () => {
     const h = harness({ env: { AWS_PROFILE: 'nope' } });
     expect(await runOps(['status'], h.deps)).toBe(2);
     expect(h.err).toEqual([
-      'error: AWS profile "nope" not found or has no credentials: run `aws configure --profile nope` (or `aws sso login --profile nope`)',
+      'infra:status: AWS profile "nope" not found or has no credentials: run `aws configure --profile nope` (or `aws sso login --profile nope`)',
     ]);
   });
 
   it.each([
-    [['status', '--region=mars-1'], {}, /^error: invalid --region "mars-1": use a region code/],
-    [['status'], { AWS_REGION: 'nowhere' }, /^error: invalid AWS_REGION "nowhere": set it to/],
-    [['status'], { AWS_ENDPOINT_URL: 'not-a-url' }, /^error: AWS_ENDPOINT_URL "not-a-url" is not/],
+    [
+      ['status', '--region=mars-1'],
+      {},
+      /^infra:status: invalid --region "mars-1": use a region code/,
+    ],
+    [
+      ['status'],
+      { AWS_REGION: 'nowhere' },
+      /^infra:status: invalid AWS_REGION "nowhere": set it to/,
+    ],
+    [
+      ['status'],
+      { AWS_ENDPOINT_URL: 'not-a-url' },
+      /^infra:status: AWS_ENDPOINT_URL "not-a-url" is not/,
+    ],
   ])(
     'GIVEN %j with env %j THEN exit 2 with one line and no client made',
     async (argv, env, message) => {
@@ -430,7 +442,7 @@ describe('errors become one line and an exit code', () => {
     const h = harness();
     expect(await runOps(['status', '--stak', 'x'], h.deps)).toBe(2);
     expect(h.err).toEqual([
-      expect.stringMatching(/^error: Unknown option '--stak'.*; see --help$/),
+      expect.stringMatching(/^infra:status: Unknown option '--stak'.*; see --help$/),
     ]);
   });
 });
@@ -448,5 +460,13 @@ describe('no command', () => {
     expect(await runOps(['--help'], h.deps)).toBe(0);
     expect(h.out).toEqual([USAGE]);
     expect(h.err).toEqual([]);
+  });
+});
+
+describe('error prefix', () => {
+  it('GIVEN an unknown command WHEN run THEN one line prefixed with infra and exit 2', async () => {
+    const h = harness();
+    expect(await runOps(['bogus'], h.deps)).toBe(2);
+    expect(h.err).toEqual([expect.stringMatching(/^infra: unknown command "bogus": use one of /)]);
   });
 });

@@ -32,7 +32,7 @@ import {
   STACK_OUTPUTS,
   STACK_PARAMETERS,
 } from '@hello-world/shared';
-import { OpsCommand, UsageError, parseOpsArgs } from './args';
+import { COMMANDS, OpsCommand, UsageError, parseOpsArgs } from './args';
 import {
   formatDeleteProgress,
   formatDestroy,
@@ -232,6 +232,10 @@ function doctorOptions(ctx: Context, common: { stackName: string; registryStackN
  * on stderr and an exit code (0 ok, 1 failed, 2 usage or environment). Never a stack trace.
  */
 export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
+  // Errors start with the nx target as typed (infra:status), as every script's do (CONTRIBUTING).
+  const target = (COMMANDS as readonly string[]).includes(argv[0] ?? '')
+    ? `infra:${argv[0]}`
+    : 'infra';
   // Until the arguments are read, errors can only name the region the SDK would fall back to.
   let context: ProblemContext = { region: clientConfig({}, deps.env).region };
   try {
@@ -256,7 +260,7 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
     return await execute(command, ctx);
   } catch (error) {
     if (error instanceof UsageError) {
-      deps.err(`error: ${error.message}`);
+      deps.err(`${target}: ${error.message}`);
       return EXIT_USAGE;
     }
     if (isAbortError(error)) {
@@ -266,7 +270,7 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
       return EXIT_FAILED;
     }
     const problem = explainError(error, context);
-    deps.err(`error: ${problem.message}`);
+    deps.err(`${target}: ${problem.message}`);
     return isSetupProblem(problem) ? EXIT_USAGE : EXIT_FAILED;
   }
 }
