@@ -27,7 +27,8 @@ describe('docker-build (child process)', () => {
 
     expect(run).toEqual({
       status: 2,
-      stderr: 'hello-world:docker-build: --region "EU" is not an AWS region, e.g. --region eu-west-1\n',
+      stderr:
+        'hello-world:docker-build: --region "EU" is not an AWS region, e.g. --region eu-west-1\n',
     });
   });
 
@@ -75,7 +76,9 @@ describe('docker-push --print-tag (child process)', () => {
 
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^hello-world:docker-push: Unknown option '--tag-only'.*; see --help\n$/);
+    expect(run.stderr).toMatch(
+      /^hello-world:docker-push: Unknown option '--tag-only'.*; see --help\n$/,
+    );
   });
 });
 
