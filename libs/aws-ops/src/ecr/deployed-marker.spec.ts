@@ -6,6 +6,7 @@ import {
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
+import { IMAGE_MANIFEST as dockerManifest } from '../testing/fixtures';
 import { markDeployedImage } from './deployed-marker';
 
 const ecr = mockClient(ECRClient);
@@ -15,24 +16,6 @@ const serviceStackName = 'hello-world-ecr-ecs-fargate';
 const MARKER = 'deployed-hello-world-ecr-ecs-fargate';
 const digest = 'sha256:3c2f1b4e9a1d5e0f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f';
 const request = { repositoryName, imageDigest: digest, serviceStackName };
-
-/** A single-platform image as `docker push` stores it (Docker schema 2). */
-const dockerManifest = JSON.stringify({
-  schemaVersion: 2,
-  mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-  config: {
-    mediaType: 'application/vnd.docker.container.image.v1+json',
-    size: 7023,
-    digest: 'sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7',
-  },
-  layers: [
-    {
-      mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-      size: 3623807,
-      digest: 'sha256:e692418e4cbaf90ca69d05a66403747baa33ee08806650b51fab815ad7fc331f',
-    },
-  ],
-});
 
 /** A BuildKit push with provenance: an OCI index over the image and its attestation. */
 const ociIndex = JSON.stringify({
