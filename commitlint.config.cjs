@@ -8,6 +8,8 @@ const scopes = [
   'hello-world',
   'infra',
   'aws-ops',
+  'cli',
+  'image',
   'shared',
   'tools',
   'ci',

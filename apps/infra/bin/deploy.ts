@@ -75,7 +75,7 @@ async function pushImage(
   target: DeployTarget,
   { allowDirty }: { allowDirty: boolean },
 ): Promise<PushReport> {
-  const script = join(workspaceRoot, 'tools', 'src', 'image', 'docker-push.ts');
+  const script = join(workspaceRoot, 'libs', 'image', 'src', 'docker-push.ts');
   const { code, output } = await runToStderr(
     process.execPath,
     [require.resolve('tsx/cli'), script, ...(allowDirty ? ['--allow-dirty'] : [])],

@@ -3,7 +3,7 @@
 // nature: each case computes the project graph from scratch.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readWorkspaceImageSource } from '../image/image-source';
+import { readWorkspaceImageSource } from '@hello-world/image';
 import { createTempWorkspace, withoutNxEnv, type TempWorkspace } from './temp-workspace';
 
 const NX_CASE_TIMEOUT_MS = 240_000;
@@ -91,9 +91,9 @@ describe('nx affected -t deploy', () => {
       });
       // WHEN Nx is asked what it affects
       const { projects, graph, deployable } = affected();
-      // THEN infra is affected (and tools, whose diagram and cost tests read its templates),
-      // but not the app: it is not rebuilt
-      expect(projects).toEqual(['infra', 'tools']);
+      // THEN only infra is affected (its diagram and cost live beside it; tools no longer
+      // depends on it), not the app: it is not rebuilt
+      expect(projects).toEqual(['infra']);
       expect(Object.keys(graph.tasks.tasks)).toContain('infra:deploy');
       expect(deployable).toEqual(['infra']);
       // AND the image tag is the base commit's, so docker-push finds it in the registry and skips

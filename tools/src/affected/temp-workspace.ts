@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { nxBin } from '../image/nx-run';
+import { nxBin } from '@hello-world/image';
 
 /**
  * A throwaway git repository holding this workspace's files (tracked and new, as `git ls-files`

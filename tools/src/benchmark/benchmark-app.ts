@@ -19,8 +19,8 @@ import {
   stop,
   untilServing as untilServingOn,
 } from './server-process';
-import { replaceSection } from '../docs/replace-section';
-import { readCli, runCli, UsageError } from '../cli/entry';
+import { replaceSection } from '@hello-world/cli';
+import { readCli, runCli, UsageError } from '@hello-world/cli';
 
 const RAW = join(__dirname, 'raw-http-server.cjs');
 const DOC = join(root, 'docs', 'benchmarks.md');

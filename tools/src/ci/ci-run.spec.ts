@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { workspaceRoot } from '../image/workspace';
+import { workspaceRoot } from '../workspace';
 
 // .ci/run is what CI on these machines executes: its unit tests must meet the same tools as its
 // container tests, and answer from this clone, not from a result an earlier clone left behind.

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { workspaceRoot } from '../image/workspace';
+import { workspaceRoot } from '../workspace';
 
 const rootPackage = JSON.parse(readFileSync(join(workspaceRoot, 'package.json'), 'utf8'));
 const nxJson = JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8'));
@@ -93,7 +93,7 @@ describe('commit messages: conventional commits via commitlint', () => {
     ['feat: ', 'subject-empty'],
     [`feat: ${'x'.repeat(150)}`, 'header-max-length'],
     ['feat(app): answer HEAD / as well', 'scope-enum'],
-    ['test(image): the image runs read-only', 'scope-enum'],
+    ['test(app): the service answers on 49000', 'scope-enum'],
   ])(
     'rejects %j (%s)',
     (message, rule) => {

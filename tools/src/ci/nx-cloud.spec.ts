@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { workspaceRoot } from '../image/workspace';
+import { workspaceRoot } from '../workspace';
 
 // Nx's own code for the report it prints after a run (nx 23); not in its package exports.
 const nxDist = join(workspaceRoot, 'node_modules', 'nx', 'dist', 'src');

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { workspaceRoot } from '../image/workspace';
+import { workspaceRoot } from '../workspace';
 import { extractRunScripts, listWorkflowFiles, readWorkflow } from './workflows';
 
 const probe = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });

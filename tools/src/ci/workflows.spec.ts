@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { workspaceRoot } from '../image/workspace';
+import { workspaceRoot } from '../workspace';
 import { readReleaseVersion } from '../release/release-tag';
 import {
   DEPLOY_ROLE_VARIABLE,
@@ -475,7 +475,7 @@ describe('release.yml: tag check, lint and test → build → GitHub release →
     const docker = jobs['docker'] as WorkflowJob;
     const run = runText(docker);
     expect(run).toContain('npx nx run hello-world:build');
-    expect(run).toContain('npx tsx tools/src/image/docker-push.ts');
+    expect(run).toContain('npx tsx libs/image/src/docker-push.ts');
     expect(run.indexOf('hello-world:build')).toBeLessThan(run.indexOf('docker-push.ts'));
     expect(stepUsing(docker, 'docker/setup-buildx-action')).toBeDefined();
     expect(stepNamed(docker, 'Build and push sha, version and floating tags').env).toEqual({
@@ -528,7 +528,7 @@ describe('deploy.yml: continuous deployment from main, off by default', () => {
     const publish = jobs['publish'] as WorkflowJob;
     expect(environmentName(publish)).toBeUndefined();
     expect(runText(publish)).toContain('npx nx show projects --affected --withTarget=deploy');
-    expect(runText(publish)).toContain('npx tsx tools/src/image/docker-push.ts --print-tag');
+    expect(runText(publish)).toContain('npx tsx libs/image/src/docker-push.ts --print-tag');
     expect(publish.outputs).toEqual({
       deploy: '${{ steps.affected.outputs.deploy }}',
       'image-tag': '${{ steps.image.outputs.tag }}',

@@ -33,7 +33,7 @@ const ENTRY_POINTS: readonly EntryPoint[] = [
     name: 'tools:reliability-slow-clients',
     badNumber: ['--per-kind', 'abc'],
   },
-  { file: 'image/benchmark-image.ts', name: 'tools:benchmark-image', badNumber: [] },
+  { file: 'benchmark/benchmark-image.ts', name: 'tools:benchmark-image', badNumber: [] },
 ];
 
 function run(file: string, args: readonly string[]) {

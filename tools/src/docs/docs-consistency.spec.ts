@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { workspaceRoot } from '../image/workspace';
+import { workspaceRoot } from '../workspace';
 
 const commitlint = require(join(workspaceRoot, 'commitlint.config.cjs'));
 

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { workspaceRoot } from '../image/workspace';
+import { workspaceRoot } from '../workspace';
 
 /**
  * `nx release --dry-run` for real, in a throwaway clone of this repository with the working

@@ -2,8 +2,8 @@ import { FLAVOUR_SUFFIX, RELEASE_TAG_GLOB, RELEASE_TAG_PATTERN } from '@hello-wo
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readWorkflow } from '../ci/workflows';
-import { computeImageTags } from '../image/image-tags';
-import { workspaceRoot } from '../image/workspace';
+import { computeImageTags } from '@hello-world/image';
+import { workspaceRoot } from '../workspace';
 import { formatReleaseTag, readReleaseVersion } from './release-tag';
 
 /** GitHub's filter glob: `*` is any run of characters except `/`. */

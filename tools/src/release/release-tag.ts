@@ -1,5 +1,5 @@
 import { RELEASE_TAG_PATTERN } from '@hello-world/shared';
-import { findReleaseVersion } from '../image/image-tags';
+import { findReleaseVersion } from '@hello-world/image';
 import { ReleaseError } from './release-error';
 
 /** The git tag nx release creates for a version. */

@@ -20,7 +20,7 @@ import {
   startApp,
   waitFor,
 } from './harness';
-import { readCli, runCli } from '../cli/entry';
+import { readCli, runCli } from '@hello-world/cli';
 import { evaluateFuzz } from './verdicts';
 
 const values = readCli({

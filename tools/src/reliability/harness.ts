@@ -23,7 +23,7 @@ import {
   untilServing,
 } from '../benchmark/server-process';
 import { format, resolveConfig } from 'prettier';
-import { replaceSection } from '../docs/replace-section';
+import { replaceSection } from '@hello-world/cli';
 import { findStackTraces, responseStatuses } from './checks';
 import type { LoopDelay } from './verdicts';
 

@@ -16,7 +16,7 @@ import {
   startApp,
   type RunningApp,
 } from './harness';
-import { readCli, runCli } from '../cli/entry';
+import { readCli, runCli } from '@hello-world/cli';
 import { evaluateShutdown, type ShutdownFigures } from './verdicts';
 
 const values = readCli({

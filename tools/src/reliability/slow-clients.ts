@@ -16,7 +16,7 @@ import {
   startApp,
   type HeldConnection,
 } from './harness';
-import { readCli, runCli } from '../cli/entry';
+import { readCli, runCli } from '@hello-world/cli';
 import { evaluateSlowClients, type SlowClientGroup } from './verdicts';
 
 const values = readCli({

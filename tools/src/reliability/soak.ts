@@ -13,7 +13,7 @@ import {
   stackTracesIn,
   startApp,
 } from './harness';
-import { readCli, runCli } from '../cli/entry';
+import { readCli, runCli } from '@hello-world/cli';
 import { evaluateSoak } from './verdicts';
 
 const values = readCli({

@@ -8,7 +8,7 @@ import {
 const spread = { median: 700, min: 650, max: 900 };
 const benchmark: ImageBenchmark = {
   date: '2026-11-25',
-  command: 'npx tsx tools/src/image/benchmark-image.ts',
+  command: 'npx tsx tools/src/benchmark/benchmark-image.ts',
   engine: '20.10.24',
   image: 'hello-world-ecr-ecs-fargate:sha-0f2e1f0-ecr-ecs-fargate',
   baseImage: 'local/node:24',
@@ -48,7 +48,7 @@ describe('renderImageBenchmark', () => {
 
   it('names the command and the stand-in base image', () => {
     const text = renderImageBenchmark(benchmark);
-    expect(text).toContain('`npx tsx tools/src/image/benchmark-image.ts`');
+    expect(text).toContain('`npx tsx tools/src/benchmark/benchmark-image.ts`');
     expect(text).toContain('stand-in for the Dockerfile default `node:24.21.0-trixie-slim`');
   });
 });

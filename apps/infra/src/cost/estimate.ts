@@ -137,7 +137,7 @@ function props(located: Located): Record<string, unknown> {
 
 function fail(located: Located, problem: string): never {
   throw new UnpricedResourceError(
-    `${located.resource.Type} ${located.logicalId} (stack ${located.stack.name}) ${problem}: add its price to tools/src/cost/prices.ts and estimate.ts, or name it free there.`,
+    `${located.resource.Type} ${located.logicalId} (stack ${located.stack.name}) ${problem}: add its price to apps/infra/src/cost/prices.ts and estimate.ts, or name it free there.`,
   );
 }
 
@@ -182,7 +182,7 @@ function regionPrices(prices: PriceTable, region: string): RegionPrices {
   const found = prices.regions[region];
   if (!found) {
     throw new UnpricedResourceError(
-      `No prices for region ${region} (priced: ${Object.keys(prices.regions).join(', ')}): add the region's list prices to tools/src/cost/prices.ts.`,
+      `No prices for region ${region} (priced: ${Object.keys(prices.regions).join(', ')}): add the region's list prices to apps/infra/src/cost/prices.ts.`,
     );
   }
   return found;
@@ -241,12 +241,12 @@ function fargateRates(
   const rates = regionPrices(prices, region).fargate[architecture];
   if (!rates)
     throw new UnpricedResourceError(
-      `No Fargate ${architecture} price for ${region} in tools/src/cost/prices.ts.`,
+      `No Fargate ${architecture} price for ${region} in apps/infra/src/cost/prices.ts.`,
     );
   if (!spot) return rates;
   if (!prices.spotArchitectures.includes(architecture)) {
     throw new UnpricedResourceError(
-      `Fargate Spot does not run ${architecture} tasks (see tools/src/cost/prices.ts).`,
+      `Fargate Spot does not run ${architecture} tasks (see apps/infra/src/cost/prices.ts).`,
     );
   }
   return {

@@ -259,7 +259,7 @@ describe('every billed resource is priced or named free', () => {
 
     expect(() => estimateMonthlyCost(assembly)).toThrow(UnpricedResourceError);
     expect(() => estimateMonthlyCost(assembly)).toThrow(
-      'AWS::EC2::NatGateway NatGateway (stack hello-world-ecr-ecs-fargate) is not in the price table: add its price to tools/src/cost/prices.ts',
+      'AWS::EC2::NatGateway NatGateway (stack hello-world-ecr-ecs-fargate) is not in the price table: add its price to apps/infra/src/cost/prices.ts',
     );
   });
 

@@ -7,7 +7,7 @@ import { estimateControlTowerOption } from './control-tower';
 import { estimateMonthlyCost, UnpricedResourceError } from './estimate';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
-import { replaceSection } from '../docs/replace-section';
+import { replaceSection } from '@hello-world/cli';
 import { DOCS_SECTION, formatEstimate, formatMarkdown } from './format';
 import { EXIT_FAILED, EXIT_USAGE } from '../diagram/options';
 import { OptionsError, parseCostOptions, USAGE } from './options';
@@ -18,7 +18,7 @@ import {
 } from './synth-settings';
 
 const NAME = 'infra:cost';
-const workspaceRoot = join(__dirname, '..', '..', '..');
+const workspaceRoot = join(__dirname, '..', '..', '..', '..');
 const ARCHITECTURE_DOC = join('docs', 'ARCHITECTURE.md');
 
 /** Rewrites (or checks) the estimate's section of docs/ARCHITECTURE.md, formatted as `format:check` expects. */

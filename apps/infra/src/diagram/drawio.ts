@@ -106,7 +106,7 @@ export function renderDrawio(architecture: Architecture, layoutJson: string): st
   });
 
   return [
-    '<mxfile host="hello-world tools/src/diagram" type="device">',
+    '<mxfile host="hello-world apps/infra/src/diagram" type="device">',
     '  <diagram id="architecture" name="Architecture">',
     '    <mxGraphModel grid="1" gridSize="10" guides="1" tooltips="1" connect="1" arrows="1" fold="1" page="0" pageScale="1" math="0" shadow="0">',
     '      <root>',

@@ -4,19 +4,23 @@ const { join } = require('node:path');
 
 module.exports = {
   displayName: 'hello-world-container',
-  // tools/, so the preset's <rootDir>/tsconfig.spec.json is the tools project's.
-  rootDir: join(__dirname, '..', '..'),
-  preset: '../jest.preset.js',
+  // libs/image/, so the preset's <rootDir>/tsconfig.spec.json is the image library's.
+  rootDir: join(__dirname, '..'),
+  preset: '../../jest.preset.js',
   // The image's own specs here, and infra's local-target spec (it runs the same image).
-  roots: ['<rootDir>', '<rootDir>/../apps/infra'],
+  roots: ['<rootDir>', '<rootDir>/../../apps/infra'],
   testMatch: [
     '<rootDir>/src/**/*.container-spec.ts',
-    '<rootDir>/../apps/infra/src/**/*.container-spec.ts',
+    '<rootDir>/../../apps/infra/src/**/*.container-spec.ts',
   ],
   // Builds and pushes run inside the tests; the waits inside have their own, shorter limits.
   testTimeout: 300_000,
   reporters: [
     'default',
-    [require.resolve('../../jest/result-file-reporter.cjs'), { name: 'hello-world-container' }],
+    // A path, not require(): the workspace's reporter is not a dependency of this library.
+    [
+      join(__dirname, '..', '..', '..', 'tools', 'jest', 'result-file-reporter.cjs'),
+      { name: 'hello-world-container' },
+    ],
   ],
 };

@@ -17,11 +17,10 @@ import {
   IMAGE_SECTION,
   summarize,
 } from './benchmark-report';
-import { replaceSection } from '../docs/replace-section';
-import { DOCKERFILE, FARGATE_LIKE_RUN_FLAGS } from './docker';
-import { parseBuiltImage, runNxTarget } from './nx-run';
-import { workspaceRoot } from './workspace';
-import { readCli, runCli } from '../cli/entry';
+import { replaceSection } from '@hello-world/cli';
+import { DOCKERFILE, FARGATE_LIKE_RUN_FLAGS, parseBuiltImage, runNxTarget } from '@hello-world/image';
+import { workspaceRoot } from '../workspace';
+import { readCli, runCli } from '@hello-world/cli';
 
 const NAME = 'tools:benchmark-image';
 const values = readCli({

@@ -7,7 +7,7 @@ import {
   type CloudAssembly,
 } from './cloud-assembly';
 
-export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..');
+export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
 
 /** The templates `nx run infra:synth` wrote (tools:test depends on it). */
 export function readSynthesizedAssembly(): CloudAssembly {

@@ -15,7 +15,7 @@ import {
 import { FontMissingError } from './png';
 
 const NAME = 'infra:diagram';
-const workspaceRoot = join(__dirname, '..', '..', '..');
+const workspaceRoot = join(__dirname, '..', '..', '..', '..');
 
 async function main(): Promise<number> {
   const options = parseDiagramOptions(process.argv.slice(2));

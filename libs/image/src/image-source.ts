@@ -1,7 +1,7 @@
 import { APP_NAME } from '@hello-world/shared';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILD_CONTEXT_FILES } from './docker';
+import { BUILD_CONTEXT_FILES } from './build-context';
 import { runCapture } from './exec';
 import { ImageError } from './image-error';
 import { computeImageTags, findReleaseVersion, type ImageTag } from './image-tags';

@@ -1,18 +1,11 @@
-import { APP_NAME, CONTAINER_USER, DEPLOYMENT_NAME } from '@hello-world/shared';
+import { CONTAINER_USER, DEPLOYMENT_NAME } from '@hello-world/shared';
+import { DOCKERFILE } from './build-context';
 import { CommandError, runCapture, runShown, type RunOptions } from './exec';
 import { ImageError } from './image-error';
 import type { ImageSource } from './image-source';
 import type { BuildCache } from './image-options';
 
-export const DOCKERFILE = `apps/${APP_NAME}/Dockerfile`;
-
-/** Everything the build sends to the engine (the root .dockerignore lets only the bundle in). */
-export const BUILD_CONTEXT_FILES = [
-  DOCKERFILE,
-  '.dockerignore',
-  `dist/apps/${APP_NAME}/main.js`,
-  `dist/apps/${APP_NAME}/healthcheck.js`,
-];
+export { BUILD_CONTEXT_FILES, DOCKERFILE } from './build-context';
 
 /** `docker run` flags that give a container the Fargate task's limits: read-only root, no Linux capabilities, 0.25 vCPU, 512 MiB, uid 1000. */
 export const FARGATE_LIKE_RUN_FLAGS = [

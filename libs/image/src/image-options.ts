@@ -10,7 +10,7 @@ import { ImageError } from './image-error';
 export const USAGE = `usage: nx run hello-world:docker-build|docker-push [--allow-dirty] [--print-tag] [--region R] [--profile P]
   --allow-dirty  build from uncommitted changes in the image's inputs (tagged sha-<sha>-dirty-<hash>)
   --print-tag    print only the image's sha tag on stdout and exit: nothing built, pushed or asked of AWS
-                 (for scripts: npx tsx tools/src/image/docker-push.ts --print-tag)
+                 (for scripts: npx tsx libs/image/src/docker-push.ts --print-tag)
   --region R     AWS region, default AWS_REGION, else AWS_DEFAULT_REGION, else eu-west-1
   --profile P    AWS profile, default AWS_PROFILE. Through nx, set AWS_PROFILE (and AWS_REGION)
                  instead: the infra:deploy-registry step nx runs first does not see these flags

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'image',
+  preset: '../../jest.preset.js',
+};
