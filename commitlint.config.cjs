@@ -9,6 +9,7 @@ const scopes = [
   'infra',
   'aws-ops',
   'cli',
+  'fargate',
   'image',
   'shared',
   'tools',

@@ -57,7 +57,7 @@ describe('readImageSource', () => {
   it('keeps the tag of the last app commit across an infra-only commit', () => {
     // GIVEN an app commit followed by a commit touching only infra
     const app = commit('feat: app');
-    write('apps/infra/src/stack.ts', 'export {};\n');
+    write('libs/fargate/src/stack.ts', 'export {};\n');
     commit('feat(infra): stack');
     // WHEN the tag is computed THEN it names the app commit, so docker-push finds it and skips
     expect(readImageSource(root, inputs, false).tags.map((t) => t.name)).toEqual([

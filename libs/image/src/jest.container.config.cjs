@@ -7,11 +7,11 @@ module.exports = {
   // libs/image/, so the preset's <rootDir>/tsconfig.spec.json is the image library's.
   rootDir: join(__dirname, '..'),
   preset: '../../jest.preset.js',
-  // The image's own specs here, and infra's local-target spec (it runs the same image).
-  roots: ['<rootDir>', '<rootDir>/../../apps/infra'],
+  // The image's own specs here, and libs/fargate's local-target spec (it runs the same image).
+  roots: ['<rootDir>', '<rootDir>/../fargate'],
   testMatch: [
     '<rootDir>/src/**/*.container-spec.ts',
-    '<rootDir>/../../apps/infra/src/**/*.container-spec.ts',
+    '<rootDir>/../fargate/src/**/*.container-spec.ts',
   ],
   // Builds and pushes run inside the tests; the waits inside have their own, shorter limits.
   testTimeout: 300_000,

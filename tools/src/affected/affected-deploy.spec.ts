@@ -85,15 +85,15 @@ describe('nx affected -t deploy', () => {
   it(
     'deploys the stacks with the same image when only infra changes',
     () => {
-      // GIVEN a commit that changes only the CDK app
+      // GIVEN a commit that changes only the infrastructure code (libs/fargate)
       ws.commitChange('infra-change', {
-        'apps/infra/src/app.ts': '// affected-spec: infra change',
+        'libs/fargate/src/app.ts': '// affected-spec: infra change',
       });
       // WHEN Nx is asked what it affects
       const { projects, graph, deployable } = affected();
-      // THEN only infra is affected (its diagram and cost live beside it; tools no longer
-      // depends on it), not the app: it is not rebuilt
-      expect(projects).toEqual(['infra']);
+      // THEN the library and the deployment that uses it are affected, not the app: it is
+      // not rebuilt
+      expect(projects).toEqual(['fargate', 'infra']);
       expect(Object.keys(graph.tasks.tasks)).toContain('infra:deploy');
       expect(deployable).toEqual(['infra']);
       // AND the image tag is the base commit's, so docker-push finds it in the registry and skips

@@ -1,5 +1,5 @@
 /**
- * The parts of infra:deploy's `--json` output (apps/infra/src/deploy/receipt.ts) the job summary
+ * The parts of infra:deploy's `--json` output (libs/fargate/src/deploy/receipt.ts) the job summary
  * shows: a receipt when the deploy finished, the failed phase and problem when it did not.
  */
 export interface ReceiptJson {

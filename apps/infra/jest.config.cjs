@@ -1,4 +1,0 @@
-module.exports = {
-  displayName: 'infra',
-  preset: '../../jest.preset.js',
-};

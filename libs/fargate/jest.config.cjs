@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'fargate',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,238 @@
+import {
+  APP_NAME,
+  APP_PORT,
+  DEFAULT_REGION,
+  DEPLOYMENT_NAME,
+  REGISTRY_STACK_NAME,
+  isAwsRegion,
+  checkIpv4Cidr,
+  isImageTag,
+} from '@hello-world/shared';
+import { FARGATE_CPU_UNITS, describeMemoryOptions, isFargateSize } from './fargate-sizes';
+
+export type CpuArchitecture = 'X86_64' | 'ARM64';
+
+/**
+ * How the templates meet AWS Control Tower's proactive controls (libs/fargate/src/control-tower.ts):
+ * `reference` keeps the reference's cheaper choices and exempts each failing control by name;
+ * `strict` meets every control except the two the public-IP design breaks, at a monthly cost.
+ */
+export type ControlTowerMode = 'reference' | 'strict';
+export const CONTROL_TOWER_MODES: readonly ControlTowerMode[] = ['reference', 'strict'];
+
+function isControlTowerMode(value: string): value is ControlTowerMode {
+  return (CONTROL_TOWER_MODES as readonly string[]).includes(value);
+}
+
+/** Everything the stacks need, typed and validated; read once in bin/infra.ts. */
+export interface InfraConfig {
+  /** Container name and task family. */
+  readonly appName: string;
+  /** Main stack, ECS cluster, ECS service and ECR repository. */
+  readonly deploymentName: string;
+  readonly registryStackName: string;
+  readonly region: string;
+  readonly port: number;
+  /** Task CPU units (256 = 0.25 vCPU). */
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly desiredCount: number;
+  readonly architecture: CpuArchitecture;
+  /** Default of the AllowedIP parameter: who may reach the service port. */
+  readonly allowedIp: string;
+  /** Default of the ImageTag parameter. */
+  readonly imageTag: string;
+  /** Run the service on Fargate Spot (interruptible, cheaper) instead of on-demand Fargate. */
+  readonly spot: boolean;
+  /** `strict`: immutable tags, a KMS key on the log group, a year of logs, Container Insights. */
+  readonly controlTower: ControlTowerMode;
+}
+
+export type SettingName =
+  | 'region'
+  | 'imageTag'
+  | 'allowedIp'
+  | 'cpu'
+  | 'memoryMiB'
+  | 'desiredCount'
+  | 'architecture'
+  | 'spot'
+  | 'controlTower';
+
+/**
+ * Where each setting can come from. Precedence: CDK context (`cdk synth -c cpu=512`, or
+ * cdk.json) beats the environment variables (first one set wins), which beat the default.
+ * CDK_DEFAULT_REGION is deliberately not read: the CDK CLI fills it with us-east-1 when no
+ * region is configured, which would silently override this project's eu-west-1 default.
+ */
+export const SETTINGS: Record<
+  SettingName,
+  { context: string; env: readonly string[]; default: string | number | boolean }
+> = {
+  region: { context: 'region', env: ['AWS_REGION', 'AWS_DEFAULT_REGION'], default: DEFAULT_REGION },
+  imageTag: { context: 'imageTag', env: ['IMAGE_TAG'], default: 'latest' },
+  allowedIp: { context: 'allowedIp', env: ['ALLOWED_IP'], default: '0.0.0.0/0' },
+  cpu: { context: 'cpu', env: ['TASK_CPU'], default: 256 },
+  memoryMiB: { context: 'memoryMiB', env: ['TASK_MEMORY_MIB'], default: 512 },
+  desiredCount: { context: 'desiredCount', env: ['DESIRED_COUNT'], default: 1 },
+  architecture: { context: 'architecture', env: ['CPU_ARCHITECTURE'], default: 'X86_64' },
+  spot: { context: 'spot', env: ['FARGATE_SPOT'], default: false },
+  controlTower: { context: 'controlTower', env: ['CONTROL_TOWER'], default: 'reference' },
+};
+
+/** A configuration value that cannot work; the message is one line with the fix. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export type ContextReader = (key: string) => unknown;
+export type Env = Record<string, string | undefined>;
+
+interface RawSetting {
+  value: unknown;
+  /** Where it came from, for error messages: `context "cpu"`, `env TASK_CPU` or `default`. */
+  source: string;
+}
+
+function isGiven(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+function readSetting(name: SettingName, readContext: ContextReader, env: Env): RawSetting {
+  const setting = SETTINGS[name];
+  const fromContext = readContext(setting.context);
+  if (isGiven(fromContext)) return { value: fromContext, source: `context "${setting.context}"` };
+  for (const variable of setting.env) {
+    if (isGiven(env[variable])) return { value: env[variable], source: `env ${variable}` };
+  }
+  return { value: setting.default, source: 'default' };
+}
+
+function fail(name: SettingName, raw: RawSetting, problem: string): never {
+  const setting = SETTINGS[name];
+  // A problem may end in a question ("did you mean 10.0.0.0/24?"); the others get a full stop.
+  const sentence = problem.endsWith('?') ? problem : `${problem}.`;
+  throw new ConfigError(
+    `Invalid ${name} ${JSON.stringify(raw.value)} (from ${raw.source}): ${sentence} ` +
+      `Set context "${setting.context}" or env ${setting.env[0]}, or unset it for ${JSON.stringify(setting.default)}.`,
+  );
+}
+
+function parseText(name: SettingName, raw: RawSetting): string {
+  if (typeof raw.value !== 'string') fail(name, raw, 'expected text');
+  return raw.value.trim();
+}
+
+function parseWholeNumber(name: SettingName, raw: RawSetting): number {
+  const text = String(raw.value).trim();
+  if (!/^-?\d+$/.test(text)) fail(name, raw, 'expected a whole number');
+  return Number(text);
+}
+
+function parseBoolean(name: SettingName, raw: RawSetting): boolean {
+  if (typeof raw.value === 'boolean') return raw.value;
+  const text = String(raw.value).trim().toLowerCase();
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  return fail(name, raw, 'expected true or false');
+}
+
+/**
+ * ECS's "Tasks per service" quota (Amazon ECS developer guide, service-quotas.html): 5,000.
+ * Anything above it can only fail mid-deploy, and a huge number would reach the template as a
+ * float (1e20) that CloudFormation rejects; refusing it at synth costs nothing.
+ */
+const MAX_DESIRED_COUNT = 5000;
+
+/**
+ * Reads and validates the configuration. Throws ConfigError (one line, with the fix) on the
+ * first invalid value, so synth stops before any construct is built.
+ */
+export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
+  const read = (name: SettingName) => readSetting(name, readContext, env);
+
+  const regionRaw = read('region');
+  const region = parseText('region', regionRaw);
+  if (!isAwsRegion(region)) fail('region', regionRaw, 'not an AWS region name like eu-west-1');
+
+  const imageTagRaw = read('imageTag');
+  const imageTag = parseText('imageTag', imageTagRaw);
+  if (!isImageTag(imageTag)) {
+    fail(
+      'imageTag',
+      imageTagRaw,
+      'an image tag is 1–128 of A-Z a-z 0-9 _ . - and cannot start with . or -',
+    );
+  }
+
+  const allowedIpRaw = read('allowedIp');
+  const allowedIp = parseText('allowedIp', allowedIpRaw);
+  // Shape and host bits: the template's AllowedPattern can check only the shape.
+  const allowedIpCheck = checkIpv4Cidr(allowedIp);
+  if (!allowedIpCheck.ok) fail('allowedIp', allowedIpRaw, allowedIpCheck.problem);
+
+  const cpuRaw = read('cpu');
+  const cpu = parseWholeNumber('cpu', cpuRaw);
+  if (!FARGATE_CPU_UNITS.includes(cpu)) {
+    fail('cpu', cpuRaw, `Fargate offers ${FARGATE_CPU_UNITS.join(', ')} CPU units`);
+  }
+  const memoryRaw = read('memoryMiB');
+  const memoryMiB = parseWholeNumber('memoryMiB', memoryRaw);
+  if (!isFargateSize(cpu, memoryMiB)) {
+    fail(
+      'memoryMiB',
+      memoryRaw,
+      `Fargate has no ${cpu} CPU / ${memoryMiB} MiB task; ${describeMemoryOptions(cpu)}`,
+    );
+  }
+
+  const desiredRaw = read('desiredCount');
+  const desiredCount = parseWholeNumber('desiredCount', desiredRaw);
+  if (desiredCount < 0)
+    fail('desiredCount', desiredRaw, 'the desired task count cannot be negative');
+  if (desiredCount > MAX_DESIRED_COUNT) {
+    fail(
+      'desiredCount',
+      desiredRaw,
+      `ECS runs at most ${MAX_DESIRED_COUNT} tasks per service (its "Tasks per service" quota)`,
+    );
+  }
+
+  const architectureRaw = read('architecture');
+  const architecture = parseText('architecture', architectureRaw).toUpperCase();
+  if (architecture !== 'X86_64' && architecture !== 'ARM64') {
+    fail('architecture', architectureRaw, 'expected X86_64 or ARM64');
+  }
+
+  const spotRaw = read('spot');
+  const spot = parseBoolean('spot', spotRaw);
+  if (spot && architecture === 'ARM64') {
+    fail(
+      'spot',
+      spotRaw,
+      'Fargate Spot runs X86_64 tasks only; use architecture X86_64 or spot false',
+    );
+  }
+
+  const controlTowerRaw = read('controlTower');
+  const controlTower = parseText('controlTower', controlTowerRaw).toLowerCase();
+  if (!isControlTowerMode(controlTower)) {
+    fail('controlTower', controlTowerRaw, `expected ${CONTROL_TOWER_MODES.join(' or ')}`);
+  }
+
+  return {
+    appName: APP_NAME,
+    deploymentName: DEPLOYMENT_NAME,
+    registryStackName: REGISTRY_STACK_NAME,
+    region,
+    port: APP_PORT,
+    cpu,
+    memoryMiB,
+    desiredCount,
+    architecture,
+    allowedIp,
+    imageTag,
+    spot,
+    controlTower,
+  };
+}

@@ -1,0 +1,243 @@
+import { parseArgs } from 'node:util';
+import { AwsSettingError, readAwsTarget, taskIdOf } from '@hello-world/aws-ops';
+import { DEPLOYMENT_NAME, REGISTRY_STACK_NAME } from '@hello-world/shared';
+
+export const COMMANDS = [
+  'status',
+  'url',
+  'outputs',
+  'logs',
+  'redeploy',
+  'doctor',
+  'destroy',
+] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+/** A mistake in how the tool was called: one line, exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface CommonOptions {
+  /** From --region, else AWS_REGION / AWS_DEFAULT_REGION, else the default; checked. */
+  region: string;
+  /** From --profile, else AWS_PROFILE; checked. */
+  profile?: string;
+  stackName: string;
+  registryStackName: string;
+  timeoutMs: number;
+  json: boolean;
+}
+
+export interface LogsOptions {
+  /** Epoch ms, resolved against the clock when parsed. */
+  startTime: number;
+  follow: boolean;
+  filter?: string;
+  taskId?: string;
+}
+
+export type OpsCommand =
+  /** `missing`: no command was given, so the usage answers a mistake (exit 2), not --help. */
+  | { name: 'help'; text: string; missing?: true }
+  | { name: Exclude<CommandName, 'logs' | 'destroy'>; common: CommonOptions }
+  | { name: 'logs'; common: CommonOptions; logs: LogsOptions }
+  | { name: 'destroy'; common: CommonOptions; yes: boolean; deleteImages: boolean };
+
+const DEFAULT_TIMEOUT_MS: Record<CommandName, number> = {
+  status: 60_000,
+  url: 60_000,
+  outputs: 60_000,
+  logs: 60_000,
+  doctor: 120_000,
+  redeploy: 15 * 60_000,
+  destroy: 30 * 60_000,
+};
+
+export const USAGE = `Usage: npx nx run infra:<command> [-- options]
+       tsx libs/fargate/src/ops/main.ts <command> [options]
+
+Commands:
+  status     service counts, deployments, tasks (health, image, IPs), stopped tasks, events, URL
+  url        print only the service URL (http://IP:PORT), for scripts
+  outputs    outputs of the service and registry stacks
+  logs       container logs: --since 10m|1h|ISO-time, --follow, --filter PATTERN, --task ID
+  redeploy   force a new deployment, wait for it (progress, timeout, rollback = failure), print the URL
+  doctor     find why the service is not serving, with evidence and a fix for each finding
+  destroy    delete the service stack (asks first); --delete-images also empties the repository
+             and deletes the registry stack; --yes skips the question (CI)
+
+Options:
+  --region REGION        AWS region (default AWS_REGION, else eu-west-1)
+  --profile NAME         named AWS profile (default AWS_PROFILE)
+  --stack NAME           service stack name (default ${DEPLOYMENT_NAME})
+  --registry-stack NAME  registry stack name (default ${REGISTRY_STACK_NAME})
+  --timeout DURATION     e.g. 90s, 15m (default: redeploy 15m, destroy 30m)
+  --json                 machine-readable output on stdout
+  -h, --help             show this help
+
+Exit codes: 0 ok, 1 the operation failed, 2 bad usage or environment (credentials, region, stack).`;
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `90`, `90s`, `15m`, `2h`, `1d` → milliseconds; a bare number is seconds. */
+export function parseDuration(raw: string, flag: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(raw.trim());
+  const ms = match ? Number(match[1]) * UNITS[match[2] ?? 's'] : NaN;
+  if (!Number.isSafeInteger(ms) || ms <= 0) {
+    throw new UsageError(
+      `invalid ${flag} ${JSON.stringify(raw)}: use a duration like 90s, 15m or 2h`,
+    );
+  }
+  return ms;
+}
+
+/** `--since 10m` (ago) or an ISO time such as `2026-11-25T18:00:00Z` → epoch ms. */
+export function parseSince(raw: string, now: number): number {
+  if (/^\d+(ms|s|m|h|d)?$/.test(raw.trim())) return now - parseDuration(raw, '--since');
+  const time = Date.parse(raw);
+  if (Number.isNaN(time) || !isCalendarDate(raw.trim())) {
+    throw new UsageError(
+      `invalid --since ${JSON.stringify(raw)}: use a duration like 10m or 2h, or an ISO time like 2026-01-31T12:00:00Z`,
+    );
+  }
+  return time;
+}
+
+/** Date.parse rolls 2026-02-30 over to 2 March; a date that does not round-trip is a typo. */
+function isCalendarDate(raw: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(raw);
+  if (!match) return false;
+  const [year, month, day] = match.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  );
+}
+
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+const STACK_HINT = 'a stack name: letters, digits and hyphens, starting with a letter';
+
+/** Every bad name says what a good one looks like, so the next try can succeed. */
+function checkName(
+  value: string | undefined,
+  flag: string,
+  pattern: RegExp,
+  hint: string,
+): string | undefined {
+  if (value !== undefined && !pattern.test(value)) {
+    throw new UsageError(`invalid ${flag} ${JSON.stringify(value)}: use ${hint}`);
+  }
+  return value;
+}
+
+/**
+ * Reads the command line (and the AWS_* variables it falls back to) once; every mistake is a
+ * UsageError with one line.
+ */
+export function parseOpsArgs(
+  argv: string[],
+  now: number,
+  env: Record<string, string | undefined>,
+): OpsCommand {
+  const [command, ...rest] = argv;
+  if (!command) return { name: 'help', text: USAGE, missing: true };
+  if (command === '-h' || command === '--help' || command === 'help') {
+    return { name: 'help', text: USAGE };
+  }
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw new UsageError(
+      `unknown command ${JSON.stringify(command)}: use one of ${COMMANDS.join(', ')}`,
+    );
+  }
+  const name = command as CommandName;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        stack: { type: 'string' },
+        'registry-stack': { type: 'string' },
+        timeout: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        ...(name === 'logs'
+          ? {
+              since: { type: 'string' },
+              follow: { type: 'boolean', short: 'f' },
+              filter: { type: 'string' },
+              task: { type: 'string' },
+            }
+          : {}),
+        ...(name === 'destroy'
+          ? { yes: { type: 'boolean', short: 'y' }, 'delete-images': { type: 'boolean' } }
+          : {}),
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]}; see --help`);
+  }
+  if (values['help']) return { name: 'help', text: USAGE };
+
+  const str = (key: string) => values[key] as string | undefined;
+  const timeout = str('timeout');
+  const common: CommonOptions = {
+    ...readTarget(str('region'), str('profile'), env),
+    stackName: checkName(str('stack'), '--stack', STACK_NAME, STACK_HINT) ?? DEPLOYMENT_NAME,
+    registryStackName:
+      checkName(str('registry-stack'), '--registry-stack', STACK_NAME, STACK_HINT) ??
+      REGISTRY_STACK_NAME,
+    // `--timeout=` is a mistake, not a request for the default.
+    timeoutMs:
+      timeout === undefined ? DEFAULT_TIMEOUT_MS[name] : parseDuration(timeout, '--timeout'),
+    json: Boolean(values['json']),
+  };
+  if (name === 'logs') {
+    const follow = Boolean(values['follow']);
+    if (follow && common.json)
+      throw new UsageError('--follow and --json cannot be combined: pick one');
+    return {
+      name,
+      common,
+      logs: {
+        startTime: parseSince(str('since') ?? '10m', now),
+        follow,
+        filter: str('filter'),
+        // A task id or its full ARN.
+        taskId: checkName(
+          str('task') === undefined ? undefined : taskIdOf(str('task') as string),
+          '--task',
+          /^[A-Za-z0-9-]+$/,
+          'a task id from `npx nx run infra:status`',
+        ),
+      },
+    };
+  }
+  if (name === 'destroy') {
+    return {
+      name,
+      common,
+      yes: Boolean(values['yes']),
+      deleteImages: Boolean(values['delete-images']),
+    };
+  }
+  return { name, common };
+}
+
+/** Region and profile by the rule every CLI here shares (aws-ops), as this CLI's UsageError. */
+function readTarget(
+  region: string | undefined,
+  profile: string | undefined,
+  env: Record<string, string | undefined>,
+): { region: string; profile?: string } {
+  try {
+    return readAwsTarget({ region, profile }, env);
+  } catch (error) {
+    if (error instanceof AwsSettingError) throw new UsageError(error.message);
+    throw error;
+  }
+}
