@@ -18,7 +18,12 @@ import {
   summarize,
 } from './benchmark-report';
 import { replaceSection } from '@hello-world/cli';
-import { DOCKERFILE, FARGATE_LIKE_RUN_FLAGS, parseBuiltImage, runNxTarget } from '@hello-world/image';
+import {
+  DOCKERFILE,
+  FARGATE_LIKE_RUN_FLAGS,
+  parseBuiltImage,
+  runNxTarget,
+} from '@hello-world/image';
 import { workspaceRoot } from '../workspace';
 import { readCli, runCli } from '@hello-world/cli';
 
