@@ -1,4 +1,10 @@
-import { DEPLOYMENT_NAME, deployedImageTag } from './names';
+import {
+  DEPLOYMENT_NAME,
+  MAX_SERVICE_NAME_LENGTH,
+  ServiceNameError,
+  deployedImageTag,
+  deploymentNames,
+} from './names';
 import { isImageTag } from './patterns';
 
 describe('deployedImageTag', () => {
@@ -7,4 +13,60 @@ describe('deployedImageTag', () => {
     expect(tag).toBe('deployed-hello-world-ecr-ecs-fargate');
     expect(isImageTag(tag)).toBe(true);
   });
+});
+
+describe('deploymentNames', () => {
+  it("GIVEN hello-world THEN gives exactly the reference deployment's names", () => {
+    expect(deploymentNames('hello-world')).toEqual({
+      service: 'hello-world',
+      deployment: 'hello-world-ecr-ecs-fargate',
+      registryStack: 'hello-world-ecr-ecs-fargate-registry',
+      ciStack: 'hello-world-ecr-ecs-fargate-ci',
+      logGroup: '/ecs/hello-world-ecr-ecs-fargate',
+      taskRoles: {
+        execution: 'hello-world-ecr-ecs-fargate-execution',
+        task: 'hello-world-ecr-ecs-fargate-task',
+      },
+      ciRoles: {
+        publish: 'github-actions-hello-world-ecr-ecs-fargate-publish',
+        deploy: 'github-actions-hello-world-ecr-ecs-fargate-deploy',
+      },
+      localImage: 'hello-world-ecr-ecs-fargate',
+      localContainer: 'hello-world-ecr-ecs-fargate-local',
+    });
+  });
+
+  it('GIVEN a second service THEN every one of its names is its own, none shared', () => {
+    const leaves = (value: object): string[] =>
+      Object.values(value).flatMap((v) => (typeof v === 'string' ? [v] : leaves(v as object)));
+    const greeter = leaves(deploymentNames('greeter'));
+    expect(greeter.filter((name) => !name.includes('greeter'))).toEqual([]);
+    expect(greeter).toContain('greeter-ecr-ecs-fargate-registry');
+  });
+
+  it('GIVEN the longest name allowed THEN every IAM role name fits in 64 characters', () => {
+    const names = deploymentNames('s'.repeat(MAX_SERVICE_NAME_LENGTH));
+    const roles = [...Object.values(names.taskRoles), ...Object.values(names.ciRoles)];
+    expect({
+      max: MAX_SERVICE_NAME_LENGTH,
+      longest: Math.max(...roles.map((r) => r.length)),
+    }).toEqual({ max: 25, longest: 64 });
+  });
+
+  it('GIVEN one character more than the longest THEN refuses it with one line naming the limit', () => {
+    expect(() => deploymentNames('s'.repeat(MAX_SERVICE_NAME_LENGTH + 1))).toThrow(
+      /^service name "s{26}" is 26 characters: the IAM role name github-actions-s{26}-ecr-ecs-fargate-publish would exceed AWS's 64; use at most 25$/,
+    );
+  });
+
+  it.each(['Greeter', '9lives', 'my_service', 'trailing-', 'double--hyphen', ''])(
+    'GIVEN %j THEN refuses it with one line saying what a name may hold',
+    (service) => {
+      expect(() => deploymentNames(service)).toThrow(
+        new ServiceNameError(
+          `invalid service name ${JSON.stringify(service)}: use lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit, e.g. greeter`,
+        ),
+      );
+    },
+  );
 });

@@ -1,19 +1,113 @@
-/** The application, container and task family name. */
-export const APP_NAME = 'hello-world';
-
 /** Every deployed name and every image/release tag of this flavour carries this suffix. */
 export const FLAVOUR_SUFFIX = '-ecr-ecs-fargate';
 
+/** Every name one deployment of a service gives its AWS resources and local artefacts. */
+export interface DeploymentNames {
+  /** The service (its Nx project name): the container name, task family and log stream part. */
+  readonly service: string;
+  /** Main stack, ECS cluster, ECS service and ECR repository share this name (the reference's). */
+  readonly deployment: string;
+  /** The registry lives in its own stack so it exists before the first image is pushed. */
+  readonly registryStack: string;
+  /** Optional stack with the GitHub OIDC roles for CI. */
+  readonly ciStack: string;
+  readonly logGroup: string;
+  /** The task's two IAM roles, in the registry stack. */
+  readonly taskRoles: { readonly execution: string; readonly task: string };
+  /** The CI stack's two IAM roles. */
+  readonly ciRoles: { readonly publish: string; readonly deploy: string };
+  /** The image name a local build gets (`<name>:<tag>`) and the local target's container. */
+  readonly localImage: string;
+  readonly localContainer: string;
+}
+
+/** A service name that cannot name a deployment; the message is one line with the rule. */
+export class ServiceNameError extends Error {
+  override readonly name = 'ServiceNameError';
+}
+
+/**
+ * AWS's length limit for each kind of derived name. IAM role names (64) bind first: the CI
+ * publish role, `github-actions-<service>-ecr-ecs-fargate-publish`, leaves 25 characters.
+ */
+const NAME_LIMITS: readonly { what: string; limit: number; of: (n: DeploymentNames) => string }[] =
+  [
+    { what: 'CloudFormation stack name', limit: 128, of: (n) => n.registryStack },
+    { what: 'CloudFormation stack name', limit: 128, of: (n) => n.ciStack },
+    { what: 'ECR repository name', limit: 256, of: (n) => n.deployment },
+    { what: 'ECS cluster and service name', limit: 255, of: (n) => n.deployment },
+    { what: 'ECS container name and task family', limit: 255, of: (n) => n.service },
+    { what: 'CloudWatch Logs group name', limit: 512, of: (n) => n.logGroup },
+    { what: 'IAM role name', limit: 64, of: (n) => n.taskRoles.execution },
+    { what: 'IAM role name', limit: 64, of: (n) => n.ciRoles.publish },
+    { what: 'IAM role name', limit: 64, of: (n) => n.ciRoles.deploy },
+  ];
+
+/**
+ * Lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or
+ * digit: what an Nx project name, an ECR repository name and a docker image name all accept.
+ */
+const SERVICE_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
+
+function deriveNames(service: string): DeploymentNames {
+  const deployment = `${service}${FLAVOUR_SUFFIX}`;
+  return {
+    service,
+    deployment,
+    registryStack: `${deployment}-registry`,
+    ciStack: `${deployment}-ci`,
+    logGroup: `/ecs/${deployment}`,
+    taskRoles: { execution: `${deployment}-execution`, task: `${deployment}-task` },
+    ciRoles: {
+      publish: `github-actions-${deployment}-publish`,
+      deploy: `github-actions-${deployment}-deploy`,
+    },
+    localImage: deployment,
+    localContainer: `${deployment}-local`,
+  };
+}
+
+/** The longest service name whose every derived name fits AWS's limits (25). */
+export const MAX_SERVICE_NAME_LENGTH = Math.min(
+  ...NAME_LIMITS.map(({ limit, of }) => limit - of(deriveNames('')).length),
+);
+
+/**
+ * The names of the deployment of `service` (an Nx project name such as `hello-world`): pure, and
+ * the one place they are spelt. Throws ServiceNameError on a name AWS would refuse somewhere.
+ */
+export function deploymentNames(service: string): DeploymentNames {
+  if (!SERVICE_NAME.test(service)) {
+    throw new ServiceNameError(
+      `invalid service name ${JSON.stringify(service)}: use lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit, e.g. greeter`,
+    );
+  }
+  const names = deriveNames(service);
+  const tooLong = NAME_LIMITS.find(({ limit, of }) => of(names).length > limit);
+  if (tooLong) {
+    throw new ServiceNameError(
+      `service name ${JSON.stringify(service)} is ${service.length} characters: the ${tooLong.what} ${tooLong.of(names)} would exceed AWS's ${tooLong.limit}; use at most ${MAX_SERVICE_NAME_LENGTH}`,
+    );
+  }
+  return names;
+}
+
+/** The reference deployment's service, whose names every default below spells. */
+const HELLO_WORLD = deploymentNames('hello-world');
+
+/** The application, container and task family name. */
+export const APP_NAME = HELLO_WORLD.service;
+
 /** Main stack, ECS cluster, ECS service and ECR repository share this name (the reference's). */
-export const DEPLOYMENT_NAME = `${APP_NAME}${FLAVOUR_SUFFIX}`;
+export const DEPLOYMENT_NAME = HELLO_WORLD.deployment;
 
 /** The registry lives in its own stack so it exists before the first image is pushed. */
-export const REGISTRY_STACK_NAME = `${DEPLOYMENT_NAME}-registry`;
+export const REGISTRY_STACK_NAME = HELLO_WORLD.registryStack;
 
 /** Optional stack with the GitHub OIDC role for CI. */
-export const CI_STACK_NAME = `${DEPLOYMENT_NAME}-ci`;
+export const CI_STACK_NAME = HELLO_WORLD.ciStack;
 
-export const LOG_GROUP_NAME = `/ecs/${DEPLOYMENT_NAME}`;
+export const LOG_GROUP_NAME = HELLO_WORLD.logGroup;
 export const LOG_STREAM_PREFIX = 'ecs';
 export const LOG_RETENTION_DAYS = 7;
 
