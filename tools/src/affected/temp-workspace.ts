@@ -22,6 +22,8 @@ export interface TempWorkspace {
   root: string;
   git: (...args: string[]) => string;
   nx: (...args: string[]) => string;
+  /** Runs Nx without throwing: its exit status and everything it printed, stdout then stderr. */
+  nxResult: (...args: string[]) => { status: number | null; output: string };
   /** Appends a line to each file (creating it if new) and commits on a new branch from `base`. */
   commitChange: (branch: string, files: Record<string, string>) => void;
   remove: () => void;
@@ -93,6 +95,15 @@ export function createTempWorkspace(source: string): TempWorkspace {
     root,
     git,
     nx: (...args) => run(process.execPath, [nxBin(), ...args], root, env),
+    nxResult: (...args) => {
+      const result = spawnSync(process.execPath, [nxBin(), ...args], {
+        cwd: root,
+        env,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      return { status: result.status, output: `${result.stdout}${result.stderr}` };
+    },
     commitChange: (branch, changes) => {
       git('checkout', '--quiet', '-B', branch, 'base');
       for (const [file, line] of Object.entries(changes)) {

@@ -64,10 +64,10 @@ describe('nx g @hello-world/tools:service (real Nx, throwaway workspace)', () =>
       const services = JSON.parse(readFileSync(join(ws.root, 'apps/infra/services.json'), 'utf8'));
       expect(services.services).toContainEqual({ name: 'greeter', port: 49010 });
 
-      // WHEN Nx runs every check on the new project (a failing task makes nx, hence this, throw)
-      // and its sync check (so the root tsconfig references it as `nx sync` would)
-      ws.nx('sync:check');
-      ws.nx(
+      // WHEN Nx checks that the workspace needs no `nx sync` (the root tsconfig references the
+      // project), then runs every check on the new project
+      expect(ws.nxResult('sync:check')).toMatchObject({ status: 0 });
+      const checks = ws.nxResult(
         'run-many',
         '-t',
         'lint',
@@ -79,6 +79,8 @@ describe('nx g @hello-world/tools:service (real Nx, throwaway workspace)', () =>
         '--skip-nx-cache',
         '--output-style=static',
       );
+      // On failure the diff shows Nx's whole output, which names the failing task and why.
+      expect(checks).toMatchObject({ status: 0 });
 
       // THEN the bundle starts, answers with its own name and its health, and exits 0 on SIGTERM
       const main = join(ws.root, 'dist/apps/greeter/main.js');
