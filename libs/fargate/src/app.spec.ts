@@ -138,3 +138,95 @@ describe('templates', () => {
     }).toMatchSnapshot();
   });
 });
+
+describe('a second deployment: context service=greeter, port=49010', () => {
+  let greeter: SynthesizedApp;
+  const greeterStacks = ['greeter-ecr-ecs-fargate', 'greeter-ecr-ecs-fargate-registry'];
+
+  beforeAll(() => {
+    // GIVEN the deployment project of a generated service  WHEN synthesized (cdk-nag and the
+    // Control Tower controls run as part of it, and throw on an unacknowledged finding)
+    greeter = synthesizeApp({ service: 'greeter', port: 49010 });
+  });
+
+  const templates = () =>
+    JSON.stringify([greeter.registry.toJSON(), greeter.service.toJSON()], (key, value) =>
+      key === 'aws:cdk:path' ? undefined : value,
+    );
+
+  it('THEN writes its own two stacks, named after the service', () => {
+    const stacks = Object.entries(greeter.assembly.manifest.artifacts ?? {})
+      .filter(([, a]) => a.type === 'aws:cloudformation:stack')
+      .map(([name]) => name);
+    expect(stacks.sort()).toEqual(greeterStacks);
+  });
+
+  it('THEN no template names hello-world or its port anywhere', () => {
+    expect(templates()).not.toMatch(/hello-world|49000/);
+  });
+
+  // The health check runs the image's own healthcheck.js, which probes the port the service was
+  // generated with: no port in the template to check there.
+  it('THEN the container port and the security group rule both use port 49010', () => {
+    const [container] = Object.values(
+      greeter.service.findResources('AWS::ECS::TaskDefinition'),
+    ).flatMap((r) => r.Properties.ContainerDefinitions);
+    const ingress = Object.values(greeter.service.findResources('AWS::EC2::SecurityGroup')).flatMap(
+      (r) => r.Properties.SecurityGroupIngress ?? [],
+    );
+    expect({
+      name: container.Name,
+      ports: container.PortMappings.map((m: { ContainerPort: number }) => m.ContainerPort),
+      ingress: ingress.map((rule: { FromPort: number; ToPort: number }) => [
+        rule.FromPort,
+        rule.ToPort,
+      ]),
+    }).toEqual({ name: 'greeter', ports: [49010], ingress: [[49010, 49010]] });
+  });
+
+  it('THEN its repository, log group and task roles carry its names', () => {
+    greeter.registry.hasResourceProperties('AWS::ECR::Repository', {
+      RepositoryName: 'greeter-ecr-ecs-fargate',
+    });
+    greeter.service.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/ecs/greeter-ecr-ecs-fargate',
+    });
+    const roles = Object.values(greeter.registry.findResources('AWS::IAM::Role')).map(
+      (r) => r.Properties.RoleName,
+    );
+    expect(roles.sort()).toEqual([
+      'greeter-ecr-ecs-fargate-execution',
+      'greeter-ecr-ecs-fargate-task',
+    ]);
+  });
+
+  it('THEN cdk-nag passes with the same five acknowledgements, for its own log group', () => {
+    const [nag] = (
+      JSON.parse(
+        readFileSync(join(greeter.assembly.directory, 'validation-report.json'), 'utf8'),
+      ) as ValidationReport
+    ).pluginReports;
+    expect({
+      conclusion: nag.conclusion,
+      violations: nag.violations,
+      acknowledged: nag.suppressedViolations.map((v) => v.acknowledgedId).sort(),
+    }).toEqual({
+      conclusion: 'success',
+      violations: [],
+      acknowledged: [
+        'AwsSolutions::AwsSolutions-EC23',
+        'AwsSolutions::AwsSolutions-ECS4',
+        'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/ecs/greeter-ecr-ecs-fargate:log-stream:*]',
+        'AwsSolutions::AwsSolutions-VPC7',
+      ],
+    });
+  });
+
+  it('THEN with controlTower=strict it passes the Control Tower checks too', () => {
+    // WHEN synthesized strict  THEN no throw: every control is met or exempted by name
+    expect(() =>
+      synthesizeApp({ service: 'greeter', port: 49010, controlTower: 'strict' }),
+    ).not.toThrow();
+  });
+});

@@ -1,4 +1,4 @@
-import { FLAVOUR_SUFFIX, LOG_GROUP_NAME } from '@hello-world/shared';
+import { FLAVOUR_SUFFIX } from '@hello-world/shared';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { InfraConfig } from './config';
@@ -6,7 +6,6 @@ import { acknowledgeControlTowerExemptions, ControlTowerValidator } from './cont
 import { acknowledgeNagFindings } from './nag-suppressions';
 import { RegistryStack } from './registry-stack';
 import { ServiceStack } from './service-stack';
-import { taskRoleNames } from './task-roles';
 
 /** The reference's network ranges. */
 export const VPC_CIDR = '10.0.0.0/16';
@@ -25,13 +24,14 @@ export interface InfraStacks {
  */
 export function createStacks(app: App, config: InfraConfig): InfraStacks {
   const env = { region: config.region };
-  const roleNames = taskRoleNames(config.deploymentName);
+  const { names } = config;
   const registry = new RegistryStack(app, config.registryStackName, {
     env,
     description: `ECR repository and task roles for ${config.deploymentName} (kept when the service is torn down; deployed by an administrator)`,
     repositoryName: config.deploymentName,
-    taskRoleNames: roleNames,
-    logGroupName: LOG_GROUP_NAME,
+    taskRoleNames: names.taskRoles,
+    logGroupName: names.logGroup,
+    applicationName: config.appName,
     tagSuffix: FLAVOUR_SUFFIX,
     allTagsImmutable: config.controlTower === 'strict',
   });
@@ -40,9 +40,9 @@ export function createStacks(app: App, config: InfraConfig): InfraStacks {
     description: `${config.appName} on ECS Fargate: VPC, public subnet, cluster, service, logs`,
     name: config.deploymentName,
     repositoryName: config.deploymentName,
-    taskRoleNames: roleNames,
+    taskRoleNames: names.taskRoles,
     containerName: config.appName,
-    logGroupName: LOG_GROUP_NAME,
+    logGroupName: names.logGroup,
     vpcCidr: VPC_CIDR,
     publicSubnetCidr: PUBLIC_SUBNET_CIDR,
     port: config.port,

@@ -7,18 +7,11 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import {
-  CI_STACK_NAME,
-  DEPLOYMENT_NAME,
-  LOG_GROUP_NAME,
-  REGISTRY_STACK_NAME,
-  RELEASE_TAG_GLOB,
-} from '@hello-world/shared';
+import { APP_NAME, RELEASE_TAG_GLOB, deploymentNames } from '@hello-world/shared';
 import { Construct } from 'constructs';
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_URL, type CiConfig } from './ci-config';
 import { deployPolicy, publishPolicy, type CiPolicyScope } from './ci-policies';
 import type { InfraConfig } from './config';
-import { taskRoleNames } from './task-roles';
 
 export interface CiStackProps extends StackProps, CiPolicyScope {
   /** owner/name: the only repository whose workflows may assume the roles. */
@@ -48,8 +41,9 @@ export const CI_ROLE_VARIABLES = {
 } as const;
 
 export const MAIN_BRANCH = 'main';
-export const CI_PUBLISH_ROLE_NAME = `github-actions-${DEPLOYMENT_NAME}-publish`;
-export const CI_DEPLOY_ROLE_NAME = `github-actions-${DEPLOYMENT_NAME}-deploy`;
+/** hello-world's CI roles; each deployment's own are its config's names.ciRoles. */
+export const CI_PUBLISH_ROLE_NAME = deploymentNames(APP_NAME).ciRoles.publish;
+export const CI_DEPLOY_ROLE_NAME = deploymentNames(APP_NAME).ciRoles.deploy;
 
 const OIDC_CLAIM = GITHUB_OIDC_URL.replace('https://', '');
 
@@ -145,7 +139,8 @@ export class CiStack extends Stack {
 
 /** Adds the optional CI stack for the repository named in the CI config. */
 export function createCiStack(app: Construct, config: InfraConfig, ci: CiConfig): CiStack {
-  return new CiStack(app, CI_STACK_NAME, {
+  const { names } = config;
+  return new CiStack(app, names.ciStack, {
     env: { region: config.region },
     description: `GitHub OIDC roles for ${ci.repository}: publish images and deploy ${config.deploymentName}`,
     repository: ci.repository,
@@ -153,16 +148,16 @@ export function createCiStack(app: Construct, config: InfraConfig, ci: CiConfig)
     releaseTagPattern: RELEASE_TAG_GLOB,
     environment: ci.environment,
     ...(ci.oidcProviderArn ? { oidcProviderArn: ci.oidcProviderArn } : {}),
-    publishRoleName: CI_PUBLISH_ROLE_NAME,
-    deployRoleName: CI_DEPLOY_ROLE_NAME,
-    registryStackName: REGISTRY_STACK_NAME,
+    publishRoleName: names.ciRoles.publish,
+    deployRoleName: names.ciRoles.deploy,
+    registryStackName: names.registryStack,
     serviceStackName: config.deploymentName,
     repositoryName: config.deploymentName,
     clusterName: config.deploymentName,
     serviceName: config.deploymentName,
     taskFamily: config.appName,
-    logGroupName: LOG_GROUP_NAME,
-    taskRoleNames: taskRoleNames(config.deploymentName),
+    logGroupName: names.logGroup,
+    taskRoleNames: names.taskRoles,
   });
 }
 

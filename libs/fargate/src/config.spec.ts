@@ -1,3 +1,4 @@
+import { deploymentNames } from '@hello-world/shared';
 import { ConfigError, loadConfig, type Env } from './config';
 
 const noContext = () => undefined;
@@ -17,6 +18,7 @@ describe('loadConfig defaults', () => {
   it('gives the reference deployment when nothing is set', () => {
     // GIVEN no context and no environment  WHEN the config is read  THEN it is the reference's
     expect(loadConfig(noContext, {})).toEqual({
+      names: deploymentNames('hello-world'),
       appName: 'hello-world',
       deploymentName: 'hello-world-ecr-ecs-fargate',
       registryStackName: 'hello-world-ecr-ecs-fargate-registry',
@@ -169,5 +171,34 @@ describe('loadConfig: AllowedIP with host bits set', () => {
   it('GIVEN allowedIp 8.8.8.8/0 in context THEN refuses it as the whole internet in disguise', () => {
     const error = errorFrom(() => loadConfig(context({ allowedIp: '8.8.8.8/0' }), {}));
     expect(error.message).toMatch(/means 0\.0\.0\.0\/0, the whole internet.*8\.8\.8\.8\/32/);
+  });
+});
+
+describe('loadConfig service and port', () => {
+  it('GIVEN context service=greeter and port=49010 THEN every name and the port are its own', () => {
+    const config = loadConfig(context({ service: 'greeter', port: 49010 }), {});
+    expect(config).toMatchObject({
+      names: deploymentNames('greeter'),
+      appName: 'greeter',
+      deploymentName: 'greeter-ecr-ecs-fargate',
+      registryStackName: 'greeter-ecr-ecs-fargate-registry',
+      port: 49010,
+    });
+  });
+
+  it('GIVEN a PORT-like variable in the environment THEN the port still comes only from context', () => {
+    expect(loadConfig(noContext, { PORT: '8080', APP_PORT: '8080' }).port).toBe(49000);
+  });
+
+  it('GIVEN a port that is not a whole number THEN one line says so and where to set it', () => {
+    expect(errorFrom(() => loadConfig(context({ port: '49k' }), {})).message).toBe(
+      `Invalid port "49k" (from context "port"): expected a whole number. Set context "port" in the deployment's cdk.json, or unset it for 49000.`,
+    );
+  });
+
+  it('GIVEN a service name longer than AWS allows THEN one line names the limit it breaks', () => {
+    expect(errorFrom(() => loadConfig(context({ service: 'a'.repeat(26) }), {})).message).toMatch(
+      /^Invalid service "a{26}" \(from context "service"\): it is 26 characters, .* use at most 25\. /,
+    );
   });
 });

@@ -2,9 +2,10 @@ import {
   APP_NAME,
   APP_PORT,
   DEFAULT_REGION,
-  DEPLOYMENT_NAME,
-  REGISTRY_STACK_NAME,
+  deploymentNames,
   isAwsRegion,
+  serviceNameProblem,
+  type DeploymentNames,
   checkIpv4Cidr,
   isImageTag,
 } from '@hello-world/shared';
@@ -26,12 +27,16 @@ function isControlTowerMode(value: string): value is ControlTowerMode {
 
 /** Everything the stacks need, typed and validated; read once in bin/infra.ts. */
 export interface InfraConfig {
-  /** Container name and task family. */
+  /** Every name of this deployment, derived from its service (cdk.json context "service"). */
+  readonly names: DeploymentNames;
+  /** Container name and task family (names.service). */
   readonly appName: string;
-  /** Main stack, ECS cluster, ECS service and ECR repository. */
+  /** Main stack, ECS cluster, ECS service and ECR repository (names.deployment). */
   readonly deploymentName: string;
+  /** names.registryStack. */
   readonly registryStackName: string;
   readonly region: string;
+  /** The port the service listens on: container port, health check, security group rule. */
   readonly port: number;
   /** Task CPU units (256 = 0.25 vCPU). */
   readonly cpu: number;
@@ -49,6 +54,8 @@ export interface InfraConfig {
 }
 
 export type SettingName =
+  | 'service'
+  | 'port'
   | 'region'
   | 'imageTag'
   | 'allowedIp'
@@ -64,11 +71,14 @@ export type SettingName =
  * cdk.json) beats the environment variables (first one set wins), which beat the default.
  * CDK_DEFAULT_REGION is deliberately not read: the CDK CLI fills it with us-east-1 when no
  * region is configured, which would silently override this project's eu-west-1 default.
+ * The service and its port name the deployment itself: only its cdk.json context sets them.
  */
 export const SETTINGS: Record<
   SettingName,
   { context: string; env: readonly string[]; default: string | number | boolean }
 > = {
+  service: { context: 'service', env: [], default: APP_NAME },
+  port: { context: 'port', env: [], default: APP_PORT },
   region: { context: 'region', env: ['AWS_REGION', 'AWS_DEFAULT_REGION'], default: DEFAULT_REGION },
   imageTag: { context: 'imageTag', env: ['IMAGE_TAG'], default: 'latest' },
   allowedIp: { context: 'allowedIp', env: ['ALLOWED_IP'], default: '0.0.0.0/0' },
@@ -112,9 +122,13 @@ function fail(name: SettingName, raw: RawSetting, problem: string): never {
   const setting = SETTINGS[name];
   // A problem may end in a question ("did you mean 10.0.0.0/24?"); the others get a full stop.
   const sentence = problem.endsWith('?') ? problem : `${problem}.`;
+  const where =
+    setting.env.length > 0
+      ? `context "${setting.context}" or env ${setting.env[0]}`
+      : `context "${setting.context}" in the deployment's cdk.json`;
   throw new ConfigError(
     `Invalid ${name} ${JSON.stringify(raw.value)} (from ${raw.source}): ${sentence} ` +
-      `Set context "${setting.context}" or env ${setting.env[0]}, or unset it for ${JSON.stringify(setting.default)}.`,
+      `Set ${where}, or unset it for ${JSON.stringify(setting.default)}.`,
   );
 }
 
@@ -145,11 +159,50 @@ function parseBoolean(name: SettingName, raw: RawSetting): boolean {
 const MAX_DESIRED_COUNT = 5000;
 
 /**
+ * The container runs as an unprivileged user (CONTAINER_USER), which cannot bind below 1024; a
+ * TCP port ends at 65535.
+ */
+const PORT_RANGE = { min: 1024, max: 65535 } as const;
+
+/** What names a deployment: its service and the port that service listens on. */
+export interface ServiceSettings {
+  readonly names: DeploymentNames;
+  readonly port: number;
+}
+
+/**
+ * Reads and validates the deployment's service and port, from its CDK context only (cdk.json
+ * `"service"` and `"port"`; absent: hello-world and 49000). Throws ConfigError, one line.
+ */
+export function loadServiceSettings(readContext: ContextReader): ServiceSettings {
+  const read = (name: SettingName) => readSetting(name, readContext, {});
+
+  const serviceRaw = read('service');
+  const service = parseText('service', serviceRaw);
+  const serviceProblem = serviceNameProblem(service);
+  if (serviceProblem) fail('service', serviceRaw, serviceProblem);
+  const names = deploymentNames(service);
+
+  const portRaw = read('port');
+  const port = parseWholeNumber('port', portRaw);
+  if (port < PORT_RANGE.min || port > PORT_RANGE.max) {
+    fail(
+      'port',
+      portRaw,
+      `the service's port must be ${PORT_RANGE.min}–${PORT_RANGE.max} (it runs as an unprivileged user)`,
+    );
+  }
+  return { names, port };
+}
+
+/**
  * Reads and validates the configuration. Throws ConfigError (one line, with the fix) on the
  * first invalid value, so synth stops before any construct is built.
  */
 export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
   const read = (name: SettingName) => readSetting(name, readContext, env);
+
+  const { names, port } = loadServiceSettings(readContext);
 
   const regionRaw = read('region');
   const region = parseText('region', regionRaw);
@@ -221,11 +274,12 @@ export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
   }
 
   return {
-    appName: APP_NAME,
-    deploymentName: DEPLOYMENT_NAME,
-    registryStackName: REGISTRY_STACK_NAME,
+    names,
+    appName: names.service,
+    deploymentName: names.deployment,
+    registryStackName: names.registryStack,
     region,
-    port: APP_PORT,
+    port,
     cpu,
     memoryMiB,
     desiredCount,

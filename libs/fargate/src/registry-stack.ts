@@ -29,6 +29,8 @@ export interface RegistryStackProps extends StackProps {
   readonly taskRoleNames: TaskRoleNames;
   /** The service's log group, which the execution role writes to. */
   readonly logGroupName: string;
+  /** The application the task runs (its service name). */
+  readonly applicationName: string;
 }
 
 /**
@@ -125,6 +127,7 @@ export class RegistryStack extends Stack {
       repository: this.repository,
       logGroupName: props.logGroupName,
       names: props.taskRoleNames,
+      applicationName: props.applicationName,
     });
 
     new CfnOutput(this, REGISTRY_OUTPUTS.repositoryUri, {

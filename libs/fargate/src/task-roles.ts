@@ -25,6 +25,8 @@ export interface TaskRolesProps {
    */
   readonly logGroupName: string;
   readonly names: TaskRoleNames;
+  /** The application the task runs (its service name), as the task role's description names it. */
+  readonly applicationName: string;
 }
 
 /**
@@ -84,7 +86,7 @@ export class TaskRoles extends Construct {
 
     this.taskRole = new iam.Role(this, 'TaskRole', {
       roleName: props.names.task,
-      description: 'The hello-world application calls no AWS API: this role grants nothing',
+      description: `The ${props.applicationName} application calls no AWS API: this role grants nothing`,
       assumedBy: ecsTasks(),
     });
 

@@ -55,7 +55,7 @@ describe('deploymentNames', () => {
 
   it('GIVEN one character more than the longest THEN refuses it with one line naming the limit', () => {
     expect(() => deploymentNames('s'.repeat(MAX_SERVICE_NAME_LENGTH + 1))).toThrow(
-      /^service name "s{26}" is 26 characters: the IAM role name github-actions-s{26}-ecr-ecs-fargate-publish would exceed AWS's 64; use at most 25$/,
+      /^invalid service name "s{26}": it is 26 characters, and the IAM role name github-actions-s{26}-ecr-ecs-fargate-publish would exceed AWS's 64; use at most 25$/,
     );
   });
 

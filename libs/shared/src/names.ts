@@ -73,23 +73,30 @@ export const MAX_SERVICE_NAME_LENGTH = Math.min(
 );
 
 /**
+ * Why `service` cannot name a deployment (one clause with the rule), or undefined when it can:
+ * AWS would refuse one of its derived names somewhere.
+ */
+export function serviceNameProblem(service: string): string | undefined {
+  if (!SERVICE_NAME.test(service)) {
+    return 'use lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit, e.g. greeter';
+  }
+  const names = deriveNames(service);
+  const tooLong = NAME_LIMITS.find(({ limit, of }) => of(names).length > limit);
+  return tooLong
+    ? `it is ${service.length} characters, and the ${tooLong.what} ${tooLong.of(names)} would exceed AWS's ${tooLong.limit}; use at most ${MAX_SERVICE_NAME_LENGTH}`
+    : undefined;
+}
+
+/**
  * The names of the deployment of `service` (an Nx project name such as `hello-world`): pure, and
  * the one place they are spelt. Throws ServiceNameError on a name AWS would refuse somewhere.
  */
 export function deploymentNames(service: string): DeploymentNames {
-  if (!SERVICE_NAME.test(service)) {
-    throw new ServiceNameError(
-      `invalid service name ${JSON.stringify(service)}: use lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit, e.g. greeter`,
-    );
+  const problem = serviceNameProblem(service);
+  if (problem) {
+    throw new ServiceNameError(`invalid service name ${JSON.stringify(service)}: ${problem}`);
   }
-  const names = deriveNames(service);
-  const tooLong = NAME_LIMITS.find(({ limit, of }) => of(names).length > limit);
-  if (tooLong) {
-    throw new ServiceNameError(
-      `service name ${JSON.stringify(service)} is ${service.length} characters: the ${tooLong.what} ${tooLong.of(names)} would exceed AWS's ${tooLong.limit}; use at most ${MAX_SERVICE_NAME_LENGTH}`,
-    );
-  }
-  return names;
+  return deriveNames(service);
 }
 
 /** The reference deployment's service, whose names every default below spells. */
