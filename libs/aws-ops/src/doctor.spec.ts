@@ -155,6 +155,46 @@ describe('diagnoseService', () => {
     );
   });
 
+  it("GIVEN another deployment's stacks without outputs THEN reads its own names, stream and port", async () => {
+    // GIVEN greeter's stacks (no outputs yet) and a stopped greeter task
+    const greeter = 'greeter-ecr-ecs-fargate';
+    cfnMock
+      .on(DescribeStacksCommand)
+      .resolves({ Stacks: [stack({ StackName: greeter, Outputs: [] })] });
+    ecsMock
+      .on(ListTasksCommand, { desiredStatus: 'STOPPED' })
+      .resolves({ taskArns: [STOPPED_TASK_ARN] });
+    const stopped = stoppedTask('Essential container in task exited', { exitCode: 1 });
+    ecsMock.on(DescribeTasksCommand, { tasks: [STOPPED_TASK_ARN] }).resolves({
+      tasks: [{ ...stopped, containers: [{ ...stopped.containers?.[0], name: 'greeter' }] }],
+    });
+    logsMock.on(GetLogEventsCommand).resolves({ events: [] });
+    ecrMock
+      .on(DescribeImagesCommand, { repositoryName: greeter })
+      .resolves({ imageDetails: [{ imageDigest: `sha256:${'a'.repeat(64)}` }] });
+    // WHEN diagnosed with its stack names and port
+    const diagnosis = await diagnoseService(deps(), {
+      region: 'eu-west-1',
+      stackName: greeter,
+      registryStackName: `${greeter}-registry`,
+      port: 49010,
+    });
+    // THEN the cluster, log group, stream and URL are greeter's, none hello-world's
+    expect({
+      cluster: ecsMock.commandCalls(DescribeServicesCommand)[0].args[0].input.cluster,
+      logs: logsMock
+        .commandCalls(GetLogEventsCommand)
+        .map(({ args: [{ input }] }) => [input.logGroupName, input.logStreamName?.split('/')[1]]),
+      url: diagnosis.url,
+      image: diagnosis.passed.find((line) => line.startsWith('image ')),
+    }).toEqual({
+      cluster: greeter,
+      logs: [[`/ecs/${greeter}`, 'greeter']],
+      url: `http://${PUBLIC_IP}:49010`,
+      image: `image ${greeter}:${TAG} exists`,
+    });
+  });
+
   it('GIVEN a rollout in progress for 20 minutes THEN reports the service not stabilising with its events', async () => {
     ecsMock.on(DescribeServicesCommand).resolves({
       services: [

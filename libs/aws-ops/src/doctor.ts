@@ -4,8 +4,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import {
-  DEPLOYMENT_NAME,
-  LOG_GROUP_NAME,
+  APP_PORT,
   REGISTRY_OUTPUTS,
   STACK_OUTPUTS,
   STACK_PARAMETERS,
@@ -53,8 +52,10 @@ export interface DoctorOptions {
   region: string;
   stackName: string;
   registryStackName: string;
-  /** @default LOG_GROUP_NAME */
+  /** @default `/ecs/<stackName>`, the log group deploymentNames gives the service stack's deployment */
   logGroupName?: string;
+  /** The service's port, for its URL. @default APP_PORT (hello-world's) */
+  port?: number;
   /** A deployment still rolling out after this long is reported. @default 15 minutes */
   stuckAfterMs?: number;
 }
@@ -286,7 +287,7 @@ export async function diagnoseService(
   const clock = deps.clock ?? systemClock;
   const findings: Finding[] = [];
   const passed: string[] = [];
-  const logGroupName = options.logGroupName ?? LOG_GROUP_NAME;
+  const logGroupName = options.logGroupName ?? `/ecs/${options.stackName}`;
 
   const registry = await checkStack(
     deps.cfn,
@@ -302,11 +303,13 @@ export async function diagnoseService(
     passed.push(`service stack ${options.stackName} ${main.stack?.status}`);
   if (!main.stack) return { findings, passed };
 
+  // Without outputs, the names the stacks give them: cluster, service and repository are all
+  // named after the service stack (deploymentNames).
   const ref: ServiceRef = {
-    cluster: main.stack.outputs[STACK_OUTPUTS.clusterName] ?? DEPLOYMENT_NAME,
-    service: main.stack.outputs[STACK_OUTPUTS.serviceName] ?? DEPLOYMENT_NAME,
+    cluster: main.stack.outputs[STACK_OUTPUTS.clusterName] ?? options.stackName,
+    service: main.stack.outputs[STACK_OUTPUTS.serviceName] ?? options.stackName,
   };
-  const repository = registry.stack?.outputs[REGISTRY_OUTPUTS.repositoryName] ?? DEPLOYMENT_NAME;
+  const repository = registry.stack?.outputs[REGISTRY_OUTPUTS.repositoryName] ?? options.stackName;
 
   let snapshot: ServiceSnapshot;
   try {
@@ -344,7 +347,14 @@ export async function diagnoseService(
       logTail:
         task.stopCode === 'TaskFailedToStart' && !task.startedAt
           ? []
-          : await getTaskLogTail(deps.logs, logGroupName, task.taskId, 10),
+          : // The stream is named after the container, which ECS reports with the task.
+            await getTaskLogTail(
+              deps.logs,
+              logGroupName,
+              task.taskId,
+              10,
+              ...(task.containers[0] ? [task.containers[0].name] : []),
+            ),
     })),
   );
   findings.push(
@@ -353,7 +363,7 @@ export async function diagnoseService(
     ...checkRunningTasks(snapshot, tasks),
   );
 
-  const found = pickServiceUrl(tasks);
+  const found = pickServiceUrl(tasks, options.port ?? APP_PORT);
   if (found) {
     const reach = await checkReachability(
       deps,

@@ -26,6 +26,10 @@ describe('logStreamForTask', () => {
   it('follows the awslogs driver naming: prefix/container/task-id', () => {
     expect(logStreamForTask(TASK_ID)).toBe(`ecs/hello-world/${TASK_ID}`);
   });
+
+  it("GIVEN another service's container THEN names its stream after that container", () => {
+    expect(logStreamForTask(TASK_ID, 'greeter')).toBe(`ecs/greeter/${TASK_ID}`);
+  });
 });
 
 describe('readLogs', () => {

@@ -24,9 +24,9 @@ export interface LogQuery {
   logStreamNames?: string[];
 }
 
-/** The awslogs driver's stream name: prefix/container/task-id. */
-export function logStreamForTask(taskId: string): string {
-  return `${LOG_STREAM_PREFIX}/${APP_NAME}/${taskId}`;
+/** The awslogs driver's stream name: prefix/container/task-id (the container is the service's). */
+export function logStreamForTask(taskId: string, containerName: string = APP_NAME): string {
+  return `${LOG_STREAM_PREFIX}/${containerName}/${taskId}`;
 }
 
 function toLine(e: {
@@ -114,8 +114,9 @@ export async function getTaskLogTail(
   logGroupName: string,
   taskId: string,
   limit = 20,
+  containerName: string = APP_NAME,
 ): Promise<LogLine[]> {
-  const logStreamName = logStreamForTask(taskId);
+  const logStreamName = logStreamForTask(taskId, containerName);
   try {
     const { events } = await logs.send(
       new GetLogEventsCommand({ logGroupName, logStreamName, limit, startFromHead: false }),

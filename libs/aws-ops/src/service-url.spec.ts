@@ -26,6 +26,10 @@ describe('getServiceUrl', () => {
     });
   });
 
+  it("GIVEN another deployment's port THEN the URL uses it", async () => {
+    expect((await getServiceUrl(clients, ref, 49010)).url).toBe(`http://${PUBLIC_IP}:49010`);
+  });
+
   it('GIVEN two running tasks mid-deployment THEN picks the newest', async () => {
     const newer = runningTask({
       taskArn: `${TASK_ARN}ff`,

@@ -10,30 +10,35 @@ export interface ServiceUrl {
   taskArn: string;
 }
 
-export function urlForIp(ip: string): string {
-  return `http://${ip}:${APP_PORT}`;
+/** The service's URL at a task's public IP; `port` is the deployment's (default hello-world's). */
+export function urlForIp(ip: string, port: number = APP_PORT): string {
+  return `http://${ip}:${port}`;
 }
 
 /**
  * The URL of the newest running task with a public IP. The IP changes with every deployment, so
  * it is looked up each time rather than stored.
  */
-export function pickServiceUrl(tasks: TaskSummary[]): ServiceUrl | undefined {
+export function pickServiceUrl(
+  tasks: TaskSummary[],
+  port: number = APP_PORT,
+): ServiceUrl | undefined {
   const candidates = tasks
     .filter((t) => t.lastStatus === 'RUNNING' && t.publicIp)
     .sort((a, b) => (b.startedAt?.getTime() ?? 0) - (a.startedAt?.getTime() ?? 0));
   const task = candidates[0];
   return task?.publicIp
-    ? { url: urlForIp(task.publicIp), publicIp: task.publicIp, taskArn: task.taskArn }
+    ? { url: urlForIp(task.publicIp, port), publicIp: task.publicIp, taskArn: task.taskArn }
     : undefined;
 }
 
 export async function getServiceUrl(
   clients: { ecs: ECSClient; ec2: EC2Client },
   ref: ServiceRef,
+  port: number = APP_PORT,
 ): Promise<ServiceUrl> {
   const tasks = await getServiceTasks(clients.ecs, clients.ec2, ref, 'RUNNING');
-  const found = pickServiceUrl(tasks);
+  const found = pickServiceUrl(tasks, port);
   if (found) return found;
   const running = tasks.filter((t) => t.lastStatus === 'RUNNING');
   if (running.length > 0) {
