@@ -1,2 +1,3 @@
 export * from './entry';
+export { renderDocSection, writeDocSection } from './doc-section';
 export { replaceSection } from './replace-section';

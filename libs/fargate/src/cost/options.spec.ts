@@ -1,10 +1,10 @@
-import { OptionsError, parseCostOptions } from './options';
+import { UsageError } from '@hello-world/cli';
+import { parseCostOptions } from './options';
 
 describe('parseCostOptions', () => {
   it('GIVEN no arguments WHEN parsed THEN the defaults apply', () => {
     expect(parseCostOptions([])).toEqual({
       json: false,
-      help: false,
       writeDocs: false,
       checkDocs: false,
       assemblyDir: 'dist/apps/infra/cdk.out',
@@ -13,10 +13,10 @@ describe('parseCostOptions', () => {
   });
 
   it('GIVEN --json and assumptions WHEN parsed THEN they are read', () => {
-    const options = parseCostOptions(['--json', '--log-gb', '2.5', '--image-mb=80']);
-
-    expect(options.json).toBe(true);
-    expect(options.assumptions).toEqual({ logIngestionGbPerMonth: 2.5, imageSizeMb: 80 });
+    expect(parseCostOptions(['--json', '--log-gb', '2.5', '--image-mb=80'])).toMatchObject({
+      json: true,
+      assumptions: { logIngestionGbPerMonth: 2.5, imageSizeMb: 80 },
+    });
   });
 
   it('GIVEN a negative amount WHEN parsed THEN it is refused with an example', () => {
@@ -25,15 +25,19 @@ describe('parseCostOptions', () => {
     );
   });
 
+  it('GIVEN --help WHEN parsed THEN help is asked for', () => {
+    expect(parseCostOptions(['--log-gb', '2', '-h'])).toBe('help');
+  });
+
   it('GIVEN an unknown option WHEN parsed THEN it is refused', () => {
-    expect(() => parseCostOptions(['--region', 'us-east-1'])).toThrow(OptionsError);
+    expect(() => parseCostOptions(['--region', 'us-east-1'])).toThrow(UsageError);
   });
 });
 
 describe('parseCostOptions errors', () => {
   it('GIVEN an option missing its value WHEN parsed THEN the error is one line', () => {
     expect(() => parseCostOptions(['--log-gb'])).toThrow(
-      /^Option '--log-gb <value>' argument missing \(see --help\)$/,
+      new UsageError('--log-gb needs a value, e.g. --log-gb 1'),
     );
   });
 });
@@ -41,7 +45,7 @@ describe('parseCostOptions errors', () => {
 describe('parseCostOptions output modes', () => {
   it('GIVEN --write-docs and --check-docs WHEN parsed THEN they are refused as conflicting in one line', () => {
     expect(() => parseCostOptions(['--write-docs', '--check-docs'])).toThrow(
-      new OptionsError(
+      new UsageError(
         '--write-docs and --check-docs do not go together: pass one of --json, --write-docs, --check-docs',
       ),
     );
@@ -63,13 +67,13 @@ describe('parseCostOptions output modes', () => {
 describe('parseCostOptions --assembly', () => {
   it('GIVEN an empty --assembly WHEN parsed THEN it is refused instead of reading the workspace root', () => {
     expect(() => parseCostOptions(['--assembly='])).toThrow(
-      new OptionsError('--assembly needs a directory, e.g. --assembly=dist/apps/infra/cdk.out'),
+      new UsageError('--assembly needs a directory, e.g. --assembly=dist/apps/infra/cdk.out'),
     );
   });
 
   it('GIVEN an unknown option WHEN parsed THEN one line names it and lists the options', () => {
     expect(() => parseCostOptions(['--region', 'us-east-1'])).toThrow(
-      /^unknown option --region: options are --json, --write-docs, --check-docs, --help, /,
+      /^unknown option --region: options are --json, --write-docs, --check-docs, --log-gb, --image-mb, --assembly, --help$/,
     );
   });
 });

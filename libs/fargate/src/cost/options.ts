@@ -1,10 +1,10 @@
+import { CliSpec, CliValues, parseCli, UsageError } from '@hello-world/cli';
 import { DEFAULT_ASSEMBLY_DIR } from '../diagram/cloud-assembly';
-import { OptionsError, parseOptionValues, readDirOption } from '../diagram/options';
+import { directoryOption } from '../diagram/options';
 import { DEFAULT_ASSUMPTIONS, type Assumptions } from './estimate';
 
 export interface CostOptions {
   readonly json: boolean;
-  readonly help: boolean;
   /** Rewrite the estimate's section of docs/ARCHITECTURE.md instead of printing. */
   readonly writeDocs: boolean;
   /** Exit 1 when that section is stale, writing nothing. */
@@ -16,57 +16,44 @@ export interface CostOptions {
 export const USAGE = `usage: nx run infra:cost [-- --json | --write-docs | --check-docs] [--log-gb GB (default ${DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth})] [--image-mb MB (default ${DEFAULT_ASSUMPTIONS.imageSizeMb})] [--assembly DIR (default ${DEFAULT_ASSEMBLY_DIR})]
 Task size, count, architecture and Spot come from the synthesized templates: set them in the infra config (e.g. TASK_CPU=512 TASK_MEMORY_MIB=1024 DESIRED_COUNT=2 npx nx run infra:cost).`;
 
-// One error type for both infra:cost and infra:diagram options; its users import it from here.
-export { OptionsError };
-
-const OUTPUT_MODES = ['json', 'write-docs', 'check-docs'] as const;
-
-function readAmount(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
-    throw new OptionsError(
-      `${flag} ${JSON.stringify(text)} is not a number ≥ 0, e.g. ${flag} ${fallback}`,
-    );
-  }
-  return value;
-}
-
-/** Parses the command line; bad input throws OptionsError with a one-line fix. */
-export function parseCostOptions(argv: readonly string[]): CostOptions {
-  const values = parseOptionValues(argv, {
+export const COST_CLI = {
+  name: 'infra:cost',
+  usage: USAGE,
+  options: {
     json: { type: 'boolean' },
     'write-docs': { type: 'boolean' },
     'check-docs': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-    'log-gb': { type: 'string' },
-    'image-mb': { type: 'string' },
-    assembly: { type: 'string' },
-  });
+    'log-gb': { type: 'number', default: DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth },
+    'image-mb': { type: 'number', default: DEFAULT_ASSUMPTIONS.imageSizeMb },
+    assembly: directoryOption('assembly', DEFAULT_ASSEMBLY_DIR),
+  },
+} as const satisfies CliSpec;
+
+const OUTPUT_MODES = ['json', 'write-docs', 'check-docs'] as const;
+
+/** infra:cost's options, from its parsed command line; output modes that clash are refused. */
+export function toCostOptions(values: CliValues<typeof COST_CLI.options>): CostOptions {
   // Each picks where the estimate goes (stdout as JSON, into the docs, compared with the docs).
-  const modes = OUTPUT_MODES.filter((mode) => values[mode] === true);
+  const modes = OUTPUT_MODES.filter((mode) => values[mode]);
   if (modes.length > 1) {
-    throw new OptionsError(
+    throw new UsageError(
       `${modes.map((mode) => `--${mode}`).join(' and ')} do not go together: pass one of ${OUTPUT_MODES.map((mode) => `--${mode}`).join(', ')}`,
     );
   }
   return {
-    json: values['json'] === true,
-    writeDocs: values['write-docs'] === true,
-    checkDocs: values['check-docs'] === true,
-    help: values['help'] === true,
-    assemblyDir: readDirOption(values, 'assembly', DEFAULT_ASSEMBLY_DIR),
+    json: values.json,
+    writeDocs: values['write-docs'],
+    checkDocs: values['check-docs'],
+    assemblyDir: values.assembly,
     assumptions: {
-      logIngestionGbPerMonth: readAmount(
-        values['log-gb'] as string | undefined,
-        '--log-gb',
-        DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth,
-      ),
-      imageSizeMb: readAmount(
-        values['image-mb'] as string | undefined,
-        '--image-mb',
-        DEFAULT_ASSUMPTIONS.imageSizeMb,
-      ),
+      logIngestionGbPerMonth: values['log-gb'],
+      imageSizeMb: values['image-mb'],
     },
   };
+}
+
+/** Parses infra:cost's command line (not --help); bad input throws a one-line UsageError. */
+export function parseCostOptions(argv: readonly string[]): CostOptions | 'help' {
+  const parsed = parseCli(argv, COST_CLI);
+  return parsed.help ? 'help' : toCostOptions(parsed.values);
 }

@@ -1,15 +1,16 @@
+import { UsageError } from '@hello-world/cli';
 import { DEFAULT_LOCAL_CONTAINER, parseLocalArgs } from './local-args';
 import { LocalError } from './task-spec';
 
 /** A fixed clock for relative --since values: 2026-11-25T20:00:00Z. */
 const NOW = Date.parse('2026-11-25T20:00:00Z');
 
-/** The one-line LocalError parseLocalArgs throws for argv, as its message. */
+/** The one-line UsageError (or LocalError) parseLocalArgs throws for argv, as its message. */
 function refusal(argv: string[]): string {
   try {
     parseLocalArgs(argv, {}, NOW);
   } catch (error) {
-    if (error instanceof LocalError) return error.message;
+    if (error instanceof UsageError || error instanceof LocalError) return error.message;
     throw error;
   }
   throw new Error(`expected ${argv.join(' ')} to be refused`);
@@ -46,7 +47,9 @@ describe('parseLocalArgs', () => {
   });
 
   it('rejects an unknown command, listing the known ones', () => {
-    expect(() => parseLocalArgs(['launch'], {})).toThrow(/use deploy, status, logs, destroy/);
+    expect(() => parseLocalArgs(['launch'], {})).toThrow(
+      /use one of deploy, status, logs, destroy/,
+    );
   });
 
   it('reads the logs options, resolving --since against the clock', () => {
@@ -73,7 +76,7 @@ describe('parseLocalArgs refuses bad options in one plain line', () => {
 
   it('refuses an empty --image instead of quietly building one', () => {
     expect(refusal(['deploy', '--image='])).toBe(
-      '--image needs a value, as in --image=hello-world:latest',
+      '--image needs a value, e.g. --image hello-world:latest',
     );
   });
 
@@ -82,9 +85,7 @@ describe('parseLocalArgs refuses bad options in one plain line', () => {
   });
 
   it('refuses a value option followed by another option instead of a value', () => {
-    expect(refusal(['deploy', '--port', '--json'])).toBe(
-      '--port needs a value, as in --port=49001',
-    );
+    expect(refusal(['deploy', '--port', '--json'])).toBe('--port needs a value, e.g. --port 49001');
   });
 
   it('refuses a value on a switch', () => {

@@ -1,6 +1,6 @@
 import { APP_PORT, DEPLOYMENT_NAME } from '@hello-world/shared';
-import { parseArgs } from 'node:util';
-import { parseSince, UsageError } from '../ops/args';
+import { CliSpec, parseCli, UsageError } from '@hello-world/cli';
+import { parseSince } from '../ops/args';
 import { LocalError } from './task-spec';
 
 export const LOCAL_COMMANDS = ['deploy', 'status', 'logs', 'destroy'] as const;
@@ -40,38 +40,35 @@ export interface LocalOptions {
   tail?: string;
 }
 
-type OptionName =
-  'port' | 'image' | 'timeout' | 'json' | 'follow' | 'since' | 'tail' | 'name' | 'help';
-
 /**
  * Each option, the commands it means something to, and (for values) an example for the error.
  * An option a command would ignore is refused: silently ignoring it hides the user's mistake.
  * --json is deploy/status only: logs prints the container's own stream (already JSON lines from
  * pino) and destroy has nothing to report beyond its exit code and one line.
  */
-const OPTIONS: Record<
-  OptionName,
-  { type: 'string' | 'boolean'; short?: string; example?: string; commands?: LocalCommandName[] }
-> = {
-  port: { type: 'string', example: '--port=49001', commands: ['deploy'] },
-  image: { type: 'string', example: '--image=hello-world:latest', commands: ['deploy'] },
-  timeout: { type: 'string', example: '--timeout=120', commands: ['deploy'] },
-  json: { type: 'boolean', commands: ['deploy', 'status'] },
-  follow: { type: 'boolean', short: 'f', commands: ['logs'] },
-  since: { type: 'string', example: '--since=10m', commands: ['logs'] },
-  tail: { type: 'string', example: '--tail=50', commands: ['logs'] },
-  name: { type: 'string', example: `--name=${DEFAULT_LOCAL_CONTAINER}-2` },
-  help: { type: 'boolean', short: 'h' },
-};
-
-function optionsFor(command: LocalCommandName | undefined): string {
-  return (Object.keys(OPTIONS) as OptionName[])
-    .filter(
-      (name) => !command || !OPTIONS[name].commands || OPTIONS[name].commands.includes(command),
-    )
-    .map((name) => `--${name}`)
-    .join(', ');
-}
+export const LOCAL_CLI = {
+  name: 'infra',
+  usage: LOCAL_USAGE,
+  commands: LOCAL_COMMANDS,
+  commandName: (command: string) => `infra:${command}:local`,
+  options: {
+    port: {
+      type: 'number',
+      min: 1,
+      max: 65535,
+      integer: true,
+      example: 49001,
+      commands: ['deploy'],
+    },
+    image: { type: 'string', example: 'hello-world:latest', commands: ['deploy'] },
+    timeout: { type: 'number', default: 90, min: 1, commands: ['deploy'] },
+    json: { type: 'boolean', commands: ['deploy', 'status'] },
+    follow: { type: 'boolean', short: 'f', commands: ['logs'] },
+    since: { type: 'string', example: '10m', commands: ['logs'] },
+    tail: { type: 'string', example: '50', commands: ['logs'] },
+    name: { type: 'string', example: `${DEFAULT_LOCAL_CONTAINER}-2` },
+  },
+} as const satisfies CliSpec;
 
 function parsePort(raw: string, source: string): number {
   const port = Number(raw);
@@ -85,65 +82,23 @@ function parsePort(raw: string, source: string): number {
 
 /** `docker logs --since` takes epoch seconds too: resolving here pins "10m" to when it was typed. */
 function parseLocalSince(raw: string, now: number): string {
-  try {
-    return String(Math.floor(parseSince(raw, now) / 1000));
-  } catch (error) {
-    // Same syntax and wording as the AWS logs command; LocalError so the shell exits 2.
-    if (error instanceof UsageError) throw new LocalError(error.message);
-    throw error;
-  }
+  return String(Math.floor(parseSince(raw, now) / 1000));
 }
 
 /**
- * Command line and environment, read once; bad input is a one-line LocalError. `now` resolves a
- * relative --since. Node's strict mode is not used: its unknown-option message suggests `--`,
- * which is wrong advice here, so options are checked against OPTIONS token by token instead.
+ * Command line and environment, read once; bad input is a one-line UsageError (or LocalError for
+ * the environment). `now` resolves a relative --since.
  */
 export function parseLocalArgs(
   argv: readonly string[],
   env: Record<string, string | undefined>,
   now: number = Date.now(),
 ): LocalOptions {
-  const { values, positionals, tokens } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: false,
-    tokens: true,
-    options: OPTIONS,
-  });
-  const [name, ...extra] = positionals;
-  const command = (LOCAL_COMMANDS as readonly string[]).includes(name ?? '')
-    ? (name as LocalCommandName)
-    : undefined;
-  for (const token of tokens) {
-    if (token.kind !== 'option') continue;
-    // hasOwn: `--constructor` must not find Object.prototype's.
-    const option = Object.hasOwn(OPTIONS, token.name)
-      ? OPTIONS[token.name as OptionName]
-      : undefined;
-    if (!option) {
-      throw new LocalError(`unknown option ${token.rawName}: options are ${optionsFor(command)}`);
-    }
-    // Lenient parsing takes the next word as the value even when it is the next option.
-    const value = token.inlineValue === false && token.value?.startsWith('-') ? '' : token.value;
-    if (option.type === 'string' && !value) {
-      throw new LocalError(`${token.rawName} needs a value, as in ${option.example}`);
-    }
-    if (option.type === 'boolean' && token.value !== undefined) {
-      throw new LocalError(`${token.rawName} takes no value: write just ${token.rawName}`);
-    }
-    if (command && option.commands && !option.commands.includes(command)) {
-      throw new LocalError(
-        `${token.rawName} does not apply to ${command} (only ${option.commands.join(', ')}): leave it out`,
-      );
-    }
-  }
-  const str = (key: OptionName) => values[key] as string | undefined;
-  const flag = (key: OptionName) => values[key] === true;
-  if (flag('help') || name === undefined || name === 'help') {
+  const parsed = parseCli(argv, LOCAL_CLI);
+  if (parsed.help) {
     return {
       command: 'help',
-      ...(name === undefined && !flag('help') ? { missingCommand: true as const } : {}),
+      ...(parsed.missingCommand ? { missingCommand: true as const } : {}),
       hostPort: APP_PORT,
       containerName: DEFAULT_LOCAL_CONTAINER,
       timeoutMs: 0,
@@ -151,53 +106,40 @@ export function parseLocalArgs(
       follow: false,
     };
   }
-  if (!command) {
-    throw new LocalError(
-      `unknown local command ${JSON.stringify(name)}: use ${LOCAL_COMMANDS.join(', ')}`,
-    );
-  }
-  if (extra.length > 0) {
-    throw new LocalError(
-      `unexpected argument ${JSON.stringify(extra[0])} after ${command}: options start with --, see --help`,
-    );
-  }
+  const command = parsed.command as LocalCommandName;
+  const values = parsed.values;
   const hostPort =
-    str('port') !== undefined
-      ? parsePort(str('port') as string, '--port')
-      : env['LOCAL_PORT']
-        ? parsePort(env['LOCAL_PORT'], 'LOCAL_PORT')
-        : APP_PORT;
-  const containerName = str('name') ?? DEFAULT_LOCAL_CONTAINER;
+    values.port ?? (env['LOCAL_PORT'] ? parsePort(env['LOCAL_PORT'], 'LOCAL_PORT') : APP_PORT);
+  const containerName = values.name ?? DEFAULT_LOCAL_CONTAINER;
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(containerName)) {
-    throw new LocalError(
-      `--name ${JSON.stringify(containerName)} is not a valid container name (letters, digits, _ . -)`,
+    throw new UsageError(
+      `--name ${JSON.stringify(containerName)} is not a valid container name (letters, digits, _ . -), e.g. --name ${LOCAL_CLI.options.name.example}`,
     );
   }
-  const image = str('image');
+  const image = values.image;
   // The reference ends docker's argument list: one starting with - would be read as an option.
   if (image !== undefined && !/^[A-Za-z0-9][\w.:@/-]*$/.test(image)) {
-    throw new LocalError(
-      `--image ${JSON.stringify(image)} is not an image reference like repository:tag`,
+    throw new UsageError(
+      image === ''
+        ? `--image needs a value, e.g. --image ${LOCAL_CLI.options.image.example}`
+        : `--image ${JSON.stringify(image)} is not an image reference like repository:tag`,
     );
   }
-  const timeout = str('timeout');
-  const timeoutSeconds = timeout === undefined ? 90 : Number(timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-    throw new LocalError(`--timeout must be a number of seconds, got ${JSON.stringify(timeout)}`);
-  }
-  const tail = str('tail');
+  const tail = values.tail;
   if (tail !== undefined && !/^(\d+|all)$/.test(tail)) {
-    throw new LocalError(`--tail must be a number of lines or "all", got ${JSON.stringify(tail)}`);
+    throw new UsageError(
+      `--tail ${JSON.stringify(tail)} is not a number of lines or "all", e.g. --tail 50`,
+    );
   }
-  const since = str('since');
+  const since = values.since;
   return {
     command,
     hostPort,
     containerName,
     ...(image !== undefined ? { image } : {}),
-    timeoutMs: timeoutSeconds * 1000,
-    json: flag('json'),
-    follow: flag('follow'),
+    timeoutMs: values.timeout * 1000,
+    json: values.json,
+    follow: values.follow,
     ...(since !== undefined ? { since: parseLocalSince(since, now) } : {}),
     ...(tail !== undefined ? { tail } : {}),
   };

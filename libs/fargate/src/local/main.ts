@@ -6,7 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { LOCAL_COMMANDS, parseLocalArgs } from './local-args';
+import { cliName, EXIT_FAILED, runCli, EXIT_USAGE, firstLine, UsageError } from '@hello-world/cli';
+import { LOCAL_CLI, parseLocalArgs } from './local-args';
 import { runLocal, type DockerResult } from './local-target';
 import { LocalError } from './task-spec';
 
@@ -125,17 +126,11 @@ async function main(): Promise<number> {
       err: (line) => process.stderr.write(`${line}\n`),
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     // Prefixed with the nx target as typed (infra:deploy:local), as every script's errors are.
-    const command = process.argv[2] ?? '';
-    const target = (LOCAL_COMMANDS as readonly string[]).includes(command)
-      ? `infra:${command}:local`
-      : 'infra';
-    process.stderr.write(`${target}: ${message}\n`);
-    return error instanceof LocalError ? error.exitCode : 1;
+    process.stderr.write(`${cliName(LOCAL_CLI, process.argv.slice(2))}: ${firstLine(error)}\n`);
+    if (error instanceof LocalError) return error.exitCode;
+    return error instanceof UsageError ? EXIT_USAGE : EXIT_FAILED;
   }
 }
 
-void main().then((code) => {
-  process.exitCode = code;
-});
+runCli('infra', main);

@@ -77,10 +77,14 @@ describe('parseOpsArgs', () => {
 
   it.each([
     [['deploy'], /unknown command "deploy": use one of status, url/],
-    [['status', '--follow'], /Unknown option '--follow'.*see --help/],
+    [['status', '--follow'], /^--follow does not apply to status \(only logs\): leave it out$/],
+    [['status', '--stak', 'x'], /^unknown option --stak: options are --region, .*, --help$/],
     [['logs', '--follow', '--json'], /cannot be combined/],
-    [['redeploy', '--timeout', 'soon'], /invalid --timeout "soon": use a duration like 90s/],
-    [['status', 'extra'], /Unexpected argument 'extra'/],
+    [
+      ['redeploy', '--timeout', 'soon'],
+      /^--timeout "soon" is not a duration like 90s, 15m or 2h, e.g. --timeout 15m$/,
+    ],
+    [['status', 'extra'], /^unexpected argument "extra" after status: /],
   ])('GIVEN %j THEN a one-line UsageError', (argv, message) => {
     expect(() => parseOpsArgs(argv, NOW, {})).toThrow(UsageError);
     expect(() => parseOpsArgs(argv, NOW, {})).toThrow(message);
@@ -105,7 +109,10 @@ describe('parseOpsArgs', () => {
       'invalid --registry-stack "": use a stack name: letters, digits and hyphens, starting with a letter',
     ],
     [['logs', '--task='], 'invalid --task "": use a task id from `npx nx run infra:status`'],
-    [['status', '--timeout='], 'invalid --timeout "": use a duration like 90s, 15m or 2h'],
+    [
+      ['status', '--timeout='],
+      '--timeout "" is not a duration like 90s, 15m or 2h, e.g. --timeout 15m',
+    ],
   ])('GIVEN %j THEN the one-line error shows a valid value', (argv, message) => {
     expect(() => parseOpsArgs(argv, NOW, {})).toThrow(new UsageError(message));
   });

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { CliSpec, parseCli, readDuration, UsageError } from '@hello-world/cli';
 import { AwsSettingError, readAwsTarget, taskIdOf } from '@hello-world/aws-ops';
 import { DEPLOYMENT_NAME, REGISTRY_STACK_NAME } from '@hello-world/shared';
 
@@ -13,10 +13,8 @@ export const COMMANDS = [
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
-/** A mistake in how the tool was called: one line, exit 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+/** A mistake in how the tool was called: one line, exit 2 (the shared CLI helper's). */
+export { UsageError };
 
 export interface CommonOptions {
   /** From --region, else AWS_REGION / AWS_DEFAULT_REGION, else the default; checked. */
@@ -78,13 +76,10 @@ Options:
 
 Exit codes: 0 ok, 1 the operation failed, 2 bad usage or environment (credentials, region, stack).`;
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 /** `90`, `90s`, `15m`, `2h`, `1d` → milliseconds; a bare number is seconds. */
 export function parseDuration(raw: string, flag: string): number {
-  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(raw.trim());
-  const ms = match ? Number(match[1]) * UNITS[match[2] ?? 's'] : NaN;
-  if (!Number.isSafeInteger(ms) || ms <= 0) {
+  const ms = readDuration(raw);
+  if (ms === undefined) {
     throw new UsageError(
       `invalid ${flag} ${JSON.stringify(raw)}: use a duration like 90s, 15m or 2h`,
     );
@@ -131,6 +126,28 @@ function checkName(
   return value;
 }
 
+/** The options, and the commands each means something to; the others refuse it. */
+export const OPS_CLI = {
+  name: 'infra',
+  usage: USAGE,
+  commands: COMMANDS,
+  commandName: (command: string) => `infra:${command}`,
+  options: {
+    region: { type: 'string', example: 'eu-west-1' },
+    profile: { type: 'string', example: 'dev' },
+    stack: { type: 'string', example: DEPLOYMENT_NAME },
+    'registry-stack': { type: 'string', example: REGISTRY_STACK_NAME },
+    timeout: { type: 'duration', example: '15m' },
+    json: { type: 'boolean' },
+    since: { type: 'string', example: '10m', commands: ['logs'] },
+    follow: { type: 'boolean', short: 'f', commands: ['logs'] },
+    filter: { type: 'string', example: 'ERROR', commands: ['logs'] },
+    task: { type: 'string', example: 'a1b2c3d4e5f64718293a4b5c6d7e8f90', commands: ['logs'] },
+    yes: { type: 'boolean', short: 'y', commands: ['destroy'] },
+    'delete-images': { type: 'boolean', commands: ['destroy'] },
+  },
+} as const satisfies CliSpec;
+
 /**
  * Reads the command line (and the AWS_* variables it falls back to) once; every mistake is a
  * UsageError with one line.
@@ -140,76 +157,35 @@ export function parseOpsArgs(
   now: number,
   env: Record<string, string | undefined>,
 ): OpsCommand {
-  const [command, ...rest] = argv;
-  if (!command) return { name: 'help', text: USAGE, missing: true };
-  if (command === '-h' || command === '--help' || command === 'help') {
-    return { name: 'help', text: USAGE };
+  const parsed = parseCli(argv, OPS_CLI);
+  if (parsed.help) {
+    return { name: 'help', text: USAGE, ...(parsed.missingCommand ? { missing: true } : {}) };
   }
-  if (!(COMMANDS as readonly string[]).includes(command)) {
-    throw new UsageError(
-      `unknown command ${JSON.stringify(command)}: use one of ${COMMANDS.join(', ')}`,
-    );
-  }
-  const name = command as CommandName;
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: {
-        region: { type: 'string' },
-        profile: { type: 'string' },
-        stack: { type: 'string' },
-        'registry-stack': { type: 'string' },
-        timeout: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        ...(name === 'logs'
-          ? {
-              since: { type: 'string' },
-              follow: { type: 'boolean', short: 'f' },
-              filter: { type: 'string' },
-              task: { type: 'string' },
-            }
-          : {}),
-        ...(name === 'destroy'
-          ? { yes: { type: 'boolean', short: 'y' }, 'delete-images': { type: 'boolean' } }
-          : {}),
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}; see --help`);
-  }
-  if (values['help']) return { name: 'help', text: USAGE };
-
-  const str = (key: string) => values[key] as string | undefined;
-  const timeout = str('timeout');
+  const name = parsed.command as CommandName;
+  const values = parsed.values;
   const common: CommonOptions = {
-    ...readTarget(str('region'), str('profile'), env),
-    stackName: checkName(str('stack'), '--stack', STACK_NAME, STACK_HINT) ?? DEPLOYMENT_NAME,
+    ...readTarget(values.region, values.profile, env),
+    stackName: checkName(values.stack, '--stack', STACK_NAME, STACK_HINT) ?? DEPLOYMENT_NAME,
     registryStackName:
-      checkName(str('registry-stack'), '--registry-stack', STACK_NAME, STACK_HINT) ??
+      checkName(values['registry-stack'], '--registry-stack', STACK_NAME, STACK_HINT) ??
       REGISTRY_STACK_NAME,
-    // `--timeout=` is a mistake, not a request for the default.
-    timeoutMs:
-      timeout === undefined ? DEFAULT_TIMEOUT_MS[name] : parseDuration(timeout, '--timeout'),
-    json: Boolean(values['json']),
+    timeoutMs: values.timeout ?? DEFAULT_TIMEOUT_MS[name],
+    json: values.json,
   };
   if (name === 'logs') {
-    const follow = Boolean(values['follow']);
+    const follow = values.follow;
     if (follow && common.json)
       throw new UsageError('--follow and --json cannot be combined: pick one');
     return {
       name,
       common,
       logs: {
-        startTime: parseSince(str('since') ?? '10m', now),
+        startTime: parseSince(values.since ?? '10m', now),
         follow,
-        filter: str('filter'),
+        filter: values.filter,
         // A task id or its full ARN.
         taskId: checkName(
-          str('task') === undefined ? undefined : taskIdOf(str('task') as string),
+          values.task === undefined ? undefined : taskIdOf(values.task),
           '--task',
           /^[A-Za-z0-9-]+$/,
           'a task id from `npx nx run infra:status`',
@@ -221,8 +197,8 @@ export function parseOpsArgs(
     return {
       name,
       common,
-      yes: Boolean(values['yes']),
-      deleteImages: Boolean(values['delete-images']),
+      yes: values.yes,
+      deleteImages: values['delete-images'],
     };
   }
   return { name, common };

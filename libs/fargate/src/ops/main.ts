@@ -1,12 +1,14 @@
 import { createInterface } from 'node:readline/promises';
+import { runCli } from '@hello-world/cli';
 import { createAwsClients, fetchCallerIp, probeUrl, systemClock } from '@hello-world/aws-ops';
 import { runOps } from './run';
 
 // The thin shell: real clients, real terminal, Ctrl-C aborts waits and log follows cleanly.
-async function main(): Promise<void> {
+// runOps turns every failure into one line and an exit code; runCli is the guard around it.
+async function main(): Promise<number> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
-  const code = await runOps(process.argv.slice(2), {
+  return runOps(process.argv.slice(2), {
     env: process.env,
     createClients: (target) => createAwsClients(target),
     out: (text) => process.stdout.write(`${text}\n`),
@@ -25,7 +27,6 @@ async function main(): Promise<void> {
     clock: systemClock,
     signal: controller.signal,
   });
-  process.exitCode = code;
 }
 
-void main();
+runCli('infra', main);

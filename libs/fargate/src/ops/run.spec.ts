@@ -442,7 +442,7 @@ describe('errors become one line and an exit code', () => {
     const h = harness();
     expect(await runOps(['status', '--stak', 'x'], h.deps)).toBe(2);
     expect(h.err).toEqual([
-      expect.stringMatching(/^infra:status: Unknown option '--stak'.*; see --help$/),
+      expect.stringMatching(/^infra:status: unknown option --stak: options are .*--help$/),
     ]);
   });
 });

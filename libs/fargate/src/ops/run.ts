@@ -32,7 +32,8 @@ import {
   STACK_OUTPUTS,
   STACK_PARAMETERS,
 } from '@hello-world/shared';
-import { COMMANDS, OpsCommand, UsageError, parseOpsArgs } from './args';
+import { cliName, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '@hello-world/cli';
+import { OPS_CLI, OpsCommand, parseOpsArgs } from './args';
 import {
   formatDeleteProgress,
   formatDestroy,
@@ -42,10 +43,6 @@ import {
   progressPrinter,
   formatStatus,
 } from './format';
-
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
 
 /** Everything the commands touch outside themselves, so tests can pass fakes. */
 export interface OpsDeps {
@@ -233,9 +230,7 @@ function doctorOptions(ctx: Context, common: { stackName: string; registryStackN
  */
 export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
   // Errors start with the nx target as typed (infra:status), as every script's do (CONTRIBUTING).
-  const target = (COMMANDS as readonly string[]).includes(argv[0] ?? '')
-    ? `infra:${argv[0]}`
-    : 'infra';
+  const target = cliName(OPS_CLI, argv);
   // Until the arguments are read, errors can only name the region the SDK would fall back to.
   let context: ProblemContext = { region: clientConfig({}, deps.env).region };
   try {
