@@ -13,6 +13,21 @@ let ws: TempWorkspace | undefined;
 
 afterAll(() => ws?.remove());
 
+/** The scopes commitlint accepts and the ones CONTRIBUTING lists, read as docs-consistency does. */
+function commitScopes(root: string): { commitlint: string[]; guide: string[] } {
+  const config = require(join(root, 'commitlint.config.cjs')) as {
+    rules: { 'scope-enum': [number, string, string[]] };
+  };
+  const guide = readFileSync(join(root, 'CONTRIBUTING.md'), 'utf8');
+  const paragraph = /^Scopes are [\s\S]*?(?=\n\n)/m.exec(guide)?.[0] ?? '';
+  return {
+    commitlint: config.rules['scope-enum'][2],
+    guide: [...(paragraph.split('For example')[0] ?? '').matchAll(/`([^`]+)`/g)].map(
+      (m) => m[1] ?? '',
+    ),
+  };
+}
+
 /** A port that was free a moment ago (the OS picks it). */
 async function findFreePort(): Promise<number> {
   const server = createServer();
@@ -63,6 +78,10 @@ describe('nx g @hello-world/tools:service (real Nx, throwaway workspace)', () =>
       ws.nx('g', '@hello-world/tools:service', 'greeter', '--port=49010', '--no-interactive');
       const services = JSON.parse(readFileSync(join(ws.root, 'apps/infra/services.json'), 'utf8'));
       expect(services.services).toContainEqual({ name: 'greeter', port: 49010 });
+      // AND it is a commit scope, in commitlint's list and the guide's sentence alike
+      const scopes = commitScopes(ws.root);
+      expect(scopes.commitlint).toContain('greeter');
+      expect(scopes.guide).toEqual(scopes.commitlint);
 
       // WHEN Nx checks that the workspace needs no `nx sync` (the root tsconfig references the
       // project), then runs every check on the new project

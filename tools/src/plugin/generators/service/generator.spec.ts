@@ -2,8 +2,11 @@ import { addProjectConfiguration, readJson, type Tree, writeJson } from '@nx/dev
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { APP_NAME, APP_PORT, deploymentNames } from '@hello-world/shared';
 import {
+  checkServiceName,
   choosePort,
+  INITIAL_REGISTRY,
   insertCommitlintScope,
   insertGuideScope,
   SERVICE_TEMPLATE_DIR,
@@ -13,6 +16,13 @@ import {
 
 // The generator on an in-memory workspace: what it writes, which port it picks, what it refuses.
 // generated-service.spec.ts runs it for real and checks that the result builds, passes and serves.
+
+const NOTHING_TAKEN = {
+  projects: new Map(),
+  packages: new Map(),
+  services: [],
+  directoryExists: () => false,
+};
 
 /** An empty workspace; `formatter: 'none'` so the specs see exactly what the generator wrote. */
 function emptyWorkspace(): Tree {
@@ -193,6 +203,10 @@ describe('service generator: the port', () => {
     );
   });
 
+  it('GIVEN the registry before any service WHEN read THEN it holds hello-world as the shared constants name it', () => {
+    expect(INITIAL_REGISTRY).toEqual({ services: [{ name: APP_NAME, port: APP_PORT }] });
+  });
+
   it('GIVEN the highest port is taken WHEN choosing THEN the lowest free one from 49010 is used', () => {
     const services = [
       { name: 'hello-world', port: 49000 },
@@ -213,13 +227,59 @@ describe('service generator: the port', () => {
 });
 
 describe('service generator: the name', () => {
-  it.each(['Greeter', '1greeter', 'greeter_v2', 'greeter.v2', '', 'a'.repeat(24)])(
+  it.each([
+    'Greeter',
+    '1greeter',
+    'greeter_v2',
+    'greeter.v2',
+    'greeter-',
+    'a--b',
+    '',
+    'a'.repeat(24),
+  ])(
     'GIVEN the name %p WHEN generated THEN it refuses in one line, with the rule and an example',
     async (name) => {
       const error = await serviceGenerator(emptyWorkspace(), { name }).catch((e: Error) => e);
       expect((error as Error).message).toBe(
-        `service name ${JSON.stringify(name)} is not valid: use a lowercase letter, then up to 22 lowercase letters, digits or dashes, e.g. greeter`,
+        `service name ${JSON.stringify(name)} is not valid: use a lowercase letter, then up to 22 lowercase letters, digits or single hyphens, ending with a letter or digit, e.g. greeter`,
       );
+    },
+  );
+
+  it.each([
+    'g',
+    'greeter',
+    'greeter-2',
+    'a-b-c',
+    'a'.repeat(23),
+    'a'.repeat(24),
+    'a-',
+    '-a',
+    'a--b',
+    'a_b',
+    'A',
+    '9a',
+    'a.b',
+  ])(
+    'GIVEN the name %p WHEN checked THEN it is refused exactly when shared deploymentNames refuses it, or it is over 23 characters',
+    (name) => {
+      const byShared = (() => {
+        try {
+          deploymentNames(name);
+          return name.length <= 23;
+        } catch {
+          return false;
+        }
+      })();
+      const byGenerator = (() => {
+        try {
+          checkServiceName(name, NOTHING_TAKEN);
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      expect(byGenerator).toBe(byShared);
     },
   );
 

@@ -32,7 +32,7 @@ export interface ServiceRegistry {
 /** Where the infrastructure lists its services; created with hello-world when missing. */
 export const SERVICES_FILE = 'apps/infra/services.json';
 
-/** The registry as it stands before any service is generated. */
+/** The registry as it stands before any service is generated: hello-world (shared's APP_NAME, APP_PORT). */
 export const INITIAL_REGISTRY: ServiceRegistry = {
   services: [{ name: 'hello-world', port: 49000 }],
 };
@@ -44,9 +44,12 @@ export const FIRST_SERVICE_PORT = 49010;
 export const MIN_SERVICE_PORT = 1024;
 export const MAX_SERVICE_PORT = 65535;
 
-// 23 characters at most: the name is the start of AWS names that allow 32 (target groups), with
-// room for a suffix. Lowercase, so it is also a valid image repository and Docker name.
-const SERVICE_NAME = /^[a-z][a-z0-9-]{0,22}$/;
+// A letter, then up to 22 lowercase letters, digits and single hyphens, not ending in one: the
+// rule of @hello-world/shared's deploymentNames (the names AWS accepts for the service's stacks,
+// repository and roles), a little shorter. Restated, not imported: Nx loads this file as an ES
+// module under Node's type stripping, which cannot follow shared's extensionless re-exports;
+// generator.spec.ts checks that both accept the same names.
+const SERVICE_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,22}$/;
 
 /** What already holds a name: Nx projects, npm package names and registered services. */
 export interface TakenNames {
@@ -63,7 +66,7 @@ export interface TakenNames {
 export function checkServiceName(name: string, taken: TakenNames): string {
   if (!SERVICE_NAME.test(name)) {
     throw new Error(
-      `service name ${JSON.stringify(name)} is not valid: use a lowercase letter, then up to 22 lowercase letters, digits or dashes, e.g. greeter`,
+      `service name ${JSON.stringify(name)} is not valid: use a lowercase letter, then up to 22 lowercase letters, digits or single hyphens, ending with a letter or digit, e.g. greeter`,
     );
   }
   const project = taken.projects.get(name);
