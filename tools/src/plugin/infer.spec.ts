@@ -1,0 +1,225 @@
+import { inferProjects, type WorkspaceFacts } from './infer';
+
+const TABLES = {
+  ops: ['status', 'url', 'outputs', 'logs', 'redeploy', 'doctor', 'destroy'],
+  local: ['deploy', 'status', 'logs', 'destroy'],
+};
+
+/** hello-world deployed by infra, greeter deployed by greeter-infra, as the generator lays out. */
+const TWO_SERVICES: WorkspaceFacts = {
+  images: [
+    { root: 'apps/hello-world', name: 'hello-world' },
+    { root: 'apps/greeter', name: 'greeter' },
+  ],
+  deployments: [
+    {
+      root: 'apps/infra',
+      name: 'infra',
+      service: undefined,
+      output: '../../dist/apps/infra/cdk.out',
+    },
+    {
+      root: 'apps/greeter-infra',
+      name: 'greeter-infra',
+      service: 'greeter',
+      output: '../../dist/apps/greeter-infra/cdk.out',
+    },
+  ],
+  tables: TABLES,
+};
+
+describe('inferProjects: a project with a Dockerfile', () => {
+  it('GIVEN greeter with a Dockerfile THEN it gets docker-build, docker-push and container-test, as an application', () => {
+    const { images } = inferProjects(TWO_SERVICES);
+    expect(images['apps/greeter']?.projectType).toBe('application');
+    expect(Object.keys(images['apps/greeter']?.targets ?? {})).toEqual([
+      'docker-build',
+      'docker-push',
+      'container-test',
+    ]);
+  });
+
+  it('GIVEN greeter THEN its image commands name it with --project; hello-world keeps its plain commands', () => {
+    const { images } = inferProjects(TWO_SERVICES);
+    const command = (root: string, target: string) =>
+      images[root]?.targets[target]?.options?.command;
+    expect({
+      greeterBuild: command('apps/greeter', 'docker-build'),
+      greeterPush: command('apps/greeter', 'docker-push'),
+      helloBuild: command('apps/hello-world', 'docker-build'),
+      helloPush: command('apps/hello-world', 'docker-push'),
+    }).toEqual({
+      greeterBuild: 'tsx libs/image/src/docker-build.ts --project=greeter',
+      greeterPush: 'tsx libs/image/src/docker-push.ts --project=greeter',
+      helloBuild: 'tsx libs/image/src/docker-build.ts',
+      helloPush: 'tsx libs/image/src/docker-push.ts',
+    });
+  });
+
+  it('GIVEN greeter THEN its image is described under its own name, not hello-world', () => {
+    const { images } = inferProjects(TWO_SERVICES);
+    expect(images['apps/greeter']?.targets['docker-build']?.metadata?.description).toMatch(
+      /^Build the image locally as greeter-ecr-ecs-fargate:sha-/,
+    );
+  });
+
+  it('GIVEN a Dockerfile project no deployment names THEN docker-push depends only on build and says why', () => {
+    const { images } = inferProjects({ ...TWO_SERVICES, deployments: [] });
+    const push = images['apps/greeter']?.targets['docker-push'];
+    expect(push?.dependsOn).toEqual(['build']);
+    expect(push?.metadata?.description).toContain(
+      'no deployment project names greeter as its service',
+    );
+  });
+});
+
+describe('inferProjects: a generated second service and its deployment', () => {
+  it('GIVEN apps/greeter/Dockerfile and apps/greeter-infra/cdk.json (service greeter) THEN greeter:docker-push waits for greeter-infra:deploy-registry', () => {
+    const { images } = inferProjects(TWO_SERVICES);
+    expect(images['apps/greeter']?.targets['docker-push']?.dependsOn).toEqual([
+      'build',
+      { projects: ['greeter-infra'], target: 'deploy-registry', params: 'forward' },
+    ]);
+  });
+
+  it('GIVEN the same THEN greeter-infra:deploy waits for greeter:docker-push, not hello-world', () => {
+    const { deployments } = inferProjects(TWO_SERVICES);
+    expect(deployments['apps/greeter-infra']?.targets['deploy']?.dependsOn).toEqual([
+      'synth',
+      { projects: ['greeter'], target: 'docker-push', params: 'forward' },
+    ]);
+    expect(deployments['apps/greeter-infra']?.implicitDependencies).toEqual(['greeter']);
+  });
+
+  it('GIVEN the same THEN greeter-infra runs CDK from its own directory and writes its own cdk.out', () => {
+    const { deployments } = inferProjects(TWO_SERVICES);
+    const synth = deployments['apps/greeter-infra']?.targets['synth'];
+    expect({ options: synth?.options, outputs: synth?.outputs }).toEqual({
+      options: { cwd: 'apps/greeter-infra', command: 'tsx ../../libs/fargate/bin/synth.ts' },
+      outputs: ['{workspaceRoot}/dist/apps/greeter-infra/cdk.out'],
+    });
+  });
+
+  it('GIVEN a cdk.json with no service THEN the deployment serves hello-world, as the CDK app reads it', () => {
+    const { deployments, images } = inferProjects(TWO_SERVICES);
+    expect(deployments['apps/infra']?.implicitDependencies).toEqual(['hello-world']);
+    expect(images['apps/hello-world']?.targets['docker-push']?.dependsOn).toEqual([
+      'build',
+      { projects: ['infra'], target: 'deploy-registry', params: 'forward' },
+    ]);
+  });
+
+  it('GIVEN a cdk.json with no output THEN synth caches CDK default cdk.out in the project', () => {
+    const { deployments } = inferProjects({
+      ...TWO_SERVICES,
+      deployments: [
+        {
+          root: 'apps/greeter-infra',
+          name: 'greeter-infra',
+          service: 'greeter',
+          output: undefined,
+        },
+      ],
+    });
+    expect(deployments['apps/greeter-infra']?.targets['synth']?.outputs).toEqual([
+      '{workspaceRoot}/apps/greeter-infra/cdk.out',
+    ]);
+  });
+});
+
+describe('inferProjects: a deployment project', () => {
+  it('GIVEN the command tables THEN every ops command is a target and the local ones have a :local configuration', () => {
+    const { deployments } = inferProjects(TWO_SERVICES);
+    const targets = deployments['apps/greeter-infra']?.targets ?? {};
+    const withLocal = Object.keys(targets).filter(
+      (name) => targets[name]?.configurations?.['local'],
+    );
+    expect({ names: Object.keys(targets), withLocal }).toEqual({
+      names: [
+        'synth',
+        'diff',
+        'deploy',
+        'deploy-registry',
+        'deploy-ci',
+        'status',
+        'url',
+        'outputs',
+        'logs',
+        'redeploy',
+        'doctor',
+        'destroy',
+        'diagram',
+        'cost',
+      ],
+      withLocal: ['deploy', 'deploy-registry', 'status', 'logs', 'destroy'],
+    });
+  });
+
+  it('GIVEN a command the ops CLI gains THEN it becomes a target with a description pointing at the CLI', () => {
+    const { deployments } = inferProjects({
+      ...TWO_SERVICES,
+      tables: { ops: [...TABLES.ops, 'scale'], local: TABLES.local },
+    });
+    const scale = deployments['apps/infra']?.targets['scale'];
+    expect({ command: scale?.options?.command, description: scale?.metadata?.description }).toEqual(
+      {
+        command: 'tsx libs/fargate/src/ops/main.ts scale',
+        description:
+          "The ops CLI's scale command (libs/fargate/src/ops/main.ts; -- --help lists its options)",
+      },
+    );
+  });
+
+  it('GIVEN a command dropped from LOCAL_COMMANDS THEN its target loses the :local configuration', () => {
+    const { deployments } = inferProjects({
+      ...TWO_SERVICES,
+      tables: { ops: TABLES.ops, local: ['deploy', 'status', 'destroy'] },
+    });
+    expect(deployments['apps/infra']?.targets['logs']?.configurations).toBeUndefined();
+  });
+
+  it('GIVEN every target inferred THEN each says it comes from this plugin, with a technology and a description', () => {
+    const { deployments, images } = inferProjects(TWO_SERVICES);
+    const all = [...Object.values(deployments), ...Object.values(images)].flatMap((project) =>
+      Object.entries(project.targets),
+    );
+    const unmarked = all
+      .filter(
+        ([, target]) =>
+          (target.metadata?.['technologies'] ?? []).length === 0 || !target.metadata?.description,
+      )
+      .map(([name]) => name);
+    expect(unmarked).toEqual([]);
+  });
+});
+
+describe('inferProjects: a deployment whose service has no Dockerfile', () => {
+  const ORPHAN: WorkspaceFacts = {
+    images: [{ root: 'apps/hello-world', name: 'hello-world' }],
+    deployments: [
+      { root: 'apps/greeter-infra', name: 'greeter-infra', service: 'greeter', output: undefined },
+    ],
+    tables: TABLES,
+  };
+
+  it('GIVEN greeter-infra naming greeter, which has no Dockerfile THEN it keeps every target, so it can still be destroyed', () => {
+    const { deployments } = inferProjects(ORPHAN);
+    expect(Object.keys(deployments['apps/greeter-infra']?.targets ?? {})).toContain('destroy');
+  });
+
+  it('GIVEN the same THEN deploy waits for no image target and names no unknown project', () => {
+    const { deployments } = inferProjects(ORPHAN);
+    const project = deployments['apps/greeter-infra'];
+    expect({
+      dependsOn: project?.targets['deploy']?.dependsOn,
+      implicitDependencies: project?.implicitDependencies,
+    }).toEqual({ dependsOn: ['synth'], implicitDependencies: undefined });
+  });
+
+  it('GIVEN the same THEN deploy says what is missing and the next step', () => {
+    const { deployments } = inferProjects(ORPHAN);
+    expect(deployments['apps/greeter-infra']?.targets['deploy']?.metadata?.description).toContain(
+      'No project named greeter has a Dockerfile (cdk.json context "service"), so no image target runs first: add apps/greeter/Dockerfile or name another service',
+    );
+  });
+});

@@ -1,0 +1,226 @@
+import type { TargetConfiguration } from '@nx/devkit';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { LOCAL_COMMANDS_FILE, OPS_COMMANDS_FILE } from './command-table';
+import { createNodesFor, createNodesV2, PLUGIN_GLOB } from './plugin';
+
+const WORKSPACE = join(__dirname, '..', '..', '..');
+
+/** The files under apps/ the plugin's glob matches, as Nx would hand them over. */
+function matchedFiles(workspaceRoot: string): string[] {
+  return (readdirSync(join(workspaceRoot, 'apps'), { recursive: true }) as string[])
+    .map((path) => `apps/${path.split('\\').join('/')}`)
+    .filter((path) => !path.includes('/node_modules/'))
+    .filter((path) => /\/(Dockerfile|cdk\.json)$/.test(path))
+    .sort();
+}
+
+type Inferred = {
+  targets?: Record<string, TargetConfiguration>;
+  projectType?: string;
+  implicitDependencies?: string[];
+};
+
+/** Every project the plugin infers for the workspace, by root, both files' results merged. */
+function inferredByRoot(workspaceRoot: string): Record<string, Inferred> {
+  const byRoot: Record<string, Inferred> = {};
+  for (const [, result] of createNodesFor(matchedFiles(workspaceRoot), workspaceRoot)) {
+    for (const [root, project] of Object.entries(result.projects ?? {})) {
+      const into = (byRoot[root] ??= { targets: {} });
+      Object.assign(into.targets as object, project.targets);
+      if (project.projectType) into.projectType = project.projectType;
+      if (project.implicitDependencies) into.implicitDependencies = project.implicitDependencies;
+    }
+  }
+  return byRoot;
+}
+
+/**
+ * What deleting the hand-written copy would leave: the inferred target without what the plugin
+ * adds on top (its technologies marker, and a description where the hand-written one had none).
+ */
+function asHandWritten(inferred: TargetConfiguration, handWritten: TargetConfiguration) {
+  const { metadata, ...rest } = inferred;
+  if (!handWritten.metadata) return rest;
+  const ownMetadata = { ...metadata };
+  delete ownMetadata['technologies'];
+  return { ...rest, metadata: ownMetadata };
+}
+
+function readJson(path: string) {
+  return JSON.parse(readFileSync(join(WORKSPACE, path), 'utf8'));
+}
+
+describe('the plugin on this workspace, against the hand-written targets (read now, from disk)', () => {
+  const inferred = inferredByRoot(WORKSPACE);
+  const cases = [
+    {
+      project: 'hello-world',
+      root: 'apps/hello-world',
+      file: 'apps/hello-world/package.json',
+      nx: true,
+    },
+    { project: 'infra', root: 'apps/infra', file: 'apps/infra/project.json', nx: false },
+  ];
+
+  it.each(cases)(
+    'GIVEN $file THEN every target the plugin infers for $project is already hand-written there',
+    ({ root, file, nx }) => {
+      const json = readJson(file);
+      const handWritten = (nx ? json.nx : json).targets as Record<string, TargetConfiguration>;
+      const missing = Object.keys(inferred[root]?.targets ?? {}).filter(
+        (name) => !(name in handWritten),
+      );
+      expect({ inferred: Object.keys(inferred[root]?.targets ?? {}).length > 0, missing }).toEqual({
+        inferred: true,
+        missing: [],
+      });
+    },
+  );
+
+  it.each(cases)(
+    'GIVEN $file THEN each target the plugin infers for $project equals the hand-written one',
+    ({ root, file, nx }) => {
+      const json = readJson(file);
+      const handWritten = (nx ? json.nx : json).targets as Record<string, TargetConfiguration>;
+      const targets = inferred[root]?.targets ?? {};
+      const actual = Object.fromEntries(
+        Object.entries(targets).map(([name, target]) => [
+          name,
+          asHandWritten(target, handWritten[name] ?? {}),
+        ]),
+      );
+      const expected = Object.fromEntries(
+        Object.keys(targets).map((name) => [name, handWritten[name]]),
+      );
+      expect(actual).toEqual(expected);
+    },
+  );
+
+  it('GIVEN apps/infra/project.json THEN the implicit dependency inferred is the hand-written one', () => {
+    expect(inferred['apps/infra']?.implicitDependencies).toEqual(
+      readJson('apps/infra/project.json').implicitDependencies,
+    );
+  });
+});
+
+describe('the plugin as Nx loads it (node_modules/nx, no daemon, no cache)', () => {
+  function showProject(name: string): {
+    projectType?: string;
+    targets: Record<string, TargetConfiguration>;
+  } {
+    const run = spawnSync(
+      process.execPath,
+      [join(WORKSPACE, 'node_modules/nx/dist/bin/nx.js'), 'show', 'project', name, '--json'],
+      {
+        cwd: WORKSPACE,
+        encoding: 'utf8',
+        env: { ...process.env, NX_DAEMON: 'false', NX_SKIP_NX_CACHE: 'true', NX_NO_CLOUD: 'true' },
+        timeout: 120_000,
+      },
+    );
+    if (run.status !== 0) throw new Error(`nx show project ${name} failed: ${run.stderr}`);
+    return JSON.parse(run.stdout);
+  }
+
+  it('GIVEN hello-world THEN Nx reports it as an application, with the inferred docker technology on its image targets', () => {
+    const project = showProject('hello-world');
+    expect({
+      projectType: project.projectType,
+      technologies: project.targets['docker-push']?.metadata?.['technologies'],
+    }).toEqual({ projectType: 'application', technologies: ['docker'] });
+  });
+
+  it('GIVEN infra THEN Nx reports it as an application, its ops targets marked aws-cdk', () => {
+    const project = showProject('infra');
+    expect({
+      projectType: project.projectType,
+      technologies: project.targets['doctor']?.metadata?.['technologies'],
+    }).toEqual({ projectType: 'application', technologies: ['aws-cdk'] });
+  });
+});
+
+describe('createNodesV2 over a fixture workspace with a second service', () => {
+  let root: string;
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'nx-plugin-'));
+    write(OPS_COMMANDS_FILE, readFileSync(join(WORKSPACE, OPS_COMMANDS_FILE), 'utf8'));
+    write(LOCAL_COMMANDS_FILE, readFileSync(join(WORKSPACE, LOCAL_COMMANDS_FILE), 'utf8'));
+    write(
+      'apps/greeter/package.json',
+      JSON.stringify({ name: '@hello-world/greeter', nx: { name: 'greeter' } }),
+    );
+    write('apps/greeter/Dockerfile', 'FROM node:24\n');
+    write('apps/greeter-infra/project.json', JSON.stringify({ name: 'greeter-infra' }));
+    write(
+      'apps/greeter-infra/cdk.json',
+      JSON.stringify({
+        output: '../../dist/apps/greeter-infra/cdk.out',
+        context: { service: 'greeter', port: 49010 },
+      }),
+    );
+    // Not a project: a Dockerfile in a fixture folder is left alone.
+    write('apps/greeter/src/testing/Dockerfile', 'FROM scratch\n');
+  });
+
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  async function run() {
+    const [glob, create] = createNodesV2;
+    const files = matchedFiles(root);
+    return {
+      glob,
+      results: await create(files, {}, { workspaceRoot: root, nxJsonConfiguration: {} }),
+    };
+  }
+
+  it('GIVEN the plugin THEN it matches Dockerfiles and cdk.json files under apps/ in one call', async () => {
+    expect((await run()).glob).toBe(PLUGIN_GLOB);
+    expect(PLUGIN_GLOB).toBe('apps/**/{Dockerfile,cdk.json}');
+  });
+
+  it('GIVEN apps/greeter and apps/greeter-infra THEN one result per project file, none for the fixture Dockerfile', async () => {
+    const { results } = await run();
+    expect(results.map(([file, result]) => [file, Object.keys(result.projects ?? {})])).toEqual([
+      ['apps/greeter-infra/cdk.json', ['apps/greeter-infra']],
+      ['apps/greeter/Dockerfile', ['apps/greeter']],
+    ]);
+  });
+
+  it('GIVEN the same THEN greeter:docker-push depends on greeter-infra:deploy-registry and greeter-infra:deploy on greeter:docker-push', async () => {
+    const { results } = await run();
+    const target = (projectRoot: string, name: string) =>
+      results
+        .flatMap(([, result]) => [result.projects?.[projectRoot]?.targets?.[name]])
+        .find(Boolean);
+    expect({
+      push: target('apps/greeter', 'docker-push')?.dependsOn,
+      deploy: target('apps/greeter-infra', 'deploy')?.dependsOn,
+    }).toEqual({
+      push: [
+        'build',
+        { projects: ['greeter-infra'], target: 'deploy-registry', params: 'forward' },
+      ],
+      deploy: ['synth', { projects: ['greeter'], target: 'docker-push', params: 'forward' }],
+    });
+  });
+
+  it('GIVEN a cdk.json whose context service is not a string THEN refuses it in one line naming the file', () => {
+    write('apps/broken-infra/project.json', JSON.stringify({ name: 'broken-infra' }));
+    write('apps/broken-infra/cdk.json', JSON.stringify({ context: { service: 42 } }));
+    try {
+      expect(() => createNodesFor(['apps/broken-infra/cdk.json'], root)).toThrow(
+        /^apps\/broken-infra\/cdk\.json: context "service" must be the name of the service project, e.g. "hello-world"$/,
+      );
+    } finally {
+      rmSync(join(root, 'apps/broken-infra'), { recursive: true, force: true });
+    }
+  });
+});
