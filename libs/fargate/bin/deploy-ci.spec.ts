@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const tsx = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+/** hello-world's deployment project, where nx runs every infra target. */
+const helloWorldDeployment = join(__dirname, '..', '..', '..', 'apps', 'infra');
 const withoutAws = () =>
   Object.fromEntries(
     Object.entries(process.env).filter(
@@ -32,6 +34,7 @@ describe('bin/infra.ts with a repository named', () => {
 describe('bin/deploy-ci.ts', () => {
   const deployCi = (...args: string[]) =>
     spawnSync(tsx, [join(__dirname, 'deploy-ci.ts'), ...args], {
+      cwd: helloWorldDeployment,
       env: withoutAws(),
       encoding: 'utf8',
     });
@@ -51,6 +54,7 @@ describe('bin/deploy-ci.ts', () => {
     const home = mkdtempSync(join(tmpdir(), 'deploy-ci-home-'));
     try {
       const run = spawnSync(tsx, [join(__dirname, 'deploy-ci.ts'), '--repo=octo-org/hello-world'], {
+        cwd: helloWorldDeployment,
         env: { ...withoutAws(), HOME: home, AWS_EC2_METADATA_DISABLED: 'true' },
         encoding: 'utf8',
       });
@@ -81,5 +85,27 @@ describe('bin/deploy-ci.ts', () => {
       status: 0,
       stdout: expect.stringMatching(/^Usage: npx nx run infra:deploy-ci/),
     });
+  }, 60_000);
+
+  it('run outside a deployment project, stops with one line saying where to run it', () => {
+    // GIVEN a working directory without cdk.json  WHEN run  THEN exit 2 and one line, no CDK call
+    const elsewhere = mkdtempSync(join(tmpdir(), 'no-deployment-'));
+    try {
+      const run = spawnSync(tsx, [join(__dirname, 'deploy-ci.ts'), '--help'], {
+        cwd: elsewhere,
+        env: withoutAws(),
+        encoding: 'utf8',
+      });
+      expect({ status: run.status, stderr: run.stderr.trim().split('\n') }).toEqual({
+        status: 2,
+        stderr: [
+          expect.stringMatching(
+            /^deploy-ci: no cdk\.json in .*no-deployment-.*: run this from a deployment project's directory/,
+          ),
+        ],
+      });
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   }, 60_000);
 });

@@ -4,13 +4,13 @@
 // OIDC stack with your own credentials, and prints the repository variables and GitHub settings. Wiring only: parsing,
 // validation, the command and the message come from src/ci-deploy-command.ts.
 import { createAwsClients, readAwsTarget } from '@hello-world/aws-ops';
-import { CI_STACK_NAME, REGISTRY_STACK_NAME, RELEASE_TAG_GLOB } from '@hello-world/shared';
+import { RELEASE_TAG_GLOB } from '@hello-world/shared';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CI_DEPLOY_USAGE,
   buildCiDeployCommand,
+  ciDeployUsage,
   formatNextSteps,
   parseCiDeployArgs,
   type CiDeployArgs,
@@ -18,10 +18,14 @@ import {
 import { MAIN_BRANCH } from '../src/ci-stack';
 import { ConfigError } from '../src/config';
 import { findCredentialsProblem, resolveClientCredentials } from '../src/deploy/preflight';
+import { readDeploymentOrExit } from '../src/deployment';
 
-const workspaceRoot = join(__dirname, '..', '..', '..');
+// The deployment is the working directory's (the target runs in its project directory).
+const deployment = readDeploymentOrExit('deploy-ci');
+const { names } = deployment;
+const NAME = `${deployment.project}:deploy-ci`;
 const cdkCli = require.resolve('aws-cdk/bin/cdk');
-const outputsFile = join(workspaceRoot, 'dist', 'apps', 'infra', `${CI_STACK_NAME}.outputs.json`);
+const outputsFile = join(deployment.outputsDir, `${names.ciStack}.outputs.json`);
 
 function readOrigin(): string | undefined {
   const git = spawnSync('git', ['config', '--get', 'remote.origin.url'], { encoding: 'utf8' });
@@ -34,11 +38,11 @@ async function main(): Promise<number> {
     args = parseCiDeployArgs(process.argv.slice(2), readOrigin);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    console.error(`infra:deploy-ci: ${error.message}`);
+    console.error(`${NAME}: ${error.message}`);
     return 2;
   }
   if (args.help) {
-    console.log(CI_DEPLOY_USAGE);
+    console.log(ciDeployUsage(deployment.project, names));
     return 0;
   }
 
@@ -48,40 +52,40 @@ async function main(): Promise<number> {
   try {
     target = readAwsTarget(args.profile ? { profile: args.profile } : {}, process.env);
   } catch (error) {
-    console.error(`infra:deploy-ci: ${(error as Error).message}`);
+    console.error(`${NAME}: ${(error as Error).message}`);
     return 2;
   }
   const clients = createAwsClients(target);
   const problem = await findCredentialsProblem(() => resolveClientCredentials(clients), target);
   if (problem) {
-    console.error(`infra:deploy-ci: ${problem.message}`);
+    console.error(`${NAME}: ${problem.message}`);
     return 2;
   }
 
   const request = {
-    stackNames: [REGISTRY_STACK_NAME, CI_STACK_NAME],
+    stackNames: [names.registryStack, names.ciStack],
     repository: args.ci.repository,
     environment: args.ci.environment,
     oidcProviderArn: args.ci.oidcProviderArn,
     profile: args.profile,
-    assemblyDir: join(workspaceRoot, 'dist', 'apps', 'infra', 'cdk-ci.out'),
+    assemblyDir: join(deployment.outputsDir, 'cdk-ci.out'),
     outputsFile,
     interactive: Boolean(process.stdin.isTTY),
   };
   const run = spawnSync(process.execPath, [cdkCli, ...buildCiDeployCommand(request)], {
     stdio: 'inherit',
-    cwd: join(workspaceRoot, 'apps', 'infra'),
+    cwd: deployment.dir,
   });
   if (run.status !== 0) {
     console.error(
-      'infra:deploy-ci: cdk deploy failed; see the CDK output above. If the account already has a ' +
-        'GitHub OIDC provider, pass --oidc-provider-arn=arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com',
+      `${NAME}: cdk deploy failed; see the CDK output above. If the account already has a ` +
+        `GitHub OIDC provider, pass --oidc-provider-arn=arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com`,
     );
     return run.status ?? 1;
   }
   const outputs = existsSync(outputsFile) ? JSON.parse(readFileSync(outputsFile, 'utf8')) : {};
   console.log(
-    formatNextSteps(outputs, CI_STACK_NAME, {
+    formatNextSteps(outputs, names.ciStack, {
       repository: request.repository,
       environment: request.environment,
       mainBranch: MAIN_BRANCH,

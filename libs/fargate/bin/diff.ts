@@ -3,13 +3,14 @@
 // This file only wires the assembly, the SDK's credential chain and the CDK CLI to it.
 import { createAwsClients } from '@hello-world/aws-ops';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { readAssemblyRegion } from '../src/deploy/assembly';
 import { runDiffCli } from '../src/deploy/diff-cli';
 import { resolveClientCredentials } from '../src/deploy/preflight';
+import { readDeploymentOrExit } from '../src/deployment';
 
-const workspaceRoot = join(__dirname, '..', '..', '..');
-const assemblyDir = join(workspaceRoot, 'dist', 'apps', 'infra', 'cdk.out');
+// The deployment is the working directory's (the target runs in its project directory).
+const deployment = readDeploymentOrExit('diff');
+const { assemblyDir } = deployment;
 
 void runDiffCli(process.argv.slice(2), {
   env: process.env,
@@ -20,7 +21,7 @@ void runDiffCli(process.argv.slice(2), {
       const args = [require.resolve('aws-cdk/bin/cdk'), 'diff', '--app', assemblyDir];
       if (target.profile) args.push('--profile', target.profile);
       spawn(process.execPath, [...args, '--no-notices'], {
-        cwd: join(workspaceRoot, 'apps', 'infra'),
+        cwd: deployment.dir,
         stdio: 'inherit',
         env: { ...process.env, AWS_REGION: target.region },
       })

@@ -2,7 +2,11 @@
 // src/synth-output.ts), the CLI's whole output and exit code when it fails.
 //   npx nx run infra:synth   (extra arguments go to cdk synth)
 import { spawn } from 'node:child_process';
+import { readDeploymentOrExit } from '../src/deployment';
 import { synthOutputToShow } from '../src/synth-output';
+
+// The CDK CLI reads the working directory's cdk.json: check it names a deployment first.
+readDeploymentOrExit('synth');
 
 const cdk = require.resolve('aws-cdk/bin/cdk');
 const child = spawn(

@@ -1,4 +1,4 @@
-import { CI_STACK_NAME, REGISTRY_STACK_NAME } from '@hello-world/shared';
+import { APP_NAME, deploymentNames, type DeploymentNames } from '@hello-world/shared';
 import { parseArgs } from 'node:util';
 import { CI_SETTINGS, checkCiConfig, type CiConfig, type SourcedValue } from './ci-config';
 import { formatRepositorySettings, type RepositorySettingsScope } from './ci-repository-settings';
@@ -50,9 +50,14 @@ export function chooseRepository(
   return { value: origin, source: 'the origin remote' };
 }
 
-export const CI_DEPLOY_USAGE = `Usage: npx nx run infra:deploy-ci [-- options]
-Deploys, with your own AWS credentials, the registry stack ${REGISTRY_STACK_NAME} (the ECR
-repository and the task roles, which CI cannot change) and the GitHub OIDC stack ${CI_STACK_NAME}
+/** deploy-ci's usage for one deployment: its nx project and its stacks' names. */
+export function ciDeployUsage(
+  project: string,
+  names: Pick<DeploymentNames, 'registryStack' | 'ciStack'>,
+): string {
+  return `Usage: npx nx run ${project}:deploy-ci [-- options]
+Deploys, with your own AWS credentials, the registry stack ${names.registryStack} (the ECR
+repository and the task roles, which CI cannot change) and the GitHub OIDC stack ${names.ciStack}
 (a publish role and a deploy role). Prints the repository variables ${CI_ROLE_VARIABLES.publishRoleArn}
 and ${CI_ROLE_VARIABLES.deployRoleArn} to add and a checklist of the GitHub settings the roles rely on.
 Run it again after a change to either stack.
@@ -63,6 +68,10 @@ Options:
   --profile=NAME           named AWS profile
   -h, --help               show this help
 Exit codes: 0 deployed, 1 cdk deploy failed, 2 bad usage or configuration.`;
+}
+
+/** hello-world's (apps/infra). */
+export const CI_DEPLOY_USAGE = ciDeployUsage('infra', deploymentNames(APP_NAME));
 
 /** The flags, with an example and what leaving the flag out means, for one-line errors. */
 const CI_DEPLOY_OPTIONS = {

@@ -33,6 +33,9 @@ interface CdkJson {
   context?: Record<string, unknown>;
 }
 
+/** The directory holds no cdk.json: not a deployment project at all. */
+export class NoDeploymentError extends ConfigError {}
+
 export type ReadText = (path: string) => string | undefined;
 
 const readIfThere: ReadText = (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
@@ -64,7 +67,7 @@ export function readDeployment(dir: string, readText: ReadText = readIfThere): D
   const path = join(root, CDK_JSON);
   const text = readText(path);
   if (text === undefined) {
-    throw new ConfigError(
+    throw new NoDeploymentError(
       `no ${CDK_JSON} in ${root}: run this from a deployment project's directory (apps/infra, apps/<service>-infra), as \`npx nx run <project>:<target>\` does`,
     );
   }
@@ -99,4 +102,22 @@ export function readDeployment(dir: string, readText: ReadText = readIfThere): D
     assemblyDir,
     outputsDir: dirname(assemblyDir),
   };
+}
+
+/**
+ * The entry points' one rule: the deployment is the one whose project directory is the working
+ * directory (every infra target runs there: `cwd` is the deployment project's root). On a problem,
+ * one line on stderr, prefixed with the nx target as typed (`infra:status: …`), and exit 2.
+ */
+export function readDeploymentOrExit(target: string, dir: string = process.cwd()): Deployment {
+  try {
+    return readDeployment(dir);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // Without a cdk.json there is no project to name: the target alone.
+    const prefix =
+      error instanceof NoDeploymentError ? target : `${basename(resolve(dir))}:${target}`;
+    process.stderr.write(`${prefix}: ${error.message}\n`);
+    process.exit(2);
+  }
 }
