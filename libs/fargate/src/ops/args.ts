@@ -1,6 +1,6 @@
 import { CliSpec, parseCli, readDuration, UsageError } from '@hello-world/cli';
 import { AwsSettingError, readAwsTarget, taskIdOf } from '@hello-world/aws-ops';
-import { DEPLOYMENT_NAME, REGISTRY_STACK_NAME } from '@hello-world/shared';
+import { DEPLOYMENT_NAME, REGISTRY_STACK_NAME, type DeploymentNames } from '@hello-world/shared';
 
 export const COMMANDS = [
   'status',
@@ -68,8 +68,8 @@ Commands:
 Options:
   --region REGION        AWS region (default AWS_REGION, else eu-west-1)
   --profile NAME         named AWS profile (default AWS_PROFILE)
-  --stack NAME           service stack name (default ${DEPLOYMENT_NAME})
-  --registry-stack NAME  registry stack name (default ${REGISTRY_STACK_NAME})
+  --stack NAME           service stack name (default the deployment's, e.g. ${DEPLOYMENT_NAME})
+  --registry-stack NAME  registry stack name (default the deployment's, e.g. ${REGISTRY_STACK_NAME})
   --timeout DURATION     e.g. 90s, 15m (default: redeploy 15m, destroy 30m)
   --json                 machine-readable output on stdout
   -h, --help             show this help
@@ -156,6 +156,11 @@ export function parseOpsArgs(
   argv: string[],
   now: number,
   env: Record<string, string | undefined>,
+  /** The stacks of the deployment being operated (its cdk.json's service): the defaults. */
+  names: Pick<DeploymentNames, 'deployment' | 'registryStack'> = {
+    deployment: DEPLOYMENT_NAME,
+    registryStack: REGISTRY_STACK_NAME,
+  },
 ): OpsCommand {
   const parsed = parseCli(argv, OPS_CLI);
   if (parsed.help) {
@@ -165,10 +170,10 @@ export function parseOpsArgs(
   const values = parsed.values;
   const common: CommonOptions = {
     ...readTarget(values.region, values.profile, env),
-    stackName: checkName(values.stack, '--stack', STACK_NAME, STACK_HINT) ?? DEPLOYMENT_NAME,
+    stackName: checkName(values.stack, '--stack', STACK_NAME, STACK_HINT) ?? names.deployment,
     registryStackName:
       checkName(values['registry-stack'], '--registry-stack', STACK_NAME, STACK_HINT) ??
-      REGISTRY_STACK_NAME,
+      names.registryStack,
     timeoutMs: values.timeout ?? DEFAULT_TIMEOUT_MS[name],
     json: values.json,
   };

@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 const root = resolve(__dirname, '../../../..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const main = join(__dirname, 'main.ts');
+/** Where nx runs it: hello-world's deployment project, whose cdk.json names the deployment. */
+const deploymentDir = join(root, 'apps', 'infra');
 let home: string;
 
 beforeAll(() => {
@@ -20,7 +22,7 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 function runCli(args: string[], extraEnv: Record<string, string> = {}) {
   const env: Record<string, string> = { HOME: home, PATH: process.env['PATH'] ?? '', ...extraEnv };
   const result = spawnSync(tsx, [main, ...args], {
-    cwd: root,
+    cwd: deploymentDir,
     env,
     encoding: 'utf8',
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -117,7 +119,7 @@ describe('logs --follow against an AWS-compatible endpoint (AWS_ENDPOINT_URL)', 
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const { port } = server.address() as AddressInfo;
     const child = spawn(tsx, [main, 'logs', '--follow'], {
-      cwd: root,
+      cwd: deploymentDir,
       env: {
         HOME: home,
         PATH: process.env['PATH'] ?? '',

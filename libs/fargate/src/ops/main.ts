@@ -1,11 +1,14 @@
 import { createInterface } from 'node:readline/promises';
 import { runCli } from '@hello-world/cli';
 import { createAwsClients, fetchCallerIp, probeUrl, systemClock } from '@hello-world/aws-ops';
+import { readDeploymentOrExit } from '../deployment';
 import { runOps } from './run';
 
 // The thin shell: real clients, real terminal, Ctrl-C aborts waits and log follows cleanly.
 // runOps turns every failure into one line and an exit code; runCli is the guard around it.
 async function main(): Promise<number> {
+  // The deployment operated is the working directory's: the targets run in its project directory.
+  const deployment = readDeploymentOrExit(process.argv[2] ?? 'ops');
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   return runOps(process.argv.slice(2), {
@@ -26,6 +29,7 @@ async function main(): Promise<number> {
     probe: (url) => probeUrl(url),
     clock: systemClock,
     signal: controller.signal,
+    deployment,
   });
 }
 

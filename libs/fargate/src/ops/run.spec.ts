@@ -30,6 +30,7 @@ import {
   arrangeHealthyDeployment,
   mockAwsClients,
 } from '@hello-world/aws-ops/testing';
+import { deploymentNames } from '@hello-world/shared';
 import { USAGE } from './args';
 import { OpsDeps, runOps } from './run';
 
@@ -64,6 +65,7 @@ function harness(overrides: Partial<OpsDeps> = {}): Harness {
       probe: async () => ({ ok: true, status: 200 }),
       clock: fakeClock(Date.parse('2026-11-25T18:10:00Z')),
       signal: controller.signal,
+      deployment: { names: deploymentNames('hello-world'), port: 49000 },
       ...overrides,
     },
   };
@@ -468,5 +470,39 @@ describe('error prefix', () => {
     const h = harness();
     expect(await runOps(['bogus'], h.deps)).toBe(2);
     expect(h.err).toEqual([expect.stringMatching(/^infra: unknown command "bogus": use one of /)]);
+  });
+});
+
+describe('another deployment (greeter on 49010)', () => {
+  const greeter = { names: deploymentNames('greeter'), port: 49010 };
+
+  beforeEach(() => {
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: 'greeter-ecr-ecs-fargate' })
+      .resolves({ Stacks: [stack({ StackName: 'greeter-ecr-ecs-fargate' })] });
+  });
+
+  it('GIVEN no --stack THEN reads the service stack of the deployment operated', async () => {
+    const h = harness({ deployment: greeter });
+    await runOps(['url'], h.deps);
+    expect(cfnMock.commandCalls(DescribeStacksCommand)[0].args[0].input.StackName).toBe(
+      'greeter-ecr-ecs-fargate',
+    );
+  });
+
+  it('GIVEN url THEN prints the URL on its port', async () => {
+    const h = harness({ deployment: greeter });
+    expect(await runOps(['url'], h.deps)).toBe(0);
+    expect(h.out).toEqual([`http://${PUBLIC_IP}:49010`]);
+  });
+
+  it("GIVEN logs --task THEN reads its log group and its container's stream", async () => {
+    logsMock.on(FilterLogEventsCommand).resolves({ events: [] });
+    const h = harness({ deployment: greeter });
+    await runOps(['logs', '--task', TASK_ID], h.deps);
+    expect(logsMock.commandCalls(FilterLogEventsCommand)[0].args[0].input).toMatchObject({
+      logGroupName: '/ecs/greeter-ecr-ecs-fargate',
+      logStreamNames: [`ecs/greeter/${TASK_ID}`],
+    });
   });
 });

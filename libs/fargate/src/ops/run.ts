@@ -25,14 +25,9 @@ import {
   readLogs,
   waitForDeployment,
 } from '@hello-world/aws-ops';
-import {
-  DEPLOYMENT_NAME,
-  LOG_GROUP_NAME,
-  REGISTRY_OUTPUTS,
-  STACK_OUTPUTS,
-  STACK_PARAMETERS,
-} from '@hello-world/shared';
+import { REGISTRY_OUTPUTS, STACK_OUTPUTS, STACK_PARAMETERS } from '@hello-world/shared';
 import { cliName, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '@hello-world/cli';
+import type { Deployment } from '../deployment';
 import { OPS_CLI, OpsCommand, parseOpsArgs } from './args';
 import {
   formatDeleteProgress,
@@ -58,6 +53,8 @@ export interface OpsDeps {
   clock: Clock;
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;
+  /** The deployment operated: its names and port, from its cdk.json (readDeployment). */
+  deployment: Pick<Deployment, 'names' | 'port'>;
 }
 
 interface Context {
@@ -75,8 +72,9 @@ async function resolveService(
   const stack = await getStack(ctx.clients.cfn, stackName, ctx.region);
   return {
     allowedIp: stack.parameters[STACK_PARAMETERS.allowedIp],
-    cluster: stack.outputs[STACK_OUTPUTS.clusterName] ?? DEPLOYMENT_NAME,
-    service: stack.outputs[STACK_OUTPUTS.serviceName] ?? DEPLOYMENT_NAME,
+    // Without outputs, the names the stack gives them: both are named after the stack.
+    cluster: stack.outputs[STACK_OUTPUTS.clusterName] ?? stackName,
+    service: stack.outputs[STACK_OUTPUTS.serviceName] ?? stackName,
   };
 }
 
@@ -90,7 +88,7 @@ async function execute(
     case 'status': {
       const ref = await resolveService(ctx, common.stackName);
       const status = await getServiceStatus(clients, ref);
-      const url = pickServiceUrl(status.tasks)?.url;
+      const url = pickServiceUrl(status.tasks, deps.deployment.port)?.url;
       const reachability = url ? await checkReachability(deps, url, ref.allowedIp) : [];
       ctx.print({ region: ctx.region, url: url ?? null, reachability, ...status }, () =>
         formatStatus(status, url, ctx.region, reachability),
@@ -99,7 +97,7 @@ async function execute(
     }
     case 'url': {
       const ref = await resolveService(ctx, common.stackName);
-      const found = await getServiceUrl(clients, ref);
+      const found = await getServiceUrl(clients, ref, deps.deployment.port);
       ctx.print(found, () => found.url);
       return EXIT_OK;
     }
@@ -116,10 +114,12 @@ async function execute(
     case 'logs': {
       await getStack(clients.cfn, common.stackName, ctx.region);
       const query = {
-        logGroupName: LOG_GROUP_NAME,
+        logGroupName: deps.deployment.names.logGroup,
         startTime: command.logs.startTime,
         filterPattern: command.logs.filter,
-        logStreamNames: command.logs.taskId ? [logStreamForTask(command.logs.taskId)] : undefined,
+        logStreamNames: command.logs.taskId
+          ? [logStreamForTask(command.logs.taskId, deps.deployment.names.service)]
+          : undefined,
       };
       const show = (lines: { timestamp: number; message: string; logStreamName: string }[]) =>
         lines.forEach((l) => deps.out(formatLogLine(l, !command.logs.taskId)));
@@ -159,7 +159,7 @@ async function execute(
         );
         return EXIT_FAILED;
       }
-      const found = await getServiceUrl(clients, ref);
+      const found = await getServiceUrl(clients, ref, deps.deployment.port);
       // The IP is new after every deployment: say whether it answers from here.
       const reachability = await checkReachability(deps, found.url, ref.allowedIp);
       ctx.print({ ...result, url: found.url, reachability }, () =>
@@ -183,7 +183,8 @@ async function execute(
         );
       }
       const registry = await findStack(clients.cfn, common.registryStackName);
-      const repositoryName = registry?.outputs[REGISTRY_OUTPUTS.repositoryName] ?? DEPLOYMENT_NAME;
+      const repositoryName =
+        registry?.outputs[REGISTRY_OUTPUTS.repositoryName] ?? deps.deployment.names.deployment;
       const what = command.deleteImages
         ? `stack ${common.stackName}, every image in ${repositoryName} and stack ${common.registryStackName}`
         : `stack ${common.stackName} (images in ${repositoryName} are kept)`;
@@ -221,6 +222,8 @@ function doctorOptions(ctx: Context, common: { stackName: string; registryStackN
     region: ctx.region,
     stackName: common.stackName,
     registryStackName: common.registryStackName,
+    logGroupName: ctx.deps.deployment.names.logGroup,
+    port: ctx.deps.deployment.port,
   };
 }
 
@@ -234,7 +237,7 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
   // Until the arguments are read, errors can only name the region the SDK would fall back to.
   let context: ProblemContext = { region: clientConfig({}, deps.env).region };
   try {
-    const command = parseOpsArgs(argv, deps.clock.now(), deps.env);
+    const command = parseOpsArgs(argv, deps.clock.now(), deps.env, deps.deployment.names);
     if (command.name === 'help') {
       if (command.missing) {
         deps.err(command.text);
