@@ -2,14 +2,26 @@
 // appends the deploy receipt (or why it failed) to $GITHUB_STEP_SUMMARY and `url=<url>` to
 // $GITHUB_OUTPUT, for the environment's link; prints the summary outside GitHub Actions.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { readCliCommand, runCli } from '@hello-world/cli';
 import { extractDeployJson, formatDeploySummary } from './deploy-summary';
 import { ReleaseError } from './release-error';
-import { runEntry } from './run-entry';
 
-runEntry('write-deploy-summary', () => {
-  const [label, file] = process.argv.slice(2);
-  if (!label || !file)
-    throw new ReleaseError('usage: write-deploy-summary.ts <label> <deploy output file>');
+const NAME = 'write-deploy-summary';
+const { args } = readCliCommand({
+  name: NAME,
+  usage: `usage: npx tsx tools/src/release/write-deploy-summary.ts <label> <deploy output file>
+Appends the deploy receipt (or why the deploy failed) to $GITHUB_STEP_SUMMARY, printed when unset, and url=<url> to $GITHUB_OUTPUT.
+Exit codes: 0 written, 1 writing failed, 2 bad usage.`,
+  options: {},
+  args: ['<label>', '<file>'],
+});
+
+runCli(NAME, async () => {
+  const [label = '', file = ''] = args;
+  if (label.trim() === '') {
+    throw new ReleaseError('the label is empty: pass one, e.g. main@<sha> or the release tag');
+  }
+  // No file means the deploy stopped before writing one: the summary says so.
   const output = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const { markdown, url } = formatDeploySummary(label, extractDeployJson(output));
   const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
