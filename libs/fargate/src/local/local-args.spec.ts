@@ -133,3 +133,16 @@ describe('parseLocalArgs --since', () => {
     );
   });
 });
+
+describe('parseLocalArgs for another deployment', () => {
+  it("GIVEN greeter's port and container THEN deploy:local defaults to them", () => {
+    const options = parseLocalArgs(['deploy'], {}, NOW, {
+      port: 49010,
+      localContainer: 'greeter-ecr-ecs-fargate-local',
+    });
+    expect(options).toMatchObject({
+      hostPort: 49010,
+      containerName: 'greeter-ecr-ecs-fargate-local',
+    });
+  });
+});

@@ -93,14 +93,19 @@ export function parseLocalArgs(
   argv: readonly string[],
   env: Record<string, string | undefined>,
   now: number = Date.now(),
+  /** The deployment run locally: its port and container name are the defaults. */
+  deployment: { port: number; localContainer: string } = {
+    port: APP_PORT,
+    localContainer: DEFAULT_LOCAL_CONTAINER,
+  },
 ): LocalOptions {
   const parsed = parseCli(argv, LOCAL_CLI);
   if (parsed.help) {
     return {
       command: 'help',
       ...(parsed.missingCommand ? { missingCommand: true as const } : {}),
-      hostPort: APP_PORT,
-      containerName: DEFAULT_LOCAL_CONTAINER,
+      hostPort: deployment.port,
+      containerName: deployment.localContainer,
       timeoutMs: 0,
       json: false,
       follow: false,
@@ -109,8 +114,9 @@ export function parseLocalArgs(
   const command = parsed.command as LocalCommandName;
   const values = parsed.values;
   const hostPort =
-    values.port ?? (env['LOCAL_PORT'] ? parsePort(env['LOCAL_PORT'], 'LOCAL_PORT') : APP_PORT);
-  const containerName = values.name ?? DEFAULT_LOCAL_CONTAINER;
+    values.port ??
+    (env['LOCAL_PORT'] ? parsePort(env['LOCAL_PORT'], 'LOCAL_PORT') : deployment.port);
+  const containerName = values.name ?? deployment.localContainer;
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(containerName)) {
     throw new UsageError(
       `--name ${JSON.stringify(containerName)} is not a valid container name (letters, digits, _ . -), e.g. --name ${LOCAL_CLI.options.name.example}`,

@@ -127,6 +127,7 @@ function fakeEngine(
     },
     buildImage: async () => IMAGE,
     readTemplate: () => TEMPLATE,
+    containerName: 'hello-world',
     isPortFree: async () => true,
     probe: async () => ({ ok: true, status: 200 }),
     sleep: async (ms) => {

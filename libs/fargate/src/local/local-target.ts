@@ -20,6 +20,8 @@ export interface LocalDeps {
   buildImage: () => Promise<string>;
   /** The synthesized service stack template. */
   readTemplate: () => unknown;
+  /** The service's container in its task definition (the deployment's service name). */
+  containerName: string;
   /** Whether 127.0.0.1:port can be bound right now, i.e. nothing else listens there. */
   isPortFree: (port: number) => Promise<boolean>;
   /** GET url; ok when it answers below 500. */
@@ -330,7 +332,7 @@ async function startContainer(
 }
 
 async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDeployResult> {
-  const spec = readTaskSpec(deps.readTemplate());
+  const spec = readTaskSpec(deps.readTemplate(), deps.containerName);
   const name = options.containerName;
   const nextName = `${name}-next`;
   // Engine and names first: a missing engine or a foreign container should not cost a build.

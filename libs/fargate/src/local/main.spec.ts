@@ -9,7 +9,8 @@ const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 function runLocalCli(args: string[]) {
   const result = spawnSync(tsx, [join(__dirname, 'main.ts'), ...args], {
-    cwd: root,
+    // Where nx runs it: hello-world's deployment project.
+    cwd: join(root, 'apps', 'infra'),
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' },
     encoding: 'utf8',
   });

@@ -1,25 +1,23 @@
 // `nx run infra:<deploy|status|logs|destroy>:local`: the thin shell over local-target.ts. Real
 // engine (the `docker` CLI, DOCKER_HOST honoured), real template, real HTTP probe.
 import { probeUrl } from '@hello-world/aws-ops';
-import { DEPLOYMENT_NAME } from '@hello-world/shared';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { cliName, EXIT_FAILED, runCli, EXIT_USAGE, firstLine, UsageError } from '@hello-world/cli';
+import { readDeploymentOrExit } from '../deployment';
 import { LOCAL_CLI, parseLocalArgs } from './local-args';
 import { runLocal, type DockerResult } from './local-target';
 import { LocalError } from './task-spec';
 
 const workspaceRoot = join(__dirname, '..', '..', '..', '..');
-const templatePath = join(
-  workspaceRoot,
-  'dist',
-  'apps',
-  'infra',
-  'cdk.out',
-  `${DEPLOYMENT_NAME}.template.json`,
-);
+// The deployment run locally is the working directory's: the targets run in its project directory.
+const deployment = readDeploymentOrExit(`${process.argv[2] ?? 'deploy'}:local`);
+const { names } = deployment;
+const templatePath = join(deployment.assemblyDir, `${names.deployment}.template.json`);
+const SYNTH = `npx nx run ${deployment.project}:synth`;
+const dockerBuild = `${names.service}:docker-build`;
 
 function docker(args: string[]): DockerResult {
   const result = spawnSync('docker', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
@@ -49,15 +47,15 @@ function nxBin(): string {
 }
 
 /**
- * The image comes from the real hello-world:docker-build target (honours BASE_IMAGE), so the
+ * The image comes from the service's real docker-build target (honours BASE_IMAGE), so the
  * local run uses the image a push would send. --allow-dirty: trying local edits is the point.
  */
 function buildImage(): Promise<string> {
   return new Promise((resolve, reject) => {
-    process.stderr.write('building the image: nx run hello-world:docker-build --allow-dirty\n');
+    process.stderr.write(`building the image: nx run ${dockerBuild} --allow-dirty\n`);
     const child = spawn(
       process.execPath,
-      [nxBin(), 'run', 'hello-world:docker-build', '--allow-dirty', '--output-style=stream'],
+      [nxBin(), 'run', dockerBuild, '--allow-dirty', '--output-style=stream'],
       {
         cwd: workspaceRoot,
         env: { ...process.env, NX_DAEMON: 'false', FORCE_COLOR: '0' },
@@ -77,10 +75,7 @@ function buildImage(): Promise<string> {
       const clean = output.replace(/\u001b\[[0-9;]*m/g, '');
       const image = /^(?:\S+: )?image: (\S+)$/m.exec(clean)?.[1];
       if (code === 0 && image) resolve(image);
-      else
-        reject(
-          new LocalError(`hello-world:docker-build failed (exit ${code}); its output is above`, 1),
-        );
+      else reject(new LocalError(`${dockerBuild} failed (exit ${code}); its output is above`, 1));
     });
   });
 }
@@ -96,28 +91,30 @@ function isPortFree(port: number): Promise<boolean> {
 
 function readTemplate(): unknown {
   if (!existsSync(templatePath)) {
-    throw new LocalError(
-      `no synthesized template at ${templatePath}: run \`npx nx run infra:synth\``,
-    );
+    throw new LocalError(`no synthesized template at ${templatePath}: run \`${SYNTH}\``);
   }
   try {
     return JSON.parse(readFileSync(templatePath, 'utf8'));
   } catch (error) {
     // A half-written or hand-edited template: synthesizing again replaces it.
     throw new LocalError(
-      `cannot read ${templatePath} (${(error as Error).message}): run \`npx nx run infra:synth\``,
+      `cannot read ${templatePath} (${(error as Error).message}): run \`${SYNTH}\``,
     );
   }
 }
 
 async function main(): Promise<number> {
   try {
-    const options = parseLocalArgs(process.argv.slice(2), process.env, Date.now());
+    const options = parseLocalArgs(process.argv.slice(2), process.env, Date.now(), {
+      port: deployment.port,
+      localContainer: names.localContainer,
+    });
     return await runLocal(options, {
       docker,
       dockerShown,
       buildImage,
       readTemplate,
+      containerName: names.service,
       isPortFree,
       probe: (url) => probeUrl(url),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
