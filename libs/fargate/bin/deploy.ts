@@ -1,21 +1,32 @@
 #!/usr/bin/env node
-// `nx run infra:deploy [-- --image-tag=TAG --allowed-ip=CIDR --profile=NAME --json]`: the whole
-// path from commit to a serving URL (src/deploy/deploy-cli.ts → orchestrate.ts); with
-// `--service-only --image-tag=TAG`, only the service stack (CI's deploy role). This file only
-// wires the real CDK CLI, hello-world:docker-push, git and the AWS SDK clients to it.
+// `nx run infra:deploy [-- --image-tag=TAG --allowed-ip=CIDR --profile=NAME --json]`: the last
+// task of the chain infra:deploy-registry → hello-world:docker-push → infra:deploy, from their
+// reports to a serving URL (src/deploy/deploy-cli.ts → orchestrate.ts); with `--registry-only`,
+// the infra:deploy-registry task; with `--service-only --image-tag=TAG`, only the service stack
+// (CI's deploy role). This file only wires the real CDK CLI, the reports files, git and the AWS
+// SDK clients to it.
 import { createAwsClients, fetchCallerIp, probeUrl, systemClock } from '@hello-world/aws-ops';
-import { DEPLOYMENT_NAME, REGISTRY_STACK_NAME } from '@hello-world/shared';
+import { APP_NAME, DEPLOYMENT_NAME, REGISTRY_STACK_NAME } from '@hello-world/shared';
 import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { buildDeployCommands } from '../src/deploy-command';
 import { readAssemblyRegion } from '../src/deploy/assembly';
 import { runDeployCli, type DeployTarget } from '../src/deploy/deploy-cli';
 import { resolveClientCredentials } from '../src/deploy/preflight';
-import { parsePushReport, type PushReport } from '../src/deploy/push-report';
+import {
+  parsePushReportFile,
+  parseRegistryReportFile,
+  type RegistryReport,
+} from '../src/deploy/push-report';
 
 const workspaceRoot = join(__dirname, '..', '..', '..');
 const assemblyDir = join(workspaceRoot, 'dist', 'apps', 'infra', 'cdk.out');
 const cdkCli = require.resolve('aws-cdk/bin/cdk');
+/** hello-world:docker-push's report (libs/image/src/push-report-file.ts writes it). */
+const pushReportPath = join('dist', 'apps', APP_NAME, 'image-push.json');
+/** infra:deploy-registry's report, the target's declared output. */
+const registryReportPath = join(workspaceRoot, 'dist', 'apps', 'infra', 'registry-deploy.json');
 
 /** Runs a child with its output on stderr (stdout is the receipt's) and returns what it printed. */
 function runToStderr(
@@ -66,26 +77,24 @@ async function deployStack(
   }
 }
 
-/**
- * hello-world:docker-push's own script, run here rather than as a dependsOn task so the registry
- * stack and the push each happen once, in order. Not through a nested Nx run: `nx run
- * infra:deploy` has already run the one dependency the script needs, hello-world:build.
- */
-async function pushImage(
-  target: DeployTarget,
-  { allowDirty }: { allowDirty: boolean },
-): Promise<PushReport> {
+/** The build's sha tag as docker-push computes it (`--print-tag`: no engine, no AWS). */
+async function currentImageTag({ allowDirty }: { allowDirty: boolean }): Promise<string> {
   const script = join(workspaceRoot, 'libs', 'image', 'src', 'docker-push.ts');
-  const { code, output } = await runToStderr(
+  const result = spawnSync(
     process.execPath,
-    [require.resolve('tsx/cli'), script, ...(allowDirty ? ['--allow-dirty'] : [])],
-    awsEnv(target),
+    [require.resolve('tsx/cli'), script, '--print-tag', ...(allowDirty ? ['--allow-dirty'] : [])],
+    { cwd: workspaceRoot, env: process.env, encoding: 'utf8' },
   );
-  const report = parsePushReport(output);
-  if (code !== 0 || !report) {
-    throw new Error(`hello-world:docker-push failed (exit ${code}); its output is above`);
+  const tag = result.stdout?.trim() ?? '';
+  if (result.status !== 0 || !tag) {
+    const why = (result.stderr ?? '').trim().split('\n').at(-1) || `exit ${result.status}`;
+    throw new Error(`cannot compute the current image tag (${why})`);
   }
-  return report;
+  return tag;
+}
+
+function readIfPresent(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 
 async function gitSha(): Promise<string> {
@@ -103,7 +112,24 @@ void runDeployCli(process.argv.slice(2), {
   createClients: (target) => createAwsClients(target),
   resolveCredentials: resolveClientCredentials,
   deployStack,
-  pushImage,
+  pushReportFile: {
+    path: pushReportPath,
+    read: () => {
+      const text = readIfPresent(join(workspaceRoot, pushReportPath));
+      return text === undefined ? undefined : parsePushReportFile(text, pushReportPath);
+    },
+  },
+  currentImageTag,
+  takeRegistryReport: () => {
+    const text = readIfPresent(registryReportPath);
+    // Consumed: a later deploy without its own registry step never reports this one's time.
+    rmSync(registryReportPath, { force: true });
+    return text === undefined ? undefined : parseRegistryReportFile(text);
+  },
+  writeRegistryReport: (report: RegistryReport) => {
+    mkdirSync(dirname(registryReportPath), { recursive: true });
+    writeFileSync(registryReportPath, `${JSON.stringify(report, null, 2)}\n`);
+  },
   gitSha,
   callerIp: () => fetchCallerIp(),
   probe: (url) => probeUrl(url),

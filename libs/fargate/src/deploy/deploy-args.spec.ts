@@ -10,6 +10,8 @@ describe('parseDeployArgs', () => {
       registryOnly: false,
       serviceOnly: false,
       allowDirty: false,
+      leftToService: [],
+      printTag: false,
     });
   });
 
@@ -17,14 +19,17 @@ describe('parseDeployArgs', () => {
     expect(parseDeployArgs(['--allow-dirty'], {})).toMatchObject({ allowDirty: true });
   });
 
-  it.each([['--image-tag=v1.2.3-ecr-ecs-fargate'], ['--registry-only']])(
-    'GIVEN --allow-dirty with %s, where nothing is built THEN a ConfigError, not a silently ignored flag',
-    (flag) => {
-      expect(() => parseDeployArgs(['--allow-dirty', flag], {})).toThrow(
-        /^--allow-dirty builds and pushes the work tree, but .*: drop one of them$/,
-      );
-    },
-  );
+  it('GIVEN --allow-dirty with --image-tag, where nothing is built THEN a ConfigError, not a silently ignored flag', () => {
+    expect(() =>
+      parseDeployArgs(['--allow-dirty', '--image-tag=v1.2.3-ecr-ecs-fargate'], {}),
+    ).toThrow(/^--allow-dirty builds and pushes the work tree, but .*: drop one of them$/);
+  });
+
+  it('GIVEN --allow-dirty handed to deploy-registry by the chain THEN accepted (docker-push reads it)', () => {
+    expect(parseDeployArgs(['--registry-only', '--allow-dirty'], {})).toMatchObject({
+      registryOnly: true,
+    });
+  });
 
   it('takes the tag and CIDR from flags before IMAGE_TAG / ALLOWED_IP', () => {
     const env = { IMAGE_TAG: 'sha-1111111-ecr-ecs-fargate', ALLOWED_IP: '10.0.0.0/8' };
@@ -78,18 +83,39 @@ describe('parseDeployArgs: AWS settings share the ops rules', () => {
   });
 });
 
-describe('parseDeployArgs: --registry-only', () => {
+describe("parseDeployArgs: --registry-only, the chain's first step", () => {
   it.each([['--image-tag=v1'], ['--allowed-ip=203.0.113.7/32']])(
-    'GIVEN --registry-only with %s THEN rejects the flag it would ignore',
+    'GIVEN --registry-only with %s (forwarded by infra:deploy) THEN it is left to the service stack, and said',
     (flag) => {
-      const name = flag.slice(2, flag.indexOf('='));
-      expect(() => parseDeployArgs(['--registry-only', flag], {})).toThrow(
-        new ConfigError(
-          `--${name} sets the service stack, but --registry-only deploys only the registry: drop --${name}, or drop --registry-only to deploy both stacks`,
-        ),
-      );
+      const name = flag.slice(0, flag.indexOf('='));
+      expect(parseDeployArgs(['--registry-only', flag], {}).leftToService).toEqual([name]);
     },
   );
+
+  it.each([
+    [['--service-only', '--image-tag=v1'], '--service-only deploys only the service stack'],
+    [['--print-tag'], '--print-tag only prints the image tag'],
+  ])(
+    'GIVEN --registry-only with %j THEN the registry step skips itself, saying why',
+    (argv, why) => {
+      expect(parseDeployArgs(['--registry-only', ...argv], {}).registrySkip).toBe(why);
+    },
+  );
+
+  it("GIVEN docker-push's --project and --region THEN accepted, the region checked as a region", () => {
+    expect(
+      parseDeployArgs(['--registry-only', '--project=hello-world', '--region=eu-west-1'], {}),
+    ).toMatchObject({ region: 'eu-west-1' });
+    expect(() => parseDeployArgs(['--region=Ireland'], {})).toThrow(
+      new ConfigError('--region "Ireland" is not an AWS region, e.g. --region eu-west-1'),
+    );
+  });
+
+  it('GIVEN an option no step of the chain knows THEN still refused in one line', () => {
+    expect(() => parseDeployArgs(['--registry-only', '--force'], {})).toThrow(
+      /^Unknown option '--force'.*; see --help$/,
+    );
+  });
 
   it('GIVEN --registry-only with IMAGE_TAG in the environment (as CI sets it) THEN accepts it', () => {
     expect(
@@ -117,16 +143,6 @@ describe('parseDeployArgs: --service-only', () => {
     expect(
       parseDeployArgs(['--service-only'], { IMAGE_TAG: 'sha-1111111-ecr-ecs-fargate' }),
     ).toMatchObject({ serviceOnly: true, imageTag: 'sha-1111111-ecr-ecs-fargate' });
-  });
-
-  it('GIVEN --service-only with --registry-only THEN refuses the pair', () => {
-    expect(() =>
-      parseDeployArgs(['--service-only', '--registry-only', '--image-tag=v1'], {}),
-    ).toThrow(
-      new ConfigError(
-        '--registry-only and --service-only each deploy one stack: keep one, or drop both to deploy both stacks',
-      ),
-    );
   });
 
   it('GIVEN --service-only with --allow-dirty THEN refuses the flag it would ignore', () => {

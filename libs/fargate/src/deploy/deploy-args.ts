@@ -1,29 +1,47 @@
 import { checkEndpointUrls, readAwsProfile } from '@hello-world/aws-ops';
+import { DEFAULT_REGION, isAwsRegion } from '@hello-world/shared';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config';
 import { readParameterOverrides } from '../deploy-command';
 import { parseDuration } from '../ops/args';
 
 export const DEPLOY_USAGE = `Usage: npx nx run infra:deploy [-- options]
-  registry stack → image (hello-world:docker-push, skipped when the tag is in ECR) → service stack
-  → wait for the rollout → tag the image deployed-<stack> → URL (checked from here) → receipt
+  Nx runs the chain as tasks, each once: infra:synth → infra:deploy-registry (registry stack) →
+  hello-world:docker-push (image, skipped when the tag is in ECR) → infra:deploy (service stack
+  → wait for the rollout → tag the image deployed-<stack> → URL, checked from here → receipt).
+  The options reach every step (dependsOn params: forward); each reads its own.
 Options:
   --image-tag=TAG    deploy this tag (must be in ECR already) instead of the current build's
   --allowed-ip=CIDR  who may reach the service port (default: keep the stack's; a network address,
                      e.g. 203.0.113.7/32; 0.0.0.0/0 is the whole internet and is warned about)
-  --profile=NAME     AWS profile, default AWS_PROFILE (region: the one the stacks were synthesized
-                     for, from AWS_REGION)
+  --profile=NAME     AWS profile, default AWS_PROFILE
+  --region=R         must be the region the stacks were synthesized for (synth reads AWS_REGION:
+                     set AWS_REGION=R instead to deploy elsewhere)
   --timeout=20m      how long the rollout may take
   --json             print the receipt as JSON on stdout (progress stays on stderr)
   --allow-dirty      build and push uncommitted changes (tagged sha-<sha>-dirty-<hash>)
-  --registry-only    deploy only the registry stack (the infra:deploy-registry target);
-                     not with --image-tag or --allowed-ip, which set the service stack
+  --registry-only    deploy only the registry stack (the infra:deploy-registry target); it skips
+                     itself with --service-only or --print-tag, and says it leaves --image-tag and
+                     --allowed-ip to the service stack
   --service-only     deploy only the service stack, with --image-tag=TAG already in ECR (what the
-                     CI deploy role runs); the registry stack must exist: an administrator deploys
-                     it with infra:deploy-registry. Not with --registry-only or --allow-dirty`;
+                     CI deploy role runs, with --exclude-task-dependencies); deploy-registry and
+                     docker-push skip themselves. The registry stack must exist: an administrator
+                     deploys it with infra:deploy-registry. Not with --allow-dirty
+  Accepted for the other steps: --print-tag, --project=P (docker-push's)`;
 
 export interface DeployOptions {
   help: boolean;
+  /** --region: checked against the assembly's region, which the deploy uses. */
+  region?: string;
+  /**
+   * Why infra:deploy-registry does nothing this time (--service-only, --print-tag forwarded by
+   * the chain), said on stderr; absent, it deploys.
+   */
+  registrySkip?: string;
+  /** Options for the service stack that deploy-registry was handed by the chain and leaves. */
+  leftToService: string[];
+  /** docker-push's --print-tag, handed along the chain: deploy-registry skips, deploy refuses. */
+  printTag: boolean;
   imageTag?: string;
   allowedIp?: string;
   profile?: string;
@@ -59,37 +77,45 @@ export function parseDeployArgs(
         'registry-only': { type: 'boolean', default: false },
         'service-only': { type: 'boolean', default: false },
         'allow-dirty': { type: 'boolean', default: false },
+        region: { type: 'string' },
+        // hello-world:docker-push's, forwarded along the chain: accepted, read there.
+        'print-tag': { type: 'boolean', default: false },
+        project: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
   } catch (error) {
     throw new ConfigError(`${(error as Error).message.split('\n')[0]}; see --help`);
   }
-  if (values['registry-only'] && values['service-only']) {
+  if (values.region !== undefined && !isAwsRegion(values.region)) {
     throw new ConfigError(
-      '--registry-only and --service-only each deploy one stack: keep one, or drop both to deploy both stacks',
+      `--region ${JSON.stringify(values.region)} is not an AWS region, e.g. --region ${DEFAULT_REGION}`,
     );
   }
+  // The chain hands every step the same options, so these are checked by its first step
+  // (deploy-registry) already, before anything is deployed.
   if (values['service-only'] && values['allow-dirty']) {
     throw new ConfigError(
       '--allow-dirty builds and pushes the work tree, but --service-only deploys an image already in ECR: drop one of them',
     );
   }
-  if (values['registry-only']) {
-    // Only the service stack takes these; silently dropping them would deploy something else.
-    const ignored = (['image-tag', 'allowed-ip'] as const).filter((f) => values[f] !== undefined);
-    if (ignored.length > 0) {
-      throw new ConfigError(
-        `--${ignored[0]} sets the service stack, but --registry-only deploys only the registry: drop --${ignored[0]}, or drop --registry-only to deploy both stacks`,
-      );
-    }
-  }
-  if (values['allow-dirty'] && (values['image-tag'] !== undefined || values['registry-only'])) {
+  if (values['allow-dirty'] && values['image-tag'] !== undefined) {
     // Nothing is built then, so the flag would be silently ignored.
     throw new ConfigError(
-      `--allow-dirty builds and pushes the work tree, but ${values['registry-only'] ? '--registry-only pushes nothing' : '--image-tag deploys an image already in ECR'}: drop one of them`,
+      '--allow-dirty builds and pushes the work tree, but --image-tag deploys an image already in ECR: drop one of them',
     );
   }
+  // Only the service stack takes these: deploy-registry says it leaves them, never drops them silently.
+  const leftToService = values['registry-only']
+    ? (['image-tag', 'allowed-ip'] as const)
+        .filter((f) => values[f] !== undefined)
+        .map((f) => `--${f}`)
+    : [];
+  const registrySkip = values['service-only']
+    ? '--service-only deploys only the service stack'
+    : values['print-tag']
+      ? '--print-tag only prints the image tag'
+      : undefined;
   const overrides = readParameterOverrides(values, env);
   if (values['service-only'] && !overrides.imageTag) {
     // Nothing is built or pushed: without a tag there would be nothing to deploy.
@@ -103,12 +129,16 @@ export function parseDeployArgs(
   asConfigError(() => checkEndpointUrls(env));
   return {
     help: values.help ?? false,
+    ...(values.region ? { region: values.region } : {}),
+    ...(registrySkip ? { registrySkip } : {}),
+    leftToService,
     ...(overrides.imageTag ? { imageTag: overrides.imageTag } : {}),
     ...(overrides.allowedIp ? { allowedIp: overrides.allowedIp } : {}),
     ...(profile ? { profile } : {}),
     timeoutMs,
     json: values.json ?? false,
     registryOnly: values['registry-only'] ?? false,
+    printTag: values['print-tag'] ?? false,
     serviceOnly: values['service-only'] ?? false,
     allowDirty: values['allow-dirty'] ?? false,
   };

@@ -51,9 +51,23 @@ function harness(overrides: Partial<DeployCliDeps> = {}): Harness {
       const tag = parameters.imageTag ? ` ImageTag=${parameters.imageTag}` : '';
       calls.push(`cdk deploy ${stack} ${target.region} ${target.profile ?? '(default)'}${tag}`);
     },
-    pushImage: async (_target, { allowDirty }) => {
-      calls.push(allowDirty ? 'push --allow-dirty' : 'push');
-      return { repository: REPOSITORY_URI, tag: TAG, digest: 'sha256:abc', pushed: true };
+    pushReportFile: {
+      path: 'dist/apps/hello-world/image-push.json',
+      read: () => {
+        calls.push('read push report');
+        return { repository: REPOSITORY_URI, tag: TAG, digest: 'sha256:abc', pushed: true };
+      },
+    },
+    currentImageTag: async ({ allowDirty }) => {
+      calls.push(allowDirty ? 'current tag --allow-dirty' : 'current tag');
+      return TAG;
+    },
+    takeRegistryReport: () => {
+      calls.push('take registry report');
+      return undefined;
+    },
+    writeRegistryReport: (report) => {
+      calls.push(`write registry report ${report.stack} ${report.region} ${report.durationMs}ms`);
     },
     gitSha: async () => '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d',
     callerIp: async () => '203.0.113.7',
@@ -113,6 +127,8 @@ describe('runDeployCli: --registry-only', () => {
       'read assembly',
       'resolve credentials',
       'cdk deploy registry eu-central-1 dev',
+      // For infra:deploy's receipt, the next task but one.
+      'write registry report hello-world-ecr-ecs-fargate-registry eu-central-1 0ms',
     ]);
   });
 
@@ -140,13 +156,35 @@ describe('runDeployCli: --registry-only', () => {
     expect(h.calls).toEqual([]);
   });
 
-  it('GIVEN --image-tag with it THEN exit 2 before reading anything', async () => {
+  it("GIVEN --image-tag handed along by infra:deploy THEN the registry is deployed and a line says the tag is the service stack's", async () => {
     const h = harness();
-    expect(await runDeployCli(['--registry-only', '--image-tag=v1'], h.deps)).toBe(2);
+    expect(await runDeployCli(['--registry-only', '--image-tag=v1'], h.deps)).toBe(0);
     expect(h.err).toEqual([
-      expect.stringMatching(/^infra:deploy-registry: --image-tag sets the service stack/),
+      'infra:deploy-registry: --image-tag is for the service stack (infra:deploy); the registry stack takes none',
     ]);
+    expect(h.calls).toContain('cdk deploy registry eu-central-1 (default)');
+  });
+
+  it.each([
+    [
+      ['--service-only', '--image-tag=v1'],
+      'infra:deploy-registry: skipped, --service-only deploys only the service stack',
+    ],
+    [['--print-tag'], 'infra:deploy-registry: skipped, --print-tag only prints the image tag'],
+  ])('GIVEN %j handed along the chain THEN skips without AWS, saying why', async (argv, line) => {
+    const h = harness();
+    expect(await runDeployCli(['--registry-only', ...argv], h.deps)).toBe(0);
+    expect(h.err).toEqual([line]);
     expect(h.calls).toEqual([]);
+  });
+
+  it('GIVEN --region other than the synthesized one THEN exit 2 naming both, before credentials', async () => {
+    const h = harness();
+    expect(await runDeployCli(['--registry-only', '--region=us-east-1'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      'infra:deploy-registry: --region us-east-1, but the stacks were synthesized for eu-central-1: synth reads AWS_REGION, so run with AWS_REGION=us-east-1 instead',
+    ]);
+    expect(h.calls).toEqual(['read assembly']);
   });
 });
 
@@ -181,22 +219,65 @@ describe('runDeployCli: full deploy', () => {
     expect(h.calls).toEqual([
       'read assembly',
       'resolve credentials',
-      'cdk deploy registry eu-central-1 (default)',
+      'take registry report',
       `cdk deploy service eu-central-1 (default) ImageTag=${TAG}`,
     ]);
     expect(h.out.join('\n')).toContain(TAG);
   });
 
-  it('GIVEN --allow-dirty THEN the push between the two stacks may build uncommitted changes', async () => {
+  it("GIVEN docker-push's report of this build THEN deploys its tag, the registry stack being infra:deploy-registry's task", async () => {
     const h = harness();
-    expect(await runDeployCli(['--allow-dirty'], h.deps)).toBe(0);
+    expect(await runDeployCli([], h.deps)).toBe(0);
     expect(h.calls).toEqual([
       'read assembly',
+      'read push report',
+      'current tag',
       'resolve credentials',
-      'cdk deploy registry eu-central-1 (default)',
-      'push --allow-dirty',
+      'take registry report',
       `cdk deploy service eu-central-1 (default) ImageTag=${TAG}`,
     ]);
+  });
+
+  it('GIVEN --allow-dirty THEN the report must be of the dirty build docker-push made', async () => {
+    const h = harness();
+    expect(await runDeployCli(['--allow-dirty'], h.deps)).toBe(0);
+    expect(h.calls).toContain('current tag --allow-dirty');
+  });
+
+  it("GIVEN a stale push report (an earlier build's tag) THEN one line, exit 2, before any AWS call", async () => {
+    const h = harness({ currentImageTag: async () => 'sha-2222222-ecr-ecs-fargate' });
+    expect(await runDeployCli([], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      `infra:deploy: dist/apps/hello-world/image-push.json is stale: it reports ${TAG}, but the current build is sha-2222222-ecr-ecs-fargate: run \`npx nx run infra:deploy\` (it pushes first), or \`npx nx run hello-world:docker-push\` before deploying with --exclude-task-dependencies`,
+    ]);
+    expect(h.calls).toEqual(['read assembly', 'read push report']);
+  });
+
+  it('GIVEN no push report (docker-push did not run) THEN one line, exit 2, before any AWS call', async () => {
+    const h = harness();
+    h.deps.pushReportFile.read = () => undefined;
+    expect(await runDeployCli([], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      expect.stringMatching(
+        /^infra:deploy: no image report at dist\/apps\/hello-world\/image-push\.json: hello-world:docker-push has not run/,
+      ),
+    ]);
+  });
+
+  it('GIVEN the registry report of this chain THEN the receipt times the registry phase by it', async () => {
+    const h = harness({
+      takeRegistryReport: () => ({
+        stack: `${NAME}-registry`,
+        region: 'eu-central-1',
+        startedAt: '2026-11-25T17:59:00.000Z',
+        finishedAt: '2026-11-25T17:59:20.000Z',
+        durationMs: 20_000,
+      }),
+    });
+    expect(await runDeployCli([`--image-tag=${TAG}`], h.deps)).toBe(0);
+    expect(h.out.join('\n')).toMatch(
+      /phases +registry 20s \(infra:deploy-registry\), image 0s skipped/,
+    );
   });
 });
 

@@ -5,7 +5,7 @@ import { formatDiagnosis } from '../ops/format';
 import { DEPLOY_USAGE, parseDeployArgs, type DeployOptions } from './deploy-args';
 import { runDeploy, type DeployDeps, type DeployOutcome, type DeployRequest } from './orchestrate';
 import { findCredentialsProblem } from './preflight';
-import type { PushReport } from './push-report';
+import { checkPushReportIsCurrent, type PushReport, type RegistryReport } from './push-report';
 import { formatPhases, formatReceipt } from './receipt';
 
 /** 0 deployed; 1 the deploy or rollout failed; 2 credentials, permissions or network. */
@@ -48,10 +48,10 @@ export async function deployAndReport(
 /** Where the CDK CLI, docker-push and the SDK clients point: the assembly's region, the profile. */
 export type DeployTarget = { region: string; profile?: string };
 
-/** What bin/deploy.ts wires in: the real assembly, CDK CLI, docker-push, SDK and terminal. */
+/** What bin/deploy.ts wires in: the real assembly, CDK CLI, the chain's reports, SDK and terminal. */
 export interface DeployCliDeps extends Omit<
   DeployDeps,
-  'clients' | 'deployStack' | 'pushImage' | 'progress'
+  'clients' | 'deployStack' | 'pushReport' | 'registryReport' | 'progress'
 > {
   env: Record<string, string | undefined>;
   /** The region the stacks were synthesized for; throws ConfigError (src/deploy/assembly.ts). */
@@ -64,7 +64,15 @@ export interface DeployCliDeps extends Omit<
     stack: 'registry' | 'service',
     parameters: { imageTag?: string; allowedIp?: string },
   ) => Promise<void>;
-  pushImage: (target: DeployTarget, push: { allowDirty: boolean }) => Promise<PushReport>;
+  /**
+   * The chain's reports (src/deploy/push-report.ts). docker-push's: undefined when there is none;
+   * `path` names it in messages. The registry report is read once: deploy consumes it.
+   */
+  pushReportFile: { path: string; read: () => PushReport | undefined };
+  /** The sha tag of the current build (docker-push --print-tag), to refuse a stale push report. */
+  currentImageTag: (push: { allowDirty: boolean }) => Promise<string>;
+  takeRegistryReport: () => RegistryReport | undefined;
+  writeRegistryReport: (report: RegistryReport) => void;
   out: (text: string) => void;
   /** Progress and errors. */
   err: (text: string) => void;
@@ -102,12 +110,51 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
         "IMAGE_REGISTRY is set, but the service pulls from the registry stack's ECR repository: unset it for infra:deploy",
       );
     }
-    target = {
-      region: deps.readAssemblyRegion(),
-      ...(options.profile ? { profile: options.profile } : {}),
-    };
+    if (options.registryOnly && options.registrySkip) {
+      // Handed along the chain by docker-push or deploy: nothing for the registry stack to do.
+      deps.err(`${label}: skipped, ${options.registrySkip}`);
+      return 0;
+    }
+    if (options.printTag && !options.registryOnly) {
+      throw new ConfigError(
+        "--print-tag is hello-world:docker-push's: npx nx run hello-world:docker-push -- --print-tag",
+      );
+    }
+    const region = deps.readAssemblyRegion();
+    if (options.region && options.region !== region) {
+      throw new ConfigError(
+        `--region ${options.region}, but the stacks were synthesized for ${region}: synth reads AWS_REGION, so run with AWS_REGION=${options.region} instead`,
+      );
+    }
+    target = { region, ...(options.profile ? { profile: options.profile } : {}) };
   } catch (error) {
     return fail((error as Error).message, 2);
+  }
+  for (const flag of options.leftToService) {
+    deps.err(
+      `${label}: ${flag} is for the service stack (infra:deploy); the registry stack takes none`,
+    );
+  }
+  // The image the deploy rolls out is the one docker-push reported, and only if it is this
+  // build's: checked before any AWS call, so a stale report costs nothing.
+  let pushReport: PushReport | undefined;
+  if (!options.registryOnly && !options.imageTag) {
+    try {
+      const { path } = deps.pushReportFile;
+      pushReport = deps.pushReportFile.read();
+      if (!pushReport) {
+        throw new ConfigError(
+          `no image report at ${path}: hello-world:docker-push has not run; run \`npx nx run infra:deploy\` without --exclude-task-dependencies, or deploy a pushed tag with --image-tag=TAG`,
+        );
+      }
+      checkPushReportIsCurrent(
+        pushReport,
+        await deps.currentImageTag({ allowDirty: options.allowDirty }),
+        path,
+      );
+    } catch (error) {
+      return fail((error as Error).message, 2);
+    }
   }
   const clients = deps.createClients(target);
   const problem = await findCredentialsProblem(() => deps.resolveCredentials(clients), target);
@@ -115,12 +162,28 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
 
   if (options.registryOnly) {
     try {
+      const t0 = deps.clock.now();
       await deps.deployStack(target, 'registry', {});
+      const t1 = deps.clock.now();
+      // For infra:deploy's receipt: the registry phase is this task's.
+      deps.writeRegistryReport({
+        stack: REGISTRY_STACK_NAME,
+        region: target.region,
+        startedAt: new Date(t0).toISOString(),
+        finishedAt: new Date(t1).toISOString(),
+        durationMs: t1 - t0,
+      });
       return 0;
     } catch (error) {
       return fail((error as Error).message, 1);
     }
   }
+  // This run's registry step, if it ran for this stack and region; read once.
+  const taken = options.serviceOnly ? undefined : deps.takeRegistryReport();
+  const registryReport =
+    taken && taken.stack === REGISTRY_STACK_NAME && taken.region === target.region
+      ? taken
+      : undefined;
   return deployAndReport(
     {
       region: target.region,
@@ -134,7 +197,11 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
     {
       clients,
       deployStack: (stack, parameters) => deps.deployStack(target, stack, parameters),
-      pushImage: () => deps.pushImage(target, { allowDirty: options.allowDirty }),
+      registryReport: async () => registryReport,
+      pushReport: async () => {
+        if (!pushReport) throw new Error('no image report');
+        return pushReport;
+      },
       gitSha: deps.gitSha,
       callerIp: deps.callerIp,
       probe: deps.probe,

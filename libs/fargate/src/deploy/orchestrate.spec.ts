@@ -23,7 +23,7 @@ import {
 } from '@hello-world/aws-ops/testing';
 import { deployAndReport } from './deploy-cli';
 import { runDeploy, type DeployDeps, type DeployRequest } from './orchestrate';
-import type { PushReport } from './push-report';
+import type { PushReport, RegistryReport } from './push-report';
 
 const aws = mockAwsClients();
 const { cfn: cfnMock, ecs: ecsMock, ecr: ecrMock, logs: logsMock } = aws;
@@ -47,23 +47,40 @@ interface Harness {
   progress: string[];
 }
 
-/** Fake phase runners that log their calls and take simulated time on the fake clock. */
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Fake phase runners that log their calls and take simulated time on the fake clock. The chain's
+ * earlier tasks ran before this process: the registry stack (20 s) and then the push (45 s),
+ * ending as the deploy starts, as their reports say.
+ */
 function harness(
   push: PushReport = { repository: REPOSITORY_URI, tag: NEW_TAG, digest: NEW_DIGEST, pushed: true },
 ): Harness {
   const calls: string[] = [];
   const progress: string[] = [];
   const clock = fakeClock();
+  const t0 = clock.now();
+  const registry: RegistryReport = {
+    stack: `${NAME}-registry`,
+    region: REGION,
+    startedAt: iso(t0 - 65_000),
+    finishedAt: iso(t0 - 45_000),
+    durationMs: 20_000,
+  };
   const deps: DeployDeps = {
     clients: aws.clients(),
     deployStack: async (name, parameters) => {
       calls.push(`deploy ${name}${parameters.imageTag ? ` ImageTag=${parameters.imageTag}` : ''}`);
-      await clock.sleep(name === 'registry' ? 20_000 : 150_000);
+      await clock.sleep(150_000);
     },
-    pushImage: async () => {
-      calls.push('push');
-      await clock.sleep(45_000);
-      return push;
+    registryReport: async () => {
+      calls.push('registry report');
+      return registry;
+    },
+    pushReport: async () => {
+      calls.push('push report');
+      return { startedAt: iso(t0 - 45_000), finishedAt: iso(t0), durationMs: 45_000, ...push };
     },
     gitSha: async () => GIT_SHA,
     callerIp: async () => '198.51.100.7',
@@ -94,7 +111,11 @@ describe('runDeploy', () => {
     // WHEN deploying
     const outcome = await runDeploy(request, h.deps);
     // THEN the registry exists before the push, and the service gets the pushed tag
-    expect(h.calls).toEqual(['deploy registry', 'push', `deploy service ImageTag=${NEW_TAG}`]);
+    expect(h.calls).toEqual([
+      'registry report',
+      'push report',
+      `deploy service ImageTag=${NEW_TAG}`,
+    ]);
     expect(outcome.ok && outcome.receipt.phases.map((p) => p.phase)).toEqual([
       'registry',
       'image',
@@ -110,7 +131,7 @@ describe('runDeploy', () => {
     // WHEN deploying that tag
     const outcome = await runDeploy({ ...request, imageTag: NEW_TAG }, h.deps);
     // THEN nothing is built or pushed, and the image phase says it was skipped
-    expect(h.calls).toEqual(['deploy registry', `deploy service ImageTag=${NEW_TAG}`]);
+    expect(h.calls).toEqual(['registry report', `deploy service ImageTag=${NEW_TAG}`]);
     expect(outcome.ok && outcome.receipt.phases[1]).toMatchObject({
       phase: 'image',
       result: 'skipped',
@@ -156,7 +177,7 @@ describe('runDeploy', () => {
     // WHEN deploying it
     const outcome = await runDeploy({ ...request, imageTag: 'nope' }, h.deps);
     // THEN the service stack is left alone and the message says how to push it
-    expect(h.calls).toEqual(['deploy registry']);
+    expect(h.calls).toEqual(['registry report']);
     expect(outcome.ok).toBe(false);
     expect(!outcome.ok && outcome.phase).toBe('image');
     expect(!outcome.ok && outcome.problem.message).toMatch(

@@ -29,7 +29,7 @@ import {
   isWholeInternet,
 } from '@hello-world/shared';
 import { progressPrinter } from '../ops/format';
-import type { PushReport } from './push-report';
+import type { PushReport, RegistryReport, StepTiming } from './push-report';
 import {
   parseTaskDefinitionArn,
   type DeployReceipt,
@@ -54,16 +54,22 @@ export interface DeployRequest {
   pollIntervalMs?: number;
 }
 
-/** The steps that leave this process (CDK CLI, docker) and everything AWS, injected. */
+/**
+ * The steps that leave this process (CDK CLI) and everything AWS, injected. The registry stack
+ * and the image are Nx tasks of their own that ran before this one (infra:deploy-registry, then
+ * hello-world:docker-push): their reports say what they did and how long it took.
+ */
 export interface DeployDeps {
   clients: Pick<AwsClients, 'cfn' | 'ecs' | 'ec2' | 'ecr' | 'logs'>;
-  /** `cdk deploy` of one synthesized stack; rejects when the CLI fails. */
+  /** `cdk deploy` of the service stack; rejects when the CLI fails. */
   deployStack: (
-    stack: 'registry' | 'service',
+    stack: 'service',
     parameters: { imageTag?: string; allowedIp?: string },
   ) => Promise<void>;
-  /** hello-world:docker-push, which skips the build and push when the tag is in the registry. */
-  pushImage: () => Promise<PushReport>;
+  /** What infra:deploy-registry did in this run, or undefined when it did not run. */
+  registryReport: () => Promise<RegistryReport | undefined>;
+  /** What hello-world:docker-push did (already checked to be this build's tag). */
+  pushReport: () => Promise<PushReport>;
   gitSha: () => Promise<string>;
   callerIp: CallerIpLookup;
   probe: UrlProbe;
@@ -110,8 +116,8 @@ export const REGISTRY_ADMIN_STEP =
 export const NARROW_ALLOWED_IP = '--allowed-ip=$(curl -s https://checkip.amazonaws.com)/32';
 
 /**
- * `infra:deploy`: registry stack → image (pushed only when its tag is not in the registry) →
- * service stack with that ImageTag → wait for the rollout with progress → deployed marker on the
+ * `infra:deploy`: registry stack and image (infra:deploy-registry and hello-world:docker-push, the
+ * Nx tasks before this one, read from their reports) → service stack with that ImageTag → wait for the rollout with progress → deployed marker on the
  * image → URL, checked from here → receipt. `--service-only` skips the registry stack (it reads
  * its outputs) and the push. A failed rollout or stack update comes back with the doctor's
  * diagnosis.
@@ -122,18 +128,24 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
   const phases: PhaseTiming[] = [];
   const context = { region: request.region };
 
+  // The chain's earlier tasks started before this process: the receipt starts with the first.
+  let firstStart = started;
+
   async function phase<T>(
     name: PhaseName,
-    run: () => Promise<{ value: T; skipped?: boolean; note?: string }>,
+    run: () => Promise<{ value: T; skipped?: boolean; note?: string; timing?: StepTiming }>,
     rollout = false,
   ): Promise<T> {
     const t0 = clock.now();
     deps.progress(`==> ${name}`);
     try {
-      const { value, skipped, note } = await run();
+      const { value, skipped, note, timing } = await run();
+      // A step another Nx task ran is timed by its report, not by the reading of it.
+      const reported = timing ? Date.parse(timing.startedAt) : NaN;
+      if (Number.isFinite(reported)) firstStart = Math.min(firstStart, reported);
       phases.push({
         phase: name,
-        ms: clock.now() - t0,
+        ms: timing ? timing.durationMs : clock.now() - t0,
         result: skipped ? 'skipped' : 'done',
         ...(note ? { note } : {}),
       });
@@ -159,14 +171,20 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
           note: 'service only: not deployed, outputs read',
         };
       }
-      await deps.deployStack('registry', {});
-      return {
-        value: await readRegistryRepositoryUri(
-          clients.cfn,
-          request.region,
-          request.registryStackName,
-        ),
-      };
+      // Deployed by infra:deploy-registry, the task Nx ran before the image's.
+      const report = await deps.registryReport();
+      const value = await readRegistryRepositoryUri(
+        clients.cfn,
+        request.region,
+        request.registryStackName,
+      );
+      return report
+        ? { value, timing: report, note: 'infra:deploy-registry' }
+        : {
+            value,
+            skipped: true,
+            note: 'infra:deploy-registry did not run in this chain: outputs read',
+          };
     });
     const image = await phase('image', () => ensureImage(request, deps, repositoryUri));
     await phase(
@@ -252,9 +270,9 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
           ...(marker.warning ? [marker.warning] : []),
         ],
         phases,
-        startedAt: new Date(started).toISOString(),
+        startedAt: new Date(firstStart).toISOString(),
         finishedAt: new Date(finished).toISOString(),
-        totalMs: finished - started,
+        totalMs: finished - firstStart,
       },
     };
   } catch (error) {
@@ -345,7 +363,7 @@ async function ensureImage(
   request: DeployRequest,
   deps: DeployDeps,
   repositoryUri: string,
-): Promise<{ value: ImageResult; skipped: boolean; note: string }> {
+): Promise<{ value: ImageResult; skipped: boolean; note: string; timing?: StepTiming }> {
   const { repositoryName } = parseRepositoryUri(repositoryUri);
   if (request.imageTag) {
     const digest = await findImageDigest(deps.clients.ecr, repositoryName, request.imageTag);
@@ -365,7 +383,7 @@ async function ensureImage(
       note: 'tag already in the registry',
     };
   }
-  const report = await deps.pushImage();
+  const report = await deps.pushReport();
   if (report.repository !== repositoryUri) {
     throw new PhaseFailure(
       'image',
@@ -387,10 +405,19 @@ async function ensureImage(
       false,
     );
   }
+  const timing =
+    report.startedAt && report.finishedAt && report.durationMs !== undefined
+      ? {
+          startedAt: report.startedAt,
+          finishedAt: report.finishedAt,
+          durationMs: report.durationMs,
+        }
+      : undefined;
   return {
     value: { repository: repositoryUri, tag: report.tag, digest, pushed: report.pushed },
     skipped: !report.pushed,
     note: report.pushed ? 'pushed' : 'tag already in the registry',
+    ...(timing ? { timing } : {}),
   };
 }
 

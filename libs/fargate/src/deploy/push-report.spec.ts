@@ -1,44 +1,93 @@
-import { parsePushReport } from './push-report';
+import {
+  checkPushReportIsCurrent,
+  parsePushReportFile,
+  parseRegistryReportFile,
+} from './push-report';
 
 const DIGEST = 'sha256:dcba0163cad14974cced31f70b06cbca0f75527b2a36334e63418424e2ca5915';
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello-world-ecr-ecs-fargate';
+const PATH = 'dist/apps/hello-world/image-push.json';
+const TIMING = {
+  startedAt: '2026-12-03T13:40:00.000Z',
+  finishedAt: '2026-12-03T13:40:45.000Z',
+  durationMs: 45_000,
+};
 
-describe('parsePushReport', () => {
-  it('reads a push of the sha tag, as docker-push prints it', () => {
-    // GIVEN docker-push's output after a push (lines as captured from a real run)
-    const output = [
-      'The push refers to repository [123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello-world-ecr-ecs-fargate]',
-      `sha-bd9bfc0-ecr-ecs-fargate: digest: ${DIGEST} size: 1570`,
-      `pushed: ${ECR}:sha-bd9bfc0-ecr-ecs-fargate (${DIGEST})`,
-    ].join('\n');
-    // WHEN parsed THEN the tag, digest and action are known
-    expect(parsePushReport(output)).toEqual({
+describe('parsePushReportFile', () => {
+  it('reads the report docker-push writes: repository, tag, digest, pushed and its timing', () => {
+    // GIVEN docker-push's file after a push (the shape libs/image/src/push-report-file.ts writes)
+    const text = JSON.stringify({
       repository: ECR,
       tag: 'sha-bd9bfc0-ecr-ecs-fargate',
       digest: DIGEST,
       pushed: true,
+      ...TIMING,
     });
-  });
-
-  it('reads a skip when the tag is already in the registry, behind an Nx prefix', () => {
-    const output = `hello-world:docker-push: skipped: ${ECR}:sha-bd9bfc0-ecr-ecs-fargate is already in the registry (${DIGEST})\nskipped build and push: nothing new to push`;
-    expect(parsePushReport(output)).toEqual({
+    // WHEN read THEN every field is there for the receipt
+    expect(parsePushReportFile(text, PATH)).toEqual({
       repository: ECR,
       tag: 'sha-bd9bfc0-ecr-ecs-fargate',
       digest: DIGEST,
+      pushed: true,
+      ...TIMING,
+    });
+  });
+
+  it('reads a skipped push (tag already in the registry) without timing as such', () => {
+    const text = JSON.stringify({
+      repository: ECR,
+      tag: 'sha-bd9bfc0-ecr-ecs-fargate',
+      pushed: false,
+    });
+    expect(parsePushReportFile(text, PATH)).toEqual({
+      repository: ECR,
+      tag: 'sha-bd9bfc0-ecr-ecs-fargate',
       pushed: false,
     });
   });
 
-  it('takes the sha tag, not a release tag pushed alongside', () => {
-    const output = [
-      `skipped: ${ECR}:v1.2.3-ecr-ecs-fargate is already in the registry (${DIGEST})`,
-      `pushed: ${ECR}:sha-bd9bfc0-ecr-ecs-fargate (${DIGEST})`,
-    ].join('\n');
-    expect(parsePushReport(output)?.tag).toBe('sha-bd9bfc0-ecr-ecs-fargate');
+  it.each([
+    ['not JSON', 'pushed: x'],
+    ['no tag', JSON.stringify({ repository: ECR, pushed: true })],
+    [
+      'a digest that is not one',
+      JSON.stringify({ repository: ECR, tag: 't', pushed: true, digest: 'abc' }),
+    ],
+  ])('GIVEN %s THEN one line naming the file and how to push again', (_, text) => {
+    expect(() => parsePushReportFile(text, PATH)).toThrow(
+      /^dist\/apps\/hello-world\/image-push\.json is not a report this workspace writes: run `npx nx run infra:deploy` again, which pushes first$/,
+    );
+  });
+});
+
+describe('checkPushReportIsCurrent', () => {
+  const report = { repository: ECR, tag: 'sha-1111111-ecr-ecs-fargate', pushed: true };
+
+  it('GIVEN the report of this build THEN it is taken', () => {
+    expect(() =>
+      checkPushReportIsCurrent(report, 'sha-1111111-ecr-ecs-fargate', PATH),
+    ).not.toThrow();
   });
 
-  it('finds nothing in output without a report line', () => {
-    expect(parsePushReport('docker-push: no AWS credentials found')).toBeUndefined();
+  it('GIVEN the report of an earlier build THEN one line says it is stale and how to push this one', () => {
+    expect(() => checkPushReportIsCurrent(report, 'sha-2222222-ecr-ecs-fargate', PATH)).toThrow(
+      /^dist\/apps\/hello-world\/image-push\.json is stale: it reports sha-1111111-ecr-ecs-fargate, but the current build is sha-2222222-ecr-ecs-fargate: run `npx nx run infra:deploy`/,
+    );
+  });
+});
+
+describe('parseRegistryReportFile', () => {
+  it('reads the stack, region and timing infra:deploy-registry wrote', () => {
+    const report = {
+      stack: 'hello-world-ecr-ecs-fargate-registry',
+      region: 'eu-west-1',
+      ...TIMING,
+    };
+    expect(parseRegistryReportFile(JSON.stringify(report))).toEqual(report);
+  });
+
+  it('GIVEN anything else THEN it is not used (the receipt says the step did not run)', () => {
+    expect(parseRegistryReportFile('{')).toBeUndefined();
+    expect(parseRegistryReportFile(JSON.stringify({ stack: 's', region: 'r' }))).toBeUndefined();
   });
 });

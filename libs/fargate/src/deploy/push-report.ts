@@ -1,5 +1,19 @@
-/** What hello-world:docker-push did with the build's sha tag. */
-export interface PushReport {
+import { ConfigError } from '../config';
+
+/** When a step of the deploy chain ran: each step's report carries it, for the receipt. */
+export interface StepTiming {
+  /** ISO time the step started. */
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+}
+
+/**
+ * What hello-world:docker-push did with the build's sha tag: the file it writes,
+ * `dist/<app root>/image-push.json`, which infra:deploy reads (libs/image/src/push-report-file.ts
+ * writes it).
+ */
+export interface PushReport extends Partial<StepTiming> {
   repository: string;
   tag: string;
   digest?: string;
@@ -7,21 +21,102 @@ export interface PushReport {
   pushed: boolean;
 }
 
-const LINE =
-  /^(?:\S+: )?(pushed|skipped): (\S+):(sha-[A-Za-z0-9_.-]+)(?: is already in the registry)?(?: \((sha256:[0-9a-f]{64})\))?$/;
+/** What infra:deploy-registry did: `dist/apps/infra/registry-deploy.json`, read once by deploy. */
+export interface RegistryReport extends StepTiming {
+  stack: string;
+  region: string;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+function isTiming(value: Record<string, unknown>): boolean {
+  return (
+    typeof value['startedAt'] === 'string' &&
+    ISO.test(value['startedAt']) &&
+    typeof value['finishedAt'] === 'string' &&
+    ISO.test(value['finishedAt']) &&
+    typeof value['durationMs'] === 'number' &&
+    Number.isFinite(value['durationMs']) &&
+    value['durationMs'] >= 0
+  );
+}
+
+function parseObject(text: string, path: string, rerun: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+  } catch {
+    // Worded below, as for any other shape.
+  }
+  throw new ConfigError(`${path} is not a report this workspace writes: ${rerun}`);
+}
+
+/** The push report docker-push wrote; anything else is one line saying to push again. */
+export function parsePushReportFile(text: string, path: string): PushReport {
+  const rerun = 'run `npx nx run infra:deploy` again, which pushes first';
+  const value = parseObject(text, path, rerun);
+  const { repository, tag, digest, pushed } = value;
+  if (
+    typeof repository !== 'string' ||
+    repository === '' ||
+    typeof tag !== 'string' ||
+    tag === '' ||
+    typeof pushed !== 'boolean' ||
+    (digest !== undefined && (typeof digest !== 'string' || !DIGEST.test(digest)))
+  ) {
+    throw new ConfigError(`${path} is not a report this workspace writes: ${rerun}`);
+  }
+  return {
+    repository,
+    tag,
+    pushed,
+    ...(typeof digest === 'string' ? { digest } : {}),
+    ...(isTiming(value)
+      ? {
+          startedAt: value['startedAt'] as string,
+          finishedAt: value['finishedAt'] as string,
+          durationMs: value['durationMs'] as number,
+        }
+      : {}),
+  };
+}
+
+/** The registry report deploy-registry wrote, or undefined when it is not one (then not used). */
+export function parseRegistryReportFile(text: string): RegistryReport | undefined {
+  let value: Record<string, unknown>;
+  try {
+    value = parseObject(text, '', '');
+  } catch {
+    return undefined;
+  }
+  const { stack, region } = value;
+  if (typeof stack !== 'string' || typeof region !== 'string' || !isTiming(value)) {
+    return undefined;
+  }
+  return {
+    stack,
+    region,
+    startedAt: value['startedAt'] as string,
+    finishedAt: value['finishedAt'] as string,
+    durationMs: value['durationMs'] as number,
+  };
+}
 
 /**
- * Reads docker-push's own report lines (`pushed: REPO:TAG (DIGEST)`,
- * `skipped: REPO:TAG is already in the registry (DIGEST)`, maybe behind Nx's `project:target: `
- * prefix) for the sha tag, the one deployed.
+ * A push report names the image deploy will roll out, so it must be this build's: a report left
+ * by an earlier push (another commit, or a run with --allow-dirty) is refused in one line.
  */
-export function parsePushReport(output: string): PushReport | undefined {
-  for (const raw of output.split('\n')) {
-    // eslint-disable-next-line no-control-regex
-    const match = LINE.exec(raw.replace(/\u001b\[[0-9;]*m/g, '').trim());
-    if (!match) continue;
-    const [, action, repository = '', tag = '', digest] = match;
-    return { repository, tag, pushed: action === 'pushed', ...(digest ? { digest } : {}) };
+export function checkPushReportIsCurrent(
+  report: PushReport,
+  currentTag: string,
+  path: string,
+): void {
+  if (report.tag !== currentTag) {
+    throw new ConfigError(
+      `${path} is stale: it reports ${report.tag}, but the current build is ${currentTag}: run \`npx nx run infra:deploy\` (it pushes first), or \`npx nx run hello-world:docker-push\` before deploying with --exclude-task-dependencies`,
+    );
   }
-  return undefined;
 }
