@@ -1,21 +1,22 @@
-// nx run hello-world:docker-build: builds the image locally as hello-world-ecr-ecs-fargate:<sha tag>.
+// nx run <app>:docker-build: builds the image locally as <app>-ecr-ecs-fargate:<sha tag>
+// (--project=<app>, default hello-world).
 import { clientConfig } from '@hello-world/aws-ops';
 import { readOptionsOrExit, runCli } from './cli';
 import { buildImage, localImageRef } from './docker';
 import { readWorkspaceImageSource } from './image-source';
 import { workspaceRoot } from './workspace';
 
-const options = readOptionsOrExit('hello-world:docker-build');
+const { options, label } = readOptionsOrExit('docker-build');
 
 runCli(
-  'hello-world:docker-build',
+  label,
   async () => {
     const source = readWorkspaceImageSource(workspaceRoot, options);
     if (options.printTag) {
       console.log(source.tags[0]?.name ?? '');
       return;
     }
-    const ref = localImageRef(source.tags[0]?.name ?? '');
+    const ref = localImageRef(source.tags[0]?.name ?? '', source.app);
     await buildImage(workspaceRoot, ref, source, options.baseImage, options.buildCache);
     console.log(`image: ${ref}`);
   },

@@ -1,8 +1,12 @@
-// nx run hello-world:docker-push: builds and pushes the image unless its sha tag is already in the
-// registry. Registry: $IMAGE_REGISTRY if set (no AWS), else the registry stack's ECR repository.
-// --print-tag prints only the sha tag it would push first, and stops there.
+// nx run <app>:docker-push: builds and pushes the image of an app (--project, default hello-world)
+// unless its sha tag is already in the registry. Registry: $IMAGE_REGISTRY if set (no AWS), else
+// the ECR repository of that service's registry stack. --print-tag prints only the sha tag it
+// would push first, and stops there. What it did goes to dist/<app root>/image-push.json, which
+// infra:deploy, the next task of the chain, reads. A step of that chain, it accepts the options
+// infra:deploy forwards, and pushes nothing when they deploy an image already in the registry.
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { deploymentNames } from '@hello-world/shared';
 import {
   clientConfig,
   findImageDigest,
@@ -20,6 +24,7 @@ import { buildImage, localImageRef, loginRegistry, pullImage, pushImage } from '
 import type { ImageOptions } from './image-options';
 import { readWorkspaceImageSource } from './image-source';
 import { planPush } from './push-plan';
+import { makePushReport, removePushReport, writePushReport } from './push-report-file';
 import { findRegistryDigest } from './registry-http';
 import { workspaceRoot } from './workspace';
 
@@ -32,18 +37,25 @@ interface PushTarget {
   mutability?: TagMutability;
 }
 
-const options = readOptionsOrExit('hello-world:docker-push');
+const { options, label } = readOptionsOrExit('docker-push', { chain: true });
 // Where the AWS calls point once read (--region/--profile, else AWS_REGION/AWS_PROFILE): every
 // error then names that region and profile, as infra:deploy's and infra:diff's do.
 let awsContext: ProblemContext = { region: clientConfig(options).region };
 
 runCli(
-  'hello-world:docker-push',
+  label,
   async () => {
+    const started = Date.now();
     const source = readWorkspaceImageSource(workspaceRoot, options);
     if (options.printTag) {
       // For CI: the tag a later deploy names (--image-tag), before any engine or AWS call.
       console.log(source.tags[0]?.name ?? '');
+      return;
+    }
+    // Whatever happens next, an earlier report must not stand for this run.
+    removePushReport(workspaceRoot, source.app.pushReport);
+    if (options.skipPush) {
+      console.log(`skipped build and push: ${options.skipPush}`);
       return;
     }
     const target = options.repositoryOverride
@@ -62,12 +74,23 @@ runCli(
         `skipped: ${target.repository}:${name} is a floating tag, but the repository (${mutability?.mode}, as controlTower=strict sets it) would never let it move to a later release, so it is left out: deploy the version or sha tag`,
       );
     }
+    const primary = source.tags[0]?.name ?? '';
+    const report = (digest: string | undefined, pushed: boolean) =>
+      writePushReport(
+        workspaceRoot,
+        source.app.pushReport,
+        makePushReport(
+          { repository: target.repository, tag: primary, pushed, ...(digest ? { digest } : {}) },
+          started,
+          Date.now(),
+        ),
+      );
     if (plan.push.length === 0) {
       console.log('skipped build and push: nothing new to push');
+      report(states[0]?.digest, false);
       return;
     }
-    const primary = source.tags[0]?.name ?? '';
-    let from = localImageRef(primary);
+    let from = localImageRef(primary, source.app);
     await target.login();
     if (plan.build)
       await buildImage(workspaceRoot, from, source, options.baseImage, options.buildCache);
@@ -75,10 +98,13 @@ runCli(
       from = `${target.repository}:${primary}`;
       await pullImage(workspaceRoot, from);
     }
+    let primaryDigest = states[0]?.digest;
     for (const tag of plan.push) {
       const digest = await pushImage(workspaceRoot, from, `${target.repository}:${tag}`);
       console.log(`pushed: ${target.repository}:${tag}${digest ? ` (${digest})` : ''}`);
+      if (tag === primary) primaryDigest = digest;
     }
+    report(primaryDigest, plan.push.includes(primary));
   },
   () => awsContext,
 );
@@ -105,7 +131,11 @@ async function ecrTarget(opts: ImageOptions): Promise<PushTarget> {
   awsContext = target;
   const config = clientConfig(target);
   const ecr = new ECRClient(config);
-  const uri = await readRegistryRepositoryUri(new CloudFormationClient(config), config.region);
+  const uri = await readRegistryRepositoryUri(
+    new CloudFormationClient(config),
+    config.region,
+    deploymentNames(opts.project).registryStack,
+  );
   const { repositoryName } = parseRepositoryUri(uri);
   return {
     repository: uri,

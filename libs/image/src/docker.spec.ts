@@ -1,5 +1,7 @@
+import { DEFAULT_IMAGE_APP, imageApp } from './build-context';
 import {
   dockerBuildArgs,
+  localImageRef,
   explainBaseImageFailure,
   explainDockerFailure,
   runDockerCapture,
@@ -7,7 +9,7 @@ import {
 import { CommandError } from './exec';
 import { ImageError } from './image-error';
 
-const source = { tags: [], revision: 'abc123', version: '1.2.3' };
+const source = { tags: [], revision: 'abc123', version: '1.2.3', app: DEFAULT_IMAGE_APP };
 
 describe('dockerBuildArgs', () => {
   it('builds with plain docker build when no layer cache is asked for', () => {
@@ -21,6 +23,44 @@ describe('dockerBuildArgs', () => {
     ]);
     expect(args).toContain('BASE_IMAGE=local/node:24');
     expect(args.at(-1)).toBe('.');
+  });
+
+  it('builds another app from its own Dockerfile under its root, named after its service', () => {
+    // GIVEN an app whose Nx root is services/billing
+    const app = imageApp('billing', 'services/billing');
+    // WHEN its build arguments and local name are made
+    const args = dockerBuildArgs(
+      localImageRef('sha-1a2b3c4-ecr-ecs-fargate', app),
+      { ...source, app },
+      undefined,
+    );
+    // THEN its Dockerfile builds it, named as libs/shared names the service's deployment
+    expect(args.slice(0, 5)).toEqual([
+      'build',
+      '-f',
+      'services/billing/Dockerfile',
+      '-t',
+      'billing-ecr-ecs-fargate:sha-1a2b3c4-ecr-ecs-fargate',
+    ]);
+    expect(app.contextFiles).toEqual([
+      'services/billing/Dockerfile',
+      '.dockerignore',
+      'dist/services/billing/main.js',
+      'dist/services/billing/healthcheck.js',
+    ]);
+    expect(app.pushReport).toBe('dist/services/billing/image-push.json');
+  });
+
+  it("names hello-world's build exactly as before", () => {
+    expect(localImageRef('sha-1a2b3c4-ecr-ecs-fargate')).toBe(
+      'hello-world-ecr-ecs-fargate:sha-1a2b3c4-ecr-ecs-fargate',
+    );
+    expect(DEFAULT_IMAGE_APP.contextFiles).toEqual([
+      'apps/hello-world/Dockerfile',
+      '.dockerignore',
+      'dist/apps/hello-world/main.js',
+      'dist/apps/hello-world/healthcheck.js',
+    ]);
   });
 
   it('goes through buildx, loads the image and passes the cache when one is given', () => {

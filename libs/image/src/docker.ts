@@ -1,5 +1,5 @@
-import { CONTAINER_USER, DEPLOYMENT_NAME } from '@hello-world/shared';
-import { DOCKERFILE } from './build-context';
+import { CONTAINER_USER } from '@hello-world/shared';
+import { DEFAULT_IMAGE_APP, type ImageApp } from './build-context';
 import { CommandError, runCapture, runShown, type RunOptions } from './exec';
 import { ImageError } from './image-error';
 import type { ImageSource } from './image-source';
@@ -19,9 +19,12 @@ export const FARGATE_LIKE_RUN_FLAGS = [
   CONTAINER_USER,
 ];
 
-/** The local name of a build: hello-world-ecr-ecs-fargate:<tag>. */
-export function localImageRef(tag: string): string {
-  return `${DEPLOYMENT_NAME}:${tag}`;
+/** The local name of a build: hello-world-ecr-ecs-fargate:<tag> for hello-world. */
+export function localImageRef(
+  tag: string,
+  app: Pick<ImageApp, 'localImage'> = DEFAULT_IMAGE_APP,
+): string {
+  return `${app.localImage}:${tag}`;
 }
 
 /** docker build from the workspace root (the root .dockerignore sends only the bundle). */
@@ -71,7 +74,7 @@ export function dockerBuildArgs(
   cache?: BuildCache,
 ): string[] {
   const args = cache ? ['buildx', 'build', '--load'] : ['build'];
-  args.push('-f', DOCKERFILE, '-t', ref);
+  args.push('-f', source.app.dockerfile, '-t', ref);
   if (cache?.from) args.push('--cache-from', cache.from);
   if (cache?.to) args.push('--cache-to', cache.to);
   if (baseImage) args.push('--build-arg', `BASE_IMAGE=${baseImage}`);

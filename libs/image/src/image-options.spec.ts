@@ -3,7 +3,12 @@ import { parseImageOptions } from './image-options';
 describe('parseImageOptions', () => {
   it('pushes to ECR from a clean tree by default', () => {
     // GIVEN no flags and no overrides WHEN parsed THEN nothing is overridden
-    expect(parseImageOptions([], {})).toEqual({ allowDirty: false, help: false, printTag: false });
+    expect(parseImageOptions([], {})).toEqual({
+      allowDirty: false,
+      help: false,
+      printTag: false,
+      project: 'hello-world',
+    });
   });
 
   it('reads --print-tag, with --allow-dirty too (the dirty tag is the one printed)', () => {
@@ -89,5 +94,64 @@ describe('parseImageOptions --region and --profile', () => {
       error = e;
     }
     expect(error).toMatchObject({ kind: 'environment' });
+  });
+});
+
+describe('parseImageOptions --project', () => {
+  it('GIVEN another app WHEN parsed THEN its name is the project, and IMAGE_REGISTRY holds its repository', () => {
+    expect(
+      parseImageOptions(['--project=billing'], { IMAGE_REGISTRY: '127.0.0.1:5050' }),
+    ).toMatchObject({
+      project: 'billing',
+      repositoryOverride: '127.0.0.1:5050/billing-ecr-ecs-fargate',
+    });
+  });
+
+  it('GIVEN a project name no deployment can carry WHEN parsed THEN one line, exit 2', () => {
+    expect(() => parseImageOptions(['--project=../etc'], {})).toThrow(
+      /^--project: invalid service name "\.\.\/etc": /,
+    );
+  });
+});
+
+describe('parseImageOptions in the deploy chain (docker-push)', () => {
+  it('GIVEN what infra:deploy forwards WHEN docker-push parses it THEN it is accepted and the push still runs', () => {
+    // GIVEN `nx run infra:deploy -- --allowed-ip=… --timeout=5m --json --profile=p --allow-dirty`
+    const argv = [
+      '--allowed-ip=203.0.113.7/32',
+      '--timeout=5m',
+      '--json',
+      '--profile=p',
+      '--allow-dirty',
+    ];
+    // WHEN docker-push reads it
+    const options = parseImageOptions(argv, {}, { chain: true });
+    // THEN it reads its own options and pushes
+    expect(options).toMatchObject({ profile: 'p', allowDirty: true });
+    expect(options.skipPush).toBeUndefined();
+  });
+
+  it.each([
+    [
+      ['--service-only', '--image-tag=sha-1a2b3c4-ecr-ecs-fargate'],
+      '--service-only deploys an image already in the registry',
+    ],
+    [
+      ['--image-tag=v1.2.3-ecr-ecs-fargate'],
+      '--image-tag=v1.2.3-ecr-ecs-fargate deploys an image already in the registry',
+    ],
+    [['--registry-only'], '--registry-only deploys only the registry stack'],
+  ])('GIVEN %j THEN docker-push pushes nothing, saying why', (argv, why) => {
+    expect(parseImageOptions(argv, {}, { chain: true }).skipPush).toBe(why);
+  });
+
+  it('GIVEN an option no step of the chain knows THEN it is still refused', () => {
+    expect(() => parseImageOptions(['--force'], {}, { chain: true })).toThrow(
+      /^Unknown option '--force'.*; see --help$/,
+    );
+  });
+
+  it("GIVEN deploy's options outside the chain (docker-build) THEN they are refused", () => {
+    expect(() => parseImageOptions(['--image-tag=x'], {})).toThrow(/^Unknown option '--image-tag'/);
   });
 });

@@ -1,19 +1,25 @@
 import {
+  APP_NAME,
   DEFAULT_REGION,
-  DEPLOYMENT_NAME,
+  deploymentNames,
   isAwsProfileName,
   isAwsRegion,
 } from '@hello-world/shared';
 import { parseArgs } from 'node:util';
 import { ImageError } from './image-error';
 
-export const USAGE = `usage: nx run hello-world:docker-build|docker-push [--allow-dirty] [--print-tag] [--region R] [--profile P]
+export const USAGE = `usage: nx run <app>:docker-build|docker-push [-- --allow-dirty --print-tag --project=P --region R --profile P]
   --allow-dirty  build from uncommitted changes in the image's inputs (tagged sha-<sha>-dirty-<hash>)
   --print-tag    print only the image's sha tag on stdout and exit: nothing built, pushed or asked of AWS
                  (for scripts: npx tsx libs/image/src/docker-push.ts --print-tag)
+  --project=P    the Nx app to build (default ${APP_NAME}): its Dockerfile, bundle, inputs and registry
   --region R     AWS region, default AWS_REGION, else AWS_DEFAULT_REGION, else eu-west-1
-  --profile P    AWS profile, default AWS_PROFILE. Through nx, set AWS_PROFILE (and AWS_REGION)
-                 instead: the infra:deploy-registry step nx runs first does not see these flags
+  --profile P    AWS profile, default AWS_PROFILE
+  Through nx, docker-push's options reach infra:deploy-registry, which nx runs first, and
+  infra:deploy's reach docker-push (dependsOn params: forward): docker-push accepts deploy's
+  options (--image-tag, --allowed-ip, --timeout, --json, --registry-only, --service-only) and
+  pushes nothing when they name an image already in the registry or only the registry stack.
+  docker-push writes what it did to dist/<app root>/image-push.json, which infra:deploy reads.
   env IMAGE_REGISTRY=host[:port][/namespace]  push there instead of the ECR repository (no AWS)
   env BASE_IMAGE=image                         base image passed to the Dockerfile's BASE_IMAGE
   env IMAGE_CACHE_FROM / IMAGE_CACHE_TO        buildx layer cache, e.g. type=gha,scope=hello-world`;
@@ -31,7 +37,27 @@ export interface ImageOptions {
   buildCache?: BuildCache;
   region?: string;
   profile?: string;
+  /** The Nx app whose image this is (--project, default hello-world). */
+  project: string;
+  /**
+   * docker-push only: why it pushes nothing this time, when the deploy chain handed it
+   * infra:deploy's --service-only, --image-tag or --registry-only.
+   */
+  skipPush?: string;
 }
+
+/**
+ * infra:deploy's options, which reach docker-push along the chain (its dependsOn forwards the
+ * command line): docker-push accepts them, and reads only the ones that mean "push nothing".
+ */
+const DEPLOY_CHAIN_OPTIONS = {
+  'image-tag': { type: 'string' },
+  'allowed-ip': { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  'registry-only': { type: 'boolean' },
+  'service-only': { type: 'boolean' },
+} as const;
 
 export interface BuildCache {
   from?: string;
@@ -41,9 +67,14 @@ export interface BuildCache {
 // host[:port] then optional lowercase path segments, as Docker names repositories.
 const REGISTRY = /^[a-zA-Z0-9.-]+(?::\d{1,5})?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 
+/**
+ * `chain`: docker-push, a step of the deploy chain, also accepts infra:deploy's options (and skips
+ * when they say so); docker-build, in no chain, only its own.
+ */
 export function parseImageOptions(
   argv: readonly string[],
   env: Record<string, string | undefined>,
+  { chain = false }: { chain?: boolean } = {},
 ): ImageOptions {
   let values;
   try {
@@ -52,9 +83,11 @@ export function parseImageOptions(
       options: {
         'allow-dirty': { type: 'boolean', default: false },
         'print-tag': { type: 'boolean', default: false },
+        project: { type: 'string' },
         region: { type: 'string' },
         profile: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        ...(chain ? DEPLOY_CHAIN_OPTIONS : {}),
       },
       strict: true,
       allowPositionals: false,
@@ -62,6 +95,21 @@ export function parseImageOptions(
   } catch (error) {
     throw new ImageError(`${(error as Error).message.split('\n')[0]}; see --help`, 'environment');
   }
+  const project = values.project ?? APP_NAME;
+  let names;
+  try {
+    names = deploymentNames(project);
+  } catch (error) {
+    throw new ImageError(`--project: ${(error as Error).message}`, 'environment');
+  }
+  const chainValues = values as Record<string, string | boolean | undefined>;
+  const skipPush = chainValues['service-only']
+    ? '--service-only deploys an image already in the registry'
+    : typeof chainValues['image-tag'] === 'string'
+      ? `--image-tag=${chainValues['image-tag']} deploys an image already in the registry`
+      : chainValues['registry-only']
+        ? '--registry-only deploys only the registry stack'
+        : undefined;
   // Checked here so a typo is one line now, not an SDK error (or another region) later.
   checkFlag(
     values.region,
@@ -89,7 +137,9 @@ export function parseImageOptions(
     allowDirty: values['allow-dirty'] ?? false,
     help: values.help ?? false,
     printTag: values['print-tag'] ?? false,
-    ...(registry ? { repositoryOverride: `${registry}/${DEPLOYMENT_NAME}` } : {}),
+    project,
+    ...(skipPush ? { skipPush } : {}),
+    ...(registry ? { repositoryOverride: `${registry}/${names.deployment}` } : {}),
     ...(baseImage ? { baseImage } : {}),
     ...(cacheFrom || cacheTo
       ? {

@@ -1,15 +1,20 @@
 import { APP_NAME } from '@hello-world/shared';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILD_CONTEXT_FILES } from './build-context';
+import { DEFAULT_IMAGE_APP, imageApp, type ImageApp } from './build-context';
 import { runCapture } from './exec';
 import { ImageError } from './image-error';
 import { computeImageTags, findReleaseVersion, type ImageTag } from './image-tags';
 import { nxBin } from './nx-run';
 import { hashDirtyFiles, parsePorcelainPaths } from './work-tree';
 
-/** The target whose resolved inputs decide the image tag (declared in apps/hello-world/package.json). */
-export const IMAGE_INPUTS_TARGET = `${APP_NAME}:docker-build`;
+/** The target whose resolved inputs decide an app's image tag (apps/hello-world/package.json declares hello-world's). */
+export function imageInputsTarget(project: string): string {
+  return `${project}:docker-build`;
+}
+
+/** hello-world's. */
+export const IMAGE_INPUTS_TARGET = imageInputsTarget(APP_NAME);
 
 /** Where an image comes from: its tags and the values for its OCI labels. */
 export interface ImageSource {
@@ -20,6 +25,8 @@ export interface ImageSource {
   version: string;
   /** The repository's web address for the source label, when origin has one. */
   sourceUrl?: string;
+  /** The app the image is built from: its Dockerfile, bundle and local name. */
+  app: ImageApp;
 }
 
 /** What decides an image: its inputs for the tag, and what a dirty build's tag should name. */
@@ -29,6 +36,8 @@ export interface ImageInputs {
   /** The build context (bundle, Dockerfile…) and base image: what a dirty tag names. */
   contextFiles: readonly string[];
   baseImage?: string;
+  /** The app; its package.json's version labels an image that is not a release. */
+  app?: ImageApp;
 }
 
 /**
@@ -87,11 +96,12 @@ export function readImageSource(
         ])
       : undefined;
   const release = findReleaseVersion(git('tag', '--points-at', 'HEAD').split('\n'));
-  const appVersion = (
-    JSON.parse(readFileSync(join(root, 'apps', APP_NAME, 'package.json'), 'utf8')) as {
-      version: string;
-    }
-  ).version;
+  const app = image.app ?? DEFAULT_IMAGE_APP;
+  const appPackage = join(root, app.root, 'package.json');
+  // An app declared by project.json alone has no package.json: its image is version 0.0.0.
+  const appVersion = existsSync(appPackage)
+    ? ((JSON.parse(readFileSync(appPackage, 'utf8')) as { version?: string }).version ?? '0.0.0')
+    : '0.0.0';
   const sourceUrl = toWebUrl(tryGit(root, 'config', '--get', 'remote.origin.url'));
   return {
     tags: computeImageTags({
@@ -102,34 +112,67 @@ export function readImageSource(
     revision: dirtyHash ? `${fullSha}-dirty` : fullSha,
     version: (!dirtyHash && release) || appVersion,
     ...(sourceUrl ? { sourceUrl } : {}),
+    app,
   };
 }
 
 /**
- * The image source of this workspace as docker-build and docker-push see it: Nx's inputs of the
- * docker-build target, the build context and the base image.
+ * The image source of this workspace as docker-build and docker-push see it for one app
+ * (`project`, default hello-world): Nx's inputs of its docker-build target, its build context
+ * (Dockerfile and bundle under its root, which Nx reports) and the base image.
  */
 export function readWorkspaceImageSource(
   root: string,
-  options: { allowDirty: boolean; baseImage?: string },
+  options: { allowDirty: boolean; baseImage?: string; project?: string },
 ): ImageSource {
+  const project = options.project ?? APP_NAME;
+  const app = imageApp(project, readProjectRoot(root, project));
   const inputs: ImageInputs = {
-    files: readInputFiles(root),
-    contextFiles: BUILD_CONTEXT_FILES,
+    files: readInputFiles(root, project),
+    contextFiles: app.contextFiles,
     ...(options.baseImage ? { baseImage: options.baseImage } : {}),
+    app,
   };
   return readImageSource(root, inputs, options.allowDirty);
 }
 
-/** The files Nx resolves as the docker-build target's inputs (sources, Dockerfile, lockfile…). */
-export function readInputFiles(root: string): string[] {
-  const output = runCapture(
-    process.execPath,
-    [nxBin(), 'show', 'target', 'inputs', IMAGE_INPUTS_TARGET, '--json'],
-    { cwd: root, env: { ...process.env, NX_DAEMON: 'false' } },
-  );
+function runNx(root: string, args: string[]): string {
+  return runCapture(process.execPath, [nxBin(), ...args], {
+    cwd: root,
+    env: { ...process.env, NX_DAEMON: 'false' },
+  });
+}
+
+/** An app project's root as Nx reports it (`nx show project P --json`); one line if there is none. */
+export function readProjectRoot(root: string, project: string): string {
+  let output: string;
+  try {
+    output = runNx(root, ['show', 'project', project, '--json']);
+  } catch {
+    throw new ImageError(
+      `no Nx project named ${project}: name an app with --project (npx nx show projects --type=app)`,
+      'environment',
+    );
+  }
+  const { root: projectRoot, targets } = JSON.parse(output) as {
+    root?: string;
+    targets?: Record<string, unknown>;
+  };
+  if (!projectRoot || !targets?.['docker-build']) {
+    throw new ImageError(
+      `project ${project} has no docker-build target, so no image: name an app with a Dockerfile with --project`,
+      'environment',
+    );
+  }
+  return projectRoot;
+}
+
+/** The files Nx resolves as an app's docker-build inputs (sources, Dockerfile, lockfile…). */
+export function readInputFiles(root: string, project: string = APP_NAME): string[] {
+  const target = imageInputsTarget(project);
+  const output = runNx(root, ['show', 'target', 'inputs', target, '--json']);
   const { files } = JSON.parse(output) as { files?: string[] };
-  if (!files?.length) throw new ImageError(`nx resolved no input files for ${IMAGE_INPUTS_TARGET}`);
+  if (!files?.length) throw new ImageError(`nx resolved no input files for ${target}`);
   return files;
 }
 
