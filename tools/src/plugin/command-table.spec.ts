@@ -4,9 +4,9 @@ import {
   LOCAL_COMMANDS_FILE,
   OPS_COMMANDS_FILE,
   readCommandTables,
+  OPS_DESCRIPTIONS,
   readStringTable,
-} from './command-table';
-import { OPS_DESCRIPTIONS } from './deployment-targets';
+} from './plugin';
 
 const WORKSPACE = join(__dirname, '..', '..', '..');
 

@@ -1,4 +1,4 @@
-import { inferProjects, type WorkspaceFacts } from './infer';
+import { inferProjects, type WorkspaceFacts } from './plugin';
 
 const TABLES = {
   ops: ['status', 'url', 'outputs', 'logs', 'redeploy', 'doctor', 'destroy'],
@@ -100,6 +100,18 @@ describe('inferProjects: a generated second service and its deployment', () => {
     });
   });
 
+  it('GIVEN the same THEN greeter-infra:status runs the ops CLI in apps/greeter-infra, so it operates greeter', () => {
+    const { deployments } = inferProjects(TWO_SERVICES);
+    const status = deployments['apps/greeter-infra']?.targets['status'];
+    expect({ options: status?.options, local: status?.configurations?.['local'] }).toEqual({
+      options: {
+        cwd: 'apps/greeter-infra',
+        command: 'tsx ../../libs/fargate/src/ops/main.ts status',
+      },
+      local: { command: 'tsx ../../libs/fargate/src/local/main.ts status' },
+    });
+  });
+
   it('GIVEN a cdk.json with no service THEN the deployment serves hello-world, as the CDK app reads it', () => {
     const { deployments, images } = inferProjects(TWO_SERVICES);
     expect(deployments['apps/infra']?.implicitDependencies).toEqual(['hello-world']);
@@ -163,7 +175,7 @@ describe('inferProjects: a deployment project', () => {
     const scale = deployments['apps/infra']?.targets['scale'];
     expect({ command: scale?.options?.command, description: scale?.metadata?.description }).toEqual(
       {
-        command: 'tsx libs/fargate/src/ops/main.ts scale',
+        command: 'tsx ../../libs/fargate/src/ops/main.ts scale',
         description:
           "The ops CLI's scale command (libs/fargate/src/ops/main.ts; -- --help lists its options)",
       },

@@ -1,10 +1,25 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { LOCAL_COMMANDS_FILE, OPS_COMMANDS_FILE } from './command-table';
-import { createNodesFor, createNodesV2, PLUGIN_GLOB } from './plugin';
+import {
+  createNodesFor,
+  createNodesV2,
+  LOCAL_COMMANDS_FILE,
+  OPS_COMMANDS_FILE,
+  PLUGIN_GLOB,
+} from './plugin';
 
 const WORKSPACE = join(__dirname, '..', '..', '..');
 
@@ -47,6 +62,11 @@ function asHandWritten(inferred: TargetConfiguration, handWritten: TargetConfigu
   const ownMetadata = { ...metadata };
   delete ownMetadata['technologies'];
   return { ...rest, metadata: ownMetadata };
+}
+
+/** Nx hands its tasks NX_* variables naming the outer workspace; an inner Nx must not see them. */
+function withoutNx(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('NX_')));
 }
 
 function readJson(path: string) {
@@ -107,22 +127,29 @@ describe('the plugin on this workspace, against the hand-written targets (read n
 });
 
 describe('the plugin as Nx loads it (node_modules/nx, no daemon, no cache)', () => {
-  function showProject(name: string): {
+  type Shown = {
     projectType?: string;
     targets: Record<string, TargetConfiguration>;
-  } {
+    stderr: string;
+  };
+  function showProject(name: string): Shown {
     const run = spawnSync(
       process.execPath,
       [join(WORKSPACE, 'node_modules/nx/dist/bin/nx.js'), 'show', 'project', name, '--json'],
       {
         cwd: WORKSPACE,
         encoding: 'utf8',
-        env: { ...process.env, NX_DAEMON: 'false', NX_SKIP_NX_CACHE: 'true', NX_NO_CLOUD: 'true' },
+        env: {
+          ...withoutNx(process.env),
+          NX_DAEMON: 'false',
+          NX_SKIP_NX_CACHE: 'true',
+          NX_NO_CLOUD: 'true',
+        },
         timeout: 120_000,
       },
     );
     if (run.status !== 0) throw new Error(`nx show project ${name} failed: ${run.stderr}`);
-    return JSON.parse(run.stdout);
+    return { ...JSON.parse(run.stdout), stderr: run.stderr };
   }
 
   it('GIVEN hello-world THEN Nx reports it as an application, with the inferred docker technology on its image targets', () => {
@@ -133,13 +160,80 @@ describe('the plugin as Nx loads it (node_modules/nx, no daemon, no cache)', () 
     }).toEqual({ projectType: 'application', technologies: ['docker'] });
   });
 
-  it('GIVEN infra THEN Nx reports it as an application, its ops targets marked aws-cdk', () => {
+  it('GIVEN infra THEN Nx reports it as an application, its ops targets marked aws-cdk, and loading the plugin prints nothing (no Node warning)', () => {
     const project = showProject('infra');
     expect({
       projectType: project.projectType,
       technologies: project.targets['doctor']?.metadata?.['technologies'],
-    }).toEqual({ projectType: 'application', technologies: ['aws-cdk'] });
+      stderr: project.stderr,
+    }).toEqual({ projectType: 'application', technologies: ['aws-cdk'], stderr: '' });
   });
+});
+
+describe('the hand-written copies removed, in a copy of this workspace', () => {
+  const HAND_WRITTEN = {
+    'hello-world': ['docker-build', 'docker-push', 'container-test'],
+    infra: Object.keys(readJson('apps/infra/project.json').targets ?? {}),
+  };
+  let copy: string;
+
+  /** `nx show project` in `cwd`, with the copy's paths written as the real workspace's. */
+  function show(cwd: string, name: string): unknown {
+    const run = spawnSync(
+      process.execPath,
+      [join(WORKSPACE, 'node_modules/nx/dist/bin/nx.js'), 'show', 'project', name, '--json'],
+      {
+        cwd,
+        encoding: 'utf8',
+        env: {
+          ...withoutNx(process.env),
+          NX_DAEMON: 'false',
+          NX_SKIP_NX_CACHE: 'true',
+          NX_NO_CLOUD: 'true',
+        },
+        timeout: 120_000,
+      },
+    );
+    if (run.status !== 0)
+      throw new Error(`nx show project ${name} failed in ${cwd}: ${run.stderr}`);
+    return JSON.parse(run.stdout.split(cwd).join(WORKSPACE));
+  }
+
+  beforeAll(() => {
+    copy = mkdtempSync(join(tmpdir(), 'nx-plugin-workspace-'));
+    const files = spawnSync(
+      'git',
+      ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+      {
+        cwd: WORKSPACE,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    ).stdout.split('\0');
+    for (const file of files) {
+      if (file === '' || !existsSync(join(WORKSPACE, file))) continue;
+      mkdirSync(dirname(join(copy, file)), { recursive: true });
+      copyFileSync(join(WORKSPACE, file), join(copy, file));
+    }
+    symlinkSync(join(WORKSPACE, 'node_modules'), join(copy, 'node_modules'));
+    const app = JSON.parse(readFileSync(join(copy, 'apps/hello-world/package.json'), 'utf8'));
+    for (const target of HAND_WRITTEN['hello-world']) delete app.nx.targets[target];
+    writeFileSync(join(copy, 'apps/hello-world/package.json'), JSON.stringify(app, null, 2));
+    const infra = JSON.parse(readFileSync(join(copy, 'apps/infra/project.json'), 'utf8'));
+    delete infra.targets;
+    delete infra.implicitDependencies;
+    writeFileSync(join(copy, 'apps/infra/project.json'), JSON.stringify(infra, null, 2));
+  }, 120_000);
+
+  afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+  it.each(['hello-world', 'infra'])(
+    'GIVEN %s without its hand-written container and deployment targets THEN Nx shows exactly the configuration it shows today',
+    (name) => {
+      expect(show(copy, name)).toEqual(show(WORKSPACE, name));
+    },
+    120_000,
+  );
 });
 
 describe('createNodesV2 over a fixture workspace with a second service', () => {

@@ -1,21 +1,462 @@
-// The workspace's Nx plugin (registered in nx.json): container targets for every project under
-// apps/ with a Dockerfile, CDK and operations targets for every deployment project (a directory
-// under apps/ with a cdk.json). This file is the thin shell: it reads the matched files, the
-// projects' names and the CLIs' command tables, and hands plain data to infer.ts.
+// The workspace's Nx plugin (registered in nx.json as ./tools/src/plugin/plugin.ts): container
+// targets for every project under apps/ with a Dockerfile, CDK and operations targets for every
+// deployment project (a directory under apps/ with a cdk.json).
 //
-// Nx loads it under Node's own type stripping: relative imports name their .js twin (Nx maps it
-// to the .ts source), and only types come from @nx/devkit.
+// One file on purpose: Nx loads it under Node's own type stripping, and Node warns on every nx
+// command about each further typeless-package .ts module it has to import as ESM
+// (MODULE_TYPELESS_PACKAGE_JSON). So the parts are sections, in order: the command tables read
+// from the CLIs, the container targets, the deployment targets, the pure inference over the
+// workspace's facts, and last the thin shell that reads files and calls it. Only types come
+// from @nx/devkit.
 
-import type { CreateNodesResultV2, CreateNodesV2 } from '@nx/devkit';
+import type { CreateNodesResultV2, CreateNodesV2, TargetConfiguration } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import {
-  LOCAL_COMMANDS_FILE,
-  OPS_COMMANDS_FILE,
-  readCommandTables,
-  type CommandTables,
-} from './command-table.js';
-import { inferProjects, type DeploymentFacts, type ImageProjectFacts } from './infer.js';
+
+// ---------------------------------------------------------------------------------------------
+// Command tables
+// ---------------------------------------------------------------------------------------------
+
+// The command tables the CLIs already have, read as data. The plugin runs inside Nx under Node's
+// own type stripping, which cannot load the CLIs' modules (their imports are extensionless, and
+// the ops CLI pulls in the AWS SDK: seconds on every graph computation). So the table is read
+// from the CLI's source text: a plain `export const NAME = ['a', 'b'] as const` literal.
+// command-table.spec.ts checks the result against the real modules, so the two cannot drift.
+
+/** Where each table lives, relative to the workspace root. */
+export const OPS_COMMANDS_FILE = 'libs/fargate/src/ops/args.ts';
+export const LOCAL_COMMANDS_FILE = 'libs/fargate/src/local/local-args.ts';
+
+/** The commands the ops CLI runs (`COMMANDS`) and those its local twin runs (`LOCAL_COMMANDS`). */
+export interface CommandTables {
+  ops: readonly string[];
+  local: readonly string[];
+}
+
+/**
+ * The string literals of `export const <name> = [ ... ] as const` in `source`. Throws one line
+ * naming the file and the constant when the table is missing or holds anything but strings.
+ */
+export function readStringTable(source: string, name: string, file: string): string[] {
+  const match = new RegExp(`export const ${name}\\s*=\\s*\\[([^\\]]*)\\]\\s*as const`).exec(source);
+  const body = match?.[1];
+  const items = body
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  const strings = items?.map((item) => /^'([a-z][a-z0-9-]*)'$/.exec(item)?.[1]);
+  if (!strings || strings.length === 0 || strings.some((item) => item === undefined)) {
+    throw new Error(
+      `${file} has no \`export const ${name} = ['command', …] as const\` of plain command names: the Nx plugin tools/src/plugin infers its targets from that table`,
+    );
+  }
+  return strings as string[];
+}
+
+/** Both tables, from the two CLIs' sources. */
+export function readCommandTables(opsSource: string, localSource: string): CommandTables {
+  return {
+    ops: readStringTable(opsSource, 'COMMANDS', OPS_COMMANDS_FILE),
+    local: readStringTable(localSource, 'LOCAL_COMMANDS', LOCAL_COMMANDS_FILE),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Container targets
+// ---------------------------------------------------------------------------------------------
+
+// The container targets of a project with a Dockerfile: docker-build, docker-push and
+// container-test, from plain data. The image CLIs (libs/image) build hello-world unless told
+// --project=<name>, so hello-world's commands stay exactly as they were.
+
+/** The service every command defaults to; its commands carry no --project. */
+export const DEFAULT_SERVICE = 'hello-world';
+
+/** What the plugin marks its container targets with, as @nx/jest marks its own with jest. */
+export const CONTAINER_TECHNOLOGIES = ['docker'];
+
+/** What decides the image's tag, so docker-build and docker-push rebuild on the same changes. */
+const IMAGE_INPUTS = [
+  'production',
+  '^production',
+  '{workspaceRoot}/package-lock.json',
+  '{workspaceRoot}/.dockerignore',
+];
+
+export interface ContainerProject {
+  /** The Nx project name, e.g. hello-world. */
+  name: string;
+  /** Its directory, e.g. apps/hello-world. */
+  root: string;
+  /** The deployment projects that serve it (cdk.json context `service`), sorted; may be empty. */
+  deployments: readonly string[];
+}
+
+/** `tsx <script>`, with `--project=<name>` for any service but the default. */
+function imageCommand(script: string, project: string, extra = ''): string {
+  const projectFlag = project === DEFAULT_SERVICE ? '' : ` --project=${project}`;
+  return `tsx ${script}${projectFlag}${extra}`;
+}
+
+export function containerTargets(project: ContainerProject): Record<string, TargetConfiguration> {
+  const { name, deployments } = project;
+  const localDeploy =
+    deployments.length > 0
+      ? deployments.map((deployment) => `${deployment}:deploy:local`).join(' or ')
+      : 'deploy:local';
+  const registry =
+    deployments.length > 0
+      ? [{ projects: [...deployments], target: 'deploy-registry', params: 'forward' as const }]
+      : [];
+  return {
+    'docker-build': {
+      executor: 'nx:run-commands',
+      dependsOn: ['build'],
+      cache: false,
+      inputs: [...IMAGE_INPUTS],
+      options: {
+        command: imageCommand('libs/image/src/docker-build.ts', name),
+        cwd: '{workspaceRoot}',
+      },
+      metadata: {
+        technologies: [...CONTAINER_TECHNOLOGIES],
+        description: `Build the image locally as ${name}-ecr-ecs-fargate:sha-<newest commit of these inputs>-ecr-ecs-fargate. The inputs decide the tag (not cached). --allow-dirty to build uncommitted changes; env BASE_IMAGE overrides the base.`,
+      },
+    },
+    'docker-push': {
+      executor: 'nx:run-commands',
+      dependsOn: ['build', ...registry],
+      cache: false,
+      options: {
+        command: imageCommand('libs/image/src/docker-push.ts', name),
+        cwd: '{workspaceRoot}',
+      },
+      metadata: {
+        technologies: [...CONTAINER_TECHNOLOGIES],
+        description:
+          deployments.length > 0
+            ? 'Build and push the image unless its tag is already in the registry. Registry: env IMAGE_REGISTRY (host[:port][/namespace], no AWS) or the registry stack ECR repository.'
+            : `Build and push the image unless its tag is already in the registry. Registry: env IMAGE_REGISTRY (host[:port][/namespace], no AWS); no deployment project names ${name} as its service (cdk.json context "service"), so there is no registry stack to push to.`,
+      },
+      inputs: [...IMAGE_INPUTS],
+      outputs: [`{workspaceRoot}/dist/${project.root}/image-push.json`],
+      configurations: {
+        local: {
+          command: `echo 'docker-push:local: nothing pushed; ${localDeploy} builds the image on the local engine'`,
+          forwardAllArgs: false,
+        },
+      },
+    },
+    'container-test': {
+      executor: 'nx:run-commands',
+      cache: false,
+      options: {
+        command: 'jest --config libs/image/src/jest.container.config.cjs',
+        cwd: '{workspaceRoot}',
+      },
+      metadata: {
+        technologies: [...CONTAINER_TECHNOLOGIES],
+        description:
+          'Real-engine tests of the image (needs DOCKER_HOST and LOCAL_REGISTRY; set BASE_IMAGE where Docker Hub is out of reach).',
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deployment targets
+// ---------------------------------------------------------------------------------------------
+
+// The CDK and operations targets of a deployment project (a directory with cdk.json), from plain
+// data: which project it is, which service it deploys, and the CLIs' command tables. Every
+// description lives here, once; the ops targets come from the ops CLI's COMMANDS and their :local
+// configurations from the local CLI's LOCAL_COMMANDS.
+
+/** What the plugin marks its deployment targets with, as @nx/jest marks its own with jest. */
+export const DEPLOYMENT_TECHNOLOGIES = ['aws-cdk'];
+
+/** What one operations command does, for `nx show project` and the graph. */
+export const OPS_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  status:
+    'Service counts, deployments, tasks with health, image and IPs, stopped tasks, events, URL',
+  url: 'Print only the service URL, for scripts',
+  outputs: 'Outputs of the service and registry stacks',
+  logs: 'Container logs: --since, --follow, --filter, --task',
+  redeploy: 'Force a new deployment, wait for it and print the URL',
+  doctor: 'Find why the service is not serving, with evidence and a fix',
+  destroy:
+    'Delete the service stack (asks first); --delete-images also removes images and the registry stack',
+};
+
+/** The environment variables that change the synthesized templates. */
+const SYNTH_ENV = [
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'IMAGE_TAG',
+  'ALLOWED_IP',
+  'TASK_CPU',
+  'TASK_MEMORY_MIB',
+  'DESIRED_COUNT',
+  'CPU_ARCHITECTURE',
+  'FARGATE_SPOT',
+  'CONTROL_TOWER',
+];
+
+const SYNTH_PACKAGES = [
+  'aws-cdk-lib',
+  'constructs',
+  'cdk-nag',
+  '@cdklabs/cdk-validator-cfnguard',
+  'aws-cdk',
+  'tsx',
+];
+
+export interface DeploymentProject {
+  /** The Nx project name, e.g. infra. */
+  name: string;
+  /** Its directory, e.g. apps/infra. */
+  root: string;
+  /** The service project it deploys (cdk.json context `service`), e.g. hello-world. */
+  service: string;
+  /** Whether that service is a project with a Dockerfile; if not, deploy has no image to wait for. */
+  serviceHasImage: boolean;
+  /** cdk.json `output`, relative to root (CDK's default: cdk.out). */
+  cdkOutput: string;
+}
+
+const posix = {
+  /** a/b + ../../c → c, without node:path so the core stays plain data. */
+  join(...parts: string[]): string {
+    const out: string[] = [];
+    for (const segment of parts.join('/').split('/')) {
+      if (segment === '' || segment === '.') continue;
+      if (segment === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+      else out.push(segment);
+    }
+    return out.join('/');
+  },
+};
+
+/** `../../` from the project root back to the workspace root. */
+function upToWorkspace(root: string): string {
+  return root
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.')
+    .map(() => '../')
+    .join('');
+}
+
+export function deploymentTargets(
+  deployment: DeploymentProject,
+  tables: CommandTables,
+): Record<string, TargetConfiguration> {
+  const { root, service } = deployment;
+  const up = upToWorkspace(root);
+  const meta = (description: string) => ({
+    technologies: [...DEPLOYMENT_TECHNOLOGIES],
+    description,
+  });
+  /** Every target runs in the project's directory: the CLIs operate the deployment whose cdk.json is there. */
+  const inProject = (script: string, args = '') => ({
+    cwd: root,
+    command: `tsx ${up}${script}${args}`,
+  });
+  const hasLocal = (command: string) => tables.local.includes(command);
+  const localCommand = (command: string) => `tsx ${up}libs/fargate/src/local/main.ts ${command}`;
+
+  const targets: Record<string, TargetConfiguration> = {
+    synth: {
+      executor: 'nx:run-commands',
+      cache: true,
+      inputs: [
+        'production',
+        '^production',
+        { externalDependencies: [...SYNTH_PACKAGES] },
+        ...SYNTH_ENV.map((env) => ({ env })),
+      ],
+      outputs: [`{workspaceRoot}/${posix.join(root, deployment.cdkOutput)}`],
+      options: inProject('libs/fargate/bin/synth.ts'),
+      metadata: meta(
+        `Synthesize the CloudFormation templates of ${service}'s deployment (cached; the inputs include the settings read from the environment)`,
+      ),
+    },
+    diff: {
+      executor: 'nx:run-commands',
+      cache: false,
+      dependsOn: ['synth'],
+      options: inProject('libs/fargate/bin/diff.ts'),
+      metadata: meta('Compare the synthesized templates with the deployed stacks'),
+    },
+    deploy: {
+      executor: 'nx:run-commands',
+      cache: false,
+      metadata: meta(
+        deployment.serviceHasImage
+          ? 'Registry stack, image (built and pushed unless in the registry), service stack, wait, URL and receipt; --service-only --image-tag=TAG deploys only the service stack (CI); :local runs the task definition on the local Docker engine'
+          : `Registry stack, image, service stack, wait, URL and receipt. No project named ${service} has a Dockerfile (cdk.json context "service"), so no image target runs first: add apps/${service}/Dockerfile or name another service`,
+      ),
+      dependsOn: [
+        'synth',
+        ...(deployment.serviceHasImage
+          ? [{ projects: [service], target: 'docker-push', params: 'forward' as const }]
+          : []),
+      ],
+      options: inProject('libs/fargate/bin/deploy.ts'),
+      ...(hasLocal('deploy')
+        ? { configurations: { local: { command: localCommand('deploy') } } }
+        : {}),
+    },
+    'deploy-registry': {
+      executor: 'nx:run-commands',
+      cache: false,
+      metadata: meta(
+        'Deploy only the registry stack (the ECR repository and the task roles), with your own credentials',
+      ),
+      dependsOn: ['synth'],
+      outputs: [`{workspaceRoot}/dist/${root}/registry-deploy.json`],
+      options: inProject('libs/fargate/bin/deploy.ts', ' --registry-only'),
+      configurations: {
+        local: {
+          command:
+            "echo 'deploy-registry:local: the local engine holds the image; no registry stack'",
+          forwardAllArgs: false,
+        },
+      },
+    },
+    'deploy-ci': {
+      executor: 'nx:run-commands',
+      cache: false,
+      metadata: meta(
+        'As an administrator: deploy the registry stack (repository, task roles) and the GitHub OIDC stack with a publish and a deploy role (--repo=owner/name, default: origin); print the two role variables and the GitHub settings checklist',
+      ),
+      options: inProject('libs/fargate/bin/deploy-ci.ts'),
+    },
+  };
+
+  for (const command of tables.ops) {
+    targets[command] = {
+      executor: 'nx:run-commands',
+      cache: false,
+      metadata: meta(
+        OPS_DESCRIPTIONS[command] ??
+          `The ops CLI's ${command} command (libs/fargate/src/ops/main.ts; -- --help lists its options)`,
+      ),
+      options: inProject('libs/fargate/src/ops/main.ts', ` ${command}`),
+      ...(hasLocal(command)
+        ? { configurations: { local: { command: localCommand(command) } } }
+        : {}),
+    };
+  }
+
+  targets['diagram'] = {
+    executor: 'nx:run-commands',
+    cache: false,
+    dependsOn: ['synth'],
+    metadata: meta(
+      'Draw docs/architecture.{svg,png,drawio} from the synthesized templates (--check: fail if stale)',
+    ),
+    options: inProject('libs/fargate/src/diagram/main.ts'),
+  };
+  targets['cost'] = {
+    executor: 'nx:run-commands',
+    cache: false,
+    dependsOn: ['synth'],
+    metadata: meta(
+      'Monthly cost estimate of the synthesized templates (--json, --log-gb, --image-mb)',
+    ),
+    options: inProject('libs/fargate/src/cost/main.ts'),
+  };
+  return targets;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inference: facts in, projects out (pure)
+// ---------------------------------------------------------------------------------------------
+
+// The pure core of the plugin: from what the workspace holds (projects with a Dockerfile,
+// deployment projects and the service each names) to the projects' inferred configuration.
+// No files are read here: the shell below reads them and passes plain data in.
+
+/** A project whose directory holds a Dockerfile. */
+export interface ImageProjectFacts {
+  root: string;
+  name: string;
+}
+
+/** A project whose directory holds a cdk.json. */
+export interface DeploymentFacts {
+  root: string;
+  name: string;
+  /** cdk.json context `service`; undefined means hello-world, as the CDK app reads it. */
+  service: string | undefined;
+  /** cdk.json `output`; undefined means CDK's default, cdk.out. */
+  output: string | undefined;
+}
+
+export interface WorkspaceFacts {
+  images: readonly ImageProjectFacts[];
+  deployments: readonly DeploymentFacts[];
+  tables: CommandTables;
+}
+
+/** What the plugin says about one project root; merged under its hand-written configuration. */
+export interface InferredProject {
+  projectType: 'application';
+  targets: Record<string, TargetConfiguration>;
+  implicitDependencies?: string[];
+}
+
+/** The service a deployment deploys: its cdk.json context, else hello-world. */
+export function serviceOf(deployment: DeploymentFacts): string {
+  return deployment.service ?? DEFAULT_SERVICE;
+}
+
+/** The projects inferred, by root and by the file that made them: a root with a Dockerfile and a
+ * cdk.json appears in both, and Nx merges the two. */
+export interface InferredProjects {
+  images: Record<string, InferredProject>;
+  deployments: Record<string, InferredProject>;
+}
+
+export function inferProjects(facts: WorkspaceFacts): InferredProjects {
+  const imageNames = new Set(facts.images.map((image) => image.name));
+  const result: InferredProjects = { images: {}, deployments: {} };
+
+  for (const image of facts.images) {
+    const deployments = facts.deployments
+      .filter((deployment) => serviceOf(deployment) === image.name)
+      .map((deployment) => deployment.name)
+      .sort();
+    result.images[image.root] = {
+      projectType: 'application',
+      targets: containerTargets({ name: image.name, root: image.root, deployments }),
+    };
+  }
+  for (const deployment of facts.deployments) {
+    const service = serviceOf(deployment);
+    const serviceHasImage = imageNames.has(service);
+    result.deployments[deployment.root] = {
+      projectType: 'application',
+      targets: deploymentTargets(
+        {
+          name: deployment.name,
+          root: deployment.root,
+          service,
+          serviceHasImage,
+          cdkOutput: deployment.output ?? 'cdk.out',
+        },
+        facts.tables,
+      ),
+      // Only a project that exists may be named: Nx refuses an unknown implicit dependency.
+      ...(serviceHasImage ? { implicitDependencies: [service] } : {}),
+    };
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shell: files in, createNodesV2 results out
+// ---------------------------------------------------------------------------------------------
 
 /** Both files in one call, so a Dockerfile project can find the deployment that names it. */
 export const PLUGIN_GLOB = 'apps/**/{Dockerfile,cdk.json}';
@@ -50,6 +491,9 @@ export function readDeployment(workspaceRoot: string, root: string, name: string
       `${file} is not valid JSON (${(error as Error).message}): fix it so Nx can read the deployment`,
       { cause: error },
     );
+  }
+  if (typeof cdk !== 'object' || cdk === null || Array.isArray(cdk)) {
+    throw new Error(`${file} is not a JSON object: expected {"app": …, "context": {…}}`);
   }
   const service = cdk.context?.service;
   if (service !== undefined && typeof service !== 'string') {
