@@ -127,7 +127,8 @@ const deployCommands = (job: WorkflowJob) =>
  * Which role a job assumes decides what it may run:
  * - publish (main and release tags): pushes images, no environment, deploys no stack, and never
  *   runs hello-world:docker-push through Nx (that target deploys the registry stack first);
- * - deploy (the production environment only): the service stack with an image already in ECR;
+ * - deploy (the production environment only): the service stack with an image already in ECR,
+ *   infra:deploy alone of its Nx chain (--exclude-task-dependencies);
  * and each such job first fails in one line when its role variable is not set.
  */
 export function checkRoleUse(jobId: string, job: WorkflowJob): string[] {
@@ -178,9 +179,23 @@ export function checkRoleUse(jobId: string, job: WorkflowJob): string[] {
           `${jobId}: "${command.trim()}" must be --service-only --image-tag=<published tag>`,
         );
       }
+      // infra:deploy depends on deploy-registry and docker-push (the chain's Nx tasks).
+      if (!command.includes('--exclude-task-dependencies')) {
+        problems.push(
+          `${jobId}: "${command.trim()}" must run with --exclude-task-dependencies: deploy-registry and docker-push, the tasks before deploy, are not the deploy role's`,
+        );
+      }
     }
     if (/docker-push|deploy-registry/.test(run)) {
       problems.push(`${jobId}: the deploy role builds and pushes nothing`);
+    }
+    // Without its task dependencies deploy finds the bundle and the templates only if built here.
+    const prepared = run.search(/-t build synth\b/);
+    const deploying = commands[0] === undefined ? -1 : run.indexOf(commands[0]);
+    if (deploying !== -1 && (prepared === -1 || prepared > deploying)) {
+      problems.push(
+        `${jobId}: build and synth (nx run-many -t build synth) must run before the deploy`,
+      );
     }
   } else {
     problems.push(

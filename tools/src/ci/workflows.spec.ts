@@ -266,6 +266,29 @@ describe('two AWS roles: publish pushes images, deploy changes the service stack
     expect(checkRoleUse('deploy', deploy)).toEqual([
       'deploy: the deploy role is trusted only in environment production',
       'deploy: "npx nx run infra:deploy -- --image-tag="$RELEASE_TAG" --json" must be --service-only --image-tag=<published tag>',
+      'deploy: "npx nx run infra:deploy -- --image-tag="$RELEASE_TAG" --json" must run with --exclude-task-dependencies: deploy-registry and docker-push, the tasks before deploy, are not the deploy role\'s',
+    ]);
+  });
+
+  it('rejects a deploy job that deploys without building and synthesizing first (the rule can fail)', () => {
+    const deploy = copy('release.yml').jobs['deploy'] as WorkflowJob;
+    stepNamed(
+      deploy,
+      'Build the app bundle and synthesize the stacks (before any credentials)',
+    ).run = 'echo skipped';
+    expect(checkRoleUse('deploy', deploy)).toEqual([
+      'deploy: build and synth (nx run-many -t build synth) must run before the deploy',
+    ]);
+  });
+
+  it('rejects a deploy job whose deploy would run the chain before it (the rule can fail)', () => {
+    // GIVEN the release deploy without --exclude-task-dependencies: Nx would run deploy-registry
+    // and docker-push first, with the deploy role's credentials
+    const deploy = copy('release.yml').jobs['deploy'] as WorkflowJob;
+    stepNamed(deploy, 'Deploy the release image').run =
+      'npx nx run infra:deploy -- --service-only --image-tag="$RELEASE_TAG" --json';
+    expect(checkRoleUse('deploy', deploy)).toEqual([
+      'deploy: "npx nx run infra:deploy -- --service-only --image-tag="$RELEASE_TAG" --json" must run with --exclude-task-dependencies: deploy-registry and docker-push, the tasks before deploy, are not the deploy role\'s',
     ]);
   });
 
@@ -488,7 +511,7 @@ describe('release.yml: tag check, lint and test → build → GitHub release →
     const deploy = jobs['deploy'] as WorkflowJob;
     expect(environmentName(deploy)).toBe('production');
     expect(runText(deploy)).toContain(
-      'npx nx run infra:deploy --output-style=stream -- --service-only --image-tag="$RELEASE_TAG" --json',
+      'npx nx run infra:deploy --exclude-task-dependencies --output-style=stream -- --service-only --image-tag="$RELEASE_TAG" --json',
     );
     expect(runText(deploy)).toContain('write-deploy-summary.ts');
   });
@@ -553,7 +576,7 @@ describe('deploy.yml: continuous deployment from main, off by default', () => {
       NX_HEAD: '${{ needs.publish.outputs.head }}',
     });
     expect(runText(job)).toContain(
-      'npx nx affected -t deploy --output-style=stream -- --service-only --image-tag="$DEPLOY_IMAGE_TAG" --json',
+      'npx nx affected -t deploy --exclude-task-dependencies --output-style=stream -- --service-only --image-tag="$DEPLOY_IMAGE_TAG" --json',
     );
   });
 
