@@ -13,7 +13,8 @@ const TSX_CLI = join(WORKSPACE_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 function runCostWith(env: Record<string, string>, ...args: string[]) {
   return spawnSync(process.execPath, [TSX_CLI, join(__dirname, 'main.ts'), ...args], {
-    cwd: WORKSPACE_ROOT,
+    // Where nx runs it: hello-world's deployment project.
+    cwd: join(WORKSPACE_ROOT, 'apps', 'infra'),
     encoding: 'utf8',
     env: { ...process.env, ...env },
   });

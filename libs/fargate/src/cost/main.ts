@@ -3,15 +3,16 @@
 // puts it into docs/ARCHITECTURE.md, `--check-docs` fails when the copy there is stale.
 import { join, resolve } from 'node:path';
 import { AssemblyError, readCloudAssembly } from '../diagram/cloud-assembly';
+import { readDeploymentOrExit } from '../deployment';
 import { estimateControlTowerOption } from './control-tower';
 import { estimateMonthlyCost } from './estimate';
 import {
+  asUsageError,
   EXIT_FAILED,
   EXIT_OK,
   readCli,
   renderDocSection,
   runCli,
-  UsageError,
   writeDocSection,
 } from '@hello-world/cli';
 import { DOCS_SECTION, formatEstimate, formatMarkdown } from './format';
@@ -45,23 +46,22 @@ async function updateDocs(section: string, check: boolean): Promise<number> {
   return EXIT_OK;
 }
 
-/** No, broken or stale templates are the caller's setup: exit 2 with the next step. */
-function asSetup<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    throw error instanceof AssemblyError ? new UsageError(error.message) : error;
-  }
-}
-
 // An unpriced resource is a failed estimate (exit 1), as is anything unexpected.
 async function main(): Promise<number> {
   const options = toCostOptions(readCli(COST_CLI));
-  const assemblyDir = resolve(workspaceRoot, options.assemblyDir);
-  const assembly = asSetup(() => readCloudAssembly(assemblyDir));
-  // Stale templates (synthesized with other TASK_CPU, CONTROL_TOWER, …) are refused, not priced.
-  const recorded = asSetup(() => readSynthSettings(assemblyDir));
-  if (recorded) asSetup(() => checkSynthSettings(recorded, process.env));
+  // The deployment priced is the working directory's: the target runs in its project directory.
+  const deployment = readDeploymentOrExit('cost');
+  const assemblyDir =
+    options.assemblyDir === undefined
+      ? deployment.assemblyDir
+      : resolve(workspaceRoot, options.assemblyDir);
+  // No, broken or stale templates (synthesized with other TASK_CPU, CONTROL_TOWER, …) are the
+  // caller's setup: refused with the next step, exit 2, not priced.
+  const { assembly, recorded } = await asUsageError(() => {
+    const recorded = readSynthSettings(assemblyDir);
+    if (recorded) checkSynthSettings(recorded, process.env);
+    return { assembly: readCloudAssembly(assemblyDir), recorded };
+  }, [AssemblyError]);
   const estimate = estimateMonthlyCost(assembly, options.assumptions);
   // What the AWS Control Tower option would add; undefined when these templates have it on.
   const option = estimateControlTowerOption(assembly, options.assumptions);

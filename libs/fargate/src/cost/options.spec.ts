@@ -7,7 +7,7 @@ describe('parseCostOptions', () => {
       json: false,
       writeDocs: false,
       checkDocs: false,
-      assemblyDir: 'dist/apps/infra/cdk.out',
+      assemblyDir: undefined,
       assumptions: { logIngestionGbPerMonth: 1, imageSizeMb: 60 },
     });
   });

@@ -1,6 +1,5 @@
 import { CliSpec, CliValues, parseCli, UsageError } from '@hello-world/cli';
-import { DEFAULT_ASSEMBLY_DIR } from '../diagram/cloud-assembly';
-import { directoryOption } from '../diagram/options';
+import { assemblyOption } from '../diagram/options';
 import { DEFAULT_ASSUMPTIONS, type Assumptions } from './estimate';
 
 export interface CostOptions {
@@ -9,11 +8,12 @@ export interface CostOptions {
   readonly writeDocs: boolean;
   /** Exit 1 when that section is stale, writing nothing. */
   readonly checkDocs: boolean;
-  readonly assemblyDir: string;
+  /** Relative to the workspace root unless absolute; undefined: the deployment's. */
+  readonly assemblyDir: string | undefined;
   readonly assumptions: Assumptions;
 }
 
-export const USAGE = `usage: nx run infra:cost [-- --json | --write-docs | --check-docs] [--log-gb GB (default ${DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth})] [--image-mb MB (default ${DEFAULT_ASSUMPTIONS.imageSizeMb})] [--assembly DIR (default ${DEFAULT_ASSEMBLY_DIR})]
+export const USAGE = `usage: nx run infra:cost [-- --json | --write-docs | --check-docs] [--log-gb GB (default ${DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth})] [--image-mb MB (default ${DEFAULT_ASSUMPTIONS.imageSizeMb})] [--assembly DIR (default: the deployment's cdk.json output)]
 Task size, count, architecture and Spot come from the synthesized templates: set them in the infra config (e.g. TASK_CPU=512 TASK_MEMORY_MIB=1024 DESIRED_COUNT=2 npx nx run infra:cost).`;
 
 export const COST_CLI = {
@@ -25,7 +25,7 @@ export const COST_CLI = {
     'check-docs': { type: 'boolean' },
     'log-gb': { type: 'number', default: DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth },
     'image-mb': { type: 'number', default: DEFAULT_ASSUMPTIONS.imageSizeMb },
-    assembly: directoryOption('assembly', DEFAULT_ASSEMBLY_DIR),
+    assembly: assemblyOption,
   },
 } as const satisfies CliSpec;
 

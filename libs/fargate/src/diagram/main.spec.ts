@@ -16,7 +16,8 @@ const MAIN = join(__dirname, 'main.ts');
 
 function runDiagram(...args: string[]) {
   const run = spawnSync(process.execPath, [TSX_CLI, MAIN, ...args], {
-    cwd: WORKSPACE_ROOT,
+    // Where nx runs it: hello-world's deployment project.
+    cwd: join(WORKSPACE_ROOT, 'apps', 'infra'),
     encoding: 'utf8',
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };

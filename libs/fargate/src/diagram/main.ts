@@ -2,7 +2,15 @@
 // `nx run infra:diagram`: draws docs/architecture.{svg,png,drawio} from the synthesized
 // templates. `--check` writes nothing and exits 1 when the committed files are stale.
 import { join, relative, resolve } from 'node:path';
-import { EXIT_FAILED, EXIT_OK, readCli, runCli, UsageError } from '@hello-world/cli';
+import {
+  asUsageError,
+  EXIT_FAILED,
+  EXIT_OK,
+  readCli,
+  runCli,
+  UsageError,
+} from '@hello-world/cli';
+import { readDeploymentOrExit } from '../deployment';
 import { AssemblyError, readCloudAssembly } from './cloud-assembly';
 import { findStaleFiles, generateDiagram, writeFiles } from './generate';
 import { layOut } from './layout';
@@ -12,27 +20,23 @@ import { FontMissingError } from './png';
 const NAME = DIAGRAM_CLI.name;
 const workspaceRoot = join(__dirname, '..', '..', '..', '..');
 
-/**
- * No or broken templates, a missing font, an --out that cannot be written: the caller's setup
- * (exit 2), fixed by the next step in the message. Anything else is a bug: exit 1, one line.
- */
-async function asSetup<T>(run: () => Promise<T> | T): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof AssemblyError || error instanceof FontMissingError)
-      throw new UsageError(error.message);
-    throw error;
-  }
-}
-
 async function main(): Promise<number> {
   const options = toDiagramOptions(readCli(DIAGRAM_CLI));
-  const assemblyDir = resolve(workspaceRoot, options.assemblyDir);
+  // The deployment drawn is the working directory's: the target runs in its project directory.
+  const deployment = readDeploymentOrExit('diagram');
+  const assemblyDir =
+    options.assemblyDir === undefined
+      ? deployment.assemblyDir
+      : resolve(workspaceRoot, options.assemblyDir);
   const outDir = resolve(workspaceRoot, options.outDir);
   const shown = (name: string) => relative(workspaceRoot, join(outDir, name));
 
-  const files = await asSetup(() => generateDiagram(readCloudAssembly(assemblyDir), layOut));
+  // No or broken templates, a missing font: the caller's setup (exit 2), fixed by the next step
+  // in the message. Anything else is a bug: exit 1, one line.
+  const files = await asUsageError(
+    () => generateDiagram(readCloudAssembly(assemblyDir), layOut),
+    [AssemblyError, FontMissingError],
+  );
   if (options.check) {
     const stale = findStaleFiles(files, outDir);
     if (stale.length === 0) {
@@ -40,7 +44,7 @@ async function main(): Promise<number> {
       return EXIT_OK;
     }
     console.error(
-      `${NAME}: ${stale.map(shown).join(', ')} no longer match the synthesized templates: run \`npx nx run infra:diagram\` and commit the result.`,
+      `${NAME}: ${stale.map(shown).join(', ')} no longer match the synthesized templates: run \`npx nx run ${deployment.project}:diagram\` and commit the result.`,
     );
     return EXIT_FAILED;
   }

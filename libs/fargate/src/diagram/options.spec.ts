@@ -5,7 +5,7 @@ describe('parseDiagramOptions', () => {
   it('GIVEN no arguments WHEN parsed THEN it draws the default templates into docs', () => {
     expect(parseDiagramOptions([])).toEqual({
       check: false,
-      assemblyDir: 'dist/apps/infra/cdk.out',
+      assemblyDir: undefined,
       outDir: 'docs',
     });
   });

@@ -19,7 +19,15 @@ export function directoryOption(name: string, fallback: string) {
   } as const;
 }
 
-export const DIAGRAM_USAGE = `usage: nx run infra:diagram [-- --check] [--assembly DIR (default ${DEFAULT_ASSEMBLY_DIR})] [--out DIR (default docs)]
+/** --assembly: a directory, or undefined for the deployment's own (its cdk.json "output"). */
+export const assemblyOption = {
+  type: 'string',
+  example: DEFAULT_ASSEMBLY_DIR,
+  parse: (text: string | undefined): string | undefined =>
+    text === undefined ? undefined : directoryOption('assembly', DEFAULT_ASSEMBLY_DIR).parse(text),
+} as const;
+
+export const DIAGRAM_USAGE = `usage: nx run infra:diagram [-- --check] [--assembly DIR (default: the deployment's cdk.json output)] [--out DIR (default docs)]
 Draws architecture.{svg,png,drawio} from the synthesized templates; --check writes nothing and exits 1 when the files in --out are stale.`;
 
 export const DIAGRAM_CLI = {
@@ -27,7 +35,7 @@ export const DIAGRAM_CLI = {
   usage: DIAGRAM_USAGE,
   options: {
     check: { type: 'boolean' },
-    assembly: directoryOption('assembly', DEFAULT_ASSEMBLY_DIR),
+    assembly: assemblyOption,
     out: directoryOption('out', 'docs'),
   },
 } as const satisfies CliSpec;
@@ -35,8 +43,8 @@ export const DIAGRAM_CLI = {
 export interface DiagramOptions {
   /** Compare with the files in outDir instead of writing them. */
   readonly check: boolean;
-  /** Relative to the workspace root unless absolute. */
-  readonly assemblyDir: string;
+  /** Relative to the workspace root unless absolute; undefined: the deployment's. */
+  readonly assemblyDir: string | undefined;
   readonly outDir: string;
 }
 
