@@ -6,7 +6,6 @@
 // (CI's deploy role). This file only wires the real CDK CLI, the reports files, git and the AWS
 // SDK clients to it.
 import { createAwsClients, fetchCallerIp, probeUrl, systemClock } from '@hello-world/aws-ops';
-import { APP_NAME, DEPLOYMENT_NAME, REGISTRY_STACK_NAME } from '@hello-world/shared';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,14 +18,17 @@ import {
   parseRegistryReportFile,
   type RegistryReport,
 } from '../src/deploy/push-report';
+import { readDeploymentOrExit } from '../src/deployment';
 
 const workspaceRoot = join(__dirname, '..', '..', '..');
-const assemblyDir = join(workspaceRoot, 'dist', 'apps', 'infra', 'cdk.out');
+// The deployment is the working directory's (the target runs in its project directory).
+const deployment = readDeploymentOrExit('deploy');
+const { assemblyDir, names } = deployment;
 const cdkCli = require.resolve('aws-cdk/bin/cdk');
 /** hello-world:docker-push's report (libs/image/src/push-report-file.ts writes it). */
-const pushReportPath = join('dist', 'apps', APP_NAME, 'image-push.json');
+const pushReportPath = join('dist', 'apps', names.service, 'image-push.json');
 /** infra:deploy-registry's report, the target's declared output. */
-const registryReportPath = join(workspaceRoot, 'dist', 'apps', 'infra', 'registry-deploy.json');
+const registryReportPath = join(deployment.outputsDir, 'registry-deploy.json');
 
 /** Runs a child with its output on stderr (stdout is the receipt's) and returns what it printed. */
 function runToStderr(
@@ -63,9 +65,9 @@ async function deployStack(
 ): Promise<void> {
   const [registryArgs, serviceArgs] = buildDeployCommands({
     assemblyDir,
-    outputsDir: join(workspaceRoot, 'dist', 'apps', 'infra'),
-    registryStackName: REGISTRY_STACK_NAME,
-    serviceStackName: DEPLOYMENT_NAME,
+    outputsDir: deployment.outputsDir,
+    registryStackName: names.registryStack,
+    serviceStackName: names.deployment,
     ...parameters,
     ...(target.profile ? { profile: target.profile } : {}),
     interactive: Boolean(process.stdin.isTTY),
