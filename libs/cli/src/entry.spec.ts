@@ -1,4 +1,12 @@
-import { answerCli, cliName, parseCli, readDuration, UsageError, type CliSpec } from './entry';
+import {
+  answerCli,
+  asUsageError,
+  cliName,
+  parseCli,
+  readDuration,
+  UsageError,
+  type CliSpec,
+} from './entry';
 
 const OPTIONS = {
   duration: { type: 'number', default: 20, min: 1 },
@@ -232,5 +240,27 @@ describe('answerCli', () => {
     const h = io();
     expect(answerCli(COMMANDS_SPEC, ['a'], h.io)).toMatchObject({ command: 'a' });
     expect([...h.out, ...h.err]).toEqual([]);
+  });
+});
+
+describe('asUsageError', () => {
+  class SetupError extends Error {}
+
+  it('GIVEN an error of a setup class WHEN the step throws it THEN it becomes a UsageError', async () => {
+    const step = () => {
+      throw new SetupError('no templates: run `npx nx run infra:synth` first');
+    };
+    await expect(asUsageError(step, [SetupError])).rejects.toEqual(
+      new UsageError('no templates: run `npx nx run infra:synth` first'),
+    );
+  });
+
+  it('GIVEN any other error WHEN the step throws it THEN it passes unchanged (exit 1)', async () => {
+    const bug = new TypeError('x is undefined');
+    await expect(asUsageError(() => Promise.reject(bug), [SetupError])).rejects.toBe(bug);
+  });
+
+  it('GIVEN a step that succeeds WHEN run THEN its value comes back', async () => {
+    await expect(asUsageError(() => 42, [SetupError])).resolves.toBe(42);
   });
 });

@@ -271,6 +271,24 @@ export function parseCli<S extends Pick<CliSpec, 'options' | 'commands' | 'args'
   return { help: false, command, values: values as CliValues<S['options']>, args: positionals };
 }
 
+/**
+ * Runs `step`, turning errors of the given classes into a UsageError (exit 2): those a script
+ * knows to be the caller's setup (no templates, no font), each worded with the next step.
+ */
+export async function asUsageError<T>(
+  step: () => T | Promise<T>,
+  setupErrors: readonly (abstract new (...args: never[]) => Error)[],
+): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (setupErrors.some((type) => error instanceof type)) {
+      throw new UsageError((error as Error).message);
+    }
+    throw error;
+  }
+}
+
 /** The first line of any error: what a user sees instead of a stack trace. */
 export function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

@@ -58,9 +58,10 @@ async function main(): Promise<number> {
   // No, broken or stale templates (synthesized with other TASK_CPU, CONTROL_TOWER, …) are the
   // caller's setup: refused with the next step, exit 2, not priced.
   const { assembly, recorded } = await asUsageError(() => {
+    const assembly = readCloudAssembly(assemblyDir);
     const recorded = readSynthSettings(assemblyDir);
     if (recorded) checkSynthSettings(recorded, process.env);
-    return { assembly: readCloudAssembly(assemblyDir), recorded };
+    return { assembly, recorded };
   }, [AssemblyError]);
   const estimate = estimateMonthlyCost(assembly, options.assumptions);
   // What the AWS Control Tower option would add; undefined when these templates have it on.

@@ -2,14 +2,7 @@
 // `nx run infra:diagram`: draws docs/architecture.{svg,png,drawio} from the synthesized
 // templates. `--check` writes nothing and exits 1 when the committed files are stale.
 import { join, relative, resolve } from 'node:path';
-import {
-  asUsageError,
-  EXIT_FAILED,
-  EXIT_OK,
-  readCli,
-  runCli,
-  UsageError,
-} from '@hello-world/cli';
+import { asUsageError, EXIT_FAILED, EXIT_OK, readCli, runCli, UsageError } from '@hello-world/cli';
 import { readDeploymentOrExit } from '../deployment';
 import { AssemblyError, readCloudAssembly } from './cloud-assembly';
 import { findStaleFiles, generateDiagram, writeFiles } from './generate';
