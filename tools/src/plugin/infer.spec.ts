@@ -63,6 +63,13 @@ describe('inferProjects: a project with a Dockerfile', () => {
     );
   });
 
+  it('GIVEN greeter THEN container-test says the suite it runs still builds hello-world, not greeter', () => {
+    const { images } = inferProjects(TWO_SERVICES);
+    expect(images['apps/greeter']?.targets['container-test']?.metadata?.description).toMatch(
+      /^Real-engine tests of libs\/image's suite, which builds hello-world's image, not yet greeter's/,
+    );
+  });
+
   it('GIVEN a Dockerfile project no deployment names THEN docker-push depends only on build and says why', () => {
     const { images } = inferProjects({ ...TWO_SERVICES, deployments: [] });
     const push = images['apps/greeter']?.targets['docker-push'];

@@ -223,6 +223,25 @@ describe('the hand-written copies removed, in a copy of this workspace', () => {
     delete infra.targets;
     delete infra.implicitDependencies;
     writeFileSync(join(copy, 'apps/infra/project.json'), JSON.stringify(infra, null, 2));
+    // A second service as the generator lays one out: the app, and its deployment project.
+    mkdirSync(join(copy, 'apps/greeter'));
+    mkdirSync(join(copy, 'apps/greeter-infra'));
+    writeFileSync(
+      join(copy, 'apps/greeter/package.json'),
+      JSON.stringify({ name: '@hello-world/greeter', private: true, nx: { name: 'greeter' } }),
+    );
+    writeFileSync(join(copy, 'apps/greeter/Dockerfile'), 'FROM node:24\n');
+    writeFileSync(
+      join(copy, 'apps/greeter-infra/project.json'),
+      JSON.stringify({ name: 'greeter-infra' }),
+    );
+    writeFileSync(
+      join(copy, 'apps/greeter-infra/cdk.json'),
+      JSON.stringify({
+        output: '../../dist/apps/greeter-infra/cdk.out',
+        context: { service: 'greeter', port: 49010 },
+      }),
+    );
   }, 120_000);
 
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
@@ -234,6 +253,34 @@ describe('the hand-written copies removed, in a copy of this workspace', () => {
     },
     120_000,
   );
+
+  it('GIVEN a second service greeter and greeter-infra THEN Nx plans greeter-infra:deploy through greeter:docker-push and greeter-infra:deploy-registry', () => {
+    const graphFile = join(copy, 'task-graph.json');
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(WORKSPACE, 'node_modules/nx/dist/bin/nx.js'),
+        'run',
+        'greeter-infra:deploy',
+        `--graph=${graphFile}`,
+      ],
+      {
+        cwd: copy,
+        encoding: 'utf8',
+        env: { ...withoutNx(process.env), NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+        timeout: 120_000,
+      },
+    );
+    if (run.status !== 0)
+      throw new Error(`nx run greeter-infra:deploy --graph failed: ${run.stderr}`);
+    const graph = JSON.parse(readFileSync(graphFile, 'utf8'));
+    expect(graph.tasks.dependencies).toEqual({
+      'greeter-infra:deploy': ['greeter-infra:synth', 'greeter:docker-push'],
+      'greeter:docker-push': ['greeter-infra:deploy-registry'],
+      'greeter-infra:deploy-registry': ['greeter-infra:synth'],
+      'greeter-infra:synth': [],
+    });
+  }, 120_000);
 });
 
 describe('createNodesV2 over a fixture workspace with a second service', () => {

@@ -157,7 +157,9 @@ export function containerTargets(project: ContainerProject): Record<string, Targ
       metadata: {
         technologies: [...CONTAINER_TECHNOLOGIES],
         description:
-          'Real-engine tests of the image (needs DOCKER_HOST and LOCAL_REGISTRY; set BASE_IMAGE where Docker Hub is out of reach).',
+          name === DEFAULT_SERVICE
+            ? 'Real-engine tests of the image (needs DOCKER_HOST and LOCAL_REGISTRY; set BASE_IMAGE where Docker Hub is out of reach).'
+            : `Real-engine tests of libs/image's suite, which builds hello-world's image, not yet ${name}'s (needs DOCKER_HOST and LOCAL_REGISTRY; set BASE_IMAGE where Docker Hub is out of reach).`,
       },
     },
   };
