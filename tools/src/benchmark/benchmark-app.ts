@@ -3,7 +3,7 @@
 //   npx nx run tools:benchmark-app [-- --duration 20 --connections 50 --load wrk|autocannon --write]
 // Prints the comparison; with --write also records it in docs/benchmarks.md. Exits 0 when the run
 // completed, missed targets included (the table shows them); 1 only when the run itself failed.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +19,7 @@ import {
   stop,
   untilServing as untilServingOn,
 } from './server-process';
-import { replaceSection } from '@hello-world/cli';
-import { readCli, runCli, UsageError } from '@hello-world/cli';
+import { readCli, runCli, UsageError, writeDocSection } from '@hello-world/cli';
 
 const RAW = join(__dirname, 'raw-http-server.cjs');
 const DOC = join(root, 'docs', 'benchmarks.md');
@@ -121,8 +120,7 @@ async function main(): Promise<number> {
     'Command: `npx nx run tools:benchmark-app -- --write`',
   ].join('\n');
   if (values.write) {
-    const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
-    writeFileSync(DOC, replaceSection(doc, 'app-benchmark', section));
+    await writeDocSection(DOC, 'app-benchmark', section, '# Benchmarks\n');
     console.log(`recorded in ${DOC}`);
   }
   const outcome = runOutcome(verdicts);

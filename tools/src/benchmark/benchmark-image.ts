@@ -7,9 +7,8 @@
 // one-line node:http server on the same base as the baseline.
 import { APP_PORT } from '@hello-world/shared';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { format, resolveConfig } from 'prettier';
 import {
   APP_LAYERS_BUDGET_BYTES,
   benchmarkCommand,
@@ -17,7 +16,6 @@ import {
   IMAGE_SECTION,
   summarize,
 } from './benchmark-report';
-import { replaceSection } from '@hello-world/cli';
 import {
   DOCKERFILE,
   FARGATE_LIKE_RUN_FLAGS,
@@ -25,7 +23,7 @@ import {
   runNxTarget,
 } from '@hello-world/image';
 import { workspaceRoot } from '../workspace';
-import { readCli, runCli } from '@hello-world/cli';
+import { readCli, runCli, writeDocSection } from '@hello-world/cli';
 
 const NAME = 'tools:benchmark-image';
 const values = readCli({
@@ -148,13 +146,7 @@ async function main(): Promise<number> {
   console.log(section);
   if (values.write) {
     mkdirSync(dirname(DOCS), { recursive: true });
-    const document = replaceSection(
-      existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '',
-      IMAGE_SECTION,
-      section,
-    );
-    // Formatted as `npm run format:check` expects (aligned tables).
-    writeFileSync(DOCS, await format(document, { ...(await resolveConfig(DOCS)), filepath: DOCS }));
+    await writeDocSection(DOCS, IMAGE_SECTION, section);
     console.log(`recorded in ${DOCS}`);
   }
   if (benchmark.imageBytes - benchmark.baseBytes > APP_LAYERS_BUDGET_BYTES) {

@@ -1,15 +1,7 @@
 // The shell shared by the reliability scripts: the app as a child process with its output in a
 // file, raw sockets on loopback, the machine's state, and the record in docs/reliability.md.
 import { type ChildProcess } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { cpus, loadavg, platform, release, uptime } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +14,7 @@ import {
   spawnServer,
   untilServing,
 } from '../benchmark/server-process';
-import { format, resolveConfig } from 'prettier';
-import { replaceSection } from '@hello-world/cli';
+import { writeDocSection } from '@hello-world/cli';
 import { findStackTraces, responseStatuses } from './checks';
 import type { LoopDelay } from './verdicts';
 
@@ -254,12 +245,7 @@ export function describeMachine(): string {
 
 /** Writes one run's section into docs/reliability.md, formatted as the repository's Prettier does. */
 export async function recordSection(name: string, content: string): Promise<void> {
-  const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Reliability\n';
-  const options = (await resolveConfig(DOC)) ?? {};
-  writeFileSync(
-    DOC,
-    await format(replaceSection(doc, name, content), { ...options, filepath: DOC }),
-  );
+  await writeDocSection(DOC, name, content, '# Reliability\n');
   console.log(`recorded in ${DOC}`);
 }
 
