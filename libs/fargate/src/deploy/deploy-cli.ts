@@ -130,11 +130,6 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
   } catch (error) {
     return fail((error as Error).message, 2);
   }
-  for (const flag of options.leftToService) {
-    deps.err(
-      `${label}: ${flag} is for the service stack (infra:deploy); the registry stack takes none`,
-    );
-  }
   // The image the deploy rolls out is the one docker-push reported, and only if it is this
   // build's: checked before any AWS call, so a stale report costs nothing.
   let pushReport: PushReport | undefined;
@@ -161,6 +156,11 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
   if (problem) return fail(problem.message, 2);
 
   if (options.registryOnly) {
+    for (const flag of options.leftToService) {
+      deps.err(
+        `${label}: ${flag} is for the service stack (infra:deploy); the registry stack takes none`,
+      );
+    }
     try {
       const t0 = deps.clock.now();
       await deps.deployStack(target, 'registry', {});
