@@ -1,9 +1,11 @@
 // What `nx affected -t deploy` runs for three kinds of commit, asked of Nx itself in a throwaway
 // copy of this workspace (a real git repository, real project graph, real task graph). Slow by
 // nature: each case computes the project graph from scratch.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readWorkspaceImageSource } from '@hello-world/image';
+import { nxBin, readWorkspaceImageSource } from '@hello-world/image';
 import { createTempWorkspace, withoutNxEnv, type TempWorkspace } from './temp-workspace';
 
 const NX_CASE_TIMEOUT_MS = 240_000;
@@ -34,6 +36,25 @@ function affected(): { projects: string[]; graph: TaskGraphFile; deployable: str
     .split('\n')
     .filter(Boolean);
   return { projects: projects.sort(), graph, deployable };
+}
+
+/** The deploy chain as Nx tasks, each once: what `nx run infra:deploy` (or affected) runs. */
+const DEPLOY_CHAIN = {
+  'infra:deploy': ['infra:synth', 'hello-world:docker-push'],
+  'hello-world:docker-push': ['hello-world:build', 'infra:deploy-registry'],
+  'infra:deploy-registry': ['infra:synth'],
+  'infra:synth': [],
+  'hello-world:build': [],
+};
+
+function expectDeployChain(graph: TaskGraphFile): void {
+  expect(Object.keys(graph.tasks.tasks).sort()).toEqual(Object.keys(DEPLOY_CHAIN).sort());
+  for (const [task, dependencies] of Object.entries(DEPLOY_CHAIN)) {
+    expect([task, [...(graph.tasks.dependencies[task] ?? [])].sort()]).toEqual([
+      task,
+      [...dependencies].sort(),
+    ]);
+  }
 }
 
 function imageTagAtHead(): string {
@@ -68,12 +89,9 @@ describe('nx affected -t deploy', () => {
       expect(projects).toEqual(expect.arrayContaining(['hello-world', 'infra']));
       // AND the workflow's publish job deploys (infra is the project with a deploy target)
       expect(deployable).toEqual(['infra']);
-      // AND deploy runs after the app's bundle is rebuilt; it pushes the image itself, between
-      // the registry and service stacks, so no separate push task runs the registry stack twice
-      expect(graph.tasks.dependencies['infra:deploy']).toEqual(
-        expect.arrayContaining(['infra:synth', 'hello-world:build']),
-      );
-      expect(Object.keys(graph.tasks.tasks)).not.toContain('hello-world:docker-push');
+      // AND the graph shows the whole path as tasks, each once: the bundle, the registry stack,
+      // the push of the new image, then the service stack
+      expectDeployChain(graph);
       // AND the image gets a new tag, named after this commit
       const head = ws.git('rev-parse', '--short', 'HEAD').trim();
       expect(imageTagAtHead()).toBe(`sha-${head}-ecr-ecs-fargate`);
@@ -94,7 +112,8 @@ describe('nx affected -t deploy', () => {
       // THEN the library and the deployment that uses it are affected, not the app: it is
       // not rebuilt
       expect(projects).toEqual(['fargate', 'infra']);
-      expect(Object.keys(graph.tasks.tasks)).toContain('infra:deploy');
+      // AND the same chain runs: docker-push finds the tag in the registry and pushes nothing
+      expectDeployChain(graph);
       expect(deployable).toEqual(['infra']);
       // AND the image tag is the base commit's, so docker-push finds it in the registry and skips
       expect(imageTagAtHead()).toBe(baseTag);
@@ -131,6 +150,147 @@ describe('nx affected -t deploy', () => {
       expect(graph.graph.dependencies['infra']).toContainEqual(
         expect.objectContaining({ source: 'infra', target: 'hello-world' }),
       );
+    },
+    NX_CASE_TIMEOUT_MS,
+  );
+});
+
+describe('nx run infra:deploy: the task graph', () => {
+  it(
+    'holds the registry stack and the image push as tasks of their own, in order, each once',
+    () => {
+      // GIVEN the base commit WHEN Nx is asked for the deploy's task graph
+      ws.git('checkout', '--quiet', 'base');
+      const file = join(ws.root, 'run-deploy-graph.json');
+      ws.nx('run', 'infra:deploy', `--graph=${file}`);
+      // THEN it is infra:synth → infra:deploy-registry → hello-world:docker-push → infra:deploy,
+      // with hello-world:build before the push
+      expectDeployChain(JSON.parse(readFileSync(file, 'utf8')) as TaskGraphFile);
+    },
+    NX_CASE_TIMEOUT_MS,
+  );
+});
+
+describe('--profile and AWS_PROFILE reach every step of the chain', () => {
+  // An AWS configuration that knows no profile, and no other way to credentials.
+  let awsDir: string;
+  const awsEnv = () => {
+    const env: NodeJS.ProcessEnv = {
+      ...withoutNxEnv(savedEnv),
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+      NX_TUI: 'false',
+      FORCE_COLOR: '0',
+      AWS_CONFIG_FILE: join(awsDir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(awsDir, 'credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_REGION: 'eu-west-1',
+    };
+    for (const key of [
+      'AWS_PROFILE',
+      'AWS_DEFAULT_PROFILE',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+      'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+      'IMAGE_REGISTRY',
+    ]) {
+      delete env[key];
+    }
+    return env;
+  };
+  const nxRun = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
+    // Nx's own flags before the `--` that starts the task's options.
+    const at = args.indexOf('--');
+    const nxArgs =
+      at === -1
+        ? [...args, '--output-style=stream']
+        : [...args.slice(0, at), '--output-style=stream', ...args.slice(at)];
+    const result = spawnSync(process.execPath, [nxBin(), ...nxArgs], {
+      cwd: ws.root,
+      env: { ...awsEnv(), ...extraEnv },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  };
+
+  beforeAll(() => {
+    awsDir = mkdtempSync(join(tmpdir(), 'aws-empty-'));
+    writeFileSync(join(awsDir, 'config'), '');
+    writeFileSync(join(awsDir, 'credentials'), '');
+    ws.git('checkout', '--quiet', 'base');
+  });
+  afterAll(() => rmSync(awsDir, { recursive: true, force: true }));
+
+  it(
+    'GIVEN docker-push -- --profile=nosuch THEN infra:deploy-registry, which Nx runs first, names that profile',
+    () => {
+      const run = nxRun(['run', 'hello-world:docker-push', '--', '--profile=nosuch']);
+      expect(run.status).not.toBe(0);
+      expect(run.output).toContain(
+        'infra:deploy-registry: AWS profile "nosuch" not found or has no credentials',
+      );
+      expect(run.output).not.toMatch(/no AWS credentials found/);
+    },
+    NX_CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'GIVEN AWS_PROFILE=nosuch THEN the first step names that profile too',
+    () => {
+      const run = nxRun(['run', 'hello-world:docker-push'], { AWS_PROFILE: 'nosuch' });
+      expect(run.status).not.toBe(0);
+      expect(run.output).toContain(
+        'infra:deploy-registry: AWS profile "nosuch" not found or has no credentials',
+      );
+    },
+    NX_CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'GIVEN infra:deploy with every deploy option THEN each step accepts them, and the first names the profile',
+    () => {
+      const run = nxRun([
+        'run',
+        'infra:deploy',
+        '--',
+        '--profile=nosuch',
+        '--allowed-ip=203.0.113.7/32',
+        '--timeout=5m',
+        '--json',
+      ]);
+      expect(run.status).not.toBe(0);
+      expect(run.output).toContain(
+        'infra:deploy-registry: AWS profile "nosuch" not found or has no credentials',
+      );
+      expect(run.output).not.toMatch(/Unknown option/);
+    },
+    NX_CASE_TIMEOUT_MS,
+  );
+
+  it(
+    "GIVEN CI's deploy (--exclude-task-dependencies -- --service-only) THEN only infra:deploy runs, neither the registry stack nor the push",
+    () => {
+      const run = nxRun([
+        'run-many',
+        '-t',
+        'deploy',
+        '--exclude-task-dependencies',
+        '--',
+        '--service-only',
+        '--image-tag=sha-1a2b3c4-ecr-ecs-fargate',
+        '--json',
+      ]);
+      // It fails (no credentials here) in deploy itself, the only task run
+      expect(run.status).not.toBe(0);
+      expect(run.output).toContain('nx run infra:deploy ');
+      expect(run.output).not.toMatch(
+        /nx run (infra:deploy-registry|hello-world:docker-push|infra:synth)/,
+      );
+      expect(run.output).toMatch(/^(?:infra: )?infra:deploy: no AWS credentials found/m);
     },
     NX_CASE_TIMEOUT_MS,
   );
