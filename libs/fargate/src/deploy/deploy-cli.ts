@@ -79,9 +79,11 @@ export interface DeployCliDeps extends Omit<
 }
 
 /**
- * `infra:deploy` and `infra:deploy-registry`: read the flags and the assembly, check the
- * credentials, then run `cdk deploy` (and for the full deploy the whole path to a URL;
- * `--service-only` the same path without the registry stack and the push). Every failure before
+ * `infra:deploy` and `infra:deploy-registry`, two tasks of one Nx chain (deploy-registry →
+ * docker-push → deploy) that all get the command line: read the flags and the assembly, check the
+ * credentials, then `cdk deploy` the registry stack (deploy-registry, which writes its timing for
+ * the receipt) or, for deploy, take docker-push's report of this build and go from the service
+ * stack to a URL (`--service-only`: a tag already in ECR, no report needed). Every failure before
  * CDK starts is one line and exit 2; a failed deploy is exit 1.
  */
 export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise<number> {
