@@ -53,7 +53,7 @@ const DEFAULT_TIMEOUT_MS: Record<CommandName, number> = {
 };
 
 export const USAGE = `Usage: npx nx run infra:<command> [-- options]
-       tsx libs/fargate/src/ops/main.ts <command> [options]
+       tsx ../../libs/fargate/src/ops/main.ts <command> [options]   (in apps/infra, the deployment)
 
 Commands:
   status     service counts, deployments, tasks (health, image, IPs), stopped tasks, events, URL
