@@ -92,6 +92,11 @@ export interface ContainerProject {
   deployments: readonly string[];
 }
 
+/** infra:deploy; a:deploy and b:deploy. */
+function list(projects: readonly string[], suffix: string, conjunction = 'and'): string {
+  return projects.map((project) => `${project}${suffix}`).join(` ${conjunction} `);
+}
+
 /** `tsx <script>`, with `--project=<name>` for any service but the default. */
 function imageCommand(script: string, project: string, extra = ''): string {
   const projectFlag = project === DEFAULT_SERVICE ? '' : ` --project=${project}`;
@@ -101,9 +106,7 @@ function imageCommand(script: string, project: string, extra = ''): string {
 export function containerTargets(project: ContainerProject): Record<string, TargetConfiguration> {
   const { name, deployments } = project;
   const localDeploy =
-    deployments.length > 0
-      ? deployments.map((deployment) => `${deployment}:deploy:local`).join(' or ')
-      : 'deploy:local';
+    deployments.length > 0 ? list(deployments, ':deploy:local', 'or') : 'deploy:local';
   const registry =
     deployments.length > 0
       ? [{ projects: [...deployments], target: 'deploy-registry', params: 'forward' as const }]
@@ -135,8 +138,8 @@ export function containerTargets(project: ContainerProject): Record<string, Targ
         technologies: [...CONTAINER_TECHNOLOGIES],
         description:
           deployments.length > 0
-            ? 'Build and push the image unless its tag is already in the registry. Registry: env IMAGE_REGISTRY (host[:port][/namespace], no AWS) or the registry stack ECR repository.'
-            : `Build and push the image unless its tag is already in the registry. Registry: env IMAGE_REGISTRY (host[:port][/namespace], no AWS); no deployment project names ${name} as its service (cdk.json context "service"), so there is no registry stack to push to.`,
+            ? `Build and push the image unless its tag is already in the registry, and write what it did to dist/${project.root}/image-push.json for ${list(deployments, ':deploy')}. Registry: env IMAGE_REGISTRY (host[:port][/namespace], no AWS) or the registry stack ECR repository. Runs after ${list(deployments, ':deploy-registry')}, which ${deployments.length > 1 ? 'get' : 'gets'} its options (params: forward).`
+            : `Build and push the image unless its tag is already in the registry, and write what it did to dist/${project.root}/image-push.json. Registry: env IMAGE_REGISTRY (host[:port][/namespace], no AWS); no deployment project names ${name} as its service (cdk.json context "service"), so there is no registry stack to push to.`,
       },
       inputs: [...IMAGE_INPUTS],
       outputs: [`{workspaceRoot}/dist/${project.root}/image-push.json`],
@@ -294,8 +297,8 @@ export function deploymentTargets(
       cache: false,
       metadata: meta(
         deployment.serviceHasImage
-          ? 'Registry stack, image (built and pushed unless in the registry), service stack, wait, URL and receipt; --service-only --image-tag=TAG deploys only the service stack (CI); :local runs the task definition on the local Docker engine'
-          : `Registry stack, image, service stack, wait, URL and receipt. No project named ${service} has a Dockerfile (cdk.json context "service"), so no image target runs first: add apps/${service}/Dockerfile or name another service`,
+          ? `The last task of the chain synth → deploy-registry → ${service}:docker-push → deploy (each gets these options, params: forward): service stack with the pushed image, wait, URL and a receipt timing every step; --service-only --image-tag=TAG deploys only the service stack (CI, with --exclude-task-dependencies); :local runs the task definition on the local Docker engine`
+          : `The last task of the chain synth → deploy-registry → deploy: service stack, wait, URL and a receipt. No project named ${service} has a Dockerfile (cdk.json context "service"), so no image target runs first: add apps/${service}/Dockerfile or name another service`,
       ),
       dependsOn: [
         'synth',
@@ -312,7 +315,7 @@ export function deploymentTargets(
       executor: 'nx:run-commands',
       cache: false,
       metadata: meta(
-        'Deploy only the registry stack (the ECR repository and the task roles), with your own credentials',
+        `Deploy only the registry stack (the ECR repository and the task roles), with your own credentials; writes dist/${root}/registry-deploy.json for the receipt of ${deployment.name}:deploy`,
       ),
       dependsOn: ['synth'],
       outputs: [`{workspaceRoot}/dist/${root}/registry-deploy.json`],
