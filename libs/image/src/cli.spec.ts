@@ -82,6 +82,37 @@ describe('docker-push --print-tag (child process)', () => {
   });
 });
 
+describe('--project (child process)', () => {
+  jest.setTimeout(120_000);
+
+  it.each([
+    ['nosuch', /^nosuch:docker-push: no Nx project named nosuch: name an app with --project/],
+    ['infra', /^infra:docker-push: project infra has no docker-build target, so no image/],
+  ])(
+    'GIVEN --project=%s, no app with an image WHEN run THEN one line, exit 2, no tag',
+    (project, line) => {
+      const run = runEntry('docker-push.ts', ['--print-tag', `--project=${project}`], {});
+
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(line);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    },
+  );
+
+  it('GIVEN --project=hello-world WHEN run THEN the very tag of the default', () => {
+    const named = runEntry(
+      'docker-build.ts',
+      ['--print-tag', '--allow-dirty', '--project=hello-world'],
+      {},
+    );
+    const byDefault = runEntry('docker-build.ts', ['--print-tag', '--allow-dirty'], {});
+
+    expect(named.status).toBe(0);
+    expect(named.stdout).toBe(byDefault.stdout);
+  });
+});
+
 describe('docker-push naming the AWS profile (child process)', () => {
   jest.setTimeout(120_000);
 

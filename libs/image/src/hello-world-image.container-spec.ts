@@ -4,7 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { APP_PORT, CONTAINER_USER, DEPLOYMENT_NAME } from '@hello-world/shared';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_IMAGE_APP } from './build-context';
 import { parseBuiltImage, runNxTarget } from './nx-run';
+import { workspaceRoot } from './workspace';
 import { FARGATE_LIKE_RUN_FLAGS } from './docker';
 
 // A wait, not a timed assertion: how long to give the container to come up on a loaded machine.
@@ -186,6 +190,13 @@ async function provideRegistry(): Promise<{ address: string; stop: () => void }>
   }
 }
 
+/** dist/apps/hello-world/image-push.json, which docker-push writes for infra:deploy. */
+function pushReport(): Record<string, unknown> {
+  return JSON.parse(
+    readFileSync(join(workspaceRoot, DEFAULT_IMAGE_APP.pushReport), 'utf8'),
+  ) as Record<string, unknown>;
+}
+
 describe('docker-push with the registry override', () => {
   let registry: { address: string; stop: () => void } = { address: '', stop: () => undefined };
   // A namespace of its own, so the first push is a real one on a registry that outlives runs.
@@ -223,6 +234,8 @@ describe('docker-push with the registry override', () => {
     expect(pushed).not.toBeNull();
     tag = pushed?.[1] ?? '';
     digest = pushed?.[2] ?? '';
+    // AND infra:deploy, the next task of the chain, finds the same in docker-push's report
+    expect(pushReport()).toMatchObject({ repository, tag, digest, pushed: true });
   });
 
   it('skips the build and push when the tag is already there', () => {
@@ -233,6 +246,9 @@ describe('docker-push with the registry override', () => {
       `skipped: ${repository}:${tag} is already in the registry (${digest})`,
     );
     expect(output).not.toContain('pushed:');
+    // AND its report says the tag was already there, with the digest deploy rolls out
+    expect(pushReport()).toMatchObject({ repository, tag, digest, pushed: false });
+    expect(pushReport().durationMs).toBeGreaterThanOrEqual(0);
   });
 
   it('pulls back by digest as the image that was pushed', () => {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { imageApp } from './build-context';
 import { readImageSource, toWebUrl } from './image-source';
 
 // A real git repository in a temp dir, shaped like the workspace where it matters.
@@ -63,6 +64,31 @@ describe('readImageSource', () => {
     expect(readImageSource(root, inputs, false).tags.map((t) => t.name)).toEqual([
       `sha-${app}-ecr-ecs-fargate`,
     ]);
+  });
+
+  it("names another app's image by its own inputs' commit and labels it with its own version", () => {
+    // GIVEN a second app under services/billing, committed after hello-world
+    commit('feat: hello-world');
+    write('services/billing/package.json', '{ "version": "2.3.4" }\n');
+    write('services/billing/src/main.ts', 'console.log(3);\n');
+    const billing = commit('feat: billing');
+    write('apps/hello-world/src/main.ts', 'console.log(4);\n');
+    commit('feat: hello-world again');
+    // WHEN its source is read from its own inputs
+    const app = imageApp('billing', 'services/billing');
+    const source = readImageSource(
+      root,
+      {
+        files: ['services/billing/package.json', 'services/billing/src/main.ts'],
+        contextFiles: app.contextFiles,
+        app,
+      },
+      false,
+    );
+    // THEN its tag is its newest commit, not hello-world's, and its version is its package's
+    expect(source.tags.map((t) => t.name)).toEqual([`sha-${billing}-ecr-ecs-fargate`]);
+    expect(source.version).toBe('2.3.4');
+    expect(source.app).toBe(app);
   });
 
   it('refuses uncommitted changes in the inputs, naming them', () => {
