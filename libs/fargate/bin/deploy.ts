@@ -84,7 +84,13 @@ async function currentImageTag({ allowDirty }: { allowDirty: boolean }): Promise
   const script = join(workspaceRoot, 'libs', 'image', 'src', 'docker-push.ts');
   const result = spawnSync(
     process.execPath,
-    [require.resolve('tsx/cli'), script, '--print-tag', ...(allowDirty ? ['--allow-dirty'] : [])],
+    [
+      require.resolve('tsx/cli'),
+      script,
+      '--print-tag',
+      `--project=${names.service}`,
+      ...(allowDirty ? ['--allow-dirty'] : []),
+    ],
     { cwd: workspaceRoot, env: process.env, encoding: 'utf8' },
   );
   const tag = result.stdout?.trim() ?? '';
