@@ -116,6 +116,16 @@ describe('diagnoseService', () => {
     expect(await codes()).toEqual(['image-missing']);
   });
 
+  it("GIVEN another service's ImageTag is not in ECR THEN the fix pushes with that service's docker-push", async () => {
+    ecrMock
+      .on(DescribeImagesCommand)
+      .rejects(awsError('ImageNotFoundException', `no image ${TAG} in the repository`));
+    const { findings } = await diagnoseService(deps(), { ...options, service: 'greeter' });
+    expect(findings.map((f) => f.fix)).toEqual([
+      'push it with `npx nx run greeter:docker-push`, then `npx nx run infra:deploy`',
+    ]);
+  });
+
   it('GIVEN a task stopped with CannotPullContainerError THEN reports the pull failure and no running task', async () => {
     ecsMock.on(DescribeServicesCommand).resolves({ services: [service({ runningCount: 0 })] });
     ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: [] });

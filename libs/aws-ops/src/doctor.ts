@@ -14,7 +14,7 @@ import {
 import { Clock, systemClock } from './clock';
 import { findImageDigest } from './ecr';
 import { DEPLOY_COMMAND, OpsError } from './errors';
-import { Finding, StoppedTaskContext, diagnoseStoppedTasks } from './findings';
+import { Finding, StoppedTaskContext, diagnoseStoppedTasks, pushCommand } from './findings';
 import { getTaskLogTail } from './logs';
 import { CallerIpLookup, UrlProbe, isIpInCidr } from './reachability';
 import { ServiceSnapshot, describeService } from './service-status';
@@ -56,6 +56,8 @@ export interface DoctorOptions {
   logGroupName?: string;
   /** The service's port, for its URL. @default APP_PORT (hello-world's) */
   port?: number;
+  /** The service (its Nx project), whose docker-push target the fixes name. @default APP_NAME */
+  service?: string;
   /** A deployment still rolling out after this long is reported. @default 15 minutes */
   stuckAfterMs?: number;
 }
@@ -191,6 +193,7 @@ async function checkImage(
   deps: DoctorDeps,
   repository: string,
   tag: string | undefined,
+  service: string | undefined,
 ): Promise<Finding[]> {
   if (!tag) return [];
   if (await deps.imageExists(repository, tag)) return [];
@@ -200,7 +203,7 @@ async function checkImage(
       code: 'image-missing',
       what: `image tag ${tag} is not in repository ${repository}`,
       evidence: [`DescribeImages ${repository}:${tag}: ImageNotFoundException`],
-      fix: 'push it with `npx nx run hello-world:docker-push`, then `npx nx run infra:deploy`',
+      fix: `push it with \`${pushCommand(service)}\`, then \`${DEPLOY_COMMAND}\``,
     },
   ];
 }
@@ -264,13 +267,18 @@ function findAllowedIpHostBits(allowedIp: string): Finding | undefined {
 }
 
 /** Memory and CPU architecture from the service's task definition, for the fixes' wording. */
-async function taskContext(ecs: ECSClient, snapshot: ServiceSnapshot): Promise<StoppedTaskContext> {
-  if (!snapshot.taskDefinition) return { assignPublicIp: snapshot.assignPublicIp };
+async function taskContext(
+  ecs: ECSClient,
+  snapshot: ServiceSnapshot,
+  service: string | undefined,
+): Promise<StoppedTaskContext> {
+  const known = { ...(service ? { service } : {}), assignPublicIp: snapshot.assignPublicIp };
+  if (!snapshot.taskDefinition) return known;
   const { taskDefinition } = await ecs.send(
     new DescribeTaskDefinitionCommand({ taskDefinition: snapshot.taskDefinition }),
   );
   return {
-    assignPublicIp: snapshot.assignPublicIp,
+    ...known,
     taskMemoryMiB: taskDefinition?.memory,
     cpuArchitecture: taskDefinition?.runtimePlatform?.cpuArchitecture,
   };
@@ -337,7 +345,7 @@ export async function diagnoseService(
   const imageTag =
     main.stack.parameters[STACK_PARAMETERS.imageTag] ??
     [...tasks, ...newestStopped].find((t) => t.imageTag)?.imageTag;
-  const imageFindings = await checkImage(deps, repository, imageTag);
+  const imageFindings = await checkImage(deps, repository, imageTag, options.service);
   findings.push(...imageFindings);
   if (imageTag && imageFindings.length === 0) passed.push(`image ${repository}:${imageTag} exists`);
 
@@ -358,7 +366,7 @@ export async function diagnoseService(
     })),
   );
   findings.push(
-    ...diagnoseStoppedTasks(evidence, await taskContext(deps.ecs, snapshot)),
+    ...diagnoseStoppedTasks(evidence, await taskContext(deps.ecs, snapshot, options.service)),
     ...checkDeployments(snapshot, clock.now(), options.stuckAfterMs ?? 15 * 60_000),
     ...checkRunningTasks(snapshot, tasks),
   );

@@ -1,3 +1,4 @@
+import { APP_NAME } from '@hello-world/shared';
 import { LogLine } from './logs';
 import { TaskSummary } from './tasks';
 
@@ -18,7 +19,10 @@ export interface StoppedTaskEvidence {
   logTail: LogLine[];
 }
 
-const PUSH_COMMAND = 'npx nx run hello-world:docker-push';
+/** The command that pushes the service's image: its own docker-push target. */
+export function pushCommand(service: string = APP_NAME): string {
+  return `npx nx run ${service}:docker-push`;
+}
 const DEPLOY_COMMAND = 'npx nx run infra:deploy';
 
 function describeStop(task: TaskSummary): string {
@@ -40,7 +44,7 @@ export function explainPullFailure(
   if (/not found|manifest unknown/i.test(message)) {
     return {
       cause: 'the image tag is not in the repository',
-      fix: `push the image with \`${PUSH_COMMAND}\`, then \`${DEPLOY_COMMAND}\``,
+      fix: `push the image with \`${pushCommand(context.service)}\`, then \`${DEPLOY_COMMAND}\``,
     };
   }
   if (/not authorized|AccessDenied|403|denied/i.test(message)) {
@@ -52,7 +56,7 @@ export function explainPullFailure(
   if (/descriptor matching platform|platform/i.test(message)) {
     return {
       cause: 'the image was built for another CPU architecture than the task',
-      fix: `rebuild for ${platformOf(context)} (the task's platform) and push with \`${PUSH_COMMAND}\``,
+      fix: `rebuild for ${platformOf(context)} (the task's platform) and push with \`${pushCommand(context.service)}\``,
     };
   }
   if (/i\/o timeout|dial tcp|context deadline|timed? ?out|connection/i.test(message)) {
@@ -68,12 +72,14 @@ export function explainPullFailure(
   }
   return {
     cause: 'ECS could not pull the image',
-    fix: `check the image exists and the task can reach ECR; push with \`${PUSH_COMMAND}\``,
+    fix: `check the image exists and the task can reach ECR; push with \`${pushCommand(context.service)}\``,
   };
 }
 
 /** What diagnosis needs to know about the service and its task definition. */
 export interface StoppedTaskContext {
+  /** The service (its Nx project), whose docker-push target the fixes name. @default APP_NAME */
+  service?: string;
   assignPublicIp?: string;
   /** Task memory in MiB, from the task definition. */
   taskMemoryMiB?: string;
@@ -154,7 +160,7 @@ export function diagnoseStoppedTasks(
             1,
           ),
         ],
-        fix: `rebuild the image for ${platformOf(context)} (docker build --platform ${platformOf(context)}) and push with \`${PUSH_COMMAND}\``,
+        fix: `rebuild the image for ${platformOf(context)} (docker build --platform ${platformOf(context)}) and push with \`${pushCommand(context.service)}\``,
       });
     } else if (exitCode === 137 || /OutOfMemory/i.test(text)) {
       add({

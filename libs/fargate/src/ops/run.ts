@@ -224,6 +224,7 @@ function doctorOptions(ctx: Context, common: { stackName: string; registryStackN
     registryStackName: common.registryStackName,
     logGroupName: ctx.deps.deployment.names.logGroup,
     port: ctx.deps.deployment.port,
+    service: ctx.deps.deployment.names.service,
   };
 }
 
