@@ -2,15 +2,18 @@ import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { nxBin } from '@hello-world/image';
 
 /**
@@ -26,6 +29,12 @@ export interface TempWorkspace {
   nxResult: (...args: string[]) => { status: number | null; output: string };
   /** Appends a line to each file (creating it if new) and commits on a new branch from `base`. */
   commitChange: (branch: string, files: Record<string, string>) => void;
+  /**
+   * What `npm install` does for a new workspace package: links node_modules/<name> to `dir` (a
+   * directory of the copy, e.g. apps/greeter). The copy's node_modules becomes a directory of its
+   * own, linking every entry of the real one, so the real workspace's node_modules is never written.
+   */
+  linkPackage: (name: string, dir: string) => void;
   remove: () => void;
 }
 
@@ -115,6 +124,38 @@ export function createTempWorkspace(source: string): TempWorkspace {
       git('add', '--all');
       git('commit', '--quiet', '--message', `change ${branch}`);
     },
+    linkPackage: (name, dir) => linkPackage(root, join(source, 'node_modules'), name, dir),
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/**
+ * node_modules/<name> in the copy, pointing at `dir` of the copy. The first call turns the copy's
+ * node_modules link into a directory of links to the real entries (a scope, such as @hello-world,
+ * into a directory of links to its packages), so only links inside the copy are ever added.
+ */
+function linkPackage(root: string, realModules: string, name: string, dir: string): void {
+  const modules = join(root, 'node_modules');
+  if (lstatSync(modules).isSymbolicLink()) {
+    unlinkSync(modules);
+    mirrorLinks(realModules, modules);
+  }
+  const scope = name.startsWith('@') ? name.split('/')[0] : undefined;
+  if (
+    scope !== undefined &&
+    lstatSync(join(modules, scope), { throwIfNoEntry: false })?.isSymbolicLink()
+  ) {
+    unlinkSync(join(modules, scope));
+    mirrorLinks(join(realModules, scope), join(modules, scope));
+  }
+  const link = join(modules, name);
+  mkdirSync(dirname(link), { recursive: true });
+  rmSync(link, { force: true });
+  symlinkSync(relative(dirname(link), join(root, dir)), link, 'dir');
+}
+
+/** A new directory `to` holding, for each entry of `from`, a link to it. */
+function mirrorLinks(from: string, to: string): void {
+  mkdirSync(to);
+  for (const entry of readdirSync(from)) symlinkSync(join(from, entry), join(to, entry));
 }

@@ -1,17 +1,19 @@
 import { addProjectConfiguration, readJson, type Tree, writeJson } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { APP_NAME, APP_PORT, deploymentNames } from '@hello-world/shared';
+import { workspaceRoot } from '../../../workspace';
 import {
   checkServiceName,
   choosePort,
-  INITIAL_REGISTRY,
+  DEFAULT_DEPLOYMENT,
+  type DeploymentEntry,
   insertCommitlintScope,
   insertGuideScope,
   SERVICE_TEMPLATE_DIR,
   serviceGenerator,
-  SERVICES_FILE,
+  TEMPLATE_DEPLOYMENT,
 } from './generator';
 
 // The generator on an in-memory workspace: what it writes, which port it picks, what it refuses.
@@ -20,13 +22,42 @@ import {
 const NOTHING_TAKEN = {
   projects: new Map(),
   packages: new Map(),
-  services: [],
+  deployments: [],
   directoryExists: () => false,
 };
 
-/** An empty workspace; `formatter: 'none'` so the specs see exactly what the generator wrote. */
+/** hello-world's deployment as it is in this repository: the CDK settings a new one copies. */
+const INFRA_CDK_JSON = JSON.parse(
+  readFileSync(join(workspaceRoot, TEMPLATE_DEPLOYMENT), 'utf8'),
+) as { app: string; context: Record<string, unknown> };
+const CDK_FLAGS = Object.fromEntries(
+  Object.entries(INFRA_CDK_JSON.context).filter(([key]) => key.startsWith('@aws-cdk')),
+);
+
+/** A deployment project in the Tree: project.json plus a cdk.json with this context. */
+function addDeployment(tree: Tree, project: string, context: Record<string, unknown>): void {
+  addProjectConfiguration(tree, project, { root: `apps/${project}` });
+  writeJson(tree, `apps/${project}/cdk.json`, {
+    app: INFRA_CDK_JSON.app,
+    output: `../../dist/apps/${project}/cdk.out`,
+    context,
+  });
+}
+
+/**
+ * An empty workspace with hello-world's deployment project, apps/infra (this repository's
+ * cdk.json); `formatter: 'none'` so the specs see exactly what the generator wrote.
+ */
 function emptyWorkspace(): Tree {
-  return createTreeWithEmptyWorkspace({ formatter: 'none' });
+  const tree = createTreeWithEmptyWorkspace({ formatter: 'none' });
+  addProjectConfiguration(tree, 'infra', { root: 'apps/infra' });
+  writeJson(tree, TEMPLATE_DEPLOYMENT, INFRA_CDK_JSON);
+  return tree;
+}
+
+/** Every file's content, to tell afterwards what the generator changed. */
+function snapshot(tree: Tree): Map<string, string> {
+  return new Map(tree.listChanges().map((change) => [change.path, read(tree, change.path)]));
 }
 
 const read = (tree: Tree, path: string) => tree.read(path, 'utf-8') ?? '';
@@ -147,43 +178,167 @@ describe('service generator: the files', () => {
   });
 });
 
-describe('service generator: the port', () => {
-  it('GIVEN no services.json WHEN generated THEN it is created with hello-world first and the service on 49010', async () => {
+describe('service generator: the deployment project', () => {
+  it('GIVEN a name WHEN generated THEN apps/<name>-infra holds a cdk.json and a package.json, no project.json', async () => {
     const tree = emptyWorkspace();
 
     await serviceGenerator(tree, { name: 'greeter' });
 
-    expect(readJson(tree, SERVICES_FILE)).toEqual({
-      services: [
-        { name: 'hello-world', port: 49000 },
-        { name: 'greeter', port: 49010 },
-      ],
+    const written = tree
+      .listChanges()
+      .map((change) => change.path)
+      .filter((path) => path.startsWith('apps/greeter-infra/'));
+    // The CDK and operations targets come from the plugin (cdk.json), so no targets are written
+    expect(written.sort()).toEqual([
+      'apps/greeter-infra/cdk.json',
+      'apps/greeter-infra/package.json',
+    ]);
+  });
+
+  it("GIVEN --port WHEN generated THEN cdk.json runs libs/fargate's app for that service and port, into its own output, with every CDK feature flag of apps/infra", async () => {
+    const tree = emptyWorkspace();
+
+    await serviceGenerator(tree, { name: 'greeter', port: 49123 });
+
+    const cdkJson = readJson(tree, 'apps/greeter-infra/cdk.json');
+    expect(cdkJson).toEqual({
+      app: INFRA_CDK_JSON.app,
+      output: '../../dist/apps/greeter-infra/cdk.out',
+      watch: { include: [] },
+      context: { service: 'greeter', port: 49123, ...CDK_FLAGS },
+    });
+    // The flags are this repository's, not a handful: the template has dozens of them
+    expect(Object.keys(CDK_FLAGS).length).toBeGreaterThan(50);
+    expect(INFRA_CDK_JSON.app).toContain('libs/fargate/bin/infra.ts');
+  });
+
+  it('GIVEN apps/infra pins settings for hello-world WHEN generated THEN the new cdk.json carries none of them', async () => {
+    const tree = emptyWorkspace();
+    writeJson(tree, TEMPLATE_DEPLOYMENT, {
+      ...INFRA_CDK_JSON,
+      context: { ...INFRA_CDK_JSON.context, cpu: 1024, allowedIp: '203.0.113.7/32' },
+    });
+
+    await serviceGenerator(tree, { name: 'greeter' });
+
+    const text = read(tree, 'apps/greeter-infra/cdk.json');
+    expect(Object.keys(readJson(tree, 'apps/greeter-infra/cdk.json').context).sort()).toEqual(
+      ['service', 'port', ...Object.keys(CDK_FLAGS)].sort(),
+    );
+    expect(text).not.toMatch(/hello-world|49000|dist\/apps\/infra\/|203\.0\.113|"cpu"/);
+  });
+
+  it('GIVEN a name WHEN generated THEN package.json is the deployment workspace package, depending on libs/fargate and the service', async () => {
+    const tree = emptyWorkspace();
+
+    await serviceGenerator(tree, { name: 'greeter' });
+
+    expect(readJson(tree, 'apps/greeter-infra/package.json')).toEqual({
+      name: '@hello-world/greeter-infra',
+      version: '0.0.0',
+      private: true,
+      description: expect.stringContaining('greeter'),
+      dependencies: { '@hello-world/fargate': '*' },
+      nx: {
+        name: 'greeter-infra',
+        projectType: 'application',
+        tags: ['type:app', 'scope:aws'],
+        implicitDependencies: ['greeter'],
+      },
     });
   });
 
-  it('GIVEN registered services WHEN generated without --port THEN it takes the one after the highest and appends', async () => {
+  it("GIVEN this repository's apps/infra WHEN compared THEN the new deployment has its tags and project type", async () => {
+    const infra = JSON.parse(readFileSync(join(workspaceRoot, 'apps/infra/project.json'), 'utf8'));
     const tree = emptyWorkspace();
-    const services = [
-      { name: 'hello-world', port: 49000 },
-      { name: 'b', port: 49020 },
-      { name: 'a', port: 49010 },
-    ];
-    writeJson(tree, SERVICES_FILE, { services });
 
     await serviceGenerator(tree, { name: 'greeter' });
 
-    expect(readJson(tree, SERVICES_FILE)).toEqual({
-      services: [...services, { name: 'greeter', port: 49021 }],
+    const { nx } = readJson(tree, 'apps/greeter-infra/package.json');
+    expect({ projectType: nx.projectType, tags: nx.tags }).toEqual({
+      projectType: infra.projectType,
+      tags: infra.tags,
     });
+  });
+
+  it('GIVEN a name WHEN generated THEN it changes nothing else: no services.json, no other deployment', async () => {
+    const tree = emptyWorkspace();
+    tree.write('commitlint.config.cjs', COMMITLINT);
+    tree.write('CONTRIBUTING.md', GUIDE);
+    tree.write('.dockerignore', '*\n');
+    writeJson(tree, 'tsconfig.json', { files: [], references: [] });
+    const before = snapshot(tree);
+
+    await serviceGenerator(tree, { name: 'greeter' });
+
+    const changed = [...snapshot(tree)]
+      .filter(([path, text]) => before.get(path) !== text)
+      .map(([path]) => path)
+      .filter(
+        (path) => !path.startsWith('apps/greeter/') && !path.startsWith('apps/greeter-infra/'),
+      );
+    expect(changed.sort()).toEqual([
+      '.dockerignore',
+      'CONTRIBUTING.md',
+      'commitlint.config.cjs',
+      'tsconfig.json',
+    ]);
+    expect(tree.exists('apps/infra/services.json')).toBe(false);
+  });
+
+  it('GIVEN no apps/infra/cdk.json WHEN generated THEN it refuses, naming the file it copies from, and writes nothing', async () => {
+    const tree = emptyWorkspace();
+    tree.delete(TEMPLATE_DEPLOYMENT);
+    addDeployment(tree, 'other-infra', { service: 'other', port: 49010 });
+    const before = snapshot(tree);
+
+    await expect(serviceGenerator(tree, { name: 'greeter' })).rejects.toThrow(
+      "apps/infra/cdk.json is not there: a new deployment copies its CDK feature flags from hello-world's; restore it, then generate again",
+    );
+    expect(snapshot(tree)).toEqual(before);
+  });
+});
+
+describe('service generator: the port', () => {
+  it('GIVEN only hello-world deployed WHEN generated without --port THEN the service gets 49010', async () => {
+    const tree = emptyWorkspace();
+
+    await serviceGenerator(tree, { name: 'greeter' });
+
+    expect(readJson(tree, 'apps/greeter-infra/cdk.json').context.port).toBe(49010);
+    expect(read(tree, 'apps/greeter/src/config.ts')).toContain('export const APP_PORT = 49010;');
+  });
+
+  it('GIVEN deployments on several ports WHEN generated without --port THEN it takes the one after the highest', async () => {
+    const tree = emptyWorkspace();
+    addDeployment(tree, 'b-infra', { service: 'b', port: 49020 });
+    addDeployment(tree, 'a-infra', { service: 'a', port: 49010 });
+
+    await serviceGenerator(tree, { name: 'greeter' });
+
+    expect(readJson(tree, 'apps/greeter-infra/cdk.json').context.port).toBe(49021);
     expect(read(tree, 'apps/greeter/src/config.ts')).toContain('export const APP_PORT = 49021;');
   });
 
-  it('GIVEN --port WHEN generated THEN the service and the registry use it', async () => {
+  it('GIVEN a cdk.json outside any project WHEN generated THEN its port is not counted', async () => {
+    const tree = emptyWorkspace();
+    writeJson(tree, 'tools/fixtures/cdk.json', { context: { service: 'x', port: 49010 } });
+
+    await serviceGenerator(tree, { name: 'greeter' });
+
+    expect(readJson(tree, 'apps/greeter-infra/cdk.json').context.port).toBe(49010);
+  });
+
+  it('GIVEN --port WHEN generated THEN the service and its deployment use it', async () => {
     const tree = emptyWorkspace();
 
     await serviceGenerator(tree, { name: 'greeter', port: 50000 });
 
-    expect(readJson(tree, SERVICES_FILE).services).toContainEqual({ name: 'greeter', port: 50000 });
+    expect(readJson(tree, 'apps/greeter-infra/cdk.json').context).toMatchObject({
+      service: 'greeter',
+      port: 50000,
+    });
+    expect(read(tree, 'apps/greeter/src/config.ts')).toContain('export const APP_PORT = 50000;');
   });
 
   it.each([1023, 65536, 0, 49010.5])(
@@ -195,34 +350,71 @@ describe('service generator: the port', () => {
     },
   );
 
-  it('GIVEN --port of another service WHEN generated THEN it refuses, naming the owner and the free port', async () => {
+  it('GIVEN --port of hello-world WHEN generated THEN it refuses, naming the owner, its cdk.json and the free port', async () => {
     await expect(
       serviceGenerator(emptyWorkspace(), { name: 'greeter', port: 49000 }),
     ).rejects.toThrow(
-      '--port 49000 is already used by hello-world in apps/infra/services.json: leave --port out for 49010',
+      '--port 49000 is already used by hello-world in apps/infra/cdk.json: leave --port out for 49010',
     );
   });
 
-  it('GIVEN the registry before any service WHEN read THEN it holds hello-world as the shared constants name it', () => {
-    expect(INITIAL_REGISTRY).toEqual({ services: [{ name: APP_NAME, port: APP_PORT }] });
+  it('GIVEN --port of a generated deployment WHEN generated THEN it refuses, naming that deployment', async () => {
+    const tree = emptyWorkspace();
+    addDeployment(tree, 'a-infra', { service: 'a', port: 49010 });
+
+    await expect(serviceGenerator(tree, { name: 'greeter', port: 49010 })).rejects.toThrow(
+      '--port 49010 is already used by a in apps/a-infra/cdk.json: leave --port out for 49011',
+    );
+  });
+
+  it('GIVEN a cdk.json without service or port WHEN generated THEN it counts as hello-world on 49000, as libs/fargate reads it', async () => {
+    const tree = emptyWorkspace();
+    writeJson(tree, TEMPLATE_DEPLOYMENT, { ...INFRA_CDK_JSON, context: CDK_FLAGS });
+
+    await expect(serviceGenerator(tree, { name: 'greeter', port: 49000 })).rejects.toThrow(
+      '--port 49000 is already used by hello-world in apps/infra/cdk.json',
+    );
+    await expect(serviceGenerator(tree, { name: 'hello-world' })).rejects.toThrow(
+      '"hello-world" is already the service infra deploys (apps/infra/cdk.json): pick another name',
+    );
+  });
+
+  it('GIVEN the defaults of a cdk.json WHEN read THEN they are hello-world as the shared constants name it', () => {
+    expect(DEFAULT_DEPLOYMENT).toEqual({ name: APP_NAME, port: APP_PORT });
   });
 
   it('GIVEN the highest port is taken WHEN choosing THEN the lowest free one from 49010 is used', () => {
-    const services = [
-      { name: 'hello-world', port: 49000 },
-      { name: 'a', port: 49010 },
-      { name: 'top', port: 65535 },
+    const deployments: DeploymentEntry[] = [
+      { project: 'infra', file: 'apps/infra/cdk.json', name: 'hello-world', port: 49000 },
+      { project: 'a-infra', file: 'apps/a-infra/cdk.json', name: 'a', port: 49010 },
+      { project: 'top-infra', file: 'apps/top-infra/cdk.json', name: 'top', port: 65535 },
     ];
-    expect(choosePort(undefined, services)).toBe(49011);
+    expect(choosePort(undefined, deployments)).toBe(49011);
   });
 
-  it('GIVEN a services.json of another shape WHEN generated THEN it refuses in one line', async () => {
-    const tree = emptyWorkspace();
-    writeJson(tree, SERVICES_FILE, { services: [{ name: 'x', port: '1' }] });
+  it.each([
+    [{ service: 'a', port: 'many' }, 'context "port" "many" is not a whole number'],
+    [{ service: 'a', port: 49010.5 }, 'context "port" 49010.5 is not a whole number'],
+    [{ service: 7, port: 49010 }, 'context "service" 7 is not a service name'],
+  ])(
+    'GIVEN a deployment whose cdk.json context is %p WHEN generated THEN it refuses in one line naming the file',
+    async (context, problem) => {
+      const tree = emptyWorkspace();
+      addDeployment(tree, 'a-infra', context);
 
-    await expect(serviceGenerator(tree, { name: 'greeter' })).rejects.toThrow(
-      /^apps\/infra\/services\.json is not \{ "services": \[/,
-    );
+      await expect(serviceGenerator(tree, { name: 'greeter' })).rejects.toThrow(
+        `apps/a-infra/cdk.json: ${problem}: fix it, then generate again`,
+      );
+    },
+  );
+
+  it('GIVEN a deployment whose port is a numeric string WHEN generated THEN it is counted as that port', async () => {
+    const tree = emptyWorkspace();
+    addDeployment(tree, 'a-infra', { service: 'a', port: '49030' });
+
+    await serviceGenerator(tree, { name: 'greeter' });
+
+    expect(readJson(tree, 'apps/greeter-infra/cdk.json').context.port).toBe(49031);
   });
 });
 
@@ -294,13 +486,12 @@ describe('service generator: the name', () => {
 
   it('GIVEN the name of an existing project WHEN generated THEN it refuses and writes nothing', async () => {
     const tree = emptyWorkspace();
-    addProjectConfiguration(tree, 'infra', { root: 'apps/infra' });
-    const before = tree.listChanges().length;
+    const before = snapshot(tree);
 
     await expect(serviceGenerator(tree, { name: 'infra' })).rejects.toThrow(
       '"infra" is already the project at apps/infra: pick another name',
     );
-    expect(tree.listChanges()).toHaveLength(before);
+    expect(snapshot(tree)).toEqual(before);
   });
 
   it('GIVEN a name whose package another project already has WHEN generated THEN it refuses', async () => {
@@ -316,13 +507,48 @@ describe('service generator: the name', () => {
     );
   });
 
-  it('GIVEN a name already registered as a service WHEN generated THEN it refuses', async () => {
+  it('GIVEN a name a deployment already deploys WHEN generated THEN it refuses, naming the deployment', async () => {
     const tree = emptyWorkspace();
 
     await expect(serviceGenerator(tree, { name: 'hello-world' })).rejects.toThrow(
-      '"hello-world" is already a service in apps/infra/services.json: pick another name',
+      '"hello-world" is already the service infra deploys (apps/infra/cdk.json): pick another name',
     );
   });
+
+  it('GIVEN <name>-infra is already a project WHEN generated THEN it refuses and writes nothing', async () => {
+    const tree = emptyWorkspace();
+    addProjectConfiguration(tree, 'greeter-infra', { root: 'libs/greeter-infra' });
+    const before = snapshot(tree);
+
+    await expect(serviceGenerator(tree, { name: 'greeter' })).rejects.toThrow(
+      '"greeter-infra" is already the project at libs/greeter-infra: pick another name',
+    );
+    expect(snapshot(tree)).toEqual(before);
+  });
+
+  it('GIVEN @hello-world/<name>-infra is already a package WHEN generated THEN it refuses', async () => {
+    const tree = emptyWorkspace();
+    writeJson(tree, 'libs/deploy/package.json', {
+      name: '@hello-world/greeter-infra',
+      nx: { name: 'deploy' },
+    });
+
+    await expect(serviceGenerator(tree, { name: 'greeter' })).rejects.toThrow(
+      '@hello-world/greeter-infra is already the package in libs/deploy: pick another name',
+    );
+  });
+
+  it.each(['apps/greeter', 'apps/greeter-infra'])(
+    'GIVEN %s already exists WHEN generated THEN it refuses',
+    async (directory) => {
+      const tree = emptyWorkspace();
+      tree.write(`${directory}/README.md`, 'left over\n');
+
+      await expect(serviceGenerator(tree, { name: 'greeter' })).rejects.toThrow(
+        `${directory} already exists: pick another name`,
+      );
+    },
+  );
 });
 
 describe('service generator: the workspace around it', () => {
@@ -338,17 +564,16 @@ describe('service generator: the workspace around it', () => {
     ]);
   });
 
-  it('GIVEN commitlint and the guide WHEN generated THEN both list the new scope after the projects, alike', async () => {
+  it('GIVEN commitlint and the guide WHEN generated THEN both list the service and its deployment after the projects, alike', async () => {
     const tree = emptyWorkspace();
-    for (const name of ['hello-world', 'infra', 'tools']) {
-      addProjectConfiguration(tree, name, { root: name === 'tools' ? 'tools' : `apps/${name}` });
-    }
+    addProjectConfiguration(tree, 'hello-world', { root: 'apps/hello-world' });
+    addProjectConfiguration(tree, 'tools', { root: 'tools' });
     tree.write('commitlint.config.cjs', COMMITLINT);
     tree.write('CONTRIBUTING.md', GUIDE);
 
     await serviceGenerator(tree, { name: 'greeter' });
 
-    const scopes = ['hello-world', 'infra', 'tools', 'greeter', 'ci', 'docs'];
+    const scopes = ['hello-world', 'infra', 'tools', 'greeter', 'greeter-infra', 'ci', 'docs'];
     const config = read(tree, 'commitlint.config.cjs');
     expect([...config.matchAll(/^ {2}'([^']+)',$/gm)].map((m) => m[1])).toEqual(scopes);
     expect(guideScopes(read(tree, 'CONTRIBUTING.md'))).toEqual(scopes);

@@ -1,7 +1,8 @@
 // Everything runs from this one file: Nx loads it as an ES module under Node's type stripping,
 // which resolves no extensionless relative import, while Jest needs them extensionless. The pure
-// decisions come first (which names and ports are free, how the registry, commit scopes and
-// .dockerignore change), then the generator, which only reads the Tree, calls them and writes.
+// decisions come first (which names and ports are free, what the deployment project holds, how
+// the commit scopes and .dockerignore change), then the generator, which only reads the Tree,
+// calls them and writes.
 
 import {
   formatFiles,
@@ -19,23 +20,31 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ServiceGeneratorSchema } from './schema';
 
-/** One service the infrastructure runs, as apps/infra/services.json lists it. */
+/** A service and the port it listens on. */
 export interface ServiceEntry {
   name: string;
   port: number;
 }
 
-export interface ServiceRegistry {
-  services: ServiceEntry[];
+/**
+ * One deployment project: a project root with a cdk.json, whose context names the service it
+ * deploys and that service's port (libs/fargate's readDeployment reads the same two keys).
+ */
+export interface DeploymentEntry extends ServiceEntry {
+  /** The Nx project, e.g. infra. */
+  project: string;
+  /** Its cdk.json, e.g. apps/infra/cdk.json: where an error tells you to look. */
+  file: string;
 }
 
-/** Where the infrastructure lists its services; created with hello-world when missing. */
-export const SERVICES_FILE = 'apps/infra/services.json';
+/** What a cdk.json without context "service" or "port" deploys: hello-world (shared's APP_NAME, APP_PORT). */
+export const DEFAULT_DEPLOYMENT: ServiceEntry = { name: 'hello-world', port: 49000 };
 
-/** The registry as it stands before any service is generated: hello-world (shared's APP_NAME, APP_PORT). */
-export const INITIAL_REGISTRY: ServiceRegistry = {
-  services: [{ name: 'hello-world', port: 49000 }],
-};
+/**
+ * hello-world's deployment. A new deployment copies its CDK settings: the `app` that runs
+ * libs/fargate and every `@aws-cdk…` feature flag of its context, so all stacks synthesize alike.
+ */
+export const TEMPLATE_DEPLOYMENT = 'apps/infra/cdk.json';
 
 /** The first port a generated service gets: hello-world has 49000, the next block is theirs. */
 export const FIRST_SERVICE_PORT = 49010;
@@ -51,62 +60,94 @@ export const MAX_SERVICE_PORT = 65535;
 // generator.spec.ts checks that both accept the same names.
 const SERVICE_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,22}$/;
 
-/** What already holds a name: Nx projects, npm package names and registered services. */
+/** What already holds a name: Nx projects, npm package names and deployed services. */
 export interface TakenNames {
   /** Project name to its root, e.g. infra -> apps/infra. */
   projects: ReadonlyMap<string, string>;
   /** npm package name to the directory whose package.json declares it. */
   packages: ReadonlyMap<string, string>;
-  services: readonly ServiceEntry[];
-  /** Whether apps/<name> already exists. */
+  /** Every deployment project and the service it deploys. */
+  deployments: readonly DeploymentEntry[];
+  /** Whether apps/<name> (or apps/<name>-infra) already exists. */
   directoryExists: (path: string) => boolean;
 }
 
-/** Throws one line naming the problem and the next step, else returns the service's directory. */
-export function checkServiceName(name: string, taken: TakenNames): string {
+/** The two projects a service is: its app, apps/<name>, and its deployment, apps/<name>-infra. */
+export interface ServiceProjects {
+  /** The app's directory, e.g. apps/greeter. */
+  app: string;
+  /** The deployment project's name, e.g. greeter-infra. */
+  deployment: string;
+  /** Its directory, e.g. apps/greeter-infra. */
+  deploymentDir: string;
+}
+
+/**
+ * Throws one line naming the problem and the next step, else returns where the service's two
+ * projects go. Both names must be free: as a project, as a package and as a directory.
+ */
+export function checkServiceName(name: string, taken: TakenNames): ServiceProjects {
   if (!SERVICE_NAME.test(name)) {
     throw new Error(
       `service name ${JSON.stringify(name)} is not valid: use a lowercase letter, then up to 22 lowercase letters, digits or single hyphens, ending with a letter or digit, e.g. greeter`,
     );
   }
-  const project = taken.projects.get(name);
-  if (project !== undefined) {
-    throw new Error(`"${name}" is already the project at ${project}: pick another name`);
+  const projects: ServiceProjects = {
+    app: `apps/${name}`,
+    deployment: deploymentProjectName(name),
+    deploymentDir: `apps/${deploymentProjectName(name)}`,
+  };
+  checkFree(name, projects.app, taken);
+  const deployed = taken.deployments.find((deployment) => deployment.name === name);
+  if (deployed !== undefined) {
+    throw new Error(
+      `"${name}" is already the service ${deployed.project} deploys (${deployed.file}): pick another name`,
+    );
   }
-  const packageName = servicePackageName(name);
+  checkFree(projects.deployment, projects.deploymentDir, taken);
+  return projects;
+}
+
+/** `project` is no project, no package and no directory yet. */
+function checkFree(project: string, directory: string, taken: TakenNames): void {
+  const root = taken.projects.get(project);
+  if (root !== undefined) {
+    throw new Error(`"${project}" is already the project at ${root}: pick another name`);
+  }
+  const packageName = servicePackageName(project);
   const owner = taken.packages.get(packageName);
   if (owner !== undefined) {
     throw new Error(`${packageName} is already the package in ${owner}: pick another name`);
   }
-  if (taken.services.some((service) => service.name === name)) {
-    throw new Error(`"${name}" is already a service in ${SERVICES_FILE}: pick another name`);
-  }
-  const directory = `apps/${name}`;
   if (taken.directoryExists(directory)) {
     throw new Error(`${directory} already exists: pick another name`);
   }
-  return directory;
 }
 
-/** The npm workspace package of a generated service. */
+/** The npm workspace package of a generated project (the service or its deployment). */
 export function servicePackageName(name: string): string {
   return `@hello-world/${name}`;
 }
 
+/** The deployment project of a service: greeter -> greeter-infra. */
+export function deploymentProjectName(name: string): string {
+  return `${name}-infra`;
+}
+
 /**
- * The requested port once checked, else the port after the highest one registered (never below
- * FIRST_SERVICE_PORT), else, when that runs past 65535, the lowest free one from there.
+ * The requested port once checked, else the port after the highest one a deployment uses (never
+ * below FIRST_SERVICE_PORT), else, when that runs past 65535, the lowest free one from there.
  */
 export function choosePort(
   requested: number | undefined,
-  services: readonly ServiceEntry[],
+  deployments: readonly DeploymentEntry[],
 ): number {
-  const owners = new Map(services.map((service) => [service.port, service.name]));
+  const owners = new Map(deployments.map((deployment) => [deployment.port, deployment]));
   const next = nextFreePort(owners);
   if (requested === undefined) {
     if (next === undefined) {
       throw new Error(
-        `no free port from ${FIRST_SERVICE_PORT} to ${MAX_SERVICE_PORT} in ${SERVICES_FILE}: pass --port with one below ${FIRST_SERVICE_PORT}`,
+        `no free port from ${FIRST_SERVICE_PORT} to ${MAX_SERVICE_PORT} among the deployments' cdk.json: pass --port with one below ${FIRST_SERVICE_PORT}`,
       );
     }
     return next;
@@ -124,13 +165,13 @@ export function choosePort(
   if (owner !== undefined) {
     const instead = next === undefined ? 'pick another' : `leave --port out for ${next}`;
     throw new Error(
-      `--port ${requested} is already used by ${owner} in ${SERVICES_FILE}: ${instead}`,
+      `--port ${requested} is already used by ${owner.name} in ${owner.file}: ${instead}`,
     );
   }
   return requested;
 }
 
-function nextFreePort(owners: ReadonlyMap<number, string>): number | undefined {
+function nextFreePort(owners: ReadonlyMap<number, unknown>): number | undefined {
   const highest = Math.max(FIRST_SERVICE_PORT - 1, ...owners.keys());
   if (highest < MAX_SERVICE_PORT) return highest + 1;
   for (let port = FIRST_SERVICE_PORT; port <= MAX_SERVICE_PORT; port++) {
@@ -139,27 +180,84 @@ function nextFreePort(owners: ReadonlyMap<number, string>): number | undefined {
   return undefined;
 }
 
-/** Reads the registry's JSON; a file of another shape is refused in one line. */
-export function parseRegistry(value: unknown): ServiceRegistry {
-  const services = (value as { services?: unknown } | null)?.services;
-  const valid =
-    Array.isArray(services) &&
-    services.every(
-      (entry: unknown) =>
-        typeof (entry as ServiceEntry)?.name === 'string' &&
-        Number.isInteger((entry as ServiceEntry)?.port),
-    );
-  if (!valid) {
-    throw new Error(
-      `${SERVICES_FILE} is not { "services": [{ "name": ..., "port": ... }] }: fix it, then generate again`,
-    );
-  }
-  return value as ServiceRegistry;
+interface CdkJson {
+  app?: unknown;
+  output?: unknown;
+  context?: Record<string, unknown>;
+  [key: string]: unknown;
 }
 
-/** The registry with the new service last; the rest of the file is kept as it was. */
-export function addService(registry: ServiceRegistry, entry: ServiceEntry): ServiceRegistry {
-  return { ...registry, services: [...registry.services, entry] };
+/**
+ * The service and port a deployment project's cdk.json names, as libs/fargate reads them
+ * (context "service", default hello-world; context "port", default 49000). A value the stacks
+ * would refuse is refused here too, in one line naming the file.
+ */
+export function parseDeployment(project: string, file: string, cdkJson: unknown): DeploymentEntry {
+  if (typeof cdkJson !== 'object' || cdkJson === null || Array.isArray(cdkJson)) {
+    throw new Error(`${file} is not a JSON object: fix it, then generate again`);
+  }
+  const context = (cdkJson as CdkJson).context ?? {};
+  if (typeof context !== 'object' || context === null || Array.isArray(context)) {
+    throw new Error(`${file}: "context" is not an object: fix it, then generate again`);
+  }
+  const { service = DEFAULT_DEPLOYMENT.name, port = DEFAULT_DEPLOYMENT.port } = context;
+  if (typeof service !== 'string' || service === '') {
+    throw new Error(
+      `${file}: context "service" ${JSON.stringify(service)} is not a service name: fix it, then generate again`,
+    );
+  }
+  const portNumber =
+    typeof port === 'string' && /^\d+$/.test(port.trim()) ? Number(port) : (port as number);
+  if (typeof portNumber !== 'number' || !Number.isInteger(portNumber)) {
+    throw new Error(
+      `${file}: context "port" ${JSON.stringify(port)} is not a whole number: fix it, then generate again`,
+    );
+  }
+  return { project, file, name: service, port: portNumber };
+}
+
+/**
+ * The new deployment's cdk.json: the template deployment's CDK CLI settings (`app` runs
+ * libs/fargate from any apps/<project>, `watch`) and its `@aws-cdk…` feature flags; its own
+ * output directory and, in the context, its own service and port. Nothing else of the template's
+ * context (hello-world's service, port or any setting pinned for it) is copied.
+ */
+export function deploymentCdkJson(
+  template: unknown,
+  deployment: string,
+  service: ServiceEntry,
+): Record<string, unknown> {
+  const source = (typeof template === 'object' && template !== null ? template : {}) as CdkJson;
+  if (typeof source.app !== 'string') {
+    throw new Error(
+      `${TEMPLATE_DEPLOYMENT} has no "app" command to copy: restore hello-world's deployment, then generate again`,
+    );
+  }
+  const flags = Object.entries(source.context ?? {}).filter(([key]) => key.startsWith('@aws-cdk'));
+  return {
+    app: source.app,
+    output: `../../dist/apps/${deployment}/cdk.out`,
+    ...(source['watch'] !== undefined ? { watch: source['watch'] } : {}),
+    context: { service: service.name, port: service.port, ...Object.fromEntries(flags) },
+  };
+}
+
+/** The new deployment's package.json: a workspace package with no targets of its own (the plugin infers them from cdk.json). */
+export function deploymentPackageJson(service: string): Record<string, unknown> {
+  const deployment = deploymentProjectName(service);
+  return {
+    name: servicePackageName(deployment),
+    version: '0.0.0',
+    private: true,
+    description: `The deployment of ${service}: its CDK settings (cdk.json) and its deploy and operations targets, run by libs/fargate.`,
+    dependencies: { '@hello-world/fargate': '*' },
+    nx: {
+      name: deployment,
+      projectType: 'application',
+      tags: ['type:app', 'scope:aws'],
+      implicitDependencies: [service],
+    },
+  };
 }
 
 /**
@@ -239,34 +337,48 @@ export const SERVICE_TEMPLATE_DIR = join(
   'src/plugin/generators/service/files',
 );
 
-/** `nx g @hello-world/tools:service <name> [--port=N]`: a new Koa service shaped like hello-world. */
+/**
+ * `nx g @hello-world/tools:service <name> [--port=N]`: a new Koa service shaped like hello-world,
+ * apps/<name>, and its deployment project, apps/<name>-infra, whose cdk.json names the service
+ * and its port (the plugin infers the deployment's CDK and operations targets from that file).
+ */
 export async function serviceGenerator(
   tree: Tree,
   options: ServiceGeneratorSchema,
 ): Promise<GeneratorCallback> {
-  const registry = readRegistry(tree);
   const projects = new Map([...getProjects(tree)].map(([name, project]) => [name, project.root]));
-  const directory = checkServiceName(options.name, {
+  const deployments = readDeployments(tree, projects);
+  const { app, deployment, deploymentDir } = checkServiceName(options.name, {
     projects,
     packages: readPackageNames(tree, projects.values()),
-    services: registry.services,
+    deployments,
     directoryExists: (path) => tree.exists(path),
   });
   const service: ServiceEntry = {
     name: options.name,
-    port: choosePort(options.port, registry.services),
+    port: choosePort(options.port, deployments),
   };
+  if (!tree.exists(TEMPLATE_DEPLOYMENT)) {
+    throw new Error(
+      `${TEMPLATE_DEPLOYMENT} is not there: a new deployment copies its CDK feature flags from hello-world's; restore it, then generate again`,
+    );
+  }
+  const cdkJson = deploymentCdkJson(readJson(tree, TEMPLATE_DEPLOYMENT), deployment, service);
 
-  renderServiceFiles(tree, directory, service);
-  writeJson(tree, SERVICES_FILE, addService(registry, service));
-  addRootReference(tree, directory);
-  addCommitScope(tree, service.name, new Set(projects.keys()));
+  renderServiceFiles(tree, app, service);
+  writeJson(tree, `${deploymentDir}/cdk.json`, cdkJson);
+  writeJson(tree, `${deploymentDir}/package.json`, deploymentPackageJson(service.name));
+  addRootReference(tree, app);
+  // The deployment right after its service: …, tools, greeter, greeter-infra, ci, …
+  const projectNames = new Set(projects.keys());
+  addCommitScope(tree, service.name, projectNames);
+  addCommitScope(tree, deployment, new Set([...projectNames, service.name]));
   updateText(tree, '.dockerignore', (text) => allowBundleInDockerignore(text, service.name));
   await formatFiles(tree);
 
   return () => {
     logger.info(
-      `${directory} listens on ${service.port}. Next: npm install (adds the workspace package to package-lock.json), then npx nx run-many -t lint typecheck test build -p ${service.name}`,
+      `${app} listens on ${service.port}; ${deploymentDir} deploys it. Next: npm install (adds both workspace packages to package-lock.json), then npx nx run-many -t lint typecheck test build -p ${service.name}, npx nx run ${deployment}:synth, and npx nx run ${deployment}:deploy to take it to AWS`,
     );
   };
 }
@@ -280,10 +392,12 @@ export function renderServiceFiles(tree: Tree, directory: string, service: Servi
   generateFiles(tree, SERVICE_TEMPLATE_DIR, directory, { ...service, tmpl: '' });
 }
 
-function readRegistry(tree: Tree): ServiceRegistry {
-  return tree.exists(SERVICES_FILE)
-    ? parseRegistry(readJson(tree, SERVICES_FILE))
-    : INITIAL_REGISTRY;
+/** Every project root with a cdk.json is a deployment project: the service and port it names. */
+function readDeployments(tree: Tree, projects: ReadonlyMap<string, string>): DeploymentEntry[] {
+  return [...projects]
+    .map(([project, root]) => ({ project, file: join(root, 'cdk.json') }))
+    .filter(({ file }) => tree.exists(file))
+    .map(({ project, file }) => parseDeployment(project, file, readJson(tree, file)));
 }
 
 function readPackageNames(tree: Tree, roots: Iterable<string>): Map<string, string> {
