@@ -1,17 +1,18 @@
 #!/usr/bin/env node
-// `nx run infra:deploy [-- --image-tag=TAG --allowed-ip=CIDR --profile=NAME --json]`: the last
-// task of the chain infra:deploy-registry → hello-world:docker-push → infra:deploy, from their
-// reports to a serving URL (src/deploy/deploy-cli.ts → orchestrate.ts); with `--registry-only`,
-// the infra:deploy-registry task; with `--service-only --image-tag=TAG`, only the service stack
-// (CI's deploy role). This file only wires the real CDK CLI, the reports files, git and the AWS
-// SDK clients to it.
+// `nx run <project>:deploy [-- --image-tag=TAG --allowed-ip=CIDR --profile=NAME --json]`
+// (`infra:deploy` for hello-world): the last task of the chain <project>:deploy-registry →
+// <service>:docker-push → <project>:deploy, from their reports to a serving URL
+// (src/deploy/deploy-cli.ts → orchestrate.ts); with `--registry-only`, the
+// <project>:deploy-registry task; with `--service-only --image-tag=TAG`, only the service stack
+// (CI's deploy role). This file only wires the working directory's deployment, the real CDK CLI,
+// the reports files, git and the AWS SDK clients to it.
 import { createAwsClients, fetchCallerIp, probeUrl, systemClock } from '@hello-world/aws-ops';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildDeployCommands } from '../src/deploy-command';
 import { readAssemblyRegion } from '../src/deploy/assembly';
-import { runDeployCli, type DeployTarget } from '../src/deploy/deploy-cli';
+import { runDeployCli, type DeployTarget, type StackToDeploy } from '../src/deploy/deploy-cli';
 import { resolveClientCredentials } from '../src/deploy/preflight';
 import {
   parsePushReportFile,
@@ -25,9 +26,9 @@ const workspaceRoot = join(__dirname, '..', '..', '..');
 const deployment = readDeploymentOrExit('deploy');
 const { assemblyDir, names } = deployment;
 const cdkCli = require.resolve('aws-cdk/bin/cdk');
-/** hello-world:docker-push's report (libs/image/src/push-report-file.ts writes it). */
+/** <service>:docker-push's report (libs/image/src/push-report-file.ts writes it). */
 const pushReportPath = join('dist', 'apps', names.service, 'image-push.json');
-/** infra:deploy-registry's report, the target's declared output. */
+/** <project>:deploy-registry's report, the target's declared output. */
 const registryReportPath = join(deployment.outputsDir, 'registry-deploy.json');
 
 /** Runs a child with its output on stderr (stdout is the receipt's) and returns what it printed. */
@@ -60,22 +61,25 @@ function awsEnv({ region, profile }: DeployTarget): NodeJS.ProcessEnv {
 
 async function deployStack(
   target: DeployTarget,
-  stack: 'registry' | 'service',
+  stack: StackToDeploy,
   parameters: { imageTag?: string; allowedIp?: string },
 ): Promise<void> {
   const [registryArgs, serviceArgs] = buildDeployCommands({
     assemblyDir,
     outputsDir: deployment.outputsDir,
-    registryStackName: names.registryStack,
-    serviceStackName: names.deployment,
+    // The stack runDeployCli names, one of this deployment's two.
+    registryStackName: stack.role === 'registry' ? stack.name : names.registryStack,
+    serviceStackName: stack.role === 'service' ? stack.name : names.deployment,
     ...parameters,
     ...(target.profile ? { profile: target.profile } : {}),
     interactive: Boolean(process.stdin.isTTY),
   });
-  const args = stack === 'registry' ? registryArgs : serviceArgs;
+  const args = stack.role === 'registry' ? registryArgs : serviceArgs;
   const { code } = await runToStderr(process.execPath, [cdkCli, ...(args ?? [])], awsEnv(target));
   if (code !== 0) {
-    throw new Error(`cdk deploy ${args?.[1]} failed (exit ${code}); the CDK output above says why`);
+    throw new Error(
+      `cdk deploy ${stack.name} failed (exit ${code}); the CDK output above says why`,
+    );
   }
 }
 
@@ -115,8 +119,13 @@ async function gitSha(): Promise<string> {
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 void runDeployCli(process.argv.slice(2), {
+  deployment,
   env: process.env,
-  readAssemblyRegion: () => readAssemblyRegion(assemblyDir),
+  readAssemblyRegion: () =>
+    readAssemblyRegion(assemblyDir, {
+      serviceStackName: names.deployment,
+      project: deployment.project,
+    }),
   createClients: (target) => createAwsClients(target),
   resolveCredentials: resolveClientCredentials,
   deployStack,
@@ -124,7 +133,7 @@ void runDeployCli(process.argv.slice(2), {
     path: pushReportPath,
     read: () => {
       const text = readIfPresent(join(workspaceRoot, pushReportPath));
-      return text === undefined ? undefined : parsePushReportFile(text, pushReportPath);
+      return text === undefined ? undefined : parsePushReportFile(text, pushReportPath, deployment);
     },
   },
   currentImageTag,

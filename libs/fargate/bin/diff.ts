@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `nx run infra:diff [-- --profile=NAME]`: what `infra:deploy` would change (src/deploy/diff-cli.ts).
+// `nx run <project>:diff [-- --profile=NAME]` (`infra:diff` for hello-world): what
+// `<project>:deploy` would change (src/deploy/diff-cli.ts).
 // This file only wires the assembly, the SDK's credential chain and the CDK CLI to it.
 import { createAwsClients } from '@hello-world/aws-ops';
 import { spawn } from 'node:child_process';
@@ -13,8 +14,13 @@ const deployment = readDeploymentOrExit('diff');
 const { assemblyDir } = deployment;
 
 void runDiffCli(process.argv.slice(2), {
+  project: deployment.project,
   env: process.env,
-  readAssemblyRegion: () => readAssemblyRegion(assemblyDir),
+  readAssemblyRegion: () =>
+    readAssemblyRegion(assemblyDir, {
+      serviceStackName: deployment.names.deployment,
+      project: deployment.project,
+    }),
   resolveCredentials: (target) => resolveClientCredentials(createAwsClients(target)),
   runCdkDiff: (target) =>
     new Promise((resolve, reject) => {

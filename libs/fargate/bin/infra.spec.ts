@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,7 +7,7 @@ const tsx = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
 const entry = join(__dirname, 'infra.ts');
 
 /** Runs the real CDK app entry as the CLI would, with no AWS credentials or settings at all. */
-function runApp(extraEnv: Record<string, string>) {
+function runApp(extraEnv: Record<string, string>, cwd?: string) {
   const outdir = mkdtempSync(join(tmpdir(), 'infra-synth-'));
   const env = Object.fromEntries(
     Object.entries(process.env).filter(
@@ -17,6 +17,7 @@ function runApp(extraEnv: Record<string, string>) {
   const run = spawnSync(tsx, [entry], {
     env: { ...env, CDK_OUTDIR: outdir, ...extraEnv },
     encoding: 'utf8',
+    ...(cwd ? { cwd } : {}),
   });
   return { ...run, outdir };
 }
@@ -58,6 +59,29 @@ describe('bin/infra.ts', () => {
       expect(existsSync(join(run.outdir, 'manifest.json'))).toBe(false);
     } finally {
       rmSync(run.outdir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("GIVEN greeter's deployment project (greeter-infra) WHEN a value is invalid THEN its one line starts with greeter-infra:", () => {
+    // GIVEN the CDK CLI starting the app in apps/greeter-infra, as it does for its cdk.json
+    const project = mkdtempSync(join(tmpdir(), 'greeter-infra-'));
+    writeFileSync(
+      join(project, 'cdk.json'),
+      JSON.stringify({ app: 'tsx infra.ts', context: { service: 'greeter', port: 49010 } }),
+    );
+    writeFileSync(join(project, 'project.json'), JSON.stringify({ name: 'greeter-infra' }));
+    // WHEN a CPU/memory pair Fargate does not offer is set
+    const run = runApp({ TASK_CPU: '256', TASK_MEMORY_MIB: '4096' }, project);
+    try {
+      // THEN exit 2 and one line prefixed with greeter-infra, not hello-world's infra
+      expect(run.status).toBe(2);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        'greeter-infra: Invalid memoryMiB "4096" (from env TASK_MEMORY_MIB): Fargate has no 256 CPU / 4096 MiB task; ' +
+          'with 256 CPU use 512, 1024, 2048 MiB. Set context "memoryMiB" or env TASK_MEMORY_MIB, or unset it for 512.',
+      ]);
+    } finally {
+      rmSync(run.outdir, { recursive: true, force: true });
+      rmSync(project, { recursive: true, force: true });
     }
   }, 60_000);
 });

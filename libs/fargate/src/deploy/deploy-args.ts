@@ -5,9 +5,14 @@ import { ConfigError } from '../config';
 import { readParameterOverrides } from '../deploy-command';
 import { parseDuration } from '../ops/args';
 
-export const DEPLOY_USAGE = `Usage: npx nx run infra:deploy [-- options]
-  Nx runs the chain as tasks, each once: infra:synth → infra:deploy-registry (registry stack) →
-  hello-world:docker-push (image, skipped when the tag is in ECR) → infra:deploy (service stack
+/**
+ * The usage of a deployment project's deploy target (`infra`, `greeter-infra`), whose service
+ * (`hello-world`, `greeter`) has the docker-push target of the chain.
+ */
+export function deployUsage(project: string, service: string): string {
+  return `Usage: npx nx run ${project}:deploy [-- options]
+  Nx runs the chain as tasks, each once: ${project}:synth → ${project}:deploy-registry (registry stack) →
+  ${service}:docker-push (image, skipped when the tag is in ECR) → ${project}:deploy (service stack
   → wait for the rollout → tag the image deployed-<stack> → URL, checked from here → receipt).
   The options reach every step (dependsOn params: forward); each reads its own.
 Options:
@@ -20,14 +25,18 @@ Options:
   --timeout=20m      how long the rollout may take
   --json             print the receipt as JSON on stdout (progress stays on stderr)
   --allow-dirty      build and push uncommitted changes (tagged sha-<sha>-dirty-<hash>)
-  --registry-only    deploy only the registry stack (the infra:deploy-registry target); it skips
+  --registry-only    deploy only the registry stack (the ${project}:deploy-registry target); it skips
                      itself with --service-only or --print-tag, and says it leaves --image-tag and
                      --allowed-ip to the service stack
   --service-only     deploy only the service stack, with --image-tag=TAG already in ECR (what the
                      CI deploy role runs, with --exclude-task-dependencies); deploy-registry and
                      docker-push skip themselves. The registry stack must exist: an administrator
-                     deploys it with infra:deploy-registry. Not with --allow-dirty
+                     deploys it with ${project}:deploy-registry. Not with --allow-dirty
   Accepted for the other steps: --print-tag, --project=P (docker-push's)`;
+}
+
+/** hello-world's (apps/infra). */
+export const DEPLOY_USAGE = deployUsage('infra', 'hello-world');
 
 export interface DeployOptions {
   help: boolean;

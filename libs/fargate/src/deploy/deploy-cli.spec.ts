@@ -10,8 +10,12 @@ import {
   mockAwsClients,
   stackMissingError,
 } from '@hello-world/aws-ops/testing';
+import { deploymentNames } from '@hello-world/shared';
 import { ConfigError } from '../config';
 import { runDeployCli, type DeployCliDeps } from './deploy-cli';
+
+/** hello-world's deployment, apps/infra. */
+const HELLO_WORLD = { project: 'infra', names: deploymentNames('hello-world'), port: 49000 };
 
 const aws = mockAwsClients();
 const CREDENTIALS = {
@@ -37,6 +41,7 @@ function harness(overrides: Partial<DeployCliDeps> = {}): Harness {
   const out: string[] = [];
   const err: string[] = [];
   const deps: DeployCliDeps = {
+    deployment: HELLO_WORLD,
     env: {},
     readAssemblyRegion: () => {
       calls.push('read assembly');
@@ -49,7 +54,9 @@ function harness(overrides: Partial<DeployCliDeps> = {}): Harness {
     },
     deployStack: async (target, stack, parameters) => {
       const tag = parameters.imageTag ? ` ImageTag=${parameters.imageTag}` : '';
-      calls.push(`cdk deploy ${stack} ${target.region} ${target.profile ?? '(default)'}${tag}`);
+      calls.push(
+        `cdk deploy ${stack.role} ${target.region} ${target.profile ?? '(default)'}${tag}`,
+      );
     },
     pushReportFile: {
       path: 'dist/apps/hello-world/image-push.json',

@@ -1,8 +1,8 @@
 import { type AwsClients, type AwsTarget, isSetupProblem } from '@hello-world/aws-ops';
-import { DEPLOYMENT_NAME, REGISTRY_STACK_NAME } from '@hello-world/shared';
 import { ConfigError } from '../config';
+import type { Deployment } from '../deployment';
 import { formatDiagnosis } from '../ops/format';
-import { DEPLOY_USAGE, parseDeployArgs, type DeployOptions } from './deploy-args';
+import { deployUsage, parseDeployArgs, type DeployOptions } from './deploy-args';
 import { runDeploy, type DeployDeps, type DeployOutcome, type DeployRequest } from './orchestrate';
 import { findCredentialsProblem } from './preflight';
 import { checkPushReportIsCurrent, type PushReport, type RegistryReport } from './push-report';
@@ -41,18 +41,30 @@ export async function deployAndReport(
   if (outcome.diagnosis) output.err(formatDiagnosis(outcome.diagnosis));
   // After the first step the timings say how far it got; before, the failure line says it all.
   if (outcome.phases.length > 1) output.err(`phases: ${formatPhases(outcome.phases)}`);
-  output.err(`infra:deploy: ${outcome.phase} failed: ${outcome.problem.message}`);
+  output.err(`${request.project}:deploy: ${outcome.phase} failed: ${outcome.problem.message}`);
   return exitCodeOf(outcome);
 }
 
 /** Where the CDK CLI, docker-push and the SDK clients point: the assembly's region, the profile. */
 export type DeployTarget = { region: string; profile?: string };
 
+/** A stack of the deployment to `cdk deploy`: its role and its name (deploymentNames'). */
+export interface StackToDeploy {
+  role: 'registry' | 'service';
+  name: string;
+}
+
 /** What bin/deploy.ts wires in: the real assembly, CDK CLI, the chain's reports, SDK and terminal. */
 export interface DeployCliDeps extends Omit<
   DeployDeps,
   'clients' | 'deployStack' | 'pushReport' | 'registryReport' | 'progress'
 > {
+  /**
+   * The deployment the working directory holds (src/deployment.ts): its stacks are deployed, its
+   * port is in the URL, and every line names its project's targets (`greeter-infra:deploy`) and
+   * its service's (`greeter:docker-push`).
+   */
+  deployment: Pick<Deployment, 'project' | 'names' | 'port'>;
   env: Record<string, string | undefined>;
   /** The region the stacks were synthesized for; throws ConfigError (src/deploy/assembly.ts). */
   readAssemblyRegion: () => string;
@@ -61,7 +73,7 @@ export interface DeployCliDeps extends Omit<
   resolveCredentials: (clients: AwsClients) => Promise<unknown>;
   deployStack: (
     target: DeployTarget,
-    stack: 'registry' | 'service',
+    stack: StackToDeploy,
     parameters: { imageTag?: string; allowedIp?: string },
   ) => Promise<void>;
   /**
@@ -79,15 +91,17 @@ export interface DeployCliDeps extends Omit<
 }
 
 /**
- * `infra:deploy` and `infra:deploy-registry`, two tasks of one Nx chain (deploy-registry →
- * docker-push → deploy) that all get the command line: read the flags and the assembly, check the
+ * `<project>:deploy` and `<project>:deploy-registry`, two tasks of one Nx chain (deploy-registry →
+ * `<service>:docker-push` → deploy) that all get the command line: read the flags and the assembly, check the
  * credentials, then `cdk deploy` the registry stack (deploy-registry, which writes its timing for
  * the receipt) or, for deploy, take docker-push's report of this build and go from the service
  * stack to a URL (`--service-only`: a tag already in ECR, no report needed). Every failure before
  * CDK starts is one line and exit 2; a failed deploy is exit 1.
  */
 export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise<number> {
-  const label = argv.includes('--registry-only') ? 'infra:deploy-registry' : 'infra:deploy';
+  const { project, names, port } = deps.deployment;
+  const service = names.service;
+  const label = `${project}:${argv.includes('--registry-only') ? 'deploy-registry' : 'deploy'}`;
   const fail = (message: string, code: number) => {
     deps.err(`${label}: ${message.split('\n')[0]}`);
     return code;
@@ -97,7 +111,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
   try {
     options = parseDeployArgs(argv, deps.env);
     if (options.help) {
-      deps.out(DEPLOY_USAGE);
+      deps.out(deployUsage(project, service));
       return 0;
     }
     const imageRegistry = deps.env['IMAGE_REGISTRY'];
@@ -109,7 +123,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
     // docker-push would push elsewhere; say so before anything is deployed, not halfway.
     if (imageRegistry && !options.imageTag) {
       throw new ConfigError(
-        "IMAGE_REGISTRY is set, but the service pulls from the registry stack's ECR repository: unset it for infra:deploy",
+        `IMAGE_REGISTRY is set, but the service pulls from the registry stack's ECR repository: unset it for ${project}:deploy`,
       );
     }
     if (options.registryOnly && options.registrySkip) {
@@ -119,7 +133,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
     }
     if (options.printTag && !options.registryOnly) {
       throw new ConfigError(
-        "--print-tag is hello-world:docker-push's: npx nx run hello-world:docker-push -- --print-tag",
+        `--print-tag is ${service}:docker-push's: npx nx run ${service}:docker-push -- --print-tag`,
       );
     }
     const region = deps.readAssemblyRegion();
@@ -141,13 +155,14 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
       pushReport = deps.pushReportFile.read();
       if (!pushReport) {
         throw new ConfigError(
-          `no image report at ${path}: hello-world:docker-push has not run; run \`npx nx run infra:deploy\` without --exclude-task-dependencies, or deploy a pushed tag with --image-tag=TAG`,
+          `no image report at ${path}: ${service}:docker-push has not run; run \`npx nx run ${project}:deploy\` without --exclude-task-dependencies, or deploy a pushed tag with --image-tag=TAG`,
         );
       }
       checkPushReportIsCurrent(
         pushReport,
         await deps.currentImageTag({ allowDirty: options.allowDirty }),
         path,
+        { project, service },
       );
     } catch (error) {
       return fail((error as Error).message, 2);
@@ -160,16 +175,16 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
   if (options.registryOnly) {
     for (const flag of options.leftToService) {
       deps.err(
-        `${label}: ${flag} is for the service stack (infra:deploy); the registry stack takes none`,
+        `${label}: ${flag} is for the service stack (${project}:deploy); the registry stack takes none`,
       );
     }
     try {
       const t0 = deps.clock.now();
-      await deps.deployStack(target, 'registry', {});
+      await deps.deployStack(target, { role: 'registry', name: names.registryStack }, {});
       const t1 = deps.clock.now();
-      // For infra:deploy's receipt: the registry phase is this task's.
+      // For <project>:deploy's receipt: the registry phase is this task's.
       deps.writeRegistryReport({
-        stack: REGISTRY_STACK_NAME,
+        stack: names.registryStack,
         region: target.region,
         startedAt: new Date(t0).toISOString(),
         finishedAt: new Date(t1).toISOString(),
@@ -183,14 +198,17 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
   // This run's registry step, if it ran for this stack and region; read once.
   const taken = options.serviceOnly ? undefined : deps.takeRegistryReport();
   const registryReport =
-    taken && taken.stack === REGISTRY_STACK_NAME && taken.region === target.region
+    taken && taken.stack === names.registryStack && taken.region === target.region
       ? taken
       : undefined;
   return deployAndReport(
     {
       region: target.region,
-      registryStackName: REGISTRY_STACK_NAME,
-      serviceStackName: DEPLOYMENT_NAME,
+      project,
+      service,
+      port,
+      registryStackName: names.registryStack,
+      serviceStackName: names.deployment,
       ...(options.imageTag ? { imageTag: options.imageTag } : {}),
       ...(options.allowedIp ? { allowedIp: options.allowedIp } : {}),
       ...(options.serviceOnly ? { serviceOnly: true } : {}),
@@ -198,7 +216,8 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
     },
     {
       clients,
-      deployStack: (stack, parameters) => deps.deployStack(target, stack, parameters),
+      deployStack: (role, parameters) =>
+        deps.deployStack(target, { role, name: names.deployment }, parameters),
       registryReport: async () => registryReport,
       pushReport: async () => {
         if (!pushReport) throw new Error('no image report');

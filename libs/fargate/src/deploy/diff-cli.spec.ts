@@ -12,6 +12,7 @@ function harness(overrides: Partial<DiffCliDeps> = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const deps: DiffCliDeps = {
+    project: 'infra',
     env: {},
     readAssemblyRegion: () => 'eu-central-1',
     resolveCredentials: async () => ({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }),
@@ -67,5 +68,21 @@ describe('runDiffCli', () => {
   it('GIVEN cdk diff reports differences THEN its exit code passes through', async () => {
     const h = harness({ runCdkDiff: async () => 1 });
     expect(await runDiffCli([], h.deps)).toBe(1);
+  });
+});
+
+describe('runDiffCli for another deployment (greeter-infra)', () => {
+  it('GIVEN greeter-infra and an unknown option THEN the line starts with greeter-infra:diff, exit 2', async () => {
+    const h = harness({ project: 'greeter-infra' });
+    expect(await runDiffCli(['--bogus'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      expect.stringMatching(/^greeter-infra:diff: Unknown option '--bogus'.*; see --help$/),
+    ]);
+  });
+
+  it('GIVEN greeter-infra and --help THEN the usage names greeter-infra:diff', async () => {
+    const h = harness({ project: 'greeter-infra' });
+    expect(await runDiffCli(['--help'], h.deps)).toBe(0);
+    expect(h.out.join('\n')).toMatch(/^Usage: npx nx run greeter-infra:diff /);
   });
 });

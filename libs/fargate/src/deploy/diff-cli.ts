@@ -2,10 +2,18 @@ import { readAwsTarget, type AwsTarget } from '@hello-world/aws-ops';
 import { parseArgs } from 'node:util';
 import { findCredentialsProblem } from './preflight';
 
-export const DIFF_USAGE = `Usage: npx nx run infra:diff [-- --profile=NAME]
+/** The usage of a deployment project's diff target (`infra`, `greeter-infra`). */
+export function diffUsage(project: string): string {
+  return `Usage: npx nx run ${project}:diff [-- --profile=NAME]
   Compares the synthesized templates with the deployed stacks (needs AWS credentials).`;
+}
+
+/** hello-world's (apps/infra). */
+export const DIFF_USAGE = diffUsage('infra');
 
 export interface DiffCliDeps {
+  /** The deployment project (`infra`, `greeter-infra`): errors start with `<project>:diff:`. */
+  project: string;
   env: Record<string, string | undefined>;
   /** The region the stacks were synthesized for; throws a one-line error (src/deploy/assembly.ts). */
   readAssemblyRegion: () => string;
@@ -23,6 +31,7 @@ export interface DiffCliDeps {
  * out. Bad usage and setup are one line and exit 2; otherwise CDK's own exit code.
  */
 export async function runDiffCli(argv: string[], deps: DiffCliDeps): Promise<number> {
+  const label = `${deps.project}:diff`;
   let profile: string | undefined;
   try {
     const { values } = parseArgs({
@@ -32,12 +41,12 @@ export async function runDiffCli(argv: string[], deps: DiffCliDeps): Promise<num
       allowPositionals: false,
     });
     if (values.help) {
-      deps.out(DIFF_USAGE);
+      deps.out(diffUsage(deps.project));
       return 0;
     }
     profile = values.profile;
   } catch (error) {
-    deps.err(`infra:diff: ${(error as Error).message.split('\n')[0]}; see --help`);
+    deps.err(`${label}: ${(error as Error).message.split('\n')[0]}; see --help`);
     return 2;
   }
   let target: AwsTarget & { region: string };
@@ -45,12 +54,12 @@ export async function runDiffCli(argv: string[], deps: DiffCliDeps): Promise<num
     const region = deps.readAssemblyRegion();
     target = readAwsTarget({ region, ...(profile !== undefined ? { profile } : {}) }, deps.env);
   } catch (error) {
-    deps.err(`infra:diff: ${(error as Error).message}`);
+    deps.err(`${label}: ${(error as Error).message}`);
     return 2;
   }
   const problem = await findCredentialsProblem(() => deps.resolveCredentials(target), target);
   if (problem) {
-    deps.err(`infra:diff: ${problem.message}`);
+    deps.err(`${label}: ${problem.message}`);
     return 2;
   }
   return deps.runCdkDiff(target);

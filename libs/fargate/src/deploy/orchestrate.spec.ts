@@ -35,6 +35,9 @@ const GIT_SHA = '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432';
 
 const request: DeployRequest = {
   region: REGION,
+  project: 'infra',
+  service: 'hello-world',
+  port: 49000,
   registryStackName: `${NAME}-registry`,
   serviceStackName: NAME,
   timeoutMs: 600_000,

@@ -20,8 +20,6 @@ import {
   waitForDeployment,
 } from '@hello-world/aws-ops';
 import {
-  APP_PORT,
-  DEPLOYMENT_NAME,
   REGISTRY_OUTPUTS,
   STACK_OUTPUTS,
   STACK_PARAMETERS,
@@ -39,6 +37,12 @@ import {
 
 export interface DeployRequest {
   region: string;
+  /** The deployment project (`infra`, `greeter-infra`), whose targets the messages name. */
+  project: string;
+  /** The service the deployment runs (its Nx project: `hello-world`, `greeter`): its docker-push. */
+  service: string;
+  /** The service's port (the deployment's cdk.json): the URL and the open-port warning. */
+  port: number;
   registryStackName: string;
   serviceStackName: string;
   /** Deploy this tag, which must already be in the registry; left out, the build's sha tag is pushed. */
@@ -56,8 +60,8 @@ export interface DeployRequest {
 
 /**
  * The steps that leave this process (CDK CLI) and everything AWS, injected. The registry stack
- * and the image are Nx tasks of their own that ran before this one (infra:deploy-registry, then
- * hello-world:docker-push): their reports say what they did and how long it took.
+ * and the image are Nx tasks of their own that ran before this one (`<project>:deploy-registry`,
+ * then `<service>:docker-push`): their reports say what they did and how long it took.
  */
 export interface DeployDeps {
   clients: Pick<AwsClients, 'cfn' | 'ecs' | 'ec2' | 'ecr' | 'logs'>;
@@ -66,9 +70,9 @@ export interface DeployDeps {
     stack: 'service',
     parameters: { imageTag?: string; allowedIp?: string },
   ) => Promise<void>;
-  /** What infra:deploy-registry did in this run, or undefined when it did not run. */
+  /** What `<project>:deploy-registry` did in this run, or undefined when it did not run. */
   registryReport: () => Promise<RegistryReport | undefined>;
-  /** What hello-world:docker-push did (already checked to be this build's tag). */
+  /** What `<service>:docker-push` did (already checked to be this build's tag). */
   pushReport: () => Promise<PushReport>;
   gitSha: () => Promise<string>;
   callerIp: CallerIpLookup;
@@ -108,16 +112,20 @@ interface ImageResult {
   pushed: boolean;
 }
 
-/** Who deploys the registry stack when `--service-only` finds none. */
-export const REGISTRY_ADMIN_STEP =
-  'an administrator deploys it: npx nx run infra:deploy-registry (or infra:deploy-ci)';
+/** Who deploys the registry stack when `--service-only` finds none, for a deployment project. */
+export function registryAdminStep(project: string): string {
+  return `an administrator deploys it: npx nx run ${project}:deploy-registry (or ${project}:deploy-ci)`;
+}
+
+/** hello-world's (apps/infra). */
+export const REGISTRY_ADMIN_STEP = registryAdminStep('infra');
 
 /** How to narrow an AllowedIP of 0.0.0.0/0 to the caller's own address. */
 export const NARROW_ALLOWED_IP = '--allowed-ip=$(curl -s https://checkip.amazonaws.com)/32';
 
 /**
- * `infra:deploy`: registry stack and image (infra:deploy-registry and hello-world:docker-push, the
- * Nx tasks before this one, read from their reports) → service stack with that ImageTag → wait for the rollout with progress → deployed marker on the
+ * `<project>:deploy`: registry stack and image (`<project>:deploy-registry` and
+ * `<service>:docker-push`, the Nx tasks before this one, read from their reports) → service stack with that ImageTag → wait for the rollout with progress → deployed marker on the
  * image → URL, checked from here → receipt. `--service-only` skips the registry stack (it reads
  * its outputs) and the push. A failed rollout or stack update comes back with the doctor's
  * diagnosis.
@@ -171,19 +179,20 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
           note: 'service only: not deployed, outputs read',
         };
       }
-      // Deployed by infra:deploy-registry, the task Nx ran before the image's.
+      // Deployed by <project>:deploy-registry, the task Nx ran before the image's.
       const report = await deps.registryReport();
       const value = await readRegistryRepositoryUri(
         clients.cfn,
         request.region,
         request.registryStackName,
       );
+      const registryTarget = `${request.project}:deploy-registry`;
       return report
-        ? { value, timing: report, note: 'infra:deploy-registry' }
+        ? { value, timing: report, note: registryTarget }
         : {
             value,
             skipped: true,
-            note: 'infra:deploy-registry did not run in this chain: outputs read',
+            note: `${registryTarget} did not run in this chain: outputs read`,
           };
     });
     const image = await phase('image', () => ensureImage(request, deps, repositoryUri));
@@ -203,14 +212,15 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
       async () => {
         const service = await getStack(clients.cfn, request.serviceStackName, request.region);
         const ref: ServiceRef = {
-          cluster: service.outputs[STACK_OUTPUTS.clusterName] ?? DEPLOYMENT_NAME,
-          service: service.outputs[STACK_OUTPUTS.serviceName] ?? DEPLOYMENT_NAME,
+          // The service stack names both after itself (deploymentNames' `deployment`).
+          cluster: service.outputs[STACK_OUTPUTS.clusterName] ?? request.serviceStackName,
+          service: service.outputs[STACK_OUTPUTS.serviceName] ?? request.serviceStackName,
         };
         // Known once the stack is updated: the value passed, else the one it kept, else the
         // template's default. Said before the wait, so it is not lost behind the progress.
         const allowedIp = service.parameters[STACK_PARAMETERS.allowedIp] ?? request.allowedIp;
         if (allowedIp && isWholeInternet(allowedIp)) {
-          deps.progress(`WARNING: ${openToInternetWarning(request.serviceStackName, allowedIp)}`);
+          deps.progress(`WARNING: ${openToInternetWarning(request, allowedIp)}`);
         }
         const result = await waitForDeployment(clients.ecs, {
           ...ref,
@@ -236,7 +246,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
     );
     const marker = await markDeployed(request, deps, image);
     const reach = await phase('url', async () => {
-      const found = await getServiceUrl(clients, ref);
+      const found = await getServiceUrl(clients, ref, request.port);
       const findings = await checkReachability(deps, found.url, allowedIp);
       return {
         value: {
@@ -263,9 +273,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
         ...(allowedIp !== undefined ? { allowedIp } : {}),
         openToInternet,
         warnings: [
-          ...(openToInternet && allowedIp
-            ? [openToInternetWarning(request.serviceStackName, allowedIp)]
-            : []),
+          ...(openToInternet && allowedIp ? [openToInternetWarning(request, allowedIp)] : []),
           ...reach.warnings,
           ...(marker.warning ? [marker.warning] : []),
         ],
@@ -312,14 +320,14 @@ async function readExistingRegistry(request: DeployRequest, deps: DeployDeps): P
     'registry',
     {
       kind: 'stack-not-found',
-      message: `${what}, and --service-only does not deploy it: ${REGISTRY_ADMIN_STEP}`,
+      message: `${what}, and --service-only does not deploy it: ${registryAdminStep(request.project)}`,
     },
     false,
   );
 }
 
-function openToInternetWarning(stackName: string, allowedIp: string): string {
-  return `${stackName} admits the whole internet on port ${APP_PORT} (AllowedIP ${allowedIp}): narrow it with ${NARROW_ALLOWED_IP}`;
+function openToInternetWarning(request: DeployRequest, allowedIp: string): string {
+  return `${request.serviceStackName} admits the whole internet on port ${request.port} (AllowedIP ${allowedIp}): narrow it with ${NARROW_ALLOWED_IP}`;
 }
 
 /**
@@ -372,7 +380,7 @@ async function ensureImage(
         'image',
         {
           kind: 'unknown',
-          message: `image ${repositoryUri}:${request.imageTag} is not in the registry: push it with \`npx nx run hello-world:docker-push\`, or leave out --image-tag to deploy the current build`,
+          message: `image ${repositoryUri}:${request.imageTag} is not in the registry: push it with \`npx nx run ${request.service}:docker-push\`, or leave out --image-tag to deploy the current build`,
         },
         false,
       );
@@ -400,7 +408,7 @@ async function ensureImage(
       'image',
       {
         kind: 'unknown',
-        message: `docker-push reported ${report.tag}, but ${repositoryUri} does not list it: run \`npx nx run hello-world:docker-push\` and check its output`,
+        message: `docker-push reported ${report.tag}, but ${repositoryUri} does not list it: run \`npx nx run ${request.service}:docker-push\` and check its output`,
       },
       false,
     );
@@ -436,6 +444,8 @@ async function diagnose(request: DeployRequest, deps: DeployDeps): Promise<Diagn
         region: request.region,
         stackName: request.serviceStackName,
         registryStackName: request.registryStackName,
+        port: request.port,
+        service: request.service,
       },
     );
   } catch {

@@ -8,10 +8,18 @@ export interface StepTiming {
   durationMs: number;
 }
 
+/** The chain a report belongs to: the deployment project and the service it deploys. */
+export interface ChainTargets {
+  /** The deployment project (`infra`, `greeter-infra`): `<project>:deploy`. */
+  project: string;
+  /** The service (`hello-world`, `greeter`): `<service>:docker-push`. */
+  service: string;
+}
+
 /**
- * What hello-world:docker-push did with the build's sha tag: the file it writes,
- * `dist/<app root>/image-push.json`, which infra:deploy reads (libs/image/src/push-report-file.ts
- * writes it).
+ * What `<service>:docker-push` did with the build's sha tag: the file it writes,
+ * `dist/<app root>/image-push.json`, which `<project>:deploy` reads
+ * (libs/image/src/push-report-file.ts writes it).
  */
 export interface PushReport extends Partial<StepTiming> {
   repository: string;
@@ -21,7 +29,7 @@ export interface PushReport extends Partial<StepTiming> {
   pushed: boolean;
 }
 
-/** What infra:deploy-registry did: `dist/apps/infra/registry-deploy.json`, read once by deploy. */
+/** What `<project>:deploy-registry` did: `registry-deploy.json` beside the assembly, read once by deploy. */
 export interface RegistryReport extends StepTiming {
   stack: string;
   region: string;
@@ -55,8 +63,12 @@ function parseObject(text: string, path: string, rerun: string): Record<string, 
 }
 
 /** The push report docker-push wrote; anything else is one line saying to push again. */
-export function parsePushReportFile(text: string, path: string): PushReport {
-  const rerun = 'run `npx nx run infra:deploy` again, which pushes first';
+export function parsePushReportFile(
+  text: string,
+  path: string,
+  { project }: Pick<ChainTargets, 'project'>,
+): PushReport {
+  const rerun = `run \`npx nx run ${project}:deploy\` again, which pushes first`;
   const value = parseObject(text, path, rerun);
   const { repository, tag, digest, pushed } = value;
   if (
@@ -113,10 +125,11 @@ export function checkPushReportIsCurrent(
   report: PushReport,
   currentTag: string,
   path: string,
+  { project, service }: ChainTargets,
 ): void {
   if (report.tag !== currentTag) {
     throw new ConfigError(
-      `${path} is stale: it reports ${report.tag}, but the current build is ${currentTag}: run \`npx nx run infra:deploy\` (it pushes first), or \`npx nx run hello-world:docker-push\` before deploying with --exclude-task-dependencies`,
+      `${path} is stale: it reports ${report.tag}, but the current build is ${currentTag}: run \`npx nx run ${project}:deploy\` (it pushes first), or \`npx nx run ${service}:docker-push\` before deploying with --exclude-task-dependencies`,
     );
   }
 }
