@@ -116,9 +116,9 @@ describe('explainError for credentials', () => {
     });
   });
 
-  it('GIVEN no named profile (e.g. a step nx ran before the one given --profile) WHEN the chain finds no credentials THEN it says AWS_PROFILE names one for every step', () => {
+  it('GIVEN no named profile WHEN the chain finds no credentials THEN it says --profile (which the deploy chain passes on) or AWS_PROFILE names one', () => {
     expect(explainError(chainExhausted(), ctx).message).toBe(
-      'no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with AWS_PROFILE=NAME (every step reads it; --profile NAME reaches only the command it is given to)',
+      'no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with --profile NAME (infra:deploy passes it along its chain) or AWS_PROFILE=NAME',
     );
   });
 
