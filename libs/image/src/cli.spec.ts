@@ -6,10 +6,15 @@ import { workspaceRoot } from './workspace';
 // The real docker-build entry point in its own process: exit codes and stderr as a user sees them.
 const TSX_CLI = join(workspaceRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
+// Without the project Nx runs this spec for, which would otherwise name the error lines.
+const callerEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => name !== 'NX_TASK_TARGET_PROJECT'),
+);
+
 function runEntry(entry: string, args: string[], env: NodeJS.ProcessEnv) {
   return spawnSync(process.execPath, [TSX_CLI, join(__dirname, entry), ...args], {
     cwd: workspaceRoot,
-    env: { ...process.env, NX_DAEMON: 'false', ...env },
+    env: { ...callerEnv, NX_DAEMON: 'false', ...env },
     encoding: 'utf8',
   });
 }
@@ -77,8 +82,16 @@ describe('docker-push --print-tag (child process)', () => {
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(
-      /^hello-world:docker-push: Unknown option '--tag-only'.*; see --help\n$/,
+      /^hello-world:docker-push: unknown option --tag-only: options are .*, --help\n$/,
     );
+  });
+
+  it('GIVEN --help with --print-tag WHEN run THEN the usage on stdout, exit 0, no tag', () => {
+    const run = runEntry('docker-push.ts', ['--print-tag', '--help'], unreachable);
+
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^usage: nx run <app>:docker-build\|docker-push /);
+    expect(run.stdout).not.toMatch(/^sha-/m);
   });
 });
 
@@ -99,6 +112,25 @@ describe('--project (child process)', () => {
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
     },
   );
+
+  it('GIVEN another app and a bad --region WHEN run THEN the line names that app, exit 2', () => {
+    const run = runEntry('docker-build.ts', ['--project=billing', '--region', 'EU'], {});
+
+    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'billing:docker-build: --region "EU" is not an AWS region, e.g. --region eu-west-1\n',
+    });
+  });
+
+  it('GIVEN --project no deployment can carry WHEN run THEN the default names the line, exit 2', () => {
+    const run = runEntry('docker-build.ts', ['--project=../etc'], {});
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /^hello-world:docker-build: --project: invalid service name "\.\.\/etc": /,
+    );
+  });
 
   it('GIVEN --project=hello-world WHEN run THEN the very tag of the default', () => {
     const named = runEntry(
@@ -123,7 +155,7 @@ describe('docker-push naming the AWS profile (child process)', () => {
       cwd: workspaceRoot,
       env: {
         ...Object.fromEntries(
-          Object.entries(process.env).filter(
+          Object.entries(callerEnv).filter(
             ([name]) => !name.startsWith('AWS_') && name !== 'IMAGE_REGISTRY',
           ),
         ),

@@ -1,14 +1,25 @@
 import type { ProblemContext } from '@hello-world/aws-ops';
-import { APP_NAME } from '@hello-world/shared';
-import { explainImageFailure, EXIT_USAGE } from './image-error';
-import { parseImageOptions, USAGE, type ImageOptions } from './image-options';
+import { EXIT_USAGE, readCli, runCli, UsageError } from '@hello-world/cli';
+import { APP_NAME, serviceNameProblem } from '@hello-world/shared';
+import { explainImageFailure } from './image-error';
+import {
+  IMAGE_BUILD_CLI,
+  IMAGE_PUSH_CLI,
+  toImageOptions,
+  type ImageOptions,
+} from './image-options';
+
+export type ImageTarget = 'docker-build' | 'docker-push';
+
+/** Each CLI's command line: docker-push, a step of the deploy chain, also accepts infra:deploy's. */
+const IMAGE_CLI = { 'docker-build': IMAGE_BUILD_CLI, 'docker-push': IMAGE_PUSH_CLI } as const;
 
 /**
  * The nx target as the user typed it, for every error line: `<project>:docker-push`. The project
  * is --project's; before the options are read, the one Nx runs the task for, else the default.
  */
 export function targetLabel(
-  target: 'docker-build' | 'docker-push',
+  target: ImageTarget,
   project: string | undefined,
   env: Record<string, string | undefined> = process.env,
 ): string {
@@ -16,40 +27,33 @@ export function targetLabel(
 }
 
 /**
- * Parses the command line and environment once; bad input prints one line and exits 2. docker-push
- * is a step of the deploy chain (`chain`): it also accepts the options infra:deploy forwards.
- */
-export function readOptionsOrExit(
-  target: 'docker-build' | 'docker-push',
-  { chain = false }: { chain?: boolean } = {},
-): { options: ImageOptions; label: string } {
-  try {
-    const options = parseImageOptions(process.argv.slice(2), process.env, { chain });
-    if (options.help) {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    return { options, label: targetLabel(target, options.project) };
-  } catch (error) {
-    process.stderr.write(`${targetLabel(target, undefined)}: ${(error as Error).message}\n`);
-    process.exit(EXIT_USAGE);
-  }
-}
-
-/**
- * Runs an entry point: a known problem prints one line with the next step and exits 2 when it
- * is the caller's usage or setup, 1 when a build or push ran and failed; AWS errors are worded
- * by aws-ops, naming the region and profile `context` says the AWS calls used; nothing prints a
+ * Runs docker-build or docker-push the way libs/cli runs every script: `--help` prints the usage
+ * and exits 0 before any work, a bad option or value prints one line and exits 2. Then `main`
+ * runs with the options: a known problem prints one line with the next step and exits 2 when it
+ * is the caller's usage or setup, 1 when a build or push ran and failed; AWS errors are worded by
+ * aws-ops, naming the region and profile `context` says the AWS calls used; nothing prints a
  * stack trace.
  */
-export function runCli(
-  name: string,
-  main: () => Promise<void>,
-  context: () => ProblemContext,
+export function runImageCli(
+  target: ImageTarget,
+  main: (options: ImageOptions) => Promise<void>,
+  context: (options: ImageOptions) => ProblemContext,
 ): void {
-  main().catch((error: unknown) => {
-    const { message, exitCode } = explainImageFailure(error, context());
-    process.stderr.write(`${name}: ${message}\n`);
-    process.exitCode = exitCode;
+  const env = process.env;
+  const values = readCli({ ...IMAGE_CLI[target], name: targetLabel(target, undefined, env) });
+  // A project name no deployment can carry is refused below, under the label it had before.
+  const project =
+    values.project !== undefined && !serviceNameProblem(values.project)
+      ? values.project
+      : undefined;
+  runCli(targetLabel(target, project, env), async () => {
+    const options = toImageOptions(values, env);
+    try {
+      await main(options);
+    } catch (error) {
+      // libs/cli prints the line and exits with the code: UsageError 2, any other error 1.
+      const { message, exitCode } = explainImageFailure(error, context(options));
+      throw exitCode === EXIT_USAGE ? new UsageError(message) : new Error(message);
+    }
   });
 }

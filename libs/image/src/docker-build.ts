@@ -1,16 +1,14 @@
 // nx run <app>:docker-build: builds the image locally as <app>-ecr-ecs-fargate:<sha tag>
 // (--project=<app>, default hello-world).
 import { clientConfig } from '@hello-world/aws-ops';
-import { readOptionsOrExit, runCli } from './cli';
+import { runImageCli } from './cli';
 import { buildImage, localImageRef } from './docker';
 import { readWorkspaceImageSource } from './image-source';
 import { workspaceRoot } from './workspace';
 
-const { options, label } = readOptionsOrExit('docker-build');
-
-runCli(
-  label,
-  async () => {
+runImageCli(
+  'docker-build',
+  async (options) => {
     const source = readWorkspaceImageSource(workspaceRoot, options);
     if (options.printTag) {
       console.log(source.tags[0]?.name ?? '');
@@ -20,5 +18,5 @@ runCli(
     await buildImage(workspaceRoot, ref, source, options.baseImage, options.buildCache);
     console.log(`image: ${ref}`);
   },
-  () => ({ region: clientConfig(options).region }),
+  (options) => ({ region: clientConfig(options).region }),
 );

@@ -19,7 +19,7 @@ import {
   type ProblemContext,
   type TagMutability,
 } from '@hello-world/aws-ops';
-import { readOptionsOrExit, runCli } from './cli';
+import { runImageCli } from './cli';
 import { buildImage, localImageRef, loginRegistry, pullImage, pushImage } from './docker';
 import type { ImageOptions } from './image-options';
 import { readWorkspaceImageSource } from './image-source';
@@ -37,14 +37,13 @@ interface PushTarget {
   mutability?: TagMutability;
 }
 
-const { options, label } = readOptionsOrExit('docker-push', { chain: true });
 // Where the AWS calls point once read (--region/--profile, else AWS_REGION/AWS_PROFILE): every
 // error then names that region and profile, as infra:deploy's and infra:diff's do.
-let awsContext: ProblemContext = { region: clientConfig(options).region };
+let awsContext: ProblemContext | undefined;
 
-runCli(
-  label,
-  async () => {
+runImageCli(
+  'docker-push',
+  async (options) => {
     const started = Date.now();
     const source = readWorkspaceImageSource(workspaceRoot, options);
     if (options.printTag) {
@@ -106,7 +105,7 @@ runCli(
     }
     report(primaryDigest, plan.push.includes(primary));
   },
-  () => awsContext,
+  (options) => awsContext ?? { region: clientConfig(options).region },
 );
 
 function overrideTarget(repository: string): PushTarget {

@@ -2,6 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { readAwsTarget, readRegistryRepositoryUri } from '@hello-world/aws-ops';
 import { REGISTRY_STACK_NAME } from '@hello-world/shared';
 import { mockClient } from 'aws-sdk-client-mock';
+import { UsageError } from '@hello-world/cli';
 import { explainImageFailure, ImageError } from './image-error';
 
 const cfn = mockClient(CloudFormationClient);
@@ -16,6 +17,17 @@ describe('explainImageFailure', () => {
 
     expect(explainImageFailure(error, { region: 'eu-west-1' })).toEqual({
       message: 'uncommitted changes in the image inputs: commit them',
+      exitCode: 2,
+    });
+  });
+
+  it('GIVEN a UsageError WHEN explained THEN it keeps its line and exits 2', () => {
+    expect(
+      explainImageFailure(new UsageError('--region "EU" is not an AWS region'), {
+        region: 'eu-west-1',
+      }),
+    ).toEqual({
+      message: '--region "EU" is not an AWS region',
       exitCode: 2,
     });
   });

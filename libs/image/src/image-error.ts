@@ -4,6 +4,7 @@ import {
   isSetupProblem,
   type ProblemContext,
 } from '@hello-world/aws-ops';
+import { EXIT_FAILED, EXIT_USAGE, UsageError } from '@hello-world/cli';
 
 /**
  * Whose move it is. 'environment': bad usage or setup (options, dirty tree, no engine, no
@@ -23,9 +24,6 @@ export class ImageError extends Error {
   }
 }
 
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-
 /**
  * The line to print and the exit code for anything docker-build or docker-push threw. AWS errors
  * are worded and classified by aws-ops' explainError, so the image tools agree with infra's;
@@ -42,7 +40,8 @@ export function explainImageFailure(
       exitCode: error.kind === 'environment' ? EXIT_USAGE : EXIT_FAILED,
     };
   }
-  if (error instanceof AwsSettingError) return { message: error.message, exitCode: EXIT_USAGE };
+  if (error instanceof UsageError || error instanceof AwsSettingError)
+    return { message: error.message, exitCode: EXIT_USAGE };
   const problem = explainError(error, context);
   return {
     message: problem.message,

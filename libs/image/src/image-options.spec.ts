@@ -1,11 +1,22 @@
-import { parseImageOptions } from './image-options';
+import { parseCli, UsageError } from '@hello-world/cli';
+import { IMAGE_BUILD_CLI, IMAGE_PUSH_CLI, toImageOptions } from './image-options';
+
+/** What docker-build (docker-push with `chain`) reads from this command line and environment. */
+function parseImageOptions(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  { chain = false }: { chain?: boolean } = {},
+) {
+  const parsed = parseCli(argv, chain ? IMAGE_PUSH_CLI : IMAGE_BUILD_CLI);
+  if (parsed.help) throw new Error('--help: the usage, no options');
+  return toImageOptions(parsed.values, env);
+}
 
 describe('parseImageOptions', () => {
   it('pushes to ECR from a clean tree by default', () => {
     // GIVEN no flags and no overrides WHEN parsed THEN nothing is overridden
     expect(parseImageOptions([], {})).toEqual({
       allowDirty: false,
-      help: false,
       printTag: false,
       project: 'hello-world',
     });
@@ -53,10 +64,15 @@ describe('parseImageOptions', () => {
     );
   });
 
-  it('refuses an unknown option in one line pointing at --help', () => {
+  it('refuses an unknown option in one line listing the options, --help among them', () => {
     expect(() => parseImageOptions(['--force'], {})).toThrow(
-      /^Unknown option '--force'.*; see --help$/,
+      /^unknown option --force: options are --allow-dirty, .*, --help$/,
     );
+  });
+
+  it('GIVEN --help WHEN parsed THEN it is the usage, whatever else is given', () => {
+    expect(parseCli(['--print-tag', '--help'], IMAGE_BUILD_CLI)).toEqual({ help: true });
+    expect(parseCli(['-h', '--force'], IMAGE_PUSH_CLI)).toEqual({ help: true });
   });
 });
 
@@ -86,14 +102,21 @@ describe('parseImageOptions --region and --profile', () => {
     );
   });
 
-  it('GIVEN a bad option WHEN parsed THEN it is a usage problem (exit 2)', () => {
-    let error: unknown;
-    try {
-      parseImageOptions(['--force'], {});
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toMatchObject({ kind: 'environment' });
+  it.each([[['--force']], [['--region', 'Ireland']], [['--project=../etc']]])(
+    'GIVEN %j WHEN parsed THEN it is a usage problem (exit 2)',
+    (argv) => {
+      expect(() => parseImageOptions(argv, {})).toThrow(UsageError);
+    },
+  );
+
+  it('GIVEN IMAGE_REGISTRY that is no registry WHEN parsed THEN it is a usage problem (exit 2)', () => {
+    expect(() => parseImageOptions([], { IMAGE_REGISTRY: 'http://x' })).toThrow(UsageError);
+  });
+
+  it('GIVEN --region with no value WHEN parsed THEN one line with an example', () => {
+    expect(() => parseImageOptions(['--region'], {})).toThrow(
+      /^--region needs a value, e.g. --region eu-west-1$/,
+    );
   });
 });
 
@@ -147,11 +170,19 @@ describe('parseImageOptions in the deploy chain (docker-push)', () => {
 
   it('GIVEN an option no step of the chain knows THEN it is still refused', () => {
     expect(() => parseImageOptions(['--force'], {}, { chain: true })).toThrow(
-      /^Unknown option '--force'.*; see --help$/,
+      /^unknown option --force: options are .*--image-tag, .*--service-only, --help$/,
     );
   });
 
   it("GIVEN deploy's options outside the chain (docker-build) THEN they are refused", () => {
-    expect(() => parseImageOptions(['--image-tag=x'], {})).toThrow(/^Unknown option '--image-tag'/);
+    expect(() => parseImageOptions(['--image-tag=x'], {})).toThrow(
+      /^unknown option --image-tag: options are --allow-dirty, --print-tag, --project, --region, --profile, --help$/,
+    );
+  });
+
+  it("GIVEN deploy's flags with a value WHEN docker-push parses them THEN refused as before", () => {
+    expect(() => parseImageOptions(['--json=yes'], {}, { chain: true })).toThrow(
+      /^--json takes no value/,
+    );
   });
 });

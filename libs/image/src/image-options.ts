@@ -5,8 +5,7 @@ import {
   isAwsProfileName,
   isAwsRegion,
 } from '@hello-world/shared';
-import { parseArgs } from 'node:util';
-import { ImageError } from './image-error';
+import { type CliSpec, type CliValues, UsageError } from '@hello-world/cli';
 
 export const USAGE = `usage: nx run <app>:docker-build|docker-push [-- --allow-dirty --print-tag --project=P --region R --profile P]
   --allow-dirty  build from uncommitted changes in the image's inputs (tagged sha-<sha>-dirty-<hash>)
@@ -15,6 +14,7 @@ export const USAGE = `usage: nx run <app>:docker-build|docker-push [-- --allow-d
   --project=P    the Nx app to build (default ${APP_NAME}): its Dockerfile, bundle, inputs and registry
   --region R     AWS region, default AWS_REGION, else AWS_DEFAULT_REGION, else eu-west-1
   --profile P    AWS profile, default AWS_PROFILE
+  -h, --help     show this help: nothing built, pushed or asked of AWS
   Through nx, docker-push's options reach infra:deploy-registry, which nx runs first, and
   infra:deploy's reach docker-push (dependsOn params: forward): docker-push accepts deploy's
   options (--image-tag, --allowed-ip, --timeout, --json, --registry-only, --service-only) and
@@ -27,7 +27,6 @@ export const USAGE = `usage: nx run <app>:docker-build|docker-push [-- --allow-d
 /** Everything docker-build and docker-push read from the command line and environment, once. */
 export interface ImageOptions {
   allowDirty: boolean;
-  help: boolean;
   /** Print the build's sha tag (the first docker-push pushes) and stop: no engine, no AWS. */
   printTag: boolean;
   /** Full repository (registry/namespace/name) when IMAGE_REGISTRY overrides ECR. */
@@ -46,71 +45,76 @@ export interface ImageOptions {
   skipPush?: string;
 }
 
-/**
- * infra:deploy's options, which reach docker-push along the chain (its dependsOn forwards the
- * command line): docker-push accepts them, and reads only the ones that mean "push nothing".
- */
-const DEPLOY_CHAIN_OPTIONS = {
-  'image-tag': { type: 'string' },
-  'allowed-ip': { type: 'string' },
-  timeout: { type: 'string' },
-  json: { type: 'boolean' },
-  'registry-only': { type: 'boolean' },
-  'service-only': { type: 'boolean' },
-} as const;
-
 export interface BuildCache {
   from?: string;
   to?: string;
 }
 
+/** docker-build's command line; its `name` is the default app's, the CLIs name the one they build. */
+export const IMAGE_BUILD_CLI = {
+  name: `${APP_NAME}:docker-build`,
+  usage: USAGE,
+  options: {
+    'allow-dirty': { type: 'boolean' },
+    'print-tag': { type: 'boolean' },
+    project: { type: 'string', example: APP_NAME },
+    region: { type: 'string', example: DEFAULT_REGION },
+    profile: { type: 'string', example: 'default' },
+  },
+} as const satisfies CliSpec;
+
+/**
+ * infra:deploy's options, which reach docker-push along the chain (its dependsOn forwards the
+ * command line): docker-push accepts them, and reads only the ones that mean "push nothing".
+ */
+const DEPLOY_CHAIN_OPTIONS = {
+  'image-tag': { type: 'string', example: 'sha-1a2b3c4-ecr-ecs-fargate' },
+  'allowed-ip': { type: 'string', example: '203.0.113.7/32' },
+  timeout: { type: 'string', example: '15m' },
+  json: { type: 'boolean' },
+  'registry-only': { type: 'boolean' },
+  'service-only': { type: 'boolean' },
+} as const;
+
+/**
+ * docker-push's command line: a step of the deploy chain, it also accepts infra:deploy's options
+ * (and skips when they say so); docker-build, in no chain, only its own.
+ */
+export const IMAGE_PUSH_CLI = {
+  name: `${APP_NAME}:docker-push`,
+  usage: USAGE,
+  options: { ...IMAGE_BUILD_CLI.options, ...DEPLOY_CHAIN_OPTIONS },
+} as const satisfies CliSpec;
+
+/** What either CLI parsed: docker-build's values have none of the chain's. */
+export type ImageCliValues = CliValues<typeof IMAGE_BUILD_CLI.options> &
+  Partial<CliValues<typeof DEPLOY_CHAIN_OPTIONS>>;
+
 // host[:port] then optional lowercase path segments, as Docker names repositories.
 const REGISTRY = /^[a-zA-Z0-9.-]+(?::\d{1,5})?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 
 /**
- * `chain`: docker-push, a step of the deploy chain, also accepts infra:deploy's options (and skips
- * when they say so); docker-build, in no chain, only its own.
+ * The options from what parseCli read and the environment; a value no AWS or Docker call could
+ * use is refused now, in one line (UsageError, exit 2), not as an SDK error (or another region) later.
  */
-export function parseImageOptions(
-  argv: readonly string[],
+export function toImageOptions(
+  values: ImageCliValues,
   env: Record<string, string | undefined>,
-  { chain = false }: { chain?: boolean } = {},
 ): ImageOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        'allow-dirty': { type: 'boolean', default: false },
-        'print-tag': { type: 'boolean', default: false },
-        project: { type: 'string' },
-        region: { type: 'string' },
-        profile: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-        ...(chain ? DEPLOY_CHAIN_OPTIONS : {}),
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new ImageError(`${(error as Error).message.split('\n')[0]}; see --help`, 'environment');
-  }
   const project = values.project ?? APP_NAME;
   let names;
   try {
     names = deploymentNames(project);
   } catch (error) {
-    throw new ImageError(`--project: ${(error as Error).message}`, 'environment');
+    throw new UsageError(`--project: ${(error as Error).message}`);
   }
-  const chainValues = values as Record<string, string | boolean | undefined>;
-  const skipPush = chainValues['service-only']
+  const skipPush = values['service-only']
     ? '--service-only deploys an image already in the registry'
-    : typeof chainValues['image-tag'] === 'string'
-      ? `--image-tag=${chainValues['image-tag']} deploys an image already in the registry`
-      : chainValues['registry-only']
+    : values['image-tag'] !== undefined
+      ? `--image-tag=${values['image-tag']} deploys an image already in the registry`
+      : values['registry-only']
         ? '--registry-only deploys only the registry stack'
         : undefined;
-  // Checked here so a typo is one line now, not an SDK error (or another region) later.
   checkFlag(
     values.region,
     '--region',
@@ -125,18 +129,16 @@ export function parseImageOptions(
   );
   const registry = env['IMAGE_REGISTRY']?.trim().replace(/\/+$/, '');
   if (registry !== undefined && registry !== '' && !REGISTRY.test(registry)) {
-    throw new ImageError(
+    throw new UsageError(
       `IMAGE_REGISTRY="${registry}" is not host[:port][/namespace], e.g. 127.0.0.1:5050`,
-      'environment',
     );
   }
   const baseImage = env['BASE_IMAGE']?.trim();
   const cacheFrom = env['IMAGE_CACHE_FROM']?.trim();
   const cacheTo = env['IMAGE_CACHE_TO']?.trim();
   return {
-    allowDirty: values['allow-dirty'] ?? false,
-    help: values.help ?? false,
-    printTag: values['print-tag'] ?? false,
+    allowDirty: values['allow-dirty'],
+    printTag: values['print-tag'],
     project,
     ...(skipPush ? { skipPush } : {}),
     ...(registry ? { repositoryOverride: `${registry}/${names.deployment}` } : {}),
@@ -161,6 +163,6 @@ function checkFlag(
   want: string,
 ): void {
   if (value !== undefined && !isValid(value)) {
-    throw new ImageError(`${flag} ${JSON.stringify(value)} is not ${want}`, 'environment');
+    throw new UsageError(`${flag} ${JSON.stringify(value)} is not ${want}`);
   }
 }
