@@ -116,13 +116,24 @@ const ENTRY_POINTS: readonly EntryPoint[] = [
     invocation: 'nx run infra:diagram',
     bad: { args: ['--out='], says: '--out needs a directory, e.g. ' },
   },
+  ...(['docker-build', 'docker-push'] as const).map((target): EntryPoint => ({
+    file: `libs/image/src/${target}.ts`,
+    name: `hello-world:${target}`,
+    invocation: 'nx run <app>:docker-build|docker-push',
+    bad: { args: ['--region', 'mars-1'], says: '--region "mars-1" is not an AWS region, e.g. ' },
+  })),
 ];
 
-/** Runs the script as its target does, without the variables that would reach AWS or Docker. */
+/**
+ * Runs the script as its target does, without the variables that would reach AWS or Docker, or
+ * name the project whose error lines they are (the image CLIs' default is hello-world).
+ */
 function run({ file, cwd = '.' }: EntryPoint, args: readonly string[]) {
   const env = { ...process.env };
   for (const name of Object.keys(env)) {
-    if (/^(AWS_|BASE_IMAGE$|DOCKER_HOST$|GITHUB_)/.test(name)) delete env[name];
+    if (/^(AWS_|BASE_IMAGE$|DOCKER_HOST$|GITHUB_|NX_TASK_TARGET_PROJECT$)/.test(name)) {
+      delete env[name];
+    }
   }
   return spawnSync(process.execPath, [TSX_CLI, join(ROOT, file), ...args], {
     cwd: join(ROOT, cwd),
