@@ -62,7 +62,7 @@ describe('bin/deploy-ci.ts', () => {
       expect({ status: run.status, stderr: run.stderr.trim().split('\n') }).toEqual({
         status: 2,
         stderr: [
-          'infra:deploy-ci: no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with AWS_PROFILE=NAME (every step reads it; --profile NAME reaches only the command it is given to)',
+          'infra:deploy-ci: no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with --profile NAME (infra:deploy passes it along its chain) or AWS_PROFILE=NAME',
         ],
       });
     } finally {

@@ -98,7 +98,7 @@ describe('runDeployCli: credentials are checked before any cdk deploy', () => {
     const h = harness({ resolveCredentials: () => Promise.reject(noCredentials()) });
     expect(await runDeployCli(['--registry-only'], h.deps)).toBe(2);
     expect(h.err).toEqual([
-      'infra:deploy-registry: no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with AWS_PROFILE=NAME (every step reads it; --profile NAME reaches only the command it is given to)',
+      'infra:deploy-registry: no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with --profile NAME (infra:deploy passes it along its chain) or AWS_PROFILE=NAME',
     ]);
     expect(h.calls).toEqual(['read assembly']);
   });

@@ -38,7 +38,7 @@ describe('runDiffCli', () => {
     const h = harness({ resolveCredentials: () => Promise.reject(noCredentials()) });
     expect(await runDiffCli([], h.deps)).toBe(2);
     expect(h.err).toEqual([
-      'infra:diff: no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with AWS_PROFILE=NAME (every step reads it; --profile NAME reaches only the command it is given to)',
+      'infra:diff: no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with --profile NAME (infra:deploy passes it along its chain) or AWS_PROFILE=NAME',
     ]);
     expect(h.calls).toEqual([]);
   });

@@ -40,7 +40,7 @@ describe('findCredentialsProblem', () => {
     expect(await preflight()).toEqual({
       kind: 'no-credentials',
       message:
-        'no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with AWS_PROFILE=NAME (every step reads it; --profile NAME reaches only the command it is given to)',
+        'no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with --profile NAME (infra:deploy passes it along its chain) or AWS_PROFILE=NAME',
     });
   });
 
