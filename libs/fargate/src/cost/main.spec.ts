@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,14 +11,16 @@ import {
 
 const TSX_CLI = join(WORKSPACE_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
-function runCostWith(env: Record<string, string>, ...args: string[]) {
+function runCostIn(cwd: string, env: Record<string, string>, ...args: string[]) {
   return spawnSync(process.execPath, [TSX_CLI, join(__dirname, 'main.ts'), ...args], {
-    // Where nx runs it: hello-world's deployment project.
-    cwd: join(WORKSPACE_ROOT, 'apps', 'infra'),
+    cwd,
     encoding: 'utf8',
     env: { ...process.env, ...env },
   });
 }
+// Where nx runs it: hello-world's deployment project.
+const runCostWith = (env: Record<string, string>, ...args: string[]) =>
+  runCostIn(join(WORKSPACE_ROOT, 'apps', 'infra'), env, ...args);
 const runCost = (...args: string[]) => runCostWith({}, ...args);
 
 describe('infra:cost', () => {
@@ -109,5 +111,60 @@ describe('infra:cost docs section', () => {
 
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('run `npx nx run infra:cost -- --write-docs`');
+  });
+});
+
+describe("greeter-infra:cost (another deployment: the docs' estimate is hello-world's)", () => {
+  jest.setTimeout(60_000);
+  let project: string;
+  const doc = join(WORKSPACE_ROOT, 'docs', 'ARCHITECTURE.md');
+
+  beforeAll(() => {
+    // GIVEN greeter's deployment project, whose cdk.json output holds its synthesized templates
+    project = mkdtempSync(join(tmpdir(), 'greeter-infra-'));
+    const assembly = mkdtempSync(join(tmpdir(), 'greeter-assembly-'));
+    writeAssembly(copySynthesizedAssembly(), assembly);
+    writeFileSync(
+      join(project, 'cdk.json'),
+      JSON.stringify({
+        app: 'tsx infra.ts',
+        output: assembly,
+        context: { service: 'greeter', port: 49010 },
+      }),
+    );
+    writeFileSync(join(project, 'project.json'), JSON.stringify({ name: 'greeter-infra' }));
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it.each(['--write-docs', '--check-docs'])(
+    'GIVEN %s WHEN run THEN one line refuses it, exit 2, and docs/ARCHITECTURE.md is untouched',
+    (flag) => {
+      const before = readFileSync(doc, 'utf8');
+
+      const run = runCostIn(project, {}, flag);
+
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(
+        `greeter-infra:cost: ${flag}: the estimate in docs/ARCHITECTURE.md describes hello-world's deployment (apps/infra), not greeter's: run without ${flag} to print greeter's estimate, or with --json\n`,
+      );
+      expect(readFileSync(doc, 'utf8')).toBe(before);
+    },
+  );
+
+  it("GIVEN --json WHEN run THEN greeter's estimate is printed", () => {
+    const run = runCostIn(project, {}, '--json');
+
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(expect.objectContaining({ region: 'eu-west-1' }));
+  });
+
+  it('GIVEN a bad assumption WHEN run THEN the line starts with greeter-infra:cost', () => {
+    const run = runCostIn(project, {}, '--image-mb', 'big');
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'greeter-infra:cost: --image-mb "big" is not a number ≥ 0, e.g. --image-mb 60\n',
+    );
   });
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `nx run infra:cost [-- --json]`: the monthly estimate of the synthesized stacks; `--write-docs`
-// puts it into docs/ARCHITECTURE.md, `--check-docs` fails when the copy there is stale.
+// puts it into docs/ARCHITECTURE.md, `--check-docs` fails when the copy there is stale. The docs
+// are hello-world's: another deployment (`nx run greeter-infra:cost`) prints its estimate only.
 import { join, resolve } from 'node:path';
 import { AssemblyError, readCloudAssembly } from '../diagram/cloud-assembly';
 import { readDeploymentOrExit } from '../deployment';
@@ -16,13 +17,16 @@ import {
   writeDocSection,
 } from '@hello-world/cli';
 import { DOCS_SECTION, formatEstimate, formatMarkdown } from './format';
-import { COST_CLI, toCostOptions } from './options';
+import { checkDocsAreTheDeployments, costCli, toCostOptions } from './options';
 import {
   checkSynthSettings,
   describePricedConfiguration,
   readSynthSettings,
 } from './synth-settings';
 
+// The deployment priced is the working directory's: the target runs in its project directory.
+const deployment = readDeploymentOrExit('cost');
+const COST_CLI = costCli(deployment.project);
 const NAME = COST_CLI.name;
 const workspaceRoot = join(__dirname, '..', '..', '..', '..');
 const ARCHITECTURE_DOC = join('docs', 'ARCHITECTURE.md');
@@ -37,7 +41,7 @@ async function updateDocs(section: string, check: boolean): Promise<number> {
       return EXIT_OK;
     }
     console.error(
-      `${NAME}: the estimate in ${ARCHITECTURE_DOC} no longer matches the synthesized templates: run \`npx nx run infra:cost -- --write-docs\` and commit it.`,
+      `${NAME}: the estimate in ${ARCHITECTURE_DOC} no longer matches the synthesized templates: run \`npx nx run ${deployment.project}:cost -- --write-docs\` and commit it.`,
     );
     return EXIT_FAILED;
   }
@@ -49,8 +53,8 @@ async function updateDocs(section: string, check: boolean): Promise<number> {
 // An unpriced resource is a failed estimate (exit 1), as is anything unexpected.
 async function main(): Promise<number> {
   const options = toCostOptions(readCli(COST_CLI));
-  // The deployment priced is the working directory's: the target runs in its project directory.
-  const deployment = readDeploymentOrExit('cost');
+  // Only hello-world's estimate is in the docs: refused before anything is read.
+  checkDocsAreTheDeployments(options, deployment.names.service);
   const assemblyDir =
     options.assemblyDir === undefined
       ? deployment.assemblyDir

@@ -1,4 +1,5 @@
 import { CliSpec, CliValues, parseCli, UsageError } from '@hello-world/cli';
+import { APP_NAME } from '@hello-world/shared';
 import { assemblyOption } from '../diagram/options';
 import { DEFAULT_ASSUMPTIONS, type Assumptions } from './estimate';
 
@@ -13,25 +14,55 @@ export interface CostOptions {
   readonly assumptions: Assumptions;
 }
 
-export const USAGE = `usage: nx run infra:cost [-- --json | --write-docs | --check-docs] [--log-gb GB (default ${DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth})] [--image-mb MB (default ${DEFAULT_ASSUMPTIONS.imageSizeMb})] [--assembly DIR (default: the deployment's cdk.json output)]
-Task size, count, architecture and Spot come from the synthesized templates: set them in the infra config (e.g. TASK_CPU=512 TASK_MEMORY_MIB=1024 DESIRED_COUNT=2 npx nx run infra:cost).`;
+/** The usage of a deployment project's cost target (`infra`, `greeter-infra`). */
+export function costUsage(project: string): string {
+  return `usage: nx run ${project}:cost [-- --json | --write-docs | --check-docs] [--log-gb GB (default ${DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth})] [--image-mb MB (default ${DEFAULT_ASSUMPTIONS.imageSizeMb})] [--assembly DIR (default: the deployment's cdk.json output)]
+Task size, count, architecture and Spot come from the synthesized templates: set them in the infra config (e.g. TASK_CPU=512 TASK_MEMORY_MIB=1024 DESIRED_COUNT=2 npx nx run ${project}:cost).`;
+}
 
-export const COST_CLI = {
-  name: 'infra:cost',
-  usage: USAGE,
-  options: {
-    json: { type: 'boolean' },
-    'write-docs': { type: 'boolean' },
-    'check-docs': { type: 'boolean' },
-    'log-gb': { type: 'number', default: DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth },
-    'image-mb': { type: 'number', default: DEFAULT_ASSUMPTIONS.imageSizeMb },
-    assembly: assemblyOption,
-  },
-} as const satisfies CliSpec;
+/** hello-world's (apps/infra). */
+export const USAGE = costUsage('infra');
+
+const COST_OPTIONS = {
+  json: { type: 'boolean' },
+  'write-docs': { type: 'boolean' },
+  'check-docs': { type: 'boolean' },
+  'log-gb': { type: 'number', default: DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth },
+  'image-mb': { type: 'number', default: DEFAULT_ASSUMPTIONS.imageSizeMb },
+  assembly: assemblyOption,
+} as const;
+
+/** The cost CLI of a deployment project: errors start with `<project>:cost`. */
+export function costCli(project: string) {
+  return {
+    name: `${project}:cost`,
+    usage: costUsage(project),
+    options: COST_OPTIONS,
+  } as const satisfies CliSpec;
+}
+
+/** hello-world's (apps/infra). */
+export const COST_CLI = costCli('infra');
+
+/**
+ * docs/ARCHITECTURE.md's estimate is hello-world's deployment's, the one the docs describe:
+ * another deployment's `--write-docs` would overwrite it and `--check-docs` would compare it with
+ * the wrong templates, so both are refused in one line (exit 2) saying what to do instead.
+ */
+export function checkDocsAreTheDeployments(
+  options: Pick<CostOptions, 'writeDocs' | 'checkDocs'>,
+  service: string,
+): void {
+  if (service === APP_NAME || !(options.writeDocs || options.checkDocs)) return;
+  const flag = options.writeDocs ? '--write-docs' : '--check-docs';
+  throw new UsageError(
+    `${flag}: the estimate in docs/ARCHITECTURE.md describes ${APP_NAME}'s deployment (apps/infra), not ${service}'s: run without ${flag} to print ${service}'s estimate, or with --json`,
+  );
+}
 
 const OUTPUT_MODES = ['json', 'write-docs', 'check-docs'] as const;
 
-/** infra:cost's options, from its parsed command line; output modes that clash are refused. */
+/** `<project>:cost`'s options, from its parsed command line; output modes that clash are refused. */
 export function toCostOptions(values: CliValues<typeof COST_CLI.options>): CostOptions {
   // Each picks where the estimate goes (stdout as JSON, into the docs, compared with the docs).
   const modes = OUTPUT_MODES.filter((mode) => values[mode]);
@@ -52,7 +83,7 @@ export function toCostOptions(values: CliValues<typeof COST_CLI.options>): CostO
   };
 }
 
-/** Parses infra:cost's command line (not --help); bad input throws a one-line UsageError. */
+/** Parses `<project>:cost`'s command line (not --help); bad input throws a one-line UsageError. */
 export function parseCostOptions(argv: readonly string[]): CostOptions | 'help' {
   const parsed = parseCli(argv, COST_CLI);
   return parsed.help ? 'help' : toCostOptions(parsed.values);

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   WORKSPACE_ROOT,
   changePort,
@@ -14,14 +14,16 @@ import {
 const TSX_CLI = join(WORKSPACE_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const MAIN = join(__dirname, 'main.ts');
 
-function runDiagram(...args: string[]) {
+function runDiagramIn(cwd: string, ...args: string[]) {
   const run = spawnSync(process.execPath, [TSX_CLI, MAIN, ...args], {
-    // Where nx runs it: hello-world's deployment project.
-    cwd: join(WORKSPACE_ROOT, 'apps', 'infra'),
+    cwd,
     encoding: 'utf8',
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
+// Where nx runs it: hello-world's deployment project.
+const runDiagram = (...args: string[]) =>
+  runDiagramIn(join(WORKSPACE_ROOT, 'apps', 'infra'), ...args);
 
 function assemblyWithPort(port: number): string {
   const assembly = copySynthesizedAssembly();
@@ -115,5 +117,66 @@ describe('infra:diagram', () => {
     expect(run.stderr).toBe(
       'infra:diagram: cannot write to /dev/null/x (ENOTDIR): pass --out=<a directory>\n',
     );
+  });
+});
+
+describe("greeter-infra:diagram (another deployment: docs/ is hello-world's)", () => {
+  jest.setTimeout(120_000);
+  let project: string;
+  let defaultOut: string;
+
+  beforeAll(() => {
+    // GIVEN greeter's deployment project, whose cdk.json output holds its synthesized templates
+    project = mkdtempSync(join(tmpdir(), 'greeter-infra-'));
+    writeFileSync(
+      join(project, 'cdk.json'),
+      JSON.stringify({
+        app: 'tsx infra.ts',
+        output: assemblyWithPort(49010),
+        context: { service: 'greeter', port: 49010 },
+      }),
+    );
+    writeFileSync(join(project, 'project.json'), JSON.stringify({ name: 'greeter-infra' }));
+    // Outside the workspace, its root is its folder: dist/<folder>/diagram.
+    defaultOut = join('dist', basename(project), 'diagram');
+  });
+  afterAll(() => {
+    rmSync(project, { recursive: true, force: true });
+    rmSync(join(WORKSPACE_ROOT, 'dist', basename(project)), { recursive: true, force: true });
+  });
+
+  it("GIVEN no --out WHEN drawn THEN it writes under dist, says where, and leaves hello-world's docs alone", () => {
+    const docs = files.map((file) => readFileSync(join(WORKSPACE_ROOT, 'docs', file)));
+
+    const run = runDiagramIn(project);
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(
+      `greeter-infra:diagram: wrote ${files.map((file) => join(defaultOut, file)).join(', ')}\n`,
+    );
+    expect(readFileSync(join(WORKSPACE_ROOT, defaultOut, 'architecture.svg'), 'utf8')).toContain(
+      'in: tcp 49010 from AllowedIP',
+    );
+    files.forEach((file, i) =>
+      expect(readFileSync(join(WORKSPACE_ROOT, 'docs', file)).equals(docs[i] as Buffer)).toBe(true),
+    );
+  });
+
+  it('GIVEN an unknown option WHEN run THEN the line starts with greeter-infra:diagram', () => {
+    const run = runDiagramIn(project, '--colour');
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'greeter-infra:diagram: unknown option --colour: options are --check, --assembly, --out, --help\n',
+    );
+  });
+
+  it('GIVEN --help WHEN run THEN the usage names greeter-infra:diagram and its default --out', () => {
+    const run = runDiagramIn(project, '--help');
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^usage: nx run greeter-infra:diagram \[-- --check\]/);
+    expect(run.stdout).toContain(`[--out DIR (default ${defaultOut})]`);
   });
 });

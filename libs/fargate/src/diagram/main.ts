@@ -1,27 +1,31 @@
 #!/usr/bin/env node
 // `nx run infra:diagram`: draws docs/architecture.{svg,png,drawio} from the synthesized
-// templates. `--check` writes nothing and exits 1 when the committed files are stale.
+// templates. `--check` writes nothing and exits 1 when the committed files are stale. Another
+// deployment's (`nx run greeter-infra:diagram`) goes to dist/<its root>/diagram unless --out says
+// otherwise: docs/ is hello-world's.
 import { join, relative, resolve } from 'node:path';
 import { asUsageError, EXIT_FAILED, EXIT_OK, readCli, runCli, UsageError } from '@hello-world/cli';
 import { readDeploymentOrExit } from '../deployment';
 import { AssemblyError, readCloudAssembly } from './cloud-assembly';
 import { findStaleFiles, generateDiagram, writeFiles } from './generate';
 import { layOut } from './layout';
-import { DIAGRAM_CLI, toDiagramOptions } from './options';
+import { DOCS_OUT_DIR, defaultDiagramOut, diagramCli, toDiagramOptions } from './options';
 import { FontMissingError } from './png';
 
-const NAME = DIAGRAM_CLI.name;
 const workspaceRoot = join(__dirname, '..', '..', '..', '..');
+// The deployment drawn is the working directory's: the target runs in its project directory.
+const deployment = readDeploymentOrExit('diagram');
+const defaultOut = defaultDiagramOut(deployment, workspaceRoot);
+const DIAGRAM_CLI = diagramCli(deployment.project, defaultOut);
+const NAME = DIAGRAM_CLI.name;
 
 async function main(): Promise<number> {
   const options = toDiagramOptions(readCli(DIAGRAM_CLI));
-  // The deployment drawn is the working directory's: the target runs in its project directory.
-  const deployment = readDeploymentOrExit('diagram');
   const assemblyDir =
     options.assemblyDir === undefined
       ? deployment.assemblyDir
       : resolve(workspaceRoot, options.assemblyDir);
-  const outDir = resolve(workspaceRoot, options.outDir);
+  const outDir = resolve(workspaceRoot, options.outDir ?? defaultOut);
   const shown = (name: string) => relative(workspaceRoot, join(outDir, name));
 
   // No or broken templates, a missing font: the caller's setup (exit 2), fixed by the next step
@@ -37,7 +41,7 @@ async function main(): Promise<number> {
       return EXIT_OK;
     }
     console.error(
-      `${NAME}: ${stale.map(shown).join(', ')} no longer match the synthesized templates: run \`npx nx run ${deployment.project}:diagram\` and commit the result.`,
+      `${NAME}: ${stale.map(shown).join(', ')} no longer match the synthesized templates: run \`npx nx run ${deployment.project}:diagram\`${outDir === resolve(workspaceRoot, DOCS_OUT_DIR) ? ' and commit the result' : ' to draw them again'}.`,
     );
     return EXIT_FAILED;
   }

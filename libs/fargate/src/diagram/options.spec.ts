@@ -1,12 +1,13 @@
 import { UsageError } from '@hello-world/cli';
-import { parseDiagramOptions } from './options';
+import { DIAGRAM_USAGE, defaultDiagramOut, diagramUsage, parseDiagramOptions } from './options';
+import { deploymentNames } from '@hello-world/shared';
 
 describe('parseDiagramOptions', () => {
-  it('GIVEN no arguments WHEN parsed THEN it draws the default templates into docs', () => {
+  it("GIVEN no arguments WHEN parsed THEN it draws the deployment's templates into the deployment's default directory", () => {
     expect(parseDiagramOptions([])).toEqual({
       check: false,
       assemblyDir: undefined,
-      outDir: 'docs',
+      outDir: undefined,
     });
   });
 
@@ -43,6 +44,36 @@ describe('parseDiagramOptions', () => {
   it('GIVEN a positional argument WHEN parsed THEN the error is one line pointing at --help', () => {
     expect(() => parseDiagramOptions(['docs'])).toThrow(
       new UsageError('unexpected argument "docs": options start with --, see --help'),
+    );
+  });
+});
+
+describe("the diagram's default --out: docs/ is hello-world's", () => {
+  const root = '/ws';
+
+  it("GIVEN hello-world's deployment (apps/infra) THEN docs, where the committed diagram is", () => {
+    expect(
+      defaultDiagramOut({ dir: '/ws/apps/infra', names: deploymentNames('hello-world') }, root),
+    ).toBe('docs');
+    expect(diagramUsage('infra')).toBe(DIAGRAM_USAGE);
+    expect(DIAGRAM_USAGE).toContain('[--out DIR (default docs)]');
+  });
+
+  it("GIVEN greeter's deployment (apps/greeter-infra) THEN dist/apps/greeter-infra/diagram, never docs", () => {
+    expect(
+      defaultDiagramOut({ dir: '/ws/apps/greeter-infra', names: deploymentNames('greeter') }, root),
+    ).toBe('dist/apps/greeter-infra/diagram');
+  });
+
+  it('GIVEN a deployment outside the workspace THEN dist/<its folder>/diagram, inside the workspace', () => {
+    expect(
+      defaultDiagramOut({ dir: '/tmp/greeter-infra', names: deploymentNames('greeter') }, root),
+    ).toBe('dist/greeter-infra/diagram');
+  });
+
+  it("GIVEN greeter-infra's usage THEN it names its target and its default", () => {
+    expect(diagramUsage('greeter-infra', 'dist/apps/greeter-infra/diagram')).toMatch(
+      /^usage: nx run greeter-infra:diagram .*\[--out DIR \(default dist\/apps\/greeter-infra\/diagram\)\]/,
     );
   });
 });

@@ -1,4 +1,6 @@
 import { CliSpec, CliValues, parseCli, UsageError } from '@hello-world/cli';
+import { APP_NAME } from '@hello-world/shared';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { DEFAULT_ASSEMBLY_DIR } from './cloud-assembly';
 
 /**
@@ -27,33 +29,76 @@ export const assemblyOption = {
     text === undefined ? undefined : directoryOption('assembly', DEFAULT_ASSEMBLY_DIR).parse(text),
 } as const;
 
-export const DIAGRAM_USAGE = `usage: nx run infra:diagram [-- --check] [--assembly DIR (default: the deployment's cdk.json output)] [--out DIR (default docs)]
-Draws architecture.{svg,png,drawio} from the synthesized templates; --check writes nothing and exits 1 when the files in --out are stale.`;
+/** Where hello-world's diagram lives: the committed docs/architecture.{svg,png,drawio}. */
+export const DOCS_OUT_DIR = 'docs';
 
-export const DIAGRAM_CLI = {
-  name: 'infra:diagram',
-  usage: DIAGRAM_USAGE,
-  options: {
-    check: { type: 'boolean' },
-    assembly: assemblyOption,
-    out: directoryOption('out', 'docs'),
+/**
+ * Where a deployment's diagram goes without --out, relative to the workspace root. docs/ holds
+ * hello-world's, which the docs show and `--check` guards; another deployment's is drawn under
+ * dist, beside its other build output (`dist/apps/greeter-infra/diagram`), never over those.
+ */
+export function defaultDiagramOut(
+  deployment: { dir: string; names: { service: string } },
+  workspaceRoot: string,
+): string {
+  if (deployment.names.service === APP_NAME) return DOCS_OUT_DIR;
+  const root = relative(workspaceRoot, deployment.dir);
+  // A deployment outside the workspace (a hand-made one) has no root there: its folder's name.
+  const inside = root !== '' && !root.startsWith('..') && !isAbsolute(root);
+  return join('dist', inside ? root : basename(deployment.dir), 'diagram');
+}
+
+/** The usage of a deployment project's diagram target, with its default --out. */
+export function diagramUsage(project: string, defaultOut: string = DOCS_OUT_DIR): string {
+  return `usage: nx run ${project}:diagram [-- --check] [--assembly DIR (default: the deployment's cdk.json output)] [--out DIR (default ${defaultOut})]
+Draws architecture.{svg,png,drawio} from the synthesized templates; --check writes nothing and exits 1 when the files in --out are stale.`;
+}
+
+/** hello-world's (apps/infra). */
+export const DIAGRAM_USAGE = diagramUsage('infra');
+
+const DIAGRAM_OPTIONS = {
+  check: { type: 'boolean' },
+  assembly: assemblyOption,
+  // Absent: the deployment's default (defaultDiagramOut), which main knows.
+  out: {
+    type: 'string',
+    example: DOCS_OUT_DIR,
+    parse: (text: string | undefined): string | undefined =>
+      text === undefined ? undefined : directoryOption('out', DOCS_OUT_DIR).parse(text),
   },
-} as const satisfies CliSpec;
+} as const;
+
+/**
+ * The diagram CLI of a deployment project (`infra`, `greeter-infra`): errors start with
+ * `<project>:diagram`.
+ */
+export function diagramCli(project: string, defaultOut: string = DOCS_OUT_DIR) {
+  return {
+    name: `${project}:diagram`,
+    usage: diagramUsage(project, defaultOut),
+    options: DIAGRAM_OPTIONS,
+  } as const satisfies CliSpec;
+}
+
+/** hello-world's (apps/infra). */
+export const DIAGRAM_CLI = diagramCli('infra');
 
 export interface DiagramOptions {
   /** Compare with the files in outDir instead of writing them. */
   readonly check: boolean;
   /** Relative to the workspace root unless absolute; undefined: the deployment's. */
   readonly assemblyDir: string | undefined;
-  readonly outDir: string;
+  /** Relative to the workspace root unless absolute; undefined: defaultDiagramOut's. */
+  readonly outDir: string | undefined;
 }
 
-/** infra:diagram's options, from its parsed command line. */
+/** `<project>:diagram`'s options, from its parsed command line. */
 export function toDiagramOptions(values: CliValues<typeof DIAGRAM_CLI.options>): DiagramOptions {
   return { check: values.check, assemblyDir: values.assembly, outDir: values.out };
 }
 
-/** Parses infra:diagram's command line (not --help); bad input throws a one-line UsageError. */
+/** Parses `<project>:diagram`'s command line (not --help); bad input throws a one-line UsageError. */
 export function parseDiagramOptions(argv: readonly string[]): DiagramOptions | 'help' {
   const parsed = parseCli(argv, DIAGRAM_CLI);
   return parsed.help ? 'help' : toDiagramOptions(parsed.values);

@@ -1,5 +1,5 @@
 import { APP_PORT, DEPLOYMENT_NAME } from '@hello-world/shared';
-import { CliSpec, parseCli, UsageError } from '@hello-world/cli';
+import { CliSpec, OptionSpecs, parseCli, UsageError } from '@hello-world/cli';
 import { parseSince } from '../ops/args';
 import { LocalError } from './task-spec';
 
@@ -41,34 +41,45 @@ export interface LocalOptions {
 }
 
 /**
+ * The local CLI of a deployment project (`infra`, `greeter-infra`): its errors start with the nx
+ * target as typed, `<project>:<command>:local`.
+ */
+export function localCli(project: string) {
+  return {
+    name: project,
+    usage: LOCAL_USAGE,
+    commands: LOCAL_COMMANDS,
+    commandName: (command: string) => `${project}:${command}:local`,
+    options: LOCAL_OPTIONS,
+  } as const satisfies CliSpec;
+}
+
+/**
  * Each option, the commands it means something to, and (for values) an example for the error.
  * An option a command would ignore is refused: silently ignoring it hides the user's mistake.
  * --json is deploy/status only: logs prints the container's own stream (already JSON lines from
  * pino) and destroy has nothing to report beyond its exit code and one line.
  */
-export const LOCAL_CLI = {
-  name: 'infra',
-  usage: LOCAL_USAGE,
-  commands: LOCAL_COMMANDS,
-  commandName: (command: string) => `infra:${command}:local`,
-  options: {
-    port: {
-      type: 'number',
-      min: 1,
-      max: 65535,
-      integer: true,
-      example: 49001,
-      commands: ['deploy'],
-    },
-    image: { type: 'string', example: 'hello-world:latest', commands: ['deploy'] },
-    timeout: { type: 'number', default: 90, min: 1, commands: ['deploy'] },
-    json: { type: 'boolean', commands: ['deploy', 'status'] },
-    follow: { type: 'boolean', short: 'f', commands: ['logs'] },
-    since: { type: 'string', example: '10m', commands: ['logs'] },
-    tail: { type: 'string', example: '50', commands: ['logs'] },
-    name: { type: 'string', example: `${DEFAULT_LOCAL_CONTAINER}-2` },
+const LOCAL_OPTIONS = {
+  port: {
+    type: 'number',
+    min: 1,
+    max: 65535,
+    integer: true,
+    example: 49001,
+    commands: ['deploy'],
   },
-} as const satisfies CliSpec;
+  image: { type: 'string', example: 'hello-world:latest', commands: ['deploy'] },
+  timeout: { type: 'number', default: 90, min: 1, commands: ['deploy'] },
+  json: { type: 'boolean', commands: ['deploy', 'status'] },
+  follow: { type: 'boolean', short: 'f', commands: ['logs'] },
+  since: { type: 'string', example: '10m', commands: ['logs'] },
+  tail: { type: 'string', example: '50', commands: ['logs'] },
+  name: { type: 'string', example: `${DEFAULT_LOCAL_CONTAINER}-2` },
+} as const satisfies OptionSpecs;
+
+/** hello-world's (apps/infra). */
+export const LOCAL_CLI = localCli('infra');
 
 function parsePort(raw: string, source: string): number {
   const port = Number(raw);

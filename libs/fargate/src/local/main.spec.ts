@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LOCAL_USAGE } from './local-args';
 
@@ -7,10 +9,10 @@ import { LOCAL_USAGE } from './local-args';
 const root = resolve(__dirname, '../../../..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
-function runLocalCli(args: string[]) {
+function runLocalCli(args: string[], cwd = join(root, 'apps', 'infra')) {
   const result = spawnSync(tsx, [join(__dirname, 'main.ts'), ...args], {
-    // Where nx runs it: hello-world's deployment project.
-    cwd: join(root, 'apps', 'infra'),
+    // Where nx runs it: hello-world's deployment project, unless another is given.
+    cwd,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' },
     encoding: 'utf8',
   });
@@ -32,5 +34,26 @@ describe('local CLI entry point', () => {
     expect(stderr).toBe(
       'infra:status:local: unknown option --bogus: options are --json, --name, --help\n',
     );
+  });
+
+  describe('in another deployment project (greeter-infra: service greeter, port 49010)', () => {
+    let greeterInfra: string;
+    beforeAll(() => {
+      greeterInfra = mkdtempSync(join(tmpdir(), 'greeter-infra-'));
+      writeFileSync(
+        join(greeterInfra, 'cdk.json'),
+        JSON.stringify({ app: 'tsx infra.ts', context: { service: 'greeter', port: 49010 } }),
+      );
+      writeFileSync(join(greeterInfra, 'project.json'), JSON.stringify({ name: 'greeter-infra' }));
+    });
+    afterAll(() => rmSync(greeterInfra, { recursive: true, force: true }));
+
+    it('GIVEN an unknown option WHEN run THEN the line is prefixed with greeter-infra:<command>:local', () => {
+      const { code, stderr } = runLocalCli(['status', '--bogus'], greeterInfra);
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        'greeter-infra:status:local: unknown option --bogus: options are --json, --name, --help\n',
+      );
+    });
   });
 });

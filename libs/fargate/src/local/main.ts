@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { cliName, EXIT_FAILED, runCli, EXIT_USAGE, firstLine, UsageError } from '@hello-world/cli';
 import { readDeploymentOrExit } from '../deployment';
-import { LOCAL_CLI, parseLocalArgs } from './local-args';
+import { localCli, parseLocalArgs } from './local-args';
 import { runLocal, type DockerResult } from './local-target';
 import { LocalError } from './task-spec';
 
@@ -123,11 +123,14 @@ async function main(): Promise<number> {
       err: (line) => process.stderr.write(`${line}\n`),
     });
   } catch (error) {
-    // Prefixed with the nx target as typed (infra:deploy:local), as every script's errors are.
-    process.stderr.write(`${cliName(LOCAL_CLI, process.argv.slice(2))}: ${firstLine(error)}\n`);
+    // Prefixed with the nx target as typed (infra:deploy:local, greeter-infra:deploy:local), as
+    // every script's errors are.
+    process.stderr.write(
+      `${cliName(localCli(deployment.project), process.argv.slice(2))}: ${firstLine(error)}\n`,
+    );
     if (error instanceof LocalError) return error.exitCode;
     return error instanceof UsageError ? EXIT_USAGE : EXIT_FAILED;
   }
 }
 
-runCli('infra', main);
+runCli(deployment.project, main);

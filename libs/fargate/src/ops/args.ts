@@ -1,4 +1,4 @@
-import { CliSpec, parseCli, readDuration, UsageError } from '@hello-world/cli';
+import { CliSpec, OptionSpecs, parseCli, readDuration, UsageError } from '@hello-world/cli';
 import { AwsSettingError, readAwsTarget, taskIdOf } from '@hello-world/aws-ops';
 import { DEPLOYMENT_NAME, REGISTRY_STACK_NAME, type DeploymentNames } from '@hello-world/shared';
 
@@ -126,27 +126,38 @@ function checkName(
   return value;
 }
 
-/** The options, and the commands each means something to; the others refuse it. */
-export const OPS_CLI = {
-  name: 'infra',
-  usage: USAGE,
-  commands: COMMANDS,
-  commandName: (command: string) => `infra:${command}`,
-  options: {
-    region: { type: 'string', example: 'eu-west-1' },
-    profile: { type: 'string', example: 'dev' },
-    stack: { type: 'string', example: DEPLOYMENT_NAME },
-    'registry-stack': { type: 'string', example: REGISTRY_STACK_NAME },
-    timeout: { type: 'duration', example: '15m' },
-    json: { type: 'boolean' },
-    since: { type: 'string', example: '10m', commands: ['logs'] },
-    follow: { type: 'boolean', short: 'f', commands: ['logs'] },
-    filter: { type: 'string', example: 'ERROR', commands: ['logs'] },
-    task: { type: 'string', example: 'a1b2c3d4e5f64718293a4b5c6d7e8f90', commands: ['logs'] },
-    yes: { type: 'boolean', short: 'y', commands: ['destroy'] },
-    'delete-images': { type: 'boolean', commands: ['destroy'] },
-  },
-} as const satisfies CliSpec;
+/**
+ * The ops CLI of a deployment project (`infra`, `greeter-infra`): its errors start with the nx
+ * target as typed, `<project>:<command>`. The options, and the commands each means something to;
+ * the others refuse it.
+ */
+export function opsCli(project: string) {
+  return {
+    name: project,
+    usage: USAGE,
+    commands: COMMANDS,
+    commandName: (command: string) => `${project}:${command}`,
+    options: OPS_OPTIONS,
+  } as const satisfies CliSpec;
+}
+
+const OPS_OPTIONS = {
+  region: { type: 'string', example: 'eu-west-1' },
+  profile: { type: 'string', example: 'dev' },
+  stack: { type: 'string', example: DEPLOYMENT_NAME },
+  'registry-stack': { type: 'string', example: REGISTRY_STACK_NAME },
+  timeout: { type: 'duration', example: '15m' },
+  json: { type: 'boolean' },
+  since: { type: 'string', example: '10m', commands: ['logs'] },
+  follow: { type: 'boolean', short: 'f', commands: ['logs'] },
+  filter: { type: 'string', example: 'ERROR', commands: ['logs'] },
+  task: { type: 'string', example: 'a1b2c3d4e5f64718293a4b5c6d7e8f90', commands: ['logs'] },
+  yes: { type: 'boolean', short: 'y', commands: ['destroy'] },
+  'delete-images': { type: 'boolean', commands: ['destroy'] },
+} as const satisfies OptionSpecs;
+
+/** hello-world's (apps/infra). */
+export const OPS_CLI = opsCli('infra');
 
 /**
  * Reads the command line (and the AWS_* variables it falls back to) once; every mistake is a

@@ -6,9 +6,10 @@ import { runOps } from './run';
 
 // The thin shell: real clients, real terminal, Ctrl-C aborts waits and log follows cleanly.
 // runOps turns every failure into one line and an exit code; runCli is the guard around it.
+// The deployment operated is the working directory's: the targets run in its project directory.
+const deployment = readDeploymentOrExit(process.argv[2] ?? 'ops');
+
 async function main(): Promise<number> {
-  // The deployment operated is the working directory's: the targets run in its project directory.
-  const deployment = readDeploymentOrExit(process.argv[2] ?? 'ops');
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   return runOps(process.argv.slice(2), {
@@ -33,4 +34,5 @@ async function main(): Promise<number> {
   });
 }
 
-runCli('infra', main);
+// Its project prefixes what nothing else caught (infra, greeter-infra).
+runCli(deployment.project, main);

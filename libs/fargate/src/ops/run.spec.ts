@@ -65,7 +65,7 @@ function harness(overrides: Partial<OpsDeps> = {}): Harness {
       probe: async () => ({ ok: true, status: 200 }),
       clock: fakeClock(Date.parse('2026-11-25T18:10:00Z')),
       signal: controller.signal,
-      deployment: { names: deploymentNames('hello-world'), port: 49000 },
+      deployment: { project: 'infra', names: deploymentNames('hello-world'), port: 49000 },
       ...overrides,
     },
   };
@@ -474,7 +474,7 @@ describe('error prefix', () => {
 });
 
 describe('another deployment (greeter on 49010)', () => {
-  const greeter = { names: deploymentNames('greeter'), port: 49010 };
+  const greeter = { project: 'greeter-infra', names: deploymentNames('greeter'), port: 49010 };
 
   beforeEach(() => {
     cfnMock
@@ -494,6 +494,20 @@ describe('another deployment (greeter on 49010)', () => {
     const h = harness({ deployment: greeter });
     expect(await runOps(['url'], h.deps)).toBe(0);
     expect(h.out).toEqual([`http://${PUBLIC_IP}:49010`]);
+  });
+
+  it('GIVEN a bad option THEN the line starts with greeter-infra:<command>, not infra:', async () => {
+    const h = harness({ deployment: greeter });
+    expect(await runOps(['status', '--since', '10m'], h.deps)).toBe(2);
+    expect(h.err).toEqual([expect.stringMatching(/^greeter-infra:status: /)]);
+  });
+
+  it('GIVEN an unknown command THEN the line starts with greeter-infra:', async () => {
+    const h = harness({ deployment: greeter });
+    expect(await runOps(['bogus'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      expect.stringMatching(/^greeter-infra: unknown command "bogus": use one of /),
+    ]);
   });
 
   it("GIVEN logs --task THEN reads its log group and its container's stream", async () => {

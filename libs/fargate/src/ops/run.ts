@@ -28,7 +28,7 @@ import {
 import { REGISTRY_OUTPUTS, STACK_OUTPUTS, STACK_PARAMETERS } from '@hello-world/shared';
 import { cliName, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '@hello-world/cli';
 import type { Deployment } from '../deployment';
-import { OPS_CLI, OpsCommand, parseOpsArgs } from './args';
+import { opsCli, OpsCommand, parseOpsArgs } from './args';
 import {
   formatDeleteProgress,
   formatDestroy,
@@ -53,8 +53,11 @@ export interface OpsDeps {
   clock: Clock;
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;
-  /** The deployment operated: its names and port, from its cdk.json (readDeployment). */
-  deployment: Pick<Deployment, 'names' | 'port'>;
+  /**
+   * The deployment operated: its names and port, from its cdk.json (readDeployment), and its
+   * project (`infra`, `greeter-infra`), which errors start with.
+   */
+  deployment: Pick<Deployment, 'project' | 'names' | 'port'>;
 }
 
 interface Context {
@@ -233,8 +236,10 @@ function doctorOptions(ctx: Context, common: { stackName: string; registryStackN
  * on stderr and an exit code (0 ok, 1 failed, 2 usage or environment). Never a stack trace.
  */
 export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
-  // Errors start with the nx target as typed (infra:status), as every script's do (CONTRIBUTING).
-  const target = cliName(OPS_CLI, argv);
+  // Errors start with the nx target as typed (infra:status, greeter-infra:status), as every
+  // script's do (CONTRIBUTING).
+  const { project } = deps.deployment;
+  const target = cliName(opsCli(project), argv);
   // Until the arguments are read, errors can only name the region the SDK would fall back to.
   let context: ProblemContext = { region: clientConfig({}, deps.env).region };
   try {
@@ -264,7 +269,7 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
     }
     if (isAbortError(error)) {
       deps.err(
-        'stopped waiting (Ctrl-C); whatever AWS was doing goes on: see `npx nx run infra:status`',
+        `stopped waiting (Ctrl-C); whatever AWS was doing goes on: see \`npx nx run ${project}:status\``,
       );
       return EXIT_FAILED;
     }
