@@ -292,3 +292,46 @@ describe('diagnoseService', () => {
     expect(await codes()).toEqual(['task-unhealthy']);
   });
 });
+
+describe("diagnoseService for another deployment's project (greeter-infra, service greeter)", () => {
+  const greeter = { ...options, service: 'greeter', project: 'greeter-infra', port: 49010 };
+
+  it('GIVEN its ImageTag is not in ECR THEN the fix pushes with greeter:docker-push and deploys with greeter-infra:deploy', async () => {
+    ecrMock
+      .on(DescribeImagesCommand)
+      .rejects(awsError('ImageNotFoundException', `no image ${TAG} in the repository`));
+    const { findings } = await diagnoseService(deps(), greeter);
+    expect(findings.map((f) => f.fix)).toEqual([
+      'push it with `npx nx run greeter:docker-push`, then `npx nx run greeter-infra:deploy`',
+    ]);
+  });
+
+  it('GIVEN the rollout failed and no task runs THEN every fix names greeter-infra, none infra', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({
+      services: [{ ...failedRolloutService(), runningCount: 0 }],
+    });
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: NAME })
+      .resolves({ Stacks: [stack({ StackStatus: 'ROLLBACK_COMPLETE' })] });
+    cfnMock.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    const { findings } = await diagnoseService(deps(), greeter);
+    const fixes = findings.map((f) => f.fix).join('\n');
+    expect(fixes).toContain('`npx nx run greeter-infra:destroy`');
+    expect(fixes).toContain('`npx nx run greeter-infra:logs`');
+    expect(fixes).not.toMatch(/(^|[^-])infra:/m);
+  });
+
+  it('GIVEN the URL does not answer THEN the fix reads greeter-infra:logs, on port 49010', async () => {
+    const diagnosis = await diagnoseService(
+      deps({ probe: async () => ({ ok: false, error: 'ECONNREFUSED' }) }),
+      greeter,
+    );
+    expect(diagnosis.url).toBe(`http://${PUBLIC_IP}:49010`);
+    expect(diagnosis.findings).toContainEqual(
+      expect.objectContaining({
+        code: 'url-not-answering',
+        fix: 'check the task is healthy and the security group admits you; `npx nx run greeter-infra:logs` shows the container output',
+      }),
+    );
+  });
+});

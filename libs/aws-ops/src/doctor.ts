@@ -13,8 +13,14 @@ import {
 } from '@hello-world/shared';
 import { Clock, systemClock } from './clock';
 import { findImageDigest } from './ecr';
-import { DEPLOY_COMMAND, OpsError } from './errors';
-import { Finding, StoppedTaskContext, diagnoseStoppedTasks, pushCommand } from './findings';
+import { OpsError } from './errors';
+import {
+  Finding,
+  StoppedTaskContext,
+  deploymentCommand,
+  diagnoseStoppedTasks,
+  pushCommand,
+} from './findings';
 import { getTaskLogTail } from './logs';
 import { CallerIpLookup, UrlProbe, isIpInCidr } from './reachability';
 import { ServiceSnapshot, describeService } from './service-status';
@@ -58,6 +64,8 @@ export interface DoctorOptions {
   port?: number;
   /** The service (its Nx project), whose docker-push target the fixes name. @default APP_NAME */
   service?: string;
+  /** The deployment project (`greeter-infra`), whose targets the fixes name. @default infra */
+  project?: string;
   /** A deployment still rolling out after this long is reported. @default 15 minutes */
   stuckAfterMs?: number;
 }
@@ -74,7 +82,9 @@ async function checkStack(
   stackName: string,
   region: string,
   label: string,
+  project: string | undefined,
 ): Promise<{ stack?: StackInfo; findings: Finding[] }> {
+  const deployCommand = deploymentCommand('deploy', project);
   const stack = await findStack(cfn, stackName);
   if (!stack) {
     return {
@@ -84,7 +94,7 @@ async function checkStack(
           code: `${label}-stack-missing`,
           what: `the ${label} stack ${stackName} is not deployed in ${region}`,
           evidence: [`DescribeStacks: Stack with id ${stackName} does not exist`],
-          fix: `run \`${DEPLOY_COMMAND}\` (or pass --region if it lives elsewhere)`,
+          fix: `run \`${deployCommand}\` (or pass --region if it lives elsewhere)`,
         },
       ],
     };
@@ -109,14 +119,19 @@ async function checkStack(
         ],
         fix:
           stack.status === 'ROLLBACK_COMPLETE'
-            ? `a stack that failed its first create cannot be updated: run \`npx nx run infra:destroy\`, fix the cause, then \`${DEPLOY_COMMAND}\``
-            : `fix the cause above, then run \`${DEPLOY_COMMAND}\` again`,
+            ? `a stack that failed its first create cannot be updated: run \`${deploymentCommand('destroy', project)}\`, fix the cause, then \`${deployCommand}\``
+            : `fix the cause above, then run \`${deployCommand}\` again`,
       },
     ],
   };
 }
 
-function checkDeployments(snapshot: ServiceSnapshot, now: number, stuckAfterMs: number): Finding[] {
+function checkDeployments(
+  snapshot: ServiceSnapshot,
+  now: number,
+  stuckAfterMs: number,
+  project: string | undefined,
+): Finding[] {
   const findings: Finding[] = [];
   const recentEvents = snapshot.events.slice(0, 5).map((e) => `event: ${e.message}`);
   const failed = snapshot.deployments.find((d) => d.rolloutState === 'FAILED');
@@ -143,7 +158,7 @@ function checkDeployments(snapshot: ServiceSnapshot, now: number, stuckAfterMs: 
         `${primary.runningCount}/${primary.desiredCount} running, ${primary.pendingCount} pending, ${primary.failedTasks} failed`,
         ...recentEvents,
       ],
-      fix: 'the service events above say what blocks it; fix that, or `npx nx run infra:redeploy` once fixed',
+      fix: `the service events above say what blocks it; fix that, or \`${deploymentCommand('redeploy', project)}\` once fixed`,
     });
   }
   if (snapshot.desiredCount > 0 && snapshot.runningCount === 0) {
@@ -155,13 +170,18 @@ function checkDeployments(snapshot: ServiceSnapshot, now: number, stuckAfterMs: 
         `desired ${snapshot.desiredCount}, running 0, pending ${snapshot.pendingCount}`,
         ...recentEvents,
       ],
-      fix: 'see the other findings for why tasks stop; `npx nx run infra:logs` shows the container output',
+      fix: `see the other findings for why tasks stop; \`${deploymentCommand('logs', project)}\` shows the container output`,
     });
   }
   return findings;
 }
 
-function checkRunningTasks(snapshot: ServiceSnapshot, tasks: TaskSummary[]): Finding[] {
+function checkRunningTasks(
+  snapshot: ServiceSnapshot,
+  tasks: TaskSummary[],
+  project: string | undefined,
+): Finding[] {
+  const deployCommand = deploymentCommand('deploy', project);
   const findings: Finding[] = [];
   for (const task of tasks.filter((t) => t.lastStatus === 'RUNNING')) {
     if (!task.publicIp) {
@@ -173,7 +193,7 @@ function checkRunningTasks(snapshot: ServiceSnapshot, tasks: TaskSummary[]): Fin
           `network interface ${task.networkInterfaceId ?? '?'} has no public IP association`,
           `service assignPublicIp: ${snapshot.assignPublicIp ?? 'unknown'}`,
         ],
-        fix: `the service must assign public IPs in a public subnet: redeploy with \`${DEPLOY_COMMAND}\``,
+        fix: `the service must assign public IPs in a public subnet: redeploy with \`${deployCommand}\``,
       });
     }
     if (task.healthStatus === 'UNHEALTHY') {
@@ -182,7 +202,7 @@ function checkRunningTasks(snapshot: ServiceSnapshot, tasks: TaskSummary[]): Fin
         code: 'task-unhealthy',
         what: `task ${task.taskId} fails its container health check`,
         evidence: [`healthStatus UNHEALTHY since ${task.startedAt?.toISOString() ?? '?'}`],
-        fix: `read \`npx nx run infra:logs -- --task ${task.taskId}\`; the service must answer its health check`,
+        fix: `read \`${deploymentCommand('logs', project)} -- --task ${task.taskId}\`; the service must answer its health check`,
       });
     }
   }
@@ -194,6 +214,7 @@ async function checkImage(
   repository: string,
   tag: string | undefined,
   service: string | undefined,
+  project: string | undefined,
 ): Promise<Finding[]> {
   if (!tag) return [];
   if (await deps.imageExists(repository, tag)) return [];
@@ -203,22 +224,25 @@ async function checkImage(
       code: 'image-missing',
       what: `image tag ${tag} is not in repository ${repository}`,
       evidence: [`DescribeImages ${repository}:${tag}: ImageNotFoundException`],
-      fix: `push it with \`${pushCommand(service)}\`, then \`${DEPLOY_COMMAND}\``,
+      fix: `push it with \`${pushCommand(service)}\`, then \`${deploymentCommand('deploy', project)}\``,
     },
   ];
 }
 
 /**
  * Does the URL answer from here, and is your public IP inside AllowedIP? Shared by doctor and
- * status (and deploy), since the task's IP changes with every deployment.
+ * status (and deploy), since the task's IP changes with every deployment. The fixes name the
+ * deployment `project`'s targets (default hello-world's, infra).
  */
 export async function checkReachability(
   deps: { callerIp: CallerIpLookup; probe: UrlProbe },
   url: string,
   allowedIp: string | undefined,
+  project?: string,
 ): Promise<Finding[]> {
+  const deployCommand = deploymentCommand('deploy', project);
   const findings: Finding[] = [];
-  const hostBits = allowedIp ? findAllowedIpHostBits(allowedIp) : undefined;
+  const hostBits = allowedIp ? findAllowedIpHostBits(allowedIp, deployCommand) : undefined;
   if (hostBits) findings.push(hostBits);
   const callerIp = await deps.callerIp();
   const outside = callerIp && allowedIp ? !isIpInCidr(callerIp, allowedIp) : false;
@@ -228,7 +252,7 @@ export async function checkReachability(
       code: 'caller-ip-not-allowed',
       what: `your public IP ${callerIp} is outside AllowedIP ${allowedIp}`,
       evidence: [`the security group only admits ${allowedIp} on the service port`],
-      fix: `allow it: \`${DEPLOY_COMMAND} --allowed-ip=${callerIp}/32\` (or a CIDR that contains it)`,
+      fix: `allow it: \`${deployCommand} --allowed-ip=${callerIp}/32\` (or a CIDR that contains it)`,
     });
   }
   const probe = await deps.probe(url);
@@ -242,7 +266,7 @@ export async function checkReachability(
       ],
       fix: outside
         ? 'your IP is not allowed (see above)'
-        : 'check the task is healthy and the security group admits you; `npx nx run infra:logs` shows the container output',
+        : `check the task is healthy and the security group admits you; \`${deploymentCommand('logs', project)}\` shows the container output`,
     });
   }
   return findings;
@@ -253,7 +277,7 @@ export async function checkReachability(
  * EC2 drops them, so 8.8.8.8/0 admits the whole internet. Deploys refuse such values now; a stack
  * deployed before, or by hand, may still carry one.
  */
-function findAllowedIpHostBits(allowedIp: string): Finding | undefined {
+function findAllowedIpHostBits(allowedIp: string, deployCommand: string): Finding | undefined {
   const check = checkIpv4Cidr(allowedIp);
   if (check.ok || !check.network) return undefined;
   const address = allowedIp.split('/')[0];
@@ -262,7 +286,7 @@ function findAllowedIpHostBits(allowedIp: string): Finding | undefined {
     code: 'allowed-ip-host-bits',
     what: `AllowedIP ${allowedIp} has host bits set: the security group admits all of ${check.network}${isWholeInternet(check.network) ? ', the whole internet' : ''}`,
     evidence: [`EC2 drops a rule's host bits: ${allowedIp} is stored as ${check.network}`],
-    fix: `deploy the block you mean: \`${DEPLOY_COMMAND} --allowed-ip=${address}/32\` for that one address, or --allowed-ip=${check.network}`,
+    fix: `deploy the block you mean: \`${deployCommand} --allowed-ip=${address}/32\` for that one address, or --allowed-ip=${check.network}`,
   };
 }
 
@@ -271,8 +295,13 @@ async function taskContext(
   ecs: ECSClient,
   snapshot: ServiceSnapshot,
   service: string | undefined,
+  project: string | undefined,
 ): Promise<StoppedTaskContext> {
-  const known = { ...(service ? { service } : {}), assignPublicIp: snapshot.assignPublicIp };
+  const known = {
+    ...(service ? { service } : {}),
+    ...(project ? { project } : {}),
+    assignPublicIp: snapshot.assignPublicIp,
+  };
   if (!snapshot.taskDefinition) return known;
   const { taskDefinition } = await ecs.send(
     new DescribeTaskDefinitionCommand({ taskDefinition: snapshot.taskDefinition }),
@@ -297,13 +326,15 @@ export async function diagnoseService(
   const passed: string[] = [];
   const logGroupName = options.logGroupName ?? `/ecs/${options.stackName}`;
 
+  const { project } = options;
   const registry = await checkStack(
     deps.cfn,
     options.registryStackName,
     options.region,
     'registry',
+    project,
   );
-  const main = await checkStack(deps.cfn, options.stackName, options.region, 'service');
+  const main = await checkStack(deps.cfn, options.stackName, options.region, 'service', project);
   findings.push(...registry.findings, ...main.findings);
   if (registry.findings.length === 0)
     passed.push(`registry stack ${options.registryStackName} ${registry.stack?.status}`);
@@ -321,7 +352,7 @@ export async function diagnoseService(
 
   let snapshot: ServiceSnapshot;
   try {
-    snapshot = await describeService(deps.ecs, ref);
+    snapshot = await describeService(deps.ecs, ref, project);
   } catch (error) {
     if (!(error instanceof OpsError)) throw error;
     findings.push({
@@ -329,7 +360,7 @@ export async function diagnoseService(
       code: 'service-missing',
       what: error.message,
       evidence: [`DescribeServices ${ref.cluster}/${ref.service}`],
-      fix: `run \`${DEPLOY_COMMAND}\``,
+      fix: `run \`${deploymentCommand('deploy', project)}\``,
     });
     return { findings, passed };
   }
@@ -345,7 +376,7 @@ export async function diagnoseService(
   const imageTag =
     main.stack.parameters[STACK_PARAMETERS.imageTag] ??
     [...tasks, ...newestStopped].find((t) => t.imageTag)?.imageTag;
-  const imageFindings = await checkImage(deps, repository, imageTag, options.service);
+  const imageFindings = await checkImage(deps, repository, imageTag, options.service, project);
   findings.push(...imageFindings);
   if (imageTag && imageFindings.length === 0) passed.push(`image ${repository}:${imageTag} exists`);
 
@@ -366,9 +397,12 @@ export async function diagnoseService(
     })),
   );
   findings.push(
-    ...diagnoseStoppedTasks(evidence, await taskContext(deps.ecs, snapshot, options.service)),
-    ...checkDeployments(snapshot, clock.now(), options.stuckAfterMs ?? 15 * 60_000),
-    ...checkRunningTasks(snapshot, tasks),
+    ...diagnoseStoppedTasks(
+      evidence,
+      await taskContext(deps.ecs, snapshot, options.service, project),
+    ),
+    ...checkDeployments(snapshot, clock.now(), options.stuckAfterMs ?? 15 * 60_000, project),
+    ...checkRunningTasks(snapshot, tasks, project),
   );
 
   const found = pickServiceUrl(tasks, options.port ?? APP_PORT);
@@ -377,6 +411,7 @@ export async function diagnoseService(
       deps,
       found.url,
       main.stack.parameters[STACK_PARAMETERS.allowedIp],
+      project,
     );
     findings.push(...reach);
     if (reach.length === 0) passed.push(`${found.url} answers`);

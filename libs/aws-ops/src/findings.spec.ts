@@ -130,3 +130,27 @@ describe('diagnoseStoppedTasks', () => {
     expect(diagnoseStoppedTasks([{ task, logTail: [] }], {})).toEqual([]);
   });
 });
+
+describe("findings for another deployment's project (greeter-infra, service greeter)", () => {
+  const greeter = { service: 'greeter', project: 'greeter-infra' };
+
+  it('GIVEN "not found" THEN the fix pushes with greeter:docker-push and deploys with greeter-infra:deploy', () => {
+    expect(explainPullFailure(PULL_ERROR_NOT_FOUND, greeter).fix).toBe(
+      'push the image with `npx nx run greeter:docker-push`, then `npx nx run greeter-infra:deploy`',
+    );
+  });
+
+  it('GIVEN a crash loop THEN the fix reads greeter-infra:logs', () => {
+    const crash = summarizeTask(stoppedTask('Essential container in task exited', { exitCode: 1 }));
+    const findings = diagnoseStoppedTasks(
+      [
+        { task: crash, logTail: [] },
+        { task: crash, logTail: [] },
+      ],
+      greeter,
+    );
+    expect(findings.map((f) => f.fix)).toEqual([
+      'fix the error in the last log lines, push a new image and redeploy; `npx nx run greeter-infra:logs -- --task ID` shows more',
+    ]);
+  });
+});

@@ -23,7 +23,20 @@ export interface StoppedTaskEvidence {
 export function pushCommand(service: string = APP_NAME): string {
   return `npx nx run ${service}:docker-push`;
 }
-const DEPLOY_COMMAND = 'npx nx run infra:deploy';
+
+/** hello-world's deployment project (apps/infra): the project hints name unless told another. */
+export const DEFAULT_DEPLOYMENT_PROJECT = 'infra';
+
+/**
+ * A hint's command for a target of the deployment project (`npx nx run greeter-infra:logs`):
+ * every deployment has its own, so a fix names the one of the deployment diagnosed.
+ */
+export function deploymentCommand(
+  target: string,
+  project: string = DEFAULT_DEPLOYMENT_PROJECT,
+): string {
+  return `npx nx run ${project}:${target}`;
+}
 
 function describeStop(task: TaskSummary): string {
   const container = task.containers.find((c) => c.exitCode !== undefined || c.reason);
@@ -41,16 +54,17 @@ export function explainPullFailure(
   message: string,
   context: StoppedTaskContext,
 ): { cause: string; fix: string } {
+  const deployCommand = deploymentCommand('deploy', context.project);
   if (/not found|manifest unknown/i.test(message)) {
     return {
       cause: 'the image tag is not in the repository',
-      fix: `push the image with \`${pushCommand(context.service)}\`, then \`${DEPLOY_COMMAND}\``,
+      fix: `push the image with \`${pushCommand(context.service)}\`, then \`${deployCommand}\``,
     };
   }
   if (/not authorized|AccessDenied|403|denied/i.test(message)) {
     return {
       cause: 'the task execution role may not pull from this repository',
-      fix: `give the execution role ecr:GetAuthorizationToken, ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the repository (redeploy with \`${DEPLOY_COMMAND}\`)`,
+      fix: `give the execution role ecr:GetAuthorizationToken, ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the repository (redeploy with \`${deployCommand}\`)`,
     };
   }
   if (/descriptor matching platform|platform/i.test(message)) {
@@ -63,11 +77,11 @@ export function explainPullFailure(
     return context.assignPublicIp === 'DISABLED'
       ? {
           cause: 'the task has no public IP, so it cannot reach ECR from a public subnet',
-          fix: `enable assignPublicIp on the service (redeploy with \`${DEPLOY_COMMAND}\`)`,
+          fix: `enable assignPublicIp on the service (redeploy with \`${deployCommand}\`)`,
         }
       : {
           cause: 'the task has no network route to ECR (route to the internet gateway missing)',
-          fix: `check the subnet's route table has 0.0.0.0/0 to the internet gateway; redeploy with \`${DEPLOY_COMMAND}\``,
+          fix: `check the subnet's route table has 0.0.0.0/0 to the internet gateway; redeploy with \`${deployCommand}\``,
         };
   }
   return {
@@ -80,6 +94,8 @@ export function explainPullFailure(
 export interface StoppedTaskContext {
   /** The service (its Nx project), whose docker-push target the fixes name. @default APP_NAME */
   service?: string;
+  /** The deployment project, whose targets the fixes name. @default infra (hello-world's) */
+  project?: string;
   assignPublicIp?: string;
   /** Task memory in MiB, from the task definition. */
   taskMemoryMiB?: string;
@@ -196,7 +212,7 @@ export function diagnoseStoppedTasks(
         describeStop(newest.task),
         ...(newest.logTail.length ? tail(newest.logTail) : ['log: (the task wrote no log lines)']),
       ],
-      fix: 'fix the error in the last log lines, push a new image and redeploy; `npx nx run infra:logs -- --task ID` shows more',
+      fix: `fix the error in the last log lines, push a new image and redeploy; \`${deploymentCommand('logs', context.project)} -- --task ID\` shows more`,
     });
   }
   return findings;

@@ -124,3 +124,17 @@ describe('getServiceStatus', () => {
     });
   });
 });
+
+describe("getServiceStatus for another deployment's project (greeter-infra)", () => {
+  it('GIVEN the service is missing THEN the fix is greeter-infra:deploy', async () => {
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolves({ services: [], failures: [{ reason: 'MISSING' }] });
+    await expect(
+      getServiceStatus(clients, ref, { project: 'greeter-infra' }),
+    ).rejects.toMatchObject({
+      kind: 'service-not-found',
+      message: expect.stringMatching(/\(MISSING\): run `npx nx run greeter-infra:deploy`$/),
+    });
+  });
+});

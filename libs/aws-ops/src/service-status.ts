@@ -1,6 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, ECSClient, Service } from '@aws-sdk/client-ecs';
 import { OpsError } from './errors';
+import { deploymentCommand } from './findings';
 import { ServiceRef, TaskSummary, getServiceTasks } from './tasks';
 
 export interface DeploymentSummary {
@@ -78,8 +79,15 @@ export function summarizeService(cluster: string, service: Service): ServiceSnap
   };
 }
 
-/** DescribeServices for one service; a missing or deleted service is an OpsError. */
-export async function describeService(ecs: ECSClient, ref: ServiceRef): Promise<ServiceSnapshot> {
+/**
+ * DescribeServices for one service; a missing or deleted service is an OpsError whose hint names
+ * the deployment `project`'s deploy (default hello-world's, infra).
+ */
+export async function describeService(
+  ecs: ECSClient,
+  ref: ServiceRef,
+  project?: string,
+): Promise<ServiceSnapshot> {
   const { services, failures } = await ecs.send(
     new DescribeServicesCommand({ cluster: ref.cluster, services: [ref.service] }),
   );
@@ -88,7 +96,7 @@ export async function describeService(ecs: ECSClient, ref: ServiceRef): Promise<
     const reason = failures?.[0]?.reason ?? service?.status ?? 'MISSING';
     throw new OpsError(
       'service-not-found',
-      `ECS service ${ref.service} in cluster ${ref.cluster} is not there (${reason}): run \`npx nx run infra:deploy\``,
+      `ECS service ${ref.service} in cluster ${ref.cluster} is not there (${reason}): run \`${deploymentCommand('deploy', project)}\``,
     );
   }
   return summarizeService(ref.cluster, service);
@@ -99,6 +107,8 @@ export interface ServiceStatusOptions {
   eventLimit?: number;
   /** How many stopped tasks to keep. @default 5 */
   stoppedLimit?: number;
+  /** The deployment project, whose targets the hints name. @default infra (hello-world's) */
+  project?: string;
 }
 
 /** Everything `status` shows: counts, deployments, last events, live and recently stopped tasks. */
@@ -107,7 +117,7 @@ export async function getServiceStatus(
   ref: ServiceRef,
   options: ServiceStatusOptions = {},
 ): Promise<ServiceStatus> {
-  const snapshot = await describeService(clients.ecs, ref);
+  const snapshot = await describeService(clients.ecs, ref, options.project);
   const [tasks, stopped] = await Promise.all([
     getServiceTasks(clients.ecs, clients.ec2, ref, 'RUNNING'),
     getServiceTasks(clients.ecs, clients.ec2, ref, 'STOPPED'),

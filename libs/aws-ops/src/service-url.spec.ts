@@ -69,3 +69,19 @@ describe('getServiceUrl', () => {
     });
   });
 });
+
+describe("getServiceUrl for another deployment's project (greeter-infra)", () => {
+  it('GIVEN no task yet THEN the next step is greeter-infra:status', async () => {
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: [] });
+    await expect(getServiceUrl(clients, ref, 49010, 'greeter-infra')).rejects.toMatchObject({
+      message: expect.stringMatching(/or run `npx nx run greeter-infra:status`$/),
+    });
+  });
+
+  it('GIVEN a running task without a public IP THEN points at greeter-infra:doctor', async () => {
+    ec2Mock.on(DescribeNetworkInterfacesCommand).resolves(networkInterface(null));
+    await expect(getServiceUrl(clients, ref, 49010, 'greeter-infra')).rejects.toMatchObject({
+      message: expect.stringMatching(/run `npx nx run greeter-infra:doctor`$/),
+    });
+  });
+});

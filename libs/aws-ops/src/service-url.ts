@@ -2,6 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { APP_PORT } from '@hello-world/shared';
 import { OpsError } from './errors';
+import { deploymentCommand } from './findings';
 import { ServiceRef, TaskSummary, getServiceTasks } from './tasks';
 
 export interface ServiceUrl {
@@ -32,10 +33,15 @@ export function pickServiceUrl(
     : undefined;
 }
 
+/**
+ * The service's URL now, on the deployment's `port`; the hints when there is none name the
+ * deployment `project`'s targets (default hello-world's, infra).
+ */
 export async function getServiceUrl(
   clients: { ecs: ECSClient; ec2: EC2Client },
   ref: ServiceRef,
   port: number = APP_PORT,
+  project?: string,
 ): Promise<ServiceUrl> {
   const tasks = await getServiceTasks(clients.ecs, clients.ec2, ref, 'RUNNING');
   const found = pickServiceUrl(tasks, port);
@@ -44,12 +50,12 @@ export async function getServiceUrl(
   if (running.length > 0) {
     throw new OpsError(
       'no-running-task',
-      `task ${running[0].taskId} is running but has no public IP: check the service assigns public IPs; run \`npx nx run infra:doctor\``,
+      `task ${running[0].taskId} is running but has no public IP: check the service assigns public IPs; run \`${deploymentCommand('doctor', project)}\``,
     );
   }
   const state = tasks[0] ? `task ${tasks[0].taskId} is ${tasks[0].lastStatus}` : 'no task yet';
   throw new OpsError(
     'no-running-task',
-    `no running task in service ${ref.service} (${state}): wait and retry, or run \`npx nx run infra:status\``,
+    `no running task in service ${ref.service} (${state}): wait and retry, or run \`${deploymentCommand('status', project)}\``,
   );
 }

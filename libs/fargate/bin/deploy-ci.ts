@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `nx run infra:deploy-ci [--repo=owner/name] [--environment=production]
+// `nx run <project>:deploy-ci [--repo=owner/name] [--environment=production]
 //  [--oidc-provider-arn=ARN] [--profile=NAME]`: deploys the registry stack and the optional GitHub
 // OIDC stack with your own credentials, and prints the repository variables and GitHub settings. Wiring only: parsing,
 // validation, the command and the message come from src/ci-deploy-command.ts.
@@ -46,7 +46,7 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  // Credentials first, as infra:deploy does: otherwise CDK's "Unable to resolve AWS account"
+  // Credentials first, as <project>:deploy does: otherwise CDK's "Unable to resolve AWS account"
   // comes with our OIDC-provider hint, which has nothing to do with it.
   let target;
   try {
@@ -90,6 +90,7 @@ async function main(): Promise<number> {
       environment: request.environment,
       mainBranch: MAIN_BRANCH,
       releaseTagGlob: RELEASE_TAG_GLOB,
+      project: deployment.project,
     }),
   );
   return 0;

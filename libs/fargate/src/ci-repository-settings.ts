@@ -7,6 +7,11 @@ export interface RepositorySettingsScope {
   readonly mainBranch: string;
   /** Git glob of release tags, e.g. `v*-ecr-ecs-fargate`. */
   readonly releaseTagGlob: string;
+  /**
+   * The deployment project whose deploy-ci ran (`greeter-infra`): the checklist names its deploy.
+   * @default infra (hello-world's, as the README's CI section quotes it)
+   */
+  readonly project?: string;
 }
 
 export interface RepositorySetting {
@@ -20,7 +25,8 @@ export interface RepositorySetting {
  * The GitHub settings the two CI roles rely on and no AWS policy can enforce: the deploy role
  * trusts `environment:<name>`, so whoever may run a job in that environment may deploy; the
  * publish role trusts the main branch and release tags, so whoever may push those may publish.
- * `infra:deploy-ci` prints these after it deploys; the README's CI section lists the same.
+ * `<project>:deploy-ci` prints these after it deploys; the README's CI section lists the same
+ * (hello-world's, `infra`).
  */
 export function repositorySettings(scope: RepositorySettingsScope): RepositorySetting[] {
   const settings = `https://github.com/${scope.repository}/settings`;
@@ -54,7 +60,7 @@ export function repositorySettings(scope: RepositorySettingsScope): RepositorySe
       how:
         'The deploy role cannot create IAM roles: run `aws iam create-service-linked-role ' +
         '--aws-service-name ecs.amazonaws.com` once (an "already exists" error means it is there), ' +
-        'or deploy once yourself with `npx nx run infra:deploy`.',
+        `or deploy once yourself with \`npx nx run ${scope.project ?? 'infra'}:deploy\`.`,
     },
   ];
 }

@@ -181,9 +181,9 @@ describe('greeter-infra:deploy-registry then greeter-infra:deploy (the Nx chain)
     expect(h.err).toContain(
       'WARNING: greeter-ecr-ecs-fargate admits the whole internet on port 49010 (AllowedIP 0.0.0.0/0): narrow it with --allowed-ip=$(curl -s https://checkip.amazonaws.com)/32',
     );
-    // AND nothing printed is hello-world's
+    // AND nothing printed is hello-world's: no name, port or infra target
     const lines = linesOf(h);
-    expect(lines.filter((line) => /hello-world|49000/.test(line))).toEqual([]);
+    expect(lines.filter((line) => /hello-world|49000|(^|[^-])infra:/.test(line))).toEqual([]);
     // AND every AWS call was about greeter's stacks, service and repository
     const stacks = aws.cfn
       .commandCalls(DescribeStacksCommand)
@@ -201,6 +201,15 @@ describe('greeter-infra:deploy-registry then greeter-infra:deploy (the Nx chain)
       repositoryName: NAME,
       imageTag: 'deployed-greeter-ecr-ecs-fargate',
     });
+  });
+
+  it('GIVEN the URL does not answer from here THEN the warning names greeter-infra:logs', async () => {
+    const h = harness({ probe: async () => ({ ok: false, error: 'ECONNREFUSED' }) });
+    expect(await runDeployCli([], h.deps)).toBe(0);
+    expect(h.out.join('\n')).toContain(
+      `WARN             http://${PUBLIC_IP}:49010 does not answer from here: check the task is healthy and the security group admits you; \`npx nx run greeter-infra:logs\` shows the container output`,
+    );
+    expect(linesOf(h).filter((line) => /hello-world|49000|(^|[^-])infra:/.test(line))).toEqual([]);
   });
 
   it("GIVEN --json THEN the receipt is greeter's, with the URL on port 49010", async () => {
@@ -302,6 +311,8 @@ describe('greeter-infra:deploy failures name greeter-infra and greeter', () => {
       'greeter-infra:deploy: service failed: cdk deploy greeter-ecr-ecs-fargate failed (exit 1); the CDK output above says why',
     );
     expect(h.err.join('\n')).toContain('circuit breaker');
-    expect(linesOf(h).filter((line) => /hello-world|49000/.test(line))).toEqual([]);
+    // AND the doctor's fixes name greeter-infra's targets, never hello-world's infra
+    expect(h.err.join('\n')).toContain('`npx nx run greeter-infra:deploy` again');
+    expect(linesOf(h).filter((line) => /hello-world|49000|(^|[^-])infra:/.test(line))).toEqual([]);
   });
 });

@@ -246,8 +246,8 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
     );
     const marker = await markDeployed(request, deps, image);
     const reach = await phase('url', async () => {
-      const found = await getServiceUrl(clients, ref, request.port);
-      const findings = await checkReachability(deps, found.url, allowedIp);
+      const found = await getServiceUrl(clients, ref, request.port, request.project);
+      const findings = await checkReachability(deps, found.url, allowedIp, request.project);
       return {
         value: {
           url: found.url,
@@ -446,6 +446,7 @@ async function diagnose(request: DeployRequest, deps: DeployDeps): Promise<Diagn
         registryStackName: request.registryStackName,
         port: request.port,
         service: request.service,
+        project: request.project,
       },
     );
   } catch {

@@ -502,6 +502,17 @@ describe('another deployment (greeter on 49010)', () => {
     expect(h.err).toEqual([expect.stringMatching(/^greeter-infra:status: /)]);
   });
 
+  it("GIVEN status and a URL that does not answer THEN the fix names greeter-infra's logs, not infra's", async () => {
+    const h = harness({
+      deployment: greeter,
+      probe: async () => ({ ok: false, error: 'ECONNREFUSED' }),
+    });
+    await runOps(['status'], h.deps);
+    const text = [...h.out, ...h.err].join('\n');
+    expect(text).toContain('`npx nx run greeter-infra:logs` shows the container output');
+    expect(text).not.toMatch(/(^|[^-])infra:|49000/m);
+  });
+
   it('GIVEN an unknown command THEN the line starts with greeter-infra:', async () => {
     const h = harness({ deployment: greeter });
     expect(await runOps(['bogus'], h.deps)).toBe(2);

@@ -90,9 +90,11 @@ async function execute(
   switch (command.name) {
     case 'status': {
       const ref = await resolveService(ctx, common.stackName);
-      const status = await getServiceStatus(clients, ref);
+      const status = await getServiceStatus(clients, ref, { project: deps.deployment.project });
       const url = pickServiceUrl(status.tasks, deps.deployment.port)?.url;
-      const reachability = url ? await checkReachability(deps, url, ref.allowedIp) : [];
+      const reachability = url
+        ? await checkReachability(deps, url, ref.allowedIp, deps.deployment.project)
+        : [];
       ctx.print({ region: ctx.region, url: url ?? null, reachability, ...status }, () =>
         formatStatus(status, url, ctx.region, reachability),
       );
@@ -100,7 +102,12 @@ async function execute(
     }
     case 'url': {
       const ref = await resolveService(ctx, common.stackName);
-      const found = await getServiceUrl(clients, ref, deps.deployment.port);
+      const found = await getServiceUrl(
+        clients,
+        ref,
+        deps.deployment.port,
+        deps.deployment.project,
+      );
       ctx.print(found, () => found.url);
       return EXIT_OK;
     }
@@ -162,9 +169,19 @@ async function execute(
         );
         return EXIT_FAILED;
       }
-      const found = await getServiceUrl(clients, ref, deps.deployment.port);
+      const found = await getServiceUrl(
+        clients,
+        ref,
+        deps.deployment.port,
+        deps.deployment.project,
+      );
       // The IP is new after every deployment: say whether it answers from here.
-      const reachability = await checkReachability(deps, found.url, ref.allowedIp);
+      const reachability = await checkReachability(
+        deps,
+        found.url,
+        ref.allowedIp,
+        deps.deployment.project,
+      );
       ctx.print({ ...result, url: found.url, reachability }, () =>
         [
           `deployed ${deploymentId}: ${found.url}`,
@@ -228,6 +245,7 @@ function doctorOptions(ctx: Context, common: { stackName: string; registryStackN
     logGroupName: ctx.deps.deployment.names.logGroup,
     port: ctx.deps.deployment.port,
     service: ctx.deps.deployment.names.service,
+    project: ctx.deps.deployment.project,
   };
 }
 
