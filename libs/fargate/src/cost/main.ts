@@ -62,9 +62,9 @@ async function main(): Promise<number> {
   // No, broken or stale templates (synthesized with other TASK_CPU, CONTROL_TOWER, …) are the
   // caller's setup: refused with the next step, exit 2, not priced.
   const { assembly, recorded } = await asUsageError(() => {
-    const assembly = readCloudAssembly(assemblyDir);
+    const assembly = readCloudAssembly(assemblyDir, deployment.project);
     const recorded = readSynthSettings(assemblyDir);
-    if (recorded) checkSynthSettings(recorded, process.env);
+    if (recorded) checkSynthSettings(recorded, process.env, deployment.project);
     return { assembly, recorded };
   }, [AssemblyError]);
   const estimate = estimateMonthlyCost(assembly, options.assumptions);

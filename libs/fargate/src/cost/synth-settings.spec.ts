@@ -30,6 +30,12 @@ describe('checkSynthSettings', () => {
     );
   });
 
+  it("GIVEN greeter-infra's templates and TASK_CPU set since WHEN checked THEN the fix names greeter-infra's synth and cost", () => {
+    expect(() => checkSynthSettings(defaults, { TASK_CPU: '512' }, 'greeter-infra')).toThrow(
+      /: run `npx nx run greeter-infra:synth` with the same environment first, or `npx nx run greeter-infra:cost`, which does\.$/,
+    );
+  });
+
   it('GIVEN a variable unset since synth WHEN checked THEN the templates are refused', () => {
     const synthesizedStrict = {
       ...defaults,

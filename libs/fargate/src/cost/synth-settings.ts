@@ -13,11 +13,13 @@ const shown = (value: string | null | undefined) => (value ? `${JSON.stringify(v
 
 /**
  * Refuses templates the current environment would not synthesize: a priced setting's variable
- * (TASK_CPU, CONTROL_TOWER, …) now differs from what it was at synth. One line, with the fix.
+ * (TASK_CPU, CONTROL_TOWER, …) now differs from what it was at synth. One line, with the fix:
+ * the deployment `project`'s synth and cost (default hello-world's, infra).
  */
 export function checkSynthSettings(
   recorded: SynthSettings,
   env: Record<string, string | undefined>,
+  project: string = 'infra',
 ): void {
   const changed = Object.entries(recorded.environment)
     .map(([variable, then]) => ({ variable, then, now: env[variable] ? env[variable] : null }))
@@ -27,7 +29,7 @@ export function checkSynthSettings(
     .map(({ variable, then, now }) => `${variable} was ${shown(then)}, is ${shown(now)}`)
     .join('; ');
   throw new AssemblyError(
-    `the synthesized templates were made with other settings (${list}): run \`npx nx run infra:synth\` with the same environment first, or \`npx nx run infra:cost\`, which does.`,
+    `the synthesized templates were made with other settings (${list}): run \`npx nx run ${project}:synth\` with the same environment first, or \`npx nx run ${project}:cost\`, which does.`,
   );
 }
 

@@ -29,6 +29,10 @@ describe('readCloudAssembly', () => {
 
     expect(() => readCloudAssembly(empty)).toThrow(AssemblyError);
     expect(() => readCloudAssembly(empty)).toThrow(/run `npx nx run infra:synth` first/);
+    // Another deployment's: its own project's synth.
+    expect(() => readCloudAssembly(empty, 'greeter-infra')).toThrow(
+      /run `npx nx run greeter-infra:synth` first/,
+    );
   });
 
   it('GIVEN a manifest whose template is not JSON WHEN read THEN it fails with one line naming the file', () => {

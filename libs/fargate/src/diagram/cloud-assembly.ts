@@ -42,47 +42,51 @@ interface ManifestArtifact {
 /** Where `nx run infra:synth` writes the cloud assembly, relative to the workspace root. */
 export const DEFAULT_ASSEMBLY_DIR = join('dist', 'apps', 'infra', 'cdk.out');
 
-const SYNTH_HINT = 'run `npx nx run infra:synth` first';
+/** What to run when the templates are missing or broken: the deployment project's synth. */
+const synthHint = (project: string) => `run \`npx nx run ${project}:synth\` first`;
 
-function readJson(file: string): unknown {
+function readJson(file: string, hint: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new AssemblyError(`Cannot read ${file} (${(error as Error).message}): ${SYNTH_HINT}.`);
+    throw new AssemblyError(`Cannot read ${file} (${(error as Error).message}): ${hint}.`);
   }
 }
 
 /** `aws://unknown-account/eu-west-1` → `eu-west-1`. */
-function regionOf(environment: string | undefined, stack: string): string {
+function regionOf(environment: string | undefined, stack: string, hint: string): string {
   const region = environment?.split('/').pop();
   if (!region || region.startsWith('unknown')) {
     throw new AssemblyError(
-      `Stack ${stack} was synthesized without a region: set AWS_REGION (or context "region") and ${SYNTH_HINT}.`,
+      `Stack ${stack} was synthesized without a region: set AWS_REGION (or context "region") and ${hint}.`,
     );
   }
   return region;
 }
 
-/** Reads the CloudFormation stacks of a synthesized cloud assembly directory. */
-export function readCloudAssembly(dir: string): CloudAssembly {
+/**
+ * Reads the CloudFormation stacks of a synthesized cloud assembly directory; its errors say to
+ * run the synth of the deployment `project` (default hello-world's, infra).
+ */
+export function readCloudAssembly(dir: string, project: string = 'infra'): CloudAssembly {
+  const hint = synthHint(project);
   const manifestFile = join(dir, 'manifest.json');
   if (!existsSync(manifestFile)) {
-    throw new AssemblyError(`No synthesized templates in ${dir}: ${SYNTH_HINT}.`);
+    throw new AssemblyError(`No synthesized templates in ${dir}: ${hint}.`);
   }
-  const manifest = readJson(manifestFile) as { artifacts?: Record<string, ManifestArtifact> };
+  const manifest = readJson(manifestFile, hint) as { artifacts?: Record<string, ManifestArtifact> };
   const stacks = Object.entries(manifest.artifacts ?? {})
     .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')
     .map(([id, artifact]): SynthesizedStack => {
       const templateFile = artifact.properties?.templateFile ?? `${id}.template.json`;
       return {
         name: artifact.displayName ?? id,
-        region: regionOf(artifact.environment, id),
+        region: regionOf(artifact.environment, id, hint),
         dependencies: artifact.dependencies ?? [],
-        template: readJson(join(dir, templateFile)) as CfnTemplate,
+        template: readJson(join(dir, templateFile), hint) as CfnTemplate,
       };
     });
-  if (stacks.length === 0)
-    throw new AssemblyError(`${manifestFile} holds no stack: ${SYNTH_HINT}.`);
+  if (stacks.length === 0) throw new AssemblyError(`${manifestFile} holds no stack: ${hint}.`);
   return { stacks };
 }
 

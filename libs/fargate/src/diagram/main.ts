@@ -31,7 +31,7 @@ async function main(): Promise<number> {
   // No or broken templates, a missing font: the caller's setup (exit 2), fixed by the next step
   // in the message. Anything else is a bug: exit 1, one line.
   const files = await asUsageError(
-    () => generateDiagram(readCloudAssembly(assemblyDir), layOut),
+    () => generateDiagram(readCloudAssembly(assemblyDir, deployment.project), layOut),
     [AssemblyError, FontMissingError],
   );
   if (options.check) {
