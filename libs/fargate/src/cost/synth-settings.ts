@@ -19,7 +19,7 @@ const shown = (value: string | null | undefined) => (value ? `${JSON.stringify(v
 export function checkSynthSettings(
   recorded: SynthSettings,
   env: Record<string, string | undefined>,
-  project: string = 'infra',
+  project = 'infra',
 ): void {
   const changed = Object.entries(recorded.environment)
     .map(([variable, then]) => ({ variable, then, now: env[variable] ? env[variable] : null }))

@@ -68,7 +68,7 @@ function regionOf(environment: string | undefined, stack: string, hint: string):
  * Reads the CloudFormation stacks of a synthesized cloud assembly directory; its errors say to
  * run the synth of the deployment `project` (default hello-world's, infra).
  */
-export function readCloudAssembly(dir: string, project: string = 'infra'): CloudAssembly {
+export function readCloudAssembly(dir: string, project = 'infra'): CloudAssembly {
   const hint = synthHint(project);
   const manifestFile = join(dir, 'manifest.json');
   if (!existsSync(manifestFile)) {

@@ -52,8 +52,19 @@ const DEFAULT_TIMEOUT_MS: Record<CommandName, number> = {
   destroy: 30 * 60_000,
 };
 
-export const USAGE = `Usage: npx nx run infra:<command> [-- options]
-       tsx ../../libs/fargate/src/ops/main.ts <command> [options]   (in apps/infra, the deployment)
+/** hello-world's stacks: the defaults when no deployment is named. */
+const HELLO_WORLD_STACKS = { deployment: DEPLOYMENT_NAME, registryStack: REGISTRY_STACK_NAME };
+
+/**
+ * The usage of a deployment project's ops targets (`infra`, `greeter-infra`, in apps/<project>),
+ * with its stacks as the defaults' examples.
+ */
+export function opsUsage(
+  project: string,
+  names: Pick<DeploymentNames, 'deployment' | 'registryStack'> = HELLO_WORLD_STACKS,
+): string {
+  return `Usage: npx nx run ${project}:<command> [-- options]
+       tsx ../../libs/fargate/src/ops/main.ts <command> [options]   (in apps/${project}, the deployment)
 
 Commands:
   status     service counts, deployments, tasks (health, image, IPs), stopped tasks, events, URL
@@ -68,13 +79,17 @@ Commands:
 Options:
   --region REGION        AWS region (default AWS_REGION, else eu-west-1)
   --profile NAME         named AWS profile (default AWS_PROFILE)
-  --stack NAME           service stack name (default the deployment's, e.g. ${DEPLOYMENT_NAME})
-  --registry-stack NAME  registry stack name (default the deployment's, e.g. ${REGISTRY_STACK_NAME})
+  --stack NAME           service stack name (default the deployment's, e.g. ${names.deployment})
+  --registry-stack NAME  registry stack name (default the deployment's, e.g. ${names.registryStack})
   --timeout DURATION     e.g. 90s, 15m (default: redeploy 15m, destroy 30m)
   --json                 machine-readable output on stdout
   -h, --help             show this help
 
 Exit codes: 0 ok, 1 the operation failed, 2 bad usage or environment (credentials, region, stack).`;
+}
+
+/** hello-world's (apps/infra). */
+export const USAGE = opsUsage('infra');
 
 /** `90`, `90s`, `15m`, `2h`, `1d` → milliseconds; a bare number is seconds. */
 export function parseDuration(raw: string, flag: string): number {
@@ -134,7 +149,7 @@ function checkName(
 export function opsCli(project: string) {
   return {
     name: project,
-    usage: USAGE,
+    usage: opsUsage(project),
     commands: COMMANDS,
     commandName: (command: string) => `${project}:${command}`,
     options: OPS_OPTIONS,
@@ -168,14 +183,14 @@ export function parseOpsArgs(
   now: number,
   env: Record<string, string | undefined>,
   /** The stacks of the deployment being operated (its cdk.json's service): the defaults. */
-  names: Pick<DeploymentNames, 'deployment' | 'registryStack'> = {
-    deployment: DEPLOYMENT_NAME,
-    registryStack: REGISTRY_STACK_NAME,
-  },
+  names: Pick<DeploymentNames, 'deployment' | 'registryStack'> = HELLO_WORLD_STACKS,
+  /** Its project (`infra`, `greeter-infra`): the usage and the hints name its targets. */
+  project = 'infra',
 ): OpsCommand {
   const parsed = parseCli(argv, OPS_CLI);
   if (parsed.help) {
-    return { name: 'help', text: USAGE, ...(parsed.missingCommand ? { missing: true } : {}) };
+    const text = opsUsage(project, names);
+    return { name: 'help', text, ...(parsed.missingCommand ? { missing: true } : {}) };
   }
   const name = parsed.command as CommandName;
   const values = parsed.values;
@@ -204,7 +219,7 @@ export function parseOpsArgs(
           values.task === undefined ? undefined : taskIdOf(values.task),
           '--task',
           /^[A-Za-z0-9-]+$/,
-          'a task id from `npx nx run infra:status`',
+          `a task id from \`npx nx run ${project}:status\``,
         ),
       },
     };

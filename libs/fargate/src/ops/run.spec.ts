@@ -513,6 +513,26 @@ describe('another deployment (greeter on 49010)', () => {
     expect(text).not.toMatch(/(^|[^-])infra:|49000/m);
   });
 
+  it("GIVEN --help THEN the usage names greeter-infra's targets and greeter's stacks", async () => {
+    const h = harness({ deployment: greeter });
+    expect(await runOps(['--help'], h.deps)).toBe(0);
+    const text = h.out.join('\n');
+    expect(text).toMatch(/^Usage: npx nx run greeter-infra:<command> /);
+    expect(text).toContain('(in apps/greeter-infra, the deployment)');
+    expect(text).toContain('e.g. greeter-ecr-ecs-fargate)');
+    expect(text).not.toMatch(/hello-world|(^|[^-])infra:/m);
+  });
+
+  it('GIVEN a bad --task THEN the hint is greeter-infra:status', async () => {
+    const h = harness({ deployment: greeter });
+    expect(await runOps(['logs', '--task', 'a/b c'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      expect.stringMatching(
+        /^greeter-infra:logs: .*a task id from `npx nx run greeter-infra:status`$/,
+      ),
+    ]);
+  });
+
   it('GIVEN an unknown command THEN the line starts with greeter-infra:', async () => {
     const h = harness({ deployment: greeter });
     expect(await runOps(['bogus'], h.deps)).toBe(2);

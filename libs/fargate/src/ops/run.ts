@@ -261,7 +261,13 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
   // Until the arguments are read, errors can only name the region the SDK would fall back to.
   let context: ProblemContext = { region: clientConfig({}, deps.env).region };
   try {
-    const command = parseOpsArgs(argv, deps.clock.now(), deps.env, deps.deployment.names);
+    const command = parseOpsArgs(
+      argv,
+      deps.clock.now(),
+      deps.env,
+      deps.deployment.names,
+      deps.deployment.project,
+    );
     if (command.name === 'help') {
       if (command.missing) {
         deps.err(command.text);
