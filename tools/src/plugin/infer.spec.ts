@@ -63,11 +63,16 @@ describe('inferProjects: a project with a Dockerfile', () => {
     );
   });
 
-  it('GIVEN greeter THEN container-test says the suite it runs still builds hello-world, not greeter', () => {
-    const { images } = inferProjects(TWO_SERVICES);
-    expect(images['apps/greeter']?.targets['container-test']?.metadata?.description).toMatch(
-      /^Real-engine tests of libs\/image's suite, which builds hello-world's image, not yet greeter's/,
-    );
+  it("GIVEN greeter THEN container-test runs the every-service image suite on greeter's own image", () => {
+    // WHEN inferred for the second service
+    const test = inferProjects(TWO_SERVICES).images['apps/greeter']?.targets['container-test'];
+    // THEN only the service-image spec runs, pointed at greeter, not hello-world's whole suite
+    expect(test?.options).toEqual({
+      command:
+        'jest --config libs/image/src/jest.container.config.cjs libs/image/src/service-image.container-spec.ts',
+      cwd: '{workspaceRoot}',
+      env: { CONTAINER_TEST_PROJECT: 'greeter' },
+    });
   });
 
   it('GIVEN a Dockerfile project no deployment names THEN docker-push depends only on build and says why', () => {

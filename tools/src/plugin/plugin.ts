@@ -103,6 +103,10 @@ function imageCommand(script: string, project: string, extra = ''): string {
   return `tsx ${script}${projectFlag}${extra}`;
 }
 
+/** The real-engine Jest suite of the images, and its spec for any service's image. */
+const CONTAINER_SUITE = 'jest --config libs/image/src/jest.container.config.cjs';
+const SERVICE_IMAGE_SPEC = 'libs/image/src/service-image.container-spec.ts';
+
 export function containerTargets(project: ContainerProject): Record<string, TargetConfiguration> {
   const { name, deployments } = project;
   const localDeploy =
@@ -153,16 +157,22 @@ export function containerTargets(project: ContainerProject): Record<string, Targ
     'container-test': {
       executor: 'nx:run-commands',
       cache: false,
-      options: {
-        command: 'jest --config libs/image/src/jest.container.config.cjs',
-        cwd: '{workspaceRoot}',
-      },
+      // hello-world runs libs/image's whole suite (its image, the push, the local target); any other
+      // service runs the suite written for every service's image, pointed at its own project.
+      options:
+        name === DEFAULT_SERVICE
+          ? { command: CONTAINER_SUITE, cwd: '{workspaceRoot}' }
+          : {
+              command: `${CONTAINER_SUITE} ${SERVICE_IMAGE_SPEC}`,
+              cwd: '{workspaceRoot}',
+              env: { CONTAINER_TEST_PROJECT: name },
+            },
       metadata: {
         technologies: [...CONTAINER_TECHNOLOGIES],
         description:
           name === DEFAULT_SERVICE
             ? 'Real-engine tests of the image (needs DOCKER_HOST and LOCAL_REGISTRY; set BASE_IMAGE where Docker Hub is out of reach).'
-            : `Real-engine tests of libs/image's suite, which builds hello-world's image, not yet ${name}'s (needs DOCKER_HOST and LOCAL_REGISTRY; set BASE_IMAGE where Docker Hub is out of reach).`,
+            : `Real-engine tests of ${name}'s image, built by ${name}:docker-build and run like the Fargate task: user, port, GET /, /health, Docker health check, exit 0 on SIGTERM (needs DOCKER_HOST; set BASE_IMAGE where Docker Hub is out of reach).`,
       },
     },
   };
