@@ -74,6 +74,23 @@ describe('buildArchitecture', () => {
     ]);
   });
 
+  it("GIVEN the synthesized templates WHEN drawn THEN the publisher is hello-world's docker-push", () => {
+    expect(nodeTitled(architecture, 'Image build and push').lines[0]).toBe(
+      'nx run hello-world:docker-push',
+    );
+  });
+
+  it("GIVEN greeter's templates (its container is greeter) WHEN drawn THEN the publisher is greeter:docker-push", () => {
+    const assembly = copySynthesizedAssembly();
+    const task = resourceOfType(assembly, 'AWS::ECS::TaskDefinition');
+    for (const container of task.Properties['ContainerDefinitions'] as { Name: string }[]) {
+      container.Name = 'greeter';
+    }
+    expect(nodeTitled(buildArchitecture(assembly), 'Image build and push').lines[0]).toBe(
+      'nx run greeter:docker-push',
+    );
+  });
+
   it('GIVEN the synthesized templates WHEN drawn THEN the cluster holds the service, which runs the task', () => {
     const cluster = groupOfKind(architecture, 'cluster');
     const service = nodeTitled(architecture, 'ECS service');

@@ -198,11 +198,27 @@ function addRepositories(b: ArchitectureBuilder, stackGroups: Map<SynthesizedSta
     id: PUBLISHER,
     kind: 'external',
     title: 'Image build and push',
-    lines: ['nx run hello-world:docker-push', `tags sha-…, v…, latest (…= ${FLAVOUR_SUFFIX})`],
+    lines: [
+      `nx run ${pushedService(b)}:docker-push`,
+      `tags sha-…, v…, latest (…= ${FLAVOUR_SUFFIX})`,
+    ],
   });
   for (const repo of b.ofType('AWS::ECR::Repository')) {
     b.edge(PUBLISHER, idOf(repo.stack, repo.logicalId), 'docker push', 'image');
   }
+}
+
+/**
+ * The service whose image is pushed: the task definition's container is named after it
+ * (deploymentNames' service: hello-world, greeter), and its docker-push target too.
+ */
+function pushedService(b: ArchitectureBuilder): string {
+  for (const taskDefinition of b.ofType('AWS::ECS::TaskDefinition')) {
+    const containers = asArray(props(taskDefinition)['ContainerDefinitions']);
+    const name = (containers[0] as ContainerDefinition | undefined)?.Name;
+    if (name) return name;
+  }
+  return '<service>';
 }
 
 function addNetwork(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, DiagramGroup>) {
