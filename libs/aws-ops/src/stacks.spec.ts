@@ -5,7 +5,13 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { OpsError } from './errors';
-import { findStack, findStackFailure, getStackOutputs, isFailedStackStatus } from './stacks';
+import {
+  findStack,
+  findStackFailure,
+  getStack,
+  getStackOutputs,
+  isFailedStackStatus,
+} from './stacks';
 import {
   NAME,
   REPOSITORY_URI,
@@ -42,6 +48,19 @@ describe('getStackOutputs', () => {
       .rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
     await expect(getStackOutputs(cfn, NAME, 'eu-west-1')).rejects.toMatchObject({
       name: 'AccessDenied',
+    });
+  });
+});
+
+describe("getStack for another deployment's project (greeter-infra)", () => {
+  it('GIVEN no such stack THEN the error names greeter-infra:deploy', async () => {
+    cfnMock.on(DescribeStacksCommand).rejects(stackMissingError('greeter-ecr-ecs-fargate'));
+    await expect(
+      getStack(cfn, 'greeter-ecr-ecs-fargate', 'eu-west-1', 'greeter-infra'),
+    ).rejects.toMatchObject({
+      kind: 'stack-not-found',
+      message:
+        'stack greeter-ecr-ecs-fargate is not deployed in eu-west-1: run `npx nx run greeter-infra:deploy`, or pass --region if it lives elsewhere',
     });
   });
 });

@@ -4,7 +4,8 @@ import {
   DescribeStacksCommand,
   StackEvent,
 } from '@aws-sdk/client-cloudformation';
-import { DEPLOY_COMMAND, OpsError, isStackMissing } from './errors';
+import { OpsError, isStackMissing } from './errors';
+import { deploymentCommand } from './findings';
 
 /** What the tools need to know about one CloudFormation stack. */
 export interface StackInfo {
@@ -48,17 +49,21 @@ export async function findStack(
   }
 }
 
-/** Like findStack, but a missing stack is an error that says how to deploy it. */
+/**
+ * Like findStack, but a missing stack is an error that says how to deploy it: the deploy of the
+ * deployment `project` (default hello-world's, infra).
+ */
 export async function getStack(
   cfn: CloudFormationClient,
   stackName: string,
   region: string,
+  project?: string,
 ): Promise<StackInfo> {
   const stack = await findStack(cfn, stackName);
   if (!stack) {
     throw new OpsError(
       'stack-not-found',
-      `stack ${stackName} is not deployed in ${region}: run \`${DEPLOY_COMMAND}\`, or pass --region if it lives elsewhere`,
+      `stack ${stackName} is not deployed in ${region}: run \`${deploymentCommand('deploy', project)}\`, or pass --region if it lives elsewhere`,
     );
   }
   return stack;

@@ -1,5 +1,6 @@
 import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { DEPLOY_COMMAND, OpsError } from '../errors';
+import { OpsError } from '../errors';
+import { deploymentCommand } from '../findings';
 
 /**
  * The digest the tag points at in the repository, or undefined when the tag is not there.
@@ -9,6 +10,8 @@ export async function findImageDigest(
   client: ECRClient,
   repositoryName: string,
   tag: string,
+  /** The deployment project whose deploy a missing repository names. @default infra */
+  project?: string,
 ): Promise<string | undefined> {
   try {
     const { imageDetails } = await client.send(
@@ -21,7 +24,7 @@ export async function findImageDigest(
     if (name === 'RepositoryNotFoundException') {
       throw new OpsError(
         'stack-not-found',
-        `ECR repository ${repositoryName} does not exist: deploy the registry stack first (\`${DEPLOY_COMMAND}\`)`,
+        `ECR repository ${repositoryName} does not exist: deploy the registry stack first (\`${deploymentCommand('deploy', project)}\`)`,
       );
     }
     throw error;

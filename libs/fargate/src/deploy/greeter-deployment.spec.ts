@@ -270,6 +270,15 @@ describe('greeter-infra:deploy failures name greeter-infra and greeter', () => {
     );
   });
 
+  it("GIVEN greeter's service stack is gone after cdk deploy THEN the wait fails naming greeter-infra:deploy", async () => {
+    aws.cfn.on(DescribeStacksCommand, { StackName: NAME }).rejects(stackMissingError(NAME));
+    const h = harness();
+    expect(await runDeployCli([], h.deps)).toBe(1);
+    expect(h.err.at(-1)).toBe(
+      'greeter-infra:deploy: wait failed: stack greeter-ecr-ecs-fargate is not deployed in eu-west-1: run `npx nx run greeter-infra:deploy`, or pass --region if it lives elsewhere',
+    );
+  });
+
   it('GIVEN --image-tag of a tag not in the repository THEN push it with greeter:docker-push', async () => {
     aws.ecr
       .on(DescribeImagesCommand, {

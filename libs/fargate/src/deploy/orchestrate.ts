@@ -185,6 +185,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
         clients.cfn,
         request.region,
         request.registryStackName,
+        request.project,
       );
       const registryTarget = `${request.project}:deploy-registry`;
       return report
@@ -210,7 +211,12 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
     const { rollout, ref, allowedIp } = await phase(
       'wait',
       async () => {
-        const service = await getStack(clients.cfn, request.serviceStackName, request.region);
+        const service = await getStack(
+          clients.cfn,
+          request.serviceStackName,
+          request.region,
+          request.project,
+        );
         const ref: ServiceRef = {
           // The service stack names both after itself (deploymentNames' `deployment`).
           cluster: service.outputs[STACK_OUTPUTS.clusterName] ?? request.serviceStackName,
@@ -374,7 +380,12 @@ async function ensureImage(
 ): Promise<{ value: ImageResult; skipped: boolean; note: string; timing?: StepTiming }> {
   const { repositoryName } = parseRepositoryUri(repositoryUri);
   if (request.imageTag) {
-    const digest = await findImageDigest(deps.clients.ecr, repositoryName, request.imageTag);
+    const digest = await findImageDigest(
+      deps.clients.ecr,
+      repositoryName,
+      request.imageTag,
+      request.project,
+    );
     if (!digest) {
       throw new PhaseFailure(
         'image',
@@ -402,7 +413,12 @@ async function ensureImage(
       false,
     );
   }
-  const digest = await findImageDigest(deps.clients.ecr, repositoryName, report.tag);
+  const digest = await findImageDigest(
+    deps.clients.ecr,
+    repositoryName,
+    report.tag,
+    request.project,
+  );
   if (!digest) {
     throw new PhaseFailure(
       'image',

@@ -72,7 +72,7 @@ async function resolveService(
   ctx: Context,
   stackName: string,
 ): Promise<ServiceRef & { allowedIp?: string }> {
-  const stack = await getStack(ctx.clients.cfn, stackName, ctx.region);
+  const stack = await getStack(ctx.clients.cfn, stackName, ctx.region, ctx.deps.deployment.project);
   return {
     allowedIp: stack.parameters[STACK_PARAMETERS.allowedIp],
     // Without outputs, the names the stack gives them: both are named after the stack.
@@ -112,7 +112,12 @@ async function execute(
       return EXIT_OK;
     }
     case 'outputs': {
-      const main = await getStack(clients.cfn, common.stackName, ctx.region);
+      const main = await getStack(
+        clients.cfn,
+        common.stackName,
+        ctx.region,
+        deps.deployment.project,
+      );
       const registry = await findStack(clients.cfn, common.registryStackName);
       const outputs = {
         [common.stackName]: main.outputs,
@@ -122,7 +127,7 @@ async function execute(
       return EXIT_OK;
     }
     case 'logs': {
-      await getStack(clients.cfn, common.stackName, ctx.region);
+      await getStack(clients.cfn, common.stackName, ctx.region, deps.deployment.project);
       const query = {
         logGroupName: deps.deployment.names.logGroup,
         startTime: command.logs.startTime,
