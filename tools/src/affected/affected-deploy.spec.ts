@@ -1,4 +1,4 @@
-// What `nx affected -t deploy` runs for three kinds of commit, asked of Nx itself in a throwaway
+// What `nx affected -t deploy` runs for each kind of commit (and with a second service), asked of Nx itself in a throwaway
 // copy of this workspace (a real git repository, real project graph, real task graph). Slow by
 // nature: each case computes the project graph from scratch.
 import { spawnSync } from 'node:child_process';
@@ -18,6 +18,8 @@ interface TaskGraphFile {
 let ws: TempWorkspace;
 let savedEnv: NodeJS.ProcessEnv;
 let baseTag: string;
+/** Where Nx writes the graphs it is asked for: outside the copy, so no commit or checkout meets them. */
+let graphDir: string;
 
 /**
  * The projects a commit affects, the deploy tasks it would run, and what the continuous deploy
@@ -28,7 +30,7 @@ function affected(): { projects: string[]; graph: TaskGraphFile; deployable: str
   const projects = JSON.parse(
     ws.nx('show', 'projects', '--affected', ...range, '--json'),
   ) as string[];
-  const file = join(ws.root, 'deploy-task-graph.json');
+  const file = join(graphDir, 'deploy-task-graph.json');
   ws.nx('affected', '--targets=deploy', ...range, `--graph=${file}`);
   const graph = JSON.parse(readFileSync(file, 'utf8')) as TaskGraphFile;
   const deployable = ws
@@ -67,11 +69,13 @@ beforeAll(() => {
   savedEnv = process.env;
   process.env = withoutNxEnv(process.env);
   ws = createTempWorkspace(join(__dirname, '..', '..', '..'));
+  graphDir = mkdtempSync(join(tmpdir(), 'affected-graphs-'));
   baseTag = imageTagAtHead();
 }, NX_CASE_TIMEOUT_MS);
 
 afterAll(() => {
   process.env = savedEnv;
+  if (graphDir) rmSync(graphDir, { recursive: true, force: true });
   ws?.remove();
 });
 
@@ -143,7 +147,7 @@ describe('nx affected -t deploy', () => {
     'shows in the project graph the edge that carries an app change to infra',
     () => {
       // GIVEN the base commit WHEN its graph is drawn THEN infra depends on hello-world
-      const file = join(ws.root, 'project-graph.json');
+      const file = join(graphDir, 'project-graph.json');
       ws.git('checkout', '--quiet', 'base');
       ws.nx('graph', `--file=${file}`);
       const graph = JSON.parse(readFileSync(file, 'utf8')) as TaskGraphFile;
@@ -161,7 +165,7 @@ describe('nx run infra:deploy: the task graph', () => {
     () => {
       // GIVEN the base commit WHEN Nx is asked for the deploy's task graph
       ws.git('checkout', '--quiet', 'base');
-      const file = join(ws.root, 'run-deploy-graph.json');
+      const file = join(graphDir, 'run-deploy-graph.json');
       ws.nx('run', 'infra:deploy', `--graph=${file}`);
       // THEN it is infra:synth → infra:deploy-registry → hello-world:docker-push → infra:deploy,
       // with hello-world:build before the push
@@ -291,6 +295,82 @@ describe('--profile and AWS_PROFILE reach every step of the chain', () => {
         /nx run (infra:deploy-registry|hello-world:docker-push|infra:synth)/,
       );
       expect(run.output).toMatch(/^(?:infra: )?infra:deploy: no AWS credentials found/m);
+    },
+    NX_CASE_TIMEOUT_MS,
+  );
+});
+
+describe('nx affected -t deploy with a second service', () => {
+  /** The deploy tasks' projects in an affected task graph, sorted. */
+  const deployTasks = (graph: TaskGraphFile) =>
+    Object.keys(graph.tasks.tasks)
+      .filter((task) => /:(deploy|docker-push|deploy-registry)$/.test(task))
+      .sort();
+
+  beforeAll(() => {
+    // GIVEN the workspace with a generated second service, greeter, and its deployment project,
+    // committed as the new base (this block runs last: the earlier cases keep the old base)
+    ws.git('checkout', '--quiet', 'base');
+    ws.nx('g', '@hello-world/tools:service', 'greeter', '--port=49010', '--no-interactive');
+    ws.linkPackage('@hello-world/greeter', 'apps/greeter');
+    ws.linkPackage('@hello-world/greeter-infra', 'apps/greeter-infra');
+    ws.git('add', '--all');
+    // (on branch base: the commit moves base itself)
+    ws.git('commit', '--quiet', '--message', 'feat(greeter): generated');
+  }, NX_CASE_TIMEOUT_MS);
+
+  it(
+    "builds and deploys only greeter when only greeter's code changes",
+    () => {
+      // GIVEN a commit that changes only greeter's source
+      ws.commitChange('greeter-change', {
+        'apps/greeter/src/main.ts': '// affected-spec: greeter change',
+      });
+      // WHEN Nx is asked what it affects
+      const { projects, graph, deployable } = affected();
+      // THEN greeter and its deployment, and nothing of hello-world
+      expect(projects).toEqual(['greeter', 'greeter-infra']);
+      expect(deployable).toEqual(['greeter-infra']);
+      expect(deployTasks(graph)).toEqual([
+        'greeter-infra:deploy',
+        'greeter-infra:deploy-registry',
+        'greeter:docker-push',
+      ]);
+    },
+    NX_CASE_TIMEOUT_MS,
+  );
+
+  it(
+    "builds and deploys only hello-world when only hello-world's code changes",
+    () => {
+      // GIVEN a commit that changes only hello-world's source
+      ws.commitChange('hello-change', {
+        'apps/hello-world/src/main.ts': '// affected-spec: hello-world change',
+      });
+      // WHEN Nx is asked what it affects
+      const { graph, deployable } = affected();
+      // THEN only hello-world's chain runs: greeter is neither rebuilt nor deployed
+      expect(deployable).toEqual(['infra']);
+      expect(deployTasks(graph)).toEqual([
+        'hello-world:docker-push',
+        'infra:deploy',
+        'infra:deploy-registry',
+      ]);
+    },
+    NX_CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'deploys both when the infrastructure code they share changes',
+    () => {
+      // GIVEN a commit that changes only libs/fargate
+      ws.commitChange('shared-infra-change', {
+        'libs/fargate/src/app.ts': '// affected-spec: shared infra change',
+      });
+      // WHEN Nx is asked what it affects
+      const { deployable } = affected();
+      // THEN both deployments update their stacks (each with its unchanged image)
+      expect(deployable).toEqual(['greeter-infra', 'infra']);
     },
     NX_CASE_TIMEOUT_MS,
   );
