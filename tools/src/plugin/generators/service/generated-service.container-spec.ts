@@ -1,9 +1,8 @@
 // A generated service's image on a real engine: `nx g @hello-world/tools:service greeter
 // --port=49010` in a throwaway copy of this workspace, committed there, then the plugin's
 // greeter:docker-build builds the image, which runs the way the Fargate task runs it and answers
-// on a real socket. Fails, never skips, without an engine. Set BASE_IMAGE where Docker Hub is out
-// of reach. (greeter:container-test itself would run libs/image's suite, which builds
-// hello-world's image, so this spec builds and runs greeter's.)
+// on a real socket; and greeter:container-test, the suite the plugin infers for it, passes. Fails,
+// never skips, without an engine. Set BASE_IMAGE where Docker Hub is out of reach.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CONTAINER_USER } from '@hello-world/shared';
 import { FARGATE_LIKE_RUN_FLAGS, parseBuiltImage } from '@hello-world/image';
@@ -143,6 +142,19 @@ describe(`the image of a generated service (${SERVICE}, port ${PORT}) run like t
     });
     expect(status).toBe('healthy');
   });
+
+  it('passes its own container-test, as the plugin infers it', () => {
+    // WHEN the inferred target runs in the copy (it builds greeter's image again, from the cache)
+    const run = ws?.nxResult('run', `${SERVICE}:container-test`, '--output-style=stream');
+    // THEN it succeeds, having tested greeter's image, not hello-world's
+    // eslint-disable-next-line no-control-regex
+    const output = (run?.output ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+    expect({ status: run?.status, tail: run?.status === 0 ? '' : output.slice(-3000) }).toEqual({
+      status: 0,
+      tail: '',
+    });
+    expect(output).toContain(`the image of ${SERVICE}, run like the Fargate task`);
+  }, 600_000);
 
   it('exits 0 on SIGTERM, before docker stop would kill it', () => {
     // WHEN docker stop sends SIGTERM (SIGKILL only after 10 s, which would exit 137)
