@@ -182,3 +182,29 @@ describe('isSetupProblem', () => {
     },
   );
 });
+
+describe("explainError for another deployment's project (greeter-infra)", () => {
+  const context = { region: 'eu-west-1', project: 'greeter-infra' };
+
+  it('GIVEN a missing stack THEN the fix is greeter-infra:deploy', () => {
+    expect(
+      explainError(stackMissingError('greeter-ecr-ecs-fargate'), {
+        ...context,
+        stackName: 'greeter-ecr-ecs-fargate',
+      }),
+    ).toEqual({
+      kind: 'stack-not-found',
+      message:
+        'stack greeter-ecr-ecs-fargate is not deployed in eu-west-1: run `npx nx run greeter-infra:deploy`, or pass --region if it lives elsewhere',
+    });
+  });
+
+  it('GIVEN no credentials THEN the profile travels greeter-infra:deploy', () => {
+    const error = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    expect(explainError(error, context).message).toContain(
+      '--profile NAME (greeter-infra:deploy passes it along its chain)',
+    );
+  });
+});

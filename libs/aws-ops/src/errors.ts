@@ -41,10 +41,20 @@ export interface ProblemContext {
   stackName?: string;
   /** The named profile (--profile or AWS_PROFILE), if any: credential messages then name it. */
   profile?: string;
+  /**
+   * The deployment project operated (`greeter-infra`): "not deployed" messages name its deploy.
+   * @default infra (hello-world's: DEPLOY_COMMAND)
+   */
+  project?: string;
 }
 
-/** The command that creates the stacks; every "not deployed" message points at it. */
+/** hello-world's command that creates its stacks; every "not deployed" message points at it. */
 export const DEPLOY_COMMAND = 'npx nx run infra:deploy';
+
+/** The deploy of the deployment `project`, else hello-world's. */
+function deployCommandOf(project: string | undefined): string {
+  return project ? `npx nx run ${project}:deploy` : DEPLOY_COMMAND;
+}
 
 /** An error raised by this library itself, already worded for the user. */
 export class OpsError extends Error {
@@ -124,8 +134,11 @@ export function explainError(error: unknown, context: ProblemContext): Problem {
   const code = e.code ?? e.Code ?? '';
   const text = firstLine(e.message ?? String(error));
   const where = `in ${context.region}`;
+  const deployCommand = deployCommandOf(context.project);
 
-  if (name === 'CredentialsProviderError') return explainCredentialsError(text, context.profile);
+  if (name === 'CredentialsProviderError') {
+    return explainCredentialsError(text, context.profile, context.project);
+  }
   if (EXPIRED.has(name) || EXPIRED.has(code) || /token.*expired|expired.*token/i.test(text)) {
     return {
       kind: 'expired-token',
@@ -142,20 +155,20 @@ export function explainError(error: unknown, context: ProblemContext): Problem {
     const stack = context.stackName ?? /Stack with id (\S+)/.exec(text)?.[1] ?? 'the stack';
     return {
       kind: 'stack-not-found',
-      message: `stack ${stack} is not deployed ${where}: run \`${DEPLOY_COMMAND}\`, or pass --region if it lives elsewhere`,
+      message: `stack ${stack} is not deployed ${where}: run \`${deployCommand}\`, or pass --region if it lives elsewhere`,
     };
   }
   if (name === 'ResourceNotFoundException' || name === 'RepositoryNotFoundException') {
     // e.g. the log group or repository of a deployment that is not there (yet) in this region.
     return {
       kind: 'stack-not-found',
-      message: `${text.replace(/\.$/, '')} ${where}: run \`${DEPLOY_COMMAND}\`, or pass --region if it lives elsewhere`,
+      message: `${text.replace(/\.$/, '')} ${where}: run \`${deployCommand}\`, or pass --region if it lives elsewhere`,
     };
   }
   if (name === 'ClusterNotFoundException' || name === 'ServiceNotFoundException') {
     return {
       kind: 'service-not-found',
-      message: `the ECS service is not there ${where} (${name}): run \`${DEPLOY_COMMAND}\``,
+      message: `the ECS service is not there ${where} (${name}): run \`${deployCommand}\``,
     };
   }
   if (DENIED.has(name) || DENIED.has(code) || /not authorized to perform/.test(text)) {
@@ -188,7 +201,11 @@ export function explainError(error: unknown, context: ProblemContext): Problem {
  * goes on and ends with "Could not load credentials from any providers". So a named profile is
  * taken from the context first, the message second. SSO's expiry errors stop the chain and survive.
  */
-function explainCredentialsError(text: string, contextProfile: string | undefined): Problem {
+function explainCredentialsError(
+  text: string,
+  contextProfile: string | undefined,
+  project: string | undefined,
+): Problem {
   const profile =
     contextProfile ??
     /using profile: \[([^\]]+)\]|Profile (\S+) was not found/.exec(text)?.slice(1).find(Boolean);
@@ -207,7 +224,7 @@ function explainCredentialsError(text: string, contextProfile: string | undefine
   }
   return {
     kind: 'no-credentials',
-    message: `no AWS credentials found: run \`aws configure\` or \`aws sso login\`, or name a profile with --profile NAME (infra:deploy passes it along its chain) or AWS_PROFILE=NAME`,
+    message: `no AWS credentials found: run \`aws configure\` or \`aws sso login\`, or name a profile with --profile NAME (${project ?? 'infra'}:deploy passes it along its chain) or AWS_PROFILE=NAME`,
   };
 }
 

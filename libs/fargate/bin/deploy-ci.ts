@@ -56,7 +56,10 @@ async function main(): Promise<number> {
     return 2;
   }
   const clients = createAwsClients(target);
-  const problem = await findCredentialsProblem(() => resolveClientCredentials(clients), target);
+  const problem = await findCredentialsProblem(() => resolveClientCredentials(clients), {
+    ...target,
+    project: deployment.project,
+  });
   if (problem) {
     console.error(`${NAME}: ${problem.message}`);
     return 2;

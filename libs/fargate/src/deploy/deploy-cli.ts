@@ -169,7 +169,10 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
     }
   }
   const clients = deps.createClients(target);
-  const problem = await findCredentialsProblem(() => deps.resolveCredentials(clients), target);
+  const problem = await findCredentialsProblem(() => deps.resolveCredentials(clients), {
+    ...target,
+    project,
+  });
   if (problem) return fail(problem.message, 2);
 
   if (options.registryOnly) {

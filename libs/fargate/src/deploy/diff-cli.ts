@@ -57,7 +57,10 @@ export async function runDiffCli(argv: string[], deps: DiffCliDeps): Promise<num
     deps.err(`${label}: ${(error as Error).message}`);
     return 2;
   }
-  const problem = await findCredentialsProblem(() => deps.resolveCredentials(target), target);
+  const problem = await findCredentialsProblem(() => deps.resolveCredentials(target), {
+    ...target,
+    project: deps.project,
+  });
   if (problem) {
     deps.err(`${label}: ${problem.message}`);
     return 2;

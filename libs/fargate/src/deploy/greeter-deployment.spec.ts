@@ -243,6 +243,22 @@ describe('greeter-infra:deploy failures name greeter-infra and greeter', () => {
     ]);
   });
 
+  it('GIVEN no credentials THEN the line names greeter-infra:deploy, exit 2, nothing deployed', async () => {
+    const h = harness({
+      resolveCredentials: () =>
+        Promise.reject(
+          Object.assign(new Error('Could not load credentials from any providers'), {
+            name: 'CredentialsProviderError',
+          }),
+        ),
+    });
+    expect(await runDeployCli([], h.deps)).toBe(2);
+    expect(h.deployed).toEqual([]);
+    expect(h.err).toEqual([
+      'greeter-infra:deploy: no AWS credentials found: run `aws configure` or `aws sso login`, or name a profile with --profile NAME (greeter-infra:deploy passes it along its chain) or AWS_PROFILE=NAME',
+    ]);
+  });
+
   it("GIVEN --print-tag THEN deploy says it is greeter:docker-push's", async () => {
     const h = harness();
     expect(await runDeployCli(['--print-tag'], h.deps)).toBe(2);

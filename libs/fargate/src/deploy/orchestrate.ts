@@ -134,7 +134,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
   const { clock, clients } = deps;
   const started = clock.now();
   const phases: PhaseTiming[] = [];
-  const context = { region: request.region };
+  const context = { region: request.region, project: request.project };
 
   // The chain's earlier tasks started before this process: the receipt starts with the first.
   let firstStart = started;
@@ -356,7 +356,7 @@ async function markDeployed(
     );
     return { tag: marker.tag };
   } catch (error) {
-    const { message } = explainError(error, { region: request.region });
+    const { message } = explainError(error, { region: request.region, project: request.project });
     const warning = `could not tag the deployed image ${deployedImageTag(request.serviceStackName)} (${message}): until it is, the ECR lifecycle keeps this image only while it is among the newest builds`;
     deps.progress(`WARNING: ${warning}`);
     return { warning };

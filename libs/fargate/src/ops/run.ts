@@ -264,7 +264,7 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
   const { project } = deps.deployment;
   const target = cliName(opsCli(project), argv);
   // Until the arguments are read, errors can only name the region the SDK would fall back to.
-  let context: ProblemContext = { region: clientConfig({}, deps.env).region };
+  let context: ProblemContext = { region: clientConfig({}, deps.env).region, project };
   try {
     const command = parseOpsArgs(
       argv,
@@ -282,7 +282,7 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
       return EXIT_OK;
     }
     const { region, profile, stackName, json } = command.common;
-    context = { region, stackName, ...(profile ? { profile } : {}) };
+    context = { region, stackName, project, ...(profile ? { profile } : {}) };
     const ctx: Context = {
       deps,
       clients: deps.createClients({ region, ...(profile ? { profile } : {}) }),
