@@ -1,5 +1,5 @@
 import { APP_NAME, deploymentNames, type DeploymentNames } from '@hello-world/shared';
-import { parseArgs } from 'node:util';
+import { parseCli, UsageError, type OptionSpecs } from '@hello-world/cli';
 import { CI_SETTINGS, checkCiConfig, type CiConfig, type SourcedValue } from './ci-config';
 import { formatRepositorySettings, type RepositorySettingsScope } from './ci-repository-settings';
 import { CI_ROLE_VARIABLES, CI_STACK_OUTPUTS } from './ci-stack';
@@ -73,94 +73,75 @@ Exit codes: 0 deployed, 1 cdk deploy failed, 2 bad usage or configuration.`;
 /** hello-world's (apps/infra). */
 export const CI_DEPLOY_USAGE = ciDeployUsage('infra', deploymentNames(APP_NAME));
 
-/** The flags, with an example and what leaving the flag out means, for one-line errors. */
-const CI_DEPLOY_OPTIONS = {
+/** A flag's value, trimmed; an empty one says what to give or that it may be left out. */
+function nonEmpty(flag: string, example: string, omitted: string) {
+  return (text: string | undefined): string | undefined => {
+    if (text === undefined) return undefined;
+    if (text.trim() === '') {
+      throw new UsageError(`${flag} is empty: give a value, as in ${example}, or ${omitted}`);
+    }
+    return text.trim();
+  };
+}
+
+/** The flags (the shared CLI's spec, libs/cli), each with an example and what leaving it out means. */
+export const CI_DEPLOY_OPTIONS = {
   repo: {
     type: 'string',
-    example: '--repo=octo-org/hello-world',
-    omitted: 'leave it out to use the origin remote',
+    example: 'octo-org/hello-world',
+    parse: nonEmpty(
+      '--repo',
+      '--repo=octo-org/hello-world',
+      'leave it out to use the origin remote',
+    ),
   },
   environment: {
     type: 'string',
-    example: '--environment=production',
-    omitted: 'leave it out for "production"',
+    example: 'production',
+    parse: nonEmpty('--environment', '--environment=production', 'leave it out for "production"'),
   },
   'oidc-provider-arn': {
     type: 'string',
-    example:
+    example: 'arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com',
+    parse: nonEmpty(
+      '--oidc-provider-arn',
       '--oidc-provider-arn=arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com',
-    omitted: 'leave it out to create one',
+      'leave it out to create one',
+    ),
   },
   profile: {
     type: 'string',
-    example: '--profile=admin',
-    omitted: 'leave it out for the default credentials',
+    example: 'admin',
+    parse: nonEmpty('--profile', '--profile=admin', 'leave it out for the default credentials'),
   },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-const OPTION_LIST =
-  '--repo=owner/name, --environment=NAME, --oidc-provider-arn=ARN, --profile=NAME, --help';
+} as const satisfies OptionSpecs;
 
 export type CiDeployArgs = { help: true } | { help: false; ci: CiConfig; profile?: string };
 
 /**
  * deploy-ci's command line, read once; every mistake is one ConfigError line (exit 2). The
  * settings go through checkCiConfig, synth's own rules, so a typo costs no CloudFormation round
- * trip and is named by the flag the user typed. Node's strict mode is not used: its messages
- * span lines and suggest `--`, which is wrong advice here.
+ * trip and is named by the flag the user typed.
  */
 export function parseCiDeployArgs(
   argv: readonly string[],
   readOrigin: () => string | undefined,
 ): CiDeployArgs {
-  const { values, tokens } = parseArgs({
-    args: [...argv],
-    options: CI_DEPLOY_OPTIONS,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
-  for (const token of tokens) {
-    if (token.kind === 'positional') {
-      throw new ConfigError(
-        `unexpected argument ${JSON.stringify(token.value)}: options are ${OPTION_LIST}`,
-      );
-    }
-    if (token.kind !== 'option') continue;
-    // hasOwn: `--constructor` must not find Object.prototype's.
-    const option = Object.hasOwn(CI_DEPLOY_OPTIONS, token.name)
-      ? CI_DEPLOY_OPTIONS[token.name as keyof typeof CI_DEPLOY_OPTIONS]
-      : undefined;
-    if (!option) {
-      throw new ConfigError(`unknown option ${token.rawName}: options are ${OPTION_LIST}`);
-    }
-    if (option.type === 'boolean') {
-      if (token.value !== undefined) {
-        throw new ConfigError(`${token.rawName} takes no value: write just ${token.rawName}`);
-      }
-      continue;
-    }
-    // Lenient parsing takes the next word as the value even when it is the next option.
-    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))) {
-      throw new ConfigError(`${token.rawName} needs a value, as in ${option.example}`);
-    }
-    if (token.value.trim() === '') {
-      throw new ConfigError(
-        `${token.rawName} is empty: give a value, as in ${option.example}, or ${option.omitted}`,
-      );
-    }
+  let parsed;
+  try {
+    parsed = parseCli(argv, { options: CI_DEPLOY_OPTIONS });
+  } catch (error) {
+    if (error instanceof UsageError) throw new ConfigError(error.message);
+    throw error;
   }
-  if (values.help === true) return { help: true };
-  const flag = (name: 'environment' | 'oidc-provider-arn' | 'profile') =>
-    typeof values[name] === 'string'
-      ? { value: values[name].trim(), source: `--${name}` }
-      : undefined;
+  if (parsed.help) return { help: true };
+  const values = parsed.values;
+  const flag = (name: 'environment' | 'oidc-provider-arn' | 'profile') => {
+    const value = values[name];
+    return value === undefined ? undefined : { value, source: `--${name}` };
+  };
   const ci = checkCiConfig({
-    repository: chooseRepository(
-      typeof values.repo === 'string' ? values.repo.trim() : undefined,
-      readOrigin,
-    ),
+    repository: chooseRepository(values.repo, readOrigin),
     environment: flag('environment'),
     oidcProviderArn: flag('oidc-provider-arn'),
   });

@@ -116,6 +116,27 @@ const ENTRY_POINTS: readonly EntryPoint[] = [
     invocation: 'nx run infra:diagram',
     bad: { args: ['--out='], says: '--out needs a directory, e.g. ' },
   },
+  {
+    file: 'libs/fargate/bin/deploy.ts',
+    cwd: INFRA,
+    name: 'infra:deploy',
+    invocation: 'nx run infra:deploy',
+    bad: { args: ['--timeout', 'soon'], says: '--timeout "soon" is not a duration like 90s' },
+  },
+  {
+    file: 'libs/fargate/bin/diff.ts',
+    cwd: INFRA,
+    name: 'infra:diff',
+    invocation: 'nx run infra:diff',
+    bad: { args: ['--profile'], says: '--profile needs a value, e.g. ' },
+  },
+  {
+    file: 'libs/fargate/bin/deploy-ci.ts',
+    cwd: INFRA,
+    name: 'infra:deploy-ci',
+    invocation: 'nx run infra:deploy-ci',
+    bad: { args: ['--repo', 'nope'], says: 'Invalid GitHub repository "nope" \\(from --repo\\)' },
+  },
   ...(['docker-build', 'docker-push'] as const).map((target): EntryPoint => ({
     file: `libs/image/src/${target}.ts`,
     name: `hello-world:${target}`,

@@ -1,9 +1,8 @@
 import { checkEndpointUrls, readAwsProfile } from '@hello-world/aws-ops';
 import { DEFAULT_REGION, isAwsRegion } from '@hello-world/shared';
-import { parseArgs } from 'node:util';
+import { parseCli, UsageError, type OptionSpecs } from '@hello-world/cli';
 import { ConfigError } from '../config';
 import { readParameterOverrides } from '../deploy-command';
-import { parseDuration } from '../ops/args';
 
 /**
  * The usage of a deployment project's deploy target (`infra`, `greeter-infra`), whose service
@@ -34,6 +33,27 @@ Options:
                      deploys it with ${project}:deploy-registry. Not with --allow-dirty
   Accepted for the other steps: --print-tag, --project=P (docker-push's)`;
 }
+
+const DEFAULT_TIMEOUT_MS = 20 * 60_000;
+
+/**
+ * The options of the deploy chain's steps: Nx forwards the same ones to deploy-registry,
+ * docker-push and deploy, so each accepts the others' (the shared CLI's spec, libs/cli).
+ */
+export const DEPLOY_OPTIONS = {
+  'image-tag': { type: 'string', example: 'sha-1a2b3c4-ecr-ecs-fargate' },
+  'allowed-ip': { type: 'string', example: '203.0.113.7/32' },
+  profile: { type: 'string', example: 'dev' },
+  timeout: { type: 'duration', default: DEFAULT_TIMEOUT_MS, example: '20m' },
+  json: { type: 'boolean' },
+  'registry-only': { type: 'boolean' },
+  'service-only': { type: 'boolean' },
+  'allow-dirty': { type: 'boolean' },
+  region: { type: 'string', example: DEFAULT_REGION },
+  // <service>:docker-push's, forwarded along the chain: accepted, read there.
+  'print-tag': { type: 'boolean' },
+  project: { type: 'string', example: 'hello-world' },
+} as const satisfies OptionSpecs;
 
 /** hello-world's (apps/infra). */
 export const DEPLOY_USAGE = deployUsage('infra', 'hello-world');
@@ -71,31 +91,26 @@ export function parseDeployArgs(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): DeployOptions {
-  let values;
+  let parsed;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'image-tag': { type: 'string' },
-        'allowed-ip': { type: 'string' },
-        profile: { type: 'string' },
-        timeout: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'registry-only': { type: 'boolean', default: false },
-        'service-only': { type: 'boolean', default: false },
-        'allow-dirty': { type: 'boolean', default: false },
-        region: { type: 'string' },
-        // hello-world:docker-push's, forwarded along the chain: accepted, read there.
-        'print-tag': { type: 'boolean', default: false },
-        project: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
+    parsed = parseCli(argv, { options: DEPLOY_OPTIONS });
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message.split('\n')[0]}; see --help`);
+    if (error instanceof UsageError) throw new ConfigError(error.message);
+    throw error;
   }
+  if (parsed.help) {
+    return {
+      help: true,
+      leftToService: [],
+      printTag: false,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+      json: false,
+      registryOnly: false,
+      serviceOnly: false,
+      allowDirty: false,
+    };
+  }
+  const values = parsed.values;
   if (values.region !== undefined && !isAwsRegion(values.region)) {
     throw new ConfigError(
       `--region ${JSON.stringify(values.region)} is not an AWS region, e.g. --region ${DEFAULT_REGION}`,
@@ -132,12 +147,12 @@ export function parseDeployArgs(
       '--service-only deploys an image already in ECR and builds nothing: add --image-tag=TAG (e.g. --image-tag=sha-1a2b3c4-ecr-ecs-fargate), or drop --service-only to build and deploy both stacks',
     );
   }
-  const timeoutMs = asConfigError(() => parseDuration(values.timeout ?? '20m', '--timeout'));
+  const timeoutMs = values.timeout;
   // The same rules as the ops commands' (aws-ops), so `--profile=` or 'a b' fail here too.
   const profile = asConfigError(() => readAwsProfile(values.profile, env));
   asConfigError(() => checkEndpointUrls(env));
   return {
-    help: values.help ?? false,
+    help: false,
     ...(values.region ? { region: values.region } : {}),
     ...(registrySkip ? { registrySkip } : {}),
     leftToService,
@@ -145,11 +160,11 @@ export function parseDeployArgs(
     ...(overrides.allowedIp ? { allowedIp: overrides.allowedIp } : {}),
     ...(profile ? { profile } : {}),
     timeoutMs,
-    json: values.json ?? false,
-    registryOnly: values['registry-only'] ?? false,
-    printTag: values['print-tag'] ?? false,
-    serviceOnly: values['service-only'] ?? false,
-    allowDirty: values['allow-dirty'] ?? false,
+    json: values.json,
+    registryOnly: values['registry-only'],
+    printTag: values['print-tag'],
+    serviceOnly: values['service-only'],
+    allowDirty: values['allow-dirty'],
   };
 }
 

@@ -61,7 +61,7 @@ describe('runDiffCli', () => {
     const h = harness();
     expect(await runDiffCli(['--bogus'], h.deps)).toBe(2);
     expect(h.err).toEqual([
-      expect.stringMatching(/^infra:diff: Unknown option '--bogus'.*; see --help$/),
+      expect.stringMatching(/^infra:diff: unknown option --bogus: options are --profile, --help$/),
     ]);
   });
 
@@ -76,7 +76,9 @@ describe('runDiffCli for another deployment (greeter-infra)', () => {
     const h = harness({ project: 'greeter-infra' });
     expect(await runDiffCli(['--bogus'], h.deps)).toBe(2);
     expect(h.err).toEqual([
-      expect.stringMatching(/^greeter-infra:diff: Unknown option '--bogus'.*; see --help$/),
+      expect.stringMatching(
+        /^greeter-infra:diff: unknown option --bogus: options are --profile, --help$/,
+      ),
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { readAwsTarget, type AwsTarget } from '@hello-world/aws-ops';
-import { parseArgs } from 'node:util';
+import { firstLine, parseCli, type OptionSpecs } from '@hello-world/cli';
 import { findCredentialsProblem } from './preflight';
 
 /** The usage of a deployment project's diff target (`infra`, `greeter-infra`). */
@@ -7,6 +7,11 @@ export function diffUsage(project: string): string {
   return `Usage: npx nx run ${project}:diff [-- --profile=NAME]
   Compares the synthesized templates with the deployed stacks (needs AWS credentials).`;
 }
+
+/** diff's options (the shared CLI's spec, libs/cli). */
+export const DIFF_OPTIONS = {
+  profile: { type: 'string', example: 'dev' },
+} as const satisfies OptionSpecs;
 
 /** hello-world's (apps/infra). */
 export const DIFF_USAGE = diffUsage('infra');
@@ -34,19 +39,14 @@ export async function runDiffCli(argv: string[], deps: DiffCliDeps): Promise<num
   const label = `${deps.project}:diff`;
   let profile: string | undefined;
   try {
-    const { values } = parseArgs({
-      args: argv,
-      options: { profile: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    });
-    if (values.help) {
+    const parsed = parseCli(argv, { options: DIFF_OPTIONS });
+    if (parsed.help) {
       deps.out(diffUsage(deps.project));
       return 0;
     }
-    profile = values.profile;
+    profile = parsed.values.profile;
   } catch (error) {
-    deps.err(`${label}: ${(error as Error).message.split('\n')[0]}; see --help`);
+    deps.err(`${label}: ${firstLine(error)}`);
     return 2;
   }
   let target: AwsTarget & { region: string };
