@@ -11,6 +11,8 @@ export interface LocalRunOptions {
   hostAddress: string;
   /** The image's own HEALTHCHECK command (`docker image inspect` .Config.Healthcheck.Test). */
   imageHealthcheck?: string[];
+  /** The service whose docker-build target builds the image (default hello-world). */
+  service?: string;
 }
 
 function sameCommand(a: readonly string[] | undefined, b: readonly string[]): boolean {
@@ -31,7 +33,7 @@ function healthArgs(health: LocalHealthCheck, options: LocalRunOptions): string[
         ? JSON.stringify(options.imageHealthcheck)
         : 'no HEALTHCHECK';
       throw new LocalError(
-        `the task definition's health check is ${JSON.stringify(health.command)}, which docker run can only take from the image, and image ${options.image} has ${has}: run an image built by \`npx nx run hello-world:docker-build\``,
+        `the task definition's health check is ${JSON.stringify(health.command)}, which docker run can only take from the image, and image ${options.image} has ${has}: run an image built by \`npx nx run ${options.service ?? 'hello-world'}:docker-build\``,
       );
     }
   } else throw new LocalError(`unsupported health check command ${JSON.stringify(health.command)}`);

@@ -9,21 +9,34 @@ export type LocalCommandName = (typeof LOCAL_COMMANDS)[number];
 /** The container the local target manages unless --name says otherwise. */
 export const DEFAULT_LOCAL_CONTAINER = `${DEPLOYMENT_NAME}-local`;
 
-export const LOCAL_USAGE = `Usage: npx nx run infra:<deploy|status|logs|destroy>:local [-- options]
+/**
+ * The usage of a deployment project's local targets (`infra`, `greeter-infra`), with its port and
+ * container name as the defaults.
+ */
+export function localUsage(
+  project: string,
+  port: number = APP_PORT,
+  localContainer: string = DEFAULT_LOCAL_CONTAINER,
+): string {
+  return `Usage: npx nx run ${project}:<deploy|status|logs|destroy>:local [-- options]
   deploy:local   build the image and run it as the synthesized task definition says; waits healthy
   status:local   state, health, limits and URL of the local container
   logs:local     container output (--follow, --since=10m|2h|1d|ISO-time, --tail=N)
   destroy:local  stop and remove the container (the image is kept)
 Options:
-  --port=N       deploy: host port on 127.0.0.1 (default ${APP_PORT}, or env LOCAL_PORT)
+  --port=N       deploy: host port on 127.0.0.1 (default ${port}, or env LOCAL_PORT)
   --image=REF    deploy: run this image instead of building one
   --timeout=S    deploy: seconds to wait for healthy (default 90)
   --json         deploy, status: machine-readable output
   -f, --follow   logs: keep printing new output
   --since=WHEN   logs: output since 10m, 2h, 1d ago, or an ISO time like 2026-01-31T12:00:00Z
   --tail=N       logs: only the last N lines (or all)
-  --name=NAME    any command: container name (default ${DEFAULT_LOCAL_CONTAINER})
+  --name=NAME    any command: container name (default ${localContainer})
   -h, --help     show this help`;
+}
+
+/** hello-world's (apps/infra). */
+export const LOCAL_USAGE = localUsage('infra');
 
 export interface LocalOptions {
   command: LocalCommandName | 'help';
@@ -47,7 +60,7 @@ export interface LocalOptions {
 export function localCli(project: string) {
   return {
     name: project,
-    usage: LOCAL_USAGE,
+    usage: localUsage(project),
     commands: LOCAL_COMMANDS,
     commandName: (command: string) => `${project}:${command}:local`,
     options: LOCAL_OPTIONS,

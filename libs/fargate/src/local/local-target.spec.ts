@@ -540,3 +540,66 @@ describe('runLocal help', () => {
     expect(engine.err).toEqual([]);
   });
 });
+
+describe("runLocal for another deployment (greeter's, in apps/greeter-infra)", () => {
+  const GREETER_TEMPLATE = JSON.parse(
+    JSON.stringify(TEMPLATE).replace('"Name":"hello-world"', '"Name":"greeter"'),
+  ) as unknown;
+  /** hello-world's fake engine, running greeter's deployment project and container. */
+  function greeterEngine(inspects: DockerResult[]) {
+    const engine = fakeEngine(inspects);
+    engine.deps.containerName = 'greeter';
+    engine.deps.project = 'greeter-infra';
+    engine.deps.readTemplate = () => GREETER_TEMPLATE;
+    return engine;
+  }
+  const args = (argv: string[]) =>
+    parseLocalArgs(argv, {}, Date.now(), { port: 49000, localContainer: NAME });
+
+  it('GIVEN a successful deploy THEN says greeter is serving', async () => {
+    const engine = greeterEngine([missing, ok(inspect('running', 'healthy'))]);
+    await runLocal(args(['deploy']), engine.deps);
+    expect(engine.err.join('\n')).toContain('greeter is serving on http://localhost:49000');
+  });
+
+  it('GIVEN a container that turns unhealthy THEN the next step is greeter-infra:deploy:local', async () => {
+    const engine = greeterEngine([missing, ok(inspect('running', 'unhealthy'))]);
+    await expect(runLocal(args(['deploy']), engine.deps)).rejects.toThrow(
+      'then run `npx nx run greeter-infra:deploy:local` again',
+    );
+  });
+
+  it('GIVEN a missing image THEN it is built with greeter:docker-build', async () => {
+    const engine = greeterEngine([missing]);
+    const docker = engine.deps.docker;
+    engine.deps.docker = (argv) =>
+      argv[0] === 'image'
+        ? { status: 1, stdout: '', stderr: 'Error: No such image: greeter:latest' }
+        : docker(argv);
+    await expect(runLocal(args(['deploy', '--image=greeter:latest']), engine.deps)).rejects.toThrow(
+      'build it with `npx nx run greeter:docker-build` or pull it first',
+    );
+  });
+
+  it('GIVEN a template without the container THEN says to run greeter-infra:synth', async () => {
+    const engine = greeterEngine([missing]);
+    engine.deps.readTemplate = () => TEMPLATE;
+    await expect(runLocal(args(['deploy']), engine.deps)).rejects.toThrow(
+      "no container greeter in the synthesized template's task definitions: run `npx nx run greeter-infra:synth`",
+    );
+  });
+
+  it('GIVEN status with nothing running THEN the next step is greeter-infra:deploy:local', async () => {
+    const engine = greeterEngine([missing]);
+    expect(await runLocal(args(['status']), engine.deps)).toBe(1);
+    expect(engine.err[0]).toMatch(/run `npx nx run greeter-infra:deploy:local`/);
+  });
+
+  it('GIVEN --help THEN the usage names greeter-infra', async () => {
+    const engine = greeterEngine([]);
+    expect(await runLocal(args(['--help']), engine.deps)).toBe(0);
+    expect(engine.out[0]).toMatch(
+      /^Usage: npx nx run greeter-infra:<deploy\|status\|logs\|destroy>:local/,
+    );
+  });
+});

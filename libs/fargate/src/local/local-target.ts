@@ -1,5 +1,5 @@
 import { buildDockerRunArgs, LOCAL_LABEL } from './docker-run-args';
-import { LOCAL_USAGE, type LocalOptions } from './local-args';
+import { localUsage, type LocalOptions } from './local-args';
 import { LocalError, readTaskSpec } from './task-spec';
 
 export interface DockerResult {
@@ -16,12 +16,17 @@ export interface LocalDeps {
   docker: (args: string[]) => DockerResult;
   /** Runs `docker ARGS` with its output shown (logs --follow). Resolves to the exit status. */
   dockerShown: (args: string[]) => Promise<number>;
-  /** Builds the image the way hello-world:docker-build does; returns its reference. */
+  /** Builds the image the way the service's docker-build does; returns its reference. */
   buildImage: () => Promise<string>;
   /** The synthesized service stack template. */
   readTemplate: () => unknown;
   /** The service's container in its task definition (the deployment's service name). */
   containerName: string;
+  /**
+   * The deployment project (`infra`, `greeter-infra`), whose targets the messages name; default
+   * hello-world's `infra`.
+   */
+  project?: string;
   /** Whether 127.0.0.1:port can be bound right now, i.e. nothing else listens there. */
   isPortFree: (port: number) => Promise<boolean>;
   /** GET url; ok when it answers below 500. */
@@ -176,7 +181,11 @@ function dockerOk(deps: LocalDeps, args: string[]): DockerResult {
   return result;
 }
 
-const DEPLOY_AGAIN = 'fix the cause, then run `npx nx run infra:deploy:local` again';
+/** The deployment project whose local targets the messages name. */
+const projectOf = (deps: Pick<LocalDeps, 'project'>) => deps.project ?? 'infra';
+
+const deployAgain = (deps: Pick<LocalDeps, 'project'>) =>
+  `fix the cause, then run \`npx nx run ${projectOf(deps)}:deploy:local\` again`;
 
 /**
  * Waits until the container is healthy (or running, without a health check). On failure prints
@@ -194,7 +203,8 @@ async function waitHealthy(
     const logs = deps.docker(['logs', '--tail', '20', name]);
     for (const line of `${logs.stdout}${logs.stderr}`.trim().split('\n')) deps.err(`  | ${line}`);
   };
-  const keptNote = kept ? ' (it is kept for `npx nx run infra:logs:local`)' : '';
+  const keptNote = kept ? ` (it is kept for \`npx nx run ${projectOf(deps)}:logs:local\`)` : '';
+  const DEPLOY_AGAIN = deployAgain(deps);
   for (;;) {
     const c = findContainer(deps, name);
     if (!c) throw new LocalError(`container ${name} disappeared while starting`, 1);
@@ -294,7 +304,7 @@ function readImageHealthcheck(deps: LocalDeps, image: string): string[] | undefi
   ]);
   if (result.status !== 0 && /no such (image|object)/i.test(result.stderr)) {
     throw new LocalError(
-      `no image ${image} on this engine: build it with \`npx nx run hello-world:docker-build\` or pull it first`,
+      `no image ${image} on this engine: build it with \`npx nx run ${deps.containerName}:docker-build\` or pull it first`,
     );
   }
   if (result.status !== 0) throw engineError(result);
@@ -324,7 +334,7 @@ async function startContainer(
   const probe = await deps.probe(`http://127.0.0.1:${options.hostPort}/`);
   if (!probe.ok) {
     throw new LocalError(
-      `container ${name} is healthy but ${url} does not answer (${probe.status ?? probe.error ?? 'no answer'})${kept ? ': see `npx nx run infra:logs:local`' : `: ${DEPLOY_AGAIN}`}`,
+      `container ${name} is healthy but ${url} does not answer (${probe.status ?? probe.error ?? 'no answer'})${kept ? `: see \`npx nx run ${projectOf(deps)}:logs:local\`` : `: ${deployAgain(deps)}`}`,
       1,
     );
   }
@@ -332,7 +342,7 @@ async function startContainer(
 }
 
 async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDeployResult> {
-  const spec = readTaskSpec(deps.readTemplate(), deps.containerName);
+  const spec = readTaskSpec(deps.readTemplate(), deps.containerName, projectOf(deps));
   const name = options.containerName;
   const nextName = `${name}-next`;
   // Engine and names first: a missing engine or a foreign container should not cost a build.
@@ -360,6 +370,7 @@ async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDepl
     hostPort: options.hostPort,
     hostAddress: '127.0.0.1',
     imageHealthcheck: readImageHealthcheck(deps, image),
+    service: deps.containerName,
   });
   const url = `http://localhost:${options.hostPort}`;
   if (!swap || !current) {
@@ -413,10 +424,10 @@ export async function runLocal(options: LocalOptions, deps: LocalDeps): Promise<
   switch (options.command) {
     case 'help':
       if (options.missingCommand) {
-        deps.err(LOCAL_USAGE);
+        deps.err(localUsage(projectOf(deps), options.hostPort, options.containerName));
         return 2;
       }
-      deps.out(LOCAL_USAGE);
+      deps.out(localUsage(projectOf(deps), options.hostPort, options.containerName));
       return 0;
     case 'deploy': {
       const result = await deploy(deps, options);
@@ -424,7 +435,7 @@ export async function runLocal(options: LocalOptions, deps: LocalDeps): Promise<
       else {
         // stdout is the URL alone, for scripts (`url=$(… deploy)`); the details are for people.
         deps.err(formatContainer(result.container));
-        deps.err(`hello-world is serving on ${result.url}`);
+        deps.err(`${deps.containerName} is serving on ${result.url}`);
         deps.out(result.url);
       }
       return 0;
@@ -436,7 +447,7 @@ export async function runLocal(options: LocalOptions, deps: LocalDeps): Promise<
       );
       if (!container) {
         deps.err(
-          `no local container ${options.containerName}: run \`npx nx run infra:deploy:local\``,
+          `no local container ${options.containerName}: run \`npx nx run ${projectOf(deps)}:deploy:local\``,
         );
         return 1;
       }
@@ -446,7 +457,7 @@ export async function runLocal(options: LocalOptions, deps: LocalDeps): Promise<
     case 'logs': {
       if (!findContainer(deps, options.containerName)) {
         deps.err(
-          `no local container ${options.containerName}: run \`npx nx run infra:deploy:local\``,
+          `no local container ${options.containerName}: run \`npx nx run ${projectOf(deps)}:deploy:local\``,
         );
         return 1;
       }

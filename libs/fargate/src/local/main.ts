@@ -115,6 +115,7 @@ async function main(): Promise<number> {
       buildImage,
       readTemplate,
       containerName: names.service,
+      project: deployment.project,
       isPortFree,
       probe: (url) => probeUrl(url),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -105,7 +105,12 @@ function repositoryOf(image: unknown): string {
 }
 
 /** Finds the task definition's container in a synthesized CloudFormation template. */
-export function readTaskSpec(template: unknown, containerName: string = APP_NAME): LocalTaskSpec {
+export function readTaskSpec(
+  template: unknown,
+  containerName: string = APP_NAME,
+  /** The deployment project whose synth writes the template (default hello-world's `infra`). */
+  project = 'infra',
+): LocalTaskSpec {
   const resources =
     isObject(template) && isObject(template['Resources']) ? template['Resources'] : {};
   const taskDefinitions = Object.values(resources).filter(
@@ -119,7 +124,7 @@ export function readTaskSpec(template: unknown, containerName: string = APP_NAME
   const found = containers.find(({ container }) => container['Name'] === containerName);
   if (!found) {
     throw new LocalError(
-      `no container ${containerName} in the synthesized template's task definitions: run \`npx nx run infra:synth\``,
+      `no container ${containerName} in the synthesized template's task definitions: run \`npx nx run ${project}:synth\``,
     );
   }
   const { task, container: c } = found;
