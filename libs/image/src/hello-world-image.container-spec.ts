@@ -10,35 +10,10 @@ import { DEFAULT_IMAGE_APP } from './build-context';
 import { parseBuiltImage, runNxTarget } from './nx-run';
 import { workspaceRoot } from './workspace';
 import { FARGATE_LIKE_RUN_FLAGS } from './docker';
+import { docker, requireEngine, waitFor } from './testing';
 
-// A wait, not a timed assertion: how long to give the container to come up on a loaded machine.
-const UP_WITHIN_MS = 60_000;
 /** The registry started for the push tests when LOCAL_REGISTRY names none (Docker Hub's official one). */
 const THROWAWAY_REGISTRY_IMAGE = 'registry:3.0.0';
-
-function docker(...args: string[]): string {
-  const result = spawnSync('docker', args, { encoding: 'utf8' });
-  if (result.status !== 0) {
-    throw new Error(
-      `docker ${args.join(' ')} failed: ${(result.stderr || result.stdout || String(result.error)).trim()}`,
-    );
-  }
-  return result.stdout.trim();
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-): Promise<T> {
-  const deadline = Date.now() + UP_WITHIN_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`gave up waiting for ${what} after ${UP_WITHIN_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /** The output of a run that must succeed; a failure shows the end of its output. */
 function succeeded({ status, output }: { status: number | null; output: string }): string {
@@ -52,14 +27,7 @@ let baseUrl = '';
 
 beforeAll(() => {
   // GIVEN a reachable engine (a missing one is a failure with the next step, not a skip)
-  const engine = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], {
-    encoding: 'utf8',
-  });
-  if (engine.status !== 0) {
-    throw new Error(
-      `no container engine (DOCKER_HOST=${process.env['DOCKER_HOST'] ?? 'unset'}): ${(engine.stderr || String(engine.error)).trim()}; start Docker, or point DOCKER_HOST at a running engine`,
-    );
-  }
+  requireEngine();
   // AND the image built by the real target (--allow-dirty: a work tree with edits still tests)
   const build = runNxTarget('hello-world:docker-build', ['--allow-dirty']);
   image = parseBuiltImage(build.output) ?? '';

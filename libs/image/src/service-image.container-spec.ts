@@ -7,35 +7,10 @@ import { APP_NAME, CONTAINER_USER } from '@hello-world/shared';
 import { spawnSync } from 'node:child_process';
 import { FARGATE_LIKE_RUN_FLAGS } from './docker';
 import { parseBuiltImage, runNxTarget } from './nx-run';
+import { docker, requireEngine, waitFor } from './testing';
 
 /** The app project whose image is tested: the one container-test runs for. */
 const PROJECT = process.env['CONTAINER_TEST_PROJECT'] || APP_NAME;
-// A wait, not a timed assertion: how long to give the container to come up on a loaded machine.
-const UP_WITHIN_MS = 60_000;
-
-function docker(...args: string[]): string {
-  const result = spawnSync('docker', args, { encoding: 'utf8' });
-  if (result.status !== 0) {
-    throw new Error(
-      `docker ${args.join(' ')} failed: ${(result.stderr || result.stdout || String(result.error)).trim()}`,
-    );
-  }
-  return result.stdout.trim();
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-): Promise<T> {
-  const deadline = Date.now() + UP_WITHIN_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`gave up waiting for ${what} after ${UP_WITHIN_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 interface ImageConfig {
   User: string;
@@ -51,14 +26,7 @@ let baseUrl = '';
 
 beforeAll(() => {
   // GIVEN a reachable engine (a missing one is a failure with the next step, not a skip)
-  const engine = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], {
-    encoding: 'utf8',
-  });
-  if (engine.status !== 0) {
-    throw new Error(
-      `no container engine (DOCKER_HOST=${process.env['DOCKER_HOST'] ?? 'unset'}): ${(engine.stderr || String(engine.error)).trim()}; start Docker, or point DOCKER_HOST at a running engine`,
-    );
-  }
+  requireEngine();
   // AND the project's image, built by its own docker-build target (--allow-dirty: a work tree
   // with edits still tests)
   const build = runNxTarget(`${PROJECT}:docker-build`, ['--allow-dirty']);

@@ -9,39 +9,14 @@ import { FARGATE_LIKE_RUN_FLAGS, parseBuiltImage } from '@hello-world/image';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createTempWorkspace, type TempWorkspace } from '../../../affected/temp-workspace';
+import { docker, requireEngine, waitFor } from '@hello-world/image/testing';
 
 const SERVICE = 'greeter';
 const PORT = 49010;
 /** Generate, build (esbuild, then the image) in the copy: minutes on a loaded machine. */
 const SETUP_TIMEOUT_MS = 600_000;
-// A wait, not a timed assertion: how long to give the container to come up on a loaded machine.
-const UP_WITHIN_MS = 60_000;
 
 const WORKSPACE = join(__dirname, '..', '..', '..', '..', '..');
-
-function docker(...args: string[]): string {
-  const result = spawnSync('docker', args, { encoding: 'utf8' });
-  if (result.status !== 0) {
-    throw new Error(
-      `docker ${args.join(' ')} failed: ${(result.stderr || result.stdout || String(result.error)).trim()}`,
-    );
-  }
-  return result.stdout.trim();
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-): Promise<T> {
-  const deadline = Date.now() + UP_WITHIN_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`gave up waiting for ${what} after ${UP_WITHIN_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 let ws: TempWorkspace | undefined;
 let image = '';
@@ -50,14 +25,7 @@ let baseUrl = '';
 
 beforeAll(() => {
   // GIVEN a reachable engine (a missing one is a failure with the next step, not a skip)
-  const engine = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], {
-    encoding: 'utf8',
-  });
-  if (engine.status !== 0) {
-    throw new Error(
-      `no container engine (DOCKER_HOST=${process.env['DOCKER_HOST'] ?? 'unset'}): ${(engine.stderr || String(engine.error)).trim()}; start Docker, or point DOCKER_HOST at a running engine`,
-    );
-  }
+  requireEngine();
   // AND a copy of this workspace in which the generator ran, committed as a change would be, so
   // the image gets the tag of a commit
   ws = createTempWorkspace(WORKSPACE);

@@ -1,0 +1,1 @@
+export { docker, requireEngine, UP_WITHIN_MS, waitFor } from './engine';
