@@ -210,7 +210,9 @@ describe('inferProjects: a deployment project', () => {
     const unmarked = all
       .filter(
         ([, target]) =>
-          (target.metadata?.['technologies'] ?? []).length === 0 || !target.metadata?.description,
+          (target.metadata?.['technologies'] ?? []).length === 0 ||
+          !target.metadata?.description ||
+          target.metadata?.['inferredBy'] !== 'tools/src/plugin/plugin.ts',
       )
       .map(([name]) => name);
     expect(unmarked).toEqual([]);

@@ -61,6 +61,7 @@ function asHandWritten(inferred: TargetConfiguration, handWritten: TargetConfigu
   if (!handWritten.metadata) return rest;
   const ownMetadata = { ...metadata };
   delete ownMetadata['technologies'];
+  delete ownMetadata['inferredBy'];
   return { ...rest, metadata: ownMetadata };
 }
 
@@ -159,7 +160,12 @@ describe('the plugin as Nx loads it (node_modules/nx, no daemon, no cache)', () 
     expect({
       projectType: project.projectType,
       technologies: project.targets['docker-push']?.metadata?.['technologies'],
-    }).toEqual({ projectType: 'application', technologies: ['docker'] });
+      inferredBy: project.targets['docker-push']?.metadata?.['inferredBy'],
+    }).toEqual({
+      projectType: 'application',
+      technologies: ['docker'],
+      inferredBy: 'tools/src/plugin/plugin.ts',
+    });
   });
 
   it('GIVEN infra THEN Nx reports it as an application, its ops targets marked aws-cdk, and loading the plugin prints nothing (no Node warning)', () => {
@@ -167,8 +173,14 @@ describe('the plugin as Nx loads it (node_modules/nx, no daemon, no cache)', () 
     expect({
       projectType: project.projectType,
       technologies: project.targets['doctor']?.metadata?.['technologies'],
+      inferredBy: project.targets['deploy']?.metadata?.['inferredBy'],
       stderr: project.stderr,
-    }).toEqual({ projectType: 'application', technologies: ['aws-cdk'], stderr: '' });
+    }).toEqual({
+      projectType: 'application',
+      technologies: ['aws-cdk'],
+      inferredBy: 'tools/src/plugin/plugin.ts',
+      stderr: '',
+    });
   });
 });
 

@@ -433,6 +433,20 @@ export interface InferredProjects {
   deployments: Record<string, InferredProject>;
 }
 
+/** What every inferred target's metadata names as its source, so `nx show project` says so. */
+export const INFERRED_BY = 'tools/src/plugin/plugin.ts';
+
+function markInferred(
+  targets: Record<string, TargetConfiguration>,
+): Record<string, TargetConfiguration> {
+  return Object.fromEntries(
+    Object.entries(targets).map(([name, target]) => [
+      name,
+      { ...target, metadata: { ...target.metadata, inferredBy: INFERRED_BY } },
+    ]),
+  );
+}
+
 export function inferProjects(facts: WorkspaceFacts): InferredProjects {
   const imageNames = new Set(facts.images.map((image) => image.name));
   const result: InferredProjects = { images: {}, deployments: {} };
@@ -444,7 +458,7 @@ export function inferProjects(facts: WorkspaceFacts): InferredProjects {
       .sort();
     result.images[image.root] = {
       projectType: 'application',
-      targets: containerTargets({ name: image.name, root: image.root, deployments }),
+      targets: markInferred(containerTargets({ name: image.name, root: image.root, deployments })),
     };
   }
   for (const deployment of facts.deployments) {
@@ -452,15 +466,17 @@ export function inferProjects(facts: WorkspaceFacts): InferredProjects {
     const serviceHasImage = imageNames.has(service);
     result.deployments[deployment.root] = {
       projectType: 'application',
-      targets: deploymentTargets(
-        {
-          name: deployment.name,
-          root: deployment.root,
-          service,
-          serviceHasImage,
-          cdkOutput: deployment.output ?? 'cdk.out',
-        },
-        facts.tables,
+      targets: markInferred(
+        deploymentTargets(
+          {
+            name: deployment.name,
+            root: deployment.root,
+            service,
+            serviceHasImage,
+            cdkOutput: deployment.output ?? 'cdk.out',
+          },
+          facts.tables,
+        ),
       ),
       // Only a project that exists may be named: Nx refuses an unknown implicit dependency.
       ...(serviceHasImage ? { implicitDependencies: [service] } : {}),
