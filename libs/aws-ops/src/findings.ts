@@ -1,11 +1,19 @@
-import { APP_NAME } from '@hello-world/shared';
+import {
+  APP_NAME,
+  DEFAULT_CPU_ARCHITECTURE,
+  parseCpuArchitecture,
+  platformOfArchitecture,
+} from '@hello-world/shared';
 import { LogLine } from './logs';
 import { TaskSummary } from './tasks';
 
 /** One thing doctor (or a failed deploy) found: what is wrong, the evidence, and the fix. */
 export interface Finding {
-  /** error: the service cannot serve because of it; warning: it may not reach you. */
-  severity: 'error' | 'warning';
+  /**
+   * error: the service cannot serve because of it; warning: it may not reach you; info: a check
+   * that could not run, said so it is not taken for passed.
+   */
+  severity: 'error' | 'warning' | 'info';
   /** Stable key, for scripts reading --json. */
   code: string;
   what: string;
@@ -104,7 +112,9 @@ export interface StoppedTaskContext {
 }
 
 function platformOf(context: StoppedTaskContext): string {
-  return context.cpuArchitecture === 'ARM64' ? 'linux/arm64' : 'linux/amd64';
+  return platformOfArchitecture(
+    parseCpuArchitecture(context.cpuArchitecture ?? '') ?? DEFAULT_CPU_ARCHITECTURE,
+  );
 }
 
 function isPullFailure(text: string): boolean {

@@ -2,3 +2,4 @@ export * from './names';
 export * from './runtime';
 export * from './outputs';
 export * from './patterns';
+export * from './platform';
