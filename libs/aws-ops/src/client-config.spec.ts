@@ -1,6 +1,7 @@
 import {
   AwsSettingError,
   checkEndpointUrls,
+  describeEndpoint,
   clientConfig,
   readAwsProfile,
   readAwsRegion,
@@ -142,5 +143,33 @@ describe('readAwsTarget', () => {
     expect(() => readAwsTarget({ region: 'us-east-1' }, { AWS_ENDPOINT_URL: 'x' })).toThrow(
       AwsSettingError,
     );
+  });
+});
+
+describe('describeEndpoint', () => {
+  it('GIVEN no endpoint variable THEN the region default', () => {
+    expect(describeEndpoint('eu-west-1', {})).toBe(
+      "https://*.eu-west-1.amazonaws.com (the region's default)",
+    );
+  });
+
+  it('GIVEN AWS_ENDPOINT_URL and a service one THEN names both with their variables', () => {
+    expect(
+      describeEndpoint('eu-west-1', {
+        AWS_ENDPOINT_URL: 'http://localhost:4566',
+        AWS_ENDPOINT_URL_ECS: 'http://localhost:4567',
+      }),
+    ).toBe(
+      'http://localhost:4567 (AWS_ENDPOINT_URL_ECS), http://localhost:4566 (AWS_ENDPOINT_URL)',
+    );
+  });
+
+  it('GIVEN AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true THEN the region default', () => {
+    expect(
+      describeEndpoint('us-east-1', {
+        AWS_ENDPOINT_URL: 'http://localhost:4566',
+        AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true',
+      }),
+    ).toMatch(/^https:\/\/\*\.us-east-1\.amazonaws\.com/);
   });
 });

@@ -92,6 +92,21 @@ export function checkEndpointUrls(env: Env): void {
   }
 }
 
+/**
+ * Where the clients send their requests, for messages about what answered: the endpoint
+ * variables the SDK reads (when set and not ignored), else the region's AWS endpoints.
+ */
+export function describeEndpoint(region: string, env: Env = process.env): string {
+  if (env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'] !== 'true') {
+    const set = [
+      ...CLIENT_SERVICE_IDS.map((id) => `AWS_ENDPOINT_URL_${id.toUpperCase().replace(/ /g, '_')}`),
+      'AWS_ENDPOINT_URL',
+    ].filter((name) => env[name]);
+    if (set.length > 0) return set.map((name) => `${env[name]} (${name})`).join(', ');
+  }
+  return `https://*.${region}.amazonaws.com (the region's default)`;
+}
+
 function isHttpUrl(value: string): boolean {
   try {
     return ['http:', 'https:'].includes(new URL(value).protocol);

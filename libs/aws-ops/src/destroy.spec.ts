@@ -71,6 +71,9 @@ describe('destroyDeployment', () => {
   it('GIVEN no --delete-images THEN deletes only the service stack, waits until gone and keeps images', async () => {
     // Long enough (at least 1 s between polls) for the 1 s progress poll to report.
     stackDeletes(NAME, MAIN_ID, 4);
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
+      .resolves({ Stacks: [registryStack()] });
     const progress: StackDeleteProgress[] = [];
     const result = await withTime(
       destroyDeployment(clients, {
@@ -127,6 +130,15 @@ describe('destroyDeployment', () => {
     const result = await withTime(destroyDeployment(clients, { ...base, deleteImages: true }));
     expect(result).toEqual({ stack: 'absent', imagesDeleted: 0, registry: 'absent' });
     expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
+  });
+
+  it('GIVEN no registry stack and no --delete-images THEN reports the registry absent, not kept', async () => {
+    stackDeletes(NAME, MAIN_ID);
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
+      .rejects(stackMissingError(`${NAME}-registry`));
+    const result = await withTime(destroyDeployment(clients, { ...base, deleteImages: false }));
+    expect(result).toEqual({ stack: 'deleted', imagesDeleted: 0, registry: 'absent' });
   });
 
   it('GIVEN the delete fails THEN throws naming the resource that blocked it', async () => {

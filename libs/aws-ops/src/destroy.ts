@@ -162,9 +162,10 @@ export async function destroyDeployment(
   options: DestroyOptions,
 ): Promise<DestroyResult> {
   const stack = await deleteStackAndWait(clients.cfn, options.stackName, options);
-  if (!options.deleteImages) return { stack, imagesDeleted: 0, registry: 'kept' };
+  // 'kept' only for a registry that is there: a region without one says so.
   const registryStack = await findStack(clients.cfn, options.registryStackName);
   if (!registryStack) return { stack, imagesDeleted: 0, registry: 'absent' };
+  if (!options.deleteImages) return { stack, imagesDeleted: 0, registry: 'kept' };
   let imagesDeleted = 0;
   try {
     imagesDeleted = await emptyRepository(clients.ecr, options.repositoryName);

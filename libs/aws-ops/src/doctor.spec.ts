@@ -7,7 +7,7 @@ import {
   DescribeTasksCommand,
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
-import { DoctorDeps, describeImageExists, diagnoseService } from './doctor';
+import { DoctorDeps, describeImageExists, diagnoseService, isSetupFinding } from './doctor';
 import { fakeClock } from './testing/fake-clock';
 import { arrangeHealthyDeployment, mockAwsClients } from './testing/mock-aws';
 import {
@@ -225,6 +225,8 @@ describe('diagnoseService', () => {
       expect.objectContaining({
         code: 'service-not-stabilising',
         what: expect.stringContaining('20 minutes'),
+        evidence: expect.arrayContaining([`event: (service ${NAME}) has reached a steady state.`]),
+        fix: expect.stringMatching(/^the service events above say what blocks it/),
       }),
     ]);
   });
@@ -273,14 +275,79 @@ describe('diagnoseService', () => {
     ]);
   });
 
-  it('GIVEN the URL does not answer from an allowed IP THEN it is an error', async () => {
+  it("GIVEN the URL does not answer from an allowed IP THEN it is an error naming the stack's AllowedIP", async () => {
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
+      Stacks: [stack({ Parameters: stackParameters({ allowedIp: '203.0.113.0/24' }) })],
+    });
     const d = deps({ probe: async () => ({ ok: false, status: 503 }) });
     const { findings } = await diagnoseService(d, options);
     expect(findings).toEqual([
       expect.objectContaining({
         code: 'url-not-answering',
         severity: 'error',
-        evidence: ['HTTP 503'],
+        evidence: ['HTTP 503', "the stack's AllowedIP is 203.0.113.0/24"],
+        fix: expect.stringContaining('that AllowedIP 203.0.113.0/24 admits you'),
+      }),
+    ]);
+  });
+
+  it('GIVEN your public IP cannot be found THEN says the AllowedIP check was skipped, as info', async () => {
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
+      Stacks: [stack({ Parameters: stackParameters({ allowedIp: '198.51.100.0/24' }) })],
+    });
+    const { findings } = await diagnoseService(deps({ callerIp: async () => undefined }), options);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        code: 'caller-ip-unknown',
+        what: 'could not find your public IP (checkip.amazonaws.com did not answer): AllowedIP 198.51.100.0/24 not checked',
+      }),
+    ]);
+  });
+
+  it('GIVEN your public IP cannot be found but AllowedIP is 0.0.0.0/0 THEN nothing was skipped', async () => {
+    expect(await codes(deps({ callerIp: async () => undefined }))).toEqual([]);
+  });
+
+  it('GIVEN stuckAfterMs 0 (a redeploy that timed out) THEN a rollout of 45 s is reported', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({
+      services: [
+        service({
+          deployments: [
+            deployment({
+              rolloutState: 'IN_PROGRESS',
+              runningCount: 0,
+              pendingCount: 1,
+              createdAt: new Date('2026-11-25T18:09:15Z'),
+            }),
+          ],
+        }),
+      ],
+    });
+    const { findings } = await diagnoseService(deps(), { ...options, stuckAfterMs: 0 });
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'service-not-stabilising',
+        what: 'deployment ecs-svc/1234567890123456789 has been rolling out for 45 s',
+      }),
+    ]);
+  });
+
+  it('GIVEN a stuck rollout and no service event THEN the fix does not point at events', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({
+      services: [
+        service({
+          events: [],
+          deployments: [deployment({ rolloutState: 'IN_PROGRESS', runningCount: 1 })],
+        }),
+      ],
+    });
+    const { findings } = await diagnoseService(deps(), { ...options, stuckAfterMs: 0 });
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'service-not-stabilising',
+        evidence: ['1/1 running, 0 pending, 0 failed'],
+        fix: 'ECS reported no service event about it yet: watch it with `npx nx run infra:status` and `npx nx run infra:logs -- --follow`',
       }),
     ]);
   });
@@ -333,5 +400,16 @@ describe("diagnoseService for another deployment's project (greeter-infra, servi
         fix: 'check the task is healthy and the security group admits you; `npx nx run greeter-infra:logs` shows the container output',
       }),
     );
+  });
+});
+
+describe('isSetupFinding', () => {
+  it.each(['service-stack-missing', 'registry-stack-missing', 'service-missing'])(
+    'GIVEN %s THEN it is the caller setup (exit 2)',
+    (code) => expect(isSetupFinding({ code })).toBe(true),
+  );
+
+  it('GIVEN a failed rollout THEN it is not setup', () => {
+    expect(isSetupFinding({ code: 'deployment-failed' })).toBe(false);
   });
 });

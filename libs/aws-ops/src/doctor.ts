@@ -22,7 +22,7 @@ import {
   pushCommand,
 } from './findings';
 import { getTaskLogTail } from './logs';
-import { CallerIpLookup, UrlProbe, isIpInCidr } from './reachability';
+import { CALLER_IP_SERVICE, CallerIpLookup, UrlProbe, isIpInCidr } from './reachability';
 import { ServiceSnapshot, describeService } from './service-status';
 import { pickServiceUrl } from './service-url';
 import { StackInfo, findStack, findStackFailure, isFailedStackStatus } from './stacks';
@@ -66,8 +66,25 @@ export interface DoctorOptions {
   service?: string;
   /** The deployment project (`greeter-infra`), whose targets the fixes name. @default infra */
   project?: string;
-  /** A deployment still rolling out after this long is reported. @default 15 minutes */
+  /**
+   * A deployment still rolling out after this long is reported. A redeploy that timed out passes
+   * 0: its --timeout, however short, already said the rollout takes too long. @default 15 minutes
+   */
   stuckAfterMs?: number;
+}
+
+/**
+ * Findings that mean nothing (or not all) is deployed where doctor looked: the caller's setup
+ * (region, stack name), so doctor exits 2 for them as every other command does.
+ */
+const SETUP_FINDING_CODES: ReadonlySet<string> = new Set([
+  'registry-stack-missing',
+  'service-stack-missing',
+  'service-missing',
+]);
+
+export function isSetupFinding(finding: Pick<Finding, 'code'>): boolean {
+  return SETUP_FINDING_CODES.has(finding.code);
 }
 
 export interface Diagnosis {
@@ -126,6 +143,11 @@ async function checkStack(
   };
 }
 
+/** `45 s` under two minutes (a short redeploy --timeout), whole minutes above. */
+function describeAge(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} minutes`;
+}
+
 function checkDeployments(
   snapshot: ServiceSnapshot,
   now: number,
@@ -148,17 +170,22 @@ function checkDeployments(
     });
   }
   const primary = snapshot.deployments.find((d) => d.status === 'PRIMARY');
-  const age = primary?.createdAt ? now - primary.createdAt.getTime() : 0;
-  if (primary?.rolloutState === 'IN_PROGRESS' && age > stuckAfterMs) {
+  // Never negative: this machine's clock may be behind AWS's.
+  const age = primary?.createdAt ? Math.max(0, now - primary.createdAt.getTime()) : 0;
+  if (primary?.rolloutState === 'IN_PROGRESS' && age >= stuckAfterMs) {
     findings.push({
       severity: 'error',
       code: 'service-not-stabilising',
-      what: `deployment ${primary.id} has been rolling out for ${Math.round(age / 60000)} minutes`,
+      what: `deployment ${primary.id} has been rolling out for ${describeAge(age)}`,
       evidence: [
         `${primary.runningCount}/${primary.desiredCount} running, ${primary.pendingCount} pending, ${primary.failedTasks} failed`,
         ...recentEvents,
       ],
-      fix: `the service events above say what blocks it; fix that, or \`${deploymentCommand('redeploy', project)}\` once fixed`,
+      // Name the events only when the evidence shows some.
+      fix:
+        recentEvents.length > 0
+          ? `the service events above say what blocks it; fix that, or \`${deploymentCommand('redeploy', project)}\` once fixed`
+          : `ECS reported no service event about it yet: watch it with \`${deploymentCommand('status', project)}\` and \`${deploymentCommand('logs', project)} -- --follow\``,
     });
   }
   if (snapshot.desiredCount > 0 && snapshot.runningCount === 0) {
@@ -246,6 +273,16 @@ export async function checkReachability(
   if (hostBits) findings.push(hostBits);
   const callerIp = await deps.callerIp();
   const outside = callerIp && allowedIp ? !isIpInCidr(callerIp, allowedIp) : false;
+  // A check that could not run says so, unless AllowedIP admits everyone anyway.
+  if (!callerIp && allowedIp && !isWholeInternet(allowedIp)) {
+    findings.push({
+      severity: 'info',
+      code: 'caller-ip-unknown',
+      what: `could not find your public IP (${CALLER_IP_SERVICE} did not answer): AllowedIP ${allowedIp} not checked`,
+      evidence: [`the security group only admits ${allowedIp} on the service port`],
+      fix: `if ${url} does not answer, check your public IP is inside ${allowedIp}, or redeploy with \`${deployCommand} --allowed-ip=<your IP>/32\``,
+    });
+  }
   if (outside) {
     findings.push({
       severity: 'warning',
@@ -263,13 +300,21 @@ export async function checkReachability(
       what: `${url} does not answer from here`,
       evidence: [
         probe.status ? `HTTP ${probe.status}` : `request failed: ${probe.error ?? 'no answer'}`,
+        ...(allowedIp ? [`the stack's AllowedIP is ${allowedIp}`] : []),
       ],
       fix: outside
-        ? 'your IP is not allowed (see above)'
-        : `check the task is healthy and the security group admits you; \`${deploymentCommand('logs', project)}\` shows the container output`,
+        ? `your IP is not in AllowedIP ${allowedIp} (see above)`
+        : `check the task is healthy ${admits(allowedIp)}; \`${deploymentCommand('logs', project)}\` shows the container output`,
     });
   }
   return findings;
+}
+
+/** Whom the stack's AllowedIP lets in, as the URL finding's fix says it. */
+function admits(allowedIp: string | undefined): string {
+  return !allowedIp || isWholeInternet(allowedIp)
+    ? 'and the security group admits you'
+    : `and that AllowedIP ${allowedIp} admits you`;
 }
 
 /**

@@ -1,3 +1,7 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { OpsError, explainError, findDeniedAction, isSetupProblem } from './errors';
 import { awsError, stackMissingError } from './testing/fixtures';
 
@@ -206,5 +210,79 @@ describe("explainError for another deployment's project (greeter-infra)", () => 
     expect(explainError(error, context).message).toContain(
       '--profile NAME (greeter-infra:deploy passes it along its chain)',
     );
+  });
+});
+
+describe('explainError for an endpoint that answers a web page (proxy, captive portal)', () => {
+  const PORTAL_PAGE =
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Sign in to Wi-Fi</title></head><body>Accept the terms</body></html>';
+  let server: Server;
+  let endpoint: string;
+
+  beforeAll(async () => {
+    // A real HTTP server answering HTML, so the real SDK clients throw what they really throw.
+    server = createServer((_, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(PORTAL_PAGE);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const config = () => ({
+    region: 'eu-west-1',
+    endpoint,
+    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'example' },
+    maxAttempts: 1,
+  });
+
+  async function errorOf(send: () => Promise<unknown>): Promise<unknown> {
+    try {
+      await send();
+    } catch (error) {
+      return error;
+    }
+    throw new Error('the call did not fail');
+  }
+
+  it('GIVEN CloudFormation (XML) gets HTML THEN one line naming the endpoint and a proxy or portal, exit 2', async () => {
+    const error = await errorOf(() =>
+      new CloudFormationClient(config()).send(new DescribeStacksCommand({ StackName: 'x' })),
+    );
+    expect((error as Error).message).toMatch(/^@aws-sdk XML parse error: mismatched tags/);
+    const problem = explainError(error, {
+      ...ctx,
+      endpoint: `${endpoint} (AWS_ENDPOINT_URL)`,
+    });
+    expect(problem).toEqual({
+      kind: 'endpoint-not-aws',
+      message: `${endpoint} (AWS_ENDPOINT_URL) answered with a web page (HTML) AWS would not send (HTTP 200): a proxy or captive portal is likely answering instead of AWS; sign in to the network or fix HTTPS_PROXY, or AWS_ENDPOINT_URL if you set it`,
+    });
+    expect(isSetupProblem(problem)).toBe(true);
+  });
+
+  it('GIVEN ECS (JSON) gets HTML THEN the same explanation', async () => {
+    const error = await errorOf(() =>
+      new ECSClient(config()).send(new DescribeServicesCommand({ cluster: 'c', services: ['s'] })),
+    );
+    expect(explainError(error, { ...ctx, endpoint: 'E' }).message).toMatch(
+      /^E answered with a web page \(HTML\) AWS would not send \(HTTP 200\): a proxy or captive portal/,
+    );
+  });
+
+  it('GIVEN no endpoint in the context THEN names the region default', async () => {
+    const error = await errorOf(() =>
+      new CloudFormationClient(config()).send(new DescribeStacksCommand({ StackName: 'x' })),
+    );
+    const saved = process.env['AWS_ENDPOINT_URL'];
+    delete process.env['AWS_ENDPOINT_URL'];
+    try {
+      expect(explainError(error, { region: 'us-east-2' }).message).toMatch(
+        /^https:\/\/\*\.us-east-2\.amazonaws\.com \(the region's default\) answered with a web page/,
+      );
+    } finally {
+      if (saved !== undefined) process.env['AWS_ENDPOINT_URL'] = saved;
+    }
   });
 });

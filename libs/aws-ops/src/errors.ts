@@ -1,3 +1,5 @@
+import { describeEndpoint } from './client-config';
+
 /** What kind of problem stopped an operation; the CLI maps kinds to exit codes and wording. */
 export type ProblemKind =
   | 'no-credentials'
@@ -9,6 +11,7 @@ export type ProblemKind =
   | 'no-running-task'
   | 'throttled'
   | 'network'
+  | 'endpoint-not-aws'
   | 'unknown';
 
 /**
@@ -23,6 +26,7 @@ const SETUP_PROBLEM_KINDS: ReadonlySet<ProblemKind> = new Set<ProblemKind>([
   'service-not-found',
   'access-denied',
   'network',
+  'endpoint-not-aws',
 ]);
 
 export function isSetupProblem(problem: Pick<Problem, 'kind'>): boolean {
@@ -46,6 +50,11 @@ export interface ProblemContext {
    * @default infra (hello-world's: DEPLOY_COMMAND)
    */
   project?: string;
+  /**
+   * Where the clients send requests (describeEndpoint), for an answer that is not AWS's.
+   * @default describeEndpoint(region) over this process's AWS_ENDPOINT_URL* variables
+   */
+  endpoint?: string;
 }
 
 /** hello-world's command that creates its stacks; every "not deployed" message points at it. */
@@ -72,6 +81,36 @@ interface ErrorLike {
   code?: string;
   message?: string;
   Code?: string;
+  /** The raw answer the SDK could not read (its deserialization errors carry it). */
+  $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
+  $responseBodyText?: string;
+}
+
+/**
+ * The SDK's error for an answer it could not parse, e.g. `@aws-sdk XML parse error: mismatched
+ * tags <meta> and </head>.` (XML protocols) or `Unexpected token '<', "<!DOCTYPE "... is not
+ * valid JSON` (JSON protocols), each followed by "Deserialization error: …". Something other than
+ * AWS answered: an HTML page is a proxy or captive portal.
+ */
+function explainUnreadableAnswer(
+  e: ErrorLike,
+  text: string,
+  context: ProblemContext,
+): Problem | undefined {
+  if (!/Deserialization error/.test(e.message ?? '')) return undefined;
+  const contentType = e.$response?.headers?.['content-type'] ?? '';
+  const html =
+    /html/i.test(contentType) ||
+    /<(!doctype|html|head|meta|body|title)\b/i.test(`${e.$responseBodyText ?? ''} ${text}`);
+  const status = e.$response?.statusCode;
+  const endpoint = context.endpoint ?? describeEndpoint(context.region);
+  return {
+    kind: 'endpoint-not-aws',
+    message:
+      `${endpoint} answered with ${html ? 'a web page (HTML)' : 'something'} AWS would not send` +
+      `${status ? ` (HTTP ${status})` : ''}: a proxy or captive portal is likely answering instead of AWS; ` +
+      `sign in to the network or fix HTTPS_PROXY, or AWS_ENDPOINT_URL if you set it`,
+  };
 }
 
 const THROTTLING = new Set([
@@ -136,6 +175,8 @@ export function explainError(error: unknown, context: ProblemContext): Problem {
   const where = `in ${context.region}`;
   const deployCommand = deployCommandOf(context.project);
 
+  const unreadable = explainUnreadableAnswer(e, text, context);
+  if (unreadable) return unreadable;
   if (name === 'CredentialsProviderError') {
     return explainCredentialsError(text, context.profile, context.project);
   }

@@ -1,12 +1,20 @@
 import {
   CloudWatchLogsClient,
+  DescribeLogStreamsCommand,
   FilterLogEventsCommand,
   GetLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { LogLine, followLogs, getTaskLogTail, logStreamForTask, readLogs } from './logs';
+import {
+  LogLine,
+  findTaskLogStreams,
+  followLogs,
+  getTaskLogTail,
+  logStreamForTask,
+  readLogs,
+} from './logs';
 import { fakeClock } from './testing/fake-clock';
-import { EXEC_FORMAT_LOG, TASK_ID } from './testing/fixtures';
+import { EXEC_FORMAT_LOG, STOPPED_TASK_ID, TASK_ID, logStream } from './testing/fixtures';
 
 const logsMock = mockClient(CloudWatchLogsClient);
 const logs = new CloudWatchLogsClient({});
@@ -110,5 +118,35 @@ describe('getTaskLogTail', () => {
       }),
     );
     expect(await getTaskLogTail(logs, group, TASK_ID)).toEqual([]);
+  });
+});
+
+describe('findTaskLogStreams', () => {
+  it('GIVEN the 8-character id logs prints THEN asks for the streams with that prefix and returns the match', async () => {
+    logsMock.on(DescribeLogStreamsCommand).resolves({ logStreams: [logStream(TASK_ID)] });
+    expect(await findTaskLogStreams(logs, group, TASK_ID.slice(0, 8))).toEqual([stream]);
+    expect(logsMock.commandCalls(DescribeLogStreamsCommand)[0].args[0].input).toEqual({
+      logGroupName: group,
+      logStreamNamePrefix: `ecs/hello-world/${TASK_ID.slice(0, 8)}`,
+    });
+  });
+
+  it('GIVEN two pages of streams THEN returns every one, sorted', async () => {
+    logsMock
+      .on(DescribeLogStreamsCommand)
+      .resolvesOnce({ logStreams: [logStream(TASK_ID)], nextToken: 'next' })
+      .resolves({ logStreams: [logStream(STOPPED_TASK_ID)] });
+    expect(await findTaskLogStreams(logs, group, '')).toEqual([
+      logStreamForTask(STOPPED_TASK_ID),
+      stream,
+    ]);
+  });
+
+  it("GIVEN another service's container THEN looks under its prefix", async () => {
+    logsMock.on(DescribeLogStreamsCommand).resolves({ logStreams: [] });
+    expect(await findTaskLogStreams(logs, group, 'a1b2c3d4', 'greeter')).toEqual([]);
+    expect(
+      logsMock.commandCalls(DescribeLogStreamsCommand)[0].args[0].input.logStreamNamePrefix,
+    ).toBe('ecs/greeter/a1b2c3d4');
   });
 });

@@ -1,6 +1,7 @@
 import {
   CloudWatchLogsClient,
   GetLogEventsCommand,
+  paginateDescribeLogStreams,
   paginateFilterLogEvents,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { APP_NAME, LOG_STREAM_PREFIX } from '@hello-world/shared';
@@ -27,6 +28,30 @@ export interface LogQuery {
 /** The awslogs driver's stream name: prefix/container/task-id (the container is the service's). */
 export function logStreamForTask(taskId: string, containerName: string = APP_NAME): string {
   return `${LOG_STREAM_PREFIX}/${containerName}/${taskId}`;
+}
+
+/**
+ * The log streams of the tasks whose id starts with `taskIdPrefix` (the 8 characters `logs`
+ * prints, or a whole id), through the DescribeLogStreams paginator: the awslogs driver names
+ * each stream prefix/container/task-id, so the stream prefix selects the tasks. Sorted by name.
+ */
+export async function findTaskLogStreams(
+  logs: CloudWatchLogsClient,
+  logGroupName: string,
+  taskIdPrefix: string,
+  containerName: string = APP_NAME,
+): Promise<string[]> {
+  const names: string[] = [];
+  const pages = paginateDescribeLogStreams(
+    { client: logs },
+    { logGroupName, logStreamNamePrefix: logStreamForTask(taskIdPrefix, containerName) },
+  );
+  for await (const page of pages) {
+    names.push(
+      ...(page.logStreams ?? []).flatMap((s) => (s.logStreamName ? [s.logStreamName] : [])),
+    );
+  }
+  return names.sort();
 }
 
 function toLine(e: {

@@ -12,10 +12,13 @@ export interface ProbeResult {
 /** One HTTP GET against the service URL. */
 export type UrlProbe = (url: string) => Promise<ProbeResult>;
 
+/** Where the real lookup asks: AWS's own echo service. Messages name it when it fails. */
+export const CALLER_IP_SERVICE = 'checkip.amazonaws.com';
+
 /** The real lookup: AWS's own echo service. */
 export async function fetchCallerIp(timeoutMs = 3000): Promise<string | undefined> {
   try {
-    const response = await fetch('https://checkip.amazonaws.com', {
+    const response = await fetch(`https://${CALLER_IP_SERVICE}`, {
       signal: AbortSignal.timeout(timeoutMs),
     });
     const ip = (await response.text()).trim();

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { OpsError } from './errors';
-import { getServiceStatus } from './service-status';
+import { findStatusProblems, getServiceStatus, summarizeService } from './service-status';
 import {
   ENI_ID,
   NAME,
@@ -16,6 +16,7 @@ import {
   TAG,
   TASK_ARN,
   TASK_ID,
+  failedRolloutService,
   networkInterface,
   runningTask,
   service,
@@ -136,5 +137,42 @@ describe("getServiceStatus for another deployment's project (greeter-infra)", ()
       kind: 'service-not-found',
       message: expect.stringMatching(/\(MISSING\): run `npx nx run greeter-infra:deploy`$/),
     });
+  });
+});
+
+describe('findStatusProblems', () => {
+  const url = `http://${PUBLIC_IP}:49000`;
+
+  it('GIVEN the desired count runs and a URL THEN no problem', () => {
+    expect(findStatusProblems(summarizeService(NAME, service()), url)).toEqual([]);
+  });
+
+  it('GIVEN no task runs of one desired THEN an error that points at doctor', () => {
+    const status = summarizeService(NAME, service({ runningCount: 0, pendingCount: 1 }));
+    expect(findStatusProblems(status, undefined)).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        code: 'no-running-task',
+        what: '0 of 1 desired task(s) running',
+        fix: '`npx nx run infra:doctor` finds why',
+      }),
+    ]);
+  });
+
+  it('GIVEN a rollout the circuit breaker failed THEN an error naming the deployment and its reason', () => {
+    const status = summarizeService(NAME, failedRolloutService());
+    expect(findStatusProblems(status, url, 'greeter-infra')).toEqual([
+      expect.objectContaining({
+        code: 'deployment-failed',
+        what: 'deployment ecs-svc/1234567890123456789 failed: ECS deployment circuit breaker: tasks failed to start.',
+        fix: '`npx nx run greeter-infra:doctor` shows why its tasks stopped',
+      }),
+    ]);
+  });
+
+  it('GIVEN the task runs without a public IP THEN an error (no URL to check)', () => {
+    expect(findStatusProblems(summarizeService(NAME, service()), undefined)).toEqual([
+      expect.objectContaining({ code: 'no-public-ip' }),
+    ]);
   });
 });

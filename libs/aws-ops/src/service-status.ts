@@ -1,7 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, ECSClient, Service } from '@aws-sdk/client-ecs';
 import { OpsError } from './errors';
-import { deploymentCommand } from './findings';
+import { Finding, deploymentCommand } from './findings';
 import { ServiceRef, TaskSummary, getServiceTasks } from './tasks';
 
 export interface DeploymentSummary {
@@ -130,4 +130,45 @@ export async function getServiceStatus(
     tasks,
     stoppedTasks: stopped.sort(newestFirst).slice(0, options.stoppedLimit ?? 5),
   };
+}
+
+/**
+ * What `status` reports as ERROR about the service itself (its URL's reachability is
+ * checkReachability's): fewer tasks running than desired, no running task with a public IP, a
+ * failed rollout. Any of them makes status exit 1.
+ */
+export function findStatusProblems(
+  status: Pick<ServiceStatus, 'desiredCount' | 'runningCount' | 'deployments'>,
+  url: string | undefined,
+  project?: string,
+): Finding[] {
+  const doctor = deploymentCommand('doctor', project);
+  const problems: Finding[] = [];
+  if (status.runningCount < status.desiredCount) {
+    problems.push({
+      severity: 'error',
+      code: status.runningCount === 0 ? 'no-running-task' : 'fewer-tasks-than-desired',
+      what: `${status.runningCount} of ${status.desiredCount} desired task(s) running`,
+      evidence: [],
+      fix: `\`${doctor}\` finds why`,
+    });
+  } else if (!url) {
+    problems.push({
+      severity: 'error',
+      code: 'no-public-ip',
+      what: `no running task with a public IP (desired ${status.desiredCount})`,
+      evidence: [],
+      fix: `\`${doctor}\` finds why`,
+    });
+  }
+  for (const d of status.deployments.filter((x) => x.rolloutState === 'FAILED')) {
+    problems.push({
+      severity: 'error',
+      code: 'deployment-failed',
+      what: `deployment ${d.id} failed: ${d.rolloutStateReason ?? 'rollout FAILED'}`,
+      evidence: [],
+      fix: `\`${doctor}\` shows why its tasks stopped`,
+    });
+  }
+  return problems;
 }

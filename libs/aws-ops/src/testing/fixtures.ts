@@ -338,3 +338,18 @@ export function batchGetImageResult(imageDigest: string) {
     failures: [],
   };
 }
+
+/** One stream of DescribeLogStreams' answer, as the awslogs driver leaves it for a task. */
+export function logStream(taskId = TASK_ID, container = 'hello-world') {
+  const logStreamName = `ecs/${container}/${taskId}`;
+  return {
+    logStreamName,
+    creationTime: Date.parse('2026-11-25T18:01:35.000Z'),
+    firstEventTimestamp: Date.parse('2026-11-25T18:01:41.000Z'),
+    lastEventTimestamp: Date.parse('2026-11-25T18:05:00.000Z'),
+    lastIngestionTime: Date.parse('2026-11-25T18:05:00.210Z'),
+    uploadSequenceToken: '49039859613988000000000000000000000000000000000000000000',
+    arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/ecs/${NAME}:log-stream:${logStreamName}`,
+    storedBytes: 0,
+  };
+}
