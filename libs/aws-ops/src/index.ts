@@ -13,3 +13,5 @@ export * from './findings';
 export * from './doctor';
 export * from './destroy';
 export * from './ecr';
+export * from './release-history';
+export * from './stack-image-update';

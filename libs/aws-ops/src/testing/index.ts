@@ -2,3 +2,4 @@
 export * from './fixtures';
 export * from './fake-clock';
 export * from './mock-aws';
+export * from './release-fixtures';
