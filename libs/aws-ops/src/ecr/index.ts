@@ -4,3 +4,4 @@ export * from './registry-repository';
 export * from './repository-uri';
 export * from './deployed-marker';
 export * from './tag-mutability';
+export * from './image-scan';
