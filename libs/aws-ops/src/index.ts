@@ -15,3 +15,4 @@ export * from './destroy';
 export * from './ecr';
 export * from './release-history';
 export * from './stack-image-update';
+export * from './abort';
