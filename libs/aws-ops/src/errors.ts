@@ -12,6 +12,8 @@ export type ProblemKind =
   | 'throttled'
   | 'network'
   | 'endpoint-not-aws'
+  /** An operation outlasted its --timeout (e.g. a deploy, then aborted or left going). */
+  | 'timeout'
   | 'unknown';
 
 /**
