@@ -4,6 +4,9 @@
 // would push first, and stops there. What it did goes to dist/<app root>/image-push.json, which
 // infra:deploy, the next task of the chain, reads. A step of that chain, it accepts the options
 // infra:deploy forwards, and pushes nothing when they deploy an image already in the registry.
+// Built for the task's platform (--platform, else env CPU_ARCHITECTURE, else linux/amd64); any
+// other platform than linux/amd64 is named in the tags, so an image of one platform never stands
+// for another's; several platforms are built and pushed as one index by buildx.
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { deploymentNames } from '@hello-world/shared';
@@ -20,10 +23,20 @@ import {
   type TagMutability,
 } from '@hello-world/aws-ops';
 import { runImageCli } from './cli';
-import { buildImage, localImageRef, loginRegistry, pullImage, pushImage } from './docker';
+import {
+  buildImage,
+  isMultiPlatform,
+  localImageRef,
+  loginRegistry,
+  pullImage,
+  pushImage,
+  pushMultiPlatformImage,
+  tagMultiPlatformImage,
+} from './docker';
 import type { ImageOptions } from './image-options';
 import { readWorkspaceImageSource } from './image-source';
-import { planPush } from './push-plan';
+import type { ImageSource } from './image-source';
+import { planPush, type PushPlan } from './push-plan';
 import { makePushReport, removePushReport, writePushReport } from './push-report-file';
 import { findRegistryDigest } from './registry-http';
 import { workspaceRoot } from './workspace';
@@ -79,7 +92,13 @@ runImageCli(
         workspaceRoot,
         source.app.pushReport,
         makePushReport(
-          { repository: target.repository, tag: primary, pushed, ...(digest ? { digest } : {}) },
+          {
+            repository: target.repository,
+            tag: primary,
+            pushed,
+            platforms: source.platforms,
+            ...(digest ? { digest } : {}),
+          },
           started,
           Date.now(),
         ),
@@ -89,13 +108,18 @@ runImageCli(
       report(states[0]?.digest, false);
       return;
     }
-    let from = localImageRef(primary, source.app);
+    console.log(`platform: ${source.platforms.join(',')}`);
     await target.login();
+    if (isMultiPlatform(source)) {
+      report(...(await pushMultiPlatform(target.repository, source, plan, options)));
+      return;
+    }
+    let from = localImageRef(primary, source.app);
     if (plan.build)
       await buildImage(workspaceRoot, from, source, options.baseImage, options.buildCache);
     if (plan.pull) {
       from = `${target.repository}:${primary}`;
-      await pullImage(workspaceRoot, from);
+      await pullImage(workspaceRoot, from, source.platforms[0]);
     }
     let primaryDigest = states[0]?.digest;
     for (const tag of plan.push) {
@@ -107,6 +131,37 @@ runImageCli(
   },
   (options) => awsContext ?? { region: clientConfig(options).region },
 );
+
+/**
+ * A multi-platform image: buildx builds and pushes every new tag at once (the engine's image store
+ * cannot hold it); tags added to an image already pushed are copied in the registry. Returns the
+ * primary tag's digest and whether it was pushed, for the report.
+ */
+async function pushMultiPlatform(
+  repository: string,
+  source: ImageSource,
+  plan: PushPlan,
+  options: ImageOptions,
+): Promise<[string | undefined, boolean]> {
+  const primary = source.tags[0]?.name ?? '';
+  const refs = plan.push.map((tag) => `${repository}:${tag}`);
+  if (plan.build) {
+    const digest = await pushMultiPlatformImage(
+      workspaceRoot,
+      refs,
+      source,
+      options.baseImage,
+      options.buildCache,
+    );
+    for (const ref of refs) console.log(`pushed: ${ref}${digest ? ` (${digest})` : ''}`);
+    return [digest, true];
+  }
+  for (const ref of refs) {
+    await tagMultiPlatformImage(workspaceRoot, `${repository}:${primary}`, ref);
+    console.log(`pushed: ${ref}`);
+  }
+  return [plan.skip.find((skipped) => skipped.name === primary)?.digest, false];
+}
 
 function overrideTarget(repository: string): PushTarget {
   return {

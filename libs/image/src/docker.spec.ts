@@ -1,6 +1,10 @@
 import { DEFAULT_IMAGE_APP, imageApp } from './build-context';
 import {
+  checkBuiltPlatform,
   dockerBuildArgs,
+  explainMultiPlatformFailure,
+  multiPlatformBuildArgs,
+  requireBuildx,
   localImageRef,
   explainBaseImageFailure,
   explainDockerFailure,
@@ -9,7 +13,13 @@ import {
 import { CommandError } from './exec';
 import { ImageError } from './image-error';
 
-const source = { tags: [], revision: 'abc123', version: '1.2.3', app: DEFAULT_IMAGE_APP };
+const source = {
+  tags: [],
+  revision: 'abc123',
+  version: '1.2.3',
+  app: DEFAULT_IMAGE_APP,
+  platforms: ['linux/amd64' as const],
+};
 
 describe('dockerBuildArgs', () => {
   it('builds with plain docker build when no layer cache is asked for', () => {
@@ -63,6 +73,17 @@ describe('dockerBuildArgs', () => {
     ]);
   });
 
+  it("always names the platform: linux/amd64 by default, the task's when it is ARM64", () => {
+    // WHEN the default build's and an arm64 build's arguments are made
+    const amd64 = dockerBuildArgs('r:t', source, undefined).join(' ');
+    const arm64 = dockerBuildArgs('r:t', { ...source, platforms: ['linux/arm64'] }, undefined);
+    // THEN each passes its platform to docker build, never the engine's own by omission
+    expect(amd64).toContain('-t r:t --platform linux/amd64 ');
+    expect(arm64.join(' ')).toContain('-t r:t --platform linux/arm64 ');
+    // AND the layer-cache build through buildx names it too
+    expect(dockerBuildArgs('r:t', source, undefined, { from: 'type=gha' })).toContain('--platform');
+  });
+
   it('goes through buildx, loads the image and passes the cache when one is given', () => {
     // GIVEN GitHub Actions' cache  WHEN the build arguments are made  THEN buildx imports and exports it
     const args = dockerBuildArgs('r:t', source, undefined, {
@@ -72,6 +93,95 @@ describe('dockerBuildArgs', () => {
     expect(args.slice(0, 3)).toEqual(['buildx', 'build', '--load']);
     expect(args.join(' ')).toContain('--cache-from type=gha --cache-to type=gha,mode=max');
     expect(args.join(' ')).not.toContain('BASE_IMAGE');
+  });
+});
+
+describe('multiPlatformBuildArgs', () => {
+  const both = { ...source, platforms: ['linux/amd64' as const, 'linux/arm64' as const] };
+
+  it('pushes every tag of a multi-platform image at once through buildx, writing its digest to a metadata file', () => {
+    const args = multiPlatformBuildArgs(['reg/r:a', 'reg/r:b'], both, 'node:24', undefined, {
+      metadataFile: '/tmp/m.json',
+    });
+    expect(args.join(' ')).toMatch(
+      /^buildx build --platform linux\/amd64,linux\/arm64 -f apps\/hello-world\/Dockerfile -t reg\/r:a -t reg\/r:b --push --metadata-file \/tmp\/m\.json .*--build-arg BASE_IMAGE=node:24 .* \.$/,
+    );
+  });
+
+  it('without a push, neither loads nor pushes: the build stays in buildx cache', () => {
+    const args = multiPlatformBuildArgs(['r:t'], both, undefined);
+    expect(args).not.toContain('--push');
+    expect(args).not.toContain('--load');
+  });
+});
+
+describe('requireBuildx', () => {
+  it('GIVEN a docker CLI with buildx THEN nothing is refused', () => {
+    expect(() => requireBuildx(['linux/amd64', 'linux/arm64'], () => 'v0.20.0')).not.toThrow();
+  });
+
+  it('GIVEN a docker CLI without buildx THEN one line saying so and what to do, exit 2', () => {
+    // GIVEN `docker buildx version` fails as Debian's docker 20.10 does
+    const noBuildx = () => {
+      throw new CommandError(
+        'docker buildx version failed',
+        'docker',
+        ['buildx', 'version'],
+        'docker: unknown command: docker buildx',
+      );
+    };
+    // WHEN a multi-platform build is checked THEN refused with the plugin to install
+    let error: unknown;
+    try {
+      requireBuildx(['linux/amd64', 'linux/arm64'], noBuildx);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ImageError);
+    expect((error as ImageError).kind).toBe('environment');
+    expect((error as Error).message).toBe(
+      '--platform=linux/amd64,linux/arm64 builds a multi-platform image, which needs docker buildx, and this docker CLI has none: install the buildx plugin (docker-buildx-plugin), or build one platform at a time (--platform=linux/arm64)',
+    );
+  });
+});
+
+describe('explainMultiPlatformFailure', () => {
+  it("GIVEN buildx's docker driver refusing several platforms THEN one line naming the builder to create", () => {
+    const error = new CommandError(
+      'docker buildx build failed',
+      'docker',
+      ['buildx', 'build'],
+      'ERROR: Multi-platform build is not supported for the docker driver.\nSwitch to a different driver, or turn on the containerd image store, and try again.',
+    );
+    expect((explainMultiPlatformFailure(error) as Error).message).toBe(
+      'the buildx builder cannot build several platforms at once (Multi-platform build is not supported for the docker driver.): create one that can (docker buildx create --use), or build one platform at a time',
+    );
+  });
+
+  it('GIVEN another build failure THEN it passes as is', () => {
+    const error = new CommandError(
+      'failed',
+      'docker',
+      ['buildx', 'build'],
+      'COPY failed: no such file',
+    );
+    expect(explainMultiPlatformFailure(error)).toBe(error);
+  });
+});
+
+describe('checkBuiltPlatform', () => {
+  it('GIVEN the image came out of the platform asked for THEN nothing is refused', () => {
+    expect(() => checkBuiltPlatform('r:t', 'linux/arm64', 'linux/arm64', 'b')).not.toThrow();
+  });
+
+  it('GIVEN an amd64 image from an arm64 build THEN one line naming the base image, exit 2', () => {
+    // GIVEN an engine that built FROM an amd64-only base and only warned
+    expect(() => checkBuiltPlatform('r:t', 'linux/arm64', 'linux/amd64', 'local/node:24')).toThrow(
+      new ImageError(
+        'r:t was built for linux/amd64, not linux/arm64: BASE_IMAGE local/node:24 is not a linux/arm64 image; use one that is (or has a linux/arm64 variant)',
+        'environment',
+      ),
+    );
   });
 });
 

@@ -1,4 +1,7 @@
 import { CONTAINER_USER } from '@hello-world/shared';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_IMAGE_APP, type ImageApp } from './build-context';
 import { CommandError, runCapture, runShown, type RunOptions } from './exec';
 import { ImageError } from './image-error';
@@ -40,6 +43,26 @@ export async function buildImage(
   } catch (error) {
     throw explainBaseImageFailure(error, baseImage);
   }
+  checkBuiltPlatform(ref, source.platforms[0] ?? '', readLocalImagePlatform(root, ref), baseImage);
+}
+
+/**
+ * The built image must be of the platform asked for: an engine may build FROM a local base image
+ * of another architecture and only warn, and that image would die on the task with `exec format
+ * error`. One line naming the base image, exit 2.
+ */
+export function checkBuiltPlatform(
+  ref: string,
+  wanted: string,
+  built: string,
+  baseImage: string | undefined,
+): void {
+  if (built === wanted) return;
+  const base = baseImage ? `BASE_IMAGE ${baseImage}` : "the Dockerfile's base image";
+  throw new ImageError(
+    `${ref} was built for ${built}, not ${wanted}: ${base} is not a ${wanted} image; use one that is (or has a ${wanted} variant)`,
+    'environment',
+  );
 }
 
 // What BuildKit and the legacy builder print when the FROM image cannot be fetched: no route to
@@ -64,8 +87,9 @@ export function explainBaseImageFailure(error: unknown, baseImage: string | unde
 }
 
 /**
- * `docker build` arguments. With a layer cache the build goes through buildx, which alone can
- * export a cache (e.g. GitHub Actions' `type=gha`), and `--load`s the result for the push.
+ * `docker build` arguments for one platform, always named (`--platform`): the engine's own
+ * architecture is not the task's. With a layer cache the build goes through buildx, which alone
+ * can export a cache (e.g. GitHub Actions' `type=gha`), and `--load`s the result for the push.
  */
 export function dockerBuildArgs(
   ref: string,
@@ -74,7 +98,41 @@ export function dockerBuildArgs(
   cache?: BuildCache,
 ): string[] {
   const args = cache ? ['buildx', 'build', '--load'] : ['build'];
-  args.push('-f', source.app.dockerfile, '-t', ref);
+  args.push('-f', source.app.dockerfile, '-t', ref, '--platform', source.platforms.join(','));
+  return [...args, ...commonBuildArgs(source, baseImage, cache)];
+}
+
+/**
+ * `docker buildx build` arguments for a multi-platform image: the engine's image store holds one
+ * platform per name, so such an image is pushed (`--push`, every tag at once, its digest written
+ * to `metadataFile`) or, without `push`, only built into buildx's cache.
+ */
+export function multiPlatformBuildArgs(
+  refs: readonly string[],
+  source: ImageSource,
+  baseImage: string | undefined,
+  cache?: BuildCache,
+  push?: { metadataFile: string },
+): string[] {
+  const args = [
+    'buildx',
+    'build',
+    '--platform',
+    source.platforms.join(','),
+    '-f',
+    source.app.dockerfile,
+  ];
+  for (const ref of refs) args.push('-t', ref);
+  if (push) args.push('--push', '--metadata-file', push.metadataFile);
+  return [...args, ...commonBuildArgs(source, baseImage, cache)];
+}
+
+function commonBuildArgs(
+  source: ImageSource,
+  baseImage: string | undefined,
+  cache: BuildCache | undefined,
+): string[] {
+  const args: string[] = [];
   if (cache?.from) args.push('--cache-from', cache.from);
   if (cache?.to) args.push('--cache-to', cache.to);
   if (baseImage) args.push('--build-arg', `BASE_IMAGE=${baseImage}`);
@@ -89,6 +147,112 @@ export function dockerBuildArgs(
   return args;
 }
 
+/** More than one platform: a multi-platform image, which only buildx builds. */
+export function isMultiPlatform(source: Pick<ImageSource, 'platforms'>): boolean {
+  return source.platforms.length > 1;
+}
+
+/**
+ * Refuses a multi-platform build in one line, exit 2, when the docker CLI has no buildx (Debian's
+ * docker.io 20.10 has none; `docker buildx version` then fails whatever the CLI's wording).
+ */
+export function requireBuildx(
+  platforms: readonly string[],
+  capture: (args: readonly string[]) => string,
+): void {
+  try {
+    capture(['buildx', 'version']);
+  } catch (error) {
+    // No docker at all is explained already; any other failure means no buildx.
+    if (error instanceof ImageError && !(error instanceof CommandError)) throw error;
+    throw new ImageError(
+      `--platform=${platforms.join(',')} builds a multi-platform image, which needs docker buildx, and this docker CLI has none: install the buildx plugin (docker-buildx-plugin), or build one platform at a time (--platform=${platforms.at(-1) ?? 'linux/arm64'})`,
+      'environment',
+    );
+  }
+}
+
+// What buildx says when its builder (the engine's own `docker` driver) cannot build several
+// platforms at once; the wording varies by version, the meaning does not.
+const NO_MULTI_PLATFORM_DRIVER = /multi(?:ple|-)?\s*platform.*not supported|docker driver/i;
+
+/** A builder that cannot build several platforms: one line naming the builder to create, exit 2. */
+export function explainMultiPlatformFailure(error: unknown): unknown {
+  if (!(error instanceof CommandError)) return error;
+  const line = error.output
+    .split('\n')
+    .find((text) => NO_MULTI_PLATFORM_DRIVER.test(text))
+    ?.trim()
+    .replace(SEVERITY_PREFIX, '');
+  if (line === undefined) return error;
+  return new ImageError(
+    `the buildx builder cannot build several platforms at once (${line}): create one that can (docker buildx create --use), or build one platform at a time`,
+    'environment',
+  );
+}
+
+/** Builds a multi-platform image into buildx's cache only (docker-build): nothing is loaded. */
+export async function buildMultiPlatformImage(
+  root: string,
+  ref: string,
+  source: ImageSource,
+  baseImage: string | undefined,
+  cache?: BuildCache,
+): Promise<void> {
+  requireBuildx(source.platforms, (args) => runDockerCapture(args, { cwd: root }));
+  try {
+    await runDockerShown(multiPlatformBuildArgs([ref], source, baseImage, cache), { cwd: root });
+  } catch (error) {
+    throw explainMultiPlatformFailure(explainBaseImageFailure(error, baseImage));
+  }
+}
+
+/**
+ * Builds a multi-platform image and pushes it under every ref at once (one image index); returns
+ * the index's digest from buildx's metadata file.
+ */
+export async function pushMultiPlatformImage(
+  root: string,
+  refs: readonly string[],
+  source: ImageSource,
+  baseImage: string | undefined,
+  cache?: BuildCache,
+): Promise<string | undefined> {
+  requireBuildx(source.platforms, (args) => runDockerCapture(args, { cwd: root }));
+  const dir = mkdtempSync(join(tmpdir(), 'buildx-metadata-'));
+  const metadataFile = join(dir, 'metadata.json');
+  try {
+    await runDockerShown(multiPlatformBuildArgs(refs, source, baseImage, cache, { metadataFile }), {
+      cwd: root,
+    });
+    const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;
+    const digest = metadata['containerimage.digest'];
+    return typeof digest === 'string' ? digest : undefined;
+  } catch (error) {
+    throw explainMultiPlatformFailure(explainBaseImageFailure(error, baseImage));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Adds tags to a multi-platform image already in the registry, without pulling any platform. */
+export async function tagMultiPlatformImage(
+  root: string,
+  sourceRef: string,
+  targetRef: string,
+): Promise<void> {
+  await runDockerShown(['buildx', 'imagetools', 'create', '--tag', targetRef, sourceRef], {
+    cwd: root,
+  });
+}
+
+/** The os/architecture of an image in the engine's store (`linux/arm64`). */
+export function readLocalImagePlatform(root: string, ref: string): string {
+  return runDockerCapture(['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', ref], {
+    cwd: root,
+  }).trim();
+}
+
 /** The password goes through stdin, never the command line or the process list. */
 export function loginRegistry(
   root: string,
@@ -100,8 +264,11 @@ export function loginRegistry(
   });
 }
 
-export async function pullImage(root: string, ref: string): Promise<void> {
-  await runDockerShown(['pull', ref], { cwd: root });
+/** Pulls the platform asked for, not the engine's own: the image may be built for the task's. */
+export async function pullImage(root: string, ref: string, platform?: string): Promise<void> {
+  await runDockerShown(['pull', ...(platform ? ['--platform', platform] : []), ref], {
+    cwd: root,
+  });
 }
 
 /** Tags and pushes; returns the digest the registry stored (from docker push's last line). */

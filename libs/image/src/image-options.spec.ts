@@ -19,7 +19,47 @@ describe('parseImageOptions', () => {
       allowDirty: false,
       printTag: false,
       project: 'hello-world',
+      platforms: ['linux/amd64'],
     });
+  });
+
+  it("builds for the task's architecture: CPU_ARCHITECTURE=ARM64 is linux/arm64, X86_64 linux/amd64", () => {
+    // GIVEN the variable synth reads the task's architecture from, in any case
+    // WHEN parsed THEN the platform the task runs
+    expect(parseImageOptions([], { CPU_ARCHITECTURE: 'arm64' }).platforms).toEqual(['linux/arm64']);
+    expect(parseImageOptions([], { CPU_ARCHITECTURE: 'X86_64' }).platforms).toEqual([
+      'linux/amd64',
+    ]);
+    // AND an empty one is the default, as synth reads it
+    expect(parseImageOptions([], { CPU_ARCHITECTURE: '' }).platforms).toEqual(['linux/amd64']);
+  });
+
+  it('takes --platform over CPU_ARCHITECTURE, and a list of both as one multi-platform image', () => {
+    expect(
+      parseImageOptions(['--platform=linux/arm64'], { CPU_ARCHITECTURE: 'X86_64' }).platforms,
+    ).toEqual(['linux/arm64']);
+    // GIVEN both, in any order, one twice THEN each once, sorted
+    expect(
+      parseImageOptions(['--platform', 'linux/arm64, linux/amd64,linux/arm64'], {}).platforms,
+    ).toEqual(['linux/amd64', 'linux/arm64']);
+  });
+
+  it('refuses a CPU_ARCHITECTURE synth would refuse, in one line with the values it takes', () => {
+    expect(() => parseImageOptions([], { CPU_ARCHITECTURE: 'aarch64' })).toThrow(
+      new UsageError(
+        'CPU_ARCHITECTURE="aarch64" is not X86_64 or ARM64 (the task\'s CPU architecture, as synth reads it), e.g. CPU_ARCHITECTURE=ARM64',
+      ),
+    );
+  });
+
+  it('refuses a --platform Fargate does not run, or an empty one', () => {
+    for (const value of ['linux/arm/v7', 'arm64', ',']) {
+      expect(() => parseImageOptions([`--platform=${value}`], {})).toThrow(
+        new UsageError(
+          `--platform ${JSON.stringify(value)} is not linux/amd64, linux/arm64 or both comma-separated (the platforms Fargate runs), e.g. --platform=linux/arm64`,
+        ),
+      );
+    }
   });
 
   it('reads --print-tag, with --allow-dirty too (the dirty tag is the one printed)', () => {
@@ -176,7 +216,7 @@ describe('parseImageOptions in the deploy chain (docker-push)', () => {
 
   it("GIVEN deploy's options outside the chain (docker-build) THEN they are refused", () => {
     expect(() => parseImageOptions(['--image-tag=x'], {})).toThrow(
-      /^unknown option --image-tag: options are --allow-dirty, --print-tag, --project, --region, --profile, --help$/,
+      /^unknown option --image-tag: options are --allow-dirty, --print-tag, --platform, --project, --region, --profile, --help$/,
     );
   });
 

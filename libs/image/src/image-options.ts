@@ -1,16 +1,25 @@
 import {
   APP_NAME,
+  DEFAULT_CPU_ARCHITECTURE,
   DEFAULT_REGION,
   deploymentNames,
   isAwsProfileName,
   isAwsRegion,
+  isImagePlatform,
+  parseCpuArchitecture,
+  platformOfArchitecture,
+  type ImagePlatform,
 } from '@hello-world/shared';
 import { type CliSpec, type CliValues, UsageError } from '@hello-world/cli';
 
-export const USAGE = `usage: nx run <app>:docker-build|docker-push [-- --allow-dirty --print-tag --project=P --region R --profile P]
+export const USAGE = `usage: nx run <app>:docker-build|docker-push [-- --allow-dirty --print-tag --platform=P --project=P --region R --profile P]
   --allow-dirty  build from uncommitted changes in the image's inputs (tagged sha-<sha>-dirty-<hash>)
   --print-tag    print only the image's sha tag on stdout and exit: nothing built, pushed or asked of AWS
                  (for scripts: npx tsx libs/image/src/docker-push.ts --print-tag)
+  --platform=P   linux/amd64, linux/arm64, or both comma-separated (a multi-platform image, needs
+                 docker buildx; docker-push pushes it as one index). Default: the task's, from env
+                 CPU_ARCHITECTURE (X86_64 linux/amd64, ARM64 linux/arm64), else linux/amd64. Tags of
+                 any other platform than linux/amd64 name it: sha-<sha>-arm64-ecr-ecs-fargate
   --project=P    the Nx app to build (default ${APP_NAME}): its Dockerfile, bundle, inputs and registry
   --region R     AWS region, default AWS_REGION, else AWS_DEFAULT_REGION, else eu-west-1
   --profile P    AWS profile, default AWS_PROFILE
@@ -20,6 +29,7 @@ export const USAGE = `usage: nx run <app>:docker-build|docker-push [-- --allow-d
   options (--image-tag, --allowed-ip, --timeout, --json, --registry-only, --service-only) and
   pushes nothing when they name an image already in the registry or only the registry stack.
   docker-push writes what it did to dist/<app root>/image-push.json, which infra:deploy reads.
+  env CPU_ARCHITECTURE=X86_64|ARM64            the Fargate task's architecture, as synth reads it
   env IMAGE_REGISTRY=host[:port][/namespace]  push there instead of the ECR repository (no AWS)
   env BASE_IMAGE=image                         base image passed to the Dockerfile's BASE_IMAGE
   env IMAGE_CACHE_FROM / IMAGE_CACHE_TO        buildx layer cache, e.g. type=gha,scope=hello-world`;
@@ -39,6 +49,11 @@ export interface ImageOptions {
   /** The Nx app whose image this is (--project, default hello-world). */
   project: string;
   /**
+   * What to build for, sorted, at least one: --platform, else the task's CPU_ARCHITECTURE, else
+   * linux/amd64. More than one is a multi-platform image (buildx).
+   */
+  platforms: ImagePlatform[];
+  /**
    * docker-push only: why it pushes nothing this time, when the deploy chain handed it
    * infra:deploy's --service-only, --image-tag or --registry-only.
    */
@@ -57,6 +72,7 @@ export const IMAGE_BUILD_CLI = {
   options: {
     'allow-dirty': { type: 'boolean' },
     'print-tag': { type: 'boolean' },
+    platform: { type: 'string', example: 'linux/arm64' },
     project: { type: 'string', example: APP_NAME },
     region: { type: 'string', example: DEFAULT_REGION },
     profile: { type: 'string', example: 'default' },
@@ -133,6 +149,7 @@ export function toImageOptions(
       `IMAGE_REGISTRY="${registry}" is not host[:port][/namespace], e.g. 127.0.0.1:5050`,
     );
   }
+  const platforms = readPlatforms(values.platform, env['CPU_ARCHITECTURE']);
   const baseImage = env['BASE_IMAGE']?.trim();
   const cacheFrom = env['IMAGE_CACHE_FROM']?.trim();
   const cacheTo = env['IMAGE_CACHE_TO']?.trim();
@@ -140,6 +157,7 @@ export function toImageOptions(
     allowDirty: values['allow-dirty'],
     printTag: values['print-tag'],
     project,
+    platforms,
     ...(skipPush ? { skipPush } : {}),
     ...(registry ? { repositoryOverride: `${registry}/${names.deployment}` } : {}),
     ...(baseImage ? { baseImage } : {}),
@@ -154,6 +172,39 @@ export function toImageOptions(
     ...(values.region ? { region: values.region } : {}),
     ...(values.profile ? { profile: values.profile } : {}),
   };
+}
+
+/**
+ * The platforms to build for: --platform's list, else the one the task's CPU_ARCHITECTURE runs
+ * (validated as synth validates it), else Fargate's default X86_64's linux/amd64.
+ */
+export function readPlatforms(
+  flag: string | undefined,
+  cpuArchitecture: string | undefined,
+): ImagePlatform[] {
+  if (flag !== undefined) {
+    const items = flag
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+    if (items.length === 0 || !items.every(isImagePlatform)) {
+      throw new UsageError(
+        `--platform ${JSON.stringify(flag)} is not linux/amd64, linux/arm64 or both comma-separated (the platforms Fargate runs), e.g. --platform=linux/arm64`,
+      );
+    }
+    return [...new Set(items)].sort();
+  }
+  // Unset or empty is the default, as synth reads it.
+  if (cpuArchitecture === undefined || cpuArchitecture.trim() === '') {
+    return [platformOfArchitecture(DEFAULT_CPU_ARCHITECTURE)];
+  }
+  const architecture = parseCpuArchitecture(cpuArchitecture);
+  if (!architecture) {
+    throw new UsageError(
+      `CPU_ARCHITECTURE=${JSON.stringify(cpuArchitecture)} is not X86_64 or ARM64 (the task's CPU architecture, as synth reads it), e.g. CPU_ARCHITECTURE=ARM64`,
+    );
+  }
+  return [platformOfArchitecture(architecture)];
 }
 
 function checkFlag(

@@ -1,4 +1,4 @@
-import { APP_NAME } from '@hello-world/shared';
+import { APP_NAME, type ImagePlatform } from '@hello-world/shared';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_IMAGE_APP, imageApp, type ImageApp } from './build-context';
@@ -27,6 +27,8 @@ export interface ImageSource {
   sourceUrl?: string;
   /** The app the image is built from: its Dockerfile, bundle and local name. */
   app: ImageApp;
+  /** The platforms it is built for (`docker build --platform`), named by its tags. */
+  platforms: ImagePlatform[];
 }
 
 /** What decides an image: its inputs for the tag, and what a dirty build's tag should name. */
@@ -38,7 +40,12 @@ export interface ImageInputs {
   baseImage?: string;
   /** The app; its package.json's version labels an image that is not a release. */
   app?: ImageApp;
+  /** The platforms to build for. @default ['linux/amd64'] */
+  platforms?: readonly ImagePlatform[];
 }
+
+/** Fargate's default architecture (X86_64). */
+const DEFAULT_PLATFORMS: readonly ImagePlatform[] = ['linux/amd64'];
 
 /**
  * Tags and labels from the git history of exactly the image's input files, so a commit that
@@ -103,16 +110,19 @@ export function readImageSource(
     ? ((JSON.parse(readFileSync(appPackage, 'utf8')) as { version?: string }).version ?? '0.0.0')
     : '0.0.0';
   const sourceUrl = toWebUrl(tryGit(root, 'config', '--get', 'remote.origin.url'));
+  const platforms = [...(image.platforms ?? DEFAULT_PLATFORMS)];
   return {
     tags: computeImageTags({
       shortSha,
       ...(dirtyHash ? { dirtyHash } : {}),
       ...(release ? { version: release } : {}),
+      platforms,
     }),
     revision: dirtyHash ? `${fullSha}-dirty` : fullSha,
     version: (!dirtyHash && release) || appVersion,
     ...(sourceUrl ? { sourceUrl } : {}),
     app,
+    platforms,
   };
 }
 
@@ -123,7 +133,12 @@ export function readImageSource(
  */
 export function readWorkspaceImageSource(
   root: string,
-  options: { allowDirty: boolean; baseImage?: string; project?: string },
+  options: {
+    allowDirty: boolean;
+    baseImage?: string;
+    project?: string;
+    platforms?: readonly ImagePlatform[];
+  },
 ): ImageSource {
   const project = options.project ?? APP_NAME;
   const app = imageApp(project, readProjectRoot(root, project));
@@ -132,6 +147,7 @@ export function readWorkspaceImageSource(
     contextFiles: app.contextFiles,
     ...(options.baseImage ? { baseImage: options.baseImage } : {}),
     app,
+    ...(options.platforms ? { platforms: options.platforms } : {}),
   };
   return readImageSource(root, inputs, options.allowDirty);
 }

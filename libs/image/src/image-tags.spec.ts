@@ -33,6 +33,36 @@ describe('computeImageTags', () => {
     ).toEqual([{ name: 'sha-0f2e1f0-dirty-a1b2c3d-ecr-ecs-fargate', immutable: true }]);
   });
 
+  it('keeps the tags of a linux/amd64 build as they were: no platform in them', () => {
+    expect(
+      computeImageTags({ shortSha: '0f2e1f0', platforms: ['linux/amd64'] }).map((t) => t.name),
+    ).toEqual(['sha-0f2e1f0-ecr-ecs-fargate']);
+  });
+
+  it('names another platform in every tag, before the suffix, so it never shares a tag with the amd64 image', () => {
+    // GIVEN an arm64 release build WHEN tags are computed THEN each names arm64
+    expect(
+      computeImageTags({ shortSha: '0f2e1f0', version: '4.4.0', platforms: ['linux/arm64'] }).map(
+        (t) => t.name,
+      ),
+    ).toEqual([
+      'sha-0f2e1f0-arm64-ecr-ecs-fargate',
+      'v4.4.0-arm64-ecr-ecs-fargate',
+      'v4.4-arm64-ecr-ecs-fargate',
+      'v4-arm64-ecr-ecs-fargate',
+    ]);
+  });
+
+  it('names both platforms of a multi-platform build, after the dirty hash', () => {
+    expect(
+      computeImageTags({
+        shortSha: '0f2e1f0',
+        dirtyHash: 'a1b2c3d',
+        platforms: ['linux/arm64', 'linux/amd64'],
+      })[0]?.name,
+    ).toBe('sha-0f2e1f0-dirty-a1b2c3d-amd64-arm64-ecr-ecs-fargate');
+  });
+
   it('refuses a release version that is not semver', () => {
     expect(() => computeImageTags({ shortSha: '0f2e1f0', version: '4.4' })).toThrow(
       'release version "4.4" is not semver',

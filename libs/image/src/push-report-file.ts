@@ -12,6 +12,11 @@ export interface PushReportFile {
   digest?: string;
   /** False when the tag was already in the registry (nothing built or pushed). */
   pushed: boolean;
+  /**
+   * The platforms the image under the tag is built for (`linux/arm64`; several for an image
+   * index), so deploy can say what it rolls out and refuse what the task cannot run.
+   */
+  platforms: string[];
   startedAt: string;
   finishedAt: string;
   durationMs: number;
@@ -19,7 +24,13 @@ export interface PushReportFile {
 
 /** The report for a push that started at `started` and ended at `finished` (ms since the epoch). */
 export function makePushReport(
-  image: { repository: string; tag: string; digest?: string; pushed: boolean },
+  image: {
+    repository: string;
+    tag: string;
+    digest?: string;
+    pushed: boolean;
+    platforms: readonly string[];
+  },
   started: number,
   finished: number,
 ): PushReportFile {
@@ -28,6 +39,7 @@ export function makePushReport(
     tag: image.tag,
     ...(image.digest ? { digest: image.digest } : {}),
     pushed: image.pushed,
+    platforms: [...image.platforms],
     startedAt: new Date(started).toISOString(),
     finishedAt: new Date(finished).toISOString(),
     durationMs: finished - started,

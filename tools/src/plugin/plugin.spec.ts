@@ -367,6 +367,18 @@ describe('createNodesV2 over a fixture workspace with a second service', () => {
     });
   });
 
+  it("GIVEN greeter THEN its image targets' inputs include env CPU_ARCHITECTURE, the platform they build for", async () => {
+    const { results } = await run();
+    const inputs = (name: string) =>
+      results
+        .flatMap(([, result]) => [result.projects?.['apps/greeter']?.targets?.[name]?.inputs])
+        .find(Boolean);
+    expect([inputs('docker-build'), inputs('docker-push')]).toEqual([
+      expect.arrayContaining([{ env: 'CPU_ARCHITECTURE' }]),
+      expect.arrayContaining([{ env: 'CPU_ARCHITECTURE' }]),
+    ]);
+  });
+
   it('GIVEN a cdk.json whose context service is not a string THEN refuses it in one line naming the file', () => {
     write('apps/broken-infra/project.json', JSON.stringify({ name: 'broken-infra' }));
     write('apps/broken-infra/cdk.json', JSON.stringify({ context: { service: 42 } }));

@@ -81,6 +81,8 @@ const IMAGE_INPUTS = [
   '^production',
   '{workspaceRoot}/package-lock.json',
   '{workspaceRoot}/.dockerignore',
+  // The task's architecture, which the image is built for (libs/image reads it).
+  { env: 'CPU_ARCHITECTURE' },
 ];
 
 export interface ContainerProject {
@@ -198,6 +200,8 @@ export const OPS_DESCRIPTIONS: Readonly<Record<string, string>> = {
   outputs: 'Outputs of the service and registry stacks',
   logs: 'Container logs: --since, --follow, --filter, --task',
   redeploy: 'Force a new deployment, wait for it and print the URL',
+  rollback:
+    'Put the service back on the previous image that served, or --to=TAG, through a service stack update',
   doctor: 'Find why the service is not serving, with evidence and a fix',
   destroy:
     'Delete the service stack (asks first); --delete-images also removes images and the registry stack',
