@@ -3,3 +3,4 @@ export * from './fixtures';
 export * from './fake-clock';
 export * from './mock-aws';
 export * from './release-fixtures';
+export * from './image-scan-fixtures';
