@@ -144,6 +144,27 @@ describe('parseCli positional arguments', () => {
   });
 });
 
+describe('parseCli positional arguments of one sub-command', () => {
+  const SPEC = { options: {}, commands: ['scan', 'status'], commandArgs: { scan: ['[tag]'] } };
+
+  it('GIVEN a command with its own argument WHEN parsed THEN the argument comes back', () => {
+    expect(parseCli(['scan', 'sha-1a2b3c4'], SPEC)).toMatchObject({
+      command: 'scan',
+      args: ['sha-1a2b3c4'],
+    });
+  });
+
+  it('GIVEN its optional argument left out WHEN parsed THEN no arguments', () => {
+    expect(parseCli(['scan'], SPEC)).toMatchObject({ command: 'scan', args: [] });
+  });
+
+  it('GIVEN an argument to a command that takes none WHEN parsed THEN one line refuses it', () => {
+    expect(usageMessage(['status', 'sha-1a2b3c4'], SPEC)).toBe(
+      'unexpected argument "sha-1a2b3c4" after status: options start with --, see --help',
+    );
+  });
+});
+
 describe('parseCli sub-commands', () => {
   it('GIVEN a command and its options WHEN parsed THEN the command, durations, enums come back', () => {
     expect(

@@ -69,6 +69,8 @@ export interface CliSpec {
   readonly commandName?: (command: string) => string;
   /** Positional arguments after the options, in order: `<tag>` required, `[file]` optional. */
   readonly args?: readonly string[];
+  /** A sub-command's own positional arguments, in place of `args` for that command. */
+  readonly commandArgs?: Readonly<Record<string, readonly string[]>>;
 }
 
 type ValueOf<S extends OptionSpec> = S extends { parse: (text: string | undefined) => infer T }
@@ -182,7 +184,7 @@ function exampleOf(spec: OptionSpec): string {
  * token by token rather than by parseArgs' strict mode: its messages span lines and suggest `--`,
  * which is wrong advice behind nx.
  */
-export function parseCli<S extends Pick<CliSpec, 'options' | 'commands' | 'args'>>(
+export function parseCli<S extends Pick<CliSpec, 'options' | 'commands' | 'args' | 'commandArgs'>>(
   argv: readonly string[],
   spec: S,
 ): ParsedCli<S['options']> {
@@ -253,7 +255,12 @@ export function parseCli<S extends Pick<CliSpec, 'options' | 'commands' | 'args'
     }
     texts[token.name] = value;
   }
-  const names = spec.args ?? [];
+  const names =
+    (command !== undefined && Object.hasOwn(spec.commandArgs ?? {}, command)
+      ? spec.commandArgs?.[command]
+      : undefined) ??
+    spec.args ??
+    [];
   const required = names.filter((name) => name.startsWith('<')).length;
   if (positionals.length > names.length) {
     const after = command === undefined ? '' : ` after ${command}`;
