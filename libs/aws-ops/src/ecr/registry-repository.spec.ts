@@ -59,7 +59,45 @@ describe('readRegistryRepositoryUri', () => {
     });
     // WHEN / THEN the error names the missing output and the status
     await expect(readRegistryRepositoryUri(client, 'eu-west-1')).rejects.toThrow(
-      `no ${REGISTRY_OUTPUTS.repositoryUri} output (status CREATE_IN_PROGRESS)`,
+      `no ${REGISTRY_OUTPUTS.repositoryUri} output (status CREATE_IN_PROGRESS): it is still changing: wait until it is done`,
+    );
+  });
+
+  it('GIVEN a registry stack whose create rolled back THEN says to delete it and run deploy-registry, not deploy', async () => {
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: REGISTRY_STACK_NAME,
+          CreationTime: new Date('2026-11-25T17:00:00Z'),
+          StackStatus: 'ROLLBACK_COMPLETE',
+          StackStatusReason: 'The following resource(s) failed to create: [Repository].',
+        },
+      ],
+    });
+    const error = await readRegistryRepositoryUri(
+      client,
+      'eu-west-1',
+      undefined,
+      'greeter-infra',
+    ).catch((e: Error) => e);
+    expect((error as Error).message).toBe(
+      `stack ${REGISTRY_STACK_NAME} has no ${REGISTRY_OUTPUTS.repositoryUri} output (status ROLLBACK_COMPLETE): its creation failed and it cannot be updated: delete it (\`aws cloudformation delete-stack --stack-name ${REGISTRY_STACK_NAME} --region eu-west-1\`), then run \`npx nx run greeter-infra:deploy-registry\``,
+    );
+  });
+
+  it('GIVEN a complete stack of that name without the output THEN says to redeploy it with deploy-registry', async () => {
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: REGISTRY_STACK_NAME,
+          CreationTime: new Date('2026-11-25T17:00:00Z'),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [],
+        },
+      ],
+    });
+    await expect(readRegistryRepositoryUri(client, 'eu-west-1')).rejects.toThrow(
+      /\(status UPDATE_COMPLETE\): it is not the registry stack this deployment expects: redeploy it with `npx nx run infra:deploy-registry`/,
     );
   });
 });

@@ -20,8 +20,29 @@ export async function readRegistryRepositoryUri(
   if (!uri) {
     throw new OpsError(
       'stack-not-found',
-      `stack ${stackName} has no ${REGISTRY_OUTPUTS.repositoryUri} output (status ${stack.status}): run \`${deploymentCommand('deploy', project)}\``,
+      `stack ${stackName} has no ${REGISTRY_OUTPUTS.repositoryUri} output (status ${stack.status}): ${registryRepairStep(stack.status, stackName, region, project)}`,
     );
   }
   return uri;
+}
+
+/**
+ * What gets a registry stack without its repository output going, by its status: the deploy that
+ * read it would only fail the same way again.
+ */
+export function registryRepairStep(
+  status: string,
+  stackName: string,
+  region: string,
+  project?: string,
+): string {
+  const deployRegistry = `\`${deploymentCommand('deploy-registry', project)}\``;
+  if (status === 'ROLLBACK_COMPLETE' || status === 'ROLLBACK_FAILED') {
+    // A stack whose first create failed can only be deleted.
+    return `its creation failed and it cannot be updated: delete it (\`aws cloudformation delete-stack --stack-name ${stackName} --region ${region}\`), then run ${deployRegistry}`;
+  }
+  if (status.endsWith('_IN_PROGRESS')) {
+    return `it is still changing: wait until it is done (\`aws cloudformation describe-stacks --stack-name ${stackName} --region ${region}\` shows it), then retry`;
+  }
+  return `it is not the registry stack this deployment expects: redeploy it with ${deployRegistry} (\`aws cloudformation describe-stacks --stack-name ${stackName} --region ${region}\` shows what it has)`;
 }
