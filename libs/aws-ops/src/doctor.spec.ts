@@ -146,6 +146,18 @@ describe('diagnoseService', () => {
     expect(logsMock.calls()).toHaveLength(0);
   });
 
+  it('GIVEN no task running and no stopped task yet (a rollout that timed out) THEN no-running-task does not point at other findings', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({
+      services: [service({ runningCount: 0, pendingCount: 1, events: [] })],
+    });
+    ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: [] });
+    const { findings } = await diagnoseService(deps(), options);
+    expect(findings.map((f) => f.code)).toEqual(['no-running-task']);
+    expect(findings[0]?.fix).toBe(
+      'no stopped task says why yet: `npx nx run infra:status` shows the service events, `npx nx run infra:logs` the container output',
+    );
+  });
+
   it('GIVEN a circuit-breaker rollback after exec format errors THEN names the architecture and the failed deployment', async () => {
     ecsMock.on(DescribeServicesCommand).resolves({ services: [failedRolloutService()] });
     ecsMock

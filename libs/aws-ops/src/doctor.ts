@@ -153,8 +153,11 @@ function checkDeployments(
   now: number,
   stuckAfterMs: number,
   project: string | undefined,
+  /** Whether stopped-task findings say why tasks stop: the fixes point at them only then. */
+  stopsExplained: boolean,
 ): Finding[] {
   const findings: Finding[] = [];
+  const unexplained = `no stopped task says why yet: \`${deploymentCommand('status', project)}\` shows the service events, \`${deploymentCommand('logs', project)}\` the container output`;
   const recentEvents = snapshot.events.slice(0, 5).map((e) => `event: ${e.message}`);
   const failed = snapshot.deployments.find((d) => d.rolloutState === 'FAILED');
   if (failed) {
@@ -166,7 +169,9 @@ function checkDeployments(
         `deployment ${failed.id}: ${failed.rolloutStateReason ?? 'FAILED'} (${failed.failedTasks} failed tasks)`,
         ...recentEvents,
       ],
-      fix: 'see the stopped-task findings for the cause; fix it, push a new image and redeploy',
+      fix: stopsExplained
+        ? 'see the stopped-task findings for the cause; fix it, push a new image and redeploy'
+        : `${unexplained}; fix the cause, push a new image and redeploy`,
     });
   }
   const primary = snapshot.deployments.find((d) => d.status === 'PRIMARY');
@@ -197,7 +202,9 @@ function checkDeployments(
         `desired ${snapshot.desiredCount}, running 0, pending ${snapshot.pendingCount}`,
         ...recentEvents,
       ],
-      fix: `see the other findings for why tasks stop; \`${deploymentCommand('logs', project)}\` shows the container output`,
+      fix: stopsExplained
+        ? `see the other findings for why tasks stop; \`${deploymentCommand('logs', project)}\` shows the container output`
+        : unexplained,
     });
   }
   return findings;
@@ -441,12 +448,19 @@ export async function diagnoseService(
             ),
     })),
   );
+  const stops = diagnoseStoppedTasks(
+    evidence,
+    await taskContext(deps.ecs, snapshot, options.service, project),
+  );
   findings.push(
-    ...diagnoseStoppedTasks(
-      evidence,
-      await taskContext(deps.ecs, snapshot, options.service, project),
+    ...stops,
+    ...checkDeployments(
+      snapshot,
+      clock.now(),
+      options.stuckAfterMs ?? 15 * 60_000,
+      project,
+      stops.length > 0,
     ),
-    ...checkDeployments(snapshot, clock.now(), options.stuckAfterMs ?? 15 * 60_000, project),
     ...checkRunningTasks(snapshot, tasks, project),
   );
 
