@@ -5,3 +5,4 @@ export * from './repository-uri';
 export * from './deployed-marker';
 export * from './tag-mutability';
 export * from './image-scan';
+export * from './image-platform';
