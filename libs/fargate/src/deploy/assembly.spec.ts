@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../config';
-import { readAssemblyRegion } from './assembly';
+import { readAssemblyRegion, readTaskArchitecture } from './assembly';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'cdk-out-'))));
@@ -83,6 +83,70 @@ describe('readAssemblyRegion for another deployment (greeter-infra)', () => {
     writeManifest('aws://unknown-account/eu-central-1');
     expect(() => readAssemblyRegion(dir, GREETER)).toThrow(
       `names no region for greeter-ecr-ecs-fargate: set AWS_REGION and run \`npx nx run greeter-infra:synth\``,
+    );
+  });
+});
+
+/** The service stack's template as synth writes it, with the task definition's RuntimePlatform. */
+function writeServiceTemplate(runtimePlatform: object | undefined): void {
+  writeManifest('aws://unknown-account/eu-west-1');
+  writeFileSync(
+    join(dir, `${HELLO_WORLD.serviceStackName}.template.json`),
+    JSON.stringify({
+      Resources: {
+        AppLogGroup0D3B7E3A: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } },
+        AppTaskDefinitionCA96C95D: {
+          Type: 'AWS::ECS::TaskDefinition',
+          Properties: {
+            Cpu: '256',
+            Memory: '512',
+            Family: 'hello-world',
+            NetworkMode: 'awsvpc',
+            RequiresCompatibilities: ['FARGATE'],
+            ...(runtimePlatform ? { RuntimePlatform: runtimePlatform } : {}),
+          },
+        },
+      },
+    }),
+  );
+}
+
+describe('readTaskArchitecture', () => {
+  it("GIVEN a service synthesized for ARM64 THEN ARM64, from its task definition's RuntimePlatform", () => {
+    writeServiceTemplate({ CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' });
+    expect(readTaskArchitecture(dir, HELLO_WORLD)).toBe('ARM64');
+  });
+
+  it("GIVEN X86_64, or no RuntimePlatform at all (Fargate's default) THEN X86_64", () => {
+    writeServiceTemplate({ CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' });
+    expect(readTaskArchitecture(dir, HELLO_WORLD)).toBe('X86_64');
+    writeServiceTemplate(undefined);
+    expect(readTaskArchitecture(dir, HELLO_WORLD)).toBe('X86_64');
+  });
+
+  it('GIVEN an architecture that is not a plain X86_64 or ARM64 THEN one line saying to synth again', () => {
+    writeServiceTemplate({ CpuArchitecture: { Ref: 'Architecture' } });
+    expect(() => readTaskArchitecture(dir, HELLO_WORLD)).toThrow(
+      new ConfigError(
+        `${join(dir, 'hello-world-ecr-ecs-fargate.template.json')}'s task definition runs on CPU architecture {"Ref":"Architecture"}, not X86_64 or ARM64: run \`npx nx run infra:synth\``,
+      ),
+    );
+  });
+
+  it('GIVEN a manifest without the template file THEN one line naming the file and to synth', () => {
+    writeManifest('aws://unknown-account/eu-west-1');
+    expect(() => readTaskArchitecture(dir, HELLO_WORLD)).toThrow(
+      new ConfigError(
+        `no ${join(dir, 'hello-world-ecr-ecs-fargate.template.json')}: run \`npx nx run infra:synth\``,
+      ),
+    );
+  });
+
+  it('GIVEN no assembly THEN says to synth', () => {
+    expect(() => readTaskArchitecture(join(dir, 'missing'), GREETER)).toThrow(
+      new ConfigError(
+        `no cloud assembly at ${join(dir, 'missing')}: run \`npx nx run greeter-infra:synth\``,
+      ),
     );
   });
 });

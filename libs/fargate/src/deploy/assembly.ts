@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  DEFAULT_CPU_ARCHITECTURE,
+  parseCpuArchitecture,
+  type CpuArchitecture,
+} from '@hello-world/shared';
 import { ConfigError } from '../config';
 
 /** Which deployment's assembly: its service stack's artifact, and its project's synth target. */
@@ -16,23 +21,8 @@ export interface AssemblyOf {
  * corrupt assembly is one line saying to synth again.
  */
 export function readAssemblyRegion(assemblyDir: string, of: AssemblyOf): string {
-  const synth = `run \`npx nx run ${of.project}:synth\``;
-  const manifestPath = join(assemblyDir, 'manifest.json');
-  let text: string;
-  try {
-    text = readFileSync(manifestPath, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new ConfigError(`no cloud assembly at ${assemblyDir}: ${synth}`);
-    }
-    throw unreadable(manifestPath, error, synth);
-  }
-  let manifest: { artifacts?: Record<string, { environment?: string }> };
-  try {
-    manifest = JSON.parse(text) as typeof manifest;
-  } catch (error) {
-    throw unreadable(manifestPath, error, synth);
-  }
+  const synth = synthHint(of);
+  const manifest = readManifest(assemblyDir, synth);
   const region = /^aws:\/\/[^/]+\/([a-z0-9-]+)$/.exec(
     manifest?.artifacts?.[of.serviceStackName]?.environment ?? '',
   )?.[1];
@@ -42,6 +32,75 @@ export function readAssemblyRegion(assemblyDir: string, of: AssemblyOf): string 
     );
   }
   return region;
+}
+
+/**
+ * The CPU architecture the synthesized service runs on: its task definition's
+ * RuntimePlatform.CpuArchitecture in the service stack's template (none is Fargate's X86_64). The
+ * deploy checks the image's platform against it before anything is rolled out.
+ */
+export function readTaskArchitecture(assemblyDir: string, of: AssemblyOf): CpuArchitecture {
+  const synth = synthHint(of);
+  const manifest = readManifest(assemblyDir, synth);
+  const templateFile =
+    manifest?.artifacts?.[of.serviceStackName]?.properties?.templateFile ??
+    `${of.serviceStackName}.template.json`;
+  const templatePath = join(assemblyDir, templateFile);
+  const template = readJson<{
+    Resources?: Record<
+      string,
+      { Type?: string; Properties?: { RuntimePlatform?: { CpuArchitecture?: unknown } } }
+    >;
+  }>(templatePath, synth);
+  const taskDefinitions = Object.values(template?.Resources ?? {}).filter(
+    (resource) => resource?.Type === 'AWS::ECS::TaskDefinition',
+  );
+  const [taskDefinition] = taskDefinitions;
+  if (!taskDefinition) {
+    throw new ConfigError(`${templatePath} has no ECS task definition: ${synth}`);
+  }
+  const value = taskDefinition.Properties?.RuntimePlatform?.CpuArchitecture;
+  if (value === undefined) return DEFAULT_CPU_ARCHITECTURE;
+  const architecture = typeof value === 'string' ? parseCpuArchitecture(value) : undefined;
+  if (!architecture) {
+    throw new ConfigError(
+      `${templatePath}'s task definition runs on CPU architecture ${JSON.stringify(value)}, not X86_64 or ARM64: ${synth}`,
+    );
+  }
+  return architecture;
+}
+
+function synthHint(of: AssemblyOf): string {
+  return `run \`npx nx run ${of.project}:synth\``;
+}
+
+interface AssemblyManifest {
+  artifacts?: Record<string, { environment?: string; properties?: { templateFile?: string } }>;
+}
+
+/** The assembly's manifest.json; missing is "no cloud assembly", unreadable or corrupt says so. */
+function readManifest(assemblyDir: string, synth: string): AssemblyManifest {
+  return readJson<AssemblyManifest>(
+    join(assemblyDir, 'manifest.json'),
+    synth,
+    `no cloud assembly at ${assemblyDir}: ${synth}`,
+  );
+}
+
+/** A JSON file of the assembly; `missing` is the line for a file that is not there. */
+function readJson<T>(path: string, synth: string, missing = `no ${path}: ${synth}`): T {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ConfigError(missing);
+    throw unreadable(path, error, synth);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw unreadable(path, error, synth);
+  }
 }
 
 function unreadable(manifestPath: string, error: unknown, synth: string): ConfigError {
