@@ -1,6 +1,11 @@
 import { CliSpec, OptionSpecs, parseCli, readDuration, UsageError } from '@hello-world/cli';
 import { AwsSettingError, readAwsTarget, taskIdOf } from '@hello-world/aws-ops';
-import { DEPLOYMENT_NAME, REGISTRY_STACK_NAME, type DeploymentNames } from '@hello-world/shared';
+import {
+  DEPLOYMENT_NAME,
+  IMAGE_TAG_PATTERN,
+  REGISTRY_STACK_NAME,
+  type DeploymentNames,
+} from '@hello-world/shared';
 
 export const COMMANDS = [
   'status',
@@ -8,6 +13,7 @@ export const COMMANDS = [
   'outputs',
   'logs',
   'redeploy',
+  'rollback',
   'doctor',
   'destroy',
 ] as const;
@@ -38,7 +44,9 @@ export interface LogsOptions {
 export type OpsCommand =
   /** `missing`: no command was given, so the usage answers a mistake (exit 2), not --help. */
   | { name: 'help'; text: string; missing?: true }
-  | { name: Exclude<CommandName, 'logs' | 'destroy'>; common: CommonOptions }
+  | { name: Exclude<CommandName, 'logs' | 'destroy' | 'rollback'>; common: CommonOptions }
+  /** `to`: --to's image tag; left out, the previous image that served. */
+  | { name: 'rollback'; common: CommonOptions; to?: string }
   | { name: 'logs'; common: CommonOptions; logs: LogsOptions }
   | { name: 'destroy'; common: CommonOptions; yes: boolean; deleteImages: boolean };
 
@@ -49,6 +57,8 @@ const DEFAULT_TIMEOUT_MS: Record<CommandName, number> = {
   logs: 60_000,
   doctor: 120_000,
   redeploy: 15 * 60_000,
+  // The stack update and the rollout, like deploy's.
+  rollback: 20 * 60_000,
   destroy: 30 * 60_000,
 };
 
@@ -72,6 +82,8 @@ Commands:
   outputs    outputs of the service and registry stacks
   logs       container logs: --since 10m|1h|ISO-time, --follow, --filter PATTERN, --task ID
   redeploy   force a new deployment, wait for it (progress, timeout, rollback = failure), print the URL
+  rollback   put the service back on the previous image that served (ECS's deployment history),
+             or --to=TAG, through a service stack update; waits like deploy, prints a receipt
   doctor     find why the service is not serving, with evidence and a fix for each finding
   destroy    delete the service stack (asks first); --delete-images also empties the repository
              and deletes the registry stack; --yes skips the question (CI)
@@ -81,7 +93,8 @@ Options:
   --profile NAME         named AWS profile (default AWS_PROFILE)
   --stack NAME           service stack name (default the deployment's, e.g. ${names.deployment})
   --registry-stack NAME  registry stack name (default the deployment's, e.g. ${names.registryStack})
-  --timeout DURATION     e.g. 90s, 15m (default: redeploy 15m, destroy 30m)
+  --timeout DURATION     e.g. 90s, 15m (default: redeploy 15m, rollback 20m, destroy 30m)
+  --to TAG               rollback: the image tag to go back to; it must be in the registry
   --json                 machine-readable output on stdout
   -h, --help             show this help
 
@@ -127,6 +140,8 @@ function isCalendarDate(raw: string): boolean {
 
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const STACK_HINT = 'a stack name: letters, digits and hyphens, starting with a letter';
+const IMAGE_TAG_HINT =
+  'an image tag: 1-128 of A-Z a-z 0-9 _ . - not starting with . or -, e.g. sha-1a2b3c4-ecr-ecs-fargate';
 
 /** Every bad name says what a good one looks like, so the next try can succeed. */
 function checkName(
@@ -169,6 +184,7 @@ const OPS_OPTIONS = {
   task: { type: 'string', example: 'a1b2c3d4e5f64718293a4b5c6d7e8f90', commands: ['logs'] },
   yes: { type: 'boolean', short: 'y', commands: ['destroy'] },
   'delete-images': { type: 'boolean', commands: ['destroy'] },
+  to: { type: 'string', example: 'sha-1a2b3c4-ecr-ecs-fargate', commands: ['rollback'] },
 } as const satisfies OptionSpecs;
 
 /** hello-world's (apps/infra). */
@@ -231,6 +247,10 @@ export function parseOpsArgs(
       yes: values.yes,
       deleteImages: values['delete-images'],
     };
+  }
+  if (name === 'rollback') {
+    const to = checkName(values.to, '--to', new RegExp(IMAGE_TAG_PATTERN), IMAGE_TAG_HINT);
+    return { name, common, ...(to !== undefined ? { to } : {}) };
   }
   return { name, common };
 }

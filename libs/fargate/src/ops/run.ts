@@ -29,6 +29,7 @@ import { REGISTRY_OUTPUTS, STACK_OUTPUTS, STACK_PARAMETERS } from '@hello-world/
 import { cliName, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '@hello-world/cli';
 import type { Deployment } from '../deployment';
 import { opsCli, OpsCommand, parseOpsArgs } from './args';
+import { rollbackCommand } from './rollback';
 import {
   formatDeleteProgress,
   formatDestroy,
@@ -195,6 +196,8 @@ async function execute(
       );
       return EXIT_OK;
     }
+    case 'rollback':
+      return rollbackCommand(command, ctx);
     case 'doctor': {
       const diagnosis = await diagnoseService(doctorDeps(ctx), doctorOptions(ctx, common));
       ctx.print(diagnosis, () => formatDiagnosis(diagnosis));
