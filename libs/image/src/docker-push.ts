@@ -16,6 +16,7 @@ import {
   getEcrLogin,
   parseRepositoryUri,
   readAwsTarget,
+  readImagePlatforms,
   readRegistryRepositoryUri,
   readTagMutability,
   tagCanMove,
@@ -36,15 +37,17 @@ import {
 import type { ImageOptions } from './image-options';
 import { readWorkspaceImageSource } from './image-source';
 import type { ImageSource } from './image-source';
-import { planPush, type PushPlan } from './push-plan';
+import { checkExistingPlatforms, planPush, type PushPlan } from './push-plan';
 import { makePushReport, removePushReport, writePushReport } from './push-report-file';
-import { findRegistryDigest } from './registry-http';
+import { findRegistryDigest, readRegistryPlatforms } from './registry-http';
 import { workspaceRoot } from './workspace';
 
 /** Where to push and how to ask it what it holds. */
 interface PushTarget {
   repository: string;
   findDigest: (tag: string) => Promise<string | undefined>;
+  /** The platform(s) of the image under a tag, or undefined when they cannot be read. */
+  readPlatforms: (tag: string) => Promise<string[] | undefined>;
   login: () => Promise<void>;
   /** How the registry treats a tag pushed again; unknown (any tag moves) outside ECR. */
   mutability?: TagMutability;
@@ -87,6 +90,13 @@ runImageCli(
       );
     }
     const primary = source.tags[0]?.name ?? '';
+    if (!plan.build) {
+      // The tag names this build's platform, but an older push may have put another under it.
+      const existing = await target.readPlatforms(primary);
+      if (existing) {
+        checkExistingPlatforms(`${target.repository}:${primary}`, source.platforms, existing);
+      }
+    }
     const report = (digest: string | undefined, pushed: boolean) =>
       writePushReport(
         workspaceRoot,
@@ -167,6 +177,7 @@ function overrideTarget(repository: string): PushTarget {
   return {
     repository,
     findDigest: (tag) => findRegistryDigest(repository, tag),
+    readPlatforms: (tag) => readRegistryPlatforms(repository, tag),
     // Credentials for another registry are the user's own `docker login`.
     login: async () => undefined,
   };
@@ -194,6 +205,7 @@ async function ecrTarget(opts: ImageOptions): Promise<PushTarget> {
   return {
     repository: uri,
     findDigest: (tag) => findImageDigest(ecr, repositoryName, tag),
+    readPlatforms: (tag) => readPlatformsIfAllowed(ecr, repositoryName, tag),
     login: async () => loginRegistry(workspaceRoot, await getEcrLogin(ecr)),
     mutability: await readMutabilityIfAllowed(ecr, repositoryName),
   };
@@ -213,6 +225,26 @@ async function readMutabilityIfAllowed(
     if ((error as Error).name !== 'AccessDeniedException') throw error;
     console.log(
       `note: cannot read ${repositoryName}'s tag mutability (ecr:DescribeRepositories denied): floating tags are pushed, and an all-immutable repository will refuse them once they exist`,
+    );
+    return undefined;
+  }
+}
+
+/**
+ * The platforms of the image under a tag in ECR, or undefined when the credentials may not read
+ * it (ecr:BatchGetImage or ecr:GetDownloadUrlForLayer denied): then the skip stands unchecked.
+ */
+async function readPlatformsIfAllowed(
+  ecr: ECRClient,
+  repositoryName: string,
+  tag: string,
+): Promise<string[] | undefined> {
+  try {
+    return (await readImagePlatforms(ecr, repositoryName, tag))?.platforms;
+  } catch (error) {
+    if ((error as Error).name !== 'AccessDeniedException') throw error;
+    console.log(
+      `note: cannot read the platform of ${repositoryName}:${tag} (ecr:BatchGetImage or ecr:GetDownloadUrlForLayer denied): the image already there is taken as this build's`,
     );
     return undefined;
   }

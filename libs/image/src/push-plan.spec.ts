@@ -1,5 +1,6 @@
 import type { ImageTag } from './image-tags';
-import { planPush } from './push-plan';
+import { ImageError } from './image-error';
+import { checkExistingPlatforms, planPush } from './push-plan';
 
 const sha: ImageTag = { name: 'sha-0f2e1f0-ecr-ecs-fargate', immutable: true };
 const version: ImageTag = { name: 'v4.4.0-ecr-ecs-fargate', immutable: true };
@@ -90,5 +91,29 @@ describe('planPush', () => {
       () => false,
     );
     expect([plan.skip.map((s) => s.name), plan.immovable]).toEqual([[sha.name, minor.name], []]);
+  });
+});
+
+describe('checkExistingPlatforms', () => {
+  it('GIVEN the tag holds the platform built for (arm64/v8 for linux/arm64, or an index with it) THEN the skip stands', () => {
+    expect(() => checkExistingPlatforms('r:t', ['linux/arm64'], ['linux/arm64/v8'])).not.toThrow();
+    expect(() =>
+      checkExistingPlatforms('r:t', ['linux/amd64'], ['linux/amd64', 'linux/arm64']),
+    ).not.toThrow();
+  });
+
+  it('GIVEN an arm64 image under the amd64 build tag THEN refused in one line, exit 2, never a silent skip', () => {
+    expect(() => checkExistingPlatforms('r:t', ['linux/amd64'], ['linux/arm64'])).toThrow(
+      new ImageError(
+        'r:t is already in the registry built for linux/arm64, not linux/amd64, and its tag never moves: delete that tag from the repository, then push again',
+        'environment',
+      ),
+    );
+  });
+
+  it('GIVEN a multi-platform build and a single-platform image under its tag THEN refused', () => {
+    expect(() =>
+      checkExistingPlatforms('r:t', ['linux/amd64', 'linux/arm64'], ['linux/amd64']),
+    ).toThrow(/not linux\/amd64, linux\/arm64/);
   });
 });

@@ -1,3 +1,4 @@
+import { architectureOfPlatform } from '@hello-world/shared';
 import { ImageError } from './image-error';
 import type { ImageTag } from './image-tags';
 
@@ -63,4 +64,23 @@ export function planPush(
   }
   plan.pull = !plan.build && plan.push.length > 0;
   return plan;
+}
+
+/**
+ * A tag already in the registry must hold the platforms this build is for, or skipping the push
+ * would deploy an image the task cannot run: an image pushed before docker-push named platforms
+ * (built on an arm64 laptop, say) can sit under an amd64 build's tag. Sha tags never move, so
+ * the way out is deleting that tag.
+ */
+export function checkExistingPlatforms(
+  ref: string,
+  wanted: readonly string[],
+  existing: readonly string[],
+): void {
+  const held = new Set(existing.map(architectureOfPlatform));
+  if (wanted.every((platform) => held.has(architectureOfPlatform(platform)))) return;
+  throw new ImageError(
+    `${ref} is already in the registry built for ${existing.join(', ') || 'no platform'}, not ${wanted.join(', ')}, and its tag never moves: delete that tag from the repository, then push again`,
+    'environment',
+  );
 }

@@ -1,3 +1,4 @@
+import { readConfigPlatform, readManifestPlatforms } from '@hello-world/aws-ops';
 import { ImageError } from './image-error';
 
 // Every manifest type a tag can point at; without them the registry may convert or refuse.
@@ -52,4 +53,54 @@ export async function findRegistryDigest(
     throw new ImageError(`unexpected answer from the registry at ${url}: HTTP ${response.status}`);
   }
   return digest;
+}
+
+/**
+ * The platform(s) of the image a tag names in a registry reached over the Registry HTTP API: an
+ * index's entries (attestations left out), else its config blob's os/architecture. Undefined when
+ * the tag is not there.
+ */
+export async function readRegistryPlatforms(
+  repository: string,
+  tag: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<string[] | undefined> {
+  const url = manifestUrl(repository, tag);
+  const manifest = await getOk(url, fetchFn, { Accept: MANIFEST_TYPES });
+  if (manifest === undefined) return undefined;
+  const read = readManifestPlatforms(
+    await manifest.text(),
+    manifest.headers.get('content-type') ?? undefined,
+  );
+  if ('platforms' in read) return read.platforms;
+  const blob = url.replace(/\/manifests\/[^/]+$/, `/blobs/${read.configDigest}`);
+  const config = await getOk(blob, fetchFn, {});
+  if (config === undefined) {
+    throw new ImageError(`the registry has ${repository}:${tag} but not its config blob ${blob}`);
+  }
+  return [readConfigPlatform(await config.text())];
+}
+
+/** A GET that must answer 200; 404 is undefined, anything else one line. */
+async function getOk(
+  url: string,
+  fetchFn: typeof fetch,
+  headers: Record<string, string>,
+): Promise<Response | undefined> {
+  let response;
+  try {
+    response = await fetchFn(url, { headers });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new ImageError(
+      `cannot reach the registry at ${url} (${reason}): is it running?`,
+      'environment',
+    );
+  }
+  if (response.status === 404) return undefined;
+  if (!response.ok) {
+    throw new ImageError(`unexpected answer from the registry at ${url}: HTTP ${response.status}`);
+  }
+  return response;
 }
