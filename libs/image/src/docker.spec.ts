@@ -303,7 +303,16 @@ describe('explainBaseImageFailure', () => {
     expect(explained).toBeInstanceOf(ImageError);
     expect((explained as ImageError).kind).toBe('environment');
     expect((explained as ImageError).message).toMatch(
-      /^cannot fetch the base image node:24\.21\.0-trixie-slim \(failed to solve .*no such host\): check the network and `docker login`, or set BASE_IMAGE to a Node 24 image the engine already has$/,
+      /^cannot fetch the base image node:24\.21\.0-trixie-slim for linux\/amd64 \(failed to solve .*no such host\): check the network and `docker login`, or set BASE_IMAGE to a linux\/amd64 Node 24 image the engine already has$/,
+    );
+  });
+
+  it('GIVEN an arm64 build whose base image has no arm64 variant here THEN the line asks for a linux/arm64 base', () => {
+    const explained = explainBaseImageFailure(buildFailed(offline), 'local/node:24', [
+      'linux/arm64',
+    ]);
+    expect((explained as ImageError).message).toMatch(
+      /^cannot fetch the base image local\/node:24 for linux\/arm64 \(.*\): .*set BASE_IMAGE to a linux\/arm64 Node 24 image the engine already has$/,
     );
   });
 

@@ -41,7 +41,7 @@ export async function buildImage(
   try {
     await runDockerShown(dockerBuildArgs(ref, source, baseImage, cache), { cwd: root });
   } catch (error) {
-    throw explainBaseImageFailure(error, baseImage);
+    throw explainBaseImageFailure(error, baseImage, source.platforms);
   }
   checkBuiltPlatform(ref, source.platforms[0] ?? '', readLocalImagePlatform(root, ref), baseImage);
 }
@@ -74,14 +74,18 @@ const BASE_PULL_FAILED =
  * A build that failed fetching its base image is the machine's setup (network, login, a mistyped
  * BASE_IMAGE), not the app: one line naming the image and the way out, exit 2.
  */
-export function explainBaseImageFailure(error: unknown, baseImage: string | undefined): unknown {
+export function explainBaseImageFailure(
+  error: unknown,
+  baseImage: string | undefined,
+  platforms: readonly string[] = ['linux/amd64'],
+): unknown {
   if (!(error instanceof CommandError)) return error;
   const lines = error.output.split('\n').filter((text) => BASE_PULL_FAILED.test(text));
   const line = lines.at(-1)?.trim();
   if (line === undefined) return error;
   const image = baseImage ? `the base image ${baseImage}` : "the Dockerfile's base image";
   return new ImageError(
-    `cannot fetch ${image} (${line}): check the network and \`docker login\`, or set BASE_IMAGE to a Node 24 image the engine already has`,
+    `cannot fetch ${image} for ${platforms.join(',')} (${line}): check the network and \`docker login\`, or set BASE_IMAGE to a ${platforms.join(' + ')} Node 24 image the engine already has`,
     'environment',
   );
 }
@@ -203,7 +207,7 @@ export async function buildMultiPlatformImage(
   try {
     await runDockerShown(multiPlatformBuildArgs([ref], source, baseImage, cache), { cwd: root });
   } catch (error) {
-    throw explainMultiPlatformFailure(explainBaseImageFailure(error, baseImage));
+    throw explainMultiPlatformFailure(explainBaseImageFailure(error, baseImage, source.platforms));
   }
 }
 
@@ -229,7 +233,7 @@ export async function pushMultiPlatformImage(
     const digest = metadata['containerimage.digest'];
     return typeof digest === 'string' ? digest : undefined;
   } catch (error) {
-    throw explainMultiPlatformFailure(explainBaseImageFailure(error, baseImage));
+    throw explainMultiPlatformFailure(explainBaseImageFailure(error, baseImage, source.platforms));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
