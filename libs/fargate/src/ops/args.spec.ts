@@ -163,3 +163,17 @@ describe('parseDuration / parseSince', () => {
   it('accepts 29 February in a leap year', () =>
     expect(parseSince('2028-02-29T00:00:00Z', NOW)).toBe(Date.UTC(2028, 1, 29)));
 });
+
+describe('the usage on exit codes and task ids', () => {
+  it("GIVEN --help THEN says what status's exit codes mean", () => {
+    expect(USAGE).toContain(
+      'exits 0 when the desired count runs and the URL answers from here, 1 when it\n             prints an ERROR',
+    );
+    expect(USAGE).toMatch(/Exit codes: 0 ok, 1 the operation failed .*\n.*a stack not deployed/);
+  });
+
+  it('GIVEN --task with the 8 characters logs prints THEN keeps them as the id', () => {
+    const command = parseOpsArgs(['logs', '--task', 'a1b2c3d4'], NOW, {});
+    expect(command).toMatchObject({ name: 'logs', logs: { taskId: 'a1b2c3d4' } });
+  });
+});

@@ -77,10 +77,13 @@ export function opsUsage(
        tsx ../../libs/fargate/src/ops/main.ts <command> [options]   (in apps/${project}, the deployment)
 
 Commands:
-  status     service counts, deployments, tasks (health, image, IPs), stopped tasks, events, URL
+  status     service counts, deployments, tasks (health, image, IPs), stopped tasks, events, URL;
+             exits 0 when the desired count runs and the URL answers from here, 1 when it
+             prints an ERROR (tasks missing, a failed rollout, the URL not answering)
   url        print only the service URL (http://IP:PORT), for scripts
   outputs    outputs of the service and registry stacks
   logs       container logs: --since 10m|1h|ISO-time, --follow, --filter PATTERN, --task ID
+             (the 8 characters each line starts with, or a whole task id from status)
   redeploy   force a new deployment, wait for it (progress, timeout, rollback = failure), print the URL
   rollback   put the service back on the previous image that served (ECS's deployment history),
              or --to=TAG, through a service stack update; waits like deploy, prints a receipt
@@ -98,7 +101,8 @@ Options:
   --json                 machine-readable output on stdout
   -h, --help             show this help
 
-Exit codes: 0 ok, 1 the operation failed, 2 bad usage or environment (credentials, region, stack).`;
+Exit codes: 0 ok, 1 the operation failed (status, doctor: a problem was found), 2 bad usage or
+environment (credentials, region, endpoint, a stack not deployed; doctor too).`;
 }
 
 /** hello-world's (apps/infra). */
@@ -181,7 +185,7 @@ const OPS_OPTIONS = {
   since: { type: 'string', example: '10m', commands: ['logs'] },
   follow: { type: 'boolean', short: 'f', commands: ['logs'] },
   filter: { type: 'string', example: 'ERROR', commands: ['logs'] },
-  task: { type: 'string', example: 'a1b2c3d4e5f64718293a4b5c6d7e8f90', commands: ['logs'] },
+  task: { type: 'string', example: 'a1b2c3d4', commands: ['logs'] },
   yes: { type: 'boolean', short: 'y', commands: ['destroy'] },
   'delete-images': { type: 'boolean', commands: ['destroy'] },
   to: { type: 'string', example: 'sha-1a2b3c4-ecr-ecs-fargate', commands: ['rollback'] },
@@ -230,7 +234,7 @@ export function parseOpsArgs(
         startTime: parseSince(values.since ?? '10m', now),
         follow,
         filter: values.filter,
-        // A task id or its full ARN.
+        // A task id, the start of one (the 8 characters each line starts with) or a full ARN.
         taskId: checkName(
           values.task === undefined ? undefined : taskIdOf(values.task),
           '--task',

@@ -35,20 +35,30 @@ function exitOf(task: TaskSummary): string {
   return [c.exitCode ?? '', c.reason ?? ''].filter((x) => x !== '').join(' ');
 }
 
+/** ERROR, WARN or INFO: how a finding's severity is printed. */
+export function severityLabel(finding: Pick<Finding, 'severity'>): string {
+  return finding.severity === 'error' ? 'ERROR' : finding.severity === 'warning' ? 'WARN' : 'INFO';
+}
+
+/**
+ * `problems` are findStatusProblems' (the service's own), printed as ERROR under the counts;
+ * `reachability` is checkReachability's, under the URL.
+ */
 export function formatStatus(
   status: ServiceStatus,
   url: string | undefined,
   region: string,
   reachability: Finding[] = [],
+  problems: Finding[] = [],
 ): string {
   const out: string[] = [];
+  const answers = url && !reachability.some((f) => f.code === 'url-not-answering');
   out.push(
     `Service ${status.service} (cluster ${status.cluster}, ${region}): ${status.status}`,
     `Tasks: ${status.desiredCount} desired, ${status.runningCount} running, ${status.pendingCount} pending`,
-    `URL: ${url ?? '(no running task with a public IP yet)'}${url && reachability.length === 0 ? ' (answers from here)' : ''}`,
-    ...reachability.map(
-      (f) => `  ${f.severity === 'error' ? 'ERROR' : 'WARN'} ${f.what}: ${f.fix}`,
-    ),
+    ...problems.map((f) => `  ${severityLabel(f)} ${f.what}: ${f.fix}`),
+    `URL: ${url ?? '(no running task with a public IP yet)'}${answers ? ' (answers from here)' : ''}`,
+    ...reachability.map((f) => `  ${severityLabel(f)} ${f.what}: ${f.fix}`),
     '',
     'Deployments',
     formatTable(
@@ -118,6 +128,41 @@ export function formatOutputs(outputs: Record<string, Record<string, string>>): 
   return formatTable(['STACK', 'OUTPUT', 'VALUE'], rows);
 }
 
+/** Windows to suggest when one shows nothing, each wider than the last. */
+const WIDER_WINDOWS: [string, number][] = [
+  ['1h', 3_600_000],
+  ['1d', 86_400_000],
+  ['7d', 7 * 86_400_000],
+];
+
+/**
+ * Why `logs` printed nothing and what to try: a window wider than the one given (never the same
+ * or narrower), and dropping --filter or --task when given.
+ */
+export function formatNoLogLines(query: {
+  startTime: number;
+  now: number;
+  filter?: string;
+  taskId?: string;
+}): string {
+  const since = new Date(query.startTime).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const what = [
+    'no log lines',
+    ...(query.filter ? [`matching ${JSON.stringify(query.filter)}`] : []),
+    ...(query.taskId ? [`from task ${query.taskId}`] : []),
+    `since ${since}`,
+  ].join(' ');
+  const wider = WIDER_WINDOWS.find(([, ms]) => ms > query.now - query.startTime)?.[0];
+  const tries = [
+    ...(wider ? [`--since ${wider}`] : []),
+    ...(query.filter ? ['without --filter'] : []),
+    ...(query.taskId ? ['without --task'] : []),
+  ];
+  return tries.length > 0
+    ? `${what}: try ${tries.join(', or ')}`
+    : `${what}: the service wrote nothing in that window`;
+}
+
 export function formatLogLine(line: LogLine, withStream: boolean): string {
   const stream = withStream ? ` ${line.logStreamName.split('/').pop()?.slice(0, 8)}` : '';
   return `${new Date(line.timestamp).toISOString()}${stream} ${line.message}`;
@@ -170,17 +215,19 @@ export function formatDiagnosis(diagnosis: Diagnosis): string {
   for (const f of diagnosis.findings) {
     out.push(
       '',
-      `${f.severity === 'error' ? 'ERROR' : 'WARN '} ${f.what}`,
+      `${severityLabel(f).padEnd(5)} ${f.what}`,
       ...f.evidence.map((e) => `      ${e}`),
       `      fix: ${f.fix}`,
     );
   }
+  // INFO (a check that could not run) is shown, not counted as a problem.
   const errors = diagnosis.findings.filter((f) => f.severity === 'error').length;
+  const warnings = diagnosis.findings.filter((f) => f.severity === 'warning').length;
   out.push(
     '',
-    diagnosis.findings.length === 0
+    errors + warnings === 0
       ? `No problems found.${diagnosis.url ? ` ${diagnosis.url}` : ''}`
-      : `${errors} problem(s), ${diagnosis.findings.length - errors} warning(s).`,
+      : `${errors} problem(s), ${warnings} warning(s).`,
   );
   return out.join('\n');
 }
@@ -189,16 +236,17 @@ export function formatDestroy(
   result: DestroyResult,
   stackName: string,
   registryStackName: string,
+  region: string,
 ): string {
   const stack =
     result.stack === 'deleted'
       ? `deleted stack ${stackName}`
-      : `stack ${stackName} was not deployed`;
+      : `stack ${stackName} is not deployed in ${region}`;
   const registry =
     result.registry === 'kept'
       ? `kept stack ${registryStackName} and its images (pass --delete-images to delete them)`
       : result.registry === 'deleted'
         ? `deleted ${result.imagesDeleted} image(s) and stack ${registryStackName}`
-        : `stack ${registryStackName} was not deployed`;
+        : `stack ${registryStackName} is not deployed in ${region}`;
   return `${stack}; ${registry}`;
 }

@@ -3,7 +3,11 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
-import { FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DescribeLogStreamsCommand,
+  FilterLogEventsCommand,
+  GetLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import {
   DescribeServicesCommand,
@@ -22,6 +26,8 @@ import {
   deployment,
   failedRolloutService,
   fakeClock,
+  logStream,
+  registryStack,
   service,
   stack,
   stackParameters,
@@ -101,6 +107,44 @@ describe('status', () => {
     );
   });
 
+  it('GIVEN the URL does not answer from an allowed IP THEN prints ERROR and exits 1', async () => {
+    const h = harness({ probe: async () => ({ ok: false, error: 'ECONNREFUSED' }) });
+    expect(await runOps(['status'], h.deps)).toBe(1);
+    expect(h.out.join('\n')).toContain(`URL: ${URL}\n  ERROR ${URL} does not answer from here`);
+  });
+
+  it('GIVEN no task runs of one desired THEN prints ERROR pointing at doctor and exits 1', async () => {
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolves({ services: [service({ runningCount: 0, pendingCount: 1 })] });
+    ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: [] });
+    const h = harness();
+    expect(await runOps(['status'], h.deps)).toBe(1);
+    expect(h.out.join('\n')).toContain(
+      '  ERROR 0 of 1 desired task(s) running: `npx nx run infra:doctor` finds why',
+    );
+  });
+
+  it('GIVEN a rollout the circuit breaker failed THEN prints ERROR and exits 1', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [failedRolloutService()] });
+    const h = harness();
+    expect(await runOps(['status'], h.deps)).toBe(1);
+    expect(h.out.join('\n')).toContain(
+      `  ERROR deployment ${DEPLOYMENT_ID} failed: ECS deployment circuit breaker: tasks failed to start.`,
+    );
+  });
+
+  it('GIVEN your public IP cannot be found THEN says AllowedIP was not checked, exit 0', async () => {
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
+      Stacks: [stack({ Parameters: stackParameters({ allowedIp: '198.51.100.0/24' }) })],
+    });
+    const h = harness({ callerIp: async () => undefined });
+    expect(await runOps(['status'], h.deps)).toBe(0);
+    expect(h.out.join('\n')).toContain(
+      `URL: ${URL} (answers from here)\n  INFO could not find your public IP (checkip.amazonaws.com did not answer): AllowedIP 198.51.100.0/24 not checked`,
+    );
+  });
+
   it('GIVEN --json THEN prints one JSON document with the URL and tasks', async () => {
     const h = harness();
     expect(await runOps(['status', '--json'], h.deps)).toBe(0);
@@ -156,10 +200,33 @@ describe('url and outputs', () => {
     );
     expect(h.out.join('\n')).toMatch(/SecurityGroupId\s+sg-0123456789abcdef0/);
   });
+
+  it('GIVEN only the service stack is gone THEN shows the registry outputs, names the missing stack on stderr, exit 0', async () => {
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).rejects(stackMissingError());
+    const h = harness();
+    expect(await runOps(['outputs'], h.deps)).toBe(0);
+    expect(h.out.join('\n')).toMatch(
+      new RegExp(`${NAME}-registry\\s+ECRRepositoryName\\s+${NAME}`),
+    );
+    expect(h.err).toEqual([
+      `stack ${NAME} is not deployed in eu-west-1: its outputs are not shown`,
+    ]);
+  });
+
+  it('GIVEN neither stack THEN one line naming the region, exit 2', async () => {
+    cfnMock.on(DescribeStacksCommand).rejects(stackMissingError());
+    const h = harness();
+    expect(await runOps(['outputs', '--region', 'us-east-2'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      `infra:outputs: nothing found in us-east-2: neither stack ${NAME} nor ${NAME}-registry is deployed there; pass --region if they live elsewhere, or run \`npx nx run infra:deploy\``,
+    ]);
+    expect(h.out).toEqual([]);
+  });
 });
 
 describe('logs', () => {
   it('GIVEN --task THEN reads that task stream only and prints its lines', async () => {
+    logsMock.on(DescribeLogStreamsCommand).resolves({ logStreams: [logStream()] });
     logsMock.on(FilterLogEventsCommand).resolves({
       events: [
         {
@@ -179,6 +246,66 @@ describe('logs', () => {
       filterPattern: 'listening',
       startTime: Date.parse('2026-11-25T18:00:00Z'),
     });
+  });
+
+  it('GIVEN --task with the 8-character id logs prints THEN reads that task full stream', async () => {
+    logsMock.on(DescribeLogStreamsCommand).resolves({ logStreams: [logStream()] });
+    logsMock.on(FilterLogEventsCommand).resolves({ events: [] });
+    const h = harness();
+    await runOps(['logs', '--task', TASK_ID.slice(0, 8)], h.deps);
+    expect(logsMock.commandCalls(DescribeLogStreamsCommand)[0].args[0].input).toEqual({
+      logGroupName: '/ecs/hello-world-ecr-ecs-fargate',
+      logStreamNamePrefix: `ecs/hello-world/${TASK_ID.slice(0, 8)}`,
+    });
+    expect(logsMock.commandCalls(FilterLogEventsCommand)[0].args[0].input.logStreamNames).toEqual([
+      `ecs/hello-world/${TASK_ID}`,
+    ]);
+  });
+
+  it('GIVEN --task matching no stream THEN one line saying so and where the ids are, exit 2', async () => {
+    logsMock.on(DescribeLogStreamsCommand).resolves({ logStreams: [] });
+    const h = harness();
+    expect(await runOps(['logs', '--task', '1a2b3c4d'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      'infra:logs: no log stream for task 1a2b3c4d in /ecs/hello-world-ecr-ecs-fargate: see the task ids with `npx nx run infra:status`',
+    ]);
+    expect(logsMock.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
+  });
+
+  it('GIVEN --task matching two tasks THEN says so with their ids, exit 2', async () => {
+    logsMock
+      .on(DescribeLogStreamsCommand)
+      .resolves({ logStreams: [logStream(TASK_ID), logStream(`${TASK_ID.slice(0, 8)}ffff`)] });
+    const h = harness();
+    expect(await runOps(['logs', '--task', TASK_ID.slice(0, 8)], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      `infra:logs: task id a1b2c3d4 matches 2 tasks (${TASK_ID}, a1b2c3d4ffff): give more of its id`,
+    ]);
+  });
+
+  it('GIVEN no line in the last 1d THEN the hint is wider than 1d and names the filter', async () => {
+    logsMock.on(FilterLogEventsCommand).resolves({ events: [] });
+    const h = harness();
+    expect(await runOps(['logs', '--since', '1d', '--filter', 'ERROR'], h.deps)).toBe(0);
+    expect(h.err).toEqual([
+      'no log lines matching "ERROR" since 2026-11-24T18:10:00Z: try --since 7d, or without --filter',
+    ]);
+  });
+
+  it('GIVEN no line in the default 10 minutes THEN the hint is --since 1h', async () => {
+    logsMock.on(FilterLogEventsCommand).resolves({ events: [] });
+    const h = harness();
+    expect(await runOps(['logs'], h.deps)).toBe(0);
+    expect(h.err).toEqual(['no log lines since 2026-11-25T18:00:00Z: try --since 1h']);
+  });
+
+  it('GIVEN no line in the last 30 days THEN no wider window is suggested', async () => {
+    logsMock.on(FilterLogEventsCommand).resolves({ events: [] });
+    const h = harness();
+    expect(await runOps(['logs', '--since', '30d'], h.deps)).toBe(0);
+    expect(h.err).toEqual([
+      'no log lines since 2026-10-26T18:10:00Z: the service wrote nothing in that window',
+    ]);
   });
 
   it('GIVEN --follow THEN Ctrl-C ends it cleanly with exit 0', async () => {
@@ -269,13 +396,38 @@ describe('redeploy', () => {
     ]);
   });
 
-  it('GIVEN the timeout passes THEN exit 1 saying it timed out', async () => {
+  it('GIVEN the timeout passes THEN exit 1 saying the rollout goes on, how to watch it and wait longer', async () => {
     ecsMock.on(UpdateServiceCommand).resolves({ service: started });
     ecsMock.on(DescribeServicesCommand).resolves({ services: [started] });
     const h = harness();
     expect(await runOps(['redeploy', '--timeout', '30s'], h.deps)).toBe(1);
-    expect(h.out.join('\n')).toMatch(
-      /redeploy timed-out: deployment .* still IN_PROGRESS after 30 s/,
+    const lines = h.out.join('\n').split('\n');
+    expect(lines[0]).toBe(
+      `redeploy timed out: deployment ${DEPLOYMENT_ID} still IN_PROGRESS after 30 s (0/1 running, 0 failed tasks)`,
+    );
+    expect(lines[1]).toBe(
+      'the rollout goes on: watch it with `npx nx run infra:status` and `npx nx run infra:logs -- --follow`; next time, wait longer with `npx nx run infra:redeploy -- --timeout=30m`',
+    );
+  });
+
+  it('GIVEN a --timeout shorter than 15 minutes runs out THEN the diagnosis reports the rollout', async () => {
+    // The deployment starts with the redeploy (the harness clock is 18:10:00).
+    const fresh = service({
+      deployments: [
+        deployment({
+          rolloutState: 'IN_PROGRESS',
+          runningCount: 0,
+          pendingCount: 1,
+          createdAt: new Date('2026-11-25T18:10:00Z'),
+        }),
+      ],
+    });
+    ecsMock.on(UpdateServiceCommand).resolves({ service: fresh });
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [fresh] });
+    const h = harness();
+    expect(await runOps(['redeploy', '--timeout', '30s'], h.deps)).toBe(1);
+    expect(h.out.join('\n')).toContain(
+      `ERROR deployment ${DEPLOYMENT_ID} has been rolling out for 30 s\n      0/1 running, 1 pending, 0 failed`,
     );
   });
 });
@@ -294,6 +446,30 @@ describe('doctor', () => {
     expect(h.out.join('\n')).toMatch(
       /ERROR image tag sha-1a2b3c4-ecr-ecs-fargate is not in repository[\s\S]*fix: push it with `npx nx run hello-world:docker-push`/,
     );
+  });
+});
+
+describe('doctor exit codes', () => {
+  it('GIVEN the service stack is missing THEN exit 2, as for every missing stack', async () => {
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).rejects(stackMissingError());
+    const h = harness();
+    expect(await runOps(['doctor'], h.deps)).toBe(2);
+    expect(h.out.join('\n')).toContain(
+      `ERROR the service stack ${NAME} is not deployed in eu-west-1`,
+    );
+  });
+
+  it('GIVEN your public IP cannot be found THEN shows INFO that AllowedIP was not checked, exit 0', async () => {
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
+      Stacks: [stack({ Parameters: stackParameters({ allowedIp: '198.51.100.0/24' }) })],
+    });
+    const h = harness({ callerIp: async () => undefined });
+    expect(await runOps(['doctor'], h.deps)).toBe(0);
+    const text = h.out.join('\n');
+    expect(text).toContain(
+      'INFO  could not find your public IP (checkip.amazonaws.com did not answer): AllowedIP 198.51.100.0/24 not checked',
+    );
+    expect(text).toContain(`No problems found. ${URL}`);
   });
 });
 
@@ -337,6 +513,85 @@ describe('destroy', () => {
     expect(h.out).toEqual([
       `deleted stack ${NAME}; kept stack ${NAME}-registry and its images (pass --delete-images to delete them)`,
     ]);
+  });
+});
+
+describe('destroy where not everything is deployed', () => {
+  it('GIVEN --yes in a region where nothing is deployed THEN exit 2 naming the region, nothing deleted', async () => {
+    cfnMock.on(DescribeStacksCommand).rejects(stackMissingError());
+    const h = harness();
+    expect(await runOps(['destroy', '--yes', '--region', 'us-east-2'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      `infra:destroy: nothing to destroy in us-east-2: neither stack ${NAME} nor ${NAME}-registry is deployed there; pass --region if they live elsewhere, or run \`npx nx run infra:deploy\``,
+    ]);
+    expect(h.out).toEqual([]);
+    expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
+  });
+
+  it('GIVEN --yes and no registry stack THEN says it is not deployed, not that it was kept', async () => {
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
+      .rejects(stackMissingError(`${NAME}-registry`));
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: stack().StackId })
+      .resolves({ Stacks: [{ ...stack(), StackStatus: 'DELETE_COMPLETE' }] });
+    cfnMock.on(DeleteStackCommand).resolves({});
+    cfnMock.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    const h = harness();
+    expect(await runOps(['destroy', '--yes'], h.deps)).toBe(0);
+    expect(h.out).toEqual([
+      `deleted stack ${NAME}; stack ${NAME}-registry is not deployed in eu-west-1`,
+    ]);
+  });
+
+  it('GIVEN only the registry and no --delete-images THEN deletes nothing and asks nothing, exit 0', async () => {
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).rejects(stackMissingError());
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
+      .resolves({ Stacks: [registryStack()] });
+    const confirm = jest.fn(async () => true);
+    const h = harness({ interactive: true, confirm });
+    expect(await runOps(['destroy'], h.deps)).toBe(0);
+    expect(confirm).not.toHaveBeenCalled();
+    expect(h.out).toEqual([
+      `stack ${NAME} is not deployed in eu-west-1; kept stack ${NAME}-registry and its images (pass --delete-images to delete them)`,
+    ]);
+  });
+});
+
+describe('an endpoint that answers a web page (proxy, captive portal)', () => {
+  /** What the SDK throws when CloudFormation's XML parser meets an HTML page (errors.spec makes it for real). */
+  function htmlAnswerError(): Error {
+    const body =
+      '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Sign in</title></head><body></body></html>';
+    return Object.assign(
+      new Error(
+        '@aws-sdk XML parse error: mismatched tags <meta> and </head>.\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+      ),
+      {
+        $responseBodyText: body,
+        $response: { statusCode: 200, headers: { 'content-type': 'text/html' }, body },
+        $metadata: { httpStatusCode: 200, attempts: 1, totalRetryDelay: 0 },
+      },
+    );
+  }
+
+  it('GIVEN AWS_ENDPOINT_URL THEN one line naming it and a proxy or portal, exit 2', async () => {
+    cfnMock.on(DescribeStacksCommand).rejects(htmlAnswerError());
+    const h = harness({ env: { AWS_ENDPOINT_URL: 'http://localhost:4566' } });
+    expect(await runOps(['status'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      'infra:status: http://localhost:4566 (AWS_ENDPOINT_URL) answered with a web page (HTML) AWS would not send (HTTP 200): a proxy or captive portal is likely answering instead of AWS; sign in to the network or fix HTTPS_PROXY, or AWS_ENDPOINT_URL if you set it',
+    ]);
+  });
+
+  it("GIVEN no endpoint variable THEN names the region's default endpoint", async () => {
+    cfnMock.on(DescribeStacksCommand).rejects(htmlAnswerError());
+    const h = harness();
+    expect(await runOps(['url', '--region', 'us-east-2'], h.deps)).toBe(2);
+    expect(h.err[0]).toMatch(
+      /^infra:url: https:\/\/\*\.us-east-2\.amazonaws\.com \(the region's default\) answered with a web page/,
+    );
   });
 });
 
@@ -542,6 +797,9 @@ describe('another deployment (greeter on 49010)', () => {
   });
 
   it("GIVEN logs --task THEN reads its log group and its container's stream", async () => {
+    logsMock
+      .on(DescribeLogStreamsCommand)
+      .resolves({ logStreams: [logStream(TASK_ID, 'greeter')] });
     logsMock.on(FilterLogEventsCommand).resolves({ events: [] });
     const h = harness({ deployment: greeter });
     await runOps(['logs', '--task', TASK_ID], h.deps);

@@ -9,10 +9,13 @@ import {
   UrlProbe,
   checkReachability,
   clientConfig,
+  describeEndpoint,
   describeImageExists,
   destroyDeployment,
   diagnoseService,
   explainError,
+  findStatusProblems,
+  findTaskLogStreams,
   followLogs,
   forceNewDeployment,
   getServiceStatus,
@@ -20,7 +23,8 @@ import {
   getStack,
   findStack,
   isAbortError,
-  logStreamForTask,
+  isSetupFinding,
+  OpsError,
   pickServiceUrl,
   readLogs,
   waitForDeployment,
@@ -35,6 +39,7 @@ import {
   formatDestroy,
   formatDiagnosis,
   formatLogLine,
+  formatNoLogLines,
   formatOutputs,
   progressPrinter,
   formatStatus,
@@ -96,10 +101,14 @@ async function execute(
       const reachability = url
         ? await checkReachability(deps, url, ref.allowedIp, deps.deployment.project)
         : [];
-      ctx.print({ region: ctx.region, url: url ?? null, reachability, ...status }, () =>
-        formatStatus(status, url, ctx.region, reachability),
+      const problems = findStatusProblems(status, url, deps.deployment.project);
+      ctx.print({ region: ctx.region, url: url ?? null, problems, reachability, ...status }, () =>
+        formatStatus(status, url, ctx.region, reachability, problems),
       );
-      return EXIT_OK;
+      // 0: the desired count runs and the URL answers from here; 1: an ERROR line was printed
+      // (tasks missing, a failed rollout, the URL not answering from an allowed IP).
+      const failed = [...problems, ...reachability].some((f) => f.severity === 'error');
+      return failed ? EXIT_FAILED : EXIT_OK;
     }
     case 'url': {
       const ref = await resolveService(ctx, common.stackName);
@@ -113,29 +122,29 @@ async function execute(
       return EXIT_OK;
     }
     case 'outputs': {
-      const main = await getStack(
-        clients.cfn,
-        common.stackName,
-        ctx.region,
-        deps.deployment.project,
-      );
-      const registry = await findStack(clients.cfn, common.registryStackName);
-      const outputs = {
-        [common.stackName]: main.outputs,
-        ...(registry ? { [common.registryStackName]: registry.outputs } : {}),
-      };
+      // Each stack's outputs that is there; the one missing is named on stderr, and only when
+      // neither is there is it the caller's setup (exit 2).
+      const names = [common.stackName, common.registryStackName];
+      const stacks = await Promise.all(names.map((name) => findStack(clients.cfn, name)));
+      if (stacks.every((found) => !found)) throw nothingDeployed(ctx, names);
+      const outputs: Record<string, Record<string, string>> = {};
+      names.forEach((name, i) => {
+        const found = stacks[i];
+        if (found) outputs[name] = found.outputs;
+        else deps.err(`stack ${name} is not deployed in ${ctx.region}: its outputs are not shown`);
+      });
       ctx.print(outputs, () => formatOutputs(outputs));
       return EXIT_OK;
     }
     case 'logs': {
       await getStack(clients.cfn, common.stackName, ctx.region, deps.deployment.project);
+      const logGroupName = deps.deployment.names.logGroup;
+      const { taskId } = command.logs;
       const query = {
-        logGroupName: deps.deployment.names.logGroup,
+        logGroupName,
         startTime: command.logs.startTime,
         filterPattern: command.logs.filter,
-        logStreamNames: command.logs.taskId
-          ? [logStreamForTask(command.logs.taskId, deps.deployment.names.service)]
-          : undefined,
+        logStreamNames: taskId ? [await findTaskStream(ctx, logGroupName, taskId)] : undefined,
       };
       const show = (lines: { timestamp: number; message: string; logStreamName: string }[]) =>
         lines.forEach((l) => deps.out(formatLogLine(l, !command.logs.taskId)));
@@ -150,8 +159,16 @@ async function execute(
       }
       const lines = await readLogs(clients.logs, query);
       if (ctx.json) ctx.print(lines, () => '');
-      else if (lines.length === 0) deps.err('no log lines in that window: try --since 1h');
-      else show(lines);
+      else if (lines.length === 0) {
+        deps.err(
+          formatNoLogLines({
+            startTime: command.logs.startTime,
+            now: deps.clock.now(),
+            filter: command.logs.filter,
+            taskId,
+          }),
+        );
+      } else show(lines);
       return EXIT_OK;
     }
     case 'redeploy': {
@@ -169,9 +186,21 @@ async function execute(
         onProgress: progressPrinter(deps.err),
       });
       if (result.outcome !== 'completed') {
-        const diagnosis = await diagnoseService(doctorDeps(ctx), doctorOptions(ctx, common));
+        const timedOut = result.outcome === 'timed-out';
+        // The wait ran out, however short --timeout was: the rollout is what to look at.
+        const diagnosis = await diagnoseService(doctorDeps(ctx), {
+          ...doctorOptions(ctx, common),
+          ...(timedOut ? { stuckAfterMs: 0 } : {}),
+        });
+        const project = deps.deployment.project;
         ctx.print({ ...result, diagnosis }, () =>
-          [`redeploy ${result.outcome}: ${result.reason}`, formatDiagnosis(diagnosis)].join('\n'),
+          [
+            timedOut
+              ? `redeploy timed out: ${result.reason}`
+              : `redeploy ${result.outcome}: ${result.reason}`,
+            ...(timedOut ? [timedOutNextSteps(project)] : []),
+            formatDiagnosis(diagnosis),
+          ].join('\n'),
         );
         return EXIT_FAILED;
       }
@@ -201,6 +230,8 @@ async function execute(
     case 'doctor': {
       const diagnosis = await diagnoseService(doctorDeps(ctx), doctorOptions(ctx, common));
       ctx.print(diagnosis, () => formatDiagnosis(diagnosis));
+      // 2 when nothing (or not all) is deployed where it looked, as every command's missing stack.
+      if (diagnosis.findings.some(isSetupFinding)) return EXIT_USAGE;
       return diagnosis.findings.some((f) => f.severity === 'error') ? EXIT_FAILED : EXIT_OK;
     }
     case 'destroy': {
@@ -210,12 +241,30 @@ async function execute(
           `destroy asks before deleting stack ${common.stackName}${command.deleteImages ? ', its images and the registry' : ''}: run it in a terminal, or pass --yes`,
         );
       }
-      const registry = await findStack(clients.cfn, common.registryStackName);
+      const [main, registry] = await Promise.all([
+        findStack(clients.cfn, common.stackName),
+        findStack(clients.cfn, common.registryStackName),
+      ]);
+      if (!main && !registry) {
+        throw nothingDeployed(
+          ctx,
+          [common.stackName, common.registryStackName],
+          'nothing to destroy',
+        );
+      }
       const repositoryName =
         registry?.outputs[REGISTRY_OUTPUTS.repositoryName] ?? deps.deployment.names.deployment;
       const what = command.deleteImages
         ? `stack ${common.stackName}, every image in ${repositoryName} and stack ${common.registryStackName}`
         : `stack ${common.stackName} (images in ${repositoryName} are kept)`;
+      if (!main && !command.deleteImages) {
+        // Only the registry is there, and it is kept: nothing to delete, nothing to ask.
+        const kept = { stack: 'absent', imagesDeleted: 0, registry: 'kept' } as const;
+        ctx.print(kept, () =>
+          formatDestroy(kept, common.stackName, common.registryStackName, ctx.region),
+        );
+        return EXIT_OK;
+      }
       if (!command.yes && !(await deps.confirm(`Delete ${what} in ${ctx.region}? [y/N] `))) {
         deps.err('nothing deleted');
         return EXIT_FAILED;
@@ -229,10 +278,50 @@ async function execute(
         clock: deps.clock,
         onProgress: (p) => formatDeleteProgress(p).forEach((l) => deps.err(l)),
       });
-      ctx.print(result, () => formatDestroy(result, common.stackName, common.registryStackName));
+      ctx.print(result, () =>
+        formatDestroy(result, common.stackName, common.registryStackName, ctx.region),
+      );
       return EXIT_OK;
     }
   }
+}
+
+/** Neither stack is in this region: the caller's setup (exit 2), naming the region. */
+function nothingDeployed(ctx: Context, stackNames: string[], what = 'nothing found'): OpsError {
+  return new OpsError(
+    'stack-not-found',
+    `${what} in ${ctx.region}: neither stack ${stackNames.join(' nor ')} is deployed there; pass --region if they live elsewhere, or run \`npx nx run ${ctx.deps.deployment.project}:deploy\``,
+  );
+}
+
+/**
+ * The log stream of the task whose id is or starts with `taskId` (the 8 characters `logs`
+ * prints): none, or several, is a mistake in the id (exit 2) naming where to find the ids.
+ */
+async function findTaskStream(ctx: Context, logGroupName: string, taskId: string): Promise<string> {
+  const { project, names } = ctx.deps.deployment;
+  const streams = await findTaskLogStreams(ctx.clients.logs, logGroupName, taskId, names.service);
+  if (streams.length === 0) {
+    throw new UsageError(
+      `no log stream for task ${taskId} in ${logGroupName}: see the task ids with \`npx nx run ${project}:status\``,
+    );
+  }
+  if (streams.length > 1) {
+    const ids = streams.map((s) => s.slice(s.lastIndexOf('/') + 1));
+    throw new UsageError(
+      `task id ${taskId} matches ${ids.length} tasks (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''}): give more of its id`,
+    );
+  }
+  return streams[0];
+}
+
+/** A redeploy that ran out of time: the rollout goes on, so say how to follow it or wait longer. */
+function timedOutNextSteps(project: string): string {
+  const target = (name: string) => `\`npx nx run ${project}:${name}\``;
+  return (
+    `the rollout goes on: watch it with ${target('status')} and ${target('logs -- --follow')}; ` +
+    `next time, wait longer with ${target('redeploy -- --timeout=30m')}`
+  );
 }
 
 function doctorDeps(ctx: Context) {
@@ -260,6 +349,9 @@ function doctorOptions(ctx: Context, common: { stackName: string; registryStackN
 /**
  * The operations CLI: parse, wire clients, run one command, and turn every failure into one line
  * on stderr and an exit code (0 ok, 1 failed, 2 usage or environment). Never a stack trace.
+ * status and doctor exit 1 when what they print holds an ERROR (status: fewer tasks running than
+ * desired, a failed rollout, the URL not answering from an allowed IP), and 2 for setup: no stack,
+ * credentials, region, endpoint.
  */
 export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
   // Errors start with the nx target as typed (infra:status, greeter-infra:status), as every
@@ -267,7 +359,12 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
   const { project } = deps.deployment;
   const target = cliName(opsCli(project), argv);
   // Until the arguments are read, errors can only name the region the SDK would fall back to.
-  let context: ProblemContext = { region: clientConfig({}, deps.env).region, project };
+  const fallbackRegion = clientConfig({}, deps.env).region;
+  let context: ProblemContext = {
+    region: fallbackRegion,
+    project,
+    endpoint: describeEndpoint(fallbackRegion, deps.env),
+  };
   try {
     const command = parseOpsArgs(
       argv,
@@ -285,7 +382,13 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
       return EXIT_OK;
     }
     const { region, profile, stackName, json } = command.common;
-    context = { region, stackName, project, ...(profile ? { profile } : {}) };
+    context = {
+      region,
+      stackName,
+      project,
+      endpoint: describeEndpoint(region, deps.env),
+      ...(profile ? { profile } : {}),
+    };
     const ctx: Context = {
       deps,
       clients: deps.createClients({ region, ...(profile ? { profile } : {}) }),
