@@ -30,7 +30,12 @@ import {
 } from '@hello-world/aws-ops/testing';
 import { deploymentNames } from '@hello-world/shared';
 import { parseOpsArgs } from './args';
-import { changeSetNameFor, rollbackCommand, type RollbackReceipt } from './rollback';
+import {
+  changeSetNameFor,
+  rollbackCommand,
+  unsettledStackMessage,
+  type RollbackReceipt,
+} from './rollback';
 import { OpsDeps, runOps } from './run';
 
 const aws = mockAwsClients();
@@ -231,7 +236,7 @@ describe('rollback to the previous image', () => {
     const h = harness();
     expect(await runOps(['rollback'], h.deps)).toBe(2);
     expect(h.err.at(-1)).toBe(
-      `infra:rollback: ECS's deployment history of ${NAME} has no earlier successful image than the one running (1 successful deployment(s) seen): pass --to=TAG; list its tags with \`aws ecr describe-images --repository-name ${NAME} --region ${REGION} --query 'reverse(sort_by(imageDetails,&imagePushedAt))[].[imageTags[0],imagePushedAt]' --output text\``,
+      `infra:rollback: nothing to roll back to: none of the 1 successful deployment(s) in ECS's history of ${NAME} ran another image than the one running now; pass --to=TAG, list its tags with \`aws ecr describe-images --repository-name ${NAME} --region ${REGION} --query 'reverse(sort_by(imageDetails,&imagePushedAt))[].[imageTags[0],imagePushedAt]' --output text\``,
     );
     expect(aws.cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
   });
@@ -244,7 +249,7 @@ describe('rollback to the previous image', () => {
     expect(await runOps(['rollback'], h.deps)).toBe(2);
     expect(h.err.at(-1)).toMatch(
       new RegExp(
-        `^infra:rollback: the previous image ${PREVIOUS_TAG} \\(served until .*\\) is no longer in ${REPOSITORY_URI}, e\\.g\\. expired by its lifecycle policy: pass --to=TAG; list its tags with`,
+        `^infra:rollback: the previous image ${PREVIOUS_TAG} \\(served until .*\\) is no longer in ${REPOSITORY_URI}, e\\.g\\. expired by its lifecycle policy: pass --to=TAG, list its tags with`,
       ),
     );
     expect(aws.cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
@@ -332,7 +337,7 @@ describe('rollback refusals and failures', () => {
     const h = harness();
     expect(await runOps(['rollback'], h.deps)).toBe(2);
     expect(h.err.at(-1)).toBe(
-      `infra:rollback: stack ${NAME} is UPDATE_IN_PROGRESS: a deploy is in progress; rollback needs it settled: wait for it, or stop it with \`npx nx run infra:abort\``,
+      `infra:rollback: stack ${NAME} is UPDATE_IN_PROGRESS (a deploy is under way): wait for it to finish, or stop it with \`npx nx run infra:abort\`, then roll back`,
     );
     expect(aws.cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
   });
@@ -471,6 +476,24 @@ describe('rollback waits', () => {
     expect(aws.cfn.commandCalls(DescribeChangeSetCommand).length).toBeGreaterThanOrEqual(3);
     expect(aws.cfn.commandCalls(DescribeStacksCommand, { StackName: STACK_ID }).length).toBe(3);
   });
+});
+
+describe('unsettledStackMessage', () => {
+  it.each(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE'])(
+    'GIVEN %s THEN the stack may be rolled back',
+    (status) => expect(unsettledStackMessage(NAME, status, 'infra')).toBeUndefined(),
+  );
+
+  it.each([
+    [
+      'UPDATE_ROLLBACK_FAILED',
+      /cannot be updated until it is settled: see `npx nx run infra:doctor`/,
+    ],
+    ['ROLLBACK_COMPLETE', /its creation failed.*`npx nx run infra:deploy`/],
+    ['UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', /a deploy is under way.*`npx nx run infra:abort`/],
+  ])('GIVEN %s THEN refuses with the next step', (status, says) =>
+    expect(unsettledStackMessage(NAME, status, 'infra')).toMatch(says),
+  );
 });
 
 describe('changeSetNameFor', () => {

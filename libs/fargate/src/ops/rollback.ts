@@ -333,19 +333,34 @@ export function changeSetNameFor(tag: string, now: number): string {
   return `rollback-${safeTag}-${Math.floor(now / 1000)}`;
 }
 
+/**
+ * Why the stack cannot take a rollback now, or undefined when it can (a *_COMPLETE state other
+ * than ROLLBACK_COMPLETE, which is a failed creation that CloudFormation will not update).
+ */
+export function unsettledStackMessage(
+  stackName: string,
+  status: string,
+  project: string,
+): string | undefined {
+  if (status === 'ROLLBACK_COMPLETE') {
+    return `stack ${stackName} is ROLLBACK_COMPLETE (its creation failed) and cannot be updated: deploy it again with \`npx nx run ${project}:deploy\``;
+  }
+  if (status.endsWith('_IN_PROGRESS')) {
+    return `stack ${stackName} is ${status} (a deploy is under way): wait for it to finish, or stop it with \`npx nx run ${project}:abort\`, then roll back`;
+  }
+  if (!status.endsWith('_COMPLETE')) {
+    return `stack ${stackName} is ${status} and cannot be updated until it is settled: see \`npx nx run ${project}:doctor\`, or \`npx nx run ${project}:abort\``;
+  }
+  return undefined;
+}
+
 /** The stack, the service, what runs now, and the image to go back to. */
 async function resolveTarget(request: RollbackRequest, deps: RollbackDeps): Promise<Target> {
   const { clients } = deps;
   const { project, stackName, region } = request;
   const stack = await getStack(clients.cfn, stackName, region, project);
-  if (stack.status === 'ROLLBACK_COMPLETE' || !stack.status.endsWith('_COMPLETE')) {
-    const busy = stack.status.endsWith('_IN_PROGRESS');
-    throw new UsageError(
-      stack.status === 'ROLLBACK_COMPLETE'
-        ? `stack ${stackName} is ROLLBACK_COMPLETE (its creation failed) and cannot be updated: deploy it again with \`npx nx run ${project}:deploy\``
-        : `stack ${stackName} is ${stack.status}${busy ? ': a deploy is in progress' : ''}; rollback needs it settled: wait for it, or stop it with \`npx nx run ${project}:abort\``,
-    );
-  }
+  const unsettled = unsettledStackMessage(stackName, stack.status, project);
+  if (unsettled) throw new UsageError(unsettled);
   const ref: ServiceRef = {
     cluster: stack.outputs[STACK_OUTPUTS.clusterName] ?? stackName,
     service: stack.outputs[STACK_OUTPUTS.serviceName] ?? stackName,
@@ -402,19 +417,19 @@ async function resolveTarget(request: RollbackRequest, deps: RollbackDeps): Prom
   const tag = previous?.image?.tag;
   if (!previous || !tag) {
     throw new UsageError(
-      `ECS's deployment history of ${ref.service} has no earlier successful image than the one running (${history.releasesSeen} successful deployment(s) seen): pass --to=TAG; ${listTags}`,
+      `nothing to roll back to: none of the ${history.releasesSeen} successful deployment(s) in ECS's history of ${ref.service} ran another image than the one running now; pass --to=TAG, ${listTags}`,
     );
   }
   const finishedAt = previous.finishedAt?.toISOString();
   const digest = await findImageDigest(clients.ecr, repositoryName, tag, project);
   if (!digest) {
     throw new UsageError(
-      `the previous image ${tag} (served until ${finishedAt ?? 'an earlier deployment'}) is no longer in ${repositoryUri}, e.g. expired by its lifecycle policy: pass --to=TAG; ${listTags}`,
+      `the previous image ${tag} (served until ${finishedAt ?? 'an earlier deployment'}) is no longer in ${repositoryUri}, e.g. expired by its lifecycle policy: pass --to=TAG, ${listTags}`,
     );
   }
   if (previous.image?.digest && previous.image.digest !== digest) {
     throw new UsageError(
-      `tag ${tag} now names ${digest} in ${repositoryUri}, not the ${previous.image.digest} that served: pass --to=${tag} to deploy what it names now, or another --to; ${listTags}`,
+      `tag ${tag} now names ${digest} in ${repositoryUri}, not the ${previous.image.digest} that served: pass --to=${tag} to deploy what it names now, or another --to=TAG, ${listTags}`,
     );
   }
   return {
