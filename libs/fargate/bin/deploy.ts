@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `nx run <project>:deploy [-- --image-tag=TAG --allowed-ip=CIDR --profile=NAME --json]`
+// `nx run <project>:deploy [-- --image-tag=TAG --allowed-ip=CIDR --profile=NAME --timeout=20m --json]`
 // (`infra:deploy` for hello-world): the last task of the chain <project>:deploy-registry →
 // <service>:docker-push → <project>:deploy, from their reports to a serving URL
 // (src/deploy/deploy-cli.ts → orchestrate.ts); with `--registry-only`, the
@@ -31,11 +31,18 @@ const pushReportPath = join('dist', 'apps', names.service, 'image-push.json');
 /** <project>:deploy-registry's report, the target's declared output. */
 const registryReportPath = join(deployment.outputsDir, 'registry-deploy.json');
 
-/** Runs a child with its output on stderr (stdout is the receipt's) and returns what it printed. */
+/** How long the CDK CLI gets to exit after SIGTERM before it is killed. */
+const KILL_GRACE_MS = 10_000;
+
+/**
+ * Runs a child with its output on stderr (stdout is the receipt's) and returns what it printed.
+ * Aborting `signal` (the deploy's --timeout) ends it: SIGTERM, then SIGKILL if it lingers.
+ */
 function runToStderr(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
 ): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -43,6 +50,13 @@ function runToStderr(
       env,
       stdio: ['inherit', 'pipe', 'pipe'],
     });
+    const stop = () => {
+      child.kill('SIGTERM');
+      setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), KILL_GRACE_MS).unref();
+    };
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    child.on('exit', () => signal?.removeEventListener('abort', stop));
     let output = '';
     const forward = (chunk: Buffer) => {
       output += chunk.toString();
@@ -63,6 +77,7 @@ async function deployStack(
   target: DeployTarget,
   stack: StackToDeploy,
   parameters: { imageTag?: string; allowedIp?: string },
+  options: { signal?: AbortSignal } = {},
 ): Promise<void> {
   const [registryArgs, serviceArgs] = buildDeployCommands({
     assemblyDir,
@@ -75,7 +90,15 @@ async function deployStack(
     interactive: Boolean(process.stdin.isTTY),
   });
   const args = stack.role === 'registry' ? registryArgs : serviceArgs;
-  const { code } = await runToStderr(process.execPath, [cdkCli, ...(args ?? [])], awsEnv(target));
+  const { code } = await runToStderr(
+    process.execPath,
+    [cdkCli, ...(args ?? [])],
+    awsEnv(target),
+    options.signal,
+  );
+  if (options.signal?.aborted) {
+    throw new Error(`cdk deploy ${stack.name} was stopped: the deploy outlasted --timeout`);
+  }
   if (code !== 0) {
     throw new Error(
       `cdk deploy ${stack.name} failed (exit ${code}); the CDK output above says why`,

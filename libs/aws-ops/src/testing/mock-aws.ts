@@ -20,6 +20,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../clients';
 import {
   NAME,
+  REPOSITORY_URI,
   TAG,
   batchGetImageResult,
   TASK_ARN,
@@ -73,6 +74,12 @@ export function arrangeHealthyDeployment(mocks: AwsMocks): void {
   mocks.ecs.on(DescribeTaskDefinitionCommand).resolves({
     taskDefinition: {
       taskDefinitionArn: TASK_DEF_ARN,
+      family: 'hello-world',
+      revision: 7,
+      // The deployed tag, as the service stack's ImageTag parameter puts it in the image.
+      containerDefinitions: [
+        { name: 'hello-world', image: `${REPOSITORY_URI}:${TAG}`, essential: true },
+      ],
       memory: '512',
       cpu: '256',
       runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },

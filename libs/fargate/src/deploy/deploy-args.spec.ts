@@ -2,7 +2,7 @@ import { ConfigError } from '../config';
 import { parseDeployArgs } from './deploy-args';
 
 describe('parseDeployArgs', () => {
-  it('defaults to deploying the current build with a 20 minute rollout budget', () => {
+  it('defaults to deploying the current build with a 20 minute budget, rolled back past it', () => {
     expect(parseDeployArgs([], {})).toEqual({
       help: false,
       timeoutMs: 20 * 60_000,
@@ -12,8 +12,37 @@ describe('parseDeployArgs', () => {
       allowDirty: false,
       leftToService: [],
       printTag: false,
+      abort: false,
+      noRollback: false,
     });
   });
+
+  it('GIVEN --no-rollback THEN the deploy leaves a late update going', () => {
+    expect(parseDeployArgs(['--no-rollback', '--timeout=5m'], {})).toMatchObject({
+      noRollback: true,
+      timeoutMs: 5 * 60_000,
+    });
+  });
+
+  it('GIVEN --abort handed to deploy-registry by the chain THEN it skips itself, saying why', () => {
+    expect(parseDeployArgs(['--registry-only', '--abort'], {})).toMatchObject({
+      abort: true,
+      registrySkip: '--abort stops a deploy in progress and deploys nothing',
+    });
+  });
+
+  it('GIVEN --abort --service-only (CI) THEN no --image-tag is needed: nothing is deployed', () => {
+    expect(parseDeployArgs(['--abort', '--service-only'], {})).toMatchObject({ abort: true });
+  });
+
+  it.each([['--image-tag=v1.2.3-ecr-ecs-fargate'], ['--no-rollback'], ['--allow-dirty']])(
+    'GIVEN --abort with %s, which only a deploy reads THEN a ConfigError',
+    (flag) => {
+      expect(() => parseDeployArgs(['--abort', flag], {})).toThrow(
+        /^--abort stops the deploy in progress and deploys nothing, so --[a-z-]+ means nothing with it: drop one of them$/,
+      );
+    },
+  );
 
   it('GIVEN --allow-dirty THEN the push may build uncommitted changes', () => {
     expect(parseDeployArgs(['--allow-dirty'], {})).toMatchObject({ allowDirty: true });

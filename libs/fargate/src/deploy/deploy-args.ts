@@ -21,7 +21,12 @@ Options:
   --profile=NAME     AWS profile, default AWS_PROFILE
   --region=R         must be the region the stacks were synthesized for (synth reads AWS_REGION:
                      set AWS_REGION=R instead to deploy elsewhere)
-  --timeout=20m      how long the rollout may take
+  --timeout=20m      how long the deploy may take: the service stack's update and the rollout. Past
+                     it the deploy is aborted and rolled back (exit 1, with the diagnosis)
+  --no-rollback      past --timeout, leave the stack update or rollout going (exit 1): watch it
+                     with ${project}:status, stop it with ${project}:abort
+  --abort            deploy nothing: stop the deploy in progress (anyone's) and wait for its
+                     rollback, as ${project}:abort does; --timeout bounds the wait
   --json             print the receipt as JSON on stdout (progress stays on stderr)
   --allow-dirty      build and push uncommitted changes (tagged sha-<sha>-dirty-<hash>)
   --registry-only    deploy only the registry stack (the ${project}:deploy-registry target); it skips
@@ -49,6 +54,8 @@ export const DEPLOY_OPTIONS = {
   'registry-only': { type: 'boolean' },
   'service-only': { type: 'boolean' },
   'allow-dirty': { type: 'boolean' },
+  abort: { type: 'boolean' },
+  'no-rollback': { type: 'boolean' },
   region: { type: 'string', example: DEFAULT_REGION },
   // <service>:docker-push's, forwarded along the chain: accepted, read there.
   'print-tag': { type: 'boolean' },
@@ -81,6 +88,10 @@ export interface DeployOptions {
   serviceOnly: boolean;
   /** Passed to docker-push: build the image from uncommitted changes. */
   allowDirty: boolean;
+  /** Deploy nothing: stop the deploy in progress and wait for its rollback. */
+  abort: boolean;
+  /** Past the timeout, leave the stack update or rollout going. */
+  noRollback: boolean;
 }
 
 /**
@@ -108,6 +119,8 @@ export function parseDeployArgs(
       registryOnly: false,
       serviceOnly: false,
       allowDirty: false,
+      abort: false,
+      noRollback: false,
     };
   }
   const values = parsed.values;
@@ -118,6 +131,16 @@ export function parseDeployArgs(
   }
   // The chain hands every step the same options, so these are checked by its first step
   // (deploy-registry) already, before anything is deployed.
+  if (values.abort) {
+    const deploying = (['image-tag', 'allowed-ip', 'allow-dirty', 'no-rollback'] as const).find(
+      (f) => values[f] !== undefined && values[f] !== false,
+    );
+    if (deploying) {
+      throw new ConfigError(
+        `--abort stops the deploy in progress and deploys nothing, so --${deploying} means nothing with it: drop one of them`,
+      );
+    }
+  }
   if (values['service-only'] && values['allow-dirty']) {
     throw new ConfigError(
       '--allow-dirty builds and pushes the work tree, but --service-only deploys an image already in ECR: drop one of them',
@@ -135,13 +158,15 @@ export function parseDeployArgs(
         .filter((f) => values[f] !== undefined)
         .map((f) => `--${f}`)
     : [];
-  const registrySkip = values['service-only']
-    ? '--service-only deploys only the service stack'
-    : values['print-tag']
-      ? '--print-tag only prints the image tag'
-      : undefined;
+  const registrySkip = values.abort
+    ? '--abort stops a deploy in progress and deploys nothing'
+    : values['service-only']
+      ? '--service-only deploys only the service stack'
+      : values['print-tag']
+        ? '--print-tag only prints the image tag'
+        : undefined;
   const overrides = readParameterOverrides(values, env);
-  if (values['service-only'] && !overrides.imageTag) {
+  if (values['service-only'] && !overrides.imageTag && !values.abort) {
     // Nothing is built or pushed: without a tag there would be nothing to deploy.
     throw new ConfigError(
       '--service-only deploys an image already in ECR and builds nothing: add --image-tag=TAG (e.g. --image-tag=sha-1a2b3c4-ecr-ecs-fargate), or drop --service-only to build and deploy both stacks',
@@ -165,6 +190,8 @@ export function parseDeployArgs(
     printTag: values['print-tag'],
     serviceOnly: values['service-only'],
     allowDirty: values['allow-dirty'],
+    abort: values.abort,
+    noRollback: values['no-rollback'],
   };
 }
 

@@ -1,4 +1,9 @@
-import { DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CancelUpdateStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import { ListServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   NAME,
@@ -8,6 +13,7 @@ import {
   awsError,
   fakeClock,
   mockAwsClients,
+  stack,
   stackMissingError,
 } from '@hello-world/aws-ops/testing';
 import { deploymentNames } from '@hello-world/shared';
@@ -319,5 +325,96 @@ describe('runDeployCli: --service-only (what the CI deploy role runs)', () => {
       `infra:deploy: registry failed: stack ${NAME}-registry is not deployed in eu-central-1, and --service-only does not deploy it: an administrator deploys it: npx nx run infra:deploy-registry (or infra:deploy-ci)`,
     ]);
     expect(h.calls.filter((call) => call.startsWith('cdk'))).toEqual([]);
+  });
+});
+
+/** What the SDK throws when nothing listens at the endpoint (AWS_ENDPOINT_URL=http://127.0.0.1:1). */
+const connectionRefused = () =>
+  Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+    name: 'Error',
+    code: 'ECONNREFUSED',
+    errno: -111,
+    syscall: 'connect',
+    address: '127.0.0.1',
+    port: 1,
+  });
+
+describe('runDeployCli: an endpoint that does not answer', () => {
+  it('GIVEN AWS_ENDPOINT_URL refusing connections THEN one line naming the endpoint, exit 2, no cdk deploy', async () => {
+    aws.cfn.on(DescribeStacksCommand).rejects(connectionRefused());
+    const h = harness({ env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' } });
+    expect(await runDeployCli(['--image-tag=' + TAG], h.deps)).toBe(2);
+    expect(h.calls.filter((c) => c.startsWith('cdk deploy'))).toEqual([]);
+    expect(h.err).toEqual([
+      'infra:deploy: cannot reach AWS at http://127.0.0.1:1 (AWS_ENDPOINT_URL) (ECONNREFUSED): check your network or proxy, or the AWS_ENDPOINT_URL* variables',
+    ]);
+  });
+
+  it('GIVEN --registry-only and an unreachable endpoint THEN the registry stack is not deployed either', async () => {
+    aws.cfn.on(DescribeStacksCommand).rejects(connectionRefused());
+    const h = harness();
+    expect(await runDeployCli(['--registry-only'], h.deps)).toBe(2);
+    expect(h.calls.filter((c) => c.startsWith('cdk deploy'))).toEqual([]);
+    expect(h.err[0]).toMatch(
+      /^infra:deploy-registry: cannot reach AWS at https:\/\/\*\.eu-central-1\.amazonaws\.com/,
+    );
+  });
+
+  it('GIVEN no registry stack yet (a first deploy) THEN the check passes and deploy-registry creates it', async () => {
+    aws.cfn.on(DescribeStacksCommand).rejects(stackMissingError(`${NAME}-registry`));
+    const h = harness();
+    expect(await runDeployCli(['--registry-only'], h.deps)).toBe(0);
+    expect(h.calls).toContain('cdk deploy registry eu-central-1 (default)');
+  });
+});
+
+describe('runDeployCli --abort', () => {
+  it('GIVEN nothing in progress THEN deploys nothing, says so on stdout and exits 0', async () => {
+    aws.cfn
+      .on(DescribeStacksCommand, { StackName: NAME })
+      .resolves({ Stacks: [stack({ StackStatus: 'UPDATE_COMPLETE' })] });
+    aws.ecs.on(ListServiceDeploymentsCommand).resolves({ serviceDeployments: [] });
+    const h = harness();
+    expect(await runDeployCli(['--abort'], h.deps)).toBe(0);
+    expect(h.calls).toEqual(['read assembly', 'resolve credentials']);
+    expect(h.out).toEqual([
+      `nothing to abort: ${NAME} is UPDATE_COMPLETE and ${NAME} has no deployment in progress`,
+    ]);
+  });
+
+  it('GIVEN a stack update in progress THEN cancels it, waits for the rollback and prints the result as JSON with --json', async () => {
+    aws.cfn
+      .on(DescribeStacksCommand, { StackName: NAME })
+      .resolves({ Stacks: [stack({ StackStatus: 'UPDATE_IN_PROGRESS' })] });
+    aws.cfn
+      .on(DescribeStacksCommand, { StackName: stack().StackId })
+      .resolves({ Stacks: [stack({ StackStatus: 'UPDATE_ROLLBACK_COMPLETE' })] });
+    aws.cfn.on(CancelUpdateStackCommand).resolves({});
+    const h = harness();
+    expect(await runDeployCli(['--abort', '--json'], h.deps)).toBe(0);
+    expect(JSON.parse(h.out.join('\n'))).toMatchObject({
+      outcome: 'rolled-back',
+      stopped: 'stack-update',
+      stackStatus: 'UPDATE_ROLLBACK_COMPLETE',
+    });
+    expect(h.err.join('\n')).toMatch(/CancelUpdateStack/);
+  });
+
+  it('GIVEN no service stack THEN one line and exit 2', async () => {
+    aws.cfn.on(DescribeStacksCommand, { StackName: NAME }).rejects(stackMissingError(NAME));
+    const h = harness();
+    expect(await runDeployCli(['--abort'], h.deps)).toBe(2);
+    expect(h.err.at(-1)).toBe(
+      `infra:deploy: stack ${NAME} is not deployed in eu-central-1: nothing to abort (pass --region if it lives elsewhere)`,
+    );
+  });
+
+  it('GIVEN --abort handed to deploy-registry by the chain THEN it skips, reading nothing', async () => {
+    const h = harness();
+    expect(await runDeployCli(['--registry-only', '--abort'], h.deps)).toBe(0);
+    expect(h.calls).toEqual([]);
+    expect(h.err).toEqual([
+      'infra:deploy-registry: skipped, --abort stops a deploy in progress and deploys nothing',
+    ]);
   });
 });

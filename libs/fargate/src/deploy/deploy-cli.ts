@@ -1,10 +1,18 @@
-import { type AwsClients, type AwsTarget, isSetupProblem } from '@hello-world/aws-ops';
+import {
+  type AwsClients,
+  type AwsTarget,
+  describeEndpoint,
+  explainError,
+  findStack,
+  isSetupProblem,
+} from '@hello-world/aws-ops';
 import { ConfigError } from '../config';
 import type { Deployment } from '../deployment';
+import { runAbortCommand } from '../ops/abort';
 import { formatDiagnosis } from '../ops/format';
 import { deployUsage, parseDeployArgs, type DeployOptions } from './deploy-args';
 import { runDeploy, type DeployDeps, type DeployOutcome, type DeployRequest } from './orchestrate';
-import { findCredentialsProblem } from './preflight';
+import { findCredentialsProblem, findEndpointProblem } from './preflight';
 import { checkPushReportIsCurrent, type PushReport, type RegistryReport } from './push-report';
 import { formatPhases, formatReceipt } from './receipt';
 
@@ -71,10 +79,12 @@ export interface DeployCliDeps extends Omit<
   createClients: (target: AwsTarget) => AwsClients;
   /** Resolves credentials through the clients' own provider chain (src/deploy/preflight.ts). */
   resolveCredentials: (clients: AwsClients) => Promise<unknown>;
+  /** `cdk deploy`; aborting `options.signal` ends the CLI (the deploy's --timeout). */
   deployStack: (
     target: DeployTarget,
     stack: StackToDeploy,
     parameters: { imageTag?: string; allowedIp?: string },
+    options?: { signal?: AbortSignal },
   ) => Promise<void>;
   /**
    * The chain's reports (src/deploy/push-report.ts). docker-push's: undefined when there is none;
@@ -121,7 +131,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
       return 0;
     }
     // docker-push would push elsewhere; say so before anything is deployed, not halfway.
-    if (imageRegistry && !options.imageTag) {
+    if (imageRegistry && !options.imageTag && !options.abort) {
       throw new ConfigError(
         `IMAGE_REGISTRY is set, but the service pulls from the registry stack's ECR repository: unset it for ${project}:deploy`,
       );
@@ -131,7 +141,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
       deps.err(`${label}: skipped, ${options.registrySkip}`);
       return 0;
     }
-    if (options.printTag && !options.registryOnly) {
+    if (options.printTag && !options.registryOnly && !options.abort) {
       throw new ConfigError(
         `--print-tag is ${service}:docker-push's: npx nx run ${service}:docker-push -- --print-tag`,
       );
@@ -149,7 +159,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
   // The image the deploy rolls out is the one docker-push reported, and only if it is this
   // build's: checked before any AWS call, so a stale report costs nothing.
   let pushReport: PushReport | undefined;
-  if (!options.registryOnly && !options.imageTag) {
+  if (!options.registryOnly && !options.imageTag && !options.abort) {
     try {
       const { path } = deps.pushReportFile;
       pushReport = deps.pushReportFile.read();
@@ -174,6 +184,41 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
     project,
   });
   if (problem) return fail(problem.message, 2);
+  // Where the SDK and CDK send requests must answer before CDK starts (AWS_ENDPOINT_URL…).
+  const unreachable = await findEndpointProblem(() => findStack(clients.cfn, names.registryStack), {
+    ...target,
+    project,
+    endpoint: describeEndpoint(target.region, deps.env),
+  });
+  if (unreachable) return fail(unreachable.message, 2);
+
+  if (options.abort) {
+    try {
+      return await runAbortCommand(
+        clients,
+        {
+          stackName: names.deployment,
+          region: target.region,
+          project,
+          timeoutMs: options.timeoutMs,
+          json: options.json,
+        },
+        {
+          out: deps.out,
+          err: deps.err,
+          clock: deps.clock,
+          ...(deps.signal ? { signal: deps.signal } : {}),
+        },
+      );
+    } catch (error) {
+      const failure = explainError(error, {
+        ...target,
+        project,
+        stackName: names.deployment,
+      });
+      return fail(failure.message, isSetupProblem(failure) ? 2 : 1);
+    }
+  }
 
   if (options.registryOnly) {
     for (const flag of options.leftToService) {
@@ -216,11 +261,12 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
       ...(options.allowedIp ? { allowedIp: options.allowedIp } : {}),
       ...(options.serviceOnly ? { serviceOnly: true } : {}),
       timeoutMs: options.timeoutMs,
+      ...(options.noRollback ? { noRollback: true } : {}),
     },
     {
       clients,
-      deployStack: (role, parameters) =>
-        deps.deployStack(target, { role, name: names.deployment }, parameters),
+      deployStack: (role, parameters, stackOptions) =>
+        deps.deployStack(target, { role, name: names.deployment }, parameters, stackOptions),
       registryReport: async () => registryReport,
       pushReport: async () => {
         if (!pushReport) throw new Error('no image report');

@@ -28,6 +28,7 @@ import {
   TASK_DEF_ARN,
   awsError,
   batchGetImageResult,
+  deployment,
   fakeClock,
   failedRolloutService,
   mockAwsClients,
@@ -85,6 +86,9 @@ function arrangeGreeterAccount(): void {
       taskDefinitionArn: forGreeter(TASK_DEF_ARN),
       family: 'greeter',
       revision: 7,
+      containerDefinitions: [
+        { name: 'greeter', image: `${GREETER_REPOSITORY_URI}:${TAG}`, essential: true },
+      ],
       memory: '512',
       cpu: '256',
       runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
@@ -107,6 +111,25 @@ function arrangeGreeterAccount(): void {
   aws.ecr.on(PutImageCommand).resolves({});
   aws.logs.on(GetLogEventsCommand).resolves({ events: [] });
   aws.logs.on(FilterLogEventsCommand).resolves({ events: [] });
+}
+
+/** What a service stack update leaves: the stack updated, a new PRIMARY deployment completed. */
+function arrangeRollout(): void {
+  aws.cfn.on(DescribeStacksCommand, { StackName: NAME }).resolves({
+    Stacks: [
+      forGreeter(
+        stack({
+          StackStatus: 'UPDATE_COMPLETE',
+          LastUpdatedTime: new Date('2026-11-25T18:02:30Z'),
+        }),
+      ),
+    ],
+  });
+  aws.ecs.on(DescribeServicesCommand, { cluster: NAME, services: [NAME] }).resolves({
+    services: [
+      forGreeter(service({ deployments: [deployment({ id: 'ecs-svc/5550001112223334445' })] })),
+    ],
+  });
 }
 
 interface Harness {
@@ -133,6 +156,7 @@ function harness(overrides: Partial<DeployCliDeps> = {}): Harness {
       deployed.push(
         `${stack.role} ${stack.name}${parameters.imageTag ? ` ImageTag=${parameters.imageTag}` : ''}`,
       );
+      if (stack.role === 'service') arrangeRollout();
     },
     pushReportFile: {
       path: 'dist/apps/greeter/image-push.json',
@@ -288,7 +312,8 @@ describe('greeter-infra:deploy failures name greeter-infra and greeter', () => {
 
   it("GIVEN greeter's service stack is gone after cdk deploy THEN the wait fails naming greeter-infra:deploy", async () => {
     aws.cfn.on(DescribeStacksCommand, { StackName: NAME }).rejects(stackMissingError(NAME));
-    const h = harness();
+    // A CDK CLI that returns without the stack being there.
+    const h = harness({ deployStack: async () => undefined });
     expect(await runDeployCli([], h.deps)).toBe(1);
     expect(h.err.at(-1)).toBe(
       'greeter-infra:deploy: wait failed: stack greeter-ecr-ecs-fargate is not deployed in eu-west-1: run `npx nx run greeter-infra:deploy`, or pass --region if it lives elsewhere',

@@ -1,10 +1,23 @@
-import { DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CancelUpdateStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchGetImageCommand, DescribeImagesCommand, PutImageCommand } from '@aws-sdk/client-ecr';
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ListServiceDeploymentsCommand,
+  StopServiceDeploymentCommand,
+} from '@aws-sdk/client-ecs';
 import {
   IMAGE_MANIFEST,
+  DEPLOYMENT_ID,
   NAME,
+  OLD_DEPLOYMENT_ID,
+  OLD_TASK_DEF_ARN,
   PUBLIC_IP,
   REGION,
   REPOSITORY_URI,
@@ -94,9 +107,45 @@ function harness(
   return { deps, calls, progress };
 }
 
+/** The task definition the rollout ends on, running `image`, as DescribeTaskDefinition returns it. */
+function taskDefinitionRuns(image: string) {
+  ecsMock.on(DescribeTaskDefinitionCommand).resolves({
+    taskDefinition: {
+      taskDefinitionArn: TASK_DEF_ARN,
+      family: 'hello-world',
+      revision: 7,
+      containerDefinitions: [
+        {
+          name: 'hello-world',
+          image,
+          essential: true,
+          portMappings: [{ containerPort: 49000, hostPort: 49000, protocol: 'tcp' }],
+        },
+      ],
+      memory: '512',
+      cpu: '256',
+      runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
+    },
+  });
+}
+
 beforeEach(() => {
   // A healthy deployment whose service stack already names the tag this deploy pushes.
   arrangeHealthyDeployment(aws);
+  // Before the stack update the service runs the previous deployment; after it, the new one,
+  // whose task definition runs the pushed tag.
+  ecsMock
+    .on(DescribeServicesCommand)
+    .resolvesOnce({
+      services: [
+        service({
+          taskDefinition: OLD_TASK_DEF_ARN,
+          deployments: [deployment({ id: OLD_DEPLOYMENT_ID, taskDefinition: OLD_TASK_DEF_ARN })],
+        }),
+      ],
+    })
+    .resolves({ services: [service()] });
+  taskDefinitionRuns(`${REPOSITORY_URI}:${NEW_TAG}`);
   cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
     Stacks: [stack({ Parameters: stackParameters({ imageTag: NEW_TAG }) })],
   });
@@ -415,7 +464,7 @@ describe('runDeploy --service-only', () => {
     const outcome = await runDeploy(serviceOnly, h.deps);
     // THEN the message says what is wrong with it, and who fixes it
     expect(!outcome.ok && outcome.problem.message).toMatch(
-      /^stack hello-world-ecr-ecs-fargate-registry has no ECRRepositoryUri output \(status ROLLBACK_COMPLETE\), and --service-only does not deploy it: an administrator deploys it/,
+      /^stack hello-world-ecr-ecs-fargate-registry has no ECRRepositoryUri output \(status ROLLBACK_COMPLETE\), and --service-only does not deploy it: an administrator fixes it: its creation failed and it cannot be updated: delete it .*then run `npx nx run infra:deploy-registry`$/,
     );
   });
 });
@@ -532,5 +581,242 @@ describe('deployAndReport --service-only', () => {
       image: { tag: NEW_TAG, markerTag: MARKER },
       phases: [{ phase: 'registry', result: 'skipped' }, {}, {}, {}, {}],
     });
+  });
+});
+
+describe('runDeploy: a deploy that changed nothing says so', () => {
+  it('GIVEN CDK changed nothing and the service still runs its deployment THEN nothingChanged, noted on the phases', async () => {
+    // The same stack and PRIMARY deployment before and after the stack update.
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [service()] });
+    const h = harness();
+    const outcome = await runDeploy(request, h.deps);
+    expect(outcome.ok && outcome.receipt.nothingChanged).toBe(true);
+    expect(outcome.ok && outcome.receipt.phases.slice(2, 4)).toMatchObject([
+      { phase: 'service', note: 'no changes' },
+      { phase: 'wait', note: `no new deployment: ${DEPLOYMENT_ID} already ran` },
+    ]);
+  });
+
+  it('GIVEN a new deployment rolled out THEN nothingChanged is false', async () => {
+    const outcome = await runDeploy(request, harness().deps);
+    expect(outcome.ok && outcome.receipt.nothingChanged).toBe(false);
+  });
+
+  it('GIVEN --json and nothing changed THEN the JSON receipt carries nothingChanged: true', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [service()] });
+    const out: string[] = [];
+    await deployAndReport(request, harness().deps, {
+      json: true,
+      out: (t) => out.push(t),
+      err: () => undefined,
+    });
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ nothingChanged: true });
+  });
+});
+
+describe('runDeploy: the task definition must run the deployed image', () => {
+  it('GIVEN the rollout ends on a task definition of another tag THEN the deploy fails at the wait, naming both', async () => {
+    taskDefinitionRuns(`${REPOSITORY_URI}:sha-0a0a0a0-ecr-ecs-fargate`);
+    const h = harness();
+    const err: string[] = [];
+    const code = await deployAndReport(request, h.deps, {
+      json: false,
+      out: () => undefined,
+      err: (t) => err.push(t),
+    });
+    expect(code).toBe(1);
+    expect(err.at(-1)).toBe(
+      `infra:deploy: wait failed: the service runs task definition hello-world:7 with ${REPOSITORY_URI}:sha-0a0a0a0-ecr-ecs-fargate, not ${REPOSITORY_URI}:${NEW_TAG}: another deploy may have replaced it; see \`npx nx run infra:status\`, then deploy again`,
+    );
+    // AND no deployed marker goes on an image the service does not run
+    expect(ecrMock.commandCalls(PutImageCommand)).toHaveLength(0);
+  });
+
+  it('GIVEN the task definition pins the image by the pushed digest THEN it is the deployed image', async () => {
+    taskDefinitionRuns(`${REPOSITORY_URI}@${NEW_DIGEST}`);
+    const outcome = await runDeploy(request, harness().deps);
+    expect(outcome.ok && outcome.receipt.taskDefinition).toEqual({
+      arn: TASK_DEF_ARN,
+      family: 'hello-world',
+      revision: 7,
+      image: `${REPOSITORY_URI}@${NEW_DIGEST}`,
+    });
+  });
+});
+
+/** A `cdk deploy` still running at the deadline: it ends (rejects) only when its signal aborts. */
+function hangingCdk(h: Harness): DeployDeps['deployStack'] {
+  return (name, _parameters, options) =>
+    new Promise((_resolve, reject) => {
+      h.calls.push(`deploy ${name}`);
+      options?.signal?.addEventListener('abort', () => {
+        h.calls.push('cdk deploy ended');
+        reject(new Error('cdk deploy hello-world-ecr-ecs-fargate failed (signal SIGTERM)'));
+      });
+    });
+}
+
+const SERVICE_DEPLOYMENT_ARN = `arn:aws:ecs:${REGION}:123456789012:service-deployment/${NAME}/${NAME}/Kx3vPq9ZtR7mW2bYcD8eF`;
+
+describe('runDeploy --timeout: during the CloudFormation update', () => {
+  beforeEach(() => {
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: NAME })
+      .resolves({ Stacks: [stack({ StackStatus: 'UPDATE_IN_PROGRESS' })] });
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: stack().StackId })
+      .resolves({ Stacks: [stack({ StackStatus: 'UPDATE_ROLLBACK_COMPLETE' })] });
+    cfnMock.on(CancelUpdateStackCommand).resolves({});
+  });
+
+  it('GIVEN cdk deploy outlasts --timeout THEN ends it, cancels the stack update, waits for the rollback and fails with kind timeout', async () => {
+    const h = harness();
+    h.deps.deployStack = hangingCdk(h);
+    const started = h.deps.clock.now();
+    const outcome = await runDeploy(request, h.deps);
+    expect(h.calls).toContain('cdk deploy ended');
+    expect(cfnMock.commandCalls(CancelUpdateStackCommand)).toHaveLength(1);
+    expect(!outcome.ok && outcome.phase).toBe('service');
+    expect(!outcome.ok && outcome.problem.kind).toBe('timeout');
+    expect(!outcome.ok && outcome.problem.message).toBe(
+      `the deploy took longer than --timeout 10m: the service stack was still updating; aborted: the update of ${NAME} was cancelled and rolled back (UPDATE_ROLLBACK_COMPLETE); the service runs the previous version; fix what the diagnosis shows, or give it longer (--timeout=20m)`,
+    );
+    // AND the deadline is the request's, on the injected clock
+    expect(!outcome.ok && outcome.phases.find((p) => p.phase === 'service')?.ms).toBe(600_000);
+    expect(h.deps.clock.now() - started).toBeGreaterThanOrEqual(600_000);
+    // AND the doctor's diagnosis comes with it
+    expect(!outcome.ok && outcome.diagnosis).toBeDefined();
+  });
+
+  it('GIVEN --no-rollback THEN cancels nothing, and says the update goes on, how to watch and stop it', async () => {
+    const h = harness();
+    h.deps.deployStack = hangingCdk(h);
+    const outcome = await runDeploy({ ...request, noRollback: true }, h.deps);
+    expect(cfnMock.commandCalls(CancelUpdateStackCommand)).toHaveLength(0);
+    expect(!outcome.ok && outcome.problem).toEqual({
+      kind: 'timeout',
+      message: `the deploy took longer than --timeout 10m: the service stack was still updating; --no-rollback: the update of ${NAME} goes on (UPDATE_IN_PROGRESS): watch it with \`npx nx run infra:status\`, stop it with \`npx nx run infra:abort\``,
+    });
+  });
+
+  it('GIVEN cdk deploy finishes within --timeout THEN nothing is aborted', async () => {
+    const h = harness();
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: NAME })
+      .resolves({ Stacks: [stack({ Parameters: stackParameters({ imageTag: NEW_TAG }) })] });
+    const outcome = await runDeploy(request, h.deps);
+    expect(outcome.ok).toBe(true);
+    expect(cfnMock.commandCalls(CancelUpdateStackCommand)).toHaveLength(0);
+  });
+});
+
+describe('runDeploy --timeout: during the ECS rollout', () => {
+  beforeEach(() => {
+    // The stack update returned; its rollout never completes.
+    ecsMock.on(DescribeServicesCommand).resolves({
+      services: [
+        service({
+          runningCount: 1,
+          deployments: [
+            deployment({
+              id: DEPLOYMENT_ID,
+              rolloutState: 'IN_PROGRESS',
+              rolloutStateReason: 'ECS deployment ecs-svc/1234567890123456789 in progress.',
+              runningCount: 0,
+              pendingCount: 1,
+              failedTasks: 0,
+            }),
+            deployment({
+              id: OLD_DEPLOYMENT_ID,
+              status: 'ACTIVE',
+              taskDefinition: OLD_TASK_DEF_ARN,
+            }),
+          ],
+        }),
+      ],
+    });
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({
+      Stacks: [
+        stack({
+          StackStatus: 'UPDATE_COMPLETE',
+          Parameters: stackParameters({ imageTag: NEW_TAG }),
+        }),
+      ],
+    });
+    ecsMock.on(ListServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        {
+          serviceDeploymentArn: SERVICE_DEPLOYMENT_ARN,
+          serviceArn: `arn:aws:ecs:${REGION}:123456789012:service/${NAME}/${NAME}`,
+          clusterArn: `arn:aws:ecs:${REGION}:123456789012:cluster/${NAME}`,
+          startedAt: new Date('2026-11-25T18:02:30Z'),
+          createdAt: new Date('2026-11-25T18:02:30Z'),
+          status: 'IN_PROGRESS',
+        },
+      ],
+    });
+    ecsMock
+      .on(StopServiceDeploymentCommand)
+      .resolves({ serviceDeploymentArn: SERVICE_DEPLOYMENT_ARN });
+    ecsMock.on(DescribeServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        {
+          serviceDeploymentArn: SERVICE_DEPLOYMENT_ARN,
+          status: 'ROLLBACK_SUCCESSFUL',
+          rollback: {
+            reason: 'Service deployment rolled back because of a StopServiceDeployment request.',
+            startedAt: new Date('2026-11-25T18:10:00Z'),
+            serviceRevisionArn: `arn:aws:ecs:${REGION}:123456789012:service-revision/${NAME}/${NAME}/8571093648162048713`,
+          },
+        },
+      ],
+      failures: [],
+    });
+  });
+
+  it('GIVEN the rollout outlasts --timeout THEN stops it with ROLLBACK and fails with kind timeout, saying what was going on', async () => {
+    const h = harness();
+    const outcome = await runDeploy(request, h.deps);
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand)[0]?.args[0].input).toEqual({
+      serviceDeploymentArn: SERVICE_DEPLOYMENT_ARN,
+      stopType: 'ROLLBACK',
+    });
+    expect(!outcome.ok && outcome.phase).toBe('wait');
+    expect(!outcome.ok && outcome.problem.kind).toBe('timeout');
+    expect(!outcome.ok && outcome.problem.message).toMatch(
+      /^the deploy took longer than --timeout 10m: the rollout was still going \(deployment ecs-svc\/1234567890123456789 still IN_PROGRESS after \d+ s \(0\/1 running, 0 failed tasks\)\); aborted: the rollout of hello-world-ecr-ecs-fargate was stopped and rolled back \(ROLLBACK_SUCCESSFUL\)/,
+    );
+    // AND the whole deploy, stack update included, stayed within the deadline
+    expect(!outcome.ok && outcome.phases.reduce((sum, p) => sum + p.ms, 0)).toBe(
+      20_000 + 45_000 + 600_000,
+    );
+  });
+
+  it('GIVEN --no-rollback THEN stops nothing, and says the rollout goes on with status and abort', async () => {
+    const h = harness();
+    const outcome = await runDeploy({ ...request, noRollback: true }, h.deps);
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(0);
+    expect(!outcome.ok && outcome.problem.message).toMatch(
+      /; --no-rollback: the rollout goes on \(service deployment IN_PROGRESS\): watch it with `npx nx run infra:status`, stop it with `npx nx run infra:abort`$/,
+    );
+  });
+
+  it('GIVEN a timeout THEN deployAndReport exits 1 with the diagnosis, and --json says problem.kind timeout', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await deployAndReport(request, harness().deps, {
+      json: true,
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+    });
+    expect(code).toBe(1);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({
+      ok: false,
+      phase: 'wait',
+      problem: { kind: 'timeout' },
+    });
+    expect(err.at(-1)).toMatch(
+      /^infra:deploy: wait failed: the deploy took longer than --timeout 10m/,
+    );
   });
 });

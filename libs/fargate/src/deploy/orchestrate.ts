@@ -1,4 +1,6 @@
+import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import {
+  type AbortResult,
   type AwsClients,
   type CallerIpLookup,
   type Clock,
@@ -6,10 +8,14 @@ import {
   type Problem,
   type ServiceRef,
   type UrlProbe,
+  abortDeployment,
   checkReachability,
+  deploymentCommand,
   describeImageExists,
+  describeService,
   diagnoseService,
   explainError,
+  findDeployInProgress,
   findImageDigest,
   findStack,
   getServiceUrl,
@@ -17,6 +23,7 @@ import {
   markDeployedImage,
   parseRepositoryUri,
   readRegistryRepositoryUri,
+  registryRepairStep,
   waitForDeployment,
 } from '@hello-world/aws-ops';
 import {
@@ -33,6 +40,7 @@ import {
   type DeployReceipt,
   type PhaseName,
   type PhaseTiming,
+  type TaskDefinitionRef,
 } from './receipt';
 
 export interface DeployRequest {
@@ -53,8 +61,15 @@ export interface DeployRequest {
    * stack is read, never deployed, and `imageTag` must already be in it.
    */
   serviceOnly?: boolean;
-  /** How long the rollout may take once the service stack is updated. */
+  /**
+   * How long this deploy may take, from its start to the end of the rollout: the service stack's
+   * update (`cdk deploy`) and the wait. Past it the deploy is aborted and rolled back.
+   */
   timeoutMs: number;
+  /** Past the timeout, leave the stack update or rollout going instead of rolling it back. */
+  noRollback?: boolean;
+  /** How long the rollback after a timeout may take. @default ROLLBACK_TIMEOUT_MS */
+  rollbackTimeoutMs?: number;
   pollIntervalMs?: number;
 }
 
@@ -65,10 +80,14 @@ export interface DeployRequest {
  */
 export interface DeployDeps {
   clients: Pick<AwsClients, 'cfn' | 'ecs' | 'ec2' | 'ecr' | 'logs'>;
-  /** `cdk deploy` of the service stack; rejects when the CLI fails. */
+  /**
+   * `cdk deploy` of the service stack; rejects when the CLI fails. Aborting `signal` (the deploy's
+   * deadline) ends the CLI; the promise settles once it has.
+   */
   deployStack: (
     stack: 'service',
     parameters: { imageTag?: string; allowedIp?: string },
+    options?: { signal?: AbortSignal },
   ) => Promise<void>;
   /** What `<project>:deploy-registry` did in this run, or undefined when it did not run. */
   registryReport: () => Promise<RegistryReport | undefined>;
@@ -120,6 +139,9 @@ export function registryAdminStep(project: string): string {
 /** hello-world's (apps/infra). */
 export const REGISTRY_ADMIN_STEP = registryAdminStep('infra');
 
+/** How long the rollback of a deploy that outlasted --timeout may take before it is left going. */
+export const ROLLBACK_TIMEOUT_MS = 20 * 60_000;
+
 /** How to narrow an AllowedIP of 0.0.0.0/0 to the caller's own address. */
 export const NARROW_ALLOWED_IP = '--allowed-ip=$(curl -s https://checkip.amazonaws.com)/32';
 
@@ -133,6 +155,9 @@ export const NARROW_ALLOWED_IP = '--allowed-ip=$(curl -s https://checkip.amazona
 export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promise<DeployOutcome> {
   const { clock, clients } = deps;
   const started = clock.now();
+  // --timeout bounds this task, the service stack's update and the rollout; the registry stack
+  // and the push are earlier Nx tasks of the chain.
+  const deadline = started + request.timeoutMs;
   const phases: PhaseTiming[] = [];
   const context = { region: request.region, project: request.project };
 
@@ -197,18 +222,36 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
           };
     });
     const image = await phase('image', () => ensureImage(request, deps, repositoryUri));
+    // What ran before, so a deploy that changes nothing says so instead of "Deployed".
+    const before = await readServiceBefore(request, deps);
     await phase(
       'service',
       async () => {
-        await deps.deployStack('service', {
-          imageTag: image.tag,
-          ...(request.allowedIp ? { allowedIp: request.allowedIp } : {}),
-        });
+        const stop = new AbortController();
+        const run = deps.deployStack(
+          'service',
+          {
+            imageTag: image.tag,
+            ...(request.allowedIp ? { allowedIp: request.allowedIp } : {}),
+          },
+          { signal: stop.signal },
+        );
+        if ((await raceDeadline(run, deadline, clock)) === 'timed-out') {
+          // The CLI first, so it cannot start the change set after the abort looked.
+          stop.abort();
+          await run.catch(() => undefined);
+          throw await deadlineFailure(
+            'service',
+            request,
+            deps,
+            'the service stack was still updating',
+          );
+        }
         return { value: undefined };
       },
       true,
     );
-    const { rollout, ref, allowedIp } = await phase(
+    const { rollout, ref, allowedIp, taskDefinition, unchanged } = await phase(
       'wait',
       async () => {
         const service = await getStack(
@@ -230,12 +273,20 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
         }
         const result = await waitForDeployment(clients.ecs, {
           ...ref,
-          timeoutMs: request.timeoutMs,
+          timeoutMs: Math.max(0, deadline - clock.now()),
           ...(request.pollIntervalMs ? { pollIntervalMs: request.pollIntervalMs } : {}),
           clock,
           onProgress: progressPrinter((line) => deps.progress(line)),
           ...(deps.signal ? { signal: deps.signal } : {}),
         });
+        if (result.outcome === 'timed-out') {
+          throw await deadlineFailure(
+            'wait',
+            request,
+            deps,
+            `the rollout was still going (${result.reason ?? 'no reason given'})`,
+          );
+        }
         if (result.outcome !== 'completed') {
           throw new PhaseFailure(
             'wait',
@@ -246,10 +297,34 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
             true,
           );
         }
-        return { value: { rollout: result, ref, allowedIp } };
+        const taskDefinition = await checkTaskDefinitionRunsImage(
+          request,
+          deps,
+          result.deployment?.taskDefinition,
+          image,
+        );
+        // The PRIMARY deployment is the one that ran before: ECS had nothing to roll out.
+        const sameRollout = before?.deploymentId === result.deploymentId;
+        const sameStack =
+          before?.lastUpdated !== undefined &&
+          before.lastUpdated.getTime() === service.lastUpdated?.getTime();
+        return {
+          value: {
+            rollout: result,
+            ref,
+            allowedIp,
+            taskDefinition,
+            unchanged: sameRollout && sameStack,
+          },
+          ...(sameRollout ? { note: `no new deployment: ${result.deploymentId} already ran` } : {}),
+        };
       },
       true,
     );
+    if (unchanged) {
+      const service = phases.find((p) => p.phase === 'service');
+      if (service) service.note = 'no changes';
+    }
     const marker = await markDeployed(request, deps, image);
     const reach = await phase('url', async () => {
       const found = await getServiceUrl(clients, ref, request.port, request.project);
@@ -262,7 +337,6 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
         },
       };
     });
-    const taskDefinition = parseTaskDefinitionArn(rollout.deployment?.taskDefinition);
     const openToInternet = allowedIp !== undefined && isWholeInternet(allowedIp);
     const finished = clock.now();
     return {
@@ -274,6 +348,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
         image: { ...image, ...(marker.tag ? { markerTag: marker.tag } : {}) },
         ...(taskDefinition ? { taskDefinition } : {}),
         deploymentId: rollout.deploymentId,
+        nothingChanged: unchanged,
         url: reach.url,
         answersFromHere: reach.answers,
         ...(allowedIp !== undefined ? { allowedIp } : {}),
@@ -319,17 +394,10 @@ async function readExistingRegistry(request: DeployRequest, deps: DeployDeps): P
   const registry = await findStack(deps.clients.cfn, name);
   const uri = registry?.outputs[REGISTRY_OUTPUTS.repositoryUri];
   if (uri) return uri;
-  const what = registry
-    ? `stack ${name} has no ${REGISTRY_OUTPUTS.repositoryUri} output (status ${registry.status})`
-    : `stack ${name} is not deployed in ${request.region}`;
-  throw new PhaseFailure(
-    'registry',
-    {
-      kind: 'stack-not-found',
-      message: `${what}, and --service-only does not deploy it: ${registryAdminStep(request.project)}`,
-    },
-    false,
-  );
+  const message = registry
+    ? `stack ${name} has no ${REGISTRY_OUTPUTS.repositoryUri} output (status ${registry.status}), and --service-only does not deploy it: an administrator fixes it: ${registryRepairStep(registry.status, name, request.region, request.project)}`
+    : `stack ${name} is not deployed in ${request.region}, and --service-only does not deploy it: ${registryAdminStep(request.project)}`;
+  throw new PhaseFailure('registry', { kind: 'stack-not-found', message }, false);
 }
 
 function openToInternetWarning(request: DeployRequest, allowedIp: string): string {
@@ -468,4 +536,149 @@ async function diagnose(request: DeployRequest, deps: DeployDeps): Promise<Diagn
   } catch {
     return undefined;
   }
+}
+
+/** The stack's last update and the service's PRIMARY deployment before this deploy, if any. */
+async function readServiceBefore(
+  request: DeployRequest,
+  deps: DeployDeps,
+): Promise<{ lastUpdated?: Date; deploymentId?: string } | undefined> {
+  try {
+    const stack = await findStack(deps.clients.cfn, request.serviceStackName);
+    if (!stack) return undefined;
+    const snapshot = await describeService(
+      deps.clients.ecs,
+      {
+        cluster: stack.outputs[STACK_OUTPUTS.clusterName] ?? request.serviceStackName,
+        service: stack.outputs[STACK_OUTPUTS.serviceName] ?? request.serviceStackName,
+      },
+      request.project,
+    );
+    return {
+      ...(stack.lastUpdated ? { lastUpdated: stack.lastUpdated } : {}),
+      ...(() => {
+        const id = snapshot.deployments.find((d) => d.status === 'PRIMARY')?.id;
+        return id ? { deploymentId: id } : {};
+      })(),
+    };
+  } catch {
+    // Best effort (a first deploy has neither): unknown reads as "changed".
+    return undefined;
+  }
+}
+
+/** `work`'s value, or 'timed-out' once the clock reaches `deadline` first. */
+async function raceDeadline<T>(
+  work: Promise<T>,
+  deadline: number,
+  clock: Clock,
+): Promise<{ value: T } | 'timed-out'> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([
+      work.then((value) => ({ value })),
+      clock
+        .sleep(Math.max(0, deadline - clock.now()), timer.signal)
+        .then(() => 'timed-out' as const),
+    ]);
+  } finally {
+    timer.abort();
+  }
+}
+
+/** `20m`, `90s`: the --timeout as it is typed. */
+function formatTimeout(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
+}
+
+/**
+ * The deploy outlasted --timeout during `phase`: roll back what is going on (the stack update or
+ * the rollout), or with --no-rollback leave it going and say how to watch and stop it.
+ */
+async function deadlineFailure(
+  phase: PhaseName,
+  request: DeployRequest,
+  deps: DeployDeps,
+  what: string,
+): Promise<PhaseFailure> {
+  const { project, serviceStackName: stackName } = request;
+  const head = `the deploy took longer than --timeout ${formatTimeout(request.timeoutMs)}: ${what}`;
+  const context = { region: request.region, project };
+  const fail = (message: string) => new PhaseFailure(phase, { kind: 'timeout', message }, true);
+  const longer = `fix what the diagnosis shows, or give it longer (--timeout=${formatTimeout(request.timeoutMs * 2)})`;
+  try {
+    if (request.noRollback) {
+      const { activity } = await findDeployInProgress(deps.clients, stackName, context);
+      const going =
+        activity.kind === 'stack-update'
+          ? `the update of ${stackName} goes on (${activity.status})`
+          : activity.kind === 'stack-rollback'
+            ? `CloudFormation is rolling ${stackName} back (${activity.status})`
+            : activity.kind === 'rollout'
+              ? `the rollout goes on (service deployment ${activity.status})`
+              : undefined;
+      return fail(
+        going
+          ? `${head}; --no-rollback: ${going}: watch it with \`${deploymentCommand('status', project)}\`, stop it with \`${deploymentCommand('abort', project)}\``
+          : `${head}; --no-rollback, but nothing is left going: ${stackName} is ${activity.status}`,
+      );
+    }
+    deps.progress(`==> abort (${head}): rolling back`);
+    const abort: AbortResult = await abortDeployment(deps.clients, {
+      stackName,
+      region: request.region,
+      project,
+      timeoutMs: request.rollbackTimeoutMs ?? ROLLBACK_TIMEOUT_MS,
+      ...(request.pollIntervalMs ? { pollIntervalMs: request.pollIntervalMs } : {}),
+      clock: deps.clock,
+      onProgress: deps.progress,
+    });
+    switch (abort.outcome) {
+      case 'rolled-back':
+        return fail(`${head}; ${abort.message}; ${longer}`);
+      case 'nothing-to-abort':
+        // cdk deploy stopped before CloudFormation began, or the rollout ended meanwhile.
+        return fail(`${head}; stopped, ${abort.message}; ${longer}`);
+      default:
+        return fail(`${head}; the rollback did not finish: ${abort.message}`);
+    }
+  } catch (error) {
+    const { message } = explainError(error, { ...context, stackName });
+    return fail(
+      `${head}; could not ${request.noRollback ? 'read what goes on' : 'abort it'} (${message}): \`${deploymentCommand('abort', project)}\` stops it, \`${deploymentCommand('status', project)}\` shows it`,
+    );
+  }
+}
+
+/**
+ * The task definition the rollout ended on must run the image this deploy asked for (its tag or
+ * digest): a stack that kept another ImageTag, or another deploy in between, would otherwise be
+ * receipted as this one.
+ */
+async function checkTaskDefinitionRunsImage(
+  request: DeployRequest,
+  deps: DeployDeps,
+  arn: string | undefined,
+  image: ImageResult,
+): Promise<TaskDefinitionRef | undefined> {
+  const ref = parseTaskDefinitionArn(arn);
+  if (!arn || !ref) return ref;
+  const { taskDefinition } = await deps.clients.ecs.send(
+    new DescribeTaskDefinitionCommand({ taskDefinition: arn }),
+  );
+  const images = (taskDefinition?.containerDefinitions ?? []).flatMap((c) =>
+    c.image ? [c.image] : [],
+  );
+  const match = images.find((i) => i.endsWith(`:${image.tag}`) || i.endsWith(`@${image.digest}`));
+  if (!match) {
+    throw new PhaseFailure(
+      'wait',
+      {
+        kind: 'unknown',
+        message: `the service runs task definition ${ref.family}:${ref.revision} with ${images.join(', ') || 'no image'}, not ${image.repository}:${image.tag}: another deploy may have replaced it; see \`${deploymentCommand('status', request.project)}\`, then deploy again`,
+      },
+      false,
+    );
+  }
+  return { ...ref, image: match };
 }

@@ -1,5 +1,6 @@
 import {
   explainError,
+  isSetupProblem,
   type AwsClients,
   type Problem,
   type ProblemContext,
@@ -31,5 +32,30 @@ export async function findCredentialsProblem(
     return undefined;
   } catch (error) {
     return explainError(error, context);
+  }
+}
+
+/**
+ * A first cheap call (e.g. DescribeStacks of the registry stack) before CDK runs: an endpoint that
+ * refuses connections, or credentials AWS rejects, are then one line naming where requests went,
+ * not CDK's raw `connect ECONNREFUSED`. Other answers are left to the deploy, which explains them
+ * in place.
+ */
+export async function findEndpointProblem(
+  call: () => Promise<unknown>,
+  context: ProblemContext & { endpoint: string },
+): Promise<Problem | undefined> {
+  try {
+    await call();
+    return undefined;
+  } catch (error) {
+    const problem = explainError(error, context);
+    if (!isSetupProblem(problem)) return undefined;
+    if (problem.kind !== 'network') return problem;
+    const e = error as { code?: string; name?: string };
+    return {
+      kind: 'network',
+      message: `cannot reach AWS at ${context.endpoint} (${e.code || e.name || 'no answer'}): check your network or proxy, or the AWS_ENDPOINT_URL* variables`,
+    };
   }
 }

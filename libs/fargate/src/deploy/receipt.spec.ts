@@ -12,6 +12,7 @@ const receipt: DeployReceipt = {
     markerTag: 'deployed-hello-world-ecr-ecs-fargate',
   },
   deploymentId: 'ecs-svc/1234567890123456789',
+  nothingChanged: false,
   url: 'http://54.170.12.34:49000',
   answersFromHere: true,
   allowedIp: '0.0.0.0/0',
@@ -56,6 +57,21 @@ describe('formatReceipt', () => {
   it('GIVEN --service-only THEN the phases show the registry step as skipped', () => {
     expect(formatReceipt(receipt)).toContain(
       '  phases           registry 1s skipped (service only: not deployed, outputs read),',
+    );
+  });
+
+  it('GIVEN a deploy that changed nothing THEN says so instead of Deployed, naming the deployment it kept', () => {
+    const text = formatReceipt({ ...receipt, nothingChanged: true, totalMs: 3_000 });
+    expect(text.split('\n')[0]).toBe(
+      'Nothing changed: hello-world-ecr-ecs-fargate in eu-west-1 already runs v1.2.3-ecr-ecs-fargate (deployment ecs-svc/1234567890123456789); checked in 3s',
+    );
+    expect(text).toContain('  deployment       ecs-svc/1234567890123456789 (unchanged)');
+    expect(text).not.toMatch(/^Deployed/m);
+  });
+
+  it('GIVEN a deploy that rolled out THEN the first line says Deployed', () => {
+    expect(formatReceipt(receipt).split('\n')[0]).toBe(
+      'Deployed hello-world-ecr-ecs-fargate in eu-west-1 in 3m33s',
     );
   });
 });

@@ -14,6 +14,8 @@ export interface TaskDefinitionRef {
   arn: string;
   family: string;
   revision: number;
+  /** Its container's image, checked to be the deployed tag or digest. */
+  image?: string;
 }
 
 /** What a finished deploy did: printed for people, and as JSON with --json. */
@@ -31,6 +33,11 @@ export interface DeployReceipt {
   };
   taskDefinition?: TaskDefinitionRef;
   deploymentId: string;
+  /**
+   * The stack update changed nothing (CDK's "no changes") and the service still runs the
+   * deployment it ran before: the deploy only checked.
+   */
+  nothingChanged: boolean;
   url: string;
   answersFromHere: boolean;
   /** The service stack's AllowedIP after the deploy: the value passed, kept, or the default. */
@@ -71,7 +78,9 @@ export function formatPhases(phases: readonly PhaseTiming[]): string {
 export function formatReceipt(receipt: DeployReceipt): string {
   const td = receipt.taskDefinition;
   return [
-    `Deployed ${receipt.stackName} in ${receipt.region} in ${seconds(receipt.totalMs)}`,
+    receipt.nothingChanged
+      ? `Nothing changed: ${receipt.stackName} in ${receipt.region} already runs ${receipt.image.tag} (deployment ${receipt.deploymentId}); checked in ${seconds(receipt.totalMs)}`
+      : `Deployed ${receipt.stackName} in ${receipt.region} in ${seconds(receipt.totalMs)}`,
     `  URL              ${receipt.url}${receipt.answersFromHere ? ' (answers from here)' : ''}`,
     ...receipt.warnings.map((w) => `  WARN             ${w}`),
     `  git sha          ${receipt.gitSha}`,
@@ -80,7 +89,7 @@ export function formatReceipt(receipt: DeployReceipt): string {
     `  marker tag       ${receipt.image.markerTag ?? '- (not put, see WARN)'}`,
     `  allowed IP       ${receipt.allowedIp ?? '-'}${receipt.openToInternet ? ' (the whole internet)' : ''}`,
     `  task definition  ${td ? `${td.family}:${td.revision}` : '-'}`,
-    `  deployment       ${receipt.deploymentId}`,
+    `  deployment       ${receipt.deploymentId}${receipt.nothingChanged ? ' (unchanged)' : ''}`,
     `  phases           ${formatPhases(receipt.phases)}`,
     `  finished         ${receipt.finishedAt}`,
   ].join('\n');
