@@ -204,6 +204,7 @@ describe('parseImageOptions in the deploy chain (docker-push)', () => {
       '--image-tag=v1.2.3-ecr-ecs-fargate deploys an image already in the registry',
     ],
     [['--registry-only'], '--registry-only deploys only the registry stack'],
+    [['--abort'], '--abort stops a deploy in progress and deploys nothing'],
   ])('GIVEN %j THEN docker-push pushes nothing, saying why', (argv, why) => {
     expect(parseImageOptions(argv, {}, { chain: true }).skipPush).toBe(why);
   });

@@ -88,6 +88,8 @@ const DEPLOY_CHAIN_OPTIONS = {
   'allowed-ip': { type: 'string', example: '203.0.113.7/32' },
   timeout: { type: 'string', example: '15m' },
   json: { type: 'boolean' },
+  abort: { type: 'boolean' },
+  'no-rollback': { type: 'boolean' },
   'registry-only': { type: 'boolean' },
   'service-only': { type: 'boolean' },
 } as const;
@@ -124,7 +126,9 @@ export function toImageOptions(
   } catch (error) {
     throw new UsageError(`--project: ${(error as Error).message}`);
   }
-  const skipPush = values['service-only']
+  const skipPush = values.abort
+    ? '--abort stops a deploy in progress and deploys nothing'
+    : values['service-only']
     ? '--service-only deploys an image already in the registry'
     : values['image-tag'] !== undefined
       ? `--image-tag=${values['image-tag']} deploys an image already in the registry`
