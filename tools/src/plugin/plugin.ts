@@ -205,6 +205,7 @@ export const OPS_DESCRIPTIONS: Readonly<Record<string, string>> = {
   doctor: 'Find why the service is not serving, with evidence and a fix',
   destroy:
     'Delete the service stack (asks first); --delete-images also removes images and the registry stack',
+  scan: "The image scan's findings (severity, id, package@version, uri) of a tag, default the running image; --max-severity exits 1",
 };
 
 /** The environment variables that change the synthesized templates. */

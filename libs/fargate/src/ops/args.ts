@@ -1,11 +1,18 @@
 import { CliSpec, OptionSpecs, parseCli, readDuration, UsageError } from '@hello-world/cli';
-import { AwsSettingError, readAwsTarget, taskIdOf } from '@hello-world/aws-ops';
+import {
+  AwsSettingError,
+  readAwsTarget,
+  taskIdOf,
+  type FindingSeverity,
+} from '@hello-world/aws-ops';
 import {
   DEPLOYMENT_NAME,
   IMAGE_TAG_PATTERN,
+  isImageTag,
   REGISTRY_STACK_NAME,
   type DeploymentNames,
 } from '@hello-world/shared';
+import { parseMaxSeverity } from '../deploy/scan-gate';
 
 export const COMMANDS = [
   'status',
@@ -16,6 +23,7 @@ export const COMMANDS = [
   'rollback',
   'doctor',
   'destroy',
+  'scan',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -44,11 +52,13 @@ export interface LogsOptions {
 export type OpsCommand =
   /** `missing`: no command was given, so the usage answers a mistake (exit 2), not --help. */
   | { name: 'help'; text: string; missing?: true }
-  | { name: Exclude<CommandName, 'logs' | 'destroy' | 'rollback'>; common: CommonOptions }
+  | { name: Exclude<CommandName, 'logs' | 'destroy' | 'rollback' | 'scan'>; common: CommonOptions }
   /** `to`: --to's image tag; left out, the previous image that served. */
   | { name: 'rollback'; common: CommonOptions; to?: string }
   | { name: 'logs'; common: CommonOptions; logs: LogsOptions }
-  | { name: 'destroy'; common: CommonOptions; yes: boolean; deleteImages: boolean };
+  | { name: 'destroy'; common: CommonOptions; yes: boolean; deleteImages: boolean }
+  /** `tag`: the image to show, else the one the service runs; `maxSeverity`: exit 1 at or above. */
+  | { name: 'scan'; common: CommonOptions; scan: { tag?: string; maxSeverity?: FindingSeverity } };
 
 const DEFAULT_TIMEOUT_MS: Record<CommandName, number> = {
   status: 60_000,
@@ -60,6 +70,8 @@ const DEFAULT_TIMEOUT_MS: Record<CommandName, number> = {
   // The stack update and the rollout, like deploy's.
   rollback: 20 * 60_000,
   destroy: 30 * 60_000,
+  // A basic scan on push takes a minute or two.
+  scan: 5 * 60_000,
 };
 
 /** hello-world's stacks: the defaults when no deployment is named. */
@@ -90,6 +102,9 @@ Commands:
   doctor     find why the service is not serving, with evidence and a fix for each finding
   destroy    delete the service stack (asks first); --delete-images also empties the repository
              and deletes the registry stack; --yes skips the question (CI)
+  scan [TAG] the image scan's findings (severity, id, package@version, uri) of TAG, default the
+             image the service runs; waits for a scan still running (--timeout, default 5m);
+             --max-severity LEVEL exits 1 when a finding is at or above it (scripts)
 
 Options:
   --region REGION        AWS region (default AWS_REGION, else eu-west-1)
@@ -98,6 +113,8 @@ Options:
   --registry-stack NAME  registry stack name (default the deployment's, e.g. ${names.registryStack})
   --timeout DURATION     e.g. 90s, 15m (default: redeploy 15m, rollback 20m, destroy 30m)
   --to TAG               rollback: the image tag to go back to; it must be in the registry
+  --max-severity LEVEL   scan: exit 1 when a finding is at or above LEVEL (CRITICAL, HIGH, MEDIUM,
+                         LOW, INFORMATIONAL; any case)
   --json                 machine-readable output on stdout
   -h, --help             show this help
 
@@ -172,6 +189,7 @@ export function opsCli(project: string) {
     commands: COMMANDS,
     commandName: (command: string) => `${project}:${command}`,
     options: OPS_OPTIONS,
+    commandArgs: { scan: ['[tag]'] },
   } as const satisfies CliSpec;
 }
 
@@ -188,6 +206,7 @@ const OPS_OPTIONS = {
   task: { type: 'string', example: 'a1b2c3d4', commands: ['logs'] },
   yes: { type: 'boolean', short: 'y', commands: ['destroy'] },
   'delete-images': { type: 'boolean', commands: ['destroy'] },
+  'max-severity': { type: 'string', example: 'HIGH', parse: parseMaxSeverity, commands: ['scan'] },
   to: { type: 'string', example: 'sha-1a2b3c4-ecr-ecs-fargate', commands: ['rollback'] },
 } as const satisfies OptionSpecs;
 
@@ -255,6 +274,20 @@ export function parseOpsArgs(
   if (name === 'rollback') {
     const to = checkName(values.to, '--to', new RegExp(IMAGE_TAG_PATTERN), IMAGE_TAG_HINT);
     return { name, common, ...(to !== undefined ? { to } : {}) };
+  }
+  if (name === 'scan') {
+    const tag = parsed.args[0];
+    if (tag !== undefined && !isImageTag(tag)) {
+      throw new UsageError(
+        `invalid image tag ${JSON.stringify(tag)}: use 1-128 of A-Z a-z 0-9 _ . - not starting with . or -, e.g. sha-1a2b3c4-ecr-ecs-fargate`,
+      );
+    }
+    const maxSeverity = values['max-severity'];
+    return {
+      name,
+      common,
+      scan: { ...(tag ? { tag } : {}), ...(maxSeverity ? { maxSeverity } : {}) },
+    };
   }
   return { name, common };
 }

@@ -33,6 +33,7 @@ import { REGISTRY_OUTPUTS, STACK_OUTPUTS, STACK_PARAMETERS } from '@hello-world/
 import { cliName, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '@hello-world/cli';
 import type { Deployment } from '../deployment';
 import { opsCli, OpsCommand, parseOpsArgs } from './args';
+import { runScan } from './scan';
 import { rollbackCommand } from './rollback';
 import {
   formatDeleteProgress,
@@ -94,6 +95,26 @@ async function execute(
   const { common } = command;
   const { clients, deps } = ctx;
   switch (command.name) {
+    case 'scan':
+      return runScan(
+        {
+          clients,
+          region: ctx.region,
+          project: deps.deployment.project,
+          defaultRepositoryName: deps.deployment.names.deployment,
+          clock: deps.clock,
+          signal: deps.signal,
+          progress: deps.err,
+          print: ctx.print,
+          err: deps.err,
+        },
+        {
+          ...command.scan,
+          stackName: common.stackName,
+          registryStackName: common.registryStackName,
+          timeoutMs: common.timeoutMs,
+        },
+      );
     case 'status': {
       const ref = await resolveService(ctx, common.stackName);
       const status = await getServiceStatus(clients, ref, { project: deps.deployment.project });
