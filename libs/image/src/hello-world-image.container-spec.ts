@@ -10,10 +10,7 @@ import { DEFAULT_IMAGE_APP } from './build-context';
 import { parseBuiltImage, runNxTarget } from './nx-run';
 import { workspaceRoot } from './workspace';
 import { FARGATE_LIKE_RUN_FLAGS } from './docker';
-import { docker, requireEngine, waitFor } from './testing';
-
-/** The registry started for the push tests when LOCAL_REGISTRY names none (Docker Hub's official one). */
-const THROWAWAY_REGISTRY_IMAGE = 'registry:3.0.0';
+import { docker, provideRegistry, requireEngine, waitFor } from './testing';
 
 /** The output of a run that must succeed; a failure shows the end of its output. */
 function succeeded({ status, output }: { status: number | null; output: string }): string {
@@ -120,43 +117,6 @@ describe('the hello-world image run like the Fargate task', () => {
     expect(elapsed).toBeLessThan(3_000);
   });
 });
-
-/**
- * $LOCAL_REGISTRY, else a registry container on a free loopback port (the engine trusts loopback
- * registries over plain HTTP), removed again by `stop`.
- */
-async function provideRegistry(): Promise<{ address: string; stop: () => void }> {
-  const given = process.env['LOCAL_REGISTRY'];
-  if (given) return { address: given, stop: () => undefined };
-  let id = '';
-  try {
-    id = docker(
-      'run',
-      '--detach',
-      '--rm',
-      '--publish',
-      '127.0.0.1::5000',
-      THROWAWAY_REGISTRY_IMAGE,
-    );
-  } catch (error) {
-    throw new Error(
-      `LOCAL_REGISTRY is not set and no throwaway ${THROWAWAY_REGISTRY_IMAGE} could start (${(error as Error).message.split('\n').at(-1)}): set LOCAL_REGISTRY=host:port to a registry you run`,
-      { cause: error },
-    );
-  }
-  const stop = () => void spawnSync('docker', ['rm', '--force', id]);
-  try {
-    const address = docker('port', id, '5000/tcp').split('\n')[0] ?? '';
-    await waitFor(`the registry on ${address}`, async () => {
-      const answer = await fetch(`http://${address}/v2/`).catch(() => undefined);
-      return answer?.ok ? true : undefined;
-    });
-    return { address, stop };
-  } catch (error) {
-    stop();
-    throw error;
-  }
-}
 
 /** dist/apps/hello-world/image-push.json, which docker-push writes for infra:deploy. */
 function pushReport(): Record<string, unknown> {

@@ -1,4 +1,4 @@
-// Real-engine tests of the hello-world image and the local deploy (`nx run hello-world:container-test`). Kept out of the
+// Real-engine tests of the hello-world image (amd64, and arm64 for an ARM64 task) and the local deploy (`nx run hello-world:container-test`). Kept out of the
 // unit `test` targets: their testMatch (*.spec.ts) never matches *.container-spec.ts.
 const { join } = require('node:path');
 
@@ -15,6 +15,9 @@ module.exports = {
   ],
   // Builds and pushes run inside the tests; the waits inside have their own, shorter limits.
   testTimeout: 300_000,
+  // One spec at a time: they build the same images through Nx, share one engine, and the push
+  // specs each write dist/apps/hello-world/image-push.json.
+  maxWorkers: 1,
   reporters: [
     'default',
     // A path, not require(): the workspace's reporter is not a dependency of this library.
