@@ -227,6 +227,20 @@ describe('readImageScan', () => {
     expect(result.state).toBe('COMPLETE');
   });
 
+  it('GIVEN access denied while waiting THEN the wait stops with that error, not at the bound', async () => {
+    const clock = fakeClock();
+    const denied = Object.assign(
+      awsError(
+        'AccessDeniedException',
+        'User: arn:aws:sts::123456789012:assumed-role/ci/run is not authorized to perform: ecr:DescribeImageScanFindings',
+      ),
+      { $fault: 'client' },
+    );
+    answersInTurn(clock, [scanPending(), denied]);
+    await expect(readImageScan(client, options({ clock }))).rejects.toBe(denied);
+    expect(ecr.commandCalls(DescribeImageScanFindingsCommand)).toHaveLength(2);
+  });
+
   it('GIVEN the image is not in the repository THEN a one-line OpsError', async () => {
     ecr
       .on(DescribeImageScanFindingsCommand)

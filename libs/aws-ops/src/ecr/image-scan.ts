@@ -180,9 +180,10 @@ async function waitForScan(
         if (!RUNNING.has(status) || clock.now() - started >= options.maxWaitMs) stop.abort();
         return answer;
       } catch (error) {
-        // Throttling and blips are retried by the waiter; a missing scan or image is final.
+        // Throttling and blips are retried by the waiter; a missing scan or image, or a denied
+        // call, is final.
         lastError = error;
-        if (isFinalError(error)) stop.abort();
+        if (stopsWait(error)) stop.abort();
         throw error;
       }
     },
@@ -204,7 +205,7 @@ async function waitForScan(
     return result.reason ?? last;
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    if (lastError && isFinalError(lastError)) throw lastError;
+    if (lastError && stopsWait(lastError)) throw lastError;
     // FAILED (the waiter's failure), a final state seen, or the deadline: the last answer says.
     if (isAbortError(error) || isWaiterError(error)) {
       const status = last?.imageScanStatus?.status;
@@ -220,6 +221,15 @@ function isFinalError(error: unknown): boolean {
     name === 'ScanNotFoundException' ||
     name === 'ImageNotFoundException' ||
     name === 'RepositoryNotFoundException'
+  );
+}
+
+/** An error no retry mends: the caller's (4xx), except throttling. */
+function stopsWait(error: unknown): boolean {
+  const { name = '', $fault } = error as { name?: string; $fault?: string };
+  return (
+    isFinalError(error) ||
+    ($fault === 'client' && !/Throttl|TooManyRequests|RequestLimitExceeded/.test(name))
   );
 }
 
