@@ -291,7 +291,7 @@ function verdictText(verdict: ScanGateVerdict, proceed: boolean, max: FindingSev
 }
 
 /** 300000 → `5 min`, 90000 → `90 s`. */
-function formatDuration(ms: number): string {
+export function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);
   return seconds >= 120 && seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
 }

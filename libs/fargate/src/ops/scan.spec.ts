@@ -143,7 +143,7 @@ describe('scan', () => {
     });
     const s = scan({}, clock);
     expect(await s.run).toBe(0);
-    expect(s.err).toEqual([`waiting for the scan of ${TAG} (PENDING), up to 300 s`]);
+    expect(s.err).toEqual([`waiting for the scan of ${TAG} (PENDING), up to 5 min`]);
     expect(s.out.join('\n')).toContain('COMPLETE (ACTIVE), enhanced scanning');
     expect(s.out.join('\n')).toMatch(/HIGH\s+CVE-2024-45590\s+raw-body@2\.5\.2/);
   });

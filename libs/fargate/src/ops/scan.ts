@@ -11,7 +11,7 @@ import {
 } from '@hello-world/aws-ops';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '@hello-world/cli';
 import { REGISTRY_OUTPUTS, STACK_PARAMETERS } from '@hello-world/shared';
-import { formatCounts } from '../deploy/scan-gate';
+import { formatCounts, formatDuration } from '../deploy/scan-gate';
 import { formatTable } from './format';
 
 /** How long `scan` waits for a scan still running, unless --timeout says. */
@@ -95,7 +95,7 @@ export async function scanImage(deps: ScanDeps, options: ScanOptions): Promise<S
     ...(deps.maxDelaySeconds ? { maxDelaySeconds: deps.maxDelaySeconds } : {}),
     onWait: (status) =>
       deps.progress(
-        `waiting for the scan of ${tag} (${status}), up to ${Math.round(options.timeoutMs / 1000)} s`,
+        `waiting for the scan of ${tag} (${status}), up to ${formatDuration(options.timeoutMs)}`,
       ),
   });
   if (scan.state === 'NONE') {
@@ -143,7 +143,7 @@ export function judgeScanReport(
     case 'PENDING':
       return {
         exitCode: EXIT_FAILED,
-        problem: `the scan of ${report.tag} was still ${report.scanStatus ?? 'PENDING'} after ${Math.round(report.waitedMs / 1000)} s: run \`npx nx run ${project}:scan -- ${report.tag}\` again later, or wait longer with --timeout 15m`,
+        problem: `the scan of ${report.tag} was still ${report.scanStatus ?? 'PENDING'} after ${formatDuration(report.waitedMs)}: run \`npx nx run ${project}:scan -- ${report.tag}\` again later, or wait longer with --timeout 15m`,
       };
     default:
       return {
