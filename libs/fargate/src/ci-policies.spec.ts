@@ -26,6 +26,9 @@ const stack = (name: string) =>
   at('cloudformation', `stack/${name}/0f2c6a70-1c2b-11ef-9f43-0a1b2c3d4e5f`);
 const role = (name: string) => `arn:aws:iam::${TEST_ACCOUNT}:role/${name}`;
 const REPOSITORY = at('ecr', `repository/${SERVICE}`);
+/** The ARN ECS gives a service deployment (StopServiceDeployment's serviceDeploymentArn). */
+const serviceDeployment = (service: string) =>
+  at('ecs', `service-deployment/${service}/${service}/r9i43YFjvgF_xlg7m2eJ1r`);
 const VIA_CFN = { 'aws:CalledVia': ['cloudformation.amazonaws.com'] };
 const OURS = { [`aws:ResourceTag/${STACK_NAME_TAG}`]: SERVICE };
 const THEIRS = { [`aws:ResourceTag/${STACK_NAME_TAG}`]: 'payments-prod' };
@@ -210,6 +213,40 @@ describe('deploy role (protected environment only)', () => {
       },
     ],
     ['reads the image digest', { action: 'ecr:DescribeImages', resource: REPOSITORY }],
+    [
+      "reads the image's scan findings (the deploy's scan gate)",
+      { action: 'ecr:DescribeImageScanFindings', resource: REPOSITORY },
+    ],
+    [
+      "reads the image's config blob (its platform, checked against the task's CPU)",
+      { action: 'ecr:GetDownloadUrlForLayer', resource: REPOSITORY },
+    ],
+    [
+      "cancels the service stack's update (a deploy past its --timeout, infra:abort)",
+      { action: 'cloudformation:CancelUpdateStack', resource: stack(SERVICE) },
+    ],
+    [
+      "lists the service's ECS deployments",
+      {
+        action: 'ecs:ListServiceDeployments',
+        resource: at('ecs', `service/${SERVICE}/${SERVICE}`),
+      },
+    ],
+    [
+      "reads one of the service's ECS deployments",
+      { action: 'ecs:DescribeServiceDeployments', resource: serviceDeployment(SERVICE) },
+    ],
+    [
+      "stops one of the service's ECS deployments with a rollback",
+      { action: 'ecs:StopServiceDeployment', resource: serviceDeployment(SERVICE) },
+    ],
+    [
+      "reads the service's revisions (infra:rollback's history)",
+      {
+        action: 'ecs:DescribeServiceRevisions',
+        resource: at('ecs', `service-revision/${SERVICE}/${SERVICE}/4980306466373577095`),
+      },
+    ],
     [
       'moves the deployed-<stack> marker tag onto the deployed image',
       { action: 'ecr:PutImage', resource: REPOSITORY },
@@ -427,6 +464,29 @@ describe('deploy role (protected environment only)', () => {
           return keyPolicy;
         },
         context: OURS,
+      },
+    ],
+    [
+      "cannot cancel the registry stack's update",
+      { action: 'cloudformation:CancelUpdateStack', resource: stack(`${SERVICE}-registry`) },
+    ],
+    [
+      "cannot cancel its own CI stack's update",
+      { action: 'cloudformation:CancelUpdateStack', resource: stack(CI_STACK_NAME) },
+    ],
+    [
+      "cannot stop another service's ECS deployment",
+      { action: 'ecs:StopServiceDeployment', resource: serviceDeployment('payments') },
+    ],
+    [
+      "cannot list another service's ECS deployments",
+      { action: 'ecs:ListServiceDeployments', resource: at('ecs', 'service/payments/payments') },
+    ],
+    [
+      "cannot read another service's revisions",
+      {
+        action: 'ecs:DescribeServiceRevisions',
+        resource: at('ecs', 'service-revision/payments/payments/4980306466373577095'),
       },
     ],
     ['cannot push images', { action: 'ecr:InitiateLayerUpload', resource: REPOSITORY }],

@@ -112,6 +112,14 @@ export function publishPolicy(scope: CiPolicyScope): iam.PolicyDocument {
 export function deployPolicy(scope: CiPolicyScope): iam.PolicyDocument {
   const clusterArn = arn('ecs', `cluster/${scope.clusterName}`);
   const serviceArn = arn('ecs', `service/${scope.clusterName}/${scope.serviceName}`);
+  const serviceDeploymentArns = arn(
+    'ecs',
+    `service-deployment/${scope.clusterName}/${scope.serviceName}/*`,
+  );
+  const serviceRevisionArns = arn(
+    'ecs',
+    `service-revision/${scope.clusterName}/${scope.serviceName}/*`,
+  );
   const logGroup = arn('logs', `log-group:${scope.logGroupName}`);
   const ec2 = (type: string) => arn('ec2', `${type}/*`);
   return new iam.PolicyDocument({
@@ -129,6 +137,13 @@ export function deployPolicy(scope: CiPolicyScope): iam.PolicyDocument {
           'cloudformation:GetTemplateSummary',
           'cloudformation:ListStackResources',
         ],
+        resources: [stackArn(scope.serviceStackName)],
+      }),
+      new iam.PolicyStatement({
+        // A deploy past its --timeout, or infra:abort, cancels the update in progress, and
+        // CloudFormation rolls the stack back to what it was.
+        sid: 'CancelAnUpdateOfTheServiceStack',
+        actions: ['cloudformation:CancelUpdateStack'],
         resources: [stackArn(scope.serviceStackName)],
       }),
       new iam.PolicyStatement({
@@ -271,6 +286,24 @@ export function deployPolicy(scope: CiPolicyScope): iam.PolicyDocument {
         resources: [clusterArn, serviceArn],
       }),
       new iam.PolicyStatement({
+        // The service's ECS deployments: the rollout is followed by them, a deploy past its
+        // --timeout (or infra:abort) stops one with a rollback, and infra:rollback reads which
+        // revisions served successfully.
+        sid: 'ListDeploymentsOfThisService',
+        actions: ['ecs:ListServiceDeployments'],
+        resources: [serviceArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadAndStopDeploymentsOfThisService',
+        actions: ['ecs:DescribeServiceDeployments', 'ecs:StopServiceDeployment'],
+        resources: [serviceDeploymentArns],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadRevisionsOfThisService',
+        actions: ['ecs:DescribeServiceRevisions'],
+        resources: [serviceRevisionArns],
+      }),
+      new iam.PolicyStatement({
         sid: 'ReadTasksOfThisCluster',
         actions: ['ecs:DescribeTasks', 'ecs:ListTasks'],
         resources: ['*'],
@@ -343,14 +376,18 @@ export function deployPolicy(scope: CiPolicyScope): iam.PolicyDocument {
         resources: [arn('logs', 'log-group:*')],
       }),
       new iam.PolicyStatement({
-        // Find the image's digest, then move the deployed-<stack> tag onto it (the same manifest
-        // put back under that tag), which the lifecycle policy never expires. No layer upload:
-        // it can name an image already in the repository, never bring a new one.
+        // Find the image's digest, its scan findings (the deploy's gate) and its platform (its
+        // config blob, checked against the task's CPU), then move the deployed-<stack> tag onto
+        // it (the same manifest put back under that tag), which the lifecycle policy never
+        // expires. No layer upload: it can name an image already in the repository, never
+        // bring a new one.
         sid: 'ReadImagesAndMarkTheDeployedOne',
         actions: [
           'ecr:BatchGetImage',
+          'ecr:DescribeImageScanFindings',
           'ecr:DescribeImages',
           'ecr:DescribeRepositories',
+          'ecr:GetDownloadUrlForLayer',
           'ecr:PutImage',
         ],
         resources: [repositoryArn(scope)],

@@ -244,6 +244,13 @@ function acknowledgeCiNagFindings(stack: CiStack, props: CiStackProps): void {
     at('ecs', `task-definition/${props.taskFamily}:*`),
     'Each task definition revision is a new ARN; "<family>:*" is this family only, tagged via CloudFormation.',
   );
+  for (const type of ['service-deployment', 'service-revision']) {
+    acknowledge(
+      deploy,
+      at('ecs', `${type}/${props.clusterName}/${props.serviceName}/*`),
+      `ECS names each ${type} of a service with an id it generates; "${type}/<cluster>/<service>/*" is this one service's.`,
+    );
+  }
   acknowledge(
     deploy,
     at('logs', `log-group:${props.logGroupName}:*`),
