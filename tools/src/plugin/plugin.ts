@@ -202,6 +202,7 @@ export const OPS_DESCRIPTIONS: Readonly<Record<string, string>> = {
   redeploy: 'Force a new deployment, wait for it and print the URL',
   rollback:
     'Put the service back on the previous image that served, or --to=TAG, through a service stack update',
+  abort: 'Stop the deploy in progress (stack update or rollout) and wait for its rollback',
   doctor: 'Find why the service is not serving, with evidence and a fix',
   destroy:
     'Delete the service stack (asks first); --delete-images also removes images and the registry stack',

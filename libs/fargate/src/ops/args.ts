@@ -21,6 +21,7 @@ export const COMMANDS = [
   'logs',
   'redeploy',
   'rollback',
+  'abort',
   'doctor',
   'destroy',
   'scan',
@@ -69,6 +70,8 @@ const DEFAULT_TIMEOUT_MS: Record<CommandName, number> = {
   redeploy: 15 * 60_000,
   // The stack update and the rollout, like deploy's.
   rollback: 20 * 60_000,
+  // The rollback it waits for, like deploy's.
+  abort: 20 * 60_000,
   destroy: 30 * 60_000,
   // A basic scan on push takes a minute or two.
   scan: 5 * 60_000,
@@ -99,6 +102,8 @@ Commands:
   redeploy   force a new deployment, wait for it (progress, timeout, rollback = failure), print the URL
   rollback   put the service back on the previous image that served (ECS's deployment history),
              or --to=TAG, through a service stack update; waits like deploy, prints a receipt
+  abort      stop the deploy in progress (stack update or rollout, anyone's) and wait for its
+             rollback; nothing in progress is exit 0
   doctor     find why the service is not serving, with evidence and a fix for each finding
   destroy    delete the service stack (asks first); --delete-images also empties the repository
              and deletes the registry stack; --yes skips the question (CI)
@@ -111,7 +116,7 @@ Options:
   --profile NAME         named AWS profile (default AWS_PROFILE)
   --stack NAME           service stack name (default the deployment's, e.g. ${names.deployment})
   --registry-stack NAME  registry stack name (default the deployment's, e.g. ${names.registryStack})
-  --timeout DURATION     e.g. 90s, 15m (default: redeploy 15m, rollback 20m, destroy 30m)
+  --timeout DURATION     e.g. 90s, 15m (default: redeploy 15m, rollback and abort 20m, destroy 30m)
   --to TAG               rollback: the image tag to go back to; it must be in the registry
   --max-severity LEVEL   scan: exit 1 when a finding is at or above LEVEL (CRITICAL, HIGH, MEDIUM,
                          LOW, INFORMATIONAL; any case)

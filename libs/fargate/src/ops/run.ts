@@ -33,6 +33,7 @@ import { REGISTRY_OUTPUTS, STACK_OUTPUTS, STACK_PARAMETERS } from '@hello-world/
 import { cliName, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '@hello-world/cli';
 import type { Deployment } from '../deployment';
 import { opsCli, OpsCommand, parseOpsArgs } from './args';
+import { runAbortCommand } from './abort';
 import { runScan } from './scan';
 import { rollbackCommand } from './rollback';
 import {
@@ -95,6 +96,18 @@ async function execute(
   const { common } = command;
   const { clients, deps } = ctx;
   switch (command.name) {
+    case 'abort':
+      return runAbortCommand(
+        clients,
+        {
+          stackName: common.stackName,
+          region: ctx.region,
+          project: deps.deployment.project,
+          timeoutMs: common.timeoutMs,
+          json: ctx.json,
+        },
+        { out: deps.out, err: deps.err, clock: deps.clock, signal: deps.signal },
+      );
     case 'scan':
       return runScan(
         {
