@@ -406,7 +406,7 @@ describe('redeploy', () => {
       `redeploy timed out: deployment ${DEPLOYMENT_ID} still IN_PROGRESS after 30 s (0/1 running, 0 failed tasks)`,
     );
     expect(lines[1]).toBe(
-      'the rollout goes on: watch it with `npx nx run infra:status` and `npx nx run infra:logs -- --follow`; next time, wait longer with `npx nx run infra:redeploy -- --timeout=30m`',
+      'the rollout goes on: watch it with `npx nx run infra:status` and `npx nx run infra:logs -- --follow`, or stop it with `npx nx run infra:abort`; next time, wait longer with `npx nx run infra:redeploy -- --timeout=30m`',
     );
   });
 

@@ -353,7 +353,8 @@ async function findTaskStream(ctx: Context, logGroupName: string, taskId: string
 function timedOutNextSteps(project: string): string {
   const target = (name: string) => `\`npx nx run ${project}:${name}\``;
   return (
-    `the rollout goes on: watch it with ${target('status')} and ${target('logs -- --follow')}; ` +
+    `the rollout goes on: watch it with ${target('status')} and ${target('logs -- --follow')}, ` +
+    `or stop it with ${target('abort')}; ` +
     `next time, wait longer with ${target('redeploy -- --timeout=30m')}`
   );
 }
