@@ -798,6 +798,9 @@ describe('runDeploy --timeout: during the ECS rollout', () => {
     expect(ecsMock.commandCalls(StopServiceDeploymentCommand)).toHaveLength(0);
     expect(!outcome.ok && outcome.problem.message).toMatch(
       /; --no-rollback: the rollout goes on \(service deployment IN_PROGRESS\): watch it with `npx nx run infra:status`, stop it with `npx nx run infra:abort`$/,
+    ); // AND the diagnosis names the rollout still going, though younger than the doctor's 15 minutes
+    expect(!outcome.ok && outcome.diagnosis?.findings.map((f) => f.code)).toContain(
+      'service-not-stabilising',
     );
   });
 

@@ -374,7 +374,10 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
             explainError(error, { ...context, stackName: request.serviceStackName }),
             false,
           );
-    const diagnosis = failure.rollout ? await diagnose(request, deps) : undefined;
+    // Past --timeout a rollout still going is the finding, however young it is.
+    const diagnosis = failure.rollout
+      ? await diagnose(request, deps, failure.problem.kind === 'timeout' ? 0 : undefined)
+      : undefined;
     return {
       ok: false,
       phase: failure.phase,
@@ -514,7 +517,11 @@ async function ensureImage(
 }
 
 /** The doctor's view after a failed rollout; a failure to diagnose never hides the failure itself. */
-async function diagnose(request: DeployRequest, deps: DeployDeps): Promise<Diagnosis | undefined> {
+async function diagnose(
+  request: DeployRequest,
+  deps: DeployDeps,
+  stuckAfterMs?: number,
+): Promise<Diagnosis | undefined> {
   try {
     return await diagnoseService(
       {
@@ -531,6 +538,7 @@ async function diagnose(request: DeployRequest, deps: DeployDeps): Promise<Diagn
         port: request.port,
         service: request.service,
         project: request.project,
+        ...(stuckAfterMs !== undefined ? { stuckAfterMs } : {}),
       },
     );
   } catch {

@@ -1,9 +1,9 @@
-import { createAwsClients } from '@hello-world/aws-ops';
+import { createAwsClients, describeEndpoint } from '@hello-world/aws-ops';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findCredentialsProblem, resolveClientCredentials } from './preflight';
+import { findCredentialsProblem, findEndpointProblem, resolveClientCredentials } from './preflight';
 
 // The real SDK provider chain over a throw-away HOME: no AWS call, nothing of the machine's own.
 const saved = process.env;
@@ -80,5 +80,41 @@ describe('findCredentialsProblem', () => {
       message:
         'your AWS SSO session has expired or is invalid: run `aws sso login --profile dev` and retry',
     });
+  });
+});
+
+describe('findEndpointProblem', () => {
+  it('GIVEN AWS_ENDPOINT_URL where nothing listens THEN a network problem naming the endpoint', async () => {
+    // What the SDK rejects with then (outside Jest's sandbox, which wraps it): Node's own error.
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+      errno: -111,
+      code: 'ECONNREFUSED',
+      syscall: 'connect',
+      address: '127.0.0.1',
+      port: 1,
+      $metadata: { attempts: 1, totalRetryDelay: 0 },
+    });
+    const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' };
+    const problem = await findEndpointProblem(() => Promise.reject(refused), {
+      region: 'eu-west-1',
+      endpoint: describeEndpoint('eu-west-1', env),
+    });
+    expect(problem).toEqual({
+      kind: 'network',
+      message:
+        'cannot reach AWS at http://127.0.0.1:1 (AWS_ENDPOINT_URL) (ECONNREFUSED): check your network or proxy, or the AWS_ENDPOINT_URL* variables',
+    });
+  });
+
+  it('GIVEN an answer that is not the setup (a throttled or internal error) THEN left to the deploy', async () => {
+    const internal = Object.assign(new Error('We encountered an internal error.'), {
+      name: 'InternalFailure',
+    });
+    await expect(
+      findEndpointProblem(() => Promise.reject(internal), {
+        region: 'eu-west-1',
+        endpoint: 'https://*.eu-west-1.amazonaws.com',
+      }),
+    ).resolves.toBeUndefined();
   });
 });
