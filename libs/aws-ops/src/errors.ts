@@ -14,6 +14,11 @@ export type ProblemKind =
   | 'endpoint-not-aws'
   /** An operation outlasted its --timeout (e.g. a deploy, then aborted or left going). */
   | 'timeout'
+  /**
+   * The deploy's checks refused the image before the stack changed: built for another CPU than
+   * the task's, or scan findings at or above --max-severity.
+   */
+  | 'image-refused'
   | 'unknown';
 
 /**

@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildDeployCommands } from '../src/deploy-command';
-import { readAssemblyRegion } from '../src/deploy/assembly';
+import { readAssemblyRegion, readTaskArchitecture } from '../src/deploy/assembly';
 import { runDeployCli, type DeployTarget, type StackToDeploy } from '../src/deploy/deploy-cli';
 import { resolveClientCredentials } from '../src/deploy/preflight';
 import {
@@ -149,6 +149,12 @@ void runDeployCli(process.argv.slice(2), {
       serviceStackName: names.deployment,
       project: deployment.project,
     }),
+  readTaskArchitecture: () =>
+    readTaskArchitecture(assemblyDir, {
+      serviceStackName: names.deployment,
+      project: deployment.project,
+    }),
+  fetchText: (url) => fetch(url),
   createClients: (target) => createAwsClients(target),
   resolveCredentials: resolveClientCredentials,
   deployStack,

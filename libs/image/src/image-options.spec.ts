@@ -180,12 +180,15 @@ describe('parseImageOptions --project', () => {
 describe('parseImageOptions in the deploy chain (docker-push)', () => {
   it('GIVEN what infra:deploy forwards WHEN docker-push parses it THEN it is accepted and the push still runs', () => {
     // GIVEN `nx run infra:deploy -- --allowed-ip=… --timeout=5m --json --profile=p --allow-dirty`
+    // and the scan gate's `--max-severity=HIGH --allow-vulnerable`
     const argv = [
       '--allowed-ip=203.0.113.7/32',
       '--timeout=5m',
       '--json',
       '--profile=p',
       '--allow-dirty',
+      '--max-severity=HIGH',
+      '--allow-vulnerable',
     ];
     // WHEN docker-push reads it
     const options = parseImageOptions(argv, {}, { chain: true });

@@ -26,7 +26,7 @@ export const USAGE = `usage: nx run <app>:docker-build|docker-push [-- --allow-d
   -h, --help     show this help: nothing built, pushed or asked of AWS
   Through nx, docker-push's options reach infra:deploy-registry, which nx runs first, and
   infra:deploy's reach docker-push (dependsOn params: forward): docker-push accepts deploy's
-  options (--image-tag, --allowed-ip, --timeout, --json, --registry-only, --service-only) and
+  options (--image-tag, --allowed-ip, --timeout, --json, --registry-only, --service-only, …) and
   pushes nothing when they name an image already in the registry or only the registry stack.
   docker-push writes what it did to dist/<app root>/image-push.json, which infra:deploy reads.
   env CPU_ARCHITECTURE=X86_64|ARM64            the Fargate task's architecture, as synth reads it
@@ -90,6 +90,8 @@ const DEPLOY_CHAIN_OPTIONS = {
   json: { type: 'boolean' },
   abort: { type: 'boolean' },
   'no-rollback': { type: 'boolean' },
+  'max-severity': { type: 'string', example: 'HIGH' },
+  'allow-vulnerable': { type: 'boolean' },
   'registry-only': { type: 'boolean' },
   'service-only': { type: 'boolean' },
 } as const;

@@ -323,6 +323,44 @@ export const IMAGE_MANIFEST = JSON.stringify({
   ],
 });
 
+/** IMAGE_MANIFEST's config blob as the engine wrote it for an amd64 build (trimmed). */
+export const IMAGE_CONFIG = JSON.stringify({
+  architecture: 'amd64',
+  os: 'linux',
+  config: {
+    User: '1000:1000',
+    Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'NODE_ENV=production'],
+    Cmd: ['node', '/app/main.js'],
+    WorkingDir: '/app',
+  },
+  created: '2026-11-25T17:58:10.000Z',
+  rootfs: {
+    type: 'layers',
+    diff_ids: ['sha256:d4fc045c9e3a848011de66f34b81f052d4f2c15a17bb196d637e526349601820'],
+  },
+});
+
+/** GetDownloadUrlForLayer's answer for IMAGE_MANIFEST's config: a presigned S3 URL. */
+export const CONFIG_DOWNLOAD = {
+  layerDigest: 'sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7',
+  downloadUrl: `https://prod-${REGION}-starport-layer-bucket.s3.${REGION}.amazonaws.com/a1b2-${ACCOUNT}-c3d4/b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261125T180000Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Signature=0f1e2d3c`,
+};
+
+/**
+ * A fetch that serves `config` (default IMAGE_CONFIG) at CONFIG_DOWNLOAD's URL and S3's 403
+ * anywhere else, as the deploy reads an image's platform.
+ */
+export function configBlobFetch(config = IMAGE_CONFIG) {
+  return async (url: string) => {
+    const found = url === CONFIG_DOWNLOAD.downloadUrl;
+    return {
+      ok: found,
+      status: found ? 200 : 403,
+      text: async () => (found ? config : '<Error><Code>AccessDenied</Code></Error>'),
+    };
+  };
+}
+
 /** ECR's BatchGetImage answer for one image, found by digest. */
 export function batchGetImageResult(imageDigest: string) {
   return {

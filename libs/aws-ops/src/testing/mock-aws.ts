@@ -5,8 +5,10 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloud
 import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   BatchGetImageCommand,
+  DescribeImageScanFindingsCommand,
   DescribeImagesCommand,
   ECRClient,
+  GetDownloadUrlForLayerCommand,
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
 import {
@@ -18,7 +20,9 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../clients';
+import { basicScanComplete } from './image-scan-fixtures';
 import {
+  CONFIG_DOWNLOAD,
   NAME,
   REPOSITORY_URI,
   TAG,
@@ -61,8 +65,8 @@ export type AwsMocks = ReturnType<typeof mockAwsClients>;
 
 /**
  * Resets the stubs to a healthy deployment: both stacks complete, one running healthy task with a
- * public IP on its ENI, the deployed tag in ECR (its marker tag can be put), no stopped tasks and
- * no log lines.
+ * public IP on its ENI, the deployed tag in ECR (an amd64 image, scanned without findings; its
+ * marker tag can be put), no stopped tasks and no log lines.
  */
 export function arrangeHealthyDeployment(mocks: AwsMocks): void {
   mocks.reset();
@@ -101,5 +105,8 @@ export function arrangeHealthyDeployment(mocks: AwsMocks): void {
       batchGetImageResult(input.imageIds?.[0]?.imageDigest ?? 'sha256:abc'),
     );
   mocks.ecr.on(PutImageCommand).resolves({});
+  // Its platform (the manifest's config blob, amd64) and a finished scan on push with no finding.
+  mocks.ecr.on(GetDownloadUrlForLayerCommand).resolves(CONFIG_DOWNLOAD);
+  mocks.ecr.on(DescribeImageScanFindingsCommand).resolves(basicScanComplete([]));
   mocks.logs.on(GetLogEventsCommand).resolves({ events: [] });
 }

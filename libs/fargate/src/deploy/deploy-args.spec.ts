@@ -14,7 +14,22 @@ describe('parseDeployArgs', () => {
       printTag: false,
       abort: false,
       noRollback: false,
+      maxSeverity: 'CRITICAL',
+      allowVulnerable: false,
     });
+  });
+
+  it('GIVEN --max-severity=high --allow-vulnerable THEN the scan gate refuses HIGH and above, then is overridden', () => {
+    expect(parseDeployArgs(['--max-severity=high', '--allow-vulnerable'], {})).toMatchObject({
+      maxSeverity: 'HIGH',
+      allowVulnerable: true,
+    });
+  });
+
+  it('GIVEN a severity that is not one THEN one line listing them', () => {
+    expect(() => parseDeployArgs(['--max-severity=severe'], {})).toThrow(
+      /^--max-severity "severe" is not one of CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNDEFINED \(any case\), e\.g\. --max-severity HIGH$/,
+    );
   });
 
   it('GIVEN --no-rollback THEN the deploy leaves a late update going', () => {
@@ -142,7 +157,7 @@ describe("parseDeployArgs: --registry-only, the chain's first step", () => {
 
   it('GIVEN an option no step of the chain knows THEN still refused in one line', () => {
     expect(() => parseDeployArgs(['--registry-only', '--force'], {})).toThrow(
-      /^unknown option --force: options are --image-tag, .*--project, --help$/,
+      /^unknown option --force: options are --image-tag, .*--project, --platform, --help$/,
     );
   });
 

@@ -1,8 +1,10 @@
 import { checkEndpointUrls, readAwsProfile } from '@hello-world/aws-ops';
 import { DEFAULT_REGION, isAwsRegion } from '@hello-world/shared';
 import { parseCli, UsageError, type OptionSpecs } from '@hello-world/cli';
+import type { FindingSeverity } from '@hello-world/aws-ops';
 import { ConfigError } from '../config';
 import { readParameterOverrides } from '../deploy-command';
+import { DEFAULT_MAX_SEVERITY, SCAN_GATE_OPTIONS } from './scan-gate';
 
 /**
  * The usage of a deployment project's deploy target (`infra`, `greeter-infra`), whose service
@@ -27,6 +29,11 @@ Options:
                      with ${project}:status, stop it with ${project}:abort
   --abort            deploy nothing: stop the deploy in progress (anyone's) and wait for its
                      rollback, as ${project}:abort does; --timeout bounds the wait
+  --max-severity=L   refuse an image whose scan on push finds anything at or above L:
+                     INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL (default CRITICAL); the deploy
+                     waits up to 5 minutes for a scan still running, and lists what it found
+  --allow-vulnerable deploy anyway, with such findings or with no scan result in time (the receipt
+                     records it)
   --json             print the receipt as JSON on stdout (progress stays on stderr)
   --allow-dirty      build and push uncommitted changes (tagged sha-<sha>-dirty-<hash>)
   --registry-only    deploy only the registry stack (the ${project}:deploy-registry target); it skips
@@ -36,7 +43,10 @@ Options:
                      CI deploy role runs, with --exclude-task-dependencies); deploy-registry and
                      docker-push skip themselves. The registry stack must exist: an administrator
                      deploys it with ${project}:deploy-registry. Not with --allow-dirty
-  Accepted for the other steps: --print-tag, --project=P (docker-push's)`;
+  Before the service stack changes, the image is checked: built for the task's CPU (the
+  synthesized task definition's, e.g. CPU_ARCHITECTURE=ARM64) and scanned without findings at or
+  above --max-severity.
+  Accepted for the other steps: --print-tag, --project=P, --platform=P (docker-push's)`;
 }
 
 const DEFAULT_TIMEOUT_MS = 20 * 60_000;
@@ -56,10 +66,12 @@ export const DEPLOY_OPTIONS = {
   'allow-dirty': { type: 'boolean' },
   abort: { type: 'boolean' },
   'no-rollback': { type: 'boolean' },
+  ...SCAN_GATE_OPTIONS,
   region: { type: 'string', example: DEFAULT_REGION },
   // <service>:docker-push's, forwarded along the chain: accepted, read there.
   'print-tag': { type: 'boolean' },
   project: { type: 'string', example: 'hello-world' },
+  platform: { type: 'string', example: 'linux/arm64' },
 } as const satisfies OptionSpecs;
 
 /** hello-world's (apps/infra). */
@@ -92,6 +104,10 @@ export interface DeployOptions {
   abort: boolean;
   /** Past the timeout, leave the stack update or rollout going. */
   noRollback: boolean;
+  /** The scan gate: refuse an image with findings at or above this severity. */
+  maxSeverity: FindingSeverity;
+  /** Deploy an image the scan gate would refuse; the receipt records it. */
+  allowVulnerable: boolean;
 }
 
 /**
@@ -121,6 +137,8 @@ export function parseDeployArgs(
       allowDirty: false,
       abort: false,
       noRollback: false,
+      maxSeverity: DEFAULT_MAX_SEVERITY,
+      allowVulnerable: false,
     };
   }
   const values = parsed.values;
@@ -192,6 +210,8 @@ export function parseDeployArgs(
     allowDirty: values['allow-dirty'],
     abort: values.abort,
     noRollback: values['no-rollback'],
+    maxSeverity: values['max-severity'],
+    allowVulnerable: values['allow-vulnerable'],
   };
 }
 

@@ -6,6 +6,7 @@ import {
 import { ListServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  configBlobFetch,
   NAME,
   REPOSITORY_URI,
   TAG,
@@ -53,6 +54,8 @@ function harness(overrides: Partial<DeployCliDeps> = {}): Harness {
       calls.push('read assembly');
       return 'eu-central-1';
     },
+    readTaskArchitecture: () => 'X86_64',
+    fetchText: configBlobFetch(),
     createClients: () => aws.clients(),
     resolveCredentials: async () => {
       calls.push('resolve credentials');

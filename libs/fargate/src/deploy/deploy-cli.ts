@@ -1,11 +1,13 @@
 import {
   type AwsClients,
   type AwsTarget,
+  type FetchText,
   describeEndpoint,
   explainError,
   findStack,
   isSetupProblem,
 } from '@hello-world/aws-ops';
+import { DEFAULT_CPU_ARCHITECTURE, type CpuArchitecture } from '@hello-world/shared';
 import { ConfigError } from '../config';
 import type { Deployment } from '../deployment';
 import { runAbortCommand } from '../ops/abort';
@@ -76,6 +78,10 @@ export interface DeployCliDeps extends Omit<
   env: Record<string, string | undefined>;
   /** The region the stacks were synthesized for; throws ConfigError (src/deploy/assembly.ts). */
   readAssemblyRegion: () => string;
+  /** The synthesized task definition's CPU architecture, which the image must be built for. */
+  readTaskArchitecture: () => CpuArchitecture;
+  /** Reads the image's config blob (its platform) from ECR's presigned URL: fetch. */
+  fetchText: FetchText;
   createClients: (target: AwsTarget) => AwsClients;
   /** Resolves credentials through the clients' own provider chain (src/deploy/preflight.ts). */
   resolveCredentials: (clients: AwsClients) => Promise<unknown>;
@@ -118,6 +124,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
   };
   let target: DeployTarget;
   let options: DeployOptions;
+  let taskArchitecture: CpuArchitecture | undefined;
   try {
     options = parseDeployArgs(argv, deps.env);
     if (options.help) {
@@ -153,6 +160,8 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
       );
     }
     target = { region, ...(options.profile ? { profile: options.profile } : {}) };
+    // Only the service stack's deploy checks its image; read here, so a bad assembly is exit 2.
+    if (!options.registryOnly && !options.abort) taskArchitecture = deps.readTaskArchitecture();
   } catch (error) {
     return fail((error as Error).message, 2);
   }
@@ -262,6 +271,8 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
       ...(options.serviceOnly ? { serviceOnly: true } : {}),
       timeoutMs: options.timeoutMs,
       ...(options.noRollback ? { noRollback: true } : {}),
+      taskArchitecture: taskArchitecture ?? DEFAULT_CPU_ARCHITECTURE,
+      scanGate: { maxSeverity: options.maxSeverity, allowVulnerable: options.allowVulnerable },
     },
     {
       clients,
@@ -272,6 +283,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
         if (!pushReport) throw new Error('no image report');
         return pushReport;
       },
+      fetchText: deps.fetchText,
       gitSha: deps.gitSha,
       callerIp: deps.callerIp,
       probe: deps.probe,

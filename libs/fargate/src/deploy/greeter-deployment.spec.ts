@@ -9,7 +9,9 @@ import { FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-clo
 import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
 import {
   BatchGetImageCommand,
+  DescribeImageScanFindingsCommand,
   DescribeImagesCommand,
+  GetDownloadUrlForLayerCommand,
   PutImageCommand,
   type PutImageCommandInput,
 } from '@aws-sdk/client-ecr';
@@ -21,6 +23,9 @@ import {
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
 import {
+  CONFIG_DOWNLOAD,
+  basicScanComplete,
+  configBlobFetch,
   PUBLIC_IP,
   REPOSITORY_URI,
   TAG,
@@ -109,6 +114,10 @@ function arrangeGreeterAccount(): void {
     .resolves({ imageDetails: [{ repositoryName: NAME, imageDigest: DIGEST, imageTags: [TAG] }] });
   aws.ecr.on(BatchGetImageCommand).resolves(forGreeter(batchGetImageResult(DIGEST)));
   aws.ecr.on(PutImageCommand).resolves({});
+  aws.ecr.on(GetDownloadUrlForLayerCommand).resolves(CONFIG_DOWNLOAD);
+  aws.ecr
+    .on(DescribeImageScanFindingsCommand)
+    .resolves({ ...basicScanComplete([]), repositoryName: NAME });
   aws.logs.on(GetLogEventsCommand).resolves({ events: [] });
   aws.logs.on(FilterLogEventsCommand).resolves({ events: [] });
 }
@@ -150,6 +159,8 @@ function harness(overrides: Partial<DeployCliDeps> = {}): Harness {
     deployment: GREETER,
     env: {},
     readAssemblyRegion: () => 'eu-west-1',
+    readTaskArchitecture: () => 'X86_64',
+    fetchText: configBlobFetch(),
     createClients: () => aws.clients(),
     resolveCredentials: async () => ({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }),
     deployStack: async (_target, stack, parameters) => {

@@ -4,7 +4,12 @@ import {
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { BatchGetImageCommand, DescribeImagesCommand, PutImageCommand } from '@aws-sdk/client-ecr';
+import {
+  BatchGetImageCommand,
+  DescribeImageScanFindingsCommand,
+  DescribeImagesCommand,
+  PutImageCommand,
+} from '@aws-sdk/client-ecr';
 import {
   DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
@@ -13,6 +18,9 @@ import {
   StopServiceDeploymentCommand,
 } from '@aws-sdk/client-ecs';
 import {
+  BASIC_FINDINGS,
+  basicScanComplete,
+  configBlobFetch,
   IMAGE_MANIFEST,
   DEPLOYMENT_ID,
   NAME,
@@ -55,6 +63,8 @@ const request: DeployRequest = {
   serviceStackName: NAME,
   timeoutMs: 600_000,
   pollIntervalMs: 5_000,
+  taskArchitecture: 'X86_64',
+  scanGate: { maxSeverity: 'CRITICAL', allowVulnerable: false, minDelaySeconds: 0.001 },
 };
 
 interface Harness {
@@ -98,6 +108,7 @@ function harness(
       calls.push('push report');
       return { startedAt: iso(t0 - 45_000), finishedAt: iso(t0), durationMs: 45_000, ...push };
     },
+    fetchText: configBlobFetch(),
     gitSha: async () => GIT_SHA,
     callerIp: async () => '198.51.100.7',
     probe: async () => ({ ok: true, status: 200 }),
@@ -194,6 +205,7 @@ describe('runDeploy', () => {
       digest: NEW_DIGEST,
       pushed: false,
       markerTag: MARKER,
+      platforms: ['linux/amd64'],
     });
   });
 
@@ -419,6 +431,58 @@ describe('deployAndReport', () => {
   });
 });
 
+describe('deployAndReport: the image checks come before the service stack', () => {
+  it('GIVEN an image built for another CPU than the task THEN exit 1 at the image step, nothing deployed', async () => {
+    // GIVEN an ARM64 task and the amd64 image the push reported
+    const h = harness();
+    const err: string[] = [];
+    // WHEN deploying
+    const code = await deployAndReport({ ...request, taskArchitecture: 'ARM64' }, h.deps, {
+      json: false,
+      out: () => undefined,
+      err: (t) => err.push(t),
+    });
+    // THEN refused in one line naming the rebuild, and cdk deploy never ran
+    expect(code).toBe(1);
+    expect(err.at(-1)).toMatch(
+      /^infra:deploy: image failed: image \S+ is built for linux\/amd64, but the task runs ARM64: rebuild with CPU_ARCHITECTURE=ARM64/,
+    );
+    expect(h.calls.some((c) => c.startsWith('deploy service'))).toBe(false);
+  });
+
+  it('GIVEN a CRITICAL finding THEN exit 1 listing it; with --allow-vulnerable the receipt records the override', async () => {
+    // GIVEN the image's scan found a CRITICAL vulnerability
+    ecrMock.on(DescribeImageScanFindingsCommand).resolves(basicScanComplete(BASIC_FINDINGS));
+    const refused = harness();
+    const err: string[] = [];
+    // WHEN deploying, then deploying with --allow-vulnerable
+    const code = await deployAndReport(request, refused.deps, {
+      json: false,
+      out: () => undefined,
+      err: (t) => err.push(t),
+    });
+    const allowed = harness();
+    const outcome = await runDeploy(
+      { ...request, scanGate: { ...request.scanGate, allowVulnerable: true } },
+      allowed.deps,
+    );
+    // THEN the first is refused before the stack changed; the second deploys and says why
+    expect(code).toBe(1);
+    expect(err.at(-1)).toMatch(
+      /^infra:deploy: image failed: \S+ has 1 finding at or above CRITICAL: CVE-2024-5535/,
+    );
+    expect(refused.calls.some((c) => c.startsWith('deploy service'))).toBe(false);
+    expect(outcome.ok && outcome.receipt.scan).toMatchObject({
+      allowVulnerable: true,
+      atOrAbove: 1,
+      maxSeverity: 'CRITICAL',
+    });
+    expect(outcome.ok && outcome.receipt.warnings.join('\n')).toMatch(
+      /^deploying anyway \(--allow-vulnerable\)/m,
+    );
+  });
+});
+
 describe('runDeploy --service-only', () => {
   const serviceOnly: DeployRequest = { ...request, serviceOnly: true, imageTag: NEW_TAG };
 
@@ -507,8 +571,9 @@ describe('runDeploy: the deployed marker', () => {
     const h = harness();
     // WHEN it finishes
     await runDeploy(request, h.deps);
-    // THEN the image was read by its digest and put again under the marker tag
-    expect(ecrMock.commandCalls(BatchGetImageCommand)[0]?.args[0].input).toMatchObject({
+    // THEN the image was read by its digest (after its platform was read by tag) and put again
+    // under the marker tag
+    expect(ecrMock.commandCalls(BatchGetImageCommand).at(-1)?.args[0].input).toMatchObject({
       repositoryName: NAME,
       imageIds: [{ imageDigest: NEW_DIGEST }],
     });

@@ -5,6 +5,8 @@ import {
   type CallerIpLookup,
   type Clock,
   type Diagnosis,
+  type FetchText,
+  type FindingSeverity,
   type Problem,
   type ServiceRef,
   type UrlProbe,
@@ -32,8 +34,10 @@ import {
   STACK_PARAMETERS,
   deployedImageTag,
   isWholeInternet,
+  type CpuArchitecture,
 } from '@hello-world/shared';
 import { progressPrinter } from '../ops/format';
+import { checkImage } from './image-checks';
 import type { PushReport, RegistryReport, StepTiming } from './push-report';
 import {
   parseTaskDefinitionArn,
@@ -71,6 +75,20 @@ export interface DeployRequest {
   /** How long the rollback after a timeout may take. @default ROLLBACK_TIMEOUT_MS */
   rollbackTimeoutMs?: number;
   pollIntervalMs?: number;
+  /**
+   * The task's CPU architecture, from the synthesized task definition: the image must be built
+   * for it, or the task would die with `exec format error` minutes into the rollout.
+   */
+  taskArchitecture: CpuArchitecture;
+  /** The scan gate: the worst severity of a scan finding the deploy accepts, and the override. */
+  scanGate: {
+    maxSeverity: FindingSeverity;
+    allowVulnerable: boolean;
+    /** How long to wait for a scan on push still running. @default scan-gate's 5 minutes */
+    timeoutMs?: number;
+    /** The waiter's delays in seconds; tests pass tiny ones. */
+    minDelaySeconds?: number;
+  };
 }
 
 /**
@@ -93,6 +111,8 @@ export interface DeployDeps {
   registryReport: () => Promise<RegistryReport | undefined>;
   /** What `<service>:docker-push` did (already checked to be this build's tag). */
   pushReport: () => Promise<PushReport>;
+  /** Reads the image's config blob from ECR's presigned URL (its platform): fetch. */
+  fetchText: FetchText;
   gitSha: () => Promise<string>;
   callerIp: CallerIpLookup;
   probe: UrlProbe;
@@ -221,7 +241,19 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
             note: `${registryTarget} did not run in this chain: outputs read`,
           };
     });
-    const image = await phase('image', () => ensureImage(request, deps, repositoryUri));
+    const { image, checked } = await phase('image', async () => {
+      const found = await ensureImage(request, deps, repositoryUri);
+      const verdict = await checkImage(
+        { ...request, clients: deps.clients, fetchText: deps.fetchText, clock: deps.clock },
+        found.value,
+        deps.progress,
+        deps.signal,
+      );
+      if (!verdict.ok) {
+        throw new PhaseFailure('image', { kind: 'image-refused', message: verdict.message }, false);
+      }
+      return { ...found, value: { image: found.value, checked: verdict.checked } };
+    });
     // What ran before, so a deploy that changes nothing says so instead of "Deployed".
     const before = await readServiceBefore(request, deps);
     await phase(
@@ -345,7 +377,12 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
         stackName: request.serviceStackName,
         region: request.region,
         gitSha,
-        image: { ...image, ...(marker.tag ? { markerTag: marker.tag } : {}) },
+        image: {
+          ...image,
+          platforms: checked.platforms,
+          ...(marker.tag ? { markerTag: marker.tag } : {}),
+        },
+        scan: checked.scan,
         ...(taskDefinition ? { taskDefinition } : {}),
         deploymentId: rollout.deploymentId,
         nothingChanged: unchanged,
@@ -355,6 +392,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
         openToInternet,
         warnings: [
           ...(openToInternet && allowedIp ? [openToInternetWarning(request, allowedIp)] : []),
+          ...(checked.warning ? [checked.warning] : []),
           ...reach.warnings,
           ...(marker.warning ? [marker.warning] : []),
         ],

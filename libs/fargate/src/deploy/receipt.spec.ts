@@ -10,6 +10,20 @@ const receipt: DeployReceipt = {
     digest: 'sha256:' + 'ab'.repeat(32),
     pushed: false,
     markerTag: 'deployed-hello-world-ecr-ecs-fargate',
+    platforms: ['linux/amd64'],
+  },
+  scan: {
+    tag: 'v1.2.3-ecr-ecs-fargate',
+    digest: 'sha256:' + 'ab'.repeat(32),
+    state: 'COMPLETE',
+    scanStatus: 'COMPLETE',
+    scanType: 'basic',
+    maxSeverity: 'CRITICAL',
+    allowVulnerable: false,
+    counts: { HIGH: 1, MEDIUM: 2 },
+    atOrAbove: 0,
+    blocking: [],
+    waitedMs: 0,
   },
   deploymentId: 'ecs-svc/1234567890123456789',
   nothingChanged: false,
@@ -51,6 +65,21 @@ describe('formatReceipt', () => {
     const { markerTag: _omitted, ...image } = receipt.image;
     expect(formatReceipt({ ...receipt, image })).toContain(
       '  marker tag       - (not put, see WARN)',
+    );
+  });
+
+  it("GIVEN the image checks THEN the receipt names the image's platform and its scan's verdict", () => {
+    const text = formatReceipt(receipt);
+    expect(text).toContain('  platform         linux/amd64');
+    expect(text).toContain(
+      '  scan             COMPLETE: 1 HIGH, 2 MEDIUM; nothing at or above CRITICAL',
+    );
+  });
+
+  it('GIVEN findings deployed with --allow-vulnerable THEN the scan line says so', () => {
+    const scan = { ...receipt.scan, counts: { CRITICAL: 1 }, atOrAbove: 1, allowVulnerable: true };
+    expect(formatReceipt({ ...receipt, scan })).toContain(
+      '  scan             COMPLETE: 1 CRITICAL; 1 at or above CRITICAL, deployed with --allow-vulnerable',
     );
   });
 

@@ -1,3 +1,5 @@
+import { formatCounts, type ScanRecord } from './scan-gate';
+
 /** The steps of `infra:deploy`, in the order they run. */
 export const DEPLOY_PHASES = ['registry', 'image', 'service', 'wait', 'url'] as const;
 export type PhaseName = (typeof DEPLOY_PHASES)[number];
@@ -30,7 +32,11 @@ export interface DeployReceipt {
     pushed: boolean;
     /** `deployed-<stack>`, now on this image so the ECR lifecycle keeps it; absent if not put. */
     markerTag?: string;
+    /** Its platforms as ECR has them (checked against the task's CPU), e.g. linux/arm64. */
+    platforms: string[];
   };
+  /** The scan gate's record: the scan's state and counts, the limit, and any override. */
+  scan: ScanRecord;
   taskDefinition?: TaskDefinitionRef;
   deploymentId: string;
   /**
@@ -86,6 +92,8 @@ export function formatReceipt(receipt: DeployReceipt): string {
     `  git sha          ${receipt.gitSha}`,
     `  image            ${receipt.image.repository}:${receipt.image.tag} (${receipt.image.pushed ? 'pushed' : 'already in the registry'})`,
     `  digest           ${receipt.image.digest}`,
+    `  platform         ${receipt.image.platforms.join(', ') || '-'}`,
+    `  scan             ${formatScan(receipt.scan)}`,
     `  marker tag       ${receipt.image.markerTag ?? '- (not put, see WARN)'}`,
     `  allowed IP       ${receipt.allowedIp ?? '-'}${receipt.openToInternet ? ' (the whole internet)' : ''}`,
     `  task definition  ${td ? `${td.family}:${td.revision}` : '-'}`,
@@ -93,4 +101,17 @@ export function formatReceipt(receipt: DeployReceipt): string {
     `  phases           ${formatPhases(receipt.phases)}`,
     `  finished         ${receipt.finishedAt}`,
   ].join('\n');
+}
+
+/** e.g. `COMPLETE: 2 HIGH, 5 MEDIUM; nothing at or above CRITICAL`, or what was let through. */
+export function formatScan(scan: ScanRecord): string {
+  const state = scan.scanStatus ?? scan.state;
+  if (scan.state !== 'COMPLETE') {
+    return `${state}: not judged${scan.allowVulnerable ? ' (--allow-vulnerable)' : ''}`;
+  }
+  const verdict =
+    scan.atOrAbove === 0
+      ? `nothing at or above ${scan.maxSeverity}`
+      : `${scan.atOrAbove} at or above ${scan.maxSeverity}, deployed with --allow-vulnerable`;
+  return `${state}: ${formatCounts(scan.counts)}; ${verdict}`;
 }
