@@ -2,8 +2,10 @@ import {
   DEPLOYMENT_NAME,
   MAX_SERVICE_NAME_LENGTH,
   ServiceNameError,
+  DEPLOYED_IMAGE_TAG_PREFIX,
   deployedImageTag,
   deploymentNames,
+  previousDeployedImageTag,
 } from './names';
 import { isImageTag } from './patterns';
 
@@ -11,6 +13,15 @@ describe('deployedImageTag', () => {
   it('GIVEN the default service stack THEN names its marker deployed-<stack>, a valid image tag', () => {
     const tag = deployedImageTag(DEPLOYMENT_NAME);
     expect(tag).toBe('deployed-hello-world-ecr-ecs-fargate');
+    expect(isImageTag(tag)).toBe(true);
+  });
+});
+
+describe('previousDeployedImageTag', () => {
+  it('GIVEN the default service stack THEN a valid tag the lifecycle keeps (the deployed- prefix)', () => {
+    const tag = previousDeployedImageTag(DEPLOYMENT_NAME);
+    expect(tag).toBe('deployed-hello-world-ecr-ecs-fargate-previous');
+    expect(tag.startsWith(DEPLOYED_IMAGE_TAG_PREFIX)).toBe(true);
     expect(isImageTag(tag)).toBe(true);
   });
 });

@@ -145,3 +145,11 @@ export const DEPLOYED_IMAGE_TAG_PREFIX = 'deployed-';
 export function deployedImageTag(serviceStackName: string): string {
   return `${DEPLOYED_IMAGE_TAG_PREFIX}${serviceStackName}`;
 }
+
+/**
+ * The tag on the image a service stack ran before its latest deploy or rollback: what a rollback
+ * goes back to. It starts with DEPLOYED_IMAGE_TAG_PREFIX, so the lifecycle policy keeps it too.
+ */
+export function previousDeployedImageTag(serviceStackName: string): string {
+  return `${deployedImageTag(serviceStackName)}-previous`;
+}

@@ -1,5 +1,6 @@
 import {
   BatchGetImageCommand,
+  DescribeImagesCommand,
   ECRClient,
   ImageAlreadyExistsException,
   ImageTagAlreadyExistsException,
@@ -79,6 +80,40 @@ describe('markDeployedImage', () => {
       imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json',
       imageDigest: digest,
     });
+  });
+
+  it('GIVEN the marker on an older image THEN that image is tagged deployed-<stack>-previous first, then the marker moves', async () => {
+    // GIVEN ECR says deployed-<stack> names another image
+    const older = 'sha256:' + '7e'.repeat(32);
+    ecr.on(DescribeImagesCommand, { repositoryName, imageIds: [{ imageTag: MARKER }] }).resolves({
+      imageDetails: [
+        { repositoryName, imageDigest: older, imageTags: [MARKER, 'sha-0a1b2c3-ecr-ecs-fargate'] },
+      ],
+    });
+    // WHEN the marker is put on the new image
+    const marker = await markDeployedImage(client, request);
+    // THEN the older image keeps a deployed- tag (the lifecycle keeps it), before the marker moves
+    expect(marker).toEqual({
+      tag: MARKER,
+      result: 'tagged',
+      previous: { tag: `${MARKER}-previous`, digest: older },
+    });
+    const puts = ecr.commandCalls(PutImageCommand).map((c) => c.args[0].input);
+    expect(puts.map((p) => [p.imageTag, p.imageDigest])).toEqual([
+      [`${MARKER}-previous`, older],
+      [MARKER, digest],
+    ]);
+  });
+
+  it('GIVEN the marker already on this image THEN no previous tag is put', async () => {
+    ecr.on(DescribeImagesCommand).resolves({
+      imageDetails: [{ repositoryName, imageDigest: digest, imageTags: [MARKER] }],
+    });
+    const marker = await markDeployedImage(client, request);
+    expect(marker.previous).toBeUndefined();
+    expect(ecr.commandCalls(PutImageCommand).map((c) => c.args[0].input.imageTag)).toEqual([
+      MARKER,
+    ]);
   });
 
   it('GIVEN an OCI image index THEN asks for and keeps its media type, so the digest stays the same', async () => {

@@ -1,5 +1,10 @@
-import { BatchGetImageCommand, PutImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { deployedImageTag } from '@hello-world/shared';
+import {
+  BatchGetImageCommand,
+  DescribeImagesCommand,
+  PutImageCommand,
+  type ECRClient,
+} from '@aws-sdk/client-ecr';
+import { deployedImageTag, previousDeployedImageTag } from '@hello-world/shared';
 import { OpsError } from '../errors';
 
 /**
@@ -26,13 +31,19 @@ export interface DeployedMarker {
   tag: string;
   /** `already-tagged`: the marker was on this image before (ECR's ImageAlreadyExistsException). */
   result: 'tagged' | 'already-tagged';
+  /**
+   * The image the marker moved off, now tagged `deployed-<stack>-previous` so the lifecycle
+   * policy keeps it too: what `rollback` goes back to. Absent when the marker stayed or was new.
+   */
+  previous?: { tag: string; digest: string };
 }
 
 /**
  * Moves the mutable `deployed-<service stack>` tag onto the image the stack runs, so the ECR
- * lifecycle policy keeps it however many builds follow. ECR has no "add a tag" call: the image's
- * manifest is read (BatchGetImage) and put again under the new tag (PutImage) with its media type
- * and digest. Needs ecr:BatchGetImage and ecr:PutImage on the repository.
+ * lifecycle policy keeps it however many builds follow; the image it moves off gets
+ * `deployed-<service stack>-previous` first (the policy keeps every `deployed-*` tag), so the
+ * release a rollback returns to is never expired either. Needs ecr:DescribeImages,
+ * ecr:BatchGetImage and ecr:PutImage on the repository.
  */
 export async function markDeployedImage(
   client: ECRClient,
@@ -40,6 +51,44 @@ export async function markDeployedImage(
 ): Promise<DeployedMarker> {
   const { repositoryName, imageDigest } = request;
   const tag = deployedImageTag(request.serviceStackName);
+  const holder = await findTaggedDigest(client, repositoryName, tag);
+  let previous: DeployedMarker['previous'];
+  if (holder && holder !== imageDigest) {
+    const previousTag = previousDeployedImageTag(request.serviceStackName);
+    await putTag(client, repositoryName, holder, previousTag);
+    previous = { tag: previousTag, digest: holder };
+  }
+  const result = await putTag(client, repositoryName, imageDigest, tag);
+  return { tag, result, ...(previous ? { previous } : {}) };
+}
+
+/** The digest a tag names in the repository, or undefined when no image has it. */
+async function findTaggedDigest(
+  client: ECRClient,
+  repositoryName: string,
+  imageTag: string,
+): Promise<string | undefined> {
+  try {
+    const answer = await client.send(
+      new DescribeImagesCommand({ repositoryName, imageIds: [{ imageTag }] }),
+    );
+    return answer?.imageDetails?.[0]?.imageDigest;
+  } catch (error) {
+    if ((error as Error).name === 'ImageNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * ECR has no "add a tag" call: the image's manifest is read (BatchGetImage) and put again under
+ * the new tag (PutImage) with its media type and digest, so it stays the same image.
+ */
+async function putTag(
+  client: ECRClient,
+  repositoryName: string,
+  imageDigest: string,
+  tag: string,
+): Promise<DeployedMarker['result']> {
   const { images, failures } = await client.send(
     new BatchGetImageCommand({
       repositoryName,
@@ -65,10 +114,10 @@ export async function markDeployedImage(
         imageDigest,
       }),
     );
-    return { tag, result: 'tagged' };
+    return 'tagged';
   } catch (error) {
     const name = (error as Error).name;
-    if (name === 'ImageAlreadyExistsException') return { tag, result: 'already-tagged' };
+    if (name === 'ImageAlreadyExistsException') return 'already-tagged';
     if (name === 'ImageTagAlreadyExistsException') {
       throw new OpsError(
         'unknown',

@@ -22,7 +22,6 @@ import {
   findStack,
   getServiceUrl,
   getStack,
-  markDeployedImage,
   parseRepositoryUri,
   readRegistryRepositoryUri,
   registryRepairStep,
@@ -32,12 +31,12 @@ import {
   REGISTRY_OUTPUTS,
   STACK_OUTPUTS,
   STACK_PARAMETERS,
-  deployedImageTag,
   isWholeInternet,
   type CpuArchitecture,
 } from '@hello-world/shared';
 import { progressPrinter } from '../ops/format';
 import { checkImage } from './image-checks';
+import { moveDeployedMarker } from './move-deployed-marker';
 import type { PushReport, RegistryReport, StepTiming } from './push-report';
 import {
   parseTaskDefinitionArn,
@@ -357,7 +356,17 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
       const service = phases.find((p) => p.phase === 'service');
       if (service) service.note = 'no changes';
     }
-    const marker = await markDeployed(request, deps, image);
+    const marker = await moveDeployedMarker(
+      clients.ecr,
+      {
+        repositoryUri: image.repository,
+        imageDigest: image.digest,
+        serviceStackName: request.serviceStackName,
+        region: request.region,
+        project: request.project,
+      },
+      deps.progress,
+    );
     const reach = await phase('url', async () => {
       const found = await getServiceUrl(clients, ref, request.port, request.project);
       const findings = await checkReachability(deps, found.url, allowedIp, request.project);
@@ -443,33 +452,6 @@ async function readExistingRegistry(request: DeployRequest, deps: DeployDeps): P
 
 function openToInternetWarning(request: DeployRequest, allowedIp: string): string {
   return `${request.serviceStackName} admits the whole internet on port ${request.port} (AllowedIP ${allowedIp}): narrow it with ${NARROW_ALLOWED_IP}`;
-}
-
-/**
- * Moves `deployed-<stack>` onto the image the stack now runs, so the ECR lifecycle never expires
- * it. Not being able to is a warning: the service runs either way.
- */
-async function markDeployed(
-  request: DeployRequest,
-  deps: DeployDeps,
-  image: ImageResult,
-): Promise<{ tag?: string; warning?: string }> {
-  try {
-    const marker = await markDeployedImage(deps.clients.ecr, {
-      repositoryName: parseRepositoryUri(image.repository).repositoryName,
-      imageDigest: image.digest,
-      serviceStackName: request.serviceStackName,
-    });
-    deps.progress(
-      `${marker.result === 'tagged' ? 'tagged' : 'already tagged'} ${image.repository}@${image.digest} ${marker.tag}: the ECR lifecycle keeps it`,
-    );
-    return { tag: marker.tag };
-  } catch (error) {
-    const { message } = explainError(error, { region: request.region, project: request.project });
-    const warning = `could not tag the deployed image ${deployedImageTag(request.serviceStackName)} (${message}): until it is, the ECR lifecycle keeps this image only while it is among the newest builds`;
-    deps.progress(`WARNING: ${warning}`);
-    return { warning };
-  }
 }
 
 function stackOf(phase: PhaseName, request: DeployRequest): string {

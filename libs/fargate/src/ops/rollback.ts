@@ -21,17 +21,12 @@ import {
   getServiceUrl,
   getStack,
   isSetupProblem,
-  markDeployedImage,
   parseRepositoryUri,
   waitForDeployment,
 } from '@hello-world/aws-ops';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '@hello-world/cli';
-import {
-  REGISTRY_OUTPUTS,
-  STACK_OUTPUTS,
-  STACK_PARAMETERS,
-  deployedImageTag,
-} from '@hello-world/shared';
+import { REGISTRY_OUTPUTS, STACK_OUTPUTS, STACK_PARAMETERS } from '@hello-world/shared';
+import { moveDeployedMarker } from '../deploy/move-deployed-marker';
 import { parseTaskDefinitionArn, type TaskDefinitionRef } from '../deploy/receipt';
 import type { CommonOptions } from './args';
 import { formatDiagnosis, progressPrinter } from './format';
@@ -277,7 +272,17 @@ export async function runRollback(
       }
       return { value: result, note: result.deploymentId };
     });
-    const marker = await moveMarker(request, deps, target);
+    const marker = await moveDeployedMarker(
+      deps.clients.ecr,
+      {
+        repositoryUri: target.repositoryUri,
+        imageDigest: target.to.digest,
+        serviceStackName: request.stackName,
+        region: request.region,
+        project: request.project,
+      },
+      deps.progress,
+    );
     const reach = await phase('url', async () => {
       const found = await getServiceUrl(clients, target.ref, request.port, request.project);
       const findings = await checkReachability(deps, found.url, target.allowedIp, request.project);
@@ -442,30 +447,6 @@ async function resolveTarget(request: RollbackRequest, deps: RollbackDeps): Prom
       ...(finishedAt ? { finishedAt } : {}),
     },
   };
-}
-
-/** Moves `deployed-<stack>` onto the rolled-back image; not being able to is a warning. */
-async function moveMarker(
-  request: RollbackRequest,
-  deps: RollbackDeps,
-  target: Target,
-): Promise<{ tag?: string; warning?: string }> {
-  try {
-    const marker = await markDeployedImage(deps.clients.ecr, {
-      repositoryName: parseRepositoryUri(target.repositoryUri).repositoryName,
-      imageDigest: target.to.digest,
-      serviceStackName: request.stackName,
-    });
-    deps.progress(
-      `${marker.result === 'tagged' ? 'tagged' : 'already tagged'} ${target.repositoryUri}@${target.to.digest} ${marker.tag}: the ECR lifecycle keeps it`,
-    );
-    return { tag: marker.tag };
-  } catch (error) {
-    const { message } = explainError(error, { region: request.region, project: request.project });
-    const warning = `could not move ${deployedImageTag(request.stackName)} onto the rolled-back image (${message}): until it is, the ECR lifecycle keeps that image only while it is among the newest`;
-    deps.progress(`WARNING: ${warning}`);
-    return { warning };
-  }
 }
 
 /** The doctor's view after a failed update or rollout; never hides the failure itself. */
