@@ -7,7 +7,14 @@ import {
   DescribeTasksCommand,
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
-import { DoctorDeps, describeImageExists, diagnoseService, isSetupFinding } from './doctor';
+import {
+  DoctorDeps,
+  describeImageExists,
+  diagnoseAfterFailure,
+  diagnoseService,
+  doctorDepsOf,
+  isSetupFinding,
+} from './doctor';
 import { fakeClock } from './testing/fake-clock';
 import { arrangeHealthyDeployment, mockAwsClients } from './testing/mock-aws';
 import {
@@ -423,5 +430,30 @@ describe('isSetupFinding', () => {
 
   it('GIVEN a failed rollout THEN it is not setup', () => {
     expect(isSetupFinding({ code: 'deployment-failed' })).toBe(false);
+  });
+});
+
+describe('diagnoseAfterFailure', () => {
+  it("GIVEN an operation's clients THEN the doctor built from them finds a healthy deployment healthy", async () => {
+    const diagnosis = await diagnoseAfterFailure(
+      doctorDepsOf(aws.clients(), {
+        callerIp: async () => '203.0.113.7',
+        probe: async () => ({ ok: true, status: 200 }),
+        clock: fakeClock(Date.parse('2026-11-25T18:10:00Z')),
+      }),
+      options,
+    );
+    expect(diagnosis?.findings).toEqual([]);
+  });
+
+  it('GIVEN the doctor itself cannot look (the connection drops) THEN undefined, never a second failure', async () => {
+    // GIVEN CloudFormation's connection fails under the doctor
+    cfnMock
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    // WHEN diagnosing after a failed deploy
+    await expect(diagnoseService(deps(), options)).rejects.toThrow('socket hang up');
+    // THEN the failure being diagnosed is what the caller reports
+    await expect(diagnoseAfterFailure(deps(), options)).resolves.toBeUndefined();
   });
 });

@@ -369,6 +369,44 @@ async function taskContext(
  * Automates the reference's troubleshooting page: stacks, image, deployments, stopped tasks and
  * their logs, public IP, AllowedIP and the URL. Returns findings; never throws for what it finds.
  */
+/** The doctor's dependencies from the clients an operation already has, and its lookups. */
+export function doctorDepsOf(
+  clients: {
+    cfn: CloudFormationClient;
+    ecs: ECSClient;
+    ec2: EC2Client;
+    ecr: ECRClient;
+    logs: CloudWatchLogsClient;
+  },
+  lookups: { callerIp: CallerIpLookup; probe: UrlProbe; clock?: Clock },
+): DoctorDeps {
+  return {
+    cfn: clients.cfn,
+    ecs: clients.ecs,
+    ec2: clients.ec2,
+    logs: clients.logs,
+    imageExists: describeImageExists(clients.ecr),
+    callerIp: lookups.callerIp,
+    probe: lookups.probe,
+    ...(lookups.clock ? { clock: lookups.clock } : {}),
+  };
+}
+
+/**
+ * The doctor's view after an operation failed (a deploy, a rollback): undefined when the doctor
+ * itself cannot look, so a failure to diagnose never hides the failure being diagnosed.
+ */
+export async function diagnoseAfterFailure(
+  deps: DoctorDeps,
+  options: DoctorOptions,
+): Promise<Diagnosis | undefined> {
+  try {
+    return await diagnoseService(deps, options);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function diagnoseService(
   deps: DoctorDeps,
   options: DoctorOptions,

@@ -13,9 +13,9 @@ import {
   abortDeployment,
   checkReachability,
   deploymentCommand,
-  describeImageExists,
   describeService,
-  diagnoseService,
+  diagnoseAfterFailure,
+  doctorDepsOf,
   explainError,
   findDeployInProgress,
   findImageDigest,
@@ -537,33 +537,20 @@ async function ensureImage(
 }
 
 /** The doctor's view after a failed rollout; a failure to diagnose never hides the failure itself. */
-async function diagnose(
+function diagnose(
   request: DeployRequest,
   deps: DeployDeps,
   stuckAfterMs?: number,
 ): Promise<Diagnosis | undefined> {
-  try {
-    return await diagnoseService(
-      {
-        ...deps.clients,
-        imageExists: describeImageExists(deps.clients.ecr),
-        callerIp: deps.callerIp,
-        probe: deps.probe,
-        clock: deps.clock,
-      },
-      {
-        region: request.region,
-        stackName: request.serviceStackName,
-        registryStackName: request.registryStackName,
-        port: request.port,
-        service: request.service,
-        project: request.project,
-        ...(stuckAfterMs !== undefined ? { stuckAfterMs } : {}),
-      },
-    );
-  } catch {
-    return undefined;
-  }
+  return diagnoseAfterFailure(doctorDepsOf(deps.clients, deps), {
+    region: request.region,
+    stackName: request.serviceStackName,
+    registryStackName: request.registryStackName,
+    port: request.port,
+    service: request.service,
+    project: request.project,
+    ...(stuckAfterMs !== undefined ? { stuckAfterMs } : {}),
+  });
 }
 
 /** The stack's last update and the service's PRIMARY deployment before this deploy, if any. */

@@ -10,8 +10,8 @@ import {
   type WaiterDelays,
   checkReachability,
   createImageChangeSet,
-  describeImageExists,
-  diagnoseService,
+  diagnoseAfterFailure,
+  doctorDepsOf,
   executeChangeSetAndWait,
   explainError,
   findImageDigest,
@@ -450,32 +450,16 @@ async function resolveTarget(request: RollbackRequest, deps: RollbackDeps): Prom
 }
 
 /** The doctor's view after a failed update or rollout; never hides the failure itself. */
-async function diagnose(
-  request: RollbackRequest,
-  deps: RollbackDeps,
-): Promise<Diagnosis | undefined> {
-  try {
-    return await diagnoseService(
-      {
-        ...deps.clients,
-        imageExists: describeImageExists(deps.clients.ecr),
-        callerIp: deps.callerIp,
-        probe: deps.probe,
-        clock: deps.clock,
-      },
-      {
-        region: request.region,
-        stackName: request.stackName,
-        registryStackName: request.registryStackName,
-        logGroupName: request.logGroupName,
-        port: request.port,
-        service: request.service,
-        project: request.project,
-      },
-    );
-  } catch {
-    return undefined;
-  }
+function diagnose(request: RollbackRequest, deps: RollbackDeps): Promise<Diagnosis | undefined> {
+  return diagnoseAfterFailure(doctorDepsOf(deps.clients, deps), {
+    region: request.region,
+    stackName: request.stackName,
+    registryStackName: request.registryStackName,
+    logGroupName: request.logGroupName,
+    port: request.port,
+    service: request.service,
+    project: request.project,
+  });
 }
 
 function seconds(ms: number): string {

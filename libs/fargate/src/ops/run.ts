@@ -10,7 +10,7 @@ import {
   checkReachability,
   clientConfig,
   describeEndpoint,
-  describeImageExists,
+  doctorDepsOf,
   destroyDeployment,
   diagnoseService,
   explainError,
@@ -360,13 +360,7 @@ function timedOutNextSteps(project: string): string {
 }
 
 function doctorDeps(ctx: Context) {
-  return {
-    ...ctx.clients,
-    imageExists: describeImageExists(ctx.clients.ecr),
-    callerIp: ctx.deps.callerIp,
-    probe: ctx.deps.probe,
-    clock: ctx.deps.clock,
-  };
+  return doctorDepsOf(ctx.clients, ctx.deps);
 }
 
 function doctorOptions(ctx: Context, common: { stackName: string; registryStackName: string }) {
