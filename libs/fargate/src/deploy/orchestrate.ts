@@ -1,6 +1,5 @@
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import {
-  type AbortResult,
   type AwsClients,
   type CallerIpLookup,
   type Clock,
@@ -10,33 +9,30 @@ import {
   type Problem,
   type ServiceRef,
   type UrlProbe,
-  abortDeployment,
   checkReachability,
   deploymentCommand,
   describeService,
   diagnoseAfterFailure,
   doctorDepsOf,
   explainError,
-  findDeployInProgress,
-  findImageDigest,
   findStack,
   getServiceUrl,
   getStack,
-  parseRepositoryUri,
   readRegistryRepositoryUri,
-  registryRepairStep,
   waitForDeployment,
 } from '@hello-world/aws-ops';
 import {
-  REGISTRY_OUTPUTS,
   STACK_OUTPUTS,
   STACK_PARAMETERS,
   isWholeInternet,
   type CpuArchitecture,
 } from '@hello-world/shared';
 import { progressPrinter } from '../ops/format';
+import { deadlineFailure, raceDeadline } from './deploy-deadline';
+import { ensureImage, readExistingRegistry, type ImageResult } from './deploy-image';
 import { checkImage } from './image-checks';
 import { moveDeployedMarker } from './move-deployed-marker';
+import { PhaseFailure } from './phase-failure';
 import type { PushReport, RegistryReport, StepTiming } from './push-report';
 import {
   parseTaskDefinitionArn,
@@ -131,35 +127,6 @@ export type DeployOutcome =
       diagnosis?: Diagnosis;
       phases: PhaseTiming[];
     };
-
-/** A phase's failure, carrying what the outcome needs. */
-class PhaseFailure extends Error {
-  constructor(
-    readonly phase: PhaseName,
-    readonly problem: Problem,
-    readonly rollout: boolean,
-  ) {
-    super(problem.message);
-  }
-}
-
-interface ImageResult {
-  repository: string;
-  tag: string;
-  digest: string;
-  pushed: boolean;
-}
-
-/** Who deploys the registry stack when `--service-only` finds none, for a deployment project. */
-export function registryAdminStep(project: string): string {
-  return `an administrator deploys it: npx nx run ${project}:deploy-registry (or ${project}:deploy-ci)`;
-}
-
-/** hello-world's (apps/infra). */
-export const REGISTRY_ADMIN_STEP = registryAdminStep('infra');
-
-/** How long the rollback of a deploy that outlasted --timeout may take before it is left going. */
-export const ROLLBACK_TIMEOUT_MS = 20 * 60_000;
 
 /** How to narrow an AllowedIP of 0.0.0.0/0 to the caller's own address. */
 export const NARROW_ALLOWED_IP = '--allowed-ip=$(curl -s https://checkip.amazonaws.com)/32';
@@ -435,21 +402,6 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
   }
 }
 
-/**
- * `--service-only`: the registry stack must be there already, deployed by an administrator (the
- * CI deploy role cannot change it). Its absence is one line saying who deploys it.
- */
-async function readExistingRegistry(request: DeployRequest, deps: DeployDeps): Promise<string> {
-  const name = request.registryStackName;
-  const registry = await findStack(deps.clients.cfn, name);
-  const uri = registry?.outputs[REGISTRY_OUTPUTS.repositoryUri];
-  if (uri) return uri;
-  const message = registry
-    ? `stack ${name} has no ${REGISTRY_OUTPUTS.repositoryUri} output (status ${registry.status}), and --service-only does not deploy it: an administrator fixes it: ${registryRepairStep(registry.status, name, request.region, request.project)}`
-    : `stack ${name} is not deployed in ${request.region}, and --service-only does not deploy it: ${registryAdminStep(request.project)}`;
-  throw new PhaseFailure('registry', { kind: 'stack-not-found', message }, false);
-}
-
 function openToInternetWarning(request: DeployRequest, allowedIp: string): string {
   return `${request.serviceStackName} admits the whole internet on port ${request.port} (AllowedIP ${allowedIp}): narrow it with ${NARROW_ALLOWED_IP}`;
 }
@@ -458,82 +410,6 @@ function stackOf(phase: PhaseName, request: DeployRequest): string {
   return phase === 'registry' || phase === 'image'
     ? request.registryStackName
     : request.serviceStackName;
-}
-
-/**
- * The image to deploy and its digest, read back from the registry (the digest in the receipt is
- * the registry's, not a build's). An explicit tag is never pushed: it must be there already.
- */
-async function ensureImage(
-  request: DeployRequest,
-  deps: DeployDeps,
-  repositoryUri: string,
-): Promise<{ value: ImageResult; skipped: boolean; note: string; timing?: StepTiming }> {
-  const { repositoryName } = parseRepositoryUri(repositoryUri);
-  if (request.imageTag) {
-    const digest = await findImageDigest(
-      deps.clients.ecr,
-      repositoryName,
-      request.imageTag,
-      request.project,
-    );
-    if (!digest) {
-      throw new PhaseFailure(
-        'image',
-        {
-          kind: 'unknown',
-          message: `image ${repositoryUri}:${request.imageTag} is not in the registry: push it with \`npx nx run ${request.service}:docker-push\`, or leave out --image-tag to deploy the current build`,
-        },
-        false,
-      );
-    }
-    return {
-      value: { repository: repositoryUri, tag: request.imageTag, digest, pushed: false },
-      skipped: true,
-      note: 'tag already in the registry',
-    };
-  }
-  const report = await deps.pushReport();
-  if (report.repository !== repositoryUri) {
-    throw new PhaseFailure(
-      'image',
-      {
-        kind: 'unknown',
-        message: `docker-push went to ${report.repository}, but the service pulls from ${repositoryUri}: unset IMAGE_REGISTRY and run again`,
-      },
-      false,
-    );
-  }
-  const digest = await findImageDigest(
-    deps.clients.ecr,
-    repositoryName,
-    report.tag,
-    request.project,
-  );
-  if (!digest) {
-    throw new PhaseFailure(
-      'image',
-      {
-        kind: 'unknown',
-        message: `docker-push reported ${report.tag}, but ${repositoryUri} does not list it: run \`npx nx run ${request.service}:docker-push\` and check its output`,
-      },
-      false,
-    );
-  }
-  const timing =
-    report.startedAt && report.finishedAt && report.durationMs !== undefined
-      ? {
-          startedAt: report.startedAt,
-          finishedAt: report.finishedAt,
-          durationMs: report.durationMs,
-        }
-      : undefined;
-  return {
-    value: { repository: repositoryUri, tag: report.tag, digest, pushed: report.pushed },
-    skipped: !report.pushed,
-    note: report.pushed ? 'pushed' : 'tag already in the registry',
-    ...(timing ? { timing } : {}),
-  };
 }
 
 /** The doctor's view after a failed rollout; a failure to diagnose never hides the failure itself. */
@@ -579,89 +455,6 @@ async function readServiceBefore(
   } catch {
     // Best effort (a first deploy has neither): unknown reads as "changed".
     return undefined;
-  }
-}
-
-/** `work`'s value, or 'timed-out' once the clock reaches `deadline` first. */
-async function raceDeadline<T>(
-  work: Promise<T>,
-  deadline: number,
-  clock: Clock,
-): Promise<{ value: T } | 'timed-out'> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([
-      work.then((value) => ({ value })),
-      clock
-        .sleep(Math.max(0, deadline - clock.now()), timer.signal)
-        .then(() => 'timed-out' as const),
-    ]);
-  } finally {
-    timer.abort();
-  }
-}
-
-/** `20m`, `90s`: the --timeout as it is typed. */
-function formatTimeout(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
-}
-
-/**
- * The deploy outlasted --timeout during `phase`: roll back what is going on (the stack update or
- * the rollout), or with --no-rollback leave it going and say how to watch and stop it.
- */
-async function deadlineFailure(
-  phase: PhaseName,
-  request: DeployRequest,
-  deps: DeployDeps,
-  what: string,
-): Promise<PhaseFailure> {
-  const { project, serviceStackName: stackName } = request;
-  const head = `the deploy took longer than --timeout ${formatTimeout(request.timeoutMs)}: ${what}`;
-  const context = { region: request.region, project };
-  const fail = (message: string) => new PhaseFailure(phase, { kind: 'timeout', message }, true);
-  const longer = `fix what the diagnosis shows, or give it longer (--timeout=${formatTimeout(request.timeoutMs * 2)})`;
-  try {
-    if (request.noRollback) {
-      const { activity } = await findDeployInProgress(deps.clients, stackName, context);
-      const going =
-        activity.kind === 'stack-update'
-          ? `the update of ${stackName} goes on (${activity.status})`
-          : activity.kind === 'stack-rollback'
-            ? `CloudFormation is rolling ${stackName} back (${activity.status})`
-            : activity.kind === 'rollout'
-              ? `the rollout goes on (service deployment ${activity.status})`
-              : undefined;
-      return fail(
-        going
-          ? `${head}; --no-rollback: ${going}: watch it with \`${deploymentCommand('status', project)}\`, stop it with \`${deploymentCommand('abort', project)}\``
-          : `${head}; --no-rollback, but nothing is left going: ${stackName} is ${activity.status}`,
-      );
-    }
-    deps.progress(`==> abort (${head}): rolling back`);
-    const abort: AbortResult = await abortDeployment(deps.clients, {
-      stackName,
-      region: request.region,
-      project,
-      timeoutMs: request.rollbackTimeoutMs ?? ROLLBACK_TIMEOUT_MS,
-      ...(request.pollIntervalMs ? { pollIntervalMs: request.pollIntervalMs } : {}),
-      clock: deps.clock,
-      onProgress: deps.progress,
-    });
-    switch (abort.outcome) {
-      case 'rolled-back':
-        return fail(`${head}; ${abort.message}; ${longer}`);
-      case 'nothing-to-abort':
-        // cdk deploy stopped before CloudFormation began, or the rollout ended meanwhile.
-        return fail(`${head}; stopped, ${abort.message}; ${longer}`);
-      default:
-        return fail(`${head}; the rollback did not finish: ${abort.message}`);
-    }
-  } catch (error) {
-    const { message } = explainError(error, { ...context, stackName });
-    return fail(
-      `${head}; could not ${request.noRollback ? 'read what goes on' : 'abort it'} (${message}): \`${deploymentCommand('abort', project)}\` stops it, \`${deploymentCommand('status', project)}\` shows it`,
-    );
   }
 }
 
