@@ -67,12 +67,16 @@ export function parseTaskDefinitionArn(arn: string | undefined): TaskDefinitionR
   return match && arn ? { arn, family: match[1] ?? '', revision: Number(match[2]) } : undefined;
 }
 
-function seconds(ms: number): string {
+/** `45s`, `2m05s`: a step's time in a receipt. */
+export function seconds(ms: number): string {
   const s = Math.round(ms / 1000);
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-export function formatPhases(phases: readonly PhaseTiming[]): string {
+/** `registry 1s skipped (…), image 3s, …`: a deploy's or a rollback's steps in one line. */
+export function formatPhases(
+  phases: readonly (Omit<PhaseTiming, 'phase'> & { phase: string })[],
+): string {
   return phases
     .map(
       (p) =>

@@ -27,7 +27,12 @@ import {
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '@hello-world/cli';
 import { REGISTRY_OUTPUTS, STACK_OUTPUTS, STACK_PARAMETERS } from '@hello-world/shared';
 import { moveDeployedMarker } from '../deploy/move-deployed-marker';
-import { parseTaskDefinitionArn, type TaskDefinitionRef } from '../deploy/receipt';
+import {
+  formatPhases,
+  parseTaskDefinitionArn,
+  seconds,
+  type TaskDefinitionRef,
+} from '../deploy/receipt';
 import type { CommonOptions } from './args';
 import { formatDiagnosis, progressPrinter } from './format';
 
@@ -460,20 +465,6 @@ function diagnose(request: RollbackRequest, deps: RollbackDeps): Promise<Diagnos
     service: request.service,
     project: request.project,
   });
-}
-
-function seconds(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-}
-
-function formatPhases(phases: readonly RollbackPhaseTiming[]): string {
-  return phases
-    .map(
-      (p) =>
-        `${p.phase} ${seconds(p.ms)}${p.result === 'done' ? '' : ` ${p.result}`}${p.note ? ` (${p.note})` : ''}`,
-    )
-    .join(', ');
 }
 
 function imageText(image: RollbackImage): string {
