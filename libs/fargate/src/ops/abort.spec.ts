@@ -20,7 +20,8 @@ import {
   stackMissingError,
 } from '@hello-world/aws-ops/testing';
 import { deploymentNames } from '@hello-world/shared';
-import { OpsDeps, runOps } from './run';
+import { opsHarness, type OpsHarness } from './ops-harness-for-test';
+import { runOps } from './run';
 
 const aws = mockAwsClients();
 const { cfn: cfnMock, ecs: ecsMock } = aws;
@@ -28,24 +29,12 @@ const STACK_ID = stack().StackId as string;
 const SERVICE_DEPLOYMENT_ARN = `arn:aws:ecs:${REGION}:123456789012:service-deployment/${NAME}/${NAME}/Kx3vPq9ZtR7mW2bYcD8eF`;
 
 /** `npx nx run <project>:abort` (libs/fargate/src/ops/main.ts abort) with fakes around it. */
-function harness(project = 'infra', service = 'hello-world') {
-  const out: string[] = [];
-  const err: string[] = [];
-  const clients = aws.clients();
-  const deps: OpsDeps = {
+function harness(project = 'infra', service = 'hello-world'): OpsHarness {
+  return opsHarness(aws.clients(), {
     env: { AWS_REGION: REGION },
-    createClients: () => clients,
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    interactive: false,
-    confirm: async () => false,
-    callerIp: async () => '203.0.113.7',
-    probe: async () => ({ ok: true, status: 200 }),
     clock: fakeClock(),
-    signal: new AbortController().signal,
     deployment: { project, names: deploymentNames(service), port: 49000 },
-  };
-  return { deps, out, err };
+  });
 }
 
 function serviceStackIs(status: 'UPDATE_IN_PROGRESS' | 'UPDATE_COMPLETE') {

@@ -21,14 +21,12 @@ import {
   awsError,
   deployment,
   digestOf,
-  fakeClock,
   mockAwsClients,
   releaseFixture,
   service,
   stack,
   stackEvent,
 } from '@hello-world/aws-ops/testing';
-import { deploymentNames } from '@hello-world/shared';
 import { parseOpsArgs } from './args';
 import {
   changeSetNameFor,
@@ -36,7 +34,8 @@ import {
   unsettledStackMessage,
   type RollbackReceipt,
 } from './rollback';
-import { OpsDeps, runOps } from './run';
+import { opsHarness, type OpsHarness } from './ops-harness-for-test';
+import { runOps } from './run';
 
 const aws = mockAwsClients();
 const STACK_ID = stack().StackId as string;
@@ -67,33 +66,8 @@ const CHANGES: DescribeChangeSetOutput['Changes'] = [
   },
 ];
 
-interface Harness {
-  deps: OpsDeps;
-  out: string[];
-  err: string[];
-}
-
-function harness(): Harness {
-  const out: string[] = [];
-  const err: string[] = [];
-  const clients = aws.clients();
-  return {
-    out,
-    err,
-    deps: {
-      env: {},
-      createClients: () => clients,
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-      interactive: false,
-      confirm: async () => false,
-      callerIp: async () => '203.0.113.7',
-      probe: async () => ({ ok: true, status: 200 }),
-      clock: fakeClock(Date.parse('2026-11-25T18:10:00Z')),
-      signal: new AbortController().signal,
-      deployment: { project: 'infra', names: deploymentNames('hello-world'), port: 49000 },
-    },
-  };
+function harness(): OpsHarness {
+  return opsHarness(aws.clients());
 }
 
 function changeSetAnswers(...answers: Partial<DescribeChangeSetOutput>[]): void {

@@ -25,7 +25,6 @@ import {
   awsError,
   deployment,
   failedRolloutService,
-  fakeClock,
   logStream,
   registryStack,
   service,
@@ -38,43 +37,15 @@ import {
 } from '@hello-world/aws-ops/testing';
 import { deploymentNames } from '@hello-world/shared';
 import { USAGE } from './args';
+import { opsHarness, type OpsHarness } from './ops-harness-for-test';
 import { OpsDeps, runOps } from './run';
 
 const aws = mockAwsClients();
 const { cfn: cfnMock, ecs: ecsMock, ecr: ecrMock, logs: logsMock } = aws;
 const URL = `http://${PUBLIC_IP}:49000`;
 
-interface Harness {
-  deps: OpsDeps;
-  out: string[];
-  err: string[];
-  controller: AbortController;
-}
-
-function harness(overrides: Partial<OpsDeps> = {}): Harness {
-  const out: string[] = [];
-  const err: string[] = [];
-  const controller = new AbortController();
-  const clients = aws.clients();
-  return {
-    out,
-    err,
-    controller,
-    deps: {
-      env: {},
-      createClients: () => clients,
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-      interactive: false,
-      confirm: async () => false,
-      callerIp: async () => '203.0.113.7',
-      probe: async () => ({ ok: true, status: 200 }),
-      clock: fakeClock(Date.parse('2026-11-25T18:10:00Z')),
-      signal: controller.signal,
-      deployment: { project: 'infra', names: deploymentNames('hello-world'), port: 49000 },
-      ...overrides,
-    },
-  };
+function harness(overrides: Partial<OpsDeps> = {}): OpsHarness {
+  return opsHarness(aws.clients(), overrides);
 }
 
 beforeEach(() => arrangeHealthyDeployment(aws));

@@ -18,8 +18,8 @@ import {
   stackParameters,
 } from '@hello-world/aws-ops/testing';
 import { UsageError } from '@hello-world/cli';
-import { deploymentNames } from '@hello-world/shared';
-import { OpsDeps, runOps } from './run';
+import { opsHarness } from './ops-harness-for-test';
+import { runOps } from './run';
 import { ScanOptions, runScan } from './scan';
 
 const aws = mockAwsClients();
@@ -83,22 +83,7 @@ function scan(options: Partial<ScanOptions> = {}, clock = fakeClock()) {
 
 /** runOps as `npx nx run infra:scan` runs it. */
 function ops(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const clients = aws.clients();
-  const deps: OpsDeps = {
-    env: {},
-    createClients: () => clients,
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    interactive: false,
-    confirm: async () => false,
-    callerIp: async () => '203.0.113.7',
-    probe: async () => ({ ok: true, status: 200 }),
-    clock: fakeClock(),
-    signal: new AbortController().signal,
-    deployment: { project: 'infra', names: deploymentNames('hello-world'), port: 49000 },
-  };
+  const { deps, out, err } = opsHarness(aws.clients(), { clock: fakeClock() });
   return { run: runOps(argv, deps), out, err };
 }
 
