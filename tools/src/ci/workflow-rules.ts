@@ -123,12 +123,26 @@ const deployCommands = (job: WorkflowJob) =>
     .split('\n')
     .filter((line) => /\binfra:deploy\b(?!-)|-t deploy\b|--targets?=deploy\b/.test(line));
 
+/** The ops CLI commands the deploy role may run (rollback.yml): they change only the service. */
+export const DEPLOY_ROLE_OPS = ['rollback', 'abort'];
+
+/** The commands that run the ops CLI (libs/fargate/src/ops/main.ts), with the command each names. */
+const opsCommands = (job: WorkflowJob) =>
+  runOf(job)
+    .split('\n')
+    .flatMap((line) => {
+      // The command as written: a variable ("$COMMAND") could be any of them, so it is refused.
+      const match = /\bops\/main\.ts(?:\s+(\S+))?/.exec(line);
+      return match ? [{ line: line.trim(), command: match[1] ?? '' }] : [];
+    });
+
 /**
  * Which role a job assumes decides what it may run:
  * - publish (main and release tags): pushes images, no environment, deploys no stack, and never
  *   runs hello-world:docker-push through Nx (that target deploys the registry stack first);
  * - deploy (the production environment only): the service stack with an image already in ECR,
- *   infra:deploy alone of its Nx chain (--exclude-task-dependencies);
+ *   infra:deploy alone of its Nx chain (--exclude-task-dependencies), or the ops CLI's rollback
+ *   or abort (no other ops command: destroy is an administrator's);
  * and each such job first fails in one line when its role variable is not set.
  */
 export function checkRoleUse(jobId: string, job: WorkflowJob): string[] {
@@ -171,8 +185,14 @@ export function checkRoleUse(jobId: string, job: WorkflowJob): string[] {
       );
     }
     const commands = deployCommands(job);
-    if (commands.length === 0)
-      problems.push(`${jobId}: assumes the deploy role but deploys nothing`);
+    const ops = opsCommands(job);
+    if (commands.length === 0 && ops.length === 0)
+      problems.push(`${jobId}: assumes the deploy role but deploys, rolls back or aborts nothing`);
+    for (const { line, command } of ops.filter((o) => !DEPLOY_ROLE_OPS.includes(o.command))) {
+      problems.push(
+        `${jobId}: "${line}" runs ops command "${command}": the deploy role runs only ${DEPLOY_ROLE_OPS.join(' and ')}`,
+      );
+    }
     for (const command of commands) {
       if (!command.includes('--service-only') || !/--image-tag="?\$/.test(command)) {
         problems.push(

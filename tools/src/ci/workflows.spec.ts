@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { workspaceRoot } from '../workspace';
 import { readReleaseVersion } from '../release/release-tag';
+import { isImageTag } from '@hello-world/shared';
 import {
   DEPLOY_ROLE_VARIABLE,
   PUBLISH_ROLE_VARIABLE,
@@ -68,8 +69,8 @@ const everyJob = files.flatMap((file) =>
 );
 
 describe('workflow files against the GitHub Actions schema', () => {
-  it('finds the three workflows', () => {
-    expect(files).toEqual(['ci.yml', 'deploy.yml', 'release.yml']);
+  it('finds the four workflows', () => {
+    expect(files).toEqual(['ci.yml', 'deploy.yml', 'release.yml', 'rollback.yml']);
   });
 
   it.each(files)(
@@ -168,6 +169,8 @@ describe('privileged jobs: repository writes and OIDC tokens', () => {
       'release.yml › github-release',
       'release.yml › docker',
       'release.yml › deploy',
+      'rollback.yml › rollback',
+      'rollback.yml › abort',
     ]);
   });
 
@@ -233,7 +236,12 @@ describe('two AWS roles: publish pushes images, deploy changes the service stack
 
   it('publish jobs assume AWS_PUBLISH_ROLE_ARN, deploy jobs AWS_DEPLOY_ROLE_ARN, none any other', () => {
     expect(roleOf(PUBLISH_ROLE_VARIABLE)).toEqual(['deploy.yml › publish', 'release.yml › docker']);
-    expect(roleOf(DEPLOY_ROLE_VARIABLE)).toEqual(['deploy.yml › deploy', 'release.yml › deploy']);
+    expect(roleOf(DEPLOY_ROLE_VARIABLE)).toEqual([
+      'deploy.yml › deploy',
+      'release.yml › deploy',
+      'rollback.yml › rollback',
+      'rollback.yml › abort',
+    ]);
   });
 
   it.each(everyJob.map(([file, id, job]) => [`${file} › ${id}`, id, job] as const))(
@@ -289,6 +297,25 @@ describe('two AWS roles: publish pushes images, deploy changes the service stack
       'npx nx run infra:deploy -- --service-only --image-tag="$RELEASE_TAG" --json';
     expect(checkRoleUse('deploy', deploy)).toEqual([
       'deploy: "npx nx run infra:deploy -- --service-only --image-tag="$RELEASE_TAG" --json" must run with --exclude-task-dependencies: deploy-registry and docker-push, the tasks before deploy, are not the deploy role\'s',
+    ]);
+  });
+
+  it('rejects a deploy-role job running another ops command, or nothing (the rule can fail)', () => {
+    // GIVEN the rollback job made to destroy the stack, then to run a command read from a variable
+    const rollback = copy('rollback.yml').jobs['rollback'] as WorkflowJob;
+    const ops = stepNamed(rollback, 'Roll back');
+    ops.run = 'cd apps/infra\nnpx tsx ../../libs/fargate/src/ops/main.ts destroy --yes';
+    expect(checkRoleUse('rollback', rollback)).toEqual([
+      'rollback: "npx tsx ../../libs/fargate/src/ops/main.ts destroy --yes" runs ops command "destroy": the deploy role runs only rollback and abort',
+    ]);
+    ops.run = 'npx tsx ../../libs/fargate/src/ops/main.ts "$COMMAND" --json';
+    expect(checkRoleUse('rollback', rollback)).toEqual([
+      'rollback: "npx tsx ../../libs/fargate/src/ops/main.ts "$COMMAND" --json" runs ops command ""$COMMAND"": the deploy role runs only rollback and abort',
+    ]);
+    // AND with the command gone, the role is assumed for nothing
+    ops.run = 'echo nothing';
+    expect(checkRoleUse('rollback', rollback)).toEqual([
+      'rollback: assumes the deploy role but deploys, rolls back or aborts nothing',
     ]);
   });
 
@@ -590,6 +617,215 @@ describe('deploy.yml: continuous deployment from main, off by default', () => {
     for (const job of [jobs['deploy'], release.jobs['deploy']]) {
       expect(job?.concurrency).toEqual(expect.objectContaining({ 'cancel-in-progress': false }));
     }
+  });
+});
+
+describe('rollback.yml: roll back or abort by hand, with the deploy role', () => {
+  const rollbackWorkflow = workflow('rollback.yml');
+  const jobs = rollbackWorkflow.jobs as Record<string, WorkflowJob>;
+  const rollback = jobs['rollback'] as WorkflowJob;
+  const abort = jobs['abort'] as WorkflowJob;
+  const script = (job: WorkflowJob, name: string) => stepNamed(job, name).run as string;
+  const runBash = (source: string, env: Record<string, string>) =>
+    spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', source], {
+      env: { PATH: process.env['PATH'], ...env },
+      encoding: 'utf8',
+    });
+
+  it('runs only by hand, with the action to take and an optional tag', () => {
+    expect(Object.keys(rollbackWorkflow.on)).toEqual(['workflow_dispatch']);
+    const inputs = (rollbackWorkflow.on['workflow_dispatch'] as { inputs: Record<string, unknown> })
+      .inputs;
+    expect(inputs['action']).toEqual(
+      expect.objectContaining({
+        type: 'choice',
+        options: ['rollback', 'abort'],
+        default: 'rollback',
+      }),
+    );
+    expect(inputs['to']).toEqual(expect.objectContaining({ type: 'string', required: false }));
+    expect(rollback.if).toBe("inputs.action == 'rollback'");
+    expect(abort.if).toBe("inputs.action == 'abort'");
+  });
+
+  it('runs both jobs in the production environment with the deploy role and an OIDC token only', () => {
+    expect(rollbackWorkflow.permissions).toEqual({ contents: 'read' });
+    for (const job of [rollback, abort]) {
+      expect(environmentName(job)).toBe('production');
+      expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+      expect(assumedRoleVariable(job)).toBe(DEPLOY_ROLE_VARIABLE);
+    }
+  });
+
+  it('reads the typed tag from the environment only, never spliced into a script', () => {
+    expect(rollbackWorkflow.env?.['ROLLBACK_TO']).toBe('${{ inputs.to }}');
+    const scripts = [rollback, abort].map(runText).join('\n');
+    expect(scripts).not.toContain('${{');
+    expect(JSON.stringify(rollbackWorkflow).match(/inputs\.to\b/g)).toHaveLength(1);
+  });
+
+  it('runs the ops CLI from the deployment project: rollback --json (with --to), abort --json', () => {
+    const rollbackRun = script(rollback, 'Roll back');
+    expect(rollbackRun).toContain(
+      'cd apps/infra && npx tsx ../../libs/fargate/src/ops/main.ts rollback --json "${to[@]}"',
+    );
+    expect(rollbackRun).toContain('to=("--to=$ROLLBACK_TO")');
+    const abortRun = script(abort, 'Abort');
+    expect(abortRun).toContain(
+      'cd apps/infra && npx tsx ../../libs/fargate/src/ops/main.ts abort --json',
+    );
+    // Nothing else of the deploy: no build, no synth, no Nx deploy target.
+    expect(runText(rollback) + runText(abort)).not.toMatch(/synth|infra:deploy\b(?!-)|-t deploy/);
+  });
+
+  it('rolls back in the deploys group and aborts outside it, neither ever cancelled', () => {
+    const deployGroup = group(workflow('deploy.yml').jobs['deploy'] as WorkflowJob);
+    expect(group(rollback)).toBe(deployGroup);
+    expect(group(abort)).toBe('abort-hello-world-ecr-ecs-fargate');
+    for (const job of [rollback, abort]) {
+      expect(job.concurrency).toEqual(expect.objectContaining({ 'cancel-in-progress': false }));
+    }
+    expect(rollbackWorkflow.concurrency).toBeUndefined();
+  });
+
+  describe('the check of the typed tag, run by bash before any checkout', () => {
+    const check = (to: string, ref = 'refs/heads/main') =>
+      runBash(script(rollback, 'Refuse anything but main and an image tag'), {
+        ROLLBACK_TO: to,
+        GITHUB_REF: ref,
+      }).status;
+
+    it('comes before the checkout', () => {
+      const steps = allSteps(rollback);
+      const at = steps.findIndex((s) => s.name === 'Refuse anything but main and an image tag');
+      const checkout = steps.findIndex((s) => s.uses?.startsWith('actions/checkout@'));
+      expect(at).toBeGreaterThan(-1);
+      expect(at).toBeLessThan(checkout);
+    });
+
+    it.each([
+      'sha-1a2b3c4-ecr-ecs-fargate',
+      'v1.2.3-ecr-ecs-fargate',
+      '_x',
+      'a'.repeat(128),
+      'a'.repeat(129),
+      '-flag',
+      '.hidden',
+      'tag; curl evil.example',
+      '$(id)',
+      'a b',
+      'a/b',
+    ])('agrees with isImageTag on %j', (to) => {
+      expect(check(to) === 0).toBe(isImageTag(to));
+    });
+
+    it('takes an empty tag (the previous image), and refuses a line break and another branch', () => {
+      expect(check('')).toBe(0);
+      expect(check('sha-1a2b3c4-ecr-ecs-fargate\nmain')).toBe(1);
+      expect(check('sha-1a2b3c4-ecr-ecs-fargate', 'refs/heads/feature')).toBe(1);
+    });
+
+    it('abort refuses a tag, and another branch', () => {
+      const abortCheck = (to: string, ref = 'refs/heads/main') =>
+        runBash(script(abort, 'Refuse anything but main, and a tag'), {
+          ROLLBACK_TO: to,
+          GITHUB_REF: ref,
+        }).status;
+      expect(abortCheck('')).toBe(0);
+      expect(abortCheck('sha-1a2b3c4-ecr-ecs-fargate')).toBe(1);
+      expect(abortCheck('', 'refs/heads/feature')).toBe(1);
+    });
+  });
+
+  describe('the receipt in the job summary', () => {
+    const summaryStep = 'Receipt to the job summary';
+    let dir = '';
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'rollback-summary-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    const summarize = (job: WorkflowJob, jobId: string, files: Record<string, string>) => {
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+      const run = runBash(script(job, summaryStep), {
+        RUNNER_TEMP: dir,
+        GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
+        GITHUB_JOB: jobId,
+        ROLLBACK_TO: '',
+      });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      return readFileSync(join(dir, 'summary.md'), 'utf8');
+    };
+
+    it('runs after the command, even when it failed, and is the same script in both jobs', () => {
+      for (const job of [rollback, abort]) {
+        expect(stepNamed(job, summaryStep).if).toBe("always() && steps.ops.outcome != 'skipped'");
+      }
+      expect(script(abort, summaryStep)).toBe(script(rollback, summaryStep));
+    });
+
+    it('shows a rollback receipt as a table, with the JSON folded below', () => {
+      const receipt = {
+        outcome: 'rolled-back',
+        stackName: 'hello-world-ecr-ecs-fargate',
+        region: 'eu-west-1',
+        from: { repository: 'r', tag: 'sha-2222222-ecr-ecs-fargate', digest: 'sha256:bb' },
+        to: { repository: 'r', tag: 'sha-1111111-ecr-ecs-fargate', digest: 'sha256:aa' },
+        chosenBy: 'history',
+        changeSetName: 'rollback-sha-1111111-ecr-ecs-fargate-1764780000',
+        deploymentId: 'ecs-svc/1234567890',
+        url: 'http://203.0.113.10:3000',
+        answersFromHere: false,
+        warnings: ['URL not answering | from here'],
+        phases: [],
+        totalMs: 187000,
+      };
+      const summary = summarize(rollback, 'rollback', { 'receipt.json': JSON.stringify(receipt) });
+      expect(summary).toContain('### rollback\n**rolled-back**\n');
+      expect(summary).toContain('| from | sha-2222222-ecr-ecs-fargate sha256:bb |');
+      expect(summary).toContain('| to | sha-1111111-ecr-ecs-fargate sha256:aa (history) |');
+      expect(summary).toContain('| url | http://203.0.113.10:3000 |');
+      expect(summary).toContain('| warning | URL not answering \\| from here |');
+      expect(summary).toContain(
+        `\`\`\`json\n${JSON.stringify(receipt, null, 2)}\n\`\`\`\n</details>`,
+      );
+    });
+
+    it('shows an abort result and a failed rollback with their one-line reasons', () => {
+      const aborted = summarize(abort, 'abort', {
+        'receipt.json': JSON.stringify({
+          outcome: 'rolled-back',
+          stopped: 'stack-update',
+          stackName: 'hello-world-ecr-ecs-fargate',
+          stackStatus: 'UPDATE_ROLLBACK_COMPLETE',
+          cluster: 'c',
+          service: 's',
+          message: 'cancelled the update; the stack rolled back',
+        }),
+      });
+      expect(aborted).toContain('**rolled-back**: cancelled the update; the stack rolled back');
+      expect(aborted).toContain('| stackStatus | UPDATE_ROLLBACK_COMPLETE |');
+      const failed = summarize(rollback, 'rollback', {
+        'receipt.json': JSON.stringify({
+          outcome: 'failed',
+          ok: false,
+          phase: 'rollout',
+          problem: { kind: 'unknown', message: 'the rollout failed: circuit breaker' },
+          phases: [],
+        }),
+      });
+      expect(failed).toContain('**failed** in rollout: the rollout failed: circuit breaker');
+    });
+
+    it('shows the last error line when the command wrote no receipt (a refusal, exit 2)', () => {
+      const summary = summarize(rollback, 'rollback', {
+        'receipt.json': '',
+        'ops.err': '==> target\ninfra:rollback: nothing to roll back to: pass --to=TAG\n',
+      });
+      expect(summary).toContain(
+        'No receipt: the command stopped before writing one.\n```\ninfra:rollback: nothing to roll back to: pass --to=TAG\n```',
+      );
+    });
   });
 });
 

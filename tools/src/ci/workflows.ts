@@ -10,6 +10,7 @@ export interface Workflow {
   on: Record<string, unknown>;
   env?: Record<string, string>;
   permissions?: Record<string, string>;
+  concurrency?: WorkflowJob['concurrency'];
   defaults?: { run?: { shell?: string } };
   jobs: Record<string, WorkflowJob>;
 }
