@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RELEASE_TAG_GLOB } from '@hello-world/shared';
 import { parse } from 'yaml';
@@ -199,8 +199,13 @@ describe('CI stack: the workflows and the trust agree', () => {
       on: { push?: { tags?: string[] } };
       jobs: Record<string, Job>;
     };
+  /** Every workflow, so a new one is held to the same trust as the others. */
+  const workflowFiles = () =>
+    readdirSync(join(workspaceRoot, '.github', 'workflows'))
+      .filter((file) => file.endsWith('.yml'))
+      .sort();
   const jobsAssuming = (variable: string) =>
-    ['release.yml', 'deploy.yml', 'ci.yml'].flatMap((file) =>
+    workflowFiles().flatMap((file) =>
       Object.entries(workflow(file).jobs)
         .filter(([, job]) =>
           (job.steps ?? []).some((step) =>
@@ -221,6 +226,8 @@ describe('CI stack: the workflows and the trust agree', () => {
     expect(jobs.map((j) => `${j.file}:${j.name}`).sort()).toEqual([
       'deploy.yml:deploy',
       'release.yml:deploy',
+      'rollback.yml:abort',
+      'rollback.yml:rollback',
     ]);
     for (const { job } of jobs) expect(environmentOf(job)).toBe(DEFAULT_GITHUB_ENVIRONMENT);
   });
@@ -233,7 +240,7 @@ describe('CI stack: the workflows and the trust agree', () => {
 
   it('no workflow assumes a role by any other variable', () => {
     const known = new Set(Object.values(CI_ROLE_VARIABLES));
-    for (const file of ['release.yml', 'deploy.yml', 'ci.yml']) {
+    for (const file of workflowFiles()) {
       for (const job of Object.values(workflow(file).jobs)) {
         for (const step of job.steps ?? []) {
           const assumed = step.with?.['role-to-assume'];
