@@ -131,12 +131,12 @@ export function toImageOptions(
   const skipPush = values.abort
     ? '--abort stops a deploy in progress and deploys nothing'
     : values['service-only']
-    ? '--service-only deploys an image already in the registry'
-    : values['image-tag'] !== undefined
-      ? `--image-tag=${values['image-tag']} deploys an image already in the registry`
-      : values['registry-only']
-        ? '--registry-only deploys only the registry stack'
-        : undefined;
+      ? '--service-only deploys an image already in the registry'
+      : values['image-tag'] !== undefined
+        ? `--image-tag=${values['image-tag']} deploys an image already in the registry`
+        : values['registry-only']
+          ? '--registry-only deploys only the registry stack'
+          : undefined;
   checkFlag(
     values.region,
     '--region',
