@@ -8,10 +8,13 @@ import {
   type DeploymentNames,
   checkIpv4Cidr,
   isImageTag,
+  parseCpuArchitecture,
+  type CpuArchitecture,
 } from '@hello-world/shared';
 import { FARGATE_CPU_UNITS, describeMemoryOptions, isFargateSize } from './fargate-sizes';
 
-export type CpuArchitecture = 'X86_64' | 'ARM64';
+/** The task's CPU architecture: one definition, shared with the image tools (libs/shared). */
+export type { CpuArchitecture };
 
 /**
  * How the templates meet AWS Control Tower's proactive controls (libs/fargate/src/control-tower.ts):
@@ -252,10 +255,9 @@ export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
   }
 
   const architectureRaw = read('architecture');
-  const architecture = parseText('architecture', architectureRaw).toUpperCase();
-  if (architecture !== 'X86_64' && architecture !== 'ARM64') {
+  const architecture =
+    parseCpuArchitecture(parseText('architecture', architectureRaw)) ??
     fail('architecture', architectureRaw, 'expected X86_64 or ARM64');
-  }
 
   const spotRaw = read('spot');
   const spot = parseBoolean('spot', spotRaw);
