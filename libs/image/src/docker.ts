@@ -183,11 +183,7 @@ const NO_MULTI_PLATFORM_DRIVER = /multi(?:ple|-)?\s*platform.*not supported|dock
 /** A builder that cannot build several platforms: one line naming the builder to create, exit 2. */
 export function explainMultiPlatformFailure(error: unknown): unknown {
   if (!(error instanceof CommandError)) return error;
-  const line = error.output
-    .split('\n')
-    .find((text) => NO_MULTI_PLATFORM_DRIVER.test(text))
-    ?.trim()
-    .replace(SEVERITY_PREFIX, '');
+  const line = findOutputLine(error, NO_MULTI_PLATFORM_DRIVER);
   if (line === undefined) return error;
   return new ImageError(
     `the buildx builder cannot build several platforms at once (${line}): create one that can (docker buildx create --use), or build one platform at a time`,
@@ -295,6 +291,15 @@ const ENGINE_UNREACHABLE =
 // A severity prefix some CLI versions put before the reason; the user's line leaves it out.
 const SEVERITY_PREFIX = /^(?:ERROR|error):\s*/;
 
+/** The CLI's first output line matching `pattern`, without the prefix only some versions print. */
+function findOutputLine(error: CommandError, pattern: RegExp): string | undefined {
+  return error.output
+    .split('\n')
+    .find((text) => pattern.test(text))
+    ?.trim()
+    .replace(SEVERITY_PREFIX, '');
+}
+
 /**
  * Rewords a docker failure that is the machine's setup, not the build or push: no docker binary,
  * or no engine behind it. Those become one line with the next step and exit 2; others pass as is.
@@ -308,11 +313,7 @@ export function explainDockerFailure(error: unknown): unknown {
       'environment',
     );
   }
-  const line = error.output
-    .split('\n')
-    .find((text) => ENGINE_UNREACHABLE.test(text))
-    ?.trim()
-    .replace(SEVERITY_PREFIX, '');
+  const line = findOutputLine(error, ENGINE_UNREACHABLE);
   if (line === undefined) return error;
   return new ImageError(
     `${what} cannot reach a container engine (${line}): start Docker, or point DOCKER_HOST at a running engine`,

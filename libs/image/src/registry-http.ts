@@ -29,18 +29,10 @@ export async function findRegistryDigest(
   fetchFn: typeof fetch = fetch,
 ): Promise<string | undefined> {
   const url = manifestUrl(repository, tag);
-  let response;
-  try {
-    response = await fetchFn(url, { method: 'HEAD', headers: { Accept: MANIFEST_TYPES } });
-  } catch (error) {
-    // fetch wraps the socket error: its cause carries the code (ECONNREFUSED, ENOTFOUND…).
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-    throw new ImageError(
-      `cannot reach the registry at ${url} (${reason}): is it running?`,
-      'environment',
-    );
-  }
+  const response = await reachRegistry(url, fetchFn, {
+    method: 'HEAD',
+    headers: { Accept: MANIFEST_TYPES },
+  });
   if (response.status === 404) return undefined;
   if (response.status === 401 || response.status === 403) {
     throw new ImageError(
@@ -87,10 +79,24 @@ async function getOk(
   fetchFn: typeof fetch,
   headers: Record<string, string>,
 ): Promise<Response | undefined> {
-  let response;
+  const response = await reachRegistry(url, fetchFn, { headers });
+  if (response.status === 404) return undefined;
+  if (!response.ok) {
+    throw new ImageError(`unexpected answer from the registry at ${url}: HTTP ${response.status}`);
+  }
+  return response;
+}
+
+/** fetch, with a registry that does not answer as one line naming it (exit 2). */
+async function reachRegistry(
+  url: string,
+  fetchFn: typeof fetch,
+  init: RequestInit,
+): Promise<Response> {
   try {
-    response = await fetchFn(url, { headers });
+    return await fetchFn(url, init);
   } catch (error) {
+    // fetch wraps the socket error: its cause carries the code (ECONNREFUSED, ENOTFOUND…).
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const reason = cause?.code ?? cause?.message ?? (error as Error).message;
     throw new ImageError(
@@ -98,9 +104,4 @@ async function getOk(
       'environment',
     );
   }
-  if (response.status === 404) return undefined;
-  if (!response.ok) {
-    throw new ImageError(`unexpected answer from the registry at ${url}: HTTP ${response.status}`);
-  }
-  return response;
 }
