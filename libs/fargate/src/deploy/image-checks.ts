@@ -10,6 +10,16 @@ import type { CpuArchitecture } from '@hello-world/shared';
 import { checkImagePlatform } from './platform-check';
 import { checkImageScan, type ScanRecord } from './scan-gate';
 
+/** The scan gate: the worst severity of a scan finding the deploy accepts, and the override. */
+export interface ScanGateSettings {
+  maxSeverity: FindingSeverity;
+  allowVulnerable: boolean;
+  /** How long to wait for a scan on push still running. @default scan-gate's 5 minutes */
+  timeoutMs?: number;
+  /** The scan waiter's delays in seconds; tests pass tiny ones. */
+  minDelaySeconds?: number;
+}
+
 /** What the checks need: the deployment, the task's CPU, the scan gate's limits, ECR. */
 export interface ImageCheckContext {
   /** The deployment project whose targets the messages name (`infra`, `greeter-infra`). */
@@ -18,14 +28,7 @@ export interface ImageCheckContext {
   service: string;
   /** From the synthesized task definition. */
   taskArchitecture: CpuArchitecture;
-  scanGate: {
-    maxSeverity: FindingSeverity;
-    allowVulnerable: boolean;
-    /** How long to wait for a scan on push still running. @default scan-gate's 5 minutes */
-    timeoutMs?: number;
-    /** The scan waiter's delays in seconds; tests pass tiny ones. */
-    minDelaySeconds?: number;
-  };
+  scanGate: ScanGateSettings;
   clients: Pick<AwsClients, 'ecr'>;
   /** Reads the image's config blob from ECR's presigned URL: fetch. */
   fetchText: FetchText;

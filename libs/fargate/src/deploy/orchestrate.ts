@@ -5,7 +5,6 @@ import {
   type Clock,
   type Diagnosis,
   type FetchText,
-  type FindingSeverity,
   type Problem,
   type ServiceRef,
   type UrlProbe,
@@ -30,7 +29,7 @@ import {
 import { progressPrinter } from '../ops/format';
 import { deadlineFailure, raceDeadline } from './deploy-deadline';
 import { ensureImage, readExistingRegistry, type ImageResult } from './deploy-image';
-import { checkImage } from './image-checks';
+import { checkImage, type ScanGateSettings } from './image-checks';
 import { moveDeployedMarker } from './move-deployed-marker';
 import { PhaseFailure } from './phase-failure';
 import type { PushReport, RegistryReport, StepTiming } from './push-report';
@@ -76,14 +75,7 @@ export interface DeployRequest {
    */
   taskArchitecture: CpuArchitecture;
   /** The scan gate: the worst severity of a scan finding the deploy accepts, and the override. */
-  scanGate: {
-    maxSeverity: FindingSeverity;
-    allowVulnerable: boolean;
-    /** How long to wait for a scan on push still running. @default scan-gate's 5 minutes */
-    timeoutMs?: number;
-    /** The waiter's delays in seconds; tests pass tiny ones. */
-    minDelaySeconds?: number;
-  };
+  scanGate: ScanGateSettings;
 }
 
 /**
