@@ -3,3 +3,4 @@ export * from './runtime';
 export * from './outputs';
 export * from './patterns';
 export * from './platform';
+export * from './environments';

@@ -30,8 +30,11 @@ describe('deploymentNames', () => {
   it("GIVEN hello-world THEN gives exactly the reference deployment's names", () => {
     expect(deploymentNames('hello-world')).toEqual({
       service: 'hello-world',
+      environment: 'default',
       deployment: 'hello-world-ecr-ecs-fargate',
+      repository: 'hello-world-ecr-ecs-fargate',
       registryStack: 'hello-world-ecr-ecs-fargate-registry',
+      rolesStack: 'hello-world-ecr-ecs-fargate-registry',
       ciStack: 'hello-world-ecr-ecs-fargate-ci',
       logGroup: '/ecs/hello-world-ecr-ecs-fargate',
       taskRoles: {
@@ -51,7 +54,7 @@ describe('deploymentNames', () => {
     const leaves = (value: object): string[] =>
       Object.values(value).flatMap((v) => (typeof v === 'string' ? [v] : leaves(v as object)));
     const greeter = leaves(deploymentNames('greeter'));
-    expect(greeter.filter((name) => !name.includes('greeter'))).toEqual([]);
+    expect(greeter.filter((name) => !name.includes('greeter') && name !== 'default')).toEqual([]);
     expect(greeter).toContain('greeter-ecr-ecs-fargate-registry');
   });
 

@@ -1,3 +1,12 @@
+import {
+  DEFAULT_ENVIRONMENT,
+  EnvironmentNameError,
+  environmentShapeProblem,
+  isDefaultEnvironment,
+  isPreviewEnvironment,
+  PREVIEW_GROUP,
+} from './environments';
+
 /** Every deployed name and every image/release tag of this flavour carries this suffix. */
 export const FLAVOUR_SUFFIX = '-ecr-ecs-fargate';
 
@@ -5,19 +14,33 @@ export const FLAVOUR_SUFFIX = '-ecr-ecs-fargate';
 export interface DeploymentNames {
   /** The service (its Nx project name): the container name, task family and log stream part. */
   readonly service: string;
-  /** Main stack, ECS cluster, ECS service and ECR repository share this name (the reference's). */
+  /** The environment these names are for: `default` (the reference's names), `staging`, `pr-7`. */
+  readonly environment: string;
+  /**
+   * Service stack, ECS cluster and ECS service share this name: the reference's in the default
+   * environment, suffixed with any other (`hello-world-ecr-ecs-fargate-staging`).
+   */
   readonly deployment: string;
-  /** The registry lives in its own stack so it exists before the first image is pushed. */
+  /** The ECR repository, one for every environment: images are promoted, never rebuilt. */
+  readonly repository: string;
+  /** The registry lives in its own stack so it exists before the first image is pushed; shared. */
   readonly registryStack: string;
-  /** Optional stack with the GitHub OIDC roles for CI. */
+  /**
+   * The stack holding this environment's task roles, deployed by an administrator: the registry
+   * stack for the default environment, `<deployment>-roles` for another, one shared
+   * `<service>-ecr-ecs-fargate-pr-roles` for every preview.
+   */
+  readonly rolesStack: string;
+  /** Optional stack with the GitHub OIDC roles for CI; shared. */
   readonly ciStack: string;
   readonly logGroup: string;
-  /** The task's two IAM roles, in the registry stack. */
+  /** The task's two IAM roles, in the roles stack (previews share one pair). */
   readonly taskRoles: { readonly execution: string; readonly task: string };
-  /** The CI stack's two IAM roles. */
+  /** The CI stack's roles: one publish role, and this environment's deploy role. */
   readonly ciRoles: { readonly publish: string; readonly deploy: string };
-  /** The image name a local build gets (`<name>:<tag>`) and the local target's container. */
+  /** The image name a local build gets (`<name>:<tag>`); shared, like the registry. */
   readonly localImage: string;
+  /** The local target's container: one per environment, so two can run side by side. */
   readonly localContainer: string;
 }
 
@@ -33,6 +56,7 @@ export class ServiceNameError extends Error {
 const NAME_LIMITS: readonly { what: string; limit: number; of: (n: DeploymentNames) => string }[] =
   [
     { what: 'CloudFormation stack name', limit: 128, of: (n) => n.registryStack },
+    { what: 'CloudFormation stack name', limit: 128, of: (n) => n.rolesStack },
     { what: 'CloudFormation stack name', limit: 128, of: (n) => n.ciStack },
     { what: 'ECR repository name', limit: 256, of: (n) => n.deployment },
     { what: 'ECS cluster and service name', limit: 255, of: (n) => n.deployment },
@@ -49,20 +73,27 @@ const NAME_LIMITS: readonly { what: string; limit: number; of: (n: DeploymentNam
  */
 const SERVICE_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
 
-function deriveNames(service: string): DeploymentNames {
-  const deployment = `${service}${FLAVOUR_SUFFIX}`;
+function deriveNames(service: string, environment: string = DEFAULT_ENVIRONMENT): DeploymentNames {
+  const base = `${service}${FLAVOUR_SUFFIX}`;
+  const deployment = isDefaultEnvironment(environment) ? base : `${base}-${environment}`;
+  // Previews come and go with pull requests; an administrator cannot make roles for each, so
+  // they share one set, named after the group.
+  const roleOwner = isPreviewEnvironment(environment) ? `${base}-${PREVIEW_GROUP}` : deployment;
   return {
     service,
+    environment,
     deployment,
-    registryStack: `${deployment}-registry`,
-    ciStack: `${deployment}-ci`,
+    repository: base,
+    registryStack: `${base}-registry`,
+    rolesStack: isDefaultEnvironment(environment) ? `${base}-registry` : `${roleOwner}-roles`,
+    ciStack: `${base}-ci`,
     logGroup: `/ecs/${deployment}`,
-    taskRoles: { execution: `${deployment}-execution`, task: `${deployment}-task` },
+    taskRoles: { execution: `${roleOwner}-execution`, task: `${roleOwner}-task` },
     ciRoles: {
-      publish: `github-actions-${deployment}-publish`,
-      deploy: `github-actions-${deployment}-deploy`,
+      publish: `github-actions-${base}-publish`,
+      deploy: `github-actions-${roleOwner}-deploy`,
     },
-    localImage: deployment,
+    localImage: base,
     localContainer: `${deployment}-local`,
   };
 }
@@ -88,15 +119,42 @@ export function serviceNameProblem(service: string): string | undefined {
 }
 
 /**
- * The names of the deployment of `service` (an Nx project name such as `hello-world`): pure, and
- * the one place they are spelt. Throws ServiceNameError on a name AWS would refuse somewhere.
+ * Why `environment` cannot name an environment of `service` (one clause with the rule), or
+ * undefined when it can: its shape, then AWS's limits on every name it would derive.
  */
-export function deploymentNames(service: string): DeploymentNames {
+export function environmentNameProblem(service: string, environment: string): string | undefined {
+  if (isDefaultEnvironment(environment)) return undefined;
+  const shape = environmentShapeProblem(environment);
+  if (shape) return shape;
+  const names = deriveNames(service, environment);
+  const tooLong = NAME_LIMITS.find(({ limit, of }) => of(names).length > limit);
+  if (!tooLong) return undefined;
+  const room = Math.min(
+    ...NAME_LIMITS.map(({ limit, of }) => limit - (of(names).length - environment.length)),
+  );
+  return `the ${tooLong.what} ${tooLong.of(names)} would exceed AWS's ${tooLong.limit}; ${service}'s environments can have at most ${Math.max(room, 0)} characters`;
+}
+
+/**
+ * The names of `service`'s deployment (an Nx project name such as `hello-world`) in `environment`
+ * (default: the reference's names): pure, and the one place they are spelt. Throws
+ * ServiceNameError or EnvironmentNameError on a name AWS would refuse somewhere.
+ */
+export function deploymentNames(
+  service: string,
+  environment: string = DEFAULT_ENVIRONMENT,
+): DeploymentNames {
   const problem = serviceNameProblem(service);
   if (problem) {
     throw new ServiceNameError(`invalid service name ${JSON.stringify(service)}: ${problem}`);
   }
-  return deriveNames(service);
+  const environmentProblem = environmentNameProblem(service, environment);
+  if (environmentProblem) {
+    throw new EnvironmentNameError(
+      `invalid environment ${JSON.stringify(environment)}: ${environmentProblem}`,
+    );
+  }
+  return deriveNames(service, environment);
 }
 
 /** The reference deployment's service, whose names every default below spells. */
