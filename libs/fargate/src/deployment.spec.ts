@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { ConfigError } from './config';
-import { readDeployment, type ReadText } from './deployment';
+import { environmentFlag, readDeployment, type ReadText } from './deployment';
 
 const DIR = '/work/apps/greeter-infra';
 
@@ -108,5 +108,33 @@ describe('readDeployment', () => {
     expect(errorOf(() => readDeployment(DIR, files(cdkJson({ output: 7 }))))).toMatch(
       /: "output" 7 is not a directory: expected a path such as /,
     );
+  });
+});
+
+describe('environments', () => {
+  const cdkJson = JSON.stringify({ context: { service: 'hello-world', port: 49000 } });
+  const readText: ReadText = (path) => (path.endsWith('cdk.json') ? cdkJson : undefined);
+
+  it('GIVEN staging THEN the names are staging’s and the registry shared', () => {
+    const { names } = readDeployment('/repo/apps/infra', readText, 'staging');
+    expect([names.deployment, names.registryStack]).toEqual([
+      'hello-world-ecr-ecs-fargate-staging',
+      'hello-world-ecr-ecs-fargate-registry',
+    ]);
+  });
+
+  it('GIVEN an environment too long for the service THEN a ConfigError naming the limit', () => {
+    expect(() => readDeployment('/repo/apps/infra', readText, 'abcdefghijklmno')).toThrow(
+      /^invalid environment "abcdefghijklmno": .*at most 14 characters$/,
+    );
+  });
+
+  it.each([
+    [['status', '--env=staging'], 'staging'],
+    [['status', '--env', 'pr-7', '--json'], 'pr-7'],
+    [['status', '--env=a', '--env=b'], 'b'],
+    [['status'], undefined],
+  ])('GIVEN argv %j THEN --env is %j', (argv, expected) => {
+    expect(environmentFlag(argv)).toBe(expected);
   });
 });

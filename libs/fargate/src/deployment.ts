@@ -1,4 +1,10 @@
-import type { DeploymentNames } from '@hello-world/shared';
+import {
+  chooseEnvironment,
+  DEFAULT_ENVIRONMENT,
+  deploymentNames,
+  EnvironmentNameError,
+  type DeploymentNames,
+} from '@hello-world/shared';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, loadServiceSettings } from './config';
@@ -13,7 +19,10 @@ export interface Deployment {
   readonly dir: string;
   /** The Nx project name, as errors prefix it (`infra:status: …`): project.json's, else the folder's. */
   readonly project: string;
-  /** Every deployed name, from cdk.json's context "service" (default hello-world). */
+  /**
+   * Every deployed name, from cdk.json's context "service" (default hello-world) and the
+   * environment (names.environment: --env, else DEPLOY_ENV, else default).
+   */
   readonly names: DeploymentNames;
   /** The service's port, from cdk.json's context "port" (default 49000). */
   readonly port: number;
@@ -62,7 +71,11 @@ function projectName(dir: string, readText: ReadText): string {
  * target runs there). Throws ConfigError with one line, naming the file, when there is no
  * cdk.json, it is not JSON, or its service, port or output cannot work.
  */
-export function readDeployment(dir: string, readText: ReadText = readIfThere): Deployment {
+export function readDeployment(
+  dir: string,
+  readText: ReadText = readIfThere,
+  environment: string = DEFAULT_ENVIRONMENT,
+): Deployment {
   const root = resolve(dir);
   const path = join(root, CDK_JSON);
   const text = readText(path);
@@ -93,11 +106,18 @@ export function readDeployment(dir: string, readText: ReadText = readIfThere): D
     if (!(error instanceof ConfigError)) throw error;
     throw new ConfigError(`${path}: ${error.message}`);
   }
+  let names: DeploymentNames;
+  try {
+    names = deploymentNames(settings.names.service, environment);
+  } catch (error) {
+    if (!(error instanceof EnvironmentNameError)) throw error;
+    throw new ConfigError(error.message);
+  }
   const assemblyDir = resolve(root, output);
   return {
     dir: root,
     project: projectName(root, readText),
-    names: settings.names,
+    names,
     port: settings.port,
     assemblyDir,
     outputsDir: dirname(assemblyDir),
@@ -105,13 +125,44 @@ export function readDeployment(dir: string, readText: ReadText = readIfThere): D
 }
 
 /**
- * The entry points' one rule: the deployment is the one whose project directory is the working
- * directory (every infra target runs there: `cwd` is the deployment project's root). On a problem,
- * one line on stderr, prefixed with the nx target as typed (`infra:status: …`), and exit 2.
+ * The value of `--env NAME` / `--env=NAME` among a CLI's arguments (the last one wins, as in the
+ * CLIs' own parsers), or undefined. Every CLI also lists --env among its options, so its parser
+ * accepts it; this reads it first because the deployment's names depend on it.
  */
-export function readDeploymentOrExit(target: string, dir: string = process.cwd()): Deployment {
+export function environmentFlag(argv: readonly string[]): string | undefined {
+  let value: string | undefined;
+  argv.forEach((arg, i) => {
+    if (arg === '--') return;
+    if (arg.startsWith('--env=')) value = arg.slice('--env='.length);
+    else if (arg === '--env' && i + 1 < argv.length) value = argv[i + 1];
+  });
+  return value;
+}
+
+/** Where an entry point reads its deployment from; the defaults are the process's. */
+export interface DeploymentSource {
+  readonly dir?: string;
+  readonly argv?: readonly string[];
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The entry points' one rule: the deployment is the one whose project directory is the working
+ * directory (every infra target runs there: `cwd` is the deployment project's root), in the
+ * environment --env names, else DEPLOY_ENV, else the default. On a problem, one line on stderr,
+ * prefixed with the nx target as typed (`infra:status: …`), and exit 2.
+ */
+export function readDeploymentOrExit(target: string, source: DeploymentSource = {}): Deployment {
+  const { dir = process.cwd(), argv = process.argv.slice(2), env = process.env } = source;
   try {
-    return readDeployment(dir);
+    let environment: string;
+    try {
+      environment = chooseEnvironment(environmentFlag(argv), env);
+    } catch (error) {
+      if (!(error instanceof EnvironmentNameError)) throw error;
+      throw new ConfigError(error.message);
+    }
+    return readDeployment(dir, readIfThere, environment);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // Without a cdk.json there is no project to name: the target alone.
