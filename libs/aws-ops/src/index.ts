@@ -16,3 +16,4 @@ export * from './ecr';
 export * from './release-history';
 export * from './stack-image-update';
 export * from './abort';
+export * from './environments';

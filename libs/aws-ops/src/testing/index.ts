@@ -4,3 +4,4 @@ export * from './fake-clock';
 export * from './mock-aws';
 export * from './release-fixtures';
 export * from './image-scan-fixtures';
+export * from './environment-fixtures';

@@ -1,0 +1,117 @@
+// Service stacks of several environments, as DescribeStacks (no StackName) lists them.
+import type { Stack } from '@aws-sdk/client-cloudformation';
+import type { Service, TaskDefinition } from '@aws-sdk/client-ecs';
+import { STACK_TAGS } from '@hello-world/shared';
+import {
+  ACCOUNT,
+  CLUSTER_ARN,
+  NAME,
+  REGION,
+  REPOSITORY_URI,
+  service,
+  stackParameters,
+  T0,
+  TAG,
+  TASK_DEF_ARN,
+} from './fixtures';
+
+/** The service stack name of `environment` (the default keeps the reference's). */
+export function environmentStackName(environment: string, base = NAME): string {
+  return environment === 'default' ? base : `${base}-${environment}`;
+}
+
+/** The tags `infra:deploy` puts on a service stack, plus those CloudFormation adds itself. */
+export function environmentTags(environment: string, serviceName = 'hello-world'): Stack['Tags'] {
+  return [
+    { Key: STACK_TAGS.service, Value: serviceName },
+    { Key: STACK_TAGS.environment, Value: environment },
+  ];
+}
+
+/**
+ * A service stack of `environment` as DescribeStacks lists it: its tags, parameters, outputs,
+ * and its last update (`lastUpdated`, or none: only CreationTime).
+ */
+export function environmentStack(
+  environment: string,
+  {
+    lastUpdated,
+    imageTag = TAG,
+    serviceName = 'hello-world',
+    ...overrides
+  }: Partial<Stack> & { lastUpdated?: Date; imageTag?: string; serviceName?: string } = {},
+): Stack {
+  const name = environmentStackName(environment, `${serviceName}-ecr-ecs-fargate`);
+  return {
+    StackName: name,
+    StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${name}/6c1e7f0a-2b3d-4e5f-8a9b-0c1d2e3f4a5b`,
+    Description: `${serviceName} on ECS Fargate (${environment})`,
+    StackStatus: lastUpdated ? 'UPDATE_COMPLETE' : 'CREATE_COMPLETE',
+    CreationTime: T0,
+    ...(lastUpdated ? { LastUpdatedTime: lastUpdated } : {}),
+    DisableRollback: false,
+    RollbackConfiguration: {},
+    NotificationARNs: [],
+    Capabilities: ['CAPABILITY_IAM'],
+    EnableTerminationProtection: false,
+    DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
+    Parameters: [
+      ...(stackParameters({ imageTag }) ?? []),
+      { ParameterKey: 'BootstrapVersion', ParameterValue: '/cdk-bootstrap/hnb659fds/version' },
+    ],
+    Outputs: [
+      { OutputKey: 'ECRRepositoryUri', OutputValue: REPOSITORY_URI },
+      { OutputKey: 'ECSClusterName', OutputValue: name },
+      { OutputKey: 'ECSServiceName', OutputValue: name },
+    ],
+    Tags: environmentTags(environment, serviceName),
+    ...overrides,
+  };
+}
+
+/** The ECS service of `environment`'s stack, running `desiredCount` tasks of TASK_DEF_ARN. */
+export function environmentService(environment: string, overrides: Partial<Service> = {}): Service {
+  const name = environmentStackName(environment);
+  return service({
+    serviceArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${name}/${name}`,
+    serviceName: name,
+    clusterArn: CLUSTER_ARN.replace(NAME, name),
+    ...overrides,
+  });
+}
+
+/** A Fargate task definition of hello-world: `cpu` units, `memory` MiB, on `architecture`. */
+export function fargateTaskDefinition({
+  cpu = '256',
+  memory = '512',
+  architecture = 'X86_64',
+  imageTag = TAG,
+}: {
+  cpu?: string;
+  memory?: string;
+  architecture?: string;
+  imageTag?: string;
+} = {}): TaskDefinition {
+  return {
+    taskDefinitionArn: TASK_DEF_ARN,
+    family: 'hello-world',
+    revision: 7,
+    containerDefinitions: [
+      {
+        name: 'hello-world',
+        image: `${REPOSITORY_URI}:${imageTag}`,
+        essential: true,
+        portMappings: [{ containerPort: 49000, hostPort: 49000, protocol: 'tcp' }],
+      },
+    ],
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu,
+    memory,
+    runtimePlatform: {
+      cpuArchitecture: architecture as 'X86_64' | 'ARM64',
+      operatingSystemFamily: 'LINUX',
+    },
+    status: 'ACTIVE',
+  };
+}
