@@ -56,6 +56,10 @@ writeFileSync(
   `${JSON.stringify(recordSynthSettings(config, process.env), null, 2)}\n`,
 );
 // An exemption that suppressed nothing would hide the next break of its control: say so, and fail.
-const unused = unusedExemptions(readValidationReport(assembly.directory), config.controlTower);
+const unused = unusedExemptions(
+  readValidationReport(assembly.directory),
+  config.controlTower,
+  config.logRetentionDays,
+);
 for (const line of describeUnusedExemptions(unused)) console.error(`${project}: ${line}`);
 if (unused.length > 0) process.exitCode = 1;

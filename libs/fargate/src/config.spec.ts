@@ -32,7 +32,120 @@ describe('loadConfig defaults', () => {
       imageTag: 'latest',
       spot: false,
       controlTower: 'reference',
+      environment: 'default',
+      logRetentionDays: 7,
     });
+  });
+});
+
+describe('loadConfig environments', () => {
+  const environments = {
+    staging: { desiredCount: 2, logRetentionDays: 30 },
+    production: { cpu: 512, memoryMiB: 1024, allowedIp: '203.0.113.0/24' },
+    previews: { spot: true },
+  };
+
+  it('GIVEN DEPLOY_ENV=staging THEN its names and its settings, the rest defaults', () => {
+    const config = loadConfig(context({ environments }), { DEPLOY_ENV: 'staging' });
+    expect({
+      environment: config.environment,
+      deployment: config.deploymentName,
+      registry: config.registryStackName,
+      desiredCount: config.desiredCount,
+      logRetentionDays: config.logRetentionDays,
+      cpu: config.cpu,
+    }).toEqual({
+      environment: 'staging',
+      deployment: 'hello-world-ecr-ecs-fargate-staging',
+      registry: 'hello-world-ecr-ecs-fargate-registry',
+      desiredCount: 2,
+      logRetentionDays: 30,
+      cpu: 256,
+    });
+  });
+
+  it('GIVEN context environment=production THEN it wins over DEPLOY_ENV', () => {
+    const config = loadConfig(context({ environments, environment: 'production' }), {
+      DEPLOY_ENV: 'staging',
+    });
+    expect([config.environment, config.cpu, config.memoryMiB, config.allowedIp]).toEqual([
+      'production',
+      512,
+      1024,
+      '203.0.113.0/24',
+    ]);
+  });
+
+  it('GIVEN a preview THEN it reads the previews block', () => {
+    const config = loadConfig(context({ environments }), { DEPLOY_ENV: 'pr-12' });
+    expect([config.deploymentName, config.spot]).toEqual([
+      'hello-world-ecr-ecs-fargate-pr-12',
+      true,
+    ]);
+  });
+
+  it('GIVEN an environment variable THEN it overrides the environment block', () => {
+    const config = loadConfig(context({ environments }), {
+      DEPLOY_ENV: 'staging',
+      DESIRED_COUNT: '3',
+    });
+    expect(config.desiredCount).toBe(3);
+  });
+
+  it('GIVEN an environment with no block THEN the defaults', () => {
+    const config = loadConfig(context({ environments }), { DEPLOY_ENV: 'qa' });
+    expect([config.deploymentName, config.desiredCount, config.spot]).toEqual([
+      'hello-world-ecr-ecs-fargate-qa',
+      1,
+      false,
+    ]);
+  });
+
+  it('GIVEN an invalid value in a block THEN one line naming the block and key', () => {
+    const error = errorFrom(() =>
+      loadConfig(context({ environments: { staging: { cpu: 300 } } }), { DEPLOY_ENV: 'staging' }),
+    );
+    expect(error.message).toMatch(
+      /^Invalid cpu 300 \(from cdk\.json environments\.staging\.cpu\): Fargate offers /,
+    );
+  });
+
+  it('GIVEN a block with an unknown setting THEN refused in any environment, listing what is allowed', () => {
+    const error = errorFrom(() =>
+      loadConfig(context({ environments: { staging: { replicas: 2 } } }), {}),
+    );
+    expect(error.message).toBe(
+      'cdk.json context "environments": staging has no setting "replicas"; an environment may set cpu, memoryMiB, desiredCount, architecture, spot, allowedIp, logRetentionDays.',
+    );
+  });
+
+  it('GIVEN a block named like no environment can be THEN refused', () => {
+    const error = errorFrom(() => loadConfig(context({ environments: { Prod: {} } }), {}));
+    expect(error.message).toMatch(
+      /^cdk\.json context "environments" names environment "Prod": use lowercase/,
+    );
+  });
+
+  it('GIVEN an environment name AWS would refuse THEN one line before any construct', () => {
+    const error = errorFrom(() => loadConfig(noContext, { DEPLOY_ENV: 'registry' }));
+    expect(error.message).toBe(
+      'Invalid environment "registry" (from env DEPLOY_ENV): registry names a resource every environment shares; choose another name. Set --env, DEPLOY_ENV or context "environment", or unset it for the default environment.',
+    );
+  });
+
+  it('GIVEN a log retention CloudWatch does not offer THEN refused with the periods', () => {
+    const error = errorFrom(() => loadConfig(noContext, { LOG_RETENTION_DAYS: '10' }));
+    expect(error.message).toMatch(
+      /^Invalid logRetentionDays "10" \(from env LOG_RETENTION_DAYS\): CloudWatch Logs keeps events for 1, 3, 5, 7, 14,/,
+    );
+  });
+
+  it('GIVEN strict mode THEN a year of logs by default, and less is refused', () => {
+    expect(loadConfig(noContext, { CONTROL_TOWER: 'strict' }).logRetentionDays).toBe(365);
+    expect(
+      errorFrom(() => loadConfig(noContext, { CONTROL_TOWER: 'strict', LOG_RETENTION_DAYS: '30' }))
+        .message,
+    ).toMatch(/controlTower strict keeps logs at least 365 days/);
   });
 });
 

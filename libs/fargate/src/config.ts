@@ -1,8 +1,16 @@
 import {
   APP_NAME,
   APP_PORT,
+  DEFAULT_ENVIRONMENT,
   DEFAULT_REGION,
   deploymentNames,
+  ENVIRONMENT_CONTEXT,
+  ENVIRONMENT_VARIABLE,
+  environmentNameProblem,
+  environmentShapeProblem,
+  isDefaultEnvironment,
+  isPreviewEnvironment,
+  LOG_RETENTION_DAYS,
   isAwsRegion,
   serviceNameProblem,
   type DeploymentNames,
@@ -11,6 +19,7 @@ import {
   parseCpuArchitecture,
   type CpuArchitecture,
 } from '@hello-world/shared';
+import { STRICT_LOG_RETENTION_DAYS } from './control-tower';
 import { FARGATE_CPU_UNITS, describeMemoryOptions, isFargateSize } from './fargate-sizes';
 
 /** The task's CPU architecture: one definition, shared with the image tools (libs/shared). */
@@ -30,8 +39,13 @@ function isControlTowerMode(value: string): value is ControlTowerMode {
 
 /** Everything the stacks need, typed and validated; read once in bin/infra.ts. */
 export interface InfraConfig {
-  /** Every name of this deployment, derived from its service (cdk.json context "service"). */
+  /**
+   * Every name of this deployment, derived from its service (cdk.json context "service") and its
+   * environment.
+   */
   readonly names: DeploymentNames;
+  /** `default` (the reference's names), or the environment DEPLOY_ENV / context names. */
+  readonly environment: string;
   /** Container name and task family (names.service). */
   readonly appName: string;
   /** Main stack, ECS cluster, ECS service and ECR repository (names.deployment). */
@@ -54,6 +68,8 @@ export interface InfraConfig {
   readonly spot: boolean;
   /** `strict`: immutable tags, a KMS key on the log group, a year of logs, Container Insights. */
   readonly controlTower: ControlTowerMode;
+  /** How long the service's log group keeps events (strict: at least a year). */
+  readonly logRetentionDays: number;
 }
 
 export type SettingName =
@@ -67,7 +83,8 @@ export type SettingName =
   | 'desiredCount'
   | 'architecture'
   | 'spot'
-  | 'controlTower';
+  | 'controlTower'
+  | 'logRetentionDays';
 
 /**
  * Where each setting can come from. Precedence: CDK context (`cdk synth -c cpu=512`, or
@@ -91,7 +108,40 @@ export const SETTINGS: Record<
   architecture: { context: 'architecture', env: ['CPU_ARCHITECTURE'], default: 'X86_64' },
   spot: { context: 'spot', env: ['FARGATE_SPOT'], default: false },
   controlTower: { context: 'controlTower', env: ['CONTROL_TOWER'], default: 'reference' },
+  // Its default depends on controlTower (strict: STRICT_LOG_RETENTION_DAYS); see loadConfig.
+  logRetentionDays: {
+    context: 'logRetentionDays',
+    env: ['LOG_RETENTION_DAYS'],
+    default: LOG_RETENTION_DAYS,
+  },
 };
+
+/**
+ * The settings an environment's block in cdk.json may hold (`"environments": {"staging": {…}}`):
+ * the task and its exposure. The service, port, region and image tag are the deployment's or the
+ * deploy's, not an environment's; controlTower changes the shared registry, so it is all of theirs.
+ */
+export const ENVIRONMENT_SETTINGS = [
+  'cpu',
+  'memoryMiB',
+  'desiredCount',
+  'architecture',
+  'spot',
+  'allowedIp',
+  'logRetentionDays',
+] as const satisfies readonly SettingName[];
+
+/** cdk.json context key of the per-environment settings. */
+export const ENVIRONMENTS_CONTEXT = 'environments';
+
+/** The block of `environments` every preview (pr-<number>) reads. */
+export const PREVIEWS_BLOCK = 'previews';
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+const LOG_RETENTION_PERIODS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+];
 
 /** A configuration value that cannot work; the message is one line with the fix. */
 export class ConfigError extends Error {
@@ -111,12 +161,29 @@ function isGiven(value: unknown): boolean {
   return value !== undefined && value !== null && value !== '';
 }
 
-function readSetting(name: SettingName, readContext: ContextReader, env: Env): RawSetting {
+/** An environment's own settings, with the name of its block for error messages. */
+interface EnvironmentBlock {
+  readonly name: string;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+function readSetting(
+  name: SettingName,
+  readContext: ContextReader,
+  env: Env,
+  block?: EnvironmentBlock,
+): RawSetting {
   const setting = SETTINGS[name];
   const fromContext = readContext(setting.context);
   if (isGiven(fromContext)) return { value: fromContext, source: `context "${setting.context}"` };
   for (const variable of setting.env) {
     if (isGiven(env[variable])) return { value: env[variable], source: `env ${variable}` };
+  }
+  if (block && isGiven(block.values[name])) {
+    return {
+      value: block.values[name],
+      source: `cdk.json ${ENVIRONMENTS_CONTEXT}.${block.name}.${name}`,
+    };
   }
   return { value: setting.default, source: 'default' };
 }
@@ -141,6 +208,9 @@ function parseText(name: SettingName, raw: RawSetting): string {
 }
 
 function parseWholeNumber(name: SettingName, raw: RawSetting): number {
+  if (typeof raw.value !== 'string' && typeof raw.value !== 'number') {
+    fail(name, raw, 'expected a whole number');
+  }
   const text = String(raw.value).trim();
   if (!/^-?\d+$/.test(text)) fail(name, raw, 'expected a whole number');
   return Number(text);
@@ -203,9 +273,17 @@ export function loadServiceSettings(readContext: ContextReader): ServiceSettings
  * first invalid value, so synth stops before any construct is built.
  */
 export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
-  const read = (name: SettingName) => readSetting(name, readContext, env);
-
-  const { names, port } = loadServiceSettings(readContext);
+  const { names: serviceNames, port } = loadServiceSettings(readContext);
+  const environment = readEnvironment(readContext, env, serviceNames.service);
+  const names = deploymentNames(serviceNames.service, environment);
+  const block = readEnvironmentBlock(readContext, environment);
+  const read = (name: SettingName) =>
+    readSetting(
+      name,
+      readContext,
+      env,
+      block && (ENVIRONMENT_SETTINGS as readonly string[]).includes(name) ? block : undefined,
+    );
 
   const regionRaw = read('region');
   const region = parseText('region', regionRaw);
@@ -275,8 +353,32 @@ export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
     fail('controlTower', controlTowerRaw, `expected ${CONTROL_TOWER_MODES.join(' or ')}`);
   }
 
+  const retentionRaw = read('logRetentionDays');
+  // Strict mode's year is the default there; a shorter explicit value would break its control.
+  const retentionGiven = retentionRaw.source !== 'default';
+  const logRetentionDays = retentionGiven
+    ? parseWholeNumber('logRetentionDays', retentionRaw)
+    : controlTower === 'strict'
+      ? STRICT_LOG_RETENTION_DAYS
+      : LOG_RETENTION_DAYS;
+  if (!LOG_RETENTION_PERIODS.includes(logRetentionDays)) {
+    fail(
+      'logRetentionDays',
+      retentionRaw,
+      `CloudWatch Logs keeps events for ${LOG_RETENTION_PERIODS.join(', ')} days`,
+    );
+  }
+  if (controlTower === 'strict' && logRetentionDays < STRICT_LOG_RETENTION_DAYS) {
+    fail(
+      'logRetentionDays',
+      retentionRaw,
+      `controlTower strict keeps logs at least ${STRICT_LOG_RETENTION_DAYS} days (the log group retention control)`,
+    );
+  }
+
   return {
     names,
+    environment,
     appName: names.service,
     deploymentName: names.deployment,
     registryStackName: names.registryStack,
@@ -290,5 +392,71 @@ export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
     imageTag,
     spot,
     controlTower,
+    logRetentionDays,
   };
+}
+
+/**
+ * The environment to synthesize: CDK context `environment` (`cdk synth -c environment=staging`),
+ * else DEPLOY_ENV, else the default. Throws ConfigError, one line, on a name AWS would refuse.
+ */
+function readEnvironment(readContext: ContextReader, env: Env, service: string): string {
+  const fromContext = readContext(ENVIRONMENT_CONTEXT);
+  const [value, source] = isGiven(fromContext)
+    ? [fromContext, `context "${ENVIRONMENT_CONTEXT}"`]
+    : isGiven(env[ENVIRONMENT_VARIABLE])
+      ? [env[ENVIRONMENT_VARIABLE], `env ${ENVIRONMENT_VARIABLE}`]
+      : [DEFAULT_ENVIRONMENT, 'default'];
+  const environment = typeof value === 'string' ? value.trim() : '';
+  const problem =
+    typeof value !== 'string' ? 'expected text' : environmentNameProblem(service, environment);
+  if (problem) {
+    throw new ConfigError(
+      `Invalid environment ${JSON.stringify(value)} (from ${source}): ${problem}. Set --env, ${ENVIRONMENT_VARIABLE} or context "${ENVIRONMENT_CONTEXT}", or unset it for the default environment.`,
+    );
+  }
+  return environment;
+}
+
+/**
+ * The settings block of `environment` in cdk.json's `environments` (every preview reads
+ * `previews`), checked whole so a typo anywhere fails every synth, not only that environment's.
+ */
+function readEnvironmentBlock(
+  readContext: ContextReader,
+  environment: string,
+): EnvironmentBlock | undefined {
+  const blocks = readContext(ENVIRONMENTS_CONTEXT);
+  if (blocks === undefined || blocks === null) return undefined;
+  const where = `cdk.json context "${ENVIRONMENTS_CONTEXT}"`;
+  if (typeof blocks !== 'object' || Array.isArray(blocks)) {
+    throw new ConfigError(
+      `${where} is not an object: expected {"staging": {"desiredCount": 1}, "${PREVIEWS_BLOCK}": {…}}.`,
+    );
+  }
+  for (const [name, values] of Object.entries(blocks)) {
+    const nameProblem =
+      name === PREVIEWS_BLOCK || isDefaultEnvironment(name)
+        ? undefined
+        : environmentShapeProblem(name);
+    if (nameProblem) {
+      throw new ConfigError(`${where} names environment ${JSON.stringify(name)}: ${nameProblem}.`);
+    }
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+      throw new ConfigError(
+        `${where}: ${name} is not an object of settings: expected e.g. {"desiredCount": 2}.`,
+      );
+    }
+    const unknown = Object.keys(values).filter(
+      (key) => !(ENVIRONMENT_SETTINGS as readonly string[]).includes(key),
+    );
+    if (unknown.length > 0) {
+      throw new ConfigError(
+        `${where}: ${name} has no setting ${unknown.map((key) => JSON.stringify(key)).join(', ')}; an environment may set ${ENVIRONMENT_SETTINGS.join(', ')}.`,
+      );
+    }
+  }
+  const key = isPreviewEnvironment(environment) ? PREVIEWS_BLOCK : environment;
+  const values = (blocks as Record<string, Record<string, unknown>>)[key];
+  return values ? { name: key, values } : undefined;
 }

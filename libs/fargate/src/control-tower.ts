@@ -5,6 +5,7 @@ import {
   type IPolicyValidationPluginBeta1,
   type PolicyValidationPluginReportBeta1,
 } from 'aws-cdk-lib';
+import { LOG_RETENTION_DAYS } from '@hello-world/shared';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IConstruct } from 'constructs';
@@ -68,8 +69,9 @@ export const CONTROL_TOWER_EXEMPTIONS: readonly ControlTowerExemption[] = [
     ruleFile: 'ct-cloudwatch-pr-2',
     resource: 'logGroup',
     reason:
-      'The reference keeps the application logs 7 days; a year keeps 52 times as much log data ' +
-      'billed as storage. controlTower=strict keeps them 365 days.',
+      'The reference keeps the application logs 7 days (an environment may choose another period ' +
+      'under a year with logRetentionDays); a year keeps up to 52 times as much log data billed as ' +
+      'storage. controlTower=strict keeps them 365 days.',
     metByStrict: true,
   },
   {
@@ -108,9 +110,19 @@ export const CONTROL_TOWER_EXEMPTIONS: readonly ControlTowerExemption[] = [
   },
 ];
 
-/** The exemptions a mode needs: under `strict`, only the two the public-IP design breaks. */
-export function exemptionsFor(mode: ControlTowerMode): ControlTowerExemption[] {
-  return CONTROL_TOWER_EXEMPTIONS.filter((e) => mode === 'reference' || !e.metByStrict);
+/**
+ * The exemptions a mode needs: under `strict`, only the two the public-IP design breaks. Logs
+ * kept a year or more (an environment's logRetentionDays) meet the retention control in either.
+ */
+export function exemptionsFor(
+  mode: ControlTowerMode,
+  logRetentionDays: number = LOG_RETENTION_DAYS,
+): ControlTowerExemption[] {
+  return CONTROL_TOWER_EXEMPTIONS.filter(
+    (e) =>
+      (mode === 'reference' || !e.metByStrict) &&
+      !(e.ruleFile === 'ct-cloudwatch-pr-2' && logRetentionDays >= STRICT_LOG_RETENTION_DAYS),
+  );
 }
 
 /** An exemption's ID as CDK's acknowledgements and validation-report.json spell it. */
@@ -168,8 +180,9 @@ function resourceOf(stacks: ExemptStacks, resource: ExemptResource): IConstruct 
 export function acknowledgeControlTowerExemptions(
   stacks: ExemptStacks,
   mode: ControlTowerMode,
+  logRetentionDays?: number,
 ): void {
-  for (const exemption of exemptionsFor(mode)) {
+  for (const exemption of exemptionsFor(mode, logRetentionDays)) {
     Validations.of(resourceOf(stacks, exemption.resource)).acknowledge({
       id: acknowledgedId(exemption),
       reason: `${exemption.control}: ${exemption.reason}`,
@@ -193,12 +206,16 @@ export function readValidationReport(assemblyDir: string): unknown {
  * The mode's exemptions that suppressed no violation in this report: the resource now meets the
  * control (or is gone), so the exemption only hides a future break and should be removed.
  */
-export function unusedExemptions(report: unknown, mode: ControlTowerMode): ControlTowerExemption[] {
+export function unusedExemptions(
+  report: unknown,
+  mode: ControlTowerMode,
+  logRetentionDays?: number,
+): ControlTowerExemption[] {
   const plugin = (report as ValidationReport).pluginReports?.find(
     (r) => r.pluginName === CONTROL_TOWER_PLUGIN,
   );
   const used = new Set((plugin?.suppressedViolations ?? []).map((v) => v.acknowledgedId));
-  return exemptionsFor(mode).filter((e) => !used.has(acknowledgedId(e)));
+  return exemptionsFor(mode, logRetentionDays).filter((e) => !used.has(acknowledgedId(e)));
 }
 
 /** One line per unused exemption, naming where to remove it. */

@@ -38,6 +38,11 @@ export interface FargateAppProps {
   readonly spot: boolean;
   /** `strict` adds a KMS key and a year of retention to the logs, and Container Insights. */
   readonly controlTower: ControlTowerMode;
+  /**
+   * How long the log group keeps events, in days.
+   * @default 7, or 365 under controlTower strict
+   */
+  readonly logRetentionDays?: number;
 }
 
 /**
@@ -70,7 +75,8 @@ export class FargateApp extends Construct {
     }
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: props.logGroupName,
-      retention: (strict ? STRICT_LOG_RETENTION_DAYS : LOG_RETENTION_DAYS) as logs.RetentionDays,
+      retention: (props.logRetentionDays ??
+        (strict ? STRICT_LOG_RETENTION_DAYS : LOG_RETENTION_DAYS)) as logs.RetentionDays,
       encryptionKey: this.logKey?.key,
       // Application logs of a teardown are not worth keeping (and billing) for ever.
       removalPolicy: RemovalPolicy.DESTROY,

@@ -25,6 +25,7 @@ type AppSettings = Pick<
   | 'architecture'
   | 'spot'
   | 'controlTower'
+  | 'logRetentionDays'
 >;
 
 export interface ServiceStackProps extends StackProps, AppSettings {
@@ -99,6 +100,7 @@ export class ServiceStack extends Stack {
       architecture: props.architecture,
       spot: props.spot,
       controlTower: props.controlTower,
+      logRetentionDays: props.logRetentionDays,
     });
 
     const outputs: Record<keyof typeof STACK_OUTPUTS, { value: string; description: string }> = {

@@ -10,6 +10,8 @@ export interface SynthesizedApp {
   readonly config: InfraConfig;
   readonly assembly: CloudAssembly;
   readonly registry: Template;
+  /** The environment's task roles stack, outside the default environment. */
+  readonly roles?: Template;
   readonly service: Template;
 }
 
@@ -40,6 +42,9 @@ export function synthesizeApp(context: Record<string, unknown> = {}): Synthesize
     config,
     assembly,
     registry: Template.fromJSON(assembly.getStackByName(stacks.registry.stackName).template),
+    ...(stacks.roles
+      ? { roles: Template.fromJSON(assembly.getStackByName(stacks.roles.stackName).template) }
+      : {}),
     service: Template.fromJSON(assembly.getStackByName(stacks.service.stackName).template),
   };
 }
