@@ -1,4 +1,4 @@
-import { buildDockerRunArgs, LOCAL_LABEL } from './docker-run-args';
+import { buildDockerRunArgs, LOCAL_ENVIRONMENT_LABEL, LOCAL_LABEL } from './docker-run-args';
 import { LocalError, type LocalTaskSpec } from './task-spec';
 
 const spec: LocalTaskSpec = {
@@ -96,6 +96,18 @@ describe('buildDockerRunArgs', () => {
   it('labels the container and ends with the image', () => {
     expect(valueOf(args, '--label')).toBe(`${LOCAL_LABEL}=hello-world`);
     expect(args.at(-1)).toBe(options.image);
+  });
+
+  it('GIVEN an environment WHEN translated THEN the container is labelled with it too', () => {
+    // GIVEN staging's task definition  WHEN translated
+    const staging = buildDockerRunArgs(spec, { ...options, environment: 'staging' });
+    // THEN the local target's label and the environment's
+    const labels = staging.flatMap((arg, i) => (staging[i - 1] === '--label' ? [arg] : []));
+    expect(labels).toEqual([`${LOCAL_LABEL}=hello-world`, `${LOCAL_ENVIRONMENT_LABEL}=staging`]);
+  });
+
+  it('GIVEN no environment WHEN translated THEN only the local target label', () => {
+    expect(args.filter((arg) => arg === '--label')).toHaveLength(1);
   });
 
   it.each([

@@ -3,6 +3,12 @@ import { LocalError, type LocalHealthCheck, type LocalTaskSpec } from './task-sp
 /** Label on every container the local target starts, so status/logs/destroy touch only those. */
 export const LOCAL_LABEL = 'hello-world.local-target';
 
+/**
+ * Label with the environment whose task settings a container runs: a port held by another
+ * environment's container is named with it, and never taken over.
+ */
+export const LOCAL_ENVIRONMENT_LABEL = `${LOCAL_LABEL}.environment`;
+
 export interface LocalRunOptions {
   image: string;
   containerName: string;
@@ -13,6 +19,8 @@ export interface LocalRunOptions {
   imageHealthcheck?: string[];
   /** The service whose docker-build target builds the image (default hello-world). */
   service?: string;
+  /** The environment whose task definition this is (`default`, `staging`), as a label. */
+  environment?: string;
 }
 
 function sameCommand(a: readonly string[] | undefined, b: readonly string[]): boolean {
@@ -62,6 +70,9 @@ export function buildDockerRunArgs(spec: LocalTaskSpec, options: LocalRunOptions
     options.containerName,
     '--label',
     `${LOCAL_LABEL}=${spec.containerName}`,
+    ...(options.environment
+      ? ['--label', `${LOCAL_ENVIRONMENT_LABEL}=${options.environment}`]
+      : []),
     '--publish',
     `${options.hostAddress}:${options.hostPort}:${spec.containerPort}`,
   ];

@@ -1,5 +1,5 @@
 import { UsageError } from '@hello-world/cli';
-import { DEFAULT_LOCAL_CONTAINER, parseLocalArgs } from './local-args';
+import { DEFAULT_LOCAL_CONTAINER, LOCAL_COMMANDS, LOCAL_USAGE, parseLocalArgs } from './local-args';
 import { LocalError } from './task-spec';
 
 /** A fixed clock for relative --since values: 2026-11-25T20:00:00Z. */
@@ -66,7 +66,7 @@ describe('parseLocalArgs refuses bad options in one plain line', () => {
   it('names an unknown option and the options the command takes, without Node’s "--" advice', () => {
     // GIVEN a flag status does not know WHEN parsed THEN one line listing status's options
     expect(refusal(['status', '--bogus'])).toBe(
-      'unknown option --bogus: options are --json, --name, --help',
+      'unknown option --bogus: options are --json, --name, --env, --help',
     );
   });
 
@@ -144,5 +144,29 @@ describe('parseLocalArgs for another deployment', () => {
       hostPort: 49010,
       containerName: 'greeter-ecr-ecs-fargate-local',
     });
+  });
+});
+
+describe('parseLocalArgs and --env', () => {
+  it.each(LOCAL_COMMANDS)(
+    'GIVEN %s --env=staging WHEN parsed THEN accepted (the deployment read it already)',
+    (command) => {
+      expect(() => parseLocalArgs([command, '--env=staging'], {}, NOW)).not.toThrow();
+    },
+  );
+
+  it("GIVEN the environment's container name WHEN parsed without --name THEN it is the one managed", () => {
+    // GIVEN staging's deployment (its names chosen from --env before parsing)
+    const staging = { port: 49000, localContainer: 'hello-world-ecr-ecs-fargate-staging-local' };
+    // WHEN parsed THEN every command acts on staging's container
+    expect(parseLocalArgs(['destroy', '--env=staging'], {}, NOW, staging).containerName).toBe(
+      'hello-world-ecr-ecs-fargate-staging-local',
+    );
+  });
+
+  it('GIVEN --help THEN the usage explains --env', () => {
+    expect(LOCAL_USAGE).toMatch(
+      /^ {2}--env=NAME {5}any command: the environment whose task settings run/m,
+    );
   });
 });

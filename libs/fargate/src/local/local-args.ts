@@ -31,6 +31,9 @@ Options:
   -f, --follow   logs: keep printing new output
   --since=WHEN   logs: output since 10m, 2h, 1d ago, or an ISO time like 2026-01-31T12:00:00Z
   --tail=N       logs: only the last N lines (or all)
+  --env=NAME     any command: the environment whose task settings run, in its own container
+                 <deployment>-local (default: env DEPLOY_ENV, else default); run two side by
+                 side on two ports
   --name=NAME    any command: container name (default ${localContainer})
   -h, --help     show this help`;
 }
@@ -89,6 +92,8 @@ const LOCAL_OPTIONS = {
   since: { type: 'string', example: '10m', commands: ['logs'] },
   tail: { type: 'string', example: '50', commands: ['logs'] },
   name: { type: 'string', example: `${DEFAULT_LOCAL_CONTAINER}-2` },
+  // Read by readDeploymentOrExit before parsing (the names depend on it); listed so it is accepted.
+  env: { type: 'string', example: 'staging' },
 } as const satisfies OptionSpecs;
 
 /** hello-world's (apps/infra). */

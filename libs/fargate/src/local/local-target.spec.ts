@@ -1,4 +1,5 @@
-import { LOCAL_LABEL } from './docker-run-args';
+import { deploymentNames } from '@hello-world/shared';
+import { LOCAL_ENVIRONMENT_LABEL, LOCAL_LABEL } from './docker-run-args';
 import { LOCAL_USAGE, parseLocalArgs } from './local-args';
 import {
   describeState,
@@ -243,7 +244,8 @@ describe('runLocal deploy', () => {
       'port 49000 is taken on this machine: pass --port=N (or set LOCAL_PORT)',
     );
     expect(built).toBe(false);
-    expect(engine.calls.filter((c) => c[0] !== 'container')).toEqual([]);
+    // Only reads: inspecting its containers, listing the local target's to name the port's holder
+    expect(engine.calls.filter((c) => c[0] !== 'container' && c[0] !== 'ps')).toEqual([]);
   });
 
   it('GIVEN a failed new container that exited 0 WHEN reported THEN says exited with code 0, not unhealthy', async () => {
@@ -601,5 +603,204 @@ describe("runLocal for another deployment (greeter's, in apps/greeter-infra)", (
     expect(engine.out[0]).toMatch(
       /^Usage: npx nx run greeter-infra:<deploy\|status\|logs\|destroy>:local/,
     );
+  });
+});
+
+/** A fixed clock for the environment specs' argument parsing. */
+const NOW_FOR_ENV = Date.parse('2026-11-25T20:00:00Z');
+
+describe('runLocal in another environment (staging, beside the default)', () => {
+  const STAGING = deploymentNames('hello-world', 'staging').localContainer;
+  const args = (argv: string[]) =>
+    parseLocalArgs(argv, {}, NOW_FOR_ENV, { port: 49000, localContainer: STAGING });
+
+  /** A `docker inspect` entry of a running local container, with its environment label. */
+  function runningEntry(name: string, port: number, environment?: string): unknown {
+    const [entry] = JSON.parse(inspect('running', 'healthy', true, { port, name })) as [
+      { Config: { Labels: Record<string, string> } },
+    ];
+    if (environment) entry.Config.Labels[LOCAL_ENVIRONMENT_LABEL] = environment;
+    return entry;
+  }
+
+  /**
+   * hello-world's fake engine in staging: `own` answers the inspects of staging's container,
+   * `listed` are the local target's running containers `docker ps` finds (other environments').
+   */
+  function stagingEngine(
+    own: DockerResult[],
+    listed: unknown[] = [],
+    run?: DockerResult,
+    next: DockerResult[] = [],
+  ) {
+    const engine = fakeEngine(own, run);
+    engine.deps.environment = 'staging';
+    const docker = engine.deps.docker;
+    engine.deps.docker = (argv) => {
+      if (argv[0] === 'ps') {
+        engine.calls.push(argv);
+        return ok(listed.map((_, i) => `id${i}`).join('\n'));
+      }
+      if (argv[0] === 'container' && argv[1] === 'inspect' && argv[2]?.startsWith('id')) {
+        engine.calls.push(argv);
+        return ok(JSON.stringify(argv.slice(2).map((id) => listed[Number(id.slice(2))])));
+      }
+      if (argv[0] === 'container' && argv[2] === `${STAGING}-next`) {
+        engine.calls.push(argv);
+        return next.shift() ?? missing;
+      }
+      return docker(argv);
+    };
+    return engine;
+  }
+
+  it("GIVEN staging WHEN deployed THEN runs in staging's own container, labelled with its environment", async () => {
+    const engine = stagingEngine([
+      missing,
+      ok(inspect('running', 'healthy', true, { name: STAGING })),
+    ]);
+    expect(await runLocal(args(['deploy']), engine.deps)).toBe(0);
+    const run = engine.calls.find((c) => c[0] === 'run') ?? [];
+    expect(run.slice(0, 4)).toEqual(['run', '--detach', '--name', STAGING]);
+    expect(run).toContain(`${LOCAL_ENVIRONMENT_LABEL}=staging`);
+  });
+
+  it("GIVEN the default environment's container on the port WHEN staging deploys there THEN names it and --port, exit 2, touching nothing", async () => {
+    // GIVEN the default's container serving on 49000, nothing of staging's yet
+    const engine = stagingEngine(
+      [missing],
+      [runningEntry('hello-world-ecr-ecs-fargate-local', 49000, 'default')],
+    );
+    engine.deps.isPortFree = async (port) => port !== 49000;
+    let built = false;
+    engine.deps.buildImage = async () => {
+      built = true;
+      return IMAGE;
+    };
+    // WHEN staging deploys on 49000
+    const deployed = runLocal(args(['deploy']), engine.deps);
+    // THEN one line names the other environment's container and the option, exit 2
+    await expect(deployed).rejects.toThrow(
+      "port 49000 is taken by hello-world-ecr-ecs-fargate-local (the default environment's local container): pass --port=N (or set LOCAL_PORT) to run staging beside it",
+    );
+    await expect(deployed).rejects.toMatchObject({ exitCode: 2 });
+    // AND nothing was built, stopped, removed or run
+    expect(built).toBe(false);
+    expect(engine.calls.filter((c) => !['container', 'ps'].includes(c[0] ?? ''))).toEqual([]);
+  });
+
+  it('GIVEN docker run loses the port to another environment WHEN reported THEN names that container', async () => {
+    // GIVEN the port free when checked, then allocated by the default's container
+    const engine = stagingEngine(
+      [missing],
+      [runningEntry('hello-world-ecr-ecs-fargate-local', 49000, 'default')],
+      {
+        status: 125,
+        stdout: '',
+        stderr:
+          'docker: Error response from daemon: driver failed programming external connectivity: Bind for 127.0.0.1:49000 failed: port is already allocated.',
+      },
+    );
+    // WHEN staging deploys THEN the holder is named
+    await expect(runLocal(args(['deploy']), engine.deps)).rejects.toThrow(
+      /^port 49000 is taken by hello-world-ecr-ecs-fargate-local \(the default environment's local container\)/,
+    );
+  });
+
+  it('GIVEN a local container without an environment label on the port THEN names it as a local container', async () => {
+    const engine = stagingEngine([missing], [runningEntry('hello-world-local-old', 49000)]);
+    engine.deps.isPortFree = async () => false;
+    await expect(runLocal(args(['deploy']), engine.deps)).rejects.toThrow(
+      'port 49000 is taken by hello-world-local-old (a local container): pass --port=N (or set LOCAL_PORT) to run staging beside it',
+    );
+  });
+
+  it("GIVEN local containers on other ports only THEN the port is said to be some other program's", async () => {
+    const engine = stagingEngine(
+      [missing],
+      [runningEntry('hello-world-ecr-ecs-fargate-local', 49001, 'default')],
+    );
+    engine.deps.isPortFree = async () => false;
+    await expect(runLocal(args(['deploy']), engine.deps)).rejects.toThrow(
+      'port 49000 is taken on this machine: pass --port=N (or set LOCAL_PORT)',
+    );
+  });
+
+  it('GIVEN an engine that cannot list containers THEN the plain port message', async () => {
+    const engine = stagingEngine([missing]);
+    const docker = engine.deps.docker;
+    engine.deps.docker = (argv) =>
+      argv[0] === 'ps'
+        ? { status: 1, stdout: '', stderr: 'Error: permission denied' }
+        : docker(argv);
+    engine.deps.isPortFree = async () => false;
+    await expect(runLocal(args(['deploy']), engine.deps)).rejects.toThrow(
+      'port 49000 is taken on this machine: pass --port=N (or set LOCAL_PORT)',
+    );
+  });
+
+  it("GIVEN staging's own container on the port WHEN redeployed there THEN it steps aside (stop-then-start), not refused", async () => {
+    // GIVEN staging's container serving on 49000
+    const own = ok(inspect('running', 'healthy', true, { name: STAGING }));
+    const engine = stagingEngine([own, own], [runningEntry(STAGING, 49000, 'staging')], undefined, [
+      missing,
+      ok(inspect('running', 'healthy', true, { name: `${STAGING}-next` })),
+    ]);
+    engine.deps.isPortFree = async () => false;
+    // WHEN redeployed on 49000 THEN replaced as today (stop, start beside, swap)
+    expect(await runLocal(args(['deploy']), engine.deps)).toBe(0);
+    expect(engine.calls).toContainEqual(['stop', STAGING]);
+    expect(engine.calls).toContainEqual(['rename', `${STAGING}-next`, STAGING]);
+  });
+
+  it("GIVEN staging WHEN destroyed THEN only staging's container is stopped and removed", async () => {
+    const engine = stagingEngine([ok(inspect('running', 'healthy', true, { name: STAGING }))]);
+    expect(await runLocal(args(['destroy']), engine.deps)).toBe(0);
+    expect(engine.calls.filter((c) => c[0] === 'stop' || c[0] === 'rm')).toEqual([
+      ['stop', STAGING],
+      ['rm', STAGING],
+    ]);
+  });
+
+  it('GIVEN staging with nothing running WHEN status THEN the next step deploys staging', async () => {
+    const engine = stagingEngine([missing]);
+    expect(await runLocal(args(['status']), engine.deps)).toBe(1);
+    expect(engine.err[0]).toBe(
+      `no local container ${STAGING}: run \`npx nx run infra:deploy:local -- --env=staging\``,
+    );
+  });
+
+  it("GIVEN a template without the container THEN says to synthesize staging's", async () => {
+    const engine = stagingEngine([missing]);
+    engine.deps.readTemplate = () => ({ Resources: {} });
+    await expect(runLocal(args(['deploy']), engine.deps)).rejects.toThrow(
+      'run `npx nx run infra:synth -- --env=staging`',
+    );
+  });
+
+  it('GIVEN a staging container that turns unhealthy THEN the next steps name staging', async () => {
+    const engine = stagingEngine([
+      missing,
+      ok(inspect('running', 'unhealthy', true, { name: STAGING })),
+    ]);
+    await expect(runLocal(args(['deploy']), engine.deps)).rejects.toThrow(
+      '(it is kept for `npx nx run infra:logs:local -- --env=staging`): fix the cause, then run `npx nx run infra:deploy:local -- --env=staging` again',
+    );
+  });
+
+  it('GIVEN a labelled container WHEN status --json THEN gives its environment', async () => {
+    const engine = stagingEngine([ok(JSON.stringify([runningEntry(STAGING, 49001, 'staging')]))]);
+    expect(await runLocal(args(['status', '--json']), engine.deps)).toBe(0);
+    expect(JSON.parse(engine.out[0] ?? '{}')).toMatchObject({
+      name: STAGING,
+      environment: 'staging',
+      hostPort: 49001,
+    });
+  });
+
+  it('GIVEN a labelled container WHEN status THEN a line names its environment', async () => {
+    const engine = stagingEngine([ok(JSON.stringify([runningEntry(STAGING, 49001, 'staging')]))]);
+    expect(await runLocal(args(['status']), engine.deps)).toBe(0);
+    expect(engine.out.join('\n')).toContain('\n  environment staging\n');
   });
 });

@@ -1,5 +1,7 @@
-import { buildDockerRunArgs, LOCAL_LABEL } from './docker-run-args';
+import { DEFAULT_ENVIRONMENT } from '@hello-world/shared';
+import { buildDockerRunArgs, LOCAL_ENVIRONMENT_LABEL, LOCAL_LABEL } from './docker-run-args';
 import { localUsage, type LocalOptions } from './local-args';
+import { localStep } from './next-step';
 import { LocalError, readTaskSpec } from './task-spec';
 
 export interface DockerResult {
@@ -27,6 +29,11 @@ export interface LocalDeps {
    * hello-world's `infra`.
    */
   project?: string;
+  /**
+   * The environment whose task definition runs (default `default`): its containers are labelled
+   * with it, and the next steps the messages name carry it (`-- --env=staging`).
+   */
+  environment?: string;
   /** Whether 127.0.0.1:port can be bound right now, i.e. nothing else listens there. */
   isPortFree: (port: number) => Promise<boolean>;
   /** GET url; ok when it answers below 500. */
@@ -53,6 +60,8 @@ export interface LocalContainer {
   cpus?: number;
   memoryMiB?: number;
   managed: boolean;
+  /** The environment whose task settings it runs, from its label (none on older containers). */
+  environment?: string;
 }
 
 /** One `docker inspect` entry → LocalContainer (pure). */
@@ -77,6 +86,8 @@ export function summarizeContainer(inspect: unknown): LocalContainer {
     readOnlyRootFilesystem: c.HostConfig?.ReadonlyRootfs ?? false,
     managed: Boolean(c.Config?.Labels?.[LOCAL_LABEL]),
   };
+  const environment = c.Config?.Labels?.[LOCAL_ENVIRONMENT_LABEL];
+  if (environment) summary.environment = environment;
   if (c.State?.Health?.Status) summary.health = c.State.Health.Status;
   if (c.State?.StartedAt) summary.startedAt = c.State.StartedAt;
   if (c.State?.Status === 'exited' && c.State.ExitCode !== undefined)
@@ -147,8 +158,51 @@ function lastLine(text: string): string {
   return text.trim().split('\n').pop()?.trim() ?? '';
 }
 
-function portTaken(port: number): LocalError {
-  return new LocalError(`port ${port} is taken on this machine: pass --port=N (or set LOCAL_PORT)`);
+/**
+ * The port is taken: by another environment's local container (named, with the option that runs
+ * this one beside it; it is never stopped for this one), else by some other program.
+ */
+function portTaken(port: number, holder?: LocalContainer, environment?: string): LocalError {
+  if (!holder) {
+    return new LocalError(
+      `port ${port} is taken on this machine: pass --port=N (or set LOCAL_PORT)`,
+    );
+  }
+  const whose = holder.environment
+    ? `the ${holder.environment} environment's local container`
+    : 'a local container';
+  return new LocalError(
+    `port ${port} is taken by ${holder.name} (${whose}): pass --port=N (or set LOCAL_PORT) to run ${environment ?? DEFAULT_ENVIRONMENT} beside it`,
+  );
+}
+
+/**
+ * The local target's running container, other than `except` (this environment's and its
+ * `-next`), that publishes `port`; undefined when none does (the port is some other program's).
+ */
+function findPortHolder(
+  deps: LocalDeps,
+  port: number,
+  except: readonly string[],
+): LocalContainer | undefined {
+  const ids = deps.docker(['ps', '--quiet', '--filter', `label=${LOCAL_LABEL}`]);
+  // Naming the holder is a courtesy: an engine that cannot list falls back to the plain message.
+  if (ids.status !== 0) return undefined;
+  const list = ids.stdout
+    .split('\n')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (list.length === 0) return undefined;
+  const found = deps.docker(['container', 'inspect', ...list]);
+  if (found.status !== 0) return undefined;
+  return (JSON.parse(found.stdout) as unknown[])
+    .map(summarizeContainer)
+    .find((c) => holdsPort(c) && c.hostPort === port && !except.includes(c.name));
+}
+
+/** The port is taken: named with its holder when that is another local container. */
+function portTakenError(deps: LocalDeps, port: number, name: string): LocalError {
+  return portTaken(port, findPortHolder(deps, port, [name, `${name}-next`]), deps.environment);
 }
 
 function requireOwn(
@@ -166,6 +220,7 @@ function requireOwn(
 function formatContainer(c: LocalContainer): string {
   return [
     `Container ${c.name}: ${describeState(c)}`,
+    `  environment ${c.environment ?? '-'}`,
     `  image       ${c.image}`,
     `  URL         ${c.url ?? '-'}`,
     `  started     ${c.startedAt ?? '-'}`,
@@ -184,8 +239,12 @@ function dockerOk(deps: LocalDeps, args: string[]): DockerResult {
 /** The deployment project whose local targets the messages name. */
 const projectOf = (deps: Pick<LocalDeps, 'project'>) => deps.project ?? 'infra';
 
-const deployAgain = (deps: Pick<LocalDeps, 'project'>) =>
-  `fix the cause, then run \`npx nx run ${projectOf(deps)}:deploy:local\` again`;
+/** `npx nx run infra:<target>`, in the environment deps run (`-- --env=staging`). */
+const step = (deps: Pick<LocalDeps, 'project' | 'environment'>, target: string) =>
+  localStep(projectOf(deps), target, deps.environment);
+
+const deployAgain = (deps: Pick<LocalDeps, 'project' | 'environment'>) =>
+  `fix the cause, then run \`${step(deps, 'deploy:local')}\` again`;
 
 /**
  * Waits until the container is healthy (or running, without a health check). On failure prints
@@ -203,7 +262,7 @@ async function waitHealthy(
     const logs = deps.docker(['logs', '--tail', '20', name]);
     for (const line of `${logs.stdout}${logs.stderr}`.trim().split('\n')) deps.err(`  | ${line}`);
   };
-  const keptNote = kept ? ` (it is kept for \`npx nx run ${projectOf(deps)}:logs:local\`)` : '';
+  const keptNote = kept ? ` (it is kept for \`${step(deps, 'logs:local')}\`)` : '';
   const DEPLOY_AGAIN = deployAgain(deps);
   for (;;) {
     const c = findContainer(deps, name);
@@ -324,7 +383,7 @@ async function startContainer(
   if (run.status !== 0) {
     deps.docker(['rm', '--force', name]);
     if (/port is already allocated|address already in use/i.test(run.stderr)) {
-      throw portTaken(options.hostPort);
+      throw portTakenError(deps, options.hostPort, options.containerName);
     }
     throw engineError(run);
   }
@@ -334,7 +393,7 @@ async function startContainer(
   const probe = await deps.probe(`http://127.0.0.1:${options.hostPort}/`);
   if (!probe.ok) {
     throw new LocalError(
-      `container ${name} is healthy but ${url} does not answer (${probe.status ?? probe.error ?? 'no answer'})${kept ? `: see \`npx nx run ${projectOf(deps)}:logs:local\`` : `: ${deployAgain(deps)}`}`,
+      `container ${name} is healthy but ${url} does not answer (${probe.status ?? probe.error ?? 'no answer'})${kept ? `: see \`${step(deps, 'logs:local')}\`` : `: ${deployAgain(deps)}`}`,
       1,
     );
   }
@@ -342,7 +401,12 @@ async function startContainer(
 }
 
 async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDeployResult> {
-  const spec = readTaskSpec(deps.readTemplate(), deps.containerName, projectOf(deps));
+  const spec = readTaskSpec(
+    deps.readTemplate(),
+    deps.containerName,
+    projectOf(deps),
+    deps.environment,
+  );
   const name = options.containerName;
   const nextName = `${name}-next`;
   // Engine and names first: a missing engine or a foreign container should not cost a build.
@@ -357,8 +421,9 @@ async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDepl
     dockerOk(deps, ['rm', '--force', nextName]);
   }
   // A port held by something else should not cost a build, nor stop the running deployment.
+  // Another environment's container there is named, and left serving.
   if (plan.checkPort && !(await deps.isPortFree(options.hostPort))) {
-    throw portTaken(options.hostPort);
+    throw portTakenError(deps, options.hostPort, name);
   }
   const image = options.image ?? (await deps.buildImage());
   const swap = plan.strategy === 'beside' || plan.strategy === 'stop-then-start';
@@ -371,6 +436,7 @@ async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDepl
     hostAddress: '127.0.0.1',
     imageHealthcheck: readImageHealthcheck(deps, image),
     service: deps.containerName,
+    environment: deps.environment ?? DEFAULT_ENVIRONMENT,
   });
   const url = `http://localhost:${options.hostPort}`;
   if (!swap || !current) {
@@ -447,7 +513,7 @@ export async function runLocal(options: LocalOptions, deps: LocalDeps): Promise<
       );
       if (!container) {
         deps.err(
-          `no local container ${options.containerName}: run \`npx nx run ${projectOf(deps)}:deploy:local\``,
+          `no local container ${options.containerName}: run \`${step(deps, 'deploy:local')}\``,
         );
         return 1;
       }
@@ -457,7 +523,7 @@ export async function runLocal(options: LocalOptions, deps: LocalDeps): Promise<
     case 'logs': {
       if (!findContainer(deps, options.containerName)) {
         deps.err(
-          `no local container ${options.containerName}: run \`npx nx run ${projectOf(deps)}:deploy:local\``,
+          `no local container ${options.containerName}: run \`${step(deps, 'deploy:local')}\``,
         );
         return 1;
       }

@@ -9,11 +9,15 @@ import { LOCAL_USAGE } from './local-args';
 const root = resolve(__dirname, '../../../..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
-function runLocalCli(args: string[], cwd = join(root, 'apps', 'infra')) {
+function runLocalCli(
+  args: string[],
+  cwd = join(root, 'apps', 'infra'),
+  extraEnv: Record<string, string> = {},
+) {
   const result = spawnSync(tsx, [join(__dirname, 'main.ts'), ...args], {
     // Where nx runs it: hello-world's deployment project, unless another is given.
     cwd,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...extraEnv },
     encoding: 'utf8',
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -32,7 +36,27 @@ describe('local CLI entry point', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(
-      'infra:status:local: unknown option --bogus: options are --json, --name, --help\n',
+      'infra:status:local: unknown option --bogus: options are --json, --name, --env, --help\n',
+    );
+  });
+
+  it("GIVEN --env=staging WHEN --help THEN the default container is staging's own", () => {
+    const { code, stdout } = runLocalCli(['--help', '--env=staging']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('container name (default hello-world-ecr-ecs-fargate-staging-local)');
+  });
+
+  it("GIVEN DEPLOY_ENV=pr-12 WHEN --help THEN the default container is the preview's", () => {
+    const { stdout } = runLocalCli(['--help'], undefined, { DEPLOY_ENV: 'pr-12' });
+    expect(stdout).toContain('container name (default hello-world-ecr-ecs-fargate-pr-12-local)');
+  });
+
+  it('GIVEN an invalid environment name WHEN run THEN one line and exit 2, before the engine', () => {
+    const { code, stdout, stderr } = runLocalCli(['status', '--env=Staging']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /^infra:status:local: invalid environment "Staging" \(from --env\): [^\n]+\n$/,
     );
   });
 
@@ -52,7 +76,7 @@ describe('local CLI entry point', () => {
       const { code, stderr } = runLocalCli(['status', '--bogus'], greeterInfra);
       expect(code).toBe(2);
       expect(stderr).toBe(
-        'greeter-infra:status:local: unknown option --bogus: options are --json, --name, --help\n',
+        'greeter-infra:status:local: unknown option --bogus: options are --json, --name, --env, --help\n',
       );
     });
   });

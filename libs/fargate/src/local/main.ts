@@ -9,14 +9,17 @@ import { cliName, EXIT_FAILED, runCli, EXIT_USAGE, firstLine, UsageError } from 
 import { readDeploymentOrExit } from '../deployment';
 import { localCli, parseLocalArgs } from './local-args';
 import { runLocal, type DockerResult } from './local-target';
+import { localStep } from './next-step';
 import { LocalError } from './task-spec';
 
 const workspaceRoot = join(__dirname, '..', '..', '..', '..');
-// The deployment run locally is the working directory's: the targets run in its project directory.
+// The deployment run locally is the working directory's: the targets run in its project directory,
+// in the environment --env names (else DEPLOY_ENV, else the default), whose container is its own.
 const deployment = readDeploymentOrExit(`${process.argv[2] ?? 'deploy'}:local`);
 const { names } = deployment;
+// The environment's own service stack: its template holds its task settings.
 const templatePath = join(deployment.assemblyDir, `${names.deployment}.template.json`);
-const SYNTH = `npx nx run ${deployment.project}:synth`;
+const SYNTH = localStep(deployment.project, 'synth', names.environment);
 const dockerBuild = `${names.service}:docker-build`;
 
 function docker(args: string[]): DockerResult {
@@ -116,6 +119,7 @@ async function main(): Promise<number> {
       readTemplate,
       containerName: names.service,
       project: deployment.project,
+      environment: names.environment,
       isPortFree,
       probe: (url) => probeUrl(url),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -1,4 +1,5 @@
-import { APP_NAME } from '@hello-world/shared';
+import { APP_NAME, DEFAULT_ENVIRONMENT } from '@hello-world/shared';
+import { localStep } from './next-step';
 
 /**
  * A problem worded for the user, one line. exitCode follows the product rule: 2 (default) for
@@ -110,6 +111,8 @@ export function readTaskSpec(
   containerName: string = APP_NAME,
   /** The deployment project whose synth writes the template (default hello-world's `infra`). */
   project = 'infra',
+  /** The deployment environment the template is for: its synth is the next step. */
+  deploymentEnvironment: string = DEFAULT_ENVIRONMENT,
 ): LocalTaskSpec {
   const resources =
     isObject(template) && isObject(template['Resources']) ? template['Resources'] : {};
@@ -124,7 +127,7 @@ export function readTaskSpec(
   const found = containers.find(({ container }) => container['Name'] === containerName);
   if (!found) {
     throw new LocalError(
-      `no container ${containerName} in the synthesized template's task definitions: run \`npx nx run ${project}:synth\``,
+      `no container ${containerName} in the synthesized template's task definitions: run \`${localStep(project, 'synth', deploymentEnvironment)}\``,
     );
   }
   const { task, container: c } = found;
