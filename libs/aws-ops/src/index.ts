@@ -14,6 +14,7 @@ export * from './doctor';
 export * from './destroy';
 export * from './ecr';
 export * from './release-history';
+export * from './running-image';
 export * from './stack-image-update';
 export * from './abort';
 export * from './environments';
