@@ -165,6 +165,7 @@ describe('inferProjects: a deployment project', () => {
         'deploy',
         'deploy-registry',
         'deploy-ci',
+        'promote',
         'status',
         'url',
         'outputs',
@@ -176,6 +177,22 @@ describe('inferProjects: a deployment project', () => {
         'cost',
       ],
       withLocal: ['deploy', 'deploy-registry', 'status', 'logs', 'destroy'],
+    });
+  });
+
+  it('GIVEN a deployment THEN promote runs its own script in the project, never cached and after no build or push', () => {
+    const { deployments } = inferProjects(TWO_SERVICES);
+    const promote = deployments['apps/greeter-infra']?.targets['promote'];
+    expect({
+      cache: promote?.cache,
+      dependsOn: promote?.dependsOn,
+      cwd: promote?.options?.cwd,
+      command: promote?.options?.command,
+    }).toEqual({
+      cache: false,
+      dependsOn: undefined,
+      cwd: 'apps/greeter-infra',
+      command: 'tsx ../../libs/fargate/bin/promote.ts',
     });
   });
 

@@ -352,6 +352,16 @@ export function deploymentTargets(
       ),
       options: inProject('libs/fargate/bin/deploy-ci.ts'),
     },
+    // Never cached and no docker-push before it: the target environment gets the image the
+    // source runs, from the registry; nothing is built. It synthesizes the target itself.
+    promote: {
+      executor: 'nx:run-commands',
+      cache: false,
+      metadata: meta(
+        `Deploy to one environment the exact image (tag and digest) another runs, never building one: -- --from=staging --to=production synthesizes the target's templates, deploys only its service stack, waits for the rollout, checks its tasks run that digest and prints a receipt`,
+      ),
+      options: inProject('libs/fargate/bin/promote.ts'),
+    },
   };
 
   for (const command of tables.ops) {
