@@ -124,6 +124,13 @@ const ENTRY_POINTS: readonly EntryPoint[] = [
     bad: { args: ['--timeout', 'soon'], says: '--timeout "soon" is not a duration like 90s' },
   },
   {
+    file: 'libs/fargate/bin/promote.ts',
+    cwd: INFRA,
+    name: 'infra:promote',
+    invocation: 'nx run infra:promote',
+    bad: { args: ['--from=staging', '--to=staging'], says: '--from and --to both name staging: ' },
+  },
+  {
     file: 'libs/fargate/bin/diff.ts',
     cwd: INFRA,
     name: 'infra:diff',
