@@ -1,3 +1,8 @@
+import {
+  DEFAULT_ENVIRONMENT,
+  environmentShapeProblem,
+  isPreviewEnvironment,
+} from '@hello-world/shared';
 import { ConfigError, type ContextReader, type Env } from './config';
 
 /** GitHub's OIDC issuer; an AWS account holds at most one provider for it. */
@@ -7,12 +12,37 @@ export const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
 /** The protected GitHub environment the release workflow deploys in. */
 export const DEFAULT_GITHUB_ENVIRONMENT = 'production';
 
-/** Everything the optional CI stack needs; absent unless a repository is named. */
+/**
+ * The GitHub environment every pull-request preview job runs in, and the word that asks for the
+ * previews' shared deploy role in the CI environments list.
+ */
+export const PREVIEW_GITHUB_ENVIRONMENT = 'preview';
+
+/**
+ * The environments CI deploys, in promotion order: each one's deploy role may read the one
+ * before it (`infra:promote --from=staging --to=production`); `preview` adds the previews' role.
+ */
+export const DEFAULT_CI_ENVIRONMENTS: readonly string[] = [
+  'staging',
+  'production',
+  PREVIEW_GITHUB_ENVIRONMENT,
+];
+
+/** Everything the optional CI stacks need; absent unless a repository is named. */
 export interface CiConfig {
   /** owner/name of the one repository whose workflows may assume the role. */
   readonly repository: string;
-  /** The deployment environment (protected in GitHub) that may deploy. */
+  /**
+   * The GitHub environment whose jobs may assume the default environment's deploy role (the
+   * role of the reference's stack, kept for the workflows that deploy it).
+   */
   readonly environment: string;
+  /**
+   * The deployment environments that get a deploy role of their own, each trusted by the GitHub
+   * environment of the same name, in promotion order; `preview` for the previews' shared role.
+   * @default DEFAULT_CI_ENVIRONMENTS
+   */
+  readonly environments?: readonly string[];
   /** Reuse this account's existing GitHub OIDC provider instead of creating one. */
   readonly oidcProviderArn?: string;
 }
@@ -21,6 +51,7 @@ export interface CiConfig {
 export const CI_SETTINGS = {
   repository: { context: 'githubRepository', env: 'CI_GITHUB_REPOSITORY' },
   environment: { context: 'githubEnvironment', env: 'CI_GITHUB_ENVIRONMENT' },
+  environments: { context: 'ciEnvironments', env: 'CI_ENVIRONMENTS' },
   oidcProviderArn: { context: 'githubOidcProviderArn', env: 'CI_GITHUB_OIDC_PROVIDER_ARN' },
 } as const;
 
@@ -42,6 +73,10 @@ export type CiSettingName = keyof typeof CI_SETTINGS;
 function read(name: CiSettingName, readContext: ContextReader, env: Env): SourcedValue | undefined {
   const setting = CI_SETTINGS[name];
   const fromContext = readContext(setting.context);
+  // cdk.json may hold a list: the same as its items joined by commas.
+  if (Array.isArray(fromContext)) {
+    return { value: fromContext.map(String).join(','), source: `context "${setting.context}"` };
+  }
   if (typeof fromContext === 'string' && fromContext.trim() !== '') {
     return { value: fromContext.trim(), source: `context "${setting.context}"` };
   }
@@ -61,8 +96,41 @@ export function loadCiConfig(readContext: ContextReader, env: Env): CiConfig | u
   return checkCiConfig({
     repository,
     environment: read('environment', readContext, env),
+    environments: read('environments', readContext, env),
     oidcProviderArn: read('oidcProviderArn', readContext, env),
   });
+}
+
+/**
+ * `staging,production,preview` → its names, checked: each a deployment environment other than
+ * the default (whose role is always there) and other than a single preview (`preview` stands for
+ * them all), each once. The service's own length limits are checked where its names are known.
+ */
+export function parseCiEnvironments(setting: SourcedValue): string[] {
+  const names = setting.value.split(',').map((name) => name.trim());
+  const fix = `list deployment environments separated by commas, e.g. ${DEFAULT_CI_ENVIRONMENTS.join(',')}`;
+  const refuse = (problem: string): never => {
+    throw new ConfigError(
+      `Invalid CI environments ${JSON.stringify(setting.value)} (from ${setting.source}): ${problem}; ${fix}.`,
+    );
+  };
+  for (const [i, name] of names.entries()) {
+    if (name === '') refuse('an empty name');
+    if (name === DEFAULT_ENVIRONMENT) {
+      refuse(
+        `"${DEFAULT_ENVIRONMENT}" always has its deploy role (--environment names its GitHub environment)`,
+      );
+    }
+    if (isPreviewEnvironment(name)) {
+      refuse(
+        `"${name}" is one preview; "${PREVIEW_GITHUB_ENVIRONMENT}" gives every preview's shared role`,
+      );
+    }
+    const shape = name === PREVIEW_GITHUB_ENVIRONMENT ? undefined : environmentShapeProblem(name);
+    if (shape) refuse(`"${name}": ${shape}`);
+    if (names.indexOf(name) !== i) refuse(`"${name}" is listed twice`);
+  }
+  return names;
 }
 
 /**
@@ -72,6 +140,7 @@ export function loadCiConfig(readContext: ContextReader, env: Env): CiConfig | u
 export function checkCiConfig(settings: {
   repository: SourcedValue;
   environment?: SourcedValue | undefined;
+  environments?: SourcedValue | undefined;
   oidcProviderArn?: SourcedValue | undefined;
 }): CiConfig {
   const { repository, environment, oidcProviderArn: provider } = settings;
@@ -97,6 +166,9 @@ export function checkCiConfig(settings: {
   return {
     repository: repository.value,
     environment: environment?.value ?? DEFAULT_GITHUB_ENVIRONMENT,
+    environments: settings.environments
+      ? parseCiEnvironments(settings.environments)
+      : [...DEFAULT_CI_ENVIRONMENTS],
     ...(provider ? { oidcProviderArn: provider.value } : {}),
   };
 }

@@ -2,7 +2,12 @@ import { App } from 'aws-cdk-lib';
 import { CI_STACK_NAME } from '@hello-world/shared';
 import { createStacks } from './app';
 import { SERVICE_STACK_RESOURCE_TYPES, STACK_NAME_TAG } from './ci-policies';
-import { CI_DEPLOY_ROLE_NAME, CI_PUBLISH_ROLE_NAME, createCiStack } from './ci-stack';
+import {
+  CI_DEPLOY_ROLE_NAME,
+  CI_PUBLISH_ROLE_NAME,
+  ciEnvironmentStackName,
+  createCiStack,
+} from './ci-stack';
 import { loadConfig } from './config';
 import {
   TEST_ACCOUNT,
@@ -39,6 +44,9 @@ type Row = [description: string, request: IamRequest];
 let templates: Record<string, { Resources: Record<string, never> }>;
 let publish: { name: string; policy: PolicyDocument }[];
 let deploy: { name: string; policy: PolicyDocument }[];
+let staging: { name: string; policy: PolicyDocument }[];
+let production: { name: string; policy: PolicyDocument }[];
+let preview: { name: string; policy: PolicyDocument }[];
 /** The log group key's policy as controlTower=strict synthesizes it: the account delegates to IAM. */
 let keyPolicy: PolicyDocument;
 
@@ -53,6 +61,11 @@ beforeAll(() => {
   );
   publish = inlinePoliciesOfRole(templates[CI_STACK_NAME], CI_PUBLISH_ROLE_NAME);
   deploy = inlinePoliciesOfRole(templates[CI_STACK_NAME], CI_DEPLOY_ROLE_NAME);
+  const roleOf = (ciEnvironment: string, roleName: string) =>
+    inlinePoliciesOfRole(templates[ciEnvironmentStackName('hello-world', ciEnvironment)], roleName);
+  staging = roleOf('staging', `github-actions-${SERVICE}-staging-deploy`);
+  production = roleOf('production', `github-actions-${SERVICE}-production-deploy`);
+  preview = roleOf('preview', `github-actions-${SERVICE}-pr-deploy`);
   const strictService = synthesizeApp({ controlTower: 'strict' }).service.toJSON();
   const [key] = Object.values(
     strictService.Resources as Record<string, { Type: string; Properties: { KeyPolicy: unknown } }>,
@@ -552,5 +565,359 @@ describe('the deploy role and the service stack agree', () => {
       r.Type.startsWith('AWS::IAM::'),
     );
     expect(iam).toEqual([]);
+  });
+});
+
+// The environments CI deploys (ci-config DEFAULT_CI_ENVIRONMENTS): each deploy role is held to its
+// own environment's names; the previews' shared role to `…-pr-*` names, never the previews'
+// roles stack, which that pattern also matches.
+const STAGING = `${SERVICE}-staging`;
+const PRODUCTION = `${SERVICE}-production`;
+const PR_12 = `${SERVICE}-pr-12`;
+const PR_ROLES = `${SERVICE}-pr-roles`;
+const OTHER_SERVICE_PREVIEW = 'payments-ecr-ecs-fargate-pr-12';
+const taggedBy = (stackName: string) => ({ [`aws:ResourceTag/${STACK_NAME_TAG}`]: stackName });
+const toEcsTasks = { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' };
+const service = (name: string) => at('ecs', `service/${name}/${name}`);
+const task = (cluster: string) => at('ecs', `task/${cluster}/0123456789abcdef0123456789abcdef`);
+const inCluster = (cluster: string) => ({ 'ecs:cluster': at('ecs', `cluster/${cluster}`) });
+const securityGroup = at('ec2', 'security-group/sg-0123456789abcdef0');
+const changeSet = (stackName: string): IamRequest => ({
+  action: 'cloudformation:CreateChangeSet',
+  resource: stack(stackName),
+  context: SERVICE_TYPES,
+});
+
+describe('preview role (environment preview: every pr-<number>)', () => {
+  const allowed: Row[] = [
+    ["creates a change set of a preview's stack", changeSet(PR_12)],
+    ['executes it', { action: 'cloudformation:ExecuteChangeSet', resource: stack(PR_12) }],
+    [
+      'deletes the preview stack (pull request closed, label removed, sweep)',
+      { action: 'cloudformation:DeleteStack', resource: stack(PR_12) },
+    ],
+    [
+      'reads the preview stack',
+      { action: 'cloudformation:DescribeStacks', resource: stack(PR_12) },
+    ],
+    ['lists stack names for the sweep', { action: 'cloudformation:ListStacks', resource: '*' }],
+    [
+      "rolls the preview's service via CloudFormation",
+      { action: 'ecs:UpdateService', resource: service(PR_12), context: VIA_CFN },
+    ],
+    ["reads the preview's service", { action: 'ecs:DescribeServices', resource: service(PR_12) }],
+    [
+      "reads the preview's tasks",
+      { action: 'ecs:DescribeTasks', resource: task(PR_12), context: inCluster(PR_12) },
+    ],
+    [
+      "creates the preview's log group via CloudFormation",
+      {
+        action: 'logs:CreateLogGroup',
+        resource: at('logs', `log-group:/ecs/${PR_12}`),
+        context: VIA_CFN,
+      },
+    ],
+    [
+      "opens the preview stack's own security group via CloudFormation",
+      {
+        action: 'ec2:AuthorizeSecurityGroupIngress',
+        resource: securityGroup,
+        context: { ...VIA_CFN, ...taggedBy(PR_12) },
+      },
+    ],
+    [
+      "passes the previews' shared execution role to ECS tasks",
+      { action: 'iam:PassRole', resource: role(`${SERVICE}-pr-execution`), context: toEcsTasks },
+    ],
+    [
+      "passes the previews' shared task role to ECS tasks",
+      { action: 'iam:PassRole', resource: role(`${SERVICE}-pr-task`), context: toEcsTasks },
+    ],
+    ['logs in to ECR', { action: 'ecr:GetAuthorizationToken', resource: '*' }],
+    [
+      'pushes the preview image: layers',
+      { action: 'ecr:InitiateLayerUpload', resource: REPOSITORY },
+    ],
+    ['pushes the preview image: manifest', { action: 'ecr:PutImage', resource: REPOSITORY }],
+    [
+      "reads the registry stack's outputs",
+      { action: 'cloudformation:DescribeStacks', resource: stack(`${SERVICE}-registry`) },
+    ],
+  ];
+  const denied: Row[] = [
+    ['cannot change the default stack', changeSet(SERVICE)],
+    ["cannot change staging's stack", changeSet(STAGING)],
+    ["cannot change production's stack", changeSet(PRODUCTION)],
+    ['cannot change the registry stack', changeSet(`${SERVICE}-registry`)],
+    ["cannot change the previews' roles stack (it matches …-pr-*)", changeSet(PR_ROLES)],
+    [
+      "cannot execute a change set on the previews' roles stack",
+      { action: 'cloudformation:ExecuteChangeSet', resource: stack(PR_ROLES) },
+    ],
+    [
+      "cannot delete the previews' roles stack",
+      { action: 'cloudformation:DeleteStack', resource: stack(PR_ROLES) },
+    ],
+    [
+      "cannot update the previews' roles stack directly",
+      { action: 'cloudformation:UpdateStack', resource: stack(PR_ROLES) },
+    ],
+    [
+      "cannot cancel an update of the previews' roles stack",
+      { action: 'cloudformation:CancelUpdateStack', resource: stack(PR_ROLES) },
+    ],
+    ["cannot change another service's preview stack", changeSet(OTHER_SERVICE_PREVIEW)],
+    ['cannot change the CI stack', changeSet(CI_STACK_NAME)],
+    ["cannot change its own role's stack", changeSet(`${CI_STACK_NAME}-pr`)],
+    [
+      'cannot delete the production stack',
+      { action: 'cloudformation:DeleteStack', resource: stack(PRODUCTION) },
+    ],
+    [
+      'cannot delete the default stack',
+      { action: 'cloudformation:DeleteStack', resource: stack(SERVICE) },
+    ],
+    [
+      'cannot add an IAM role to a preview',
+      {
+        action: 'cloudformation:CreateChangeSet',
+        resource: stack(PR_12),
+        context: {
+          'cloudformation:ResourceTypes': [...SERVICE_STACK_RESOURCE_TYPES, 'AWS::IAM::Role'],
+        },
+      },
+    ],
+    [
+      'cannot add a Lambda function to a preview',
+      {
+        action: 'cloudformation:CreateChangeSet',
+        resource: stack(PR_12),
+        context: { 'cloudformation:ResourceTypes': ['AWS::Lambda::Function'] },
+      },
+    ],
+    ['cannot create a role', { action: 'iam:CreateRole', resource: role('x'), context: VIA_CFN }],
+    [
+      "cannot pass staging's execution role",
+      { action: 'iam:PassRole', resource: role(`${STAGING}-execution`), context: toEcsTasks },
+    ],
+    [
+      "cannot pass production's task role",
+      { action: 'iam:PassRole', resource: role(`${PRODUCTION}-task`), context: toEcsTasks },
+    ],
+    [
+      "cannot pass the default environment's task role",
+      { action: 'iam:PassRole', resource: role(`${SERVICE}-task`), context: toEcsTasks },
+    ],
+    [
+      "cannot roll production's service, even via CloudFormation",
+      { action: 'ecs:UpdateService', resource: service(PRODUCTION), context: VIA_CFN },
+    ],
+    [
+      "cannot read production's service",
+      { action: 'ecs:DescribeServices', resource: service(PRODUCTION) },
+    ],
+    [
+      "cannot delete staging's log group, even via CloudFormation",
+      {
+        action: 'logs:DeleteLogGroup',
+        resource: at('logs', `log-group:/ecs/${STAGING}`),
+        context: VIA_CFN,
+      },
+    ],
+    [
+      "cannot open production's security group, even via CloudFormation",
+      {
+        action: 'ec2:AuthorizeSecurityGroupIngress',
+        resource: securityGroup,
+        context: { ...VIA_CFN, ...taggedBy(PRODUCTION) },
+      },
+    ],
+    [
+      "cannot read production's stack",
+      { action: 'cloudformation:DescribeStacks', resource: stack(PRODUCTION) },
+    ],
+    ['cannot delete images', { action: 'ecr:BatchDeleteImage', resource: REPOSITORY }],
+    [
+      'cannot delete the repository, even via CloudFormation',
+      { action: 'ecr:DeleteRepository', resource: REPOSITORY, context: VIA_CFN },
+    ],
+    [
+      'cannot change the lifecycle policy',
+      { action: 'ecr:PutLifecyclePolicy', resource: REPOSITORY },
+    ],
+  ];
+
+  it.each(allowed)('%s', async (_, request) => {
+    expect(await decide(preview, request)).toBe('Allowed');
+  });
+
+  it.each(denied)('%s', async (_, request) => {
+    expect(await decide(preview, request)).not.toBe('Allowed');
+  });
+
+  it("the Deny is what keeps the previews' roles stack out: without it, …-pr-* would let it change", async () => {
+    // GIVEN the preview policy without its Deny statements, as a careless edit would leave it
+    const withoutDeny = preview.map(({ name, policy }) => ({
+      name,
+      policy: { ...policy, Statement: policy.Statement.filter((st) => st['Effect'] !== 'Deny') },
+    }));
+    // WHEN a change set on the previews' roles stack is evaluated
+    const decision = await decide(withoutDeny, changeSet(PR_ROLES));
+    // THEN it is allowed: the stack pattern alone matches the roles stack, the Deny is needed
+    expect(decision).toBe('Allowed');
+  });
+});
+
+describe('staging and production roles (environments staging, production)', () => {
+  const allowed: [string, () => typeof staging, IamRequest][] = [
+    ["staging changes staging's stack", () => staging, changeSet(STAGING)],
+    [
+      "staging passes staging's execution role",
+      () => staging,
+      { action: 'iam:PassRole', resource: role(`${STAGING}-execution`), context: toEcsTasks },
+    ],
+    [
+      "staging rolls staging's service via CloudFormation",
+      () => staging,
+      { action: 'ecs:UpdateService', resource: service(STAGING), context: VIA_CFN },
+    ],
+    ["production changes production's stack", () => production, changeSet(PRODUCTION)],
+    [
+      "production passes production's task role",
+      () => production,
+      { action: 'iam:PassRole', resource: role(`${PRODUCTION}-task`), context: toEcsTasks },
+    ],
+    [
+      "production reads staging's stack (infra:promote --from=staging)",
+      () => production,
+      { action: 'cloudformation:DescribeStacks', resource: stack(STAGING) },
+    ],
+    [
+      "production reads staging's service",
+      () => production,
+      { action: 'ecs:DescribeServices', resource: service(STAGING) },
+    ],
+    [
+      "production reads staging's tasks (the digest they pulled)",
+      () => production,
+      { action: 'ecs:DescribeTasks', resource: task(STAGING), context: inCluster(STAGING) },
+    ],
+    [
+      "production reads staging's task definition (an action AWS authorizes on * only)",
+      () => production,
+      { action: 'ecs:DescribeTaskDefinition', resource: '*' },
+    ],
+  ];
+  const denied: [string, () => typeof staging, IamRequest][] = [
+    ["staging cannot change production's stack", () => staging, changeSet(PRODUCTION)],
+    [
+      "staging cannot execute a change set on production's stack",
+      () => staging,
+      { action: 'cloudformation:ExecuteChangeSet', resource: stack(PRODUCTION) },
+    ],
+    ['staging cannot change the default stack', () => staging, changeSet(SERVICE)],
+    ["staging cannot change a preview's stack", () => staging, changeSet(PR_12)],
+    [
+      "staging cannot pass production's execution role",
+      () => staging,
+      { action: 'iam:PassRole', resource: role(`${PRODUCTION}-execution`), context: toEcsTasks },
+    ],
+    [
+      "staging cannot roll production's service, even via CloudFormation",
+      () => staging,
+      { action: 'ecs:UpdateService', resource: service(PRODUCTION), context: VIA_CFN },
+    ],
+    [
+      "staging cannot read production's service",
+      () => staging,
+      { action: 'ecs:DescribeServices', resource: service(PRODUCTION) },
+    ],
+    [
+      'staging cannot delete its stack',
+      () => staging,
+      { action: 'cloudformation:DeleteStack', resource: stack(STAGING) },
+    ],
+    [
+      'staging cannot push images',
+      () => staging,
+      { action: 'ecr:InitiateLayerUpload', resource: REPOSITORY },
+    ],
+    ["production cannot change staging's stack", () => production, changeSet(STAGING)],
+    [
+      "production cannot execute a change set on staging's stack",
+      () => production,
+      { action: 'cloudformation:ExecuteChangeSet', resource: stack(STAGING) },
+    ],
+    [
+      "production cannot cancel staging's update",
+      () => production,
+      { action: 'cloudformation:CancelUpdateStack', resource: stack(STAGING) },
+    ],
+    [
+      "production cannot roll staging's service, even via CloudFormation",
+      () => production,
+      { action: 'ecs:UpdateService', resource: service(STAGING), context: VIA_CFN },
+    ],
+    [
+      "production cannot stop staging's ECS deployment",
+      () => production,
+      { action: 'ecs:StopServiceDeployment', resource: serviceDeployment(STAGING) },
+    ],
+    [
+      "production cannot stop staging's tasks",
+      () => production,
+      { action: 'ecs:StopTask', resource: task(STAGING), context: inCluster(STAGING) },
+    ],
+    [
+      "production cannot pass staging's task role",
+      () => production,
+      { action: 'iam:PassRole', resource: role(`${STAGING}-task`), context: toEcsTasks },
+    ],
+    [
+      "production cannot delete staging's log group, even via CloudFormation",
+      () => production,
+      {
+        action: 'logs:DeleteLogGroup',
+        resource: at('logs', `log-group:/ecs/${STAGING}`),
+        context: VIA_CFN,
+      },
+    ],
+    [
+      "production cannot read the default environment's service",
+      () => production,
+      { action: 'ecs:DescribeServices', resource: service(SERVICE) },
+    ],
+    [
+      "production cannot read a preview's tasks",
+      () => production,
+      { action: 'ecs:DescribeTasks', resource: task(PR_12), context: inCluster(PR_12) },
+    ],
+  ];
+
+  it.each(allowed)('%s', async (_, policies, request) => {
+    expect(await decide(policies(), request)).toBe('Allowed');
+  });
+
+  it.each(denied)('%s', async (_, policies, request) => {
+    expect(await decide(policies(), request)).not.toBe('Allowed');
+  });
+});
+
+describe('every CI role fits IAM', () => {
+  /** IAM's quota on a role's inline policies together, counted without whitespace. */
+  const INLINE_POLICY_QUOTA = 10_240;
+
+  it.each([
+    ['publish', () => publish],
+    ['default deploy', () => deploy],
+    ['staging deploy', () => staging],
+    ['production deploy', () => production],
+    ['preview deploy', () => preview],
+  ])('the %s role stays within the 10,240 characters of inline policy IAM accepts', (_, of) => {
+    const size = of()
+      .map(({ policy }) => JSON.stringify(policy).replace(/\s/g, '').length)
+      .reduce((a, b) => a + b, 0);
+    expect(size).toBeLessThanOrEqual(INLINE_POLICY_QUOTA);
   });
 });

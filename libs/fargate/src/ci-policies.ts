@@ -1,8 +1,12 @@
-import { Aws } from 'aws-cdk-lib';
+import { Fn } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { TaskRoleNames } from './task-roles';
 
-/** What the two CI roles' policies are scoped to: names only, all known before any deploy. */
+/**
+ * What the CI roles' policies are scoped to: names only, all known before any deploy. For the
+ * previews' shared role the service stack, cluster, service and log group are patterns ending
+ * `-pr-*`, which only preview environments (`pr-<number>`) are given.
+ */
 export interface CiPolicyScope {
   readonly registryStackName: string;
   readonly serviceStackName: string;
@@ -11,8 +15,27 @@ export interface CiPolicyScope {
   readonly serviceName: string;
   readonly taskFamily: string;
   readonly logGroupName: string;
-  /** The registry stack's task roles: the only roles the deploy role may hand to ECS. */
+  /** The environment's task roles: the only roles its deploy role may hand to ECS. */
   readonly taskRoleNames: TaskRoleNames;
+}
+
+/**
+ * The environment a deploy role may read, never change: `infra:promote --from=<it>` finds the
+ * image (tag and digest) it runs there, then deploys that image here.
+ */
+export interface PromotionSource {
+  readonly serviceStackName: string;
+  readonly clusterName: string;
+  readonly serviceName: string;
+}
+
+/** What the previews' shared deploy role adds to a deploy role, and what it must never touch. */
+export interface PreviewScope {
+  /**
+   * Stacks whose names match the preview pattern but are no preview: the previews' shared roles
+   * stack (`…-pr-roles`, an administrator's). Every CloudFormation write on them is denied.
+   */
+  readonly protectedStackNames: readonly string[];
 }
 
 /**
@@ -47,9 +70,14 @@ export const SERVICE_STACK_RESOURCE_TYPES = [
  */
 export const STACK_NAME_TAG = 'aws:cloudformation:stack-name';
 
+// Fn::Sub rather than CDK's Fn::Join: one line per ARN keeps each CI stack's template, which CDK
+// sends inline as YAML (at most 50 KiB without a bootstrap bucket), a third smaller.
 const arn = (service: string, resource: string) =>
-  `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
-const iamArn = (resource: string) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:${resource}`;
+  Fn.sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
+const iamArn = (resource: string) =>
+  Fn.sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:${resource}`);
+/** A name with `*` is a pattern: the conditions comparing it must be the Like operators. */
+const isPattern = (name: string) => name.includes('*');
 export const stackArn = (name: string) => arn('cloudformation', `stack/${name}/*`);
 const repositoryArn = (scope: CiPolicyScope) => arn('ecr', `repository/${scope.repositoryName}`);
 
@@ -104,12 +132,32 @@ export function publishPolicy(scope: CiPolicyScope): iam.PolicyDocument {
   });
 }
 
+export interface DeployPolicyOptions {
+  /** The environment this one promotes from (production: staging), read-only. */
+  readonly promotesFrom?: PromotionSource;
+  /** The previews' shared role: it also deletes previews and pushes their images. */
+  readonly preview?: PreviewScope;
+}
+
 /**
- * The deploy role: change sets on the service stack only, made of the service stack's resource
+ * A deploy role: change sets on the service stack only, made of the service stack's resource
  * types only; CloudFormation then acts with these rights, each held to the service stack's own
  * resources. In IAM it can only pass the two task roles to ECS tasks.
  */
-export function deployPolicy(scope: CiPolicyScope): iam.PolicyDocument {
+export function deployPolicy(
+  scope: CiPolicyScope,
+  options: DeployPolicyOptions = {},
+): iam.PolicyDocument {
+  return new iam.PolicyDocument({
+    statements: [
+      ...deployStatements(scope),
+      ...(options.promotesFrom ? promotionSourceStatements(options.promotesFrom) : []),
+      ...(options.preview ? previewStatements(scope, options.preview) : []),
+    ],
+  });
+}
+
+function deployStatements(scope: CiPolicyScope): iam.PolicyStatement[] {
   const clusterArn = arn('ecs', `cluster/${scope.clusterName}`);
   const serviceArn = arn('ecs', `service/${scope.clusterName}/${scope.serviceName}`);
   const serviceDeploymentArns = arn(
@@ -121,277 +169,363 @@ export function deployPolicy(scope: CiPolicyScope): iam.PolicyDocument {
     `service-revision/${scope.clusterName}/${scope.serviceName}/*`,
   );
   const logGroup = arn('logs', `log-group:${scope.logGroupName}`);
+  const logStreams = arn('logs', `log-group:${scope.logGroupName}:*`);
   const ec2 = (type: string) => arn('ec2', `${type}/*`);
-  return new iam.PolicyDocument({
-    statements: [
-      new iam.PolicyStatement({
-        sid: 'ChangeSetsOnTheServiceStack',
-        actions: [
-          'cloudformation:DeleteChangeSet',
-          'cloudformation:DescribeChangeSet',
-          'cloudformation:DescribeStackEvents',
-          'cloudformation:DescribeStackResources',
-          'cloudformation:DescribeStacks',
-          'cloudformation:ExecuteChangeSet',
-          'cloudformation:GetTemplate',
-          'cloudformation:GetTemplateSummary',
-          'cloudformation:ListStackResources',
-        ],
-        resources: [stackArn(scope.serviceStackName)],
-      }),
-      new iam.PolicyStatement({
-        // A deploy past its --timeout, or infra:abort, cancels the update in progress, and
-        // CloudFormation rolls the stack back to what it was.
-        sid: 'CancelAnUpdateOfTheServiceStack',
-        actions: ['cloudformation:CancelUpdateStack'],
-        resources: [stackArn(scope.serviceStackName)],
-      }),
-      new iam.PolicyStatement({
-        sid: 'CreateChangeSetsOfServiceStackResourceTypesOnly',
-        actions: ['cloudformation:CreateChangeSet'],
-        resources: [stackArn(scope.serviceStackName)],
-        conditions: {
-          'ForAllValues:StringEquals': {
-            'cloudformation:ResourceTypes': [...SERVICE_STACK_RESOURCE_TYPES],
-          },
+  const stackTag = {
+    [isPattern(scope.serviceStackName) ? 'StringLike' : 'StringEquals']: {
+      [`aws:ResourceTag/${STACK_NAME_TAG}`]: scope.serviceStackName,
+    },
+  };
+  return [
+    new iam.PolicyStatement({
+      sid: 'ChangeSetsOnTheServiceStack',
+      actions: [
+        'cloudformation:DeleteChangeSet',
+        'cloudformation:DescribeChangeSet',
+        'cloudformation:DescribeStackEvents',
+        'cloudformation:DescribeStackResources',
+        'cloudformation:DescribeStacks',
+        'cloudformation:ExecuteChangeSet',
+        'cloudformation:GetTemplate',
+        'cloudformation:GetTemplateSummary',
+        'cloudformation:ListStackResources',
+      ],
+      resources: [stackArn(scope.serviceStackName)],
+    }),
+    new iam.PolicyStatement({
+      // A deploy past its --timeout, or infra:abort, cancels the update in progress, and
+      // CloudFormation rolls the stack back to what it was.
+      sid: 'CancelAnUpdateOfTheServiceStack',
+      actions: ['cloudformation:CancelUpdateStack'],
+      resources: [stackArn(scope.serviceStackName)],
+    }),
+    new iam.PolicyStatement({
+      sid: 'CreateChangeSetsOfServiceStackResourceTypesOnly',
+      actions: ['cloudformation:CreateChangeSet'],
+      resources: [stackArn(scope.serviceStackName)],
+      conditions: {
+        'ForAllValues:StringEquals': {
+          'cloudformation:ResourceTypes': [...SERVICE_STACK_RESOURCE_TYPES],
         },
-      }),
-      new iam.PolicyStatement({
-        sid: 'NoResourceImports',
-        effect: iam.Effect.DENY,
-        actions: ['cloudformation:CreateChangeSet'],
-        resources: ['*'],
-        conditions: { Null: { 'cloudformation:ImportResourceTypes': 'false' } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadRegistryStackOutputs',
-        actions: ['cloudformation:DescribeStacks'],
-        resources: [stackArn(scope.registryStackName)],
-      }),
-      new iam.PolicyStatement({
-        sid: 'NewVpcAndGatewayViaCloudFormation',
-        actions: ['ec2:CreateInternetGateway', 'ec2:CreateVpc'],
-        resources: [ec2('internet-gateway'), ec2('vpc')],
-        conditions: viaCloudFormation,
-      }),
-      new iam.PolicyStatement({
-        sid: 'NewSecurityGroupViaCloudFormation',
-        actions: ['ec2:CreateSecurityGroup'],
-        resources: [ec2('security-group')],
-        conditions: viaCloudFormation,
-      }),
-      new iam.PolicyStatement({
-        // The new subnet, route table or rule; the VPC or group it goes into must be the stack's.
-        sid: 'NewSubnetRouteTableAndRuleViaCloudFormation',
-        actions: [
-          'ec2:AuthorizeSecurityGroupEgress',
-          'ec2:AuthorizeSecurityGroupIngress',
-          'ec2:CreateRouteTable',
-          'ec2:CreateSubnet',
-        ],
-        resources: [ec2('route-table'), ec2('security-group-rule'), ec2('subnet')],
-        conditions: viaCloudFormation,
-      }),
-      new iam.PolicyStatement({
-        sid: 'TagNetworkResourcesAsTheyAreCreated',
-        actions: ['ec2:CreateTags'],
-        resources: [arn('ec2', '*')],
-        conditions: {
-          ...viaCloudFormation,
-          StringEquals: { 'ec2:CreateAction': NETWORK_CREATE_ACTIONS },
-        },
-      }),
-      new iam.PolicyStatement({
-        sid: 'ChangeOnlyTheServiceStackNetworkViaCloudFormation',
-        actions: [
-          'ec2:AssociateRouteTable',
-          'ec2:AttachInternetGateway',
-          'ec2:AuthorizeSecurityGroupEgress',
-          'ec2:AuthorizeSecurityGroupIngress',
-          'ec2:CreateRoute',
-          'ec2:CreateRouteTable',
-          'ec2:CreateSecurityGroup',
-          'ec2:CreateSubnet',
-          'ec2:CreateTags',
-          'ec2:DeleteInternetGateway',
-          'ec2:DeleteRoute',
-          'ec2:DeleteRouteTable',
-          'ec2:DeleteSecurityGroup',
-          'ec2:DeleteSubnet',
-          'ec2:DeleteTags',
-          'ec2:DeleteVpc',
-          'ec2:DetachInternetGateway',
-          'ec2:DisassociateRouteTable',
-          'ec2:ModifySecurityGroupRules',
-          'ec2:ModifySubnetAttribute',
-          'ec2:ModifyVpcAttribute',
-          'ec2:ReplaceRoute',
-          'ec2:RevokeSecurityGroupEgress',
-          'ec2:RevokeSecurityGroupIngress',
-        ],
-        resources: [
-          ec2('internet-gateway'),
-          ec2('route-table'),
-          ec2('security-group'),
-          ec2('subnet'),
-          ec2('vpc'),
-        ],
-        conditions: {
-          ...viaCloudFormation,
-          StringEquals: { [`aws:ResourceTag/${STACK_NAME_TAG}`]: scope.serviceStackName },
-        },
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadNetworkAndTaskAddresses',
-        actions: [
-          'ec2:DescribeAccountAttributes',
-          'ec2:DescribeAvailabilityZones',
-          'ec2:DescribeInternetGateways',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeRouteTables',
-          'ec2:DescribeSecurityGroupRules',
-          'ec2:DescribeSecurityGroups',
-          'ec2:DescribeSubnets',
-          'ec2:DescribeVpcAttribute',
-          'ec2:DescribeVpcs',
-        ],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ClusterAndServiceViaCloudFormation',
-        actions: [
-          'ecs:CreateCluster',
-          'ecs:CreateService',
-          'ecs:DeleteCluster',
-          'ecs:DeleteService',
-          'ecs:PutClusterCapacityProviders',
-          'ecs:TagResource',
-          'ecs:UntagResource',
-          'ecs:UpdateCluster',
-          'ecs:UpdateClusterSettings',
-          'ecs:UpdateService',
-        ],
-        resources: [clusterArn, serviceArn, arn('ecs', `task-definition/${scope.taskFamily}:*`)],
-        conditions: viaCloudFormation,
-      }),
-      new iam.PolicyStatement({
-        sid: 'TaskDefinitionsViaCloudFormation',
-        actions: ['ecs:DeregisterTaskDefinition', 'ecs:RegisterTaskDefinition'],
-        resources: ['*'],
-        conditions: viaCloudFormation,
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadClusterAndService',
-        actions: ['ecs:DescribeClusters', 'ecs:DescribeServices'],
-        resources: [clusterArn, serviceArn],
-      }),
-      new iam.PolicyStatement({
-        // The service's ECS deployments: the rollout is followed by them, a deploy past its
-        // --timeout (or infra:abort) stops one with a rollback, and infra:rollback reads which
-        // revisions served successfully.
-        sid: 'ListDeploymentsOfThisService',
-        actions: ['ecs:ListServiceDeployments'],
-        resources: [serviceArn],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadAndStopDeploymentsOfThisService',
-        actions: ['ecs:DescribeServiceDeployments', 'ecs:StopServiceDeployment'],
-        resources: [serviceDeploymentArns],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadRevisionsOfThisService',
-        actions: ['ecs:DescribeServiceRevisions'],
-        resources: [serviceRevisionArns],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadTasksOfThisCluster',
-        actions: ['ecs:DescribeTasks', 'ecs:ListTasks'],
-        resources: ['*'],
-        conditions: { ArnEquals: { 'ecs:cluster': clusterArn } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadTaskDefinitions',
-        actions: ['ecs:DescribeTaskDefinition'],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        sid: 'PassOnlyTheTaskRolesToEcsTasks',
-        actions: ['iam:PassRole'],
-        resources: [
-          iamArn(`role/${scope.taskRoleNames.execution}`),
-          iamArn(`role/${scope.taskRoleNames.task}`),
-        ],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'LogGroupViaCloudFormation',
-        actions: [
-          'logs:AssociateKmsKey',
-          'logs:CreateLogGroup',
-          'logs:DeleteLogGroup',
-          'logs:DeleteRetentionPolicy',
-          'logs:DisassociateKmsKey',
-          'logs:PutRetentionPolicy',
-          'logs:TagResource',
-          'logs:UntagResource',
-        ],
-        resources: [logGroup, `${logGroup}:*`],
-        conditions: viaCloudFormation,
-      }),
-      new iam.PolicyStatement({
-        // controlTower=strict: the log group's own key. A new key is nobody's yet; an existing
-        // one may be changed only when CloudFormation made it for the service stack.
-        sid: 'NewLogKeyViaCloudFormation',
-        actions: ['kms:CreateKey'],
-        resources: ['*'],
-        conditions: viaCloudFormation,
-      }),
-      new iam.PolicyStatement({
-        sid: 'ChangeOnlyTheServiceStackKeyViaCloudFormation',
-        actions: [
-          'kms:DescribeKey',
-          'kms:EnableKeyRotation',
-          'kms:GetKeyPolicy',
-          'kms:GetKeyRotationStatus',
-          'kms:ListResourceTags',
-          'kms:PutKeyPolicy',
-          'kms:ScheduleKeyDeletion',
-          'kms:TagResource',
-          'kms:UntagResource',
-        ],
-        resources: [arn('kms', 'key/*')],
-        conditions: {
-          ...viaCloudFormation,
-          StringEquals: { [`aws:ResourceTag/${STACK_NAME_TAG}`]: scope.serviceStackName },
-        },
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadLogGroupAndEvents',
-        actions: ['logs:FilterLogEvents', 'logs:GetLogEvents', 'logs:ListTagsForResource'],
-        resources: [logGroup, `${logGroup}:*`],
-      }),
-      new iam.PolicyStatement({
-        sid: 'FindLogGroups',
-        actions: ['logs:DescribeLogGroups'],
-        resources: [arn('logs', 'log-group:*')],
-      }),
-      new iam.PolicyStatement({
-        // Find the image's digest, its scan findings (the deploy's gate) and its platform (its
-        // config blob, checked against the task's CPU), then move the deployed-<stack> tag onto
-        // it (the same manifest put back under that tag), which the lifecycle policy never
-        // expires. No layer upload: it can name an image already in the repository, never
-        // bring a new one.
-        sid: 'ReadImagesAndMarkTheDeployedOne',
-        actions: [
-          'ecr:BatchGetImage',
-          'ecr:DescribeImageScanFindings',
-          'ecr:DescribeImages',
-          'ecr:DescribeRepositories',
-          'ecr:GetDownloadUrlForLayer',
-          'ecr:PutImage',
-        ],
-        resources: [repositoryArn(scope)],
-      }),
-    ],
-  });
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'NoResourceImports',
+      effect: iam.Effect.DENY,
+      actions: ['cloudformation:CreateChangeSet'],
+      resources: ['*'],
+      conditions: { Null: { 'cloudformation:ImportResourceTypes': 'false' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadRegistryStackOutputs',
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [stackArn(scope.registryStackName)],
+    }),
+    new iam.PolicyStatement({
+      sid: 'NewVpcAndGatewayViaCloudFormation',
+      actions: ['ec2:CreateInternetGateway', 'ec2:CreateVpc'],
+      resources: [ec2('internet-gateway'), ec2('vpc')],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      sid: 'NewSecurityGroupViaCloudFormation',
+      actions: ['ec2:CreateSecurityGroup'],
+      resources: [ec2('security-group')],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      // The new subnet, route table or rule; the VPC or group it goes into must be the stack's.
+      sid: 'NewSubnetRouteTableAndRuleViaCloudFormation',
+      actions: [
+        'ec2:AuthorizeSecurityGroupEgress',
+        'ec2:AuthorizeSecurityGroupIngress',
+        'ec2:CreateRouteTable',
+        'ec2:CreateSubnet',
+      ],
+      resources: [ec2('route-table'), ec2('security-group-rule'), ec2('subnet')],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagNetworkResourcesAsTheyAreCreated',
+      actions: ['ec2:CreateTags'],
+      resources: [arn('ec2', '*')],
+      conditions: {
+        ...viaCloudFormation,
+        StringEquals: { 'ec2:CreateAction': NETWORK_CREATE_ACTIONS },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ChangeOnlyTheServiceStackNetworkViaCloudFormation',
+      actions: [
+        'ec2:AssociateRouteTable',
+        'ec2:AttachInternetGateway',
+        'ec2:AuthorizeSecurityGroupEgress',
+        'ec2:AuthorizeSecurityGroupIngress',
+        'ec2:CreateRoute',
+        'ec2:CreateRouteTable',
+        'ec2:CreateSecurityGroup',
+        'ec2:CreateSubnet',
+        'ec2:CreateTags',
+        'ec2:DeleteInternetGateway',
+        'ec2:DeleteRoute',
+        'ec2:DeleteRouteTable',
+        'ec2:DeleteSecurityGroup',
+        'ec2:DeleteSubnet',
+        'ec2:DeleteTags',
+        'ec2:DeleteVpc',
+        'ec2:DetachInternetGateway',
+        'ec2:DisassociateRouteTable',
+        'ec2:ModifySecurityGroupRules',
+        'ec2:ModifySubnetAttribute',
+        'ec2:ModifyVpcAttribute',
+        'ec2:ReplaceRoute',
+        'ec2:RevokeSecurityGroupEgress',
+        'ec2:RevokeSecurityGroupIngress',
+      ],
+      resources: [
+        ec2('internet-gateway'),
+        ec2('route-table'),
+        ec2('security-group'),
+        ec2('subnet'),
+        ec2('vpc'),
+      ],
+      conditions: {
+        ...viaCloudFormation,
+        ...stackTag,
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadNetworkAndTaskAddresses',
+      actions: [
+        'ec2:DescribeAccountAttributes',
+        'ec2:DescribeAvailabilityZones',
+        'ec2:DescribeInternetGateways',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeRouteTables',
+        'ec2:DescribeSecurityGroupRules',
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeVpcAttribute',
+        'ec2:DescribeVpcs',
+      ],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ClusterAndServiceViaCloudFormation',
+      actions: [
+        'ecs:CreateCluster',
+        'ecs:CreateService',
+        'ecs:DeleteCluster',
+        'ecs:DeleteService',
+        'ecs:PutClusterCapacityProviders',
+        'ecs:TagResource',
+        'ecs:UntagResource',
+        'ecs:UpdateCluster',
+        'ecs:UpdateClusterSettings',
+        'ecs:UpdateService',
+      ],
+      resources: [clusterArn, serviceArn, arn('ecs', `task-definition/${scope.taskFamily}:*`)],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      sid: 'TaskDefinitionsViaCloudFormation',
+      actions: ['ecs:DeregisterTaskDefinition', 'ecs:RegisterTaskDefinition'],
+      resources: ['*'],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadClusterAndService',
+      actions: ['ecs:DescribeClusters', 'ecs:DescribeServices'],
+      resources: [clusterArn, serviceArn],
+    }),
+    new iam.PolicyStatement({
+      // The service's ECS deployments: the rollout is followed by them, a deploy past its
+      // --timeout (or infra:abort) stops one with a rollback, and infra:rollback reads which
+      // revisions served successfully.
+      sid: 'ListDeploymentsOfThisService',
+      actions: ['ecs:ListServiceDeployments'],
+      resources: [serviceArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadAndStopDeploymentsOfThisService',
+      actions: ['ecs:DescribeServiceDeployments', 'ecs:StopServiceDeployment'],
+      resources: [serviceDeploymentArns],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadRevisionsOfThisService',
+      actions: ['ecs:DescribeServiceRevisions'],
+      resources: [serviceRevisionArns],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadTasksOfThisCluster',
+      actions: ['ecs:DescribeTasks', 'ecs:ListTasks'],
+      resources: ['*'],
+      conditions: {
+        [isPattern(scope.clusterName) ? 'ArnLike' : 'ArnEquals']: { 'ecs:cluster': clusterArn },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadTaskDefinitions',
+      actions: ['ecs:DescribeTaskDefinition'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'PassOnlyTheTaskRolesToEcsTasks',
+      actions: ['iam:PassRole'],
+      resources: [
+        iamArn(`role/${scope.taskRoleNames.execution}`),
+        iamArn(`role/${scope.taskRoleNames.task}`),
+      ],
+      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'LogGroupViaCloudFormation',
+      actions: [
+        'logs:AssociateKmsKey',
+        'logs:CreateLogGroup',
+        'logs:DeleteLogGroup',
+        'logs:DeleteRetentionPolicy',
+        'logs:DisassociateKmsKey',
+        'logs:PutRetentionPolicy',
+        'logs:TagResource',
+        'logs:UntagResource',
+      ],
+      resources: [logGroup, logStreams],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      // controlTower=strict: the log group's own key. A new key is nobody's yet; an existing
+      // one may be changed only when CloudFormation made it for the service stack.
+      sid: 'NewLogKeyViaCloudFormation',
+      actions: ['kms:CreateKey'],
+      resources: ['*'],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      sid: 'ChangeOnlyTheServiceStackKeyViaCloudFormation',
+      actions: [
+        'kms:DescribeKey',
+        'kms:EnableKeyRotation',
+        'kms:GetKeyPolicy',
+        'kms:GetKeyRotationStatus',
+        'kms:ListResourceTags',
+        'kms:PutKeyPolicy',
+        'kms:ScheduleKeyDeletion',
+        'kms:TagResource',
+        'kms:UntagResource',
+      ],
+      resources: [arn('kms', 'key/*')],
+      conditions: {
+        ...viaCloudFormation,
+        ...stackTag,
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadLogGroupAndEvents',
+      actions: ['logs:FilterLogEvents', 'logs:GetLogEvents', 'logs:ListTagsForResource'],
+      resources: [logGroup, logStreams],
+    }),
+    new iam.PolicyStatement({
+      sid: 'FindLogGroups',
+      actions: ['logs:DescribeLogGroups'],
+      resources: [arn('logs', 'log-group:*')],
+    }),
+    new iam.PolicyStatement({
+      // Find the image's digest, its scan findings (the deploy's gate) and its platform (its
+      // config blob, checked against the task's CPU), then move the deployed-<stack> tag onto
+      // it (the same manifest put back under that tag), which the lifecycle policy never
+      // expires. No layer upload: it can name an image already in the repository, never
+      // bring a new one.
+      sid: 'ReadImagesAndMarkTheDeployedOne',
+      actions: [
+        'ecr:BatchGetImage',
+        'ecr:DescribeImageScanFindings',
+        'ecr:DescribeImages',
+        'ecr:DescribeRepositories',
+        'ecr:GetDownloadUrlForLayer',
+        'ecr:PutImage',
+      ],
+      resources: [repositoryArn(scope)],
+    }),
+  ];
+}
+
+/**
+ * Read the source environment's service, its tasks and its stack (`infra:promote --from`): which
+ * image it runs, by tag and by digest. Nothing that changes it.
+ */
+function promotionSourceStatements(source: PromotionSource): iam.PolicyStatement[] {
+  const clusterArn = arn('ecs', `cluster/${source.clusterName}`);
+  return [
+    new iam.PolicyStatement({
+      sid: 'ReadThePromotionSourceStack',
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [stackArn(source.serviceStackName)],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadThePromotionSourceService',
+      actions: ['ecs:DescribeServices'],
+      resources: [arn('ecs', `service/${source.clusterName}/${source.serviceName}`)],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadThePromotionSourceTasks',
+      actions: ['ecs:DescribeTasks', 'ecs:ListTasks'],
+      resources: ['*'],
+      conditions: { ArnEquals: { 'ecs:cluster': clusterArn } },
+    }),
+  ];
+}
+
+/** Every CloudFormation read; a Deny of everything else leaves these. */
+const CLOUDFORMATION_READS = [
+  'cloudformation:Describe*',
+  'cloudformation:Get*',
+  'cloudformation:List*',
+];
+
+/**
+ * What only the previews' role adds: delete a preview (the pull request closed, the label went,
+ * or the sweep found it too old), push the preview's own image, and list stack names for the
+ * sweep. And a Deny: the pattern `…-pr-*` also matches the previews' roles stack, which an
+ * administrator owns; no CloudFormation write may reach it, whatever the Allows above say.
+ */
+function previewStatements(scope: CiPolicyScope, preview: PreviewScope): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'DeletePreviewStacks',
+      actions: ['cloudformation:DeleteStack'],
+      resources: [stackArn(scope.serviceStackName)],
+    }),
+    new iam.PolicyStatement({
+      sid: 'NoWriteToThePreviewRolesStack',
+      effect: iam.Effect.DENY,
+      notActions: CLOUDFORMATION_READS,
+      resources: preview.protectedStackNames.map(stackArn),
+    }),
+    new iam.PolicyStatement({
+      // ListStacks names every stack with its status and times, no parameters, outputs or tags;
+      // the sweep then reads the previews' own stacks by name.
+      sid: 'ListStackNamesForTheSweep',
+      actions: ['cloudformation:ListStacks'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'EcrLogin',
+      actions: ['ecr:GetAuthorizationToken'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      // A preview builds its own image, pushed with this role rather than the publish role, so
+      // that the role releases are pushed with stays out of reach of unreviewed code. ECR has no
+      // per-tag permission: with PutImage this role can also write any mutable tag.
+      sid: 'PushThePreviewImage',
+      actions: [
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:CompleteLayerUpload',
+        'ecr:InitiateLayerUpload',
+        'ecr:UploadLayerPart',
+      ],
+      resources: [repositoryArn(scope)],
+    }),
+  ];
 }

@@ -7,11 +7,33 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { APP_NAME, RELEASE_TAG_GLOB, deploymentNames } from '@hello-world/shared';
+import {
+  APP_NAME,
+  EnvironmentNameError,
+  PREVIEW_GROUP,
+  RELEASE_TAG_GLOB,
+  deploymentNames,
+  previewEnvironment,
+  type DeploymentNames,
+} from '@hello-world/shared';
 import { Construct } from 'constructs';
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_URL, type CiConfig } from './ci-config';
-import { deployPolicy, publishPolicy, type CiPolicyScope } from './ci-policies';
-import type { InfraConfig } from './config';
+import {
+  CI_SETTINGS,
+  DEFAULT_CI_ENVIRONMENTS,
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_URL,
+  PREVIEW_GITHUB_ENVIRONMENT,
+  type CiConfig,
+} from './ci-config';
+import {
+  deployPolicy,
+  publishPolicy,
+  type CiPolicyScope,
+  type DeployPolicyOptions,
+  type PreviewScope,
+  type PromotionSource,
+} from './ci-policies';
+import { ConfigError, type InfraConfig } from './config';
 
 export interface CiStackProps extends StackProps, CiPolicyScope {
   /** owner/name: the only repository whose workflows may assume the roles. */
@@ -44,6 +66,55 @@ export const MAIN_BRANCH = 'main';
 /** hello-world's CI roles; each deployment's own are its config's names.ciRoles. */
 export const CI_PUBLISH_ROLE_NAME = deploymentNames(APP_NAME).ciRoles.publish;
 export const CI_DEPLOY_ROLE_NAME = deploymentNames(APP_NAME).ciRoles.deploy;
+
+/**
+ * The stack holding one CI environment's deploy role, beside the CI stack: `<ci stack>-staging`,
+ * and `<ci stack>-pr` for the previews' shared role. One stack per role keeps each template
+ * under the 50 KiB CloudFormation takes inline (no bootstrap bucket): four deploy roles do not
+ * fit in one.
+ */
+export function ciEnvironmentStackName(service: string, ciEnvironment: string): string {
+  const { ciStack } = deploymentNames(service);
+  return ciEnvironment === PREVIEW_GITHUB_ENVIRONMENT
+    ? `${ciStack}-${PREVIEW_GROUP}`
+    : `${ciStack}-${ciEnvironment}`;
+}
+
+/**
+ * The names a CI environment's deploy role is scoped to: the deployment environment's own, or
+ * for `preview` the previews' shared ones, with the pull request number a wildcard
+ * (`hello-world-ecr-ecs-fargate-pr-*`).
+ */
+export function ciEnvironmentNames(service: string, ciEnvironment: string): DeploymentNames {
+  if (ciEnvironment !== PREVIEW_GITHUB_ENVIRONMENT) return deploymentNames(service, ciEnvironment);
+  const one = previewEnvironment(1);
+  const names = deploymentNames(service, one);
+  const anyPreview = (name: string): string => {
+    const pattern = name.replace(new RegExp(`-${one}$`), `-${PREVIEW_GROUP}-*`);
+    if (pattern === name) throw new Error(`${name} does not end with the preview's name ${one}`);
+    return pattern;
+  };
+  return {
+    ...names,
+    environment: PREVIEW_GITHUB_ENVIRONMENT,
+    deployment: anyPreview(names.deployment),
+    logGroup: anyPreview(names.logGroup),
+  };
+}
+
+/** A deploy role's policy scope, from its environment's names. */
+export function policyScopeOf(names: DeploymentNames): CiPolicyScope {
+  return {
+    registryStackName: names.registryStack,
+    serviceStackName: names.deployment,
+    repositoryName: names.repository,
+    clusterName: names.deployment,
+    serviceName: names.deployment,
+    taskFamily: names.service,
+    logGroupName: names.logGroup,
+    taskRoleNames: names.taskRoles,
+  };
+}
 
 const OIDC_CLAIM = GITHUB_OIDC_URL.replace('https://', '');
 
@@ -99,11 +170,7 @@ export class CiStack extends Stack {
           clientIds: [GITHUB_OIDC_AUDIENCE],
         });
     this.oidcProviderArn = provider.oidcProviderArn;
-    const trustedBy = (subjects: string[]) =>
-      new iam.WebIdentityPrincipal(provider.oidcProviderArn, {
-        StringEquals: { [`${OIDC_CLAIM}:aud`]: GITHUB_OIDC_AUDIENCE },
-        StringLike: { [`${OIDC_CLAIM}:sub`]: subjects },
-      });
+    const trustedBy = (subjects: string[]) => githubPrincipal(provider.oidcProviderArn, subjects);
 
     this.publishRole = new iam.Role(this, 'PublishRole', {
       roleName: props.publishRoleName,
@@ -133,16 +200,82 @@ export class CiStack extends Stack {
       value: provider.oidcProviderArn,
     });
 
-    acknowledgeCiNagFindings(this, props);
+    acknowledgePublishRoleFindings(this.publishRole, props);
+    acknowledgeDeployRoleFindings(this.deployRole, props);
   }
 }
 
-/** Adds the optional CI stack for the repository named in the CI config. */
-export function createCiStack(app: Construct, config: InfraConfig, ci: CiConfig): CiStack {
-  const { names } = config;
-  return new CiStack(app, names.ciStack, {
-    env: { region: config.region },
-    description: `GitHub OIDC roles for ${ci.repository}: publish images and deploy ${config.deploymentName}`,
+/** GitHub's OIDC tokens of these subjects, for this audience only. */
+function githubPrincipal(providerArn: string, subjects: string[]): iam.WebIdentityPrincipal {
+  return new iam.WebIdentityPrincipal(providerArn, {
+    StringEquals: { [`${OIDC_CLAIM}:aud`]: GITHUB_OIDC_AUDIENCE },
+    StringLike: { [`${OIDC_CLAIM}:sub`]: subjects },
+  });
+}
+
+export interface CiEnvironmentStackProps extends StackProps, CiPolicyScope, DeployPolicyOptions {
+  /** owner/name: the only repository whose workflows may assume the role. */
+  readonly repository: string;
+  /** The GitHub environment whose jobs alone may assume the role. */
+  readonly githubEnvironment: string;
+  /** The account's GitHub OIDC provider (the CI stack's, or the one given). */
+  readonly oidcProviderArn: string;
+  readonly deployRoleName: string;
+  /** What the role deploys, for its description: `hello-world-ecr-ecs-fargate-staging`. */
+  readonly deploys: string;
+}
+
+/**
+ * One CI environment's deploy role, in a stack of its own beside the CI stack: trusted only by
+ * jobs in the GitHub environment of the same name (`preview` for the previews' shared role), with
+ * the deploy policy scoped to that environment's service stack, cluster, service, log group and
+ * task roles.
+ */
+export class CiEnvironmentStack extends Stack {
+  readonly deployRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: CiEnvironmentStackProps) {
+    super(scope, id, {
+      synthesizer: new LegacyStackSynthesizer(),
+      analyticsReporting: false,
+      ...props,
+    });
+    this.deployRole = new iam.Role(this, 'DeployRole', {
+      roleName: props.deployRoleName,
+      description: `GitHub Actions of ${props.repository} (environment ${props.githubEnvironment}): deploy ${props.deploys}`,
+      maxSessionDuration: Duration.hours(1),
+      assumedBy: githubPrincipal(props.oidcProviderArn, [
+        `repo:${props.repository}:environment:${props.githubEnvironment}`,
+      ]),
+      inlinePolicies: { deploy: deployPolicy(props, props) },
+    });
+    new CfnOutput(this, CI_STACK_OUTPUTS.deployRoleArn, {
+      description: `Set as the variable ${CI_ROLE_VARIABLES.deployRoleArn} of the GitHub environment ${props.githubEnvironment}`,
+      value: this.deployRole.roleArn,
+    });
+    acknowledgeDeployRoleFindings(this.deployRole, props);
+  }
+}
+
+/** The CI stack and, beside it, one stack per CI environment's deploy role. */
+export interface CiStacks {
+  readonly ci: CiStack;
+  /** In the order of the CI config's environments. */
+  readonly environments: readonly { ciEnvironment: string; stack: CiEnvironmentStack }[];
+}
+
+/**
+ * Adds the optional CI stacks for the repository named in the CI config: the CI stack (OIDC
+ * provider, publish role, the default environment's deploy role), then a stack per CI
+ * environment. They are the same whichever environment the app is synthesized for.
+ */
+export function createCiStacks(app: Construct, config: InfraConfig, ci: CiConfig): CiStacks {
+  const service = config.names.service;
+  const env = { region: config.region };
+  const names = deploymentNames(service);
+  const main = new CiStack(app, names.ciStack, {
+    env,
+    description: `GitHub OIDC roles for ${ci.repository}: publish images and deploy ${names.deployment}`,
     repository: ci.repository,
     mainBranch: MAIN_BRANCH,
     releaseTagPattern: RELEASE_TAG_GLOB,
@@ -150,65 +283,143 @@ export function createCiStack(app: Construct, config: InfraConfig, ci: CiConfig)
     ...(ci.oidcProviderArn ? { oidcProviderArn: ci.oidcProviderArn } : {}),
     publishRoleName: names.ciRoles.publish,
     deployRoleName: names.ciRoles.deploy,
-    registryStackName: names.registryStack,
-    serviceStackName: config.deploymentName,
-    repositoryName: config.deploymentName,
-    clusterName: config.deploymentName,
-    serviceName: config.deploymentName,
-    taskFamily: config.appName,
-    logGroupName: names.logGroup,
-    taskRoleNames: names.taskRoles,
+    ...policyScopeOf(names),
   });
+
+  const ciEnvironments = ci.environments ?? DEFAULT_CI_ENVIRONMENTS;
+  let promotesFrom: PromotionSource | undefined;
+  const environments = ciEnvironments.map((ciEnvironment) => {
+    const envNames = namesOrConfigError(service, ciEnvironment);
+    const preview: PreviewScope | undefined =
+      ciEnvironment === PREVIEW_GITHUB_ENVIRONMENT
+        ? { protectedStackNames: [envNames.rolesStack] }
+        : undefined;
+    const stack = new CiEnvironmentStack(app, ciEnvironmentStackName(service, ciEnvironment), {
+      env,
+      description: preview
+        ? `GitHub OIDC deploy role of ${ci.repository} for pull-request previews: ${envNames.deployment} stacks only`
+        : `GitHub OIDC deploy role of ${ci.repository} for environment ${ciEnvironment}`,
+      repository: ci.repository,
+      githubEnvironment: ciEnvironment,
+      oidcProviderArn: main.oidcProviderArn,
+      deployRoleName: envNames.ciRoles.deploy,
+      deploys: envNames.deployment,
+      ...policyScopeOf(envNames),
+      ...(promotesFrom && !preview ? { promotesFrom } : {}),
+      ...(preview ? { preview } : {}),
+    });
+    // The role trusts the CI stack's provider: IAM refuses a principal that does not exist yet.
+    stack.addStackDependency(
+      main,
+      'its deploy role trusts the GitHub OIDC provider of the CI stack',
+    );
+    if (!preview) {
+      promotesFrom = {
+        serviceStackName: envNames.deployment,
+        clusterName: envNames.deployment,
+        serviceName: envNames.deployment,
+      };
+    }
+    return { ciEnvironment, stack };
+  });
+  return { ci: main, environments };
+}
+
+/** The CI stack alone, as before environments (specs that only need it). */
+export function createCiStack(app: Construct, config: InfraConfig, ci: CiConfig): CiStack {
+  return createCiStacks(app, config, ci).ci;
+}
+
+/** A CI environment the service's names cannot hold (too long for its IAM role) is a config error. */
+function namesOrConfigError(service: string, ciEnvironment: string): DeploymentNames {
+  try {
+    return ciEnvironmentNames(service, ciEnvironment);
+  } catch (error) {
+    if (!(error instanceof EnvironmentNameError)) throw error;
+    throw new ConfigError(
+      `Invalid CI environment (context "${CI_SETTINGS.environments.context}" or --environments): ${error.message}.`,
+    );
+  }
 }
 
 const rule = (id: string) => `AwsSolutions::AwsSolutions-${id}`;
+// cdk-nag names a resource by its template text, pseudo parameters as <AWS::...>.
+const at = (service: string, rest: string) =>
+  `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${rest}`;
+const acknowledge = (role: iam.Role, resource: string, reason: string) =>
+  Validations.of(role).acknowledge({ id: rule(`IAM5[Resource::${resource}]`), reason });
+const isPattern = (name: string) => name.includes('*');
+const stackReason = (name: string) =>
+  isPattern(name)
+    ? `CloudFormation stack ARNs end in a generated id; "stack/${name}/*" is every preview's stack ` +
+      "(pr-<number>) by name; the previews' roles stack, which the pattern also matches, is denied every write."
+    : `CloudFormation stack ARNs end in a generated id; "stack/${name}/*" is this one stack by name.`;
 
-/**
- * Every wildcard the two roles keep, each with why it is the narrowest AWS allows. Anything not
- * listed fails synth, so a new wildcard needs a reason here.
- */
-function acknowledgeCiNagFindings(stack: CiStack, props: CiStackProps): void {
-  // cdk-nag names a resource by its template text, pseudo parameters as <AWS::...>.
-  const at = (service: string, rest: string) =>
-    `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${rest}`;
-  const acknowledge = (role: iam.Role, resource: string, reason: string) =>
-    Validations.of(role).acknowledge({ id: rule(`IAM5[Resource::${resource}]`), reason });
-  const stackReason = (name: string) =>
-    `CloudFormation stack ARNs end in a generated id; "stack/${name}/*" is this one stack by name.`;
-
+/** Every wildcard the publish role keeps, each with why it is the narrowest AWS allows. */
+function acknowledgePublishRoleFindings(role: iam.Role, props: CiStackProps): void {
   acknowledge(
-    stack.publishRole,
+    role,
     '*',
     'Resource "*" only for ecr:GetAuthorizationToken, which supports no resource-level permission; ' +
       'pushes are held to this one repository.',
   );
   acknowledge(
-    stack.publishRole,
+    role,
     at('cloudformation', `stack/${props.registryStackName}/*`),
     stackReason(props.registryStackName),
   );
+}
 
-  const deploy = stack.deployRole;
+/**
+ * Every wildcard a deploy role keeps, each with why it is the narrowest AWS allows. Anything not
+ * listed fails synth, so a new wildcard needs a reason here; each reason names only what that
+ * role's policy holds.
+ */
+function acknowledgeDeployRoleFindings(
+  deploy: iam.Role,
+  props: CiPolicyScope & DeployPolicyOptions,
+): void {
+  const preview = Boolean(props.preview);
   acknowledge(
     deploy,
     '*',
     'Resource "*" only where AWS offers no resource-level permission: ec2:Describe*, ' +
       "kms:CreateKey (via CloudFormation; a new key is nobody's), " +
       'ecs:RegisterTaskDefinition/DeregisterTaskDefinition/DescribeTaskDefinition, and ' +
-      'ecs:ListTasks/DescribeTasks, which are held to this cluster by the ecs:cluster condition; ' +
-      'the task definition writes are allowed only via CloudFormation. The one Deny on "*" ' +
-      '(resource imports) narrows, never widens.',
+      'ecs:ListTasks/DescribeTasks, which are held to ' +
+      (props.promotesFrom
+        ? "this environment's cluster and the promotion source's cluster (read only) "
+        : preview
+          ? "the previews' clusters "
+          : 'this cluster ') +
+      'by the ecs:cluster condition; the task definition writes are allowed only via ' +
+      'CloudFormation' +
+      (preview
+        ? '; ecr:GetAuthorizationToken (ECR login to push the preview image) and ' +
+          'cloudformation:ListStacks (stack names and statuses, for the previews sweep)'
+        : '') +
+      '. The one Deny on "*" (resource imports) narrows, never widens.',
   );
   for (const name of [props.registryStackName, props.serviceStackName]) {
     acknowledge(deploy, at('cloudformation', `stack/${name}/*`), stackReason(name));
   }
+  if (props.promotesFrom) {
+    const source = props.promotesFrom.serviceStackName;
+    acknowledge(
+      deploy,
+      at('cloudformation', `stack/${source}/*`),
+      `${stackReason(source)} Read only (DescribeStacks): the environment infra:promote copies the image from.`,
+    );
+  }
+  const taggedBy = preview
+    ? "a preview stack's aws:cloudformation:stack-name tag (…-pr-*)"
+    : "the service stack's aws:cloudformation:stack-name tag";
   for (const type of ['internet-gateway', 'vpc', 'security-group']) {
     acknowledge(
       deploy,
       at('ec2', `${type}/*`),
       `EC2 ids are unknown before CloudFormation creates them: "${type}/*" lets CloudFormation create a ` +
-        `new ${type}; changing or deleting one is allowed only where it carries the service stack's ` +
-        'aws:cloudformation:stack-name tag, which no caller can set.',
+        `new ${type}; changing or deleting one is allowed only where it carries ${taggedBy}, which no caller can set.`,
     );
   }
   for (const type of ['route-table', 'subnet']) {
@@ -216,7 +427,7 @@ function acknowledgeCiNagFindings(stack: CiStack, props: CiStackProps): void {
       deploy,
       at('ec2', `${type}/*`),
       `EC2 ids are unknown before CloudFormation creates them: "${type}/*" lets CloudFormation create a ` +
-        `new ${type} inside a VPC that must carry the service stack's aws:cloudformation:stack-name tag; ` +
+        `new ${type} inside a VPC that must carry ${taggedBy}; ` +
         'changing or deleting one needs the same tag, which no caller can set.',
     );
   }
@@ -224,7 +435,7 @@ function acknowledgeCiNagFindings(stack: CiStack, props: CiStackProps): void {
     deploy,
     at('ec2', 'security-group-rule/*'),
     'A new security group rule gets its id as it is created; the group it is added to must carry ' +
-      "the service stack's aws:cloudformation:stack-name tag.",
+      `${taggedBy}.`,
   );
   acknowledge(
     deploy,
@@ -236,8 +447,7 @@ function acknowledgeCiNagFindings(stack: CiStack, props: CiStackProps): void {
     deploy,
     at('kms', 'key/*'),
     'KMS key ids are unknown before CloudFormation creates the log group key; changing one is ' +
-      "allowed only where it carries the service stack's aws:cloudformation:stack-name tag, which " +
-      'no caller can set.',
+      `allowed only where it carries ${taggedBy}, which no caller can set.`,
   );
   acknowledge(
     deploy,
@@ -248,17 +458,41 @@ function acknowledgeCiNagFindings(stack: CiStack, props: CiStackProps): void {
     acknowledge(
       deploy,
       at('ecs', `${type}/${props.clusterName}/${props.serviceName}/*`),
-      `ECS names each ${type} of a service with an id it generates; "${type}/<cluster>/<service>/*" is this one service's.`,
+      preview
+        ? `ECS names each ${type} of a service with an id it generates; "${type}/<cluster>/<service>/*" with ` +
+            "cluster and service …-pr-* is the previews' services' only."
+        : `ECS names each ${type} of a service with an id it generates; "${type}/<cluster>/<service>/*" is this one service's.`,
     );
   }
   acknowledge(
     deploy,
     at('logs', `log-group:${props.logGroupName}:*`),
-    'Log streams are created per task under this one log group; ":*" names its streams.',
+    preview
+      ? 'Log streams are created per task under each preview\'s log group; ":*" names their streams.'
+      : 'Log streams are created per task under this one log group; ":*" names its streams.',
   );
   acknowledge(
     deploy,
     at('logs', 'log-group:*'),
     'logs:DescribeLogGroups is authorized on the account-wide log-group ARN only.',
   );
+  if (preview) {
+    const every = (what: string) =>
+      `Previews come and go with pull requests: "${what}" is every preview's (pr-<number>) by name, and no other environment's name matches it.`;
+    acknowledge(
+      deploy,
+      at('ecs', `cluster/${props.clusterName}`),
+      every(`cluster/${props.clusterName}`),
+    );
+    acknowledge(
+      deploy,
+      at('ecs', `service/${props.clusterName}/${props.serviceName}`),
+      every(`service/${props.clusterName}/${props.serviceName}`),
+    );
+    acknowledge(
+      deploy,
+      at('logs', `log-group:${props.logGroupName}`),
+      every(`log-group:${props.logGroupName}`),
+    );
+  }
 }

@@ -27,7 +27,7 @@ function getAtt(resources: Resources, [logicalId, attribute]: [string, string]):
 }
 
 /**
- * A template value with its pseudo parameters, Fn::Join and the ARNs of named repositories and
+ * A template value with its pseudo parameters, Fn::Sub of them, Fn::Join and the ARNs of named repositories and
  * log groups resolved, as CloudFormation would in TEST_ACCOUNT/TEST_REGION. Anything else is
  * refused: a policy that depends on it cannot be evaluated here, and the spec should say so.
  */
@@ -40,6 +40,15 @@ export function resolveTemplateValue(value: unknown, resources: Resources = {}):
     const name = object['Ref'] as string;
     if (!(name in PSEUDO)) throw new Error(`cannot resolve Ref ${name} in a policy`);
     return PSEUDO[name];
+  }
+  if ('Fn::Sub' in object) {
+    const body = object['Fn::Sub'];
+    if (typeof body !== 'string')
+      throw new Error('cannot resolve Fn::Sub with variables in a policy');
+    return body.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+      if (!(name in PSEUDO)) throw new Error(`cannot resolve \${${name}} in a policy`);
+      return PSEUDO[name];
+    });
   }
   if ('Fn::Join' in object) {
     const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
