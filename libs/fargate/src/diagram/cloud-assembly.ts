@@ -1,5 +1,7 @@
+import { DEFAULT_ENVIRONMENT, type DeploymentNames } from '@hello-world/shared';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nxRunStep } from '../local/next-step';
 
 /** One CloudFormation resource as CDK writes it into a template. */
 export interface CfnResource {
@@ -42,8 +44,12 @@ interface ManifestArtifact {
 /** Where `nx run infra:synth` writes the cloud assembly, relative to the workspace root. */
 export const DEFAULT_ASSEMBLY_DIR = join('dist', 'apps', 'infra', 'cdk.out');
 
-/** What to run when the templates are missing or broken: the deployment project's synth. */
-const synthHint = (project: string) => `run \`npx nx run ${project}:synth\` first`;
+/**
+ * What to run when the templates are missing, broken or another environment's: the deployment
+ * project's synth, in the environment wanted (`-- --env=staging` for one other than the default).
+ */
+export const synthHint = (project: string, environment: string = DEFAULT_ENVIRONMENT) =>
+  `run \`${nxRunStep(project, 'synth', environment)}\` first`;
 
 function readJson(file: string, hint: string): unknown {
   try {
@@ -66,10 +72,15 @@ function regionOf(environment: string | undefined, stack: string, hint: string):
 
 /**
  * Reads the CloudFormation stacks of a synthesized cloud assembly directory; its errors say to
- * run the synth of the deployment `project` (default hello-world's, infra).
+ * run the synth of the deployment `project` (default hello-world's, infra) in `environment`.
  */
-export function readCloudAssembly(dir: string, project = 'infra'): CloudAssembly {
-  const hint = synthHint(project);
+export function readCloudAssembly(
+  dir: string,
+  project = 'infra',
+  /** The environment whose templates are wanted: its synth is the next step. */
+  environment: string = DEFAULT_ENVIRONMENT,
+): CloudAssembly {
+  const hint = synthHint(project, environment);
   const manifestFile = join(dir, 'manifest.json');
   if (!existsSync(manifestFile)) {
     throw new AssemblyError(`No synthesized templates in ${dir}: ${hint}.`);
@@ -110,4 +121,35 @@ export function regionOfAssembly(assembly: CloudAssembly): string {
     throw new AssemblyError(`The stacks target several regions (${regions.join(', ')}).`);
   }
   return regions[0];
+}
+
+/**
+ * The stacks the assembly's manifest lists: those of its latest synth (the CDK CLI leaves older
+ * templates of other environments beside them, so the files alone do not say). Undefined when
+ * there is no manifest; a broken one is an AssemblyError.
+ */
+export function readAssemblyStackNames(dir: string, project = 'infra'): string[] | undefined {
+  const manifestFile = join(dir, 'manifest.json');
+  if (!existsSync(manifestFile)) return undefined;
+  const manifest = readJson(manifestFile, synthHint(project)) as {
+    artifacts?: Record<string, ManifestArtifact>;
+  };
+  return Object.entries(manifest.artifacts ?? {})
+    .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')
+    .map(([id, artifact]) => artifact.displayName ?? id);
+}
+
+/**
+ * Refuses an assembly synthesized for another environment than `names.environment`: its service
+ * stack (`names.deployment`) must be among the stacks, else one line naming the synth to run.
+ */
+export function checkAssemblyEnvironment(
+  stackNames: readonly string[],
+  names: Pick<DeploymentNames, 'deployment' | 'environment'>,
+  project = 'infra',
+): void {
+  if (stackNames.includes(names.deployment)) return;
+  throw new AssemblyError(
+    `The synthesized templates are not environment ${names.environment}'s (no stack ${names.deployment}; they hold ${stackNames.join(', ') || 'none'}): ${synthHint(project, names.environment)}.`,
+  );
 }

@@ -2,10 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { synthesizeApp } from '../synth-for-test';
 import {
+  DEFAULT_SYNTHESIZED_DIR,
   WORKSPACE_ROOT,
   changePort,
   copySynthesizedAssembly,
+  renameStacks,
   writeAssembly,
 } from './test-assembly';
 
@@ -25,11 +28,12 @@ function runDiagramIn(cwd: string, ...args: string[]) {
 const runDiagram = (...args: string[]) =>
   runDiagramIn(join(WORKSPACE_ROOT, 'apps', 'infra'), ...args);
 
-function assemblyWithPort(port: number): string {
+/** The synthesized assembly with the service on another port, as `service`'s deployment names it. */
+function assemblyWithPort(port: number, service = 'hello-world'): string {
   const assembly = copySynthesizedAssembly();
   changePort(assembly, port);
   const dir = mkdtempSync(join(tmpdir(), `assembly-${port}-`));
-  writeAssembly(assembly, dir);
+  writeAssembly(renameStacks(assembly, service), dir);
   return dir;
 }
 
@@ -91,7 +95,7 @@ describe('infra:diagram', () => {
 
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
-      'infra:diagram: unknown option --colour: options are --check, --assembly, --out, --help\n',
+      'infra:diagram: unknown option --colour: options are --check, --env, --assembly, --out, --help\n',
     );
   });
 
@@ -132,7 +136,7 @@ describe("greeter-infra:diagram (another deployment: docs/ is hello-world's)", (
       join(project, 'cdk.json'),
       JSON.stringify({
         app: 'tsx infra.ts',
-        output: assemblyWithPort(49010),
+        output: assemblyWithPort(49010, 'greeter'),
         context: { service: 'greeter', port: 49010 },
       }),
     );
@@ -168,7 +172,7 @@ describe("greeter-infra:diagram (another deployment: docs/ is hello-world's)", (
 
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
-      'greeter-infra:diagram: unknown option --colour: options are --check, --assembly, --out, --help\n',
+      'greeter-infra:diagram: unknown option --colour: options are --check, --env, --assembly, --out, --help\n',
     );
   });
 
@@ -178,5 +182,67 @@ describe("greeter-infra:diagram (another deployment: docs/ is hello-world's)", (
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^usage: nx run greeter-infra:diagram \[-- --check\]/);
     expect(run.stdout).toContain(`[--out DIR (default ${defaultOut})]`);
+  });
+});
+
+describe('infra:diagram --env (another environment: drawn under dist, docs/ untouched)', () => {
+  jest.setTimeout(120_000);
+  let stagingAssembly: string;
+  const stagingOut = join('dist', 'apps', 'infra', 'diagram', 'staging');
+
+  beforeAll(() => {
+    // GIVEN staging's templates, synthesized as `DEPLOY_ENV=staging nx run infra:synth` does
+    stagingAssembly = synthesizeApp({ environment: 'staging' }).assembly.directory;
+  });
+  afterAll(() => rmSync(join(WORKSPACE_ROOT, stagingOut), { recursive: true, force: true }));
+
+  it("GIVEN staging's templates WHEN drawn with --env=staging THEN staging's names, under dist, docs untouched", () => {
+    const docs = files.map((file) => readFileSync(join(WORKSPACE_ROOT, 'docs', file)));
+
+    const run = runDiagram('--env=staging', '--assembly', stagingAssembly);
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(
+      `infra:diagram: wrote ${files.map((file) => join(stagingOut, file)).join(', ')}\n`,
+    );
+    // Graphviz writes each hyphen as &#45;
+    const svg = readFileSync(join(WORKSPACE_ROOT, stagingOut, 'architecture.svg'), 'utf8');
+    expect(svg.replaceAll('&#45;', '-')).toContain('stack hello-world-ecr-ecs-fargate-staging<');
+    files.forEach((file, i) =>
+      expect(readFileSync(join(WORKSPACE_ROOT, 'docs', file)).equals(docs[i] as Buffer)).toBe(true),
+    );
+  });
+
+  it("GIVEN staging's templates WHEN the default's docs are checked THEN refused in one line, exit 2", () => {
+    // GIVEN the last synth was staging's  WHEN docs/architecture.* are checked against it
+    const run = runDiagram('--check', '--assembly', stagingAssembly);
+
+    // THEN it does not call the docs stale: the templates are the wrong environment's
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /^infra:diagram: The synthesized templates are not environment default's \(no stack hello-world-ecr-ecs-fargate; .*\): run `npx nx run infra:synth` first\.\n$/,
+    );
+  });
+
+  it("GIVEN the default's templates WHEN --env=pr-12 is drawn THEN one line: synthesize pr-12 first, exit 2", () => {
+    const run = runDiagram('--env=pr-12', '--assembly', DEFAULT_SYNTHESIZED_DIR);
+
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      /^infra:diagram: The synthesized templates are not environment pr-12's .*: run `npx nx run infra:synth -- --env=pr-12` first\.\n$/,
+    );
+  });
+
+  it("GIVEN DEPLOY_ENV=staging WHEN --help THEN the default --out is staging's folder", () => {
+    const run = spawnSync(process.execPath, [TSX_CLI, MAIN, '--help'], {
+      cwd: join(WORKSPACE_ROOT, 'apps', 'infra'),
+      encoding: 'utf8',
+      env: { ...process.env, DEPLOY_ENV: 'staging' },
+    });
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`[--out DIR (default ${stagingOut})]`);
   });
 });

@@ -6,15 +6,18 @@
 import { join, relative, resolve } from 'node:path';
 import { asUsageError, EXIT_FAILED, EXIT_OK, readCli, runCli, UsageError } from '@hello-world/cli';
 import { readDeploymentOrExit } from '../deployment';
-import { AssemblyError, readCloudAssembly } from './cloud-assembly';
+import { AssemblyError, checkAssemblyEnvironment, readCloudAssembly } from './cloud-assembly';
 import { findStaleFiles, generateDiagram, writeFiles } from './generate';
 import { layOut } from './layout';
 import { DOCS_OUT_DIR, defaultDiagramOut, diagramCli, toDiagramOptions } from './options';
+import { nxRunStep } from '../local/next-step';
 import { FontMissingError } from './png';
 
 const workspaceRoot = join(__dirname, '..', '..', '..', '..');
-// The deployment drawn is the working directory's: the target runs in its project directory.
+// The deployment drawn is the working directory's (the target runs in its project directory), in
+// the environment --env names, else DEPLOY_ENV, else the default.
 const deployment = readDeploymentOrExit('diagram');
+const { names } = deployment;
 const defaultOut = defaultDiagramOut(deployment, workspaceRoot);
 const DIAGRAM_CLI = diagramCli(deployment.project, defaultOut);
 const NAME = DIAGRAM_CLI.name;
@@ -30,10 +33,16 @@ async function main(): Promise<number> {
 
   // No or broken templates, a missing font: the caller's setup (exit 2), fixed by the next step
   // in the message. Anything else is a bug: exit 1, one line.
-  const files = await asUsageError(
-    () => generateDiagram(readCloudAssembly(assemblyDir, deployment.project), layOut),
-    [AssemblyError, FontMissingError],
-  );
+  const files = await asUsageError(() => {
+    const assembly = readCloudAssembly(assemblyDir, deployment.project, names.environment);
+    // Synth leaves other environments' templates behind; its manifest says whose these are.
+    checkAssemblyEnvironment(
+      assembly.stacks.map((stack) => stack.name),
+      names,
+      deployment.project,
+    );
+    return generateDiagram(assembly, layOut);
+  }, [AssemblyError, FontMissingError]);
   if (options.check) {
     const stale = findStaleFiles(files, outDir);
     if (stale.length === 0) {
@@ -41,7 +50,7 @@ async function main(): Promise<number> {
       return EXIT_OK;
     }
     console.error(
-      `${NAME}: ${stale.map(shown).join(', ')} no longer match the synthesized templates: run \`npx nx run ${deployment.project}:diagram\`${outDir === resolve(workspaceRoot, DOCS_OUT_DIR) ? ' and commit the result' : ' to draw them again'}.`,
+      `${NAME}: ${stale.map(shown).join(', ')} no longer match the synthesized templates: run \`${nxRunStep(deployment.project, 'diagram', names.environment)}\`${outDir === resolve(workspaceRoot, DOCS_OUT_DIR) ? ' and commit the result' : ' to draw them again'}.`,
     );
     return EXIT_FAILED;
   }

@@ -25,7 +25,9 @@ describe('parseDiagramOptions', () => {
 
   it('GIVEN an unknown option WHEN parsed THEN one line names it and lists the options', () => {
     expect(() => parseDiagramOptions(['--bogus'])).toThrow(
-      new UsageError('unknown option --bogus: options are --check, --assembly, --out, --help'),
+      new UsageError(
+        'unknown option --bogus: options are --check, --env, --assembly, --out, --help',
+      ),
     );
   });
 
@@ -69,6 +71,28 @@ describe("the diagram's default --out: docs/ is hello-world's", () => {
     expect(
       defaultDiagramOut({ dir: '/tmp/greeter-infra', names: deploymentNames('greeter') }, root),
     ).toBe('dist/greeter-infra/diagram');
+  });
+
+  it("GIVEN hello-world's staging THEN dist/apps/infra/diagram/staging, never docs", () => {
+    expect(
+      defaultDiagramOut(
+        { dir: '/ws/apps/infra', names: deploymentNames('hello-world', 'staging') },
+        root,
+      ),
+    ).toBe('dist/apps/infra/diagram/staging');
+  });
+
+  it("GIVEN greeter's preview pr-12 THEN a folder of its own below greeter's diagram", () => {
+    expect(
+      defaultDiagramOut(
+        { dir: '/ws/apps/greeter-infra', names: deploymentNames('greeter', 'pr-12') },
+        root,
+      ),
+    ).toBe('dist/apps/greeter-infra/diagram/pr-12');
+  });
+
+  it('GIVEN the usage THEN it explains --env', () => {
+    expect(DIAGRAM_USAGE).toContain('[--env NAME (default: env DEPLOY_ENV, else default)]');
   });
 
   it("GIVEN greeter-infra's usage THEN it names its target and its default", () => {

@@ -1,5 +1,5 @@
 import { CliSpec, CliValues, parseCli, UsageError } from '@hello-world/cli';
-import { APP_NAME } from '@hello-world/shared';
+import { APP_NAME, DEFAULT_ENVIRONMENT } from '@hello-world/shared';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { DEFAULT_ASSEMBLY_DIR } from './cloud-assembly';
 
@@ -34,24 +34,29 @@ export const DOCS_OUT_DIR = 'docs';
 
 /**
  * Where a deployment's diagram goes without --out, relative to the workspace root. docs/ holds
- * hello-world's, which the docs show and `--check` guards; another deployment's is drawn under
- * dist, beside its other build output (`dist/apps/greeter-infra/diagram`), never over those.
+ * hello-world's default environment's, which the docs show and `--check` guards; another
+ * deployment's is drawn under dist, beside its other build output
+ * (`dist/apps/greeter-infra/diagram`), and another environment's in a folder of its own below
+ * that (`dist/apps/infra/diagram/staging`), never over the docs' files.
  */
 export function defaultDiagramOut(
-  deployment: { dir: string; names: { service: string } },
+  deployment: { dir: string; names: { service: string; environment?: string } },
   workspaceRoot: string,
 ): string {
-  if (deployment.names.service === APP_NAME) return DOCS_OUT_DIR;
+  const environment = deployment.names.environment ?? DEFAULT_ENVIRONMENT;
+  const isDefault = environment === DEFAULT_ENVIRONMENT;
+  if (deployment.names.service === APP_NAME && isDefault) return DOCS_OUT_DIR;
   const root = relative(workspaceRoot, deployment.dir);
   // A deployment outside the workspace (a hand-made one) has no root there: its folder's name.
   const inside = root !== '' && !root.startsWith('..') && !isAbsolute(root);
-  return join('dist', inside ? root : basename(deployment.dir), 'diagram');
+  const dir = join('dist', inside ? root : basename(deployment.dir), 'diagram');
+  return isDefault ? dir : join(dir, environment);
 }
 
 /** The usage of a deployment project's diagram target, with its default --out. */
 export function diagramUsage(project: string, defaultOut: string = DOCS_OUT_DIR): string {
-  return `usage: nx run ${project}:diagram [-- --check] [--assembly DIR (default: the deployment's cdk.json output)] [--out DIR (default ${defaultOut})]
-Draws architecture.{svg,png,drawio} from the synthesized templates; --check writes nothing and exits 1 when the files in --out are stale.`;
+  return `usage: nx run ${project}:diagram [-- --check] [--env NAME (default: env DEPLOY_ENV, else default)] [--assembly DIR (default: the deployment's cdk.json output)] [--out DIR (default ${defaultOut})]
+Draws architecture.{svg,png,drawio} from the synthesized templates of the environment (synthesize it first: nx run ${project}:synth -- --env=NAME); another environment than the default is drawn under dist/, never into docs/. --check writes nothing and exits 1 when the files in --out are stale.`;
 }
 
 /** hello-world's (apps/infra). */
@@ -59,6 +64,8 @@ export const DIAGRAM_USAGE = diagramUsage('infra');
 
 const DIAGRAM_OPTIONS = {
   check: { type: 'boolean' },
+  // Read by readDeploymentOrExit before parsing (the names depend on it); listed so it is accepted.
+  env: { type: 'string', example: 'staging' },
   assembly: assemblyOption,
   // Absent: the deployment's default (defaultDiagramOut), which main knows.
   out: {

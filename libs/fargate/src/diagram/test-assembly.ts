@@ -9,9 +9,12 @@ import {
 
 export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
 
+/** Where `nx run infra:synth` writes them, absolute. */
+export const DEFAULT_SYNTHESIZED_DIR = join(WORKSPACE_ROOT, DEFAULT_ASSEMBLY_DIR);
+
 /** The templates `nx run infra:synth` wrote (tools:test depends on it). */
 export function readSynthesizedAssembly(): CloudAssembly {
-  return readCloudAssembly(join(WORKSPACE_ROOT, DEFAULT_ASSEMBLY_DIR));
+  return readCloudAssembly(DEFAULT_SYNTHESIZED_DIR);
 }
 
 /** A deep copy of the synthesized assembly, to change one property in a spec. */
@@ -70,4 +73,20 @@ export function writeAssembly(assembly: CloudAssembly, dir: string): void {
   for (const stack of assembly.stacks) {
     writeFileSync(join(dir, `${stack.name}.template.json`), JSON.stringify(stack.template));
   }
+}
+
+/**
+ * The assembly with its stacks named as another service's deployment names them
+ * (`greeter-ecr-ecs-fargate`, `…-registry`): the stack names are what the environment check
+ * reads; the templates are left as they are.
+ */
+export function renameStacks(assembly: CloudAssembly, service: string): CloudAssembly {
+  const rename = (name: string) => name.replace(/^hello-world-/, `${service}-`);
+  return {
+    stacks: assembly.stacks.map((stack) => ({
+      ...stack,
+      name: rename(stack.name),
+      dependencies: stack.dependencies.map(rename),
+    })),
+  };
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_ENVIRONMENT } from '@hello-world/shared';
 import { buildDockerRunArgs, LOCAL_ENVIRONMENT_LABEL, LOCAL_LABEL } from './docker-run-args';
 import { localUsage, type LocalOptions } from './local-args';
-import { localStep } from './next-step';
+import { nxRunStep } from './next-step';
 import { LocalError, readTaskSpec } from './task-spec';
 
 export interface DockerResult {
@@ -241,7 +241,7 @@ const projectOf = (deps: Pick<LocalDeps, 'project'>) => deps.project ?? 'infra';
 
 /** `npx nx run infra:<target>`, in the environment deps run (`-- --env=staging`). */
 const step = (deps: Pick<LocalDeps, 'project' | 'environment'>, target: string) =>
-  localStep(projectOf(deps), target, deps.environment);
+  nxRunStep(projectOf(deps), target, deps.environment);
 
 const deployAgain = (deps: Pick<LocalDeps, 'project' | 'environment'>) =>
   `fix the cause, then run \`${step(deps, 'deploy:local')}\` again`;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LOCAL_USAGE } from './local-args';
@@ -77,6 +77,48 @@ describe('local CLI entry point', () => {
       expect(code).toBe(2);
       expect(stderr).toBe(
         'greeter-infra:status:local: unknown option --bogus: options are --json, --name, --env, --help\n',
+      );
+    });
+  });
+
+  describe("with templates synthesized for the default environment (another's wanted)", () => {
+    let project: string;
+    beforeAll(() => {
+      // GIVEN a deployment project whose assembly's manifest lists the default's stacks only
+      project = mkdtempSync(join(tmpdir(), 'env-infra-'));
+      writeFileSync(
+        join(project, 'cdk.json'),
+        JSON.stringify({ app: 'tsx infra.ts', output: 'out', context: { service: 'hello-world' } }),
+      );
+      writeFileSync(join(project, 'project.json'), JSON.stringify({ name: 'infra' }));
+      mkdirSync(join(project, 'out'));
+      const stack = {
+        type: 'aws:cloudformation:stack',
+        environment: 'aws://unknown-account/eu-west-1',
+      };
+      writeFileSync(
+        join(project, 'out', 'manifest.json'),
+        JSON.stringify({
+          artifacts: {
+            'hello-world-ecr-ecs-fargate-registry': stack,
+            'hello-world-ecr-ecs-fargate': stack,
+          },
+        }),
+      );
+      // AND an older synth's staging template beside them, which must not be run
+      writeFileSync(
+        join(project, 'out', 'hello-world-ecr-ecs-fargate-staging.template.json'),
+        '{}',
+      );
+    });
+    afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+    it("GIVEN deploy --env=staging WHEN run THEN one line: synthesize staging's first, exit 2", () => {
+      const { code, stdout, stderr } = runLocalCli(['deploy', '--env=staging'], project);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(
+        "infra:deploy:local: The synthesized templates are not environment staging's (no stack hello-world-ecr-ecs-fargate-staging; they hold hello-world-ecr-ecs-fargate-registry, hello-world-ecr-ecs-fargate): run `npx nx run infra:synth -- --env=staging` first.\n",
       );
     });
   });

@@ -7,9 +7,14 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { cliName, EXIT_FAILED, runCli, EXIT_USAGE, firstLine, UsageError } from '@hello-world/cli';
 import { readDeploymentOrExit } from '../deployment';
+import {
+  AssemblyError,
+  checkAssemblyEnvironment,
+  readAssemblyStackNames,
+} from '../diagram/cloud-assembly';
 import { localCli, parseLocalArgs } from './local-args';
 import { runLocal, type DockerResult } from './local-target';
-import { localStep } from './next-step';
+import { nxRunStep } from './next-step';
 import { LocalError } from './task-spec';
 
 const workspaceRoot = join(__dirname, '..', '..', '..', '..');
@@ -19,7 +24,7 @@ const deployment = readDeploymentOrExit(`${process.argv[2] ?? 'deploy'}:local`);
 const { names } = deployment;
 // The environment's own service stack: its template holds its task settings.
 const templatePath = join(deployment.assemblyDir, `${names.deployment}.template.json`);
-const SYNTH = localStep(deployment.project, 'synth', names.environment);
+const SYNTH = nxRunStep(deployment.project, 'synth', names.environment);
 const dockerBuild = `${names.service}:docker-build`;
 
 function docker(args: string[]): DockerResult {
@@ -93,7 +98,16 @@ function isPortFree(port: number): Promise<boolean> {
 }
 
 function readTemplate(): unknown {
-  if (!existsSync(templatePath)) {
+  let stacks: string[] | undefined;
+  try {
+    stacks = readAssemblyStackNames(deployment.assemblyDir, deployment.project);
+    // Synth leaves other environments' templates behind: the manifest says whose the latest is.
+    if (stacks) checkAssemblyEnvironment(stacks, names, deployment.project);
+  } catch (error) {
+    if (error instanceof AssemblyError) throw new LocalError(error.message);
+    throw error;
+  }
+  if (!stacks || !existsSync(templatePath)) {
     throw new LocalError(`no synthesized template at ${templatePath}: run \`${SYNTH}\``);
   }
   try {

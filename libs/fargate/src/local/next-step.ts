@@ -5,7 +5,7 @@ import { DEFAULT_ENVIRONMENT } from '@hello-world/shared';
  * `-- --env=staging` for another environment than the default, so a copied line acts on the
  * environment the user meant whether it came from --env or DEPLOY_ENV.
  */
-export function localStep(
+export function nxRunStep(
   project: string,
   target: string,
   environment: string = DEFAULT_ENVIRONMENT,

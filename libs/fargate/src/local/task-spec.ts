@@ -1,5 +1,5 @@
 import { APP_NAME, DEFAULT_ENVIRONMENT } from '@hello-world/shared';
-import { localStep } from './next-step';
+import { nxRunStep } from './next-step';
 
 /**
  * A problem worded for the user, one line. exitCode follows the product rule: 2 (default) for
@@ -127,7 +127,7 @@ export function readTaskSpec(
   const found = containers.find(({ container }) => container['Name'] === containerName);
   if (!found) {
     throw new LocalError(
-      `no container ${containerName} in the synthesized template's task definitions: run \`${localStep(project, 'synth', deploymentEnvironment)}\``,
+      `no container ${containerName} in the synthesized template's task definitions: run \`${nxRunStep(project, 'synth', deploymentEnvironment)}\``,
     );
   }
   const { task, container: c } = found;
