@@ -1,6 +1,7 @@
 import { DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import { ListTasksCommand } from '@aws-sdk/client-ecs';
 import {
   IMAGE_DIGEST,
   NAME,
@@ -8,6 +9,7 @@ import {
   REPOSITORY_URI,
   TAG,
   arrangeHealthyDeployment,
+  awsError,
   configBlobFetch,
   fakeClock,
   mockAwsClients,
@@ -242,6 +244,23 @@ describe('runPromoteCli: the source must run one settled image', () => {
     expect(await runPromoteCli(PROMOTE, h.deps)).toBe(2);
     expect(h.err.at(-1)).toMatch(
       /^infra:promote: promoting from staging: it is rolling out deployment ecs-svc\/\d+ \(IN_PROGRESS\), so what it runs is not settled: wait for it/,
+    );
+    expect(h.calls.filter((c) => c.startsWith('cdk'))).toEqual([]);
+  });
+
+  it("GIVEN an identity that may not read staging's tasks THEN one line naming the denied action, exit 2, nothing deployed", async () => {
+    aws.ecs
+      .on(ListTasksCommand, { cluster: STAGING, desiredStatus: 'RUNNING' })
+      .rejects(
+        awsError(
+          'AccessDeniedException',
+          `User: arn:aws:sts::123456789012:assumed-role/github-actions-${PRODUCTION}-deploy/GitHubActions is not authorized to perform: ecs:ListTasks on resource: arn:aws:ecs:eu-west-1:123456789012:container-instance/${STAGING}/* because no identity-based policy allows the ecs:ListTasks action`,
+        ),
+      );
+    const h = harness();
+    expect(await runPromoteCli(PROMOTE, h.deps)).toBe(2);
+    expect(h.err.at(-1)).toBe(
+      'infra:promote: promoting from staging: reading its service: access denied: your AWS identity may not call ecs:ListTasks; add it to your IAM policy or use another --profile',
     );
     expect(h.calls.filter((c) => c.startsWith('cdk'))).toEqual([]);
   });

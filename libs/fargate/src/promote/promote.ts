@@ -101,7 +101,13 @@ export async function runPromote(
       return failed('source', { kind: 'unknown', message: error.message }, EXIT_USAGE);
     }
     const problem = explainError(error, { ...context, stackName: request.from.stackName });
-    return failed('source', problem, isSetupProblem(problem) ? EXIT_USAGE : EXIT_FAILED);
+    // The target's identity reads the source (CI: the target's deploy role): say whose read failed.
+    const message = `promoting from ${request.from.environment}: reading its service: ${problem.message}`;
+    return failed(
+      'source',
+      { ...problem, message },
+      isSetupProblem(problem) ? EXIT_USAGE : EXIT_FAILED,
+    );
   }
   phases.push({
     phase: 'source',
