@@ -14,7 +14,38 @@ describe('loadCiConfig', () => {
       loadCiConfig(context({ githubRepository: 'octo-org/hello-world' }), {
         CI_GITHUB_REPOSITORY: 'other/repo',
       }),
-    ).toEqual({ repository: 'octo-org/hello-world', environment: 'production' });
+    ).toEqual({
+      repository: 'octo-org/hello-world',
+      environment: 'production',
+      environments: ['staging', 'production', 'preview'],
+    });
+  });
+
+  it('reads the CI environments, in promotion order, from context as a list or as text', () => {
+    // GIVEN cdk.json's list or the variable's text  WHEN loaded  THEN the same names in order
+    expect(
+      loadCiConfig(context({ githubRepository: 'o/r' }), { CI_ENVIRONMENTS: 'qa, live' })
+        ?.environments,
+    ).toEqual(['qa', 'live']);
+    const list = (key: string) =>
+      ({ githubRepository: 'o/r', ciEnvironments: ['staging', 'preview'] })[key];
+    expect(loadCiConfig(list, {})?.environments).toEqual(['staging', 'preview']);
+  });
+
+  it.each([
+    ['default', /"default" always has its deploy role/],
+    ['pr-7', /"pr-7" is one preview; "preview" gives every preview's shared role/],
+    ['Staging', /"Staging": use lowercase letters/],
+    ['staging,staging', /"staging" is listed twice/],
+    ['staging,,production', /an empty name/],
+  ])('refuses the CI environments %j with one line naming the fix', (value, problem) => {
+    const refused = () =>
+      loadCiConfig(none, { CI_GITHUB_REPOSITORY: 'o/r', CI_ENVIRONMENTS: value });
+    expect(refused).toThrow(ConfigError);
+    expect(refused).toThrow(problem);
+    expect(refused).toThrow(
+      /\(from env CI_ENVIRONMENTS\): .*; list deployment environments separated by commas, e\.g\. staging,production,preview\.$/,
+    );
   });
 
   it('reads every setting from the environment', () => {
@@ -28,6 +59,7 @@ describe('loadCiConfig', () => {
     ).toEqual({
       repository: 'octo-org/hello.world_2',
       environment: 'prod-eu',
+      environments: ['staging', 'production', 'preview'],
       oidcProviderArn: arn,
     });
   });

@@ -4,6 +4,7 @@ import {
   formatNextSteps,
   parseCiDeployArgs,
   parseGitHubRepository,
+  planCiDeploy,
   type CiDeployRequest,
 } from './ci-deploy-command';
 import { ConfigError } from './config';
@@ -54,7 +55,8 @@ describe('chooseRepository', () => {
 describe('parseCiDeployArgs', () => {
   const origin = () => 'git@github.com:octo-org/hello-world.git';
   const noOrigin = () => undefined;
-  const OPTIONS = 'options are --repo, --environment, --oidc-provider-arn, --profile, --help';
+  const OPTIONS =
+    'options are --repo, --environment, --environments, --oidc-provider-arn, --profile, --env, --help';
 
   /** The one-line ConfigError parseCiDeployArgs throws for argv, as its message. */
   function refusal(argv: string[], readOrigin: () => string | undefined = origin): string {
@@ -71,7 +73,11 @@ describe('parseCiDeployArgs', () => {
     // GIVEN no flags and a GitHub origin  WHEN parsed  THEN that repository, production
     expect(parseCiDeployArgs([], origin)).toEqual({
       help: false,
-      ci: { repository: 'octo-org/hello-world', environment: 'production' },
+      ci: {
+        repository: 'octo-org/hello-world',
+        environment: 'production',
+        environments: ['staging', 'production', 'preview'],
+      },
     });
   });
 
@@ -79,14 +85,36 @@ describe('parseCiDeployArgs', () => {
     const arn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
     expect(
       parseCiDeployArgs(
-        ['--repo=a/b', '--environment', 'prod', `--oidc-provider-arn=${arn}`, '--profile=admin'],
+        [
+          '--repo=a/b',
+          '--environment',
+          'prod',
+          '--environments=qa,live',
+          `--oidc-provider-arn=${arn}`,
+          '--profile=admin',
+        ],
         noOrigin,
       ),
     ).toEqual({
       help: false,
-      ci: { repository: 'a/b', environment: 'prod', oidcProviderArn: arn },
+      ci: {
+        repository: 'a/b',
+        environment: 'prod',
+        environments: ['qa', 'live'],
+        oidcProviderArn: arn,
+      },
       profile: 'admin',
     });
+  });
+
+  it("accepts --env as every target does (the CI stacks are every environment's)", () => {
+    expect(parseCiDeployArgs(['--env=staging'], origin)).toMatchObject({ help: false });
+  });
+
+  it('names --environments when a name in it is bad', () => {
+    expect(refusal(['--environments=staging,pr-3'])).toMatch(
+      /^Invalid CI environments "staging,pr-3" \(from --environments\): "pr-3" is one preview/,
+    );
   });
 
   it.each([['--help'], ['-h']])('asks for the usage with %s', (flag) => {
@@ -149,6 +177,8 @@ describe('buildCiDeployCommand', () => {
       '/ws/dist/apps/infra/cdk-ci.out',
       '--context',
       'githubRepository=octo-org/hello-world',
+      '--context',
+      'environment=default',
       '--require-approval',
       'never',
       '--outputs-file',
@@ -169,8 +199,64 @@ describe('buildCiDeployCommand', () => {
       '--context githubOidcProviderArn=arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com',
     );
     expect(args).toContain('--profile admin');
+    expect(args).not.toContain('ciEnvironments');
     // A person at a terminal approves the new IAM role before it is created.
     expect(args).toContain('--require-approval broadening');
+  });
+});
+
+describe('buildCiDeployCommand for one CI environment', () => {
+  it('synthesizes that environment (its roles stack is only there) with the CI environments in context', () => {
+    const args = buildCiDeployCommand({
+      ...request,
+      stackNames: [
+        'hello-world-ecr-ecs-fargate-staging-roles',
+        'hello-world-ecr-ecs-fargate-ci-staging',
+      ],
+      environments: ['staging', 'production', 'preview'],
+      deployEnvironment: 'staging',
+    }).join(' ');
+    expect(args).toMatch(
+      /^deploy hello-world-ecr-ecs-fargate-staging-roles hello-world-ecr-ecs-fargate-ci-staging --exclusively /,
+    );
+    expect(args).toContain('--context ciEnvironments=staging,production,preview');
+    expect(args).toContain('--context environment=staging');
+  });
+});
+
+describe('planCiDeploy', () => {
+  it('deploys the registry and CI stack first, then per CI environment its roles stack and its deploy role stack', () => {
+    // GIVEN the default CI environments  WHEN planned  THEN one cdk deploy per synthesized environment
+    expect(
+      planCiDeploy('hello-world', ['staging', 'production', 'preview']).map((step) => ({
+        synth: step.deployEnvironment,
+        stacks: step.stackNames,
+      })),
+    ).toEqual([
+      {
+        synth: 'default',
+        stacks: ['hello-world-ecr-ecs-fargate-registry', 'hello-world-ecr-ecs-fargate-ci'],
+      },
+      {
+        synth: 'staging',
+        stacks: [
+          'hello-world-ecr-ecs-fargate-staging-roles',
+          'hello-world-ecr-ecs-fargate-ci-staging',
+        ],
+      },
+      {
+        synth: 'production',
+        stacks: [
+          'hello-world-ecr-ecs-fargate-production-roles',
+          'hello-world-ecr-ecs-fargate-ci-production',
+        ],
+      },
+      {
+        // Any preview's synth holds the previews' shared roles stack.
+        synth: 'pr-1',
+        stacks: ['hello-world-ecr-ecs-fargate-pr-roles', 'hello-world-ecr-ecs-fargate-ci-pr'],
+      },
+    ]);
   });
 });
 
@@ -178,49 +264,67 @@ describe('formatNextSteps', () => {
   const scope = {
     repository: 'octo-org/hello-world',
     environment: 'production',
+    ciEnvironments: ['staging', 'production', 'preview'],
     mainBranch: 'main',
     releaseTagGlob: 'v*-ecr-ecs-fargate',
   };
-  const publish =
-    'arn:aws:iam::123456789012:role/github-actions-hello-world-ecr-ecs-fargate-publish';
-  const deploy = 'arn:aws:iam::123456789012:role/github-actions-hello-world-ecr-ecs-fargate-deploy';
+  const steps = planCiDeploy('hello-world', scope.ciEnvironments);
+  const arn = (name: string) =>
+    `arn:aws:iam::123456789012:role/github-actions-hello-world-ecr-ecs-fargate-${name}`;
   const outputs = {
-    'hello-world-ecr-ecs-fargate-ci': { PublishRoleArn: publish, DeployRoleArn: deploy },
+    'hello-world-ecr-ecs-fargate-ci': {
+      PublishRoleArn: arn('publish'),
+      DeployRoleArn: arn('deploy'),
+    },
+    'hello-world-ecr-ecs-fargate-ci-staging': { DeployRoleArn: arn('staging-deploy') },
+    'hello-world-ecr-ecs-fargate-ci-production': { DeployRoleArn: arn('production-deploy') },
+    'hello-world-ecr-ecs-fargate-ci-pr': { DeployRoleArn: arn('pr-deploy') },
   };
 
-  it('names both repository variables to set, with the gh commands', () => {
-    const text = formatNextSteps(outputs, 'hello-world-ecr-ecs-fargate-ci', scope);
-    expect(text).toContain(
-      `gh variable set AWS_PUBLISH_ROLE_ARN --repo octo-org/hello-world --body ${publish}`,
-    );
-    expect(text).toContain(
-      `gh variable set AWS_DEPLOY_ROLE_ARN --repo octo-org/hello-world --body ${deploy}`,
-    );
+  it("names the repository variables and each GitHub environment's deploy role variable, with the gh commands", () => {
+    const lines = formatNextSteps(outputs, steps, scope).split('\n');
+    expect(lines.filter((line) => line.startsWith('  gh variable set'))).toEqual([
+      `  gh variable set AWS_PUBLISH_ROLE_ARN --repo octo-org/hello-world --body ${arn('publish')}`,
+      `  gh variable set AWS_DEPLOY_ROLE_ARN --repo octo-org/hello-world --body ${arn('deploy')}`,
+      `  gh variable set AWS_DEPLOY_ROLE_ARN --repo octo-org/hello-world --env staging --body ${arn('staging-deploy')}`,
+      `  gh variable set AWS_DEPLOY_ROLE_ARN --repo octo-org/hello-world --env production --body ${arn('production-deploy')}`,
+      `  gh variable set AWS_DEPLOY_ROLE_ARN --repo octo-org/hello-world --env preview --body ${arn('pr-deploy')}`,
+    ]);
   });
 
-  it('ends with the GitHub settings checklist: reviewers, branch and tag policy, rulesets', () => {
-    const text = formatNextSteps(outputs, 'hello-world-ecr-ecs-fargate-ci', scope);
+  it('ends with the GitHub settings checklist: reviewers, branch and tag policies, previews, rulesets', () => {
+    const text = formatNextSteps(outputs, steps, scope);
     const items = text.split('\n').filter((line) => /^ {2}\d+\. \[ \] /.test(line));
     expect(items).toEqual([
       '  1. [ ] Environment "production": required reviewers, self-review prevented',
       '  2. [ ] Environment "production": deployment branches and tags',
-      '  3. [ ] Tag ruleset for release tags "v*-ecr-ecs-fargate"',
-      '  4. [ ] Branch ruleset for "main"',
-      '  5. [ ] The ECS service-linked role, once per AWS account',
+      '  3. [ ] Environment "staging": deployment branches and tags',
+      '  4. [ ] Environment "preview": same-repository pull requests only',
+      '  5. [ ] Tag ruleset for release tags "v*-ecr-ecs-fargate"',
+      '  6. [ ] Branch ruleset for "main"',
+      '  7. [ ] The ECS service-linked role, once per AWS account',
     ]);
     expect(text).toContain('"Prevent self-review"');
     expect(text).toContain('add the branch "main" and the tag pattern "v*-ecr-ecs-fargate"');
+    expect(text).toContain(
+      'staging > Deployment branches and tags > "Selected branches and tags": add the branch "main", nothing else',
+    );
+  });
+
+  it('without CI environments, keeps the checklist of the default environment alone', () => {
+    const text = formatNextSteps(outputs, planCiDeploy('hello-world', []), {
+      ...scope,
+      ciEnvironments: [],
+    });
+    expect(text).not.toContain('--env ');
+    expect(text).not.toContain('Environment "staging"');
   });
 
   it('says which output is missing and where to look', () => {
     expect(
-      formatNextSteps(
-        { 'hello-world-ecr-ecs-fargate-ci': { PublishRoleArn: publish } },
-        'hello-world-ecr-ecs-fargate-ci',
-        scope,
-      ),
+      formatNextSteps({ ...outputs, 'hello-world-ecr-ecs-fargate-ci-pr': {} }, steps, scope),
     ).toBe(
-      'infra:deploy-ci: hello-world-ecr-ecs-fargate-ci has no output for AWS_DEPLOY_ROLE_ARN; check the stack in the CloudFormation console.',
+      'infra:deploy-ci: hello-world-ecr-ecs-fargate-ci-pr has no output for AWS_DEPLOY_ROLE_ARN; check the stack in the CloudFormation console.',
     );
   });
 });

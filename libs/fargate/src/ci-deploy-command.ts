@@ -1,8 +1,22 @@
-import { APP_NAME, deploymentNames, type DeploymentNames } from '@hello-world/shared';
+import {
+  APP_NAME,
+  DEFAULT_ENVIRONMENT,
+  ENVIRONMENT_CONTEXT,
+  deploymentNames,
+  previewEnvironment,
+  type DeploymentNames,
+} from '@hello-world/shared';
 import { parseCli, UsageError, type OptionSpecs } from '@hello-world/cli';
-import { CI_SETTINGS, checkCiConfig, type CiConfig, type SourcedValue } from './ci-config';
+import {
+  CI_SETTINGS,
+  DEFAULT_CI_ENVIRONMENTS,
+  PREVIEW_GITHUB_ENVIRONMENT,
+  checkCiConfig,
+  type CiConfig,
+  type SourcedValue,
+} from './ci-config';
 import { formatRepositorySettings, type RepositorySettingsScope } from './ci-repository-settings';
-import { CI_ROLE_VARIABLES, CI_STACK_OUTPUTS } from './ci-stack';
+import { CI_ROLE_VARIABLES, CI_STACK_OUTPUTS, ciEnvironmentStackName } from './ci-stack';
 import { ConfigError } from './config';
 
 export interface CiDeployRequest {
@@ -13,6 +27,13 @@ export interface CiDeployRequest {
   readonly stackNames: readonly string[];
   readonly repository: string;
   readonly environment?: string;
+  /** The CI environments (ci-config); passed as context so every synth makes the same CI stacks. */
+  readonly environments?: readonly string[];
+  /**
+   * The deployment environment the app is synthesized for (context `environment`): its roles
+   * stack is only in that synth. @default the default environment
+   */
+  readonly deployEnvironment?: string;
   readonly oidcProviderArn?: string;
   readonly profile?: string;
   /** Where this synth writes, apart from the cached synth target's cdk.out. */
@@ -57,15 +78,22 @@ export function ciDeployUsage(
 ): string {
   return `Usage: npx nx run ${project}:deploy-ci [-- options]
 Deploys, with your own AWS credentials, the registry stack ${names.registryStack} (the ECR
-repository and the task roles, which CI cannot change) and the GitHub OIDC stack ${names.ciStack}
-(a publish role and a deploy role). Prints the repository variables ${CI_ROLE_VARIABLES.publishRoleArn}
-and ${CI_ROLE_VARIABLES.deployRoleArn} to add and a checklist of the GitHub settings the roles rely on.
-Run it again after a change to either stack.
+repository and the default environment's task roles, which CI cannot change), the GitHub OIDC
+stack ${names.ciStack} (a publish role and the default environment's deploy role), and for each
+CI environment its task roles stack and a stack with its own deploy role (${names.ciStack}-staging,
+…, ${names.ciStack}-pr for every pull-request preview). Prints the variables to set
+(${CI_ROLE_VARIABLES.publishRoleArn} for the repository, ${CI_ROLE_VARIABLES.deployRoleArn} for
+each GitHub environment) and a checklist of the GitHub settings the roles rely on.
+Run it again after a change to any of these stacks.
 Options:
   --repo=owner/name        the one repository whose workflows may deploy (default: the origin remote)
-  --environment=NAME       the protected GitHub environment that may deploy (default production)
+  --environment=NAME       the GitHub environment that may deploy the default environment (default production)
+  --environments=LIST      the environments CI deploys, in promotion order, each trusted by the GitHub
+                           environment of the same name; "preview" for pull-request previews
+                           (default ${DEFAULT_CI_ENVIRONMENTS.join(',')})
   --oidc-provider-arn=ARN  reuse this account's GitHub OIDC provider instead of creating one
   --profile=NAME           named AWS profile
+  --env=NAME               accepted as by every target; deploy-ci covers every CI environment at once
   -h, --help               show this help
 Exit codes: 0 deployed, 1 cdk deploy failed, 2 bad usage or configuration.`;
 }
@@ -100,6 +128,15 @@ export const CI_DEPLOY_OPTIONS = {
     example: 'production',
     parse: nonEmpty('--environment', '--environment=production', 'leave it out for "production"'),
   },
+  environments: {
+    type: 'string',
+    example: DEFAULT_CI_ENVIRONMENTS.join(','),
+    parse: nonEmpty(
+      '--environments',
+      `--environments=${DEFAULT_CI_ENVIRONMENTS.join(',')}`,
+      `leave it out for ${DEFAULT_CI_ENVIRONMENTS.join(',')}`,
+    ),
+  },
   'oidc-provider-arn': {
     type: 'string',
     example: 'arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com',
@@ -114,6 +151,8 @@ export const CI_DEPLOY_OPTIONS = {
     example: 'admin',
     parse: nonEmpty('--profile', '--profile=admin', 'leave it out for the default credentials'),
   },
+  // Read by readDeploymentOrExit like every target's; the CI stacks are every environment's.
+  env: { type: 'string', example: 'staging' },
 } as const satisfies OptionSpecs;
 
 export type CiDeployArgs = { help: true } | { help: false; ci: CiConfig; profile?: string };
@@ -136,13 +175,14 @@ export function parseCiDeployArgs(
   }
   if (parsed.help) return { help: true };
   const values = parsed.values;
-  const flag = (name: 'environment' | 'oidc-provider-arn' | 'profile') => {
+  const flag = (name: 'environment' | 'environments' | 'oidc-provider-arn' | 'profile') => {
     const value = values[name];
     return value === undefined ? undefined : { value, source: `--${name}` };
   };
   const ci = checkCiConfig({
     repository: chooseRepository(values.repo, readOrigin),
     environment: flag('environment'),
+    environments: flag('environments'),
     oidcProviderArn: flag('oidc-provider-arn'),
   });
   const profile = flag('profile')?.value;
@@ -164,7 +204,10 @@ export function buildCiDeployCommand(request: CiDeployRequest): string[] {
     request.assemblyDir,
     ...context(CI_SETTINGS.repository.context, request.repository),
     ...context(CI_SETTINGS.environment.context, request.environment),
+    ...context(CI_SETTINGS.environments.context, request.environments?.join(',')),
     ...context(CI_SETTINGS.oidcProviderArn.context, request.oidcProviderArn),
+    // Named even for the default, so a DEPLOY_ENV in the shell cannot change what is synthesized.
+    ...context(ENVIRONMENT_CONTEXT, request.deployEnvironment ?? DEFAULT_ENVIRONMENT),
     '--require-approval',
     request.interactive ? 'broadening' : 'never',
     ...(request.profile ? ['--profile', request.profile] : []),
@@ -173,29 +216,99 @@ export function buildCiDeployCommand(request: CiDeployRequest): string[] {
   ];
 }
 
-/** What to do next, from the outputs file `cdk deploy --outputs-file` wrote. */
+/** One `cdk deploy` of deploy-ci: the stacks one environment's synth holds. */
+export interface CiDeployStep {
+  /** The CI environment it is for, or undefined for the registry and the CI stack. */
+  readonly ciEnvironment?: string;
+  /** The deployment environment synthesized (`pr-1` stands for every preview). */
+  readonly deployEnvironment: string;
+  readonly stackNames: readonly string[];
+  /** The stack whose DeployRoleArn output is this CI environment's role. */
+  readonly roleStack: string;
+}
+
+/**
+ * What deploy-ci deploys, in order: the registry and the CI stack (the OIDC provider the other
+ * roles trust), then per CI environment its task roles stack (the administrator's, which its
+ * deploy role may pass but never change) and its deploy role's stack. Each environment's synth
+ * holds its own roles stack; the previews' shared one is in any preview's (`pr-1`).
+ */
+export function planCiDeploy(service: string, ciEnvironments: readonly string[]): CiDeployStep[] {
+  const names = deploymentNames(service);
+  return [
+    {
+      deployEnvironment: DEFAULT_ENVIRONMENT,
+      stackNames: [names.registryStack, names.ciStack],
+      roleStack: names.ciStack,
+    },
+    ...ciEnvironments.map((ciEnvironment) => {
+      const deployEnvironment =
+        ciEnvironment === PREVIEW_GITHUB_ENVIRONMENT ? previewEnvironment(1) : ciEnvironment;
+      const roleStack = ciEnvironmentStackName(service, ciEnvironment);
+      return {
+        ciEnvironment,
+        deployEnvironment,
+        stackNames: [deploymentNames(service, deployEnvironment).rolesStack, roleStack],
+        roleStack,
+      };
+    }),
+  ];
+}
+
+type Outputs = Record<string, Record<string, string>>;
+
+/** What to do next, from the outputs files `cdk deploy --outputs-file` wrote, merged. */
 export function formatNextSteps(
-  outputs: Record<string, Record<string, string>>,
-  stackName: string,
+  outputs: Outputs,
+  steps: readonly CiDeployStep[],
   scope: RepositorySettingsScope,
 ): string {
-  const roles = [
-    [CI_ROLE_VARIABLES.publishRoleArn, outputs[stackName]?.[CI_STACK_OUTPUTS.publishRoleArn]],
-    [CI_ROLE_VARIABLES.deployRoleArn, outputs[stackName]?.[CI_STACK_OUTPUTS.deployRoleArn]],
-  ] as const;
-  const missing = roles.filter(([, arn]) => !arn).map(([variable]) => variable);
-  if (missing.length > 0) {
-    return `infra:deploy-ci: ${stackName} has no output for ${missing.join(' or ')}; check the stack in the CloudFormation console.`;
+  const [first, ...environments] = steps;
+  const variables = [
+    {
+      what: 'publish role (main branch, release tags; push images)',
+      variable: CI_ROLE_VARIABLES.publishRoleArn,
+      arn: outputs[first.roleStack]?.[CI_STACK_OUTPUTS.publishRoleArn],
+      stack: first.roleStack,
+    },
+    {
+      what: `default environment's deploy role (environment "${scope.environment}")`,
+      variable: CI_ROLE_VARIABLES.deployRoleArn,
+      arn: outputs[first.roleStack]?.[CI_STACK_OUTPUTS.deployRoleArn],
+      stack: first.roleStack,
+    },
+    ...environments.map((step) => ({
+      what:
+        step.ciEnvironment === PREVIEW_GITHUB_ENVIRONMENT
+          ? "previews' deploy role (every pr-<number>)"
+          : `deploy role of environment ${step.ciEnvironment}`,
+      variable: CI_ROLE_VARIABLES.deployRoleArn,
+      environment: step.ciEnvironment,
+      arn: outputs[step.roleStack]?.[CI_STACK_OUTPUTS.deployRoleArn],
+      stack: step.roleStack,
+    })),
+  ];
+  const missing = variables.find((v) => !v.arn);
+  if (missing) {
+    return `infra:deploy-ci: ${missing.stack} has no output for ${missing.variable}; check the stack in the CloudFormation console.`;
   }
   const { repository } = scope;
+  const set = (v: (typeof variables)[number]) =>
+    `  gh variable set ${v.variable} --repo ${repository}${'environment' in v ? ` --env ${v.environment}` : ''} --body ${v.arn}`;
+  const repositoryLevel = variables.filter((v) => !('environment' in v));
+  const environmentLevel = variables.filter((v) => 'environment' in v);
   return [
-    `Publish role (main branch, release tags; push images): ${roles[0][1]}`,
-    `Deploy role (environment "${scope.environment}" only; service stack): ${roles[1][1]}`,
+    ...variables.map((v) => `${v.what}: ${v.arn}`),
     `Next: add the repository variables to ${repository}:`,
-    ...roles.map(
-      ([variable, arn]) => `  gh variable set ${variable} --repo ${repository} --body ${arn}`,
-    ),
-    `  (or Settings > Secrets and variables > Actions > Variables > New repository variable)`,
+    ...repositoryLevel.map(set),
+    '  (Settings > Secrets and variables > Actions > Variables > New repository variable)',
+    ...(environmentLevel.length > 0
+      ? [
+          `and each GitHub environment's own ${CI_ROLE_VARIABLES.deployRoleArn} (it overrides the repository's in that environment's jobs):`,
+          ...environmentLevel.map(set),
+          '  (Settings > Environments > <name> > Environment variables > Add variable)',
+        ]
+      : []),
     'Then check these GitHub settings: the roles trust them, and no AWS policy can enforce them:',
     formatRepositorySettings(scope),
   ].join('\n');

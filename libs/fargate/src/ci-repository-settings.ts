@@ -1,3 +1,5 @@
+import { PREVIEW_GITHUB_ENVIRONMENT } from './ci-config';
+
 /** What the GitHub settings checklist needs to name. */
 export interface RepositorySettingsScope {
   /** owner/name */
@@ -7,6 +9,12 @@ export interface RepositorySettingsScope {
   readonly mainBranch: string;
   /** Git glob of release tags, e.g. `v*-ecr-ecs-fargate`. */
   readonly releaseTagGlob: string;
+  /**
+   * The CI environments with their own deploy role, in promotion order (ci-config's
+   * DEFAULT_CI_ENVIRONMENTS); `preview` for pull-request previews.
+   * @default none: only the default environment's deploy role
+   */
+  readonly ciEnvironments?: readonly string[];
   /**
    * The deployment project whose deploy-ci ran (`greeter-infra`): the checklist names its deploy.
    * @default infra (hello-world's, as the README's CI section quotes it)
@@ -30,19 +38,44 @@ export interface RepositorySetting {
  */
 export function repositorySettings(scope: RepositorySettingsScope): RepositorySetting[] {
   const settings = `https://github.com/${scope.repository}/settings`;
+  const ciEnvironments = scope.ciEnvironments ?? [];
+  const deployed = ciEnvironments.filter((name) => name !== PREVIEW_GITHUB_ENVIRONMENT);
+  // Releases are promoted up the list: its last environment is the one behind reviewers.
+  const released = deployed.at(-1);
+  const reviewed = [...new Set([scope.environment, ...(released ? [released] : [])])];
+  const refsOf = (name: string): string => {
+    const main = `the branch "${scope.mainBranch}"`;
+    const tags = `the tag pattern "${scope.releaseTagGlob}"`;
+    if (name === scope.environment) return `${main} and ${tags}`;
+    return name === released ? tags : main;
+  };
+  const environmentRefs = [...new Set([...reviewed, ...deployed])].map((name) => ({
+    title: `Environment "${name}": deployment branches and tags`,
+    how:
+      `${settings}/environments > ${name} > Deployment branches and tags > "Selected branches ` +
+      `and tags": add ${refsOf(name)}, nothing else.`,
+  }));
+  const previews: RepositorySetting[] = ciEnvironments.includes(PREVIEW_GITHUB_ENVIRONMENT)
+    ? [
+        {
+          title: `Environment "${PREVIEW_GITHUB_ENVIRONMENT}": same-repository pull requests only`,
+          how:
+            `${settings}/actions > Fork pull request workflows: require approval for all outside ` +
+            'collaborators. A fork gets no OIDC token, so it never assumes the preview role; the ' +
+            'preview workflow also runs only when the head repository is this one. No reviewers ' +
+            'on this environment: its role can touch only …-pr-* stacks.',
+        },
+      ]
+    : [];
   return [
-    {
-      title: `Environment "${scope.environment}": required reviewers, self-review prevented`,
+    ...reviewed.map((name) => ({
+      title: `Environment "${name}": required reviewers, self-review prevented`,
       how:
-        `${settings}/environments > ${scope.environment} > Required reviewers: add at least one ` +
+        `${settings}/environments > ${name} > Required reviewers: add at least one ` +
         'person or team, and tick "Prevent self-review".',
-    },
-    {
-      title: `Environment "${scope.environment}": deployment branches and tags`,
-      how:
-        `Same page > Deployment branches and tags > "Selected branches and tags": add the branch ` +
-        `"${scope.mainBranch}" and the tag pattern "${scope.releaseTagGlob}", nothing else.`,
-    },
+    })),
+    ...environmentRefs,
+    ...previews,
     {
       title: `Tag ruleset for release tags "${scope.releaseTagGlob}"`,
       how:

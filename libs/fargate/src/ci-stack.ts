@@ -1,6 +1,7 @@
 import {
   CfnOutput,
   Duration,
+  Fn,
   LegacyStackSynthesizer,
   Stack,
   StackProps,
@@ -301,7 +302,10 @@ export function createCiStacks(app: Construct, config: InfraConfig, ci: CiConfig
         : `GitHub OIDC deploy role of ${ci.repository} for environment ${ciEnvironment}`,
       repository: ci.repository,
       githubEnvironment: ciEnvironment,
-      oidcProviderArn: main.oidcProviderArn,
+      // By its ARN, which IAM derives from the issuer: no export ties the stacks together.
+      oidcProviderArn:
+        ci.oidcProviderArn ??
+        Fn.sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:oidc-provider/${OIDC_CLAIM}`),
       deployRoleName: envNames.ciRoles.deploy,
       deploys: envNames.deployment,
       ...policyScopeOf(envNames),
