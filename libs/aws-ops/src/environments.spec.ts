@@ -214,11 +214,9 @@ describe('describeEnvironment', () => {
         }),
       ],
     });
-    mocks.ecs
-      .on(DescribeTaskDefinitionCommand, { taskDefinition: newer })
-      .resolves({
-        taskDefinition: fargateTaskDefinition({ imageTag: 'sha-0000001-ecr-ecs-fargate' }),
-      });
+    mocks.ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: newer }).resolves({
+      taskDefinition: fargateTaskDefinition({ imageTag: 'sha-0000001-ecr-ecs-fargate' }),
+    });
     // WHEN
     const details = await describeEnvironment(mocks.clients(), staging(), options);
     // THEN

@@ -207,6 +207,7 @@ export const OPS_DESCRIPTIONS: Readonly<Record<string, string>> = {
   destroy:
     'Delete the service stack (asks first); --delete-images also removes images and the registry stack',
   scan: "The image scan's findings (severity, id, package@version, uri) of a tag, default the running image; --max-severity exits 1",
+  envs: 'The deployed environments, found by their stack tags: URL, image tag, last deploy, monthly cost; --previews, --older-than, --json',
 };
 
 /** The environment variables that change the synthesized templates. */

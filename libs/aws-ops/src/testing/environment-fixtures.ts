@@ -9,6 +9,7 @@ import {
   REGION,
   REPOSITORY_URI,
   service,
+  stackMissingError,
   stackParameters,
   T0,
   TAG,
@@ -113,5 +114,28 @@ export function fargateTaskDefinition({
       operatingSystemFamily: 'LINUX',
     },
     status: 'ACTIVE',
+  };
+}
+
+/**
+ * DescribeStacks over an account holding `stacks`, for `mocks.cfn.on(DescribeStacksCommand)
+ * .callsFake(…)`: a name or stack id gives that stack (else CloudFormation's "does not exist"
+ * error); no name lists them all, `pageSize` a page at a time with NextToken.
+ */
+export function describeStacksOf(stacks: Stack[], pageSize = 100) {
+  return (input: { StackName?: string; NextToken?: string }) => {
+    if (input.StackName !== undefined) {
+      const found = stacks.find(
+        (s) => s.StackName === input.StackName || s.StackId === input.StackName,
+      );
+      if (!found) throw stackMissingError(input.StackName);
+      return { Stacks: [found] };
+    }
+    const start = Number(input.NextToken ?? 0);
+    const next = start + pageSize;
+    return {
+      Stacks: stacks.slice(start, next),
+      ...(next < stacks.length ? { NextToken: String(next) } : {}),
+    };
   };
 }

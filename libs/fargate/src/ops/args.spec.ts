@@ -76,7 +76,70 @@ describe('parseOpsArgs', () => {
   });
 
   it.each([
+    ['status'],
+    ['url'],
+    ['outputs'],
+    ['logs'],
+    ['redeploy'],
+    ['rollback'],
+    ['abort'],
+    ['doctor'],
+    ['destroy'],
+    ['scan'],
+    ['envs'],
+  ])(
+    'GIVEN %s --env=staging THEN the flag is accepted (the deployment already read it)',
+    (name) => {
+      expect(parseOpsArgs([name, '--env=staging'], NOW, {})).toMatchObject({ name });
+      expect(parseOpsArgs([name, '--env', 'staging'], NOW, {})).toMatchObject({ name });
+    },
+  );
+
+  it("GIVEN an environment's names THEN the stack defaults are its service stack and the shared registry", () => {
+    const names = {
+      deployment: 'hello-world-ecr-ecs-fargate-staging',
+      registryStack: 'hello-world-ecr-ecs-fargate-registry',
+    };
+    expect(parseOpsArgs(['status', '--env=staging'], NOW, {}, names)).toMatchObject({
+      common: {
+        stackName: 'hello-world-ecr-ecs-fargate-staging',
+        registryStackName: 'hello-world-ecr-ecs-fargate-registry',
+      },
+    });
+  });
+
+  it('reads envs --previews and --older-than, off by default', () => {
+    expect(parseOpsArgs(['envs'], NOW, {})).toMatchObject({
+      name: 'envs',
+      envs: { previews: false },
+    });
+    expect(parseOpsArgs(['envs', '--previews', '--older-than=7d', '--json'], NOW, {})).toEqual(
+      expect.objectContaining({
+        envs: { previews: true, olderThanMs: 7 * 86_400_000 },
+        common: expect.objectContaining({ json: true }),
+      }),
+    );
+  });
+
+  it('reads destroy --confirm-env', () => {
+    expect(parseOpsArgs(['destroy', '--yes', '--confirm-env=production'], NOW, {})).toMatchObject({
+      yes: true,
+      confirmEnvironment: 'production',
+    });
+  });
+
+  it('GIVEN --help THEN the usage documents --env, envs and --confirm-env', () => {
+    expect(USAGE).toMatch(/--env NAME +the environment \(default DEPLOY_ENV, else default\)/);
+    expect(USAGE).toMatch(/^ {2}envs +the deployed environments/m);
+    expect(USAGE).toContain('--confirm-env NAME');
+    expect(USAGE).toContain('--older-than DURATION');
+  });
+
+  it.each([
     [['deploy'], /unknown command "deploy": use one of status, url/],
+    [['status', '--previews'], /^--previews does not apply to status \(only envs\): leave it out$/],
+    [['envs', '--older-than', 'old'], /^--older-than "old" is not a duration like 90s, 15m or 2h/],
+    [['status', '--confirm-env=x'], /^--confirm-env does not apply to status \(only destroy\)/],
     [['status', '--follow'], /^--follow does not apply to status \(only logs\): leave it out$/],
     [['status', '--stak', 'x'], /^unknown option --stak: options are --region, .*, --help$/],
     [['logs', '--follow', '--json'], /cannot be combined/],

@@ -25,6 +25,7 @@ export const COMMANDS = [
   'doctor',
   'destroy',
   'scan',
+  'envs',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -53,13 +54,30 @@ export interface LogsOptions {
 export type OpsCommand =
   /** `missing`: no command was given, so the usage answers a mistake (exit 2), not --help. */
   | { name: 'help'; text: string; missing?: true }
-  | { name: Exclude<CommandName, 'logs' | 'destroy' | 'rollback' | 'scan'>; common: CommonOptions }
+  | {
+      name: Exclude<CommandName, 'logs' | 'destroy' | 'rollback' | 'scan' | 'envs'>;
+      common: CommonOptions;
+    }
   /** `to`: --to's image tag; left out, the previous image that served. */
   | { name: 'rollback'; common: CommonOptions; to?: string }
   | { name: 'logs'; common: CommonOptions; logs: LogsOptions }
-  | { name: 'destroy'; common: CommonOptions; yes: boolean; deleteImages: boolean }
+  /** `confirmEnvironment`: --confirm-env, the environment's name typed out (production needs it). */
+  | {
+      name: 'destroy';
+      common: CommonOptions;
+      yes: boolean;
+      deleteImages: boolean;
+      confirmEnvironment?: string;
+    }
+  /** `previews`: only pr-N; `olderThanMs`: only those last deployed longer ago than that. */
+  | { name: 'envs'; common: CommonOptions; envs: EnvsOptions }
   /** `tag`: the image to show, else the one the service runs; `maxSeverity`: exit 1 at or above. */
   | { name: 'scan'; common: CommonOptions; scan: { tag?: string; maxSeverity?: FindingSeverity } };
+
+export interface EnvsOptions {
+  previews: boolean;
+  olderThanMs?: number;
+}
 
 const DEFAULT_TIMEOUT_MS: Record<CommandName, number> = {
   status: 60_000,
@@ -75,6 +93,7 @@ const DEFAULT_TIMEOUT_MS: Record<CommandName, number> = {
   destroy: 30 * 60_000,
   // A basic scan on push takes a minute or two.
   scan: 5 * 60_000,
+  envs: 60_000,
 };
 
 /** hello-world's stacks: the defaults when no deployment is named. */
@@ -105,26 +124,40 @@ Commands:
   abort      stop the deploy in progress (stack update or rollout, anyone's) and wait for its
              rollback; nothing in progress is exit 0
   doctor     find why the service is not serving, with evidence and a fix for each finding
-  destroy    delete the service stack (asks first); --delete-images also empties the repository
-             and deletes the registry stack; --yes skips the question (CI)
+  destroy    delete the environment's service stack (asks first); --yes skips the question (CI);
+             production also needs its name typed: --confirm-env=production with --yes, or at
+             the prompt; --delete-images also empties the shared repository and deletes the
+             registry stack (default environment only, once no other environment is deployed)
   scan [TAG] the image scan's findings (severity, id, package@version, uri) of TAG, default the
              image the service runs; waits for a scan still running (--timeout, default 5m);
              --max-severity LEVEL exits 1 when a finding is at or above it (scripts)
+  envs       the deployed environments of this service (found by their stack tags): name, stack
+             and status, URL, image tag, last deploy, monthly cost estimate; --previews (pr-N
+             only), --older-than DURATION (last deployed longer ago), --json
+
+Environments: every command acts on one environment's service stack: --env NAME, else
+DEPLOY_ENV, else default (the reference's names); all share one registry stack and repository.
+A named environment that is not deployed is refused with the list of those that are (exit 2).
 
 Options:
   --region REGION        AWS region (default AWS_REGION, else eu-west-1)
   --profile NAME         named AWS profile (default AWS_PROFILE)
-  --stack NAME           service stack name (default the deployment's, e.g. ${names.deployment})
-  --registry-stack NAME  registry stack name (default the deployment's, e.g. ${names.registryStack})
+  --env NAME             the environment (default DEPLOY_ENV, else default), e.g. staging, pr-12
+  --stack NAME           service stack name (default the environment's, e.g. ${names.deployment})
+  --registry-stack NAME  registry stack name (default the shared one, e.g. ${names.registryStack})
   --timeout DURATION     e.g. 90s, 15m (default: redeploy 15m, rollback and abort 20m, destroy 30m)
   --to TAG               rollback: the image tag to go back to; it must be in the registry
   --max-severity LEVEL   scan: exit 1 when a finding is at or above LEVEL (CRITICAL, HIGH, MEDIUM,
                          LOW, INFORMATIONAL; any case)
+  --confirm-env NAME     destroy: the environment's name, typed out (production requires it)
+  --previews             envs: only the pull-request previews (pr-N)
+  --older-than DURATION  envs: only environments last deployed longer ago, e.g. 7d, 12h
   --json                 machine-readable output on stdout
   -h, --help             show this help
 
 Exit codes: 0 ok, 1 the operation failed (status, doctor: a problem was found), 2 bad usage or
-environment (credentials, region, endpoint, a stack not deployed; doctor too).`;
+environment (credentials, region, endpoint, a stack not deployed, an --env not deployed;
+doctor too).`;
 }
 
 /** hello-world's (apps/infra). */
@@ -201,6 +234,8 @@ export function opsCli(project: string) {
 const OPS_OPTIONS = {
   region: { type: 'string', example: 'eu-west-1' },
   profile: { type: 'string', example: 'dev' },
+  // Read before parsing, by readDeploymentOrExit: the deployment's names are that environment's.
+  env: { type: 'string', example: 'staging' },
   stack: { type: 'string', example: DEPLOYMENT_NAME },
   'registry-stack': { type: 'string', example: REGISTRY_STACK_NAME },
   timeout: { type: 'duration', example: '15m' },
@@ -211,6 +246,9 @@ const OPS_OPTIONS = {
   task: { type: 'string', example: 'a1b2c3d4', commands: ['logs'] },
   yes: { type: 'boolean', short: 'y', commands: ['destroy'] },
   'delete-images': { type: 'boolean', commands: ['destroy'] },
+  'confirm-env': { type: 'string', example: 'production', commands: ['destroy'] },
+  previews: { type: 'boolean', commands: ['envs'] },
+  'older-than': { type: 'duration', example: '7d', commands: ['envs'] },
   'max-severity': { type: 'string', example: 'HIGH', parse: parseMaxSeverity, commands: ['scan'] },
   to: { type: 'string', example: 'sha-1a2b3c4-ecr-ecs-fargate', commands: ['rollback'] },
 } as const satisfies OptionSpecs;
@@ -274,6 +312,15 @@ export function parseOpsArgs(
       common,
       yes: values.yes,
       deleteImages: values['delete-images'],
+      ...(values['confirm-env'] !== undefined ? { confirmEnvironment: values['confirm-env'] } : {}),
+    };
+  }
+  if (name === 'envs') {
+    const olderThanMs = values['older-than'];
+    return {
+      name,
+      common,
+      envs: { previews: values.previews, ...(olderThanMs !== undefined ? { olderThanMs } : {}) },
     };
   }
   if (name === 'rollback') {

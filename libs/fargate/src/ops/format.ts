@@ -8,6 +8,7 @@ import type {
   StackDeleteProgress,
   TaskSummary,
 } from '@hello-world/aws-ops';
+import type { EnvironmentsReport } from './envs';
 
 /** Columns padded to their widest cell; the last column is left ragged. */
 export function formatTable(headers: string[], rows: string[][]): string {
@@ -249,4 +250,38 @@ export function formatDestroy(
         ? `deleted ${result.imagesDeleted} image(s) and stack ${registryStackName}`
         : `stack ${registryStackName} is not deployed in ${region}`;
   return `${stack}; ${registry}`;
+}
+
+/** `infra:envs`' table: one row per environment, then the cost's notes and assumptions. */
+export function formatEnvironments(report: EnvironmentsReport): string {
+  const { environments } = report;
+  const dollars = (amount: number) => `$${amount.toFixed(2)}`;
+  const rows = environments.map((e) => [
+    e.environment,
+    e.stackName,
+    e.stackStatus,
+    e.url ?? '-',
+    // What the service runs, and what its stack asked for when they differ (a rollout).
+    e.imageTag && e.stackImageTag && e.imageTag !== e.stackImageTag
+      ? `${e.imageTag} (stack: ${e.stackImageTag})`
+      : (e.imageTag ?? '-'),
+    e.lastDeployed.replace(/\.\d{3}Z$/, 'Z'),
+    e.monthlyCost === null ? '-' : dollars(e.monthlyCost),
+  ]);
+  const priced = environments.filter((e) => e.monthlyCost !== null);
+  const total = priced.reduce((sum, e) => sum + (e.monthlyCost ?? 0), 0);
+  return [
+    `Environments of ${report.service} in ${report.region}: ${environments.length}`,
+    '',
+    formatTable(
+      ['ENVIRONMENT', 'STACK', 'STATUS', 'URL', 'IMAGE TAG', 'LAST DEPLOY', 'COST/MONTH'],
+      rows,
+    ),
+    ...environments.flatMap((e) =>
+      e.costNote ? [`  ${e.environment}: no cost: ${e.costNote}`] : [],
+    ),
+    '',
+    `Monthly cost estimate (${report.currency}): ${dollars(total)} for ${priced.length} environment(s); it assumes`,
+    ...report.costAssumptions.map((a) => `  - ${a}`),
+  ].join('\n');
 }

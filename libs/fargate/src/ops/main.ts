@@ -9,6 +9,16 @@ import { runOps } from './run';
 // The deployment operated is the working directory's: the targets run in its project directory.
 const deployment = readDeploymentOrExit(process.argv[2] ?? 'ops');
 
+/** One line typed on the terminal, the question on stderr so stdout stays the command's. */
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
 async function main(): Promise<number> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
@@ -18,14 +28,8 @@ async function main(): Promise<number> {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     interactive: Boolean(process.stdin.isTTY),
-    confirm: async (question) => {
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return /^y(es)?$/i.test((await rl.question(question)).trim());
-      } finally {
-        rl.close();
-      }
-    },
+    confirm: async (question) => /^y(es)?$/i.test((await ask(question)).trim()),
+    ask,
     callerIp: () => fetchCallerIp(),
     probe: (url) => probeUrl(url),
     clock: systemClock,

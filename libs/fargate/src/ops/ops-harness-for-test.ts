@@ -32,6 +32,7 @@ export function opsHarness(clients: AwsClients, overrides: Partial<OpsDeps> = {}
       err: (t) => err.push(t),
       interactive: false,
       confirm: async () => false,
+      ask: async () => '',
       callerIp: async () => '203.0.113.7',
       probe: async () => ({ ok: true, status: 200 }),
       clock: fakeClock(Date.parse('2026-11-25T18:10:00Z')),

@@ -23,23 +23,33 @@ import {
   getStack,
   findStack,
   isAbortError,
+  listEnvironmentStacks,
   isSetupFinding,
   OpsError,
   pickServiceUrl,
   readLogs,
   waitForDeployment,
 } from '@hello-world/aws-ops';
-import { REGISTRY_OUTPUTS, STACK_OUTPUTS, STACK_PARAMETERS } from '@hello-world/shared';
+import {
+  isDefaultEnvironment,
+  REGISTRY_OUTPUTS,
+  STACK_TAGS,
+  STACK_OUTPUTS,
+  STACK_PARAMETERS,
+} from '@hello-world/shared';
 import { cliName, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '@hello-world/cli';
 import type { Deployment } from '../deployment';
 import { opsCli, OpsCommand, parseOpsArgs } from './args';
 import { runAbortCommand } from './abort';
+import { checkDestroyRequest, type DestroyConfirmation } from './destroy-guard';
+import { describeFilters, listEnvironments, undeployedEnvironmentMessage } from './envs';
 import { runScan } from './scan';
 import { rollbackCommand } from './rollback';
 import {
   formatDeleteProgress,
   formatDestroy,
   formatDiagnosis,
+  formatEnvironments,
   formatLogLine,
   formatNoLogLines,
   formatOutputs,
@@ -56,6 +66,8 @@ export interface OpsDeps {
   /** Whether a person can answer a question on stdin. */
   interactive: boolean;
   confirm: (question: string) => Promise<boolean>;
+  /** The answer typed to a question (destroy of production asks for the environment's name). */
+  ask: (question: string) => Promise<string>;
   callerIp: CallerIpLookup;
   probe: UrlProbe;
   clock: Clock;
@@ -95,6 +107,16 @@ async function execute(
 ): Promise<number> {
   const { common } = command;
   const { clients, deps } = ctx;
+  // A destroy that must be refused is refused before AWS is touched.
+  const confirmation =
+    command.name === 'destroy'
+      ? checkDestroyRequest(
+          { stackName: common.stackName, ...command },
+          deps.deployment.names.environment,
+          deps.interactive,
+        )
+      : undefined;
+  await refuseUndeployedEnvironment(ctx, command);
   switch (command.name) {
     case 'abort':
       return runAbortCommand(
@@ -114,7 +136,7 @@ async function execute(
           clients,
           region: ctx.region,
           project: deps.deployment.project,
-          defaultRepositoryName: deps.deployment.names.deployment,
+          defaultRepositoryName: deps.deployment.names.repository,
           clock: deps.clock,
           signal: deps.signal,
           progress: deps.err,
@@ -261,6 +283,20 @@ async function execute(
     }
     case 'rollback':
       return rollbackCommand(command, ctx);
+    case 'envs': {
+      const report = await listEnvironments(
+        { clients, region: ctx.region, deployment: deps.deployment, now: deps.clock.now() },
+        command.envs,
+      );
+      if (!ctx.json && report.environments.length === 0) {
+        deps.out(
+          `${report.service} has no deployed ${describeFilters(command.envs)} in ${ctx.region} (found by the stack tag ${STACK_TAGS.service}=${report.service}); pass --region if they live elsewhere`,
+        );
+        return EXIT_OK;
+      }
+      ctx.print(report, () => formatEnvironments(report));
+      return EXIT_OK;
+    }
     case 'doctor': {
       const diagnosis = await diagnoseService(doctorDeps(ctx), doctorOptions(ctx, common));
       ctx.print(diagnosis, () => formatDiagnosis(diagnosis));
@@ -269,12 +305,7 @@ async function execute(
       return diagnosis.findings.some((f) => f.severity === 'error') ? EXIT_FAILED : EXIT_OK;
     }
     case 'destroy': {
-      // Refuse before touching AWS: without a person to ask, only --yes may delete.
-      if (!command.yes && !deps.interactive) {
-        throw new UsageError(
-          `destroy asks before deleting stack ${common.stackName}${command.deleteImages ? ', its images and the registry' : ''}: run it in a terminal, or pass --yes`,
-        );
-      }
+      if (command.deleteImages) await refuseWhileOthersDeployed(ctx);
       const [main, registry] = await Promise.all([
         findStack(clients.cfn, common.stackName),
         findStack(clients.cfn, common.registryStackName),
@@ -287,7 +318,7 @@ async function execute(
         );
       }
       const repositoryName =
-        registry?.outputs[REGISTRY_OUTPUTS.repositoryName] ?? deps.deployment.names.deployment;
+        registry?.outputs[REGISTRY_OUTPUTS.repositoryName] ?? deps.deployment.names.repository;
       const what = command.deleteImages
         ? `stack ${common.stackName}, every image in ${repositoryName} and stack ${common.registryStackName}`
         : `stack ${common.stackName} (images in ${repositoryName} are kept)`;
@@ -299,7 +330,9 @@ async function execute(
         );
         return EXIT_OK;
       }
-      if (!command.yes && !(await deps.confirm(`Delete ${what} in ${ctx.region}? [y/N] `))) {
+      if (
+        !(await confirmDestroy(ctx, confirmation ?? { ask: 'yes-no' }, `${what} in ${ctx.region}`))
+      ) {
         deps.err('nothing deleted');
         return EXIT_FAILED;
       }
@@ -318,6 +351,60 @@ async function execute(
       return EXIT_OK;
     }
   }
+}
+
+/** Asks as `confirmation` says: y/N, or the environment's name typed (production). */
+async function confirmDestroy(
+  ctx: Context,
+  confirmation: DestroyConfirmation,
+  what: string,
+): Promise<boolean> {
+  if (confirmation.ask === 'no') return true;
+  if (confirmation.ask === 'yes-no') return ctx.deps.confirm(`Delete ${what}? [y/N] `);
+  const { environment } = ctx.deps.deployment.names;
+  const typed = await ctx.deps.ask(
+    `Delete ${what}? This is the ${environment} environment: type its name (${environment}) to delete it: `,
+  );
+  return typed.trim() === environment;
+}
+
+/**
+ * The registry's images serve every environment: deleting them while another environment is
+ * deployed would leave it unable to start a task. One line listing them (exit 2).
+ */
+async function refuseWhileOthersDeployed(ctx: Context): Promise<void> {
+  const { names, project } = ctx.deps.deployment;
+  const others = (await listEnvironmentStacks(ctx.clients.cfn, names.service)).filter(
+    (e) => e.environment !== names.environment,
+  );
+  if (others.length === 0) return;
+  throw new UsageError(
+    `--delete-images would delete the images environments ${others.map((e) => e.environment).join(', ')} still run: destroy them first (\`npx nx run ${project}:destroy -- --env=NAME\`), or leave out --delete-images`,
+  );
+}
+
+/**
+ * A named environment whose service stack is not there is a mistake in the name far more often
+ * than a deployment to make: every command but `envs` refuses it with the deployed ones (exit 2).
+ * Only when the stack is the environment's own (no --stack), and only in a named environment: the
+ * default environment's commands keep their own "not deployed" messages.
+ */
+async function refuseUndeployedEnvironment(
+  ctx: Context,
+  command: Exclude<OpsCommand, { name: 'help' }>,
+): Promise<void> {
+  const { names, project } = ctx.deps.deployment;
+  if (command.name === 'envs' || isDefaultEnvironment(names.environment)) return;
+  if (command.common.stackName !== names.deployment) return;
+  if (await findStack(ctx.clients.cfn, command.common.stackName)) return;
+  throw new UsageError(
+    await undeployedEnvironmentMessage(ctx.clients, {
+      service: names.service,
+      environment: names.environment,
+      region: ctx.region,
+      project,
+    }),
+  );
 }
 
 /** Neither stack is in this region: the caller's setup (exit 2), naming the region. */
