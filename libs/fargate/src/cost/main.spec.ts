@@ -2,9 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { synthesizeApp } from '../synth-for-test';
 import {
+  DEFAULT_SYNTHESIZED_DIR,
   WORKSPACE_ROOT,
   copySynthesizedAssembly,
+  renameStacks,
   resourceOfType,
   writeAssembly,
 } from '../diagram/test-assembly';
@@ -123,7 +126,7 @@ describe("greeter-infra:cost (another deployment: the docs' estimate is hello-wo
     // GIVEN greeter's deployment project, whose cdk.json output holds its synthesized templates
     project = mkdtempSync(join(tmpdir(), 'greeter-infra-'));
     const assembly = mkdtempSync(join(tmpdir(), 'greeter-assembly-'));
-    writeAssembly(copySynthesizedAssembly(), assembly);
+    writeAssembly(renameStacks(copySynthesizedAssembly(), 'greeter'), assembly);
     writeFileSync(
       join(project, 'cdk.json'),
       JSON.stringify({
@@ -166,5 +169,89 @@ describe("greeter-infra:cost (another deployment: the docs' estimate is hello-wo
     expect(run.stderr).toBe(
       'greeter-infra:cost: --image-mb "big" is not a number ≥ 0, e.g. --image-mb 60\n',
     );
+  });
+});
+
+describe('infra:cost --env (an environment priced from its own templates)', () => {
+  jest.setTimeout(120_000);
+  let stagingAssembly: string;
+
+  beforeAll(() => {
+    // GIVEN staging's templates with its cdk.json settings (1 vCPU, 2 GiB), as
+    // `DEPLOY_ENV=staging nx run infra:synth` writes them
+    stagingAssembly = synthesizeApp({
+      environment: 'staging',
+      environments: { staging: { cpu: 1024, memoryMiB: 2048 } },
+    }).assembly.directory;
+  });
+
+  it("GIVEN staging's templates WHEN priced with --env=staging --json THEN its environment, its stacks and monthlyTotal", () => {
+    const run = runCost('--env=staging', '--json', '--assembly', stagingAssembly);
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const estimate = JSON.parse(run.stdout);
+    expect(estimate).toMatchObject({
+      environment: 'staging',
+      stacks: ['hello-world-ecr-ecs-fargate-staging-roles', 'hello-world-ecr-ecs-fargate-staging'],
+      sharedStacks: ['hello-world-ecr-ecs-fargate-registry'],
+    });
+    expect(estimate.monthlyTotal).toBe(estimate.total);
+    // Its own task size, and no ECR line: the registry is the default environment's to price
+    const items = (estimate.lines as { item: string }[]).map((line) => line.item);
+    expect(items).toContain('Fargate on-demand X86_64: 1 × 1 vCPU');
+    expect(items.some((item) => item.startsWith('ECR storage'))).toBe(false);
+  });
+
+  it("GIVEN staging's templates WHEN priced as text THEN a line says which stacks were priced", () => {
+    const run = runCostWith({ DEPLOY_ENV: 'staging' }, '--assembly', stagingAssembly);
+
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')[1]).toBe(
+      'Environment staging: its own stacks hello-world-ecr-ecs-fargate-staging-roles, hello-world-ecr-ecs-fargate-staging; shared with every environment, not counted here: hello-world-ecr-ecs-fargate-registry',
+    );
+  });
+
+  it("GIVEN the default's templates WHEN --env=pr-12 is priced THEN one line: synthesize pr-12 first, exit 2", () => {
+    const run = runCost('--env=pr-12', '--json', '--assembly', DEFAULT_SYNTHESIZED_DIR);
+
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      /^infra:cost: The synthesized templates are not environment pr-12's \(no stack hello-world-ecr-ecs-fargate-pr-12; .*\): run `npx nx run infra:synth -- --env=pr-12` first\.\n$/,
+    );
+  });
+
+  it("GIVEN staging's templates WHEN the default is priced THEN refused, never priced as the default's", () => {
+    const run = runCost('--json', '--assembly', stagingAssembly);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/: run `npx nx run infra:synth` first\.\n$/);
+  });
+
+  it('GIVEN the default environment WHEN priced with --json THEN environment default, every stack, monthlyTotal', () => {
+    const run = runCost('--json');
+
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      environment: 'default',
+      monthlyTotal: 13.3,
+      total: 13.3,
+      stacks: ['hello-world-ecr-ecs-fargate-registry', 'hello-world-ecr-ecs-fargate'],
+      sharedStacks: [],
+    });
+  });
+
+  it('GIVEN --env=staging --write-docs WHEN run THEN one line refuses it and the docs are untouched', () => {
+    const doc = join(WORKSPACE_ROOT, 'docs', 'ARCHITECTURE.md');
+    const before = readFileSync(doc, 'utf8');
+
+    const run = runCost('--env=staging', '--write-docs', '--assembly', stagingAssembly);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      "infra:cost: --write-docs: the estimate in docs/ARCHITECTURE.md describes the default environment, not staging: run without --write-docs to print staging's estimate, or with --json\n",
+    );
+    expect(readFileSync(doc, 'utf8')).toBe(before);
   });
 });

@@ -1,5 +1,6 @@
 import { UsageError } from '@hello-world/cli';
-import { parseCostOptions } from './options';
+import { deploymentNames } from '@hello-world/shared';
+import { checkDocsAreTheDeployments, parseCostOptions, USAGE } from './options';
 
 describe('parseCostOptions', () => {
   it('GIVEN no arguments WHEN parsed THEN the defaults apply', () => {
@@ -73,7 +74,52 @@ describe('parseCostOptions --assembly', () => {
 
   it('GIVEN an unknown option WHEN parsed THEN one line names it and lists the options', () => {
     expect(() => parseCostOptions(['--region', 'us-east-1'])).toThrow(
-      /^unknown option --region: options are --json, --write-docs, --check-docs, --log-gb, --image-mb, --assembly, --help$/,
+      /^unknown option --region: options are --json, --env, --write-docs, --check-docs, --log-gb, --image-mb, --assembly, --help$/,
     );
+  });
+});
+
+describe('--env and the docs estimate', () => {
+  it('GIVEN --env=pr-12 WHEN parsed THEN accepted (the deployment read it already)', () => {
+    expect(parseCostOptions(['--env=pr-12', '--json'])).toMatchObject({ json: true });
+  });
+
+  it('GIVEN the usage THEN it explains --env and the monthlyTotal field', () => {
+    expect(USAGE).toContain('[--env NAME (default: env DEPLOY_ENV, else default)]');
+    expect(USAGE).toContain("--json's monthlyTotal is the monthly total in USD");
+  });
+
+  it.each([
+    ['--write-docs', { writeDocs: true, checkDocs: false }],
+    ['--check-docs', { writeDocs: false, checkDocs: true }],
+  ])(
+    "GIVEN staging and %s WHEN checked THEN refused: the docs' estimate is the default's",
+    (flag, options) => {
+      expect(() =>
+        checkDocsAreTheDeployments(options, deploymentNames('hello-world', 'staging')),
+      ).toThrow(
+        new UsageError(
+          `${flag}: the estimate in docs/ARCHITECTURE.md describes the default environment, not staging: run without ${flag} to print staging's estimate, or with --json`,
+        ),
+      );
+    },
+  );
+
+  it('GIVEN staging without a docs flag WHEN checked THEN its estimate may be printed', () => {
+    expect(() =>
+      checkDocsAreTheDeployments(
+        { writeDocs: false, checkDocs: false },
+        deploymentNames('hello-world', 'staging'),
+      ),
+    ).not.toThrow();
+  });
+
+  it("GIVEN hello-world's default environment and --write-docs WHEN checked THEN allowed", () => {
+    expect(() =>
+      checkDocsAreTheDeployments(
+        { writeDocs: true, checkDocs: false },
+        deploymentNames('hello-world'),
+      ),
+    ).not.toThrow();
   });
 });

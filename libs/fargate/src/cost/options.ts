@@ -1,5 +1,5 @@
 import { CliSpec, CliValues, parseCli, UsageError } from '@hello-world/cli';
-import { APP_NAME } from '@hello-world/shared';
+import { APP_NAME, DEFAULT_ENVIRONMENT, type DeploymentNames } from '@hello-world/shared';
 import { assemblyOption } from '../diagram/options';
 import { DEFAULT_ASSUMPTIONS, type Assumptions } from './estimate';
 
@@ -16,8 +16,9 @@ export interface CostOptions {
 
 /** The usage of a deployment project's cost target (`infra`, `greeter-infra`). */
 export function costUsage(project: string): string {
-  return `usage: nx run ${project}:cost [-- --json | --write-docs | --check-docs] [--log-gb GB (default ${DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth})] [--image-mb MB (default ${DEFAULT_ASSUMPTIONS.imageSizeMb})] [--assembly DIR (default: the deployment's cdk.json output)]
-Task size, count, architecture and Spot come from the synthesized templates: set them in the infra config (e.g. TASK_CPU=512 TASK_MEMORY_MIB=1024 DESIRED_COUNT=2 npx nx run ${project}:cost).`;
+  return `usage: nx run ${project}:cost [-- --json | --write-docs | --check-docs] [--env NAME (default: env DEPLOY_ENV, else default)] [--log-gb GB (default ${DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth})] [--image-mb MB (default ${DEFAULT_ASSUMPTIONS.imageSizeMb})] [--assembly DIR (default: the deployment's cdk.json output)]
+Task size, count, architecture and Spot come from the synthesized templates: set them in the infra config (e.g. TASK_CPU=512 TASK_MEMORY_MIB=1024 DESIRED_COUNT=2 npx nx run ${project}:cost).
+--env prices that environment's templates (synthesized with --env too) and, outside the default environment, only its own stacks: the registry is shared, priced with the default. --json's monthlyTotal is the monthly total in USD.`;
 }
 
 /** hello-world's (apps/infra). */
@@ -25,6 +26,8 @@ export const USAGE = costUsage('infra');
 
 const COST_OPTIONS = {
   json: { type: 'boolean' },
+  // Read by readDeploymentOrExit before parsing (the names depend on it); listed so it is accepted.
+  env: { type: 'string', example: 'staging' },
   'write-docs': { type: 'boolean' },
   'check-docs': { type: 'boolean' },
   'log-gb': { type: 'number', default: DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth },
@@ -45,19 +48,28 @@ export function costCli(project: string) {
 export const COST_CLI = costCli('infra');
 
 /**
- * docs/ARCHITECTURE.md's estimate is hello-world's deployment's, the one the docs describe:
- * another deployment's `--write-docs` would overwrite it and `--check-docs` would compare it with
- * the wrong templates, so both are refused in one line (exit 2) saying what to do instead.
+ * docs/ARCHITECTURE.md's estimate is hello-world's deployment's, in its default environment, the
+ * one the docs describe: another deployment's or environment's `--write-docs` would overwrite it
+ * and `--check-docs` would compare it with the wrong templates, so both are refused in one line
+ * (exit 2) saying what to do instead.
  */
 export function checkDocsAreTheDeployments(
   options: Pick<CostOptions, 'writeDocs' | 'checkDocs'>,
-  service: string,
+  names: Pick<DeploymentNames, 'service' | 'environment'>,
 ): void {
-  if (service === APP_NAME || !(options.writeDocs || options.checkDocs)) return;
+  const { service, environment } = names;
+  if (!(options.writeDocs || options.checkDocs)) return;
   const flag = options.writeDocs ? '--write-docs' : '--check-docs';
-  throw new UsageError(
-    `${flag}: the estimate in docs/ARCHITECTURE.md describes ${APP_NAME}'s deployment (apps/infra), not ${service}'s: run without ${flag} to print ${service}'s estimate, or with --json`,
-  );
+  if (service !== APP_NAME) {
+    throw new UsageError(
+      `${flag}: the estimate in docs/ARCHITECTURE.md describes ${APP_NAME}'s deployment (apps/infra), not ${service}'s: run without ${flag} to print ${service}'s estimate, or with --json`,
+    );
+  }
+  if (environment !== DEFAULT_ENVIRONMENT) {
+    throw new UsageError(
+      `${flag}: the estimate in docs/ARCHITECTURE.md describes the ${DEFAULT_ENVIRONMENT} environment, not ${environment}: run without ${flag} to print ${environment}'s estimate, or with --json`,
+    );
+  }
 }
 
 const OUTPUT_MODES = ['json', 'write-docs', 'check-docs'] as const;

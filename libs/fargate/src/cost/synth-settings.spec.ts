@@ -36,6 +36,12 @@ describe('checkSynthSettings', () => {
     );
   });
 
+  it("GIVEN staging priced and TASK_CPU set since its synth WHEN checked THEN the fix names staging's synth and cost", () => {
+    expect(() => checkSynthSettings(defaults, { TASK_CPU: '512' }, 'infra', 'staging')).toThrow(
+      /: run `npx nx run infra:synth -- --env=staging` with the same environment first, or `npx nx run infra:cost -- --env=staging`, which does\.$/,
+    );
+  });
+
   it('GIVEN a variable unset since synth WHEN checked THEN the templates are refused', () => {
     const synthesizedStrict = {
       ...defaults,

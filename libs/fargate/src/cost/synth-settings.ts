@@ -1,7 +1,8 @@
-import { SYNTH_SETTINGS_FILE, type SynthSettings } from '@hello-world/shared';
+import { DEFAULT_ENVIRONMENT, SYNTH_SETTINGS_FILE, type SynthSettings } from '@hello-world/shared';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AssemblyError } from '../diagram/cloud-assembly';
+import { nxRunStep } from '../local/next-step';
 
 /** The settings the CDK app recorded beside these templates, or undefined for templates without. */
 export function readSynthSettings(assemblyDir: string): SynthSettings | undefined {
@@ -12,14 +13,17 @@ export function readSynthSettings(assemblyDir: string): SynthSettings | undefine
 const shown = (value: string | null | undefined) => (value ? `${JSON.stringify(value)}` : 'unset');
 
 /**
- * Refuses templates the current environment would not synthesize: a priced setting's variable
- * (TASK_CPU, CONTROL_TOWER, …) now differs from what it was at synth. One line, with the fix:
- * the deployment `project`'s synth and cost (default hello-world's, infra).
+ * Refuses templates the current environment variables would not synthesize: a priced setting's
+ * variable (TASK_CPU, CONTROL_TOWER, …) now differs from what it was at synth. One line, with the
+ * fix: the deployment `project`'s synth and cost (default hello-world's, infra), in the deployment
+ * environment priced (`-- --env=staging`). Whose environment the templates are is checked on
+ * their stacks (checkAssemblyEnvironment): the record is written by the same synth.
  */
 export function checkSynthSettings(
   recorded: SynthSettings,
   env: Record<string, string | undefined>,
   project = 'infra',
+  deploymentEnvironment: string = DEFAULT_ENVIRONMENT,
 ): void {
   const changed = Object.entries(recorded.environment)
     .map(([variable, then]) => ({ variable, then, now: env[variable] ? env[variable] : null }))
@@ -29,7 +33,7 @@ export function checkSynthSettings(
     .map(({ variable, then, now }) => `${variable} was ${shown(then)}, is ${shown(now)}`)
     .join('; ');
   throw new AssemblyError(
-    `the synthesized templates were made with other settings (${list}): run \`npx nx run ${project}:synth\` with the same environment first, or \`npx nx run ${project}:cost\`, which does.`,
+    `the synthesized templates were made with other settings (${list}): run \`${nxRunStep(project, 'synth', deploymentEnvironment)}\` with the same environment first, or \`${nxRunStep(project, 'cost', deploymentEnvironment)}\`, which does.`,
   );
 }
 
