@@ -12,9 +12,9 @@ import { SCAN_GATE_OPTIONS } from '../deploy/scan-gate';
 export function promoteUsage(project: string): string {
   return `Usage: npx nx run ${project}:promote -- --from=SOURCE --to=TARGET [options]
   Deploys to TARGET the exact image SOURCE runs: the digest its running tasks pulled, by the tag
-  its task definition names (or, if that tag was moved since, by a tag of that image that cannot
-  move, e.g. its sha-… build tag). Nothing is built or pushed: the image comes from the shared
-  registry. Synthesizes TARGET's templates (its own settings), deploys only its service stack
+  its task definition names when that tag cannot move (sha-… builds, v*.*.* releases), else by
+  such a tag of the same image (a floating or moved tag is never trusted). Nothing is built or
+  pushed: the image comes from the shared registry. Synthesizes TARGET's templates (its own settings), deploys only its service stack
   (checking the image's CPU and scan first), waits for the rollout, moves deployed-<stack> onto the
   image, then checks TARGET's tasks run that digest. The receipt names both environments, the tag,
   the digest and "not rebuilt".

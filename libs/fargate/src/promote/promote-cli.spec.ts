@@ -1,6 +1,6 @@
 import { DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import { DescribeImagesCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { ListTasksCommand } from '@aws-sdk/client-ecs';
 import {
   IMAGE_DIGEST,
@@ -287,6 +287,25 @@ describe('runPromoteCli: the source must run one settled image', () => {
     });
   });
 
+  it('GIVEN staging runs latest, which still names its image THEN it is promoted by its build tag, which cannot move', async () => {
+    arrangeEnvironment(aws, { ...STAGING_RUNS, tag: 'latest' });
+    arrangeImage(aws, IMAGE_DIGEST, [TAG, 'latest']);
+    const h = harness();
+    expect(await runPromoteCli([...PROMOTE, '--json'], h.deps)).toBe(0);
+    const receipt = JSON.parse(h.out.join('\n')) as PromoteReceipt;
+    expect({
+      deployed: h.calls.filter((c) => c.startsWith('cdk')).map((c) => c.split(' ')[3]),
+      tag: receipt.image.tag,
+      digest: receipt.image.digest,
+      note: receipt.tagNote,
+    }).toEqual({
+      deployed: [`ImageTag=${TAG}`],
+      tag: TAG,
+      digest: IMAGE_DIGEST,
+      note: `its tag latest can move to another image: promoted by its tag ${TAG}, which names the same image and cannot move`,
+    });
+  });
+
   it('GIVEN the tag moved and the image staging runs has no tag that cannot move THEN refused, exit 2, nothing deployed', async () => {
     arrangeEnvironment(aws, { ...STAGING_RUNS, tag: 'latest' });
     arrangeImage(aws, OTHER_DIGEST, ['latest']);
@@ -309,6 +328,22 @@ describe('runPromoteCli: production must end up on the digest staging runs', () 
       `infra:promote: verify failed: production (${PRODUCTION}) runs ${OTHER_DIGEST}: it is not the image staging runs; roll it back with \`npx nx run infra:rollback -- --env=production\`, or promote again`,
     );
     expect(h.out).toEqual([]);
+  });
+});
+
+describe('runPromoteCli: a tag moved while the promote ran', () => {
+  it('GIVEN staging runs latest, which names its digest and has no build tag, but another image by the deploy THEN exit 1: production got another image', async () => {
+    arrangeEnvironment(aws, { ...STAGING_RUNS, tag: 'latest' });
+    arrangeImage(aws, IMAGE_DIGEST, ['latest', `deployed-${STAGING}`]);
+    aws.ecr
+      .on(DescribeImagesCommand, { repositoryName: NAME, imageIds: [{ imageTag: 'latest' }] })
+      .resolvesOnce({ imageDetails: [{ repositoryName: NAME, imageDigest: IMAGE_DIGEST }] })
+      .resolves({ imageDetails: [{ repositoryName: NAME, imageDigest: OTHER_DIGEST }] });
+    const h = harness(() => OTHER_DIGEST);
+    expect(await runPromoteCli(PROMOTE, h.deps)).toBe(1);
+    expect(h.err.at(-1)).toBe(
+      `infra:promote: verify failed: production (${PRODUCTION}) was deployed with latest, which named ${OTHER_DIGEST} by then, not ${IMAGE_DIGEST}: it is not the image staging runs; roll it back with \`npx nx run infra:rollback -- --env=production\`, or promote again`,
+    );
   });
 });
 

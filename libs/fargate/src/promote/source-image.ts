@@ -78,8 +78,9 @@ export function choosePromotableTag(
 /**
  * What the source environment's service runs, as its tasks run it: the PRIMARY deployment's
  * task definition names `<repository>:<tag>`, its RUNNING tasks the digest they pulled. That tag
- * must still name that digest in the registry; if it was moved, the image is promoted by a tag
- * that cannot move (choosePromotableTag). Every refusal is a SourceRefusal.
+ * is promoted when it still names that digest and cannot move (the `sha-…` and `v*.*.*` tags of
+ * the registry stack's repository). A tag that can move, or was moved, gives way to a tag of the
+ * running image that cannot (choosePromotableTag). Every refusal is a SourceRefusal.
  */
 export async function findSourceImage(
   clients: Pick<AwsClients, 'cfn' | 'ecs' | 'ecr'>,
@@ -150,7 +151,24 @@ export async function findSourceImage(
   const tagged = image.tag
     ? await findImageDigest(clients.ecr, repositoryName, image.tag, project)
     : undefined;
-  if (image.tag && tagged === digest) return { ...base, tag: image.tag };
+  const mutability = await readTagMutability(clients.ecr, repositoryName);
+  const canMove = (t: string) => tagCanMove(mutability, t);
+  if (image.tag && tagged === digest) {
+    if (!canMove(image.tag)) return { ...base, tag: image.tag };
+    // A tag that can move (latest, v1) could name another image by the time the target pulls
+    // it: the same image by a tag that cannot is the safer name for it.
+    const fixed = choosePromotableTag(
+      (await findImageTags(clients.ecr, repositoryName, digest)) ?? [],
+      canMove,
+    );
+    if (!fixed || canMove(fixed)) return { ...base, tag: image.tag };
+    return {
+      ...base,
+      tag: fixed,
+      sourceTag: image.tag,
+      note: `its tag ${image.tag} can move to another image: promoted by its tag ${fixed}, which names the same image and cannot move`,
+    };
+  }
 
   // The tag names another image now (or none): promote the running image by a tag that cannot move.
   const tags = await findImageTags(clients.ecr, repositoryName, digest);
@@ -162,8 +180,7 @@ export async function findSourceImage(
       `${what}: ${moved}, and that image is no longer in the repository (expired or deleted): deploy ${from.environment} again (\`${deployIt}\`), then promote`,
     );
   }
-  const mutability = await readTagMutability(clients.ecr, repositoryName);
-  const tag = choosePromotableTag(tags, (t) => tagCanMove(mutability, t));
+  const tag = choosePromotableTag(tags, canMove);
   if (!tag) {
     throw new SourceRefusal(
       `${what}: ${moved}, and that image has no tag that cannot move (${tags.join(', ') || 'untagged'}; a build tag ${BUILD_IMAGE_TAG_PREFIX}… would do): deploy ${from.environment} again (\`${deployIt}\`), then promote`,
