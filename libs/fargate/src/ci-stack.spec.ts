@@ -101,6 +101,8 @@ const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Act
 const resourceText = (resource: unknown): string[] => {
   const one = (r: unknown): string => {
     if (typeof r === 'string') return r;
+    const sub = (r as { 'Fn::Sub'?: string })['Fn::Sub'];
+    if (typeof sub === 'string') return sub.replace(/\$\{([^}]+)\}/g, '<$1>');
     const join = (r as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
     if (join) return join[1].map(one).join(join[0]);
     const ref = (r as { Ref?: string }).Ref;
@@ -362,17 +364,22 @@ describe('CI stack: no wildcards beyond what AWS requires', () => {
     }
   });
 
-  it('passes roles to ECS tasks only, and only the two task roles', () => {
-    const pass = statementsOf(roleNamed(CI_DEPLOY_ROLE_NAME)).filter((s) =>
-      actionsOf(s).includes('iam:PassRole'),
+  it.each([
+    [CI_DEPLOY_ROLE_NAME, 'hello-world-ecr-ecs-fargate'],
+    ...ENVIRONMENT_ROLES.map(
+      (e) => [e.role, e.role.replace(/^github-actions-(.*)-deploy$/, '$1')] as const,
+    ),
+  ])('%s passes roles to ECS tasks only, and only its two task roles (%s-*)', (name, owner) => {
+    const pass = statementsOf(roleNamed(name)).filter((s) =>
+      (actionsOf(s) as (string | undefined)[]).includes('iam:PassRole'),
     );
     expect(pass).toHaveLength(1);
     expect(pass[0].Condition).toEqual({
       StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
     });
     expect(resourceText(pass[0].Resource)).toEqual([
-      'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/hello-world-ecr-ecs-fargate-execution',
-      'arn:<AWS::Partition>:iam::<AWS::AccountId>:role/hello-world-ecr-ecs-fargate-task',
+      `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${owner}-execution`,
+      `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${owner}-task`,
     ]);
   });
 });
