@@ -13,12 +13,21 @@ import {
 /** `owner/repo[/path]@<40-hex commit> # vX.Y.Z`: a full sha, and the release it is. */
 export const ACTION_PIN = /^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/;
 
-/** The repository variables the two CI roles are read from (`nx run infra:deploy-ci` prints them). */
+/**
+ * The variables the CI roles are read from (`nx run infra:deploy-ci` prints them): the publish
+ * role's is the repository's; each GitHub environment holds its own deploy role's.
+ */
 export const PUBLISH_ROLE_VARIABLE = 'AWS_PUBLISH_ROLE_ARN';
 export const DEPLOY_ROLE_VARIABLE = 'AWS_DEPLOY_ROLE_ARN';
-/** The protected environment the deploy role trusts (its only OIDC subject). */
-export const DEPLOY_ENVIRONMENT = 'production';
+/** The GitHub environments a deploy role is trusted in (each its own role, its OIDC subject). */
+export const DEPLOY_ENVIRONMENTS = ['staging', 'production', 'preview'] as const;
+export type DeployEnvironment = (typeof DEPLOY_ENVIRONMENTS)[number];
+/** The protected environment releases reach, by promotion only. */
+export const PRODUCTION_ENVIRONMENT = 'production';
 export const MAIN_REF_CONDITION = "github.ref == 'refs/heads/main'";
+/** A pull request's jobs with any write or token run only for this repository's own branches. */
+export const SAME_REPOSITORY_CONDITION =
+  'github.event.pull_request.head.repo.full_name == github.repository';
 export const RELEASE_CHECKOUT_REF = 'refs/tags/${{ env.RELEASE_TAG }}';
 
 const CREDENTIALS_ACTION = 'aws-actions/configure-aws-credentials@';
@@ -65,15 +74,15 @@ export function collectPins(texts: readonly string[]): Map<string, Set<string>> 
 }
 
 /**
- * A job that can write to the repository or request an OIDC token (so assume an AWS role). With
- * no permissions declared at all, the token's repository default applies: treated as privileged.
+ * A job that can write anything with its token (the repository, pull requests, …) or request an
+ * OIDC token (so assume an AWS role). With no permissions declared at all, the token's
+ * repository default applies: treated as privileged.
  */
 export function isPrivileged(workflow: Workflow, job: WorkflowJob): boolean {
   const permissions: unknown = job.permissions ?? workflow.permissions;
   if (permissions === undefined || permissions === 'write-all') return true;
   if (typeof permissions !== 'object' || permissions === null) return false;
-  const granted = permissions as Record<string, string>;
-  return granted['id-token'] === 'write' || granted['contents'] === 'write';
+  return Object.values(permissions as Record<string, string>).includes('write');
 }
 
 /**
@@ -119,9 +128,18 @@ export function assumedRoleVariable(job: WorkflowJob): string | undefined {
 
 /** The commands that deploy stacks with infra:deploy (directly or as a deploy target). */
 const deployCommands = (job: WorkflowJob) =>
+  commandLines(job).filter((line) =>
+    /\binfra:deploy\b(?!-)|-t deploy\b|--targets?=deploy\b/.test(line),
+  );
+
+/** The run lines of a job, one command per line, echo and printf lines left out. */
+const commandLines = (job: WorkflowJob) =>
   runOf(job)
     .split('\n')
-    .filter((line) => /\binfra:deploy\b(?!-)|-t deploy\b|--targets?=deploy\b/.test(line));
+    .filter((line) => !/^\s*(echo|printf)\b/.test(line));
+
+const linesRunning = (job: WorkflowJob, target: string) =>
+  commandLines(job).filter((line) => new RegExp(`\\binfra:${target}\\b(?!-)`).test(line));
 
 /** The ops CLI commands the deploy role may run (rollback.yml): they change only the service. */
 export const DEPLOY_ROLE_OPS = ['rollback', 'abort'];
@@ -136,16 +154,39 @@ const opsCommands = (job: WorkflowJob) =>
       return match ? [{ line: line.trim(), command: match[1] ?? '' }] : [];
     });
 
+/** What builds or pushes an image: never a deploy role's. */
+const IMAGE_BUILD = /docker-push|docker-build|deploy-registry|docker\s+(buildx\s+)?build|buildx/;
+
+/**
+ * The DEPLOY_ENV a job in each GitHub environment must act on: staging and production their
+ * own; a preview job the pull request's pr-<number> (or the sweep's matrix entry, which
+ * read-environments.ts only lets be pr-<number>).
+ */
+const DEPLOY_ENV_OF: Record<DeployEnvironment, RegExp> = {
+  staging: /^staging$/,
+  production: /^production$/,
+  preview: /^(pr-\$\{\{ github\.event\.pull_request\.number \}\}|\$\{\{ matrix\.environment \}\})$/,
+};
+
 /**
  * Which role a job assumes decides what it may run:
- * - publish (main and release tags): pushes images, no environment, deploys no stack, and never
- *   runs hello-world:docker-push through Nx (that target deploys the registry stack first);
- * - deploy (the production environment only): the service stack with an image already in ECR,
- *   infra:deploy alone of its Nx chain (--exclude-task-dependencies), or the ops CLI's rollback
- *   or abort (no other ops command: destroy is an administrator's);
+ * - publish (main, release tags and pull requests): pushes images, no environment, deploys no
+ *   stack, and never runs hello-world:docker-push through Nx (that target deploys the registry
+ *   stack first);
+ * - deploy (one per GitHub environment: staging, production, preview), acting on that
+ *   environment's stacks only (DEPLOY_ENV), building and pushing no image:
+ *   - staging and preview: infra:deploy of the service stack with an image already in ECR,
+ *     alone of its Nx chain (--exclude-task-dependencies), after build and synth;
+ *   - production: never a deploy of a build: infra:promote --from=staging --to=production;
+ *   - preview only: infra:destroy --yes of the pull request's environment, never its images;
+ *   - anywhere: the ops CLI's rollback or abort, and reading (infra:envs);
  * and each such job first fails in one line when its role variable is not set.
  */
-export function checkRoleUse(jobId: string, job: WorkflowJob): string[] {
+export function checkRoleUse(
+  jobId: string,
+  job: WorkflowJob,
+  workflowEnv: Record<string, string> = {},
+): string[] {
   const role = assumedRoleVariable(job);
   const problems: string[] = [];
   const wantsToken = job.permissions?.['id-token'] === 'write';
@@ -174,53 +215,125 @@ export function checkRoleUse(jobId: string, job: WorkflowJob): string[] {
     }
     if (
       deployCommands(job).length > 0 ||
-      /deploy-registry|hello-world:docker-push|cdk deploy/.test(run)
+      /deploy-registry|hello-world:docker-push|cdk deploy|infra:(promote|destroy)\b/.test(run)
     ) {
       problems.push(`${jobId}: the publish role deploys no stack`);
     }
-  } else if (role === DEPLOY_ROLE_VARIABLE) {
-    if (environmentOf(job) !== DEPLOY_ENVIRONMENT) {
-      problems.push(
-        `${jobId}: the deploy role is trusted only in environment ${DEPLOY_ENVIRONMENT}`,
-      );
-    }
-    const commands = deployCommands(job);
-    const ops = opsCommands(job);
-    if (commands.length === 0 && ops.length === 0)
-      problems.push(`${jobId}: assumes the deploy role but deploys, rolls back or aborts nothing`);
-    for (const { line, command } of ops.filter((o) => !DEPLOY_ROLE_OPS.includes(o.command))) {
-      problems.push(
-        `${jobId}: "${line}" runs ops command "${command}": the deploy role runs only ${DEPLOY_ROLE_OPS.join(' and ')}`,
-      );
-    }
-    for (const command of commands) {
-      if (!command.includes('--service-only') || !/--image-tag="?\$/.test(command)) {
-        problems.push(
-          `${jobId}: "${command.trim()}" must be --service-only --image-tag=<published tag>`,
-        );
-      }
-      // infra:deploy depends on deploy-registry and docker-push (the chain's Nx tasks).
-      if (!command.includes('--exclude-task-dependencies')) {
-        problems.push(
-          `${jobId}: "${command.trim()}" must run with --exclude-task-dependencies: deploy-registry and docker-push, the tasks before deploy, are not the deploy role's`,
-        );
-      }
-    }
-    if (/docker-push|deploy-registry/.test(run)) {
-      problems.push(`${jobId}: the deploy role builds and pushes nothing`);
-    }
-    // Without its task dependencies deploy finds the bundle and the templates only if built here.
-    const prepared = run.search(/-t build synth\b/);
-    const deploying = commands[0] === undefined ? -1 : run.indexOf(commands[0]);
-    if (deploying !== -1 && (prepared === -1 || prepared > deploying)) {
-      problems.push(
-        `${jobId}: build and synth (nx run-many -t build synth) must run before the deploy`,
-      );
-    }
-  } else {
+    return problems;
+  }
+  if (role !== DEPLOY_ROLE_VARIABLE) {
     problems.push(
       `${jobId}: assumes ${role}, neither ${PUBLISH_ROLE_VARIABLE} nor ${DEPLOY_ROLE_VARIABLE}`,
     );
+    return problems;
+  }
+  const environment = environmentOf(job) as DeployEnvironment | undefined;
+  if (environment === undefined || !DEPLOY_ENVIRONMENTS.includes(environment)) {
+    problems.push(
+      `${jobId}: the deploy role is trusted only in environments ${DEPLOY_ENVIRONMENTS.join(', ')}`,
+    );
+    return problems;
+  }
+  const commands = deployCommands(job);
+  const promotes = linesRunning(job, 'promote');
+  const destroys = linesRunning(job, 'destroy');
+  const lists = linesRunning(job, 'envs');
+  const ops = opsCommands(job);
+  const changes = commands.length + promotes.length + destroys.length + ops.length;
+  // A job that only lists (the sweep's) reads every environment; one that changes acts on its own.
+  const deployEnv = job.env?.['DEPLOY_ENV'] ?? workflowEnv['DEPLOY_ENV'] ?? '';
+  if (changes > 0 && !DEPLOY_ENV_OF[environment].test(deployEnv)) {
+    problems.push(
+      `${jobId}: DEPLOY_ENV "${deployEnv}" is not the stacks of environment ${environment}`,
+    );
+  }
+  if (changes + lists.length === 0) {
+    problems.push(
+      `${jobId}: assumes the deploy role but deploys, promotes, destroys, rolls back, aborts or lists nothing`,
+    );
+  }
+  for (const { line, command } of ops.filter((o) => !DEPLOY_ROLE_OPS.includes(o.command))) {
+    problems.push(
+      `${jobId}: "${line}" runs ops command "${command}": the deploy role runs only ${DEPLOY_ROLE_OPS.join(' and ')}`,
+    );
+  }
+  if (environment === PRODUCTION_ENVIRONMENT && commands.length > 0) {
+    problems.push(
+      `${jobId}: production never deploys a build: promote staging's image (infra:promote --from=staging --to=production)`,
+    );
+  }
+  for (const command of commands) {
+    if (!command.includes('--service-only') || !/--image-tag="?\$/.test(command)) {
+      problems.push(
+        `${jobId}: "${command.trim()}" must be --service-only --image-tag=<published tag>`,
+      );
+    }
+    // infra:deploy depends on deploy-registry and docker-push (the chain's Nx tasks).
+    if (!command.includes('--exclude-task-dependencies')) {
+      problems.push(
+        `${jobId}: "${command.trim()}" must run with --exclude-task-dependencies: deploy-registry and docker-push, the tasks before deploy, are not the deploy role's`,
+      );
+    }
+  }
+  for (const command of promotes) {
+    if (environment !== PRODUCTION_ENVIRONMENT) {
+      problems.push(`${jobId}: "${command.trim()}" promotes outside environment production`);
+    } else if (
+      !command.includes('--from=staging --to=production') ||
+      !command.includes('--exclude-task-dependencies')
+    ) {
+      problems.push(
+        `${jobId}: "${command.trim()}" must be --exclude-task-dependencies -- --from=staging --to=production`,
+      );
+    }
+  }
+  for (const command of destroys) {
+    if (environment !== 'preview') {
+      problems.push(`${jobId}: "${command.trim()}" destroys outside environment preview`);
+    } else if (
+      !/\s--yes\b/.test(command) ||
+      !command.includes('--env="$PREVIEW_ENV"') ||
+      command.includes('--delete-images')
+    ) {
+      problems.push(
+        `${jobId}: "${command.trim()}" must destroy --env="$PREVIEW_ENV" --yes, and never --delete-images`,
+      );
+    }
+  }
+  if (IMAGE_BUILD.test(run) || stepsOf(job).some((s) => s.uses?.startsWith('docker/'))) {
+    problems.push(`${jobId}: the deploy role builds and pushes nothing`);
+  }
+  // Without its task dependencies deploy finds the bundle and the templates only if built here.
+  const prepared = run.search(/-t build synth\b/);
+  const deploying = commands[0] === undefined ? -1 : run.indexOf(commands[0]);
+  if (deploying !== -1 && (prepared === -1 || prepared > deploying)) {
+    problems.push(
+      `${jobId}: build and synth (nx run-many -t build synth) must run before the deploy`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Pull requests from forks never reach a token that can write or assume a role: no
+ * pull_request_target trigger (it runs with the base repository's token for forks too), and
+ * every privileged job of a pull_request workflow requires the head repository to be this one,
+ * a condition nothing in its `if:` can bypass (joined by &&, no ||, ! or always()).
+ */
+export function checkForkSafety(workflow: Workflow): string[] {
+  const triggers = Object.keys(workflow.on ?? {});
+  const problems = triggers.includes('pull_request_target')
+    ? ['runs on pull_request_target, which hands forks a privileged token: use pull_request']
+    : [];
+  if (!triggers.includes('pull_request')) return problems;
+  for (const [jobId, job] of Object.entries(workflow.jobs ?? {})) {
+    if (!isPrivileged(workflow, job)) continue;
+    const condition = job.if ?? '';
+    const terms = condition.split('&&').map((t) => t.trim());
+    const ok =
+      !/\|\||always\(|!/.test(condition.replace(/!=/g, '')) &&
+      terms.includes(SAME_REPOSITORY_CONDITION);
+    if (!ok) problems.push(`${jobId}: if: must require ${SAME_REPOSITORY_CONDITION}`);
   }
   return problems;
 }

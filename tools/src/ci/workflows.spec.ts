@@ -69,8 +69,15 @@ const everyJob = files.flatMap((file) =>
 );
 
 describe('workflow files against the GitHub Actions schema', () => {
-  it('finds the four workflows', () => {
-    expect(files).toEqual(['ci.yml', 'deploy.yml', 'release.yml', 'rollback.yml']);
+  it('finds the six workflows', () => {
+    expect(files).toEqual([
+      'ci.yml',
+      'deploy.yml',
+      'preview-sweep.yml',
+      'preview.yml',
+      'release.yml',
+      'rollback.yml',
+    ]);
   });
 
   it.each(files)(
@@ -166,9 +173,13 @@ describe('privileged jobs: repository writes and OIDC tokens', () => {
     expect(privileged.map(([file, id]) => `${file} › ${id}`)).toEqual([
       'deploy.yml › publish',
       'deploy.yml › deploy',
+      'preview-sweep.yml › list',
+      'preview-sweep.yml › destroy',
+      'preview.yml › publish',
+      'preview.yml › deploy',
+      'preview.yml › destroy',
       'release.yml › github-release',
-      'release.yml › docker',
-      'release.yml › deploy',
+      'release.yml › promote',
       'rollback.yml › rollback',
       'rollback.yml › abort',
     ]);
@@ -195,8 +206,8 @@ describe('privileged jobs: repository writes and OIDC tokens', () => {
   });
 
   it('rejects a persisted token, npm ci with scripts and a later action (the rules can fail)', () => {
-    // GIVEN the release docker job broken three ways
-    const docker = copy('release.yml').jobs['docker'] as WorkflowJob;
+    // GIVEN the preview's publish job broken three ways
+    const docker = copy('preview.yml').jobs['publish'] as WorkflowJob;
     delete stepUsing(docker, 'actions/checkout').with?.['persist-credentials'];
     const install = allSteps(docker).find((s) => s.run?.startsWith('npm ci')) as WorkflowStep;
     install.run = 'npm ci';
@@ -235,19 +246,42 @@ describe('two AWS roles: publish pushes images, deploy changes the service stack
       .map(([file, id]) => `${file} › ${id}`);
 
   it('publish jobs assume AWS_PUBLISH_ROLE_ARN, deploy jobs AWS_DEPLOY_ROLE_ARN, none any other', () => {
-    expect(roleOf(PUBLISH_ROLE_VARIABLE)).toEqual(['deploy.yml › publish', 'release.yml › docker']);
+    expect(roleOf(PUBLISH_ROLE_VARIABLE)).toEqual([
+      'deploy.yml › publish',
+      'preview.yml › publish',
+    ]);
     expect(roleOf(DEPLOY_ROLE_VARIABLE)).toEqual([
       'deploy.yml › deploy',
-      'release.yml › deploy',
+      'preview-sweep.yml › list',
+      'preview-sweep.yml › destroy',
+      'preview.yml › deploy',
+      'preview.yml › destroy',
+      'release.yml › promote',
       'rollback.yml › rollback',
       'rollback.yml › abort',
     ]);
   });
 
-  it.each(everyJob.map(([file, id, job]) => [`${file} › ${id}`, id, job] as const))(
+  it('assumes each deploy role in its own GitHub environment', () => {
+    const environments = everyJob
+      .filter(([, , job]) => assumedRoleVariable(job) === DEPLOY_ROLE_VARIABLE)
+      .map(([file, id, job]) => `${file} › ${id} › ${environmentName(job)}`);
+    expect(environments).toEqual([
+      'deploy.yml › deploy › staging',
+      'preview-sweep.yml › list › preview',
+      'preview-sweep.yml › destroy › preview',
+      'preview.yml › deploy › preview',
+      'preview.yml › destroy › preview',
+      'release.yml › promote › production',
+      'rollback.yml › rollback › production',
+      'rollback.yml › abort › production',
+    ]);
+  });
+
+  it.each(everyJob.map(([file, id, job, wf]) => [`${file} › ${id}`, id, job, wf] as const))(
     '%s uses its role only as that role allows',
-    (_, id, job) => {
-      expect(checkRoleUse(id, job)).toEqual([]);
+    (_, id, job, wf) => {
+      expect(checkRoleUse(id, job, wf.env)).toEqual([]);
     },
   );
 
@@ -256,80 +290,143 @@ describe('two AWS roles: publish pushes images, deploy changes the service stack
   });
 
   it('rejects a publish job that deploys or runs in an environment (the rule can fail)', () => {
-    const docker = copy('release.yml').jobs['docker'] as WorkflowJob;
-    stepNamed(docker, 'Build and push sha, version and floating tags').run =
+    const docker = copy('preview.yml').jobs['publish'] as WorkflowJob;
+    stepNamed(docker, 'Push the image unless its tag is in ECR').run =
       'npx nx run hello-world:docker-push';
-    docker.environment = 'production';
+    docker.environment = 'preview';
     expect(checkRoleUse('docker', docker)).toEqual([
       'docker: the publish role trusts refs, not environments: drop the environment',
       'docker: the publish role deploys no stack',
     ]);
   });
 
-  it('rejects a deploy job that deploys everything, outside the environment (the rule can fail)', () => {
-    const deploy = copy('release.yml').jobs['deploy'] as WorkflowJob;
-    stepNamed(deploy, 'Deploy the release image').run =
-      'npx nx run infra:deploy -- --image-tag="$RELEASE_TAG" --json';
+  it('rejects a deploy job that deploys everything, or outside its environment (the rule can fail)', () => {
+    const preview = copy('preview.yml');
+    const deploy = preview.jobs['deploy'] as WorkflowJob;
+    stepNamed(deploy, 'Deploy the preview').run =
+      'npx nx run infra:deploy -- --image-tag="$DEPLOY_IMAGE_TAG" --json';
+    expect(checkRoleUse('deploy', deploy, preview.env)).toEqual([
+      'deploy: "npx nx run infra:deploy -- --image-tag="$DEPLOY_IMAGE_TAG" --json" must be --service-only --image-tag=<published tag>',
+      'deploy: "npx nx run infra:deploy -- --image-tag="$DEPLOY_IMAGE_TAG" --json" must run with --exclude-task-dependencies: deploy-registry and docker-push, the tasks before deploy, are not the deploy role\'s',
+    ]);
     delete deploy.environment;
-    expect(checkRoleUse('deploy', deploy)).toEqual([
-      'deploy: the deploy role is trusted only in environment production',
-      'deploy: "npx nx run infra:deploy -- --image-tag="$RELEASE_TAG" --json" must be --service-only --image-tag=<published tag>',
-      'deploy: "npx nx run infra:deploy -- --image-tag="$RELEASE_TAG" --json" must run with --exclude-task-dependencies: deploy-registry and docker-push, the tasks before deploy, are not the deploy role\'s',
+    expect(checkRoleUse('deploy', deploy, preview.env)).toEqual([
+      'deploy: the deploy role is trusted only in environments staging, production, preview',
+    ]);
+  });
+
+  it("rejects a deploy job acting on another environment's stacks (the rule can fail)", () => {
+    // GIVEN staging's deploy made to deploy production, and a preview job made to act on staging
+    const staging = copy('deploy.yml');
+    const deploy = staging.jobs['deploy'] as WorkflowJob;
+    expect(checkRoleUse('deploy', deploy, { ...staging.env, DEPLOY_ENV: 'production' })).toEqual([
+      'deploy: DEPLOY_ENV "production" is not the stacks of environment staging',
+    ]);
+    const preview = copy('preview.yml');
+    expect(
+      checkRoleUse('destroy', preview.jobs['destroy'] as WorkflowJob, {
+        ...preview.env,
+        DEPLOY_ENV: 'staging',
+      }),
+    ).toEqual(['destroy: DEPLOY_ENV "staging" is not the stacks of environment preview']);
+  });
+
+  it('rejects a deploy in production, a promotion elsewhere and a destroy of more than a preview (the rules can fail)', () => {
+    const release = copy('release.yml');
+    const promote = release.jobs['promote'] as WorkflowJob;
+    stepNamed(promote, 'Promote').run =
+      'npx nx run infra:deploy --exclude-task-dependencies -- --service-only --image-tag="$RELEASE_IMAGE" --json';
+    expect(checkRoleUse('promote', promote, release.env)).toEqual([
+      "promote: production never deploys a build: promote staging's image (infra:promote --from=staging --to=production)",
+    ]);
+    const staging = copy('deploy.yml');
+    const deploy = staging.jobs['deploy'] as WorkflowJob;
+    stepNamed(deploy, 'Deploy what changed').run =
+      'npx nx run infra:promote --exclude-task-dependencies -- --from=staging --to=production';
+    expect(checkRoleUse('deploy', deploy, staging.env)).toEqual([
+      'deploy: "npx nx run infra:promote --exclude-task-dependencies -- --from=staging --to=production" promotes outside environment production',
+    ]);
+    const preview = copy('preview.yml');
+    const destroy = preview.jobs['destroy'] as WorkflowJob;
+    stepNamed(destroy, 'Destroy the preview').run =
+      'npx nx run infra:destroy -- --env="$PREVIEW_ENV" --yes --delete-images';
+    expect(checkRoleUse('destroy', destroy, preview.env)).toEqual([
+      'destroy: "npx nx run infra:destroy -- --env="$PREVIEW_ENV" --yes --delete-images" must destroy --env="$PREVIEW_ENV" --yes, and never --delete-images',
+    ]);
+    stepNamed(destroy, 'Destroy the preview').run =
+      'npx nx run infra:destroy -- --env=staging --yes';
+    expect(checkRoleUse('destroy', destroy, preview.env)).toEqual([
+      'destroy: "npx nx run infra:destroy -- --env=staging --yes" must destroy --env="$PREVIEW_ENV" --yes, and never --delete-images',
+    ]);
+  });
+
+  it('rejects a deploy-role job that builds or pushes an image (the rule can fail)', () => {
+    const release = copy('release.yml');
+    const promote = release.jobs['promote'] as WorkflowJob;
+    stepNamed(
+      promote,
+      'Build the app bundle and synthesize the stacks (before any credentials)',
+    ).run = 'npx nx run-many -t build synth\nnpx tsx libs/image/src/docker-push.ts';
+    expect(checkRoleUse('promote', promote, release.env)).toEqual([
+      'promote: the deploy role builds and pushes nothing',
     ]);
   });
 
   it('rejects a deploy job that deploys without building and synthesizing first (the rule can fail)', () => {
-    const deploy = copy('release.yml').jobs['deploy'] as WorkflowJob;
+    const preview = copy('preview.yml');
+    const deploy = preview.jobs['deploy'] as WorkflowJob;
     stepNamed(
       deploy,
       'Build the app bundle and synthesize the stacks (before any credentials)',
     ).run = 'echo skipped';
-    expect(checkRoleUse('deploy', deploy)).toEqual([
+    expect(checkRoleUse('deploy', deploy, preview.env)).toEqual([
       'deploy: build and synth (nx run-many -t build synth) must run before the deploy',
     ]);
   });
 
   it('rejects a deploy job whose deploy would run the chain before it (the rule can fail)', () => {
-    // GIVEN the release deploy without --exclude-task-dependencies: Nx would run deploy-registry
+    // GIVEN the preview deploy without --exclude-task-dependencies: Nx would run deploy-registry
     // and docker-push first, with the deploy role's credentials
-    const deploy = copy('release.yml').jobs['deploy'] as WorkflowJob;
-    stepNamed(deploy, 'Deploy the release image').run =
-      'npx nx run infra:deploy -- --service-only --image-tag="$RELEASE_TAG" --json';
-    expect(checkRoleUse('deploy', deploy)).toEqual([
-      'deploy: "npx nx run infra:deploy -- --service-only --image-tag="$RELEASE_TAG" --json" must run with --exclude-task-dependencies: deploy-registry and docker-push, the tasks before deploy, are not the deploy role\'s',
+    const preview = copy('preview.yml');
+    const deploy = preview.jobs['deploy'] as WorkflowJob;
+    stepNamed(deploy, 'Deploy the preview').run =
+      'npx nx run infra:deploy -- --service-only --image-tag="$DEPLOY_IMAGE_TAG" --json';
+    expect(checkRoleUse('deploy', deploy, preview.env)).toEqual([
+      'deploy: "npx nx run infra:deploy -- --service-only --image-tag="$DEPLOY_IMAGE_TAG" --json" must run with --exclude-task-dependencies: deploy-registry and docker-push, the tasks before deploy, are not the deploy role\'s',
     ]);
   });
 
   it('rejects a deploy-role job running another ops command, or nothing (the rule can fail)', () => {
     // GIVEN the rollback job made to destroy the stack, then to run a command read from a variable
-    const rollback = copy('rollback.yml').jobs['rollback'] as WorkflowJob;
+    const rollbackWorkflow = copy('rollback.yml');
+    const rollback = rollbackWorkflow.jobs['rollback'] as WorkflowJob;
     const ops = stepNamed(rollback, 'Roll back');
     ops.run = 'cd apps/infra\nnpx tsx ../../libs/fargate/src/ops/main.ts destroy --yes';
-    expect(checkRoleUse('rollback', rollback)).toEqual([
+    expect(checkRoleUse('rollback', rollback, rollbackWorkflow.env)).toEqual([
       'rollback: "npx tsx ../../libs/fargate/src/ops/main.ts destroy --yes" runs ops command "destroy": the deploy role runs only rollback and abort',
     ]);
     ops.run = 'npx tsx ../../libs/fargate/src/ops/main.ts "$COMMAND" --json';
-    expect(checkRoleUse('rollback', rollback)).toEqual([
+    expect(checkRoleUse('rollback', rollback, rollbackWorkflow.env)).toEqual([
       'rollback: "npx tsx ../../libs/fargate/src/ops/main.ts "$COMMAND" --json" runs ops command ""$COMMAND"": the deploy role runs only rollback and abort',
     ]);
     // AND with the command gone, the role is assumed for nothing
     ops.run = 'echo nothing';
-    expect(checkRoleUse('rollback', rollback)).toEqual([
-      'rollback: assumes the deploy role but deploys, rolls back or aborts nothing',
+    expect(checkRoleUse('rollback', rollback, rollbackWorkflow.env)).toEqual([
+      'rollback: assumes the deploy role but deploys, promotes, destroys, rolls back, aborts or lists nothing',
     ]);
   });
 
   it('rejects a role check naming another variable, and the old single role (the rules can fail)', () => {
     const release = copy('release.yml');
-    const deploy = release.jobs['deploy'] as WorkflowJob;
+    const deploy = release.jobs['promote'] as WorkflowJob;
     (allSteps(deploy)[0] as WorkflowStep).if = "vars.AWS_PUBLISH_ROLE_ARN == ''";
-    expect(checkRoleUse('deploy', deploy)).toEqual([
-      'deploy: the first step must fail naming AWS_DEPLOY_ROLE_ARN when it is not set',
+    expect(checkRoleUse('promote', deploy, release.env)).toEqual([
+      'promote: the first step must fail naming AWS_DEPLOY_ROLE_ARN when it is not set',
     ]);
     const credentials = stepUsing(deploy, 'aws-actions/configure-aws-credentials');
     (credentials.with as Record<string, unknown>)['role-to-assume'] = '${{ vars.AWS_ROLE_ARN }}';
-    expect(checkRoleUse('deploy', deploy)).toContain(
-      'deploy: assumes AWS_ROLE_ARN, neither AWS_PUBLISH_ROLE_ARN nor AWS_DEPLOY_ROLE_ARN',
+    expect(checkRoleUse('promote', deploy, release.env)).toContain(
+      'promote: assumes AWS_ROLE_ARN, neither AWS_PUBLISH_ROLE_ARN nor AWS_DEPLOY_ROLE_ARN',
     );
     expect(checkAdministratorTargets(release)).toEqual([
       'reads vars.AWS_ROLE_ARN: use AWS_PUBLISH_ROLE_ARN or AWS_DEPLOY_ROLE_ARN',
@@ -338,8 +435,10 @@ describe('two AWS roles: publish pushes images, deploy changes the service stack
 
   it('rejects a workflow that deploys the registry stack (the rule can fail)', () => {
     const release = copy('release.yml');
-    stepNamed(release.jobs['docker'] as WorkflowJob, 'Build the app bundle').run =
-      'npx nx run infra:deploy-registry';
+    stepNamed(
+      release.jobs['build'] as WorkflowJob,
+      'Build the app bundle and synthesize the stacks',
+    ).run = 'npx nx run infra:deploy-registry';
     expect(checkAdministratorTargets(release)).toEqual([
       "runs deploy-registry, an administrator's target",
     ]);
@@ -355,9 +454,7 @@ describe('pipes fail the step', () => {
   it('rejects `deploy | tee` in the default shell, which would pass a failed deploy', () => {
     const release = copy('release.yml');
     delete release.defaults;
-    expect(checkPipefail(release)).toContain(
-      'deploy › Deploy the release image: a pipe without pipefail',
-    );
+    expect(checkPipefail(release)).toContain('promote › Promote: a pipe without pipefail');
   });
 });
 
@@ -410,7 +507,7 @@ describe('ci.yml: pull requests and pushes, no AWS', () => {
   });
 });
 
-describe('release.yml: tag check, lint and test → build → GitHub release → docker → deploy', () => {
+describe('release.yml: tag check, lint and test → build → GitHub release → promote', () => {
   const release = workflow('release.yml');
   const jobs = release.jobs as Record<string, WorkflowJob>;
 
@@ -419,10 +516,10 @@ describe('release.yml: tag check, lint and test → build → GitHub release →
   });
 
   it('chains the stages in the reference order, every one after the tag check', () => {
+    expect(Object.keys(jobs)).toEqual(['verify', 'build', 'github-release', 'promote']);
     expect(jobs['build']?.needs).toBe('verify');
     expect(jobs['github-release']?.needs).toEqual(['verify', 'build']);
-    expect(jobs['docker']?.needs).toBe('github-release');
-    expect(jobs['deploy']?.needs).toBe('docker');
+    expect(jobs['promote']?.needs).toEqual(['verify', 'build', 'github-release']);
     for (const id of Object.keys(jobs).filter((id) => id !== 'verify')) {
       expect([id, allNeeds(release, id).has('verify')]).toEqual([id, true]);
     }
@@ -432,7 +529,7 @@ describe('release.yml: tag check, lint and test → build → GitHub release →
     const withToken = Object.entries(jobs)
       .filter(([, job]) => job.permissions?.['id-token'] === 'write')
       .map(([id]) => id);
-    expect(withToken).toEqual(['docker', 'deploy']);
+    expect(withToken).toEqual(['promote']);
     expect(release.permissions).toEqual({ contents: 'read' });
     expect(jobs['github-release']?.permissions).toEqual({ contents: 'write' });
   });
@@ -521,30 +618,63 @@ describe('release.yml: tag check, lint and test → build → GitHub release →
     });
   });
 
-  it('builds the bundle, then pushes with docker-push itself (not the Nx target that deploys the registry)', () => {
-    const docker = jobs['docker'] as WorkflowJob;
-    const run = runText(docker);
-    expect(run).toContain('npx nx run hello-world:build');
-    expect(run).toContain('npx tsx libs/image/src/docker-push.ts');
-    expect(run.indexOf('hello-world:build')).toBeLessThan(run.indexOf('docker-push.ts'));
-    expect(stepUsing(docker, 'docker/setup-buildx-action')).toBeDefined();
-    expect(stepNamed(docker, 'Build and push sha, version and floating tags').env).toEqual({
-      IMAGE_CACHE_FROM: 'type=gha,scope=hello-world',
-      IMAGE_CACHE_TO: 'type=gha,scope=hello-world,mode=max',
-    });
+  it('names the image of the release commit in the build job, without building an image', () => {
+    const build = jobs['build'] as WorkflowJob;
+    expect(build.env).toEqual({ DEPLOY_ENV: 'production' });
+    expect(build.outputs).toEqual({ 'image-tag': '${{ steps.image.outputs.tag }}' });
+    expect(stepNamed(build, "The release's image tag").run).toContain(
+      'npx tsx libs/image/src/docker-push.ts --print-tag',
+    );
+    expect(runText(build)).not.toMatch(/docker-push\.ts(?! --print-tag)|docker-build/);
   });
 
-  it('deploys the release tag to the service stack only, in the protected environment', () => {
-    const deploy = jobs['deploy'] as WorkflowJob;
-    expect(environmentName(deploy)).toBe('production');
-    expect(runText(deploy)).toContain(
-      'npx nx run infra:deploy --exclude-task-dependencies --output-style=stream -- --service-only --image-tag="$RELEASE_TAG" --json',
-    );
-    expect(runText(deploy)).toContain('write-deploy-summary.ts');
+  describe('promote: production gets the image staging runs, never a build of its own', () => {
+    const promote = jobs['promote'] as WorkflowJob;
+    const run = runText(promote);
+
+    it("runs in the protected environment production, on production's stacks, with its deploy role", () => {
+      expect(environmentName(promote)).toBe('production');
+      expect(promote.env).toEqual({ DEPLOY_ENV: 'production' });
+      expect(assumedRoleVariable(promote)).toBe(DEPLOY_ROLE_VARIABLE);
+      expect(promote.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    });
+
+    it('promotes staging to production with infra:promote, receipt to the summary', () => {
+      expect(stepNamed(promote, 'Promote').run).toContain(
+        'npx nx run infra:promote --exclude-task-dependencies --output-style=stream -- --from=staging --to=production --json',
+      );
+      expect(run).toContain('write-deploy-summary.ts');
+    });
+
+    it('first requires staging to run the image the release commit names', () => {
+      const check = stepNamed(promote, "Require staging to run the release's image");
+      expect(check.env).toEqual({ RELEASE_IMAGE: '${{ needs.build.outputs.image-tag }}' });
+      expect(check.run).toContain(
+        'read-environments.ts image-tag staging "$RUNNER_TEMP/envs.out" --expect="$RELEASE_IMAGE"',
+      );
+      const steps = allSteps(promote);
+      expect(steps.indexOf(check)).toBeLessThan(steps.indexOf(stepNamed(promote, 'Promote')));
+    });
+
+    it('never builds or pushes an image, nor deploys a build', () => {
+      expect(usesOf(promote).map((u) => u.split('@')[0])).toEqual([
+        'actions/checkout',
+        'actions/setup-node',
+        'aws-actions/configure-aws-credentials',
+      ]);
+      expect(run).not.toMatch(/docker|buildx|infra:deploy\b(?!-)|-t deploy\b/);
+    });
+
+    it("shares production's never-cancelled concurrency group with the rollback", () => {
+      const rollback = workflow('rollback.yml').jobs['rollback'] as WorkflowJob;
+      expect(group(promote)).toBe('deploy-hello-world-ecr-ecs-fargate-production');
+      expect(group(rollback)).toBe(group(promote));
+      expect(promote.concurrency).toEqual(expect.objectContaining({ 'cancel-in-progress': false }));
+    });
   });
 });
 
-describe('deploy.yml: continuous deployment from main, off by default', () => {
+describe('deploy.yml: continuous deployment of main to staging, off by default', () => {
   const deploy = workflow('deploy.yml');
   const jobs = deploy.jobs as Record<string, WorkflowJob>;
 
@@ -593,17 +723,26 @@ describe('deploy.yml: continuous deployment from main, off by default', () => {
     );
   });
 
-  it('deploy runs the affected deploy of the service stack with the tag publish named', () => {
+  it("works on the staging environment's stacks, building and pushing the image once (publish)", () => {
+    expect(deploy.env?.['DEPLOY_ENV']).toBe('staging');
+    expect(
+      Object.entries(jobs)
+        .filter(([, job]) => /docker-push\.ts(?! --print-tag)/.test(runText(job)))
+        .map(([id]) => id),
+    ).toEqual(['publish']);
+  });
+
+  it("deploy runs the affected deploy of staging's service stack with the tag publish named", () => {
     const job = jobs['deploy'] as WorkflowJob;
     expect(job.needs).toBe('publish');
-    expect(environmentName(job)).toBe('production');
+    expect(environmentName(job)).toBe('staging');
     expect(job.env).toEqual({
       DEPLOY_IMAGE_TAG: '${{ needs.publish.outputs.image-tag }}',
       NX_BASE: '${{ needs.publish.outputs.base }}',
       NX_HEAD: '${{ needs.publish.outputs.head }}',
     });
     expect(runText(job)).toContain(
-      'npx nx affected -t deploy --exclude-task-dependencies --output-style=stream -- --service-only --image-tag="$DEPLOY_IMAGE_TAG" --json',
+      'npx nx affected -t deploy --exclude-task-dependencies --output-style=stream -- --env=staging --service-only --image-tag="$DEPLOY_IMAGE_TAG" --json',
     );
   });
 
@@ -611,12 +750,11 @@ describe('deploy.yml: continuous deployment from main, off by default', () => {
     for (const file of files) expect(JSON.stringify(workflow(file))).not.toMatch(/"IMAGE_TAG"/);
   });
 
-  it('shares one never-cancelled concurrency group with the release deploy', () => {
-    const release = workflow('release.yml');
-    expect(group(jobs['deploy'] as WorkflowJob)).toBe(group(release.jobs['deploy'] as WorkflowJob));
-    for (const job of [jobs['deploy'], release.jobs['deploy']]) {
-      expect(job?.concurrency).toEqual(expect.objectContaining({ 'cancel-in-progress': false }));
-    }
+  it("deploys in staging's own never-cancelled concurrency group, not production's", () => {
+    const job = jobs['deploy'] as WorkflowJob;
+    expect(group(job)).toBe('deploy-hello-world-ecr-ecs-fargate-staging');
+    expect(group(job)).not.toBe(group(workflow('release.yml').jobs['promote'] as WorkflowJob));
+    expect(job.concurrency).toEqual(expect.objectContaining({ 'cancel-in-progress': false }));
   });
 });
 
@@ -678,10 +816,11 @@ describe('rollback.yml: roll back or abort by hand, with the deploy role', () =>
     expect(runText(rollback) + runText(abort)).not.toMatch(/synth|infra:deploy\b(?!-)|-t deploy/);
   });
 
-  it('rolls back in the deploys group and aborts outside it, neither ever cancelled', () => {
-    const deployGroup = group(workflow('deploy.yml').jobs['deploy'] as WorkflowJob);
+  it("rolls back production's stacks in its deploys group and aborts outside it, neither ever cancelled", () => {
+    expect(rollbackWorkflow.env?.['DEPLOY_ENV']).toBe('production');
+    const deployGroup = group(workflow('release.yml').jobs['promote'] as WorkflowJob);
     expect(group(rollback)).toBe(deployGroup);
-    expect(group(abort)).toBe('abort-hello-world-ecr-ecs-fargate');
+    expect(group(abort)).toBe('abort-hello-world-ecr-ecs-fargate-production');
     for (const job of [rollback, abort]) {
       expect(job.concurrency).toEqual(expect.objectContaining({ 'cancel-in-progress': false }));
     }

@@ -30,6 +30,15 @@ const TASK_PREFIX = /^[A-Za-z0-9@/_.-]+:\s(?=[{}\s"])/;
  * the last line that is exactly `{` to the next line that is exactly `}`.
  */
 export function extractDeployJson(output: string): ReceiptJson | FailureJson | undefined {
+  return extractJsonObject(output) as ReceiptJson | FailureJson | undefined;
+}
+
+/**
+ * The last pretty-printed JSON object a command printed (infra:deploy, infra:promote,
+ * infra:cost --json), found in everything Nx wrote around it: from the last line that is exactly
+ * `{` to the next line that is exactly `}`.
+ */
+export function extractJsonObject(output: string): unknown {
   const lines = output
     .split(/\r?\n/)
     .map((line) => line.replace(ANSI, '').replace(TASK_PREFIX, ''));
@@ -79,15 +88,17 @@ export function formatDeploySummary(
     };
   }
   const td = json.taskDefinition;
+  // Every field read defensively: infra:promote's receipt shares most of the deploy's, not all.
+  const image = json.image as Partial<ReceiptJson['image']> | undefined;
   const rows: [string, string][] = [
-    ['URL', `${json.url}${json.answersFromHere ? ' (answered from the runner)' : ''}`],
-    ['Image', `${json.image.repository}:${json.image.tag}`],
-    ['Digest', json.image.digest],
-    ['Git sha', json.gitSha],
+    ['URL', `${json.url ?? '-'}${json.answersFromHere ? ' (answered from the runner)' : ''}`],
+    ['Image', image ? `${image.repository ?? '?'}:${image.tag ?? '?'}` : '-'],
+    ['Digest', image?.digest ?? '-'],
+    ['Git sha', json.gitSha ?? '-'],
     ['Task definition', td ? `${td.family}:${td.revision}` : '-'],
-    ['Deployment', json.deploymentId],
-    ['Took', seconds(json.totalMs)],
-    ...json.warnings.map((w): [string, string] => ['Warning', w]),
+    ['Deployment', json.deploymentId ?? '-'],
+    ['Took', typeof json.totalMs === 'number' ? seconds(json.totalMs) : '-'],
+    ...(json.warnings ?? []).map((w): [string, string] => ['Warning', w]),
   ];
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   return {
@@ -99,6 +110,6 @@ export function formatDeploySummary(
       ...rows.map(([key, value]) => `| ${key} | ${cell(value)} |`),
       '',
     ].join('\n'),
-    url: json.url,
+    url: json.url ?? '',
   };
 }
