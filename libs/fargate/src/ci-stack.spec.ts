@@ -364,24 +364,29 @@ describe('CI stack: no wildcards beyond what AWS requires', () => {
     }
   });
 
-  it.each([
+  const passers: [string, string][] = [
     [CI_DEPLOY_ROLE_NAME, 'hello-world-ecr-ecs-fargate'],
-    ...ENVIRONMENT_ROLES.map(
-      (e) => [e.role, e.role.replace(/^github-actions-(.*)-deploy$/, '$1')] as const,
-    ),
-  ])('%s passes roles to ECS tasks only, and only its two task roles (%s-*)', (name, owner) => {
-    const pass = statementsOf(roleNamed(name)).filter((s) =>
-      (actionsOf(s) as (string | undefined)[]).includes('iam:PassRole'),
-    );
-    expect(pass).toHaveLength(1);
-    expect(pass[0].Condition).toEqual({
-      StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
-    });
-    expect(resourceText(pass[0].Resource)).toEqual([
-      `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${owner}-execution`,
-      `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${owner}-task`,
-    ]);
-  });
+    ...ENVIRONMENT_ROLES.map((e): [string, string] => [
+      e.role,
+      e.role.replace(/^github-actions-(.*)-deploy$/, '$1'),
+    ]),
+  ];
+  it.each(passers)(
+    '%s passes roles to ECS tasks only, and only its two task roles (%s-*)',
+    (name, owner) => {
+      const pass = statementsOf(roleNamed(name)).filter((s) =>
+        (actionsOf(s) as (string | undefined)[]).includes('iam:PassRole'),
+      );
+      expect(pass).toHaveLength(1);
+      expect(pass[0].Condition).toEqual({
+        StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+      });
+      expect(resourceText(pass[0].Resource)).toEqual([
+        `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${owner}-execution`,
+        `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${owner}-task`,
+      ]);
+    },
+  );
 });
 
 describe('CI stack: cdk-nag AwsSolutions', () => {
