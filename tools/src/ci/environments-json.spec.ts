@@ -4,13 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageTagOf, listPreviews, readEnvironments } from './environments-json';
 
-/** What `npx nx run infra:envs --output-style=stream -- … --json` writes: Nx's lines around the list. */
-function envsOutput(list: unknown[]): string {
+/**
+ * What `npx nx run infra:envs --output-style=stream -- … --json` writes: Nx's lines around the
+ * report (libs/fargate/src/ops/envs.ts's EnvironmentsReport).
+ */
+function envsOutput(environments: unknown[]): string {
+  const report = {
+    service: 'hello-world',
+    region: 'eu-west-1',
+    environments,
+    currency: 'USD',
+    costAssumptions: ['730 hours a month', 'public IPv4 address per running task'],
+  };
   return [
     '',
     '> nx run infra:envs -- --previews --older-than=7d --json',
     '',
-    JSON.stringify(list, null, 2),
+    JSON.stringify(report, null, 2),
     '',
     '',
     '',
@@ -19,12 +29,18 @@ function envsOutput(list: unknown[]): string {
   ].join('\n');
 }
 
-const entry = (environment: string, imageTag: string, lastDeployed: string) => ({
+/** One row of the report (EnvironmentRow), with its absent facts null as infra:envs prints them. */
+const entry = (environment: string, imageTag: string | null, lastDeployed: string) => ({
   environment,
+  preview: environment.startsWith('pr-'),
   stackName: `hello-world-ecr-ecs-fargate-${environment}`,
+  stackStatus: 'UPDATE_COMPLETE',
+  lastDeployed,
   url: 'http://203.0.113.7:3000',
   imageTag,
-  lastDeployed,
+  stackImageTag: imageTag,
+  desiredCount: 1,
+  runningCount: 1,
   monthlyCost: 16.42,
 });
 
@@ -48,13 +64,13 @@ describe('readEnvironments: the infra:envs --json list', () => {
     ]);
   });
 
-  it('GIVEN an empty list, printed as [] WHEN read THEN no environments', () => {
+  it('GIVEN an empty list WHEN read THEN no environments', () => {
     expect(readEnvironments(envsOutput([]))).toEqual([]);
   });
 
   it('GIVEN lines prefixed by Nx with colours WHEN read THEN the list is still found', () => {
     const esc = String.fromCharCode(27);
-    const output = JSON.stringify([entry('pr-7', 'sha-7777777-ecr-ecs-fargate', 'x')], null, 2)
+    const output = envsOutput([entry('pr-7', 'sha-7777777-ecr-ecs-fargate', 'x')])
       .split('\n')
       .map((line) => `${esc}[2minfra:${esc}[22m ${line}`)
       .join('\n');
@@ -63,7 +79,7 @@ describe('readEnvironments: the infra:envs --json list', () => {
 
   it('GIVEN output without a list (an error line) WHEN read THEN one line saying what to pass', () => {
     expect(() => readEnvironments('infra:envs: no credentials: run aws sso login\n')).toThrow(
-      'no JSON list of environments in the infra:envs output: run it with --json and pass the file it wrote',
+      'no JSON report with an "environments" list in the infra:envs output: run it with --json and pass the file it wrote',
     );
   });
 
@@ -94,7 +110,7 @@ describe('listPreviews', () => {
 
 describe('imageTagOf', () => {
   const entries = readEnvironments(
-    envsOutput([entry('staging', 'sha-1a2b3c4-ecr-ecs-fargate', 'x'), { environment: 'pr-3' }]),
+    envsOutput([entry('staging', 'sha-1a2b3c4-ecr-ecs-fargate', 'x'), entry('pr-3', null, 'x')]),
   );
 
   it('GIVEN staging deployed WHEN asked THEN its image tag', () => {

@@ -3,6 +3,10 @@
 // through read-environments.ts).
 import { isPreviewEnvironment } from '@hello-world/shared';
 import { UsageError } from '@hello-world/cli';
+import { extractJsonObject } from '../release/deploy-summary';
+
+/** The report's field that holds the environments (libs/fargate/src/ops/envs.ts). */
+export const ENVIRONMENTS_LIST = 'environments';
 
 /** The fields of one environment in infra:envs' JSON list that the workflows read. */
 export const ENVIRONMENT_FIELDS = {
@@ -18,32 +22,14 @@ export interface EnvironmentEntry {
   readonly lastDeployed: string | undefined;
 }
 
-const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
-// Nx prefixes a task's lines with its project when several run (`infra: [`).
-const TASK_PREFIX = /^[A-Za-z0-9@/_.-]+:\s(?=[[\]{}\s"])/;
-
 /**
- * The JSON list infra:envs --json printed, found in everything Nx wrote around it: the last line
- * that is exactly `[]`, or from the last line that is exactly `[` to the next that is exactly `]`.
+ * The list in infra:envs' JSON report (`{ service, region, environments: [...], … }`), found in
+ * everything Nx wrote around it.
  */
 function findJsonList(output: string): unknown[] | undefined {
-  const lines = output
-    .split(/\r?\n/)
-    .map((line) => line.replace(ANSI, '').replace(TASK_PREFIX, '').trimEnd());
-  for (let at = lines.length - 1; at >= 0; at -= 1) {
-    const line = lines[at];
-    if (line === '[]') return [];
-    if (line !== '[') continue;
-    const end = lines.indexOf(']', at);
-    if (end === -1) continue;
-    try {
-      const parsed: unknown = JSON.parse(lines.slice(at, end + 1).join('\n'));
-      if (Array.isArray(parsed)) return parsed;
-    } catch {
-      // Another bracket block; keep looking further up.
-    }
-  }
-  return undefined;
+  const report = extractJsonObject(output) as Record<string, unknown> | undefined;
+  const list = report?.[ENVIRONMENTS_LIST];
+  return Array.isArray(list) ? (list as unknown[]) : undefined;
 }
 
 const text = (value: unknown): string | undefined =>
@@ -54,7 +40,7 @@ export function readEnvironments(output: string): EnvironmentEntry[] {
   const list = findJsonList(output);
   if (list === undefined) {
     throw new UsageError(
-      'no JSON list of environments in the infra:envs output: run it with --json and pass the file it wrote',
+      `no JSON report with an "${ENVIRONMENTS_LIST}" list in the infra:envs output: run it with --json and pass the file it wrote`,
     );
   }
   return list.map((item, index) => {

@@ -336,9 +336,9 @@ describe('two AWS roles: publish pushes images, deploy changes the service stack
     const promote = release.jobs['promote'] as WorkflowJob;
     stepNamed(promote, 'Promote').run =
       'npx nx run infra:deploy --exclude-task-dependencies -- --service-only --image-tag="$RELEASE_IMAGE" --json';
-    expect(checkRoleUse('promote', promote, release.env)).toEqual([
+    expect(checkRoleUse('promote', promote, release.env)).toContain(
       "promote: production never deploys a build: promote staging's image (infra:promote --from=staging --to=production)",
-    ]);
+    );
     const staging = copy('deploy.yml');
     const deploy = staging.jobs['deploy'] as WorkflowJob;
     stepNamed(deploy, 'Deploy what changed').run =
@@ -363,10 +363,10 @@ describe('two AWS roles: publish pushes images, deploy changes the service stack
   it('rejects a deploy-role job that builds or pushes an image (the rule can fail)', () => {
     const release = copy('release.yml');
     const promote = release.jobs['promote'] as WorkflowJob;
-    stepNamed(
-      promote,
-      'Build the app bundle and synthesize the stacks (before any credentials)',
-    ).run = 'npx nx run-many -t build synth\nnpx tsx libs/image/src/docker-push.ts';
+    (promote.steps as WorkflowStep[]).splice(4, 0, {
+      name: 'Build',
+      run: 'npx tsx libs/image/src/docker-push.ts',
+    });
     expect(checkRoleUse('promote', promote, release.env)).toEqual([
       'promote: the deploy role builds and pushes nothing',
     ]);

@@ -48,6 +48,10 @@ const costOutput = [
   '> nx run infra:cost -- --env=pr-12 --json',
   JSON.stringify(
     {
+      environment: 'pr-12',
+      monthlyTotal: 16.42,
+      stacks: ['hello-world-ecr-ecs-fargate-pr-12'],
+      sharedStacks: ['hello-world-ecr-ecs-fargate-registry'],
       region: 'eu-west-1',
       currency: 'USD',
       hoursPerMonth: 730,

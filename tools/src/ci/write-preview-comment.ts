@@ -48,10 +48,17 @@ Exit codes: 0 written, 1 GitHub refused or failed, 2 bad usage or environment.`,
 const read = (file: string | undefined) =>
   file !== undefined && existsSync(file) ? readFileSync(file, 'utf8') : '';
 
+/** infra:cost --json: `monthlyTotal` (the environment's own stacks), with currency and region. */
 function readCost(file: string | undefined): CostJson | undefined {
-  const json = extractJsonObject(read(file)) as Partial<CostJson> | undefined;
-  return typeof json?.total === 'number' && typeof json.currency === 'string'
-    ? { total: json.total, currency: json.currency, region: json.region }
+  const json = extractJsonObject(read(file)) as
+    { monthlyTotal?: unknown; total?: unknown; currency?: unknown; region?: unknown } | undefined;
+  const total = json?.monthlyTotal ?? json?.total;
+  return typeof total === 'number' && typeof json?.currency === 'string'
+    ? {
+        total,
+        currency: json.currency,
+        ...(typeof json.region === 'string' ? { region: json.region } : {}),
+      }
     : undefined;
 }
 

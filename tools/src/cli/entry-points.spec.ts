@@ -86,6 +86,20 @@ const ENTRY_POINTS: readonly EntryPoint[] = [
   release('write-deploy-summary', { args: ['', 'deploy.out'], says: 'the label is empty: ' }),
   release('write-release-notes', { args: [''], says: 'the version is empty: ' }),
   {
+    file: 'tools/src/ci/read-environments.ts',
+    name: 'read-environments',
+    invocation: 'npx tsx tools/src/ci/read-environments.ts',
+    command: ['previews'],
+    bad: { args: ['envs.out', 'more'], says: 'unexpected argument "more" after previews: ' },
+  },
+  {
+    file: 'tools/src/ci/write-preview-comment.ts',
+    name: 'write-preview-comment',
+    invocation: 'npx tsx tools/src/ci/write-preview-comment.ts',
+    command: ['removed'],
+    bad: { args: ['--pull-request=0'], says: '--pull-request "0" is not a whole number ≥ 1' },
+  },
+  {
     file: 'libs/fargate/src/ops/main.ts',
     cwd: INFRA,
     name: 'infra:redeploy',

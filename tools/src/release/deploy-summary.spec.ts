@@ -74,3 +74,58 @@ describe('formatDeploySummary', () => {
     expect(formatDeploySummary('x', undefined).markdown).toContain('no receipt');
   });
 });
+
+describe('formatDeploySummary of an infra:promote receipt', () => {
+  // libs/fargate/src/promote/promote-receipt.ts's shape: the target's stack under `to`.
+  const promoted = {
+    outcome: 'promoted',
+    region: 'eu-west-1',
+    from: {
+      environment: 'staging',
+      stackName: 'hello-world-ecr-ecs-fargate-staging',
+      taskDefinition: 'hello-world-ecr-ecs-fargate-staging:14',
+      runningTasks: 1,
+    },
+    to: {
+      environment: 'production',
+      stackName: 'hello-world-ecr-ecs-fargate-production',
+      taskDefinition: {
+        arn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/hello-world-ecr-ecs-fargate-production:9',
+        family: 'hello-world-ecr-ecs-fargate-production',
+        revision: 9,
+      },
+      deploymentId: 'ecs-svc/9876543210',
+      runningTasks: 1,
+    },
+    image: {
+      repository: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello-world-ecr-ecs-fargate',
+      tag: 'sha-1a2b3c4-ecr-ecs-fargate',
+      digest: 'sha256:' + 'b'.repeat(64),
+      rebuilt: false,
+      platforms: ['linux/amd64'],
+    },
+    url: 'http://203.0.113.9:3000',
+    answersFromHere: true,
+    openToInternet: false,
+    warnings: [],
+    gitSha: '1a2b3c4d5e6f',
+    phases: [],
+  };
+
+  it('GIVEN a promotion WHEN summarized THEN the target stack, the source and "not rebuilt"', () => {
+    const { markdown, url } = formatDeploySummary(
+      'v1.2.3-ecr-ecs-fargate (staging to production)',
+      extractDeployJson(nxOutput(promoted)),
+    );
+    expect(url).toBe('http://203.0.113.9:3000');
+    expect(markdown).toContain(
+      '### Deployed v1.2.3-ecr-ecs-fargate (staging to production) to hello-world-ecr-ecs-fargate-production (eu-west-1)',
+    );
+    expect(markdown).toContain(
+      '| Promoted from | staging (hello-world-ecr-ecs-fargate-staging), not rebuilt |',
+    );
+    expect(markdown).toContain('| Task definition | hello-world-ecr-ecs-fargate-production:9 |');
+    expect(markdown).toContain('| Deployment | ecs-svc/9876543210 |');
+    expect(markdown).toContain('| Took | - |');
+  });
+});

@@ -15,6 +15,18 @@ export interface ReceiptJson {
   totalMs: number;
 }
 
+/** What infra:promote's receipt adds: the environments it went from and to. */
+interface PromoteSource {
+  environment: string;
+  stackName: string;
+}
+interface PromoteTarget {
+  environment: string;
+  stackName: string;
+  taskDefinition?: { family: string; revision: number };
+  deploymentId: string;
+}
+
 export interface FailureJson {
   ok: false;
   phase: string;
@@ -87,29 +99,37 @@ export function formatDeploySummary(
       url: '',
     };
   }
-  const td = json.taskDefinition;
-  // Every field read defensively: infra:promote's receipt shares most of the deploy's, not all.
-  const image = json.image as Partial<ReceiptJson['image']> | undefined;
+  // infra:promote's receipt (libs/fargate/src/promote/promote-receipt.ts) has the deploy's
+  // fields but keeps the target's stack, task definition and deployment under `to`.
+  const receipt = json as Partial<ReceiptJson> & { to?: PromoteTarget; from?: PromoteSource };
+  const target = receipt.to;
+  const td = target?.taskDefinition ?? receipt.taskDefinition;
+  const image = receipt.image;
   const rows: [string, string][] = [
-    ['URL', `${json.url ?? '-'}${json.answersFromHere ? ' (answered from the runner)' : ''}`],
-    ['Image', image ? `${image.repository ?? '?'}:${image.tag ?? '?'}` : '-'],
+    ['URL', `${receipt.url ?? '-'}${receipt.answersFromHere ? ' (answered from the runner)' : ''}`],
+    ['Image', image ? `${image.repository}:${image.tag}` : '-'],
     ['Digest', image?.digest ?? '-'],
-    ['Git sha', json.gitSha ?? '-'],
+    ...(receipt.from
+      ? ([
+          ['Promoted from', `${receipt.from.environment} (${receipt.from.stackName}), not rebuilt`],
+        ] as [string, string][])
+      : []),
+    ['Git sha', receipt.gitSha ?? '-'],
     ['Task definition', td ? `${td.family}:${td.revision}` : '-'],
-    ['Deployment', json.deploymentId ?? '-'],
-    ['Took', typeof json.totalMs === 'number' ? seconds(json.totalMs) : '-'],
-    ...(json.warnings ?? []).map((w): [string, string] => ['Warning', w]),
+    ['Deployment', target?.deploymentId ?? receipt.deploymentId ?? '-'],
+    ['Took', typeof receipt.totalMs === 'number' ? seconds(receipt.totalMs) : '-'],
+    ...(receipt.warnings ?? []).map((w): [string, string] => ['Warning', w]),
   ];
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   return {
     markdown: [
-      `### Deployed ${label} to ${json.stackName} (${json.region})`,
+      `### Deployed ${label} to ${target?.stackName ?? receipt.stackName ?? '?'} (${receipt.region ?? '?'})`,
       '',
       '| | |',
       '| --- | --- |',
       ...rows.map(([key, value]) => `| ${key} | ${cell(value)} |`),
       '',
     ].join('\n'),
-    url: json.url ?? '',
+    url: receipt.url ?? '',
   };
 }
