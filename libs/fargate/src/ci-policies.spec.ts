@@ -14,6 +14,7 @@ import {
   TEST_REGION,
   decide,
   inlinePoliciesOfRole,
+  policiesOfRole,
   resolveTemplateValue,
   type IamRequest,
   type PolicyDocument,
@@ -62,7 +63,7 @@ beforeAll(() => {
   publish = inlinePoliciesOfRole(templates[CI_STACK_NAME], CI_PUBLISH_ROLE_NAME);
   deploy = inlinePoliciesOfRole(templates[CI_STACK_NAME], CI_DEPLOY_ROLE_NAME);
   const roleOf = (ciEnvironment: string, roleName: string) =>
-    inlinePoliciesOfRole(templates[ciEnvironmentStackName('hello-world', ciEnvironment)], roleName);
+    policiesOfRole(templates[ciEnvironmentStackName('hello-world', ciEnvironment)], roleName);
   staging = roleOf('staging', `github-actions-${SERVICE}-staging-deploy`);
   production = roleOf('production', `github-actions-${SERVICE}-production-deploy`);
   preview = roleOf('preview', `github-actions-${SERVICE}-pr-deploy`);
@@ -905,8 +906,10 @@ describe('staging and production roles (environments staging, production)', () =
 });
 
 describe('every CI role fits IAM', () => {
-  /** IAM's quota on a role's inline policies together, counted without whitespace. */
+  /** IAM's quotas, counted without whitespace: a role's inline policies together, one managed policy. */
   const INLINE_POLICY_QUOTA = 10_240;
+  const MANAGED_POLICY_QUOTA = 6_144;
+  const sizeOf = (policy: PolicyDocument) => JSON.stringify(policy).replace(/\s/g, '').length;
 
   it.each([
     ['publish', () => publish],
@@ -914,10 +917,23 @@ describe('every CI role fits IAM', () => {
     ['staging deploy', () => staging],
     ['production deploy', () => production],
     ['preview deploy', () => preview],
-  ])('the %s role stays within the 10,240 characters of inline policy IAM accepts', (_, of) => {
-    const size = of()
-      .map(({ policy }) => JSON.stringify(policy).replace(/\s/g, '').length)
-      .reduce((a, b) => a + b, 0);
-    expect(size).toBeLessThanOrEqual(INLINE_POLICY_QUOTA);
+  ])(
+    'the %s role stays within what IAM accepts: 10,240 characters inline, 6,144 per managed policy',
+    (_, of) => {
+      // GIVEN the role's policies  WHEN counted as IAM counts them  THEN within both quotas
+      const inline = of().filter(({ name }) => !name.includes('SharedPolicy'));
+      const managed = of().filter(({ name }) => name.includes('SharedPolicy'));
+      expect(
+        inline.map(({ policy }) => sizeOf(policy)).reduce((a, b) => a + b, 0),
+      ).toBeLessThanOrEqual(INLINE_POLICY_QUOTA);
+      for (const { policy } of managed)
+        expect(sizeOf(policy)).toBeLessThanOrEqual(MANAGED_POLICY_QUOTA);
+    },
+  );
+
+  it('each CI environment role attaches exactly one managed policy: its shared statements', () => {
+    for (const policies of [staging, production, preview]) {
+      expect(policies.filter(({ name }) => name.includes('SharedPolicy'))).toHaveLength(1);
+    }
   });
 });

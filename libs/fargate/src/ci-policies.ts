@@ -148,13 +148,59 @@ export function deployPolicy(
   scope: CiPolicyScope,
   options: DeployPolicyOptions = {},
 ): iam.PolicyDocument {
-  return new iam.PolicyDocument({
-    statements: [
-      ...deployStatements(scope),
-      ...(options.promotesFrom ? promotionSourceStatements(options.promotesFrom) : []),
-      ...(options.preview ? previewStatements(scope, options.preview) : []),
-    ],
-  });
+  return new iam.PolicyDocument({ statements: allDeployStatements(scope, options) });
+}
+
+/**
+ * The statements of a deploy role that name nothing of its own environment: new network
+ * resources and the log key via CloudFormation, reads AWS authorizes on "*" only, the shared
+ * registry and repository, no resource imports. The same for every environment.
+ */
+export const SHARED_DEPLOY_STATEMENTS: readonly string[] = [
+  'NoResourceImports',
+  'ReadRegistryStackOutputs',
+  'NewVpcAndGatewayViaCloudFormation',
+  'NewSecurityGroupViaCloudFormation',
+  'NewSubnetRouteTableAndRuleViaCloudFormation',
+  'TagNetworkResourcesAsTheyAreCreated',
+  'ReadNetworkAndTaskAddresses',
+  'TaskDefinitionsViaCloudFormation',
+  'ReadTaskDefinitions',
+  'NewLogKeyViaCloudFormation',
+  'FindLogGroups',
+  'ReadImagesAndMarkTheDeployedOne',
+  'EcrLogin',
+  'ListStackNamesForTheSweep',
+  'PushThePreviewImage',
+];
+
+/**
+ * The same rights as deployPolicy, in two documents: `scoped`, the statements naming the
+ * environment (its inline policy), and `shared`, SHARED_DEPLOY_STATEMENTS (a managed policy of
+ * its own). IAM counts a role's inline policies together against 10,240 characters; the longest
+ * names a service and environment may have would not fit in one.
+ */
+export function deployPolicies(
+  scope: CiPolicyScope,
+  options: DeployPolicyOptions = {},
+): { scoped: iam.PolicyDocument; shared: iam.PolicyDocument } {
+  const statements = allDeployStatements(scope, options);
+  const isShared = (st: iam.PolicyStatement) => SHARED_DEPLOY_STATEMENTS.includes(st.sid ?? '');
+  return {
+    scoped: new iam.PolicyDocument({ statements: statements.filter((st) => !isShared(st)) }),
+    shared: new iam.PolicyDocument({ statements: statements.filter(isShared) }),
+  };
+}
+
+function allDeployStatements(
+  scope: CiPolicyScope,
+  options: DeployPolicyOptions,
+): iam.PolicyStatement[] {
+  return [
+    ...deployStatements(scope),
+    ...(options.promotesFrom ? promotionSourceStatements(options.promotesFrom) : []),
+    ...(options.preview ? previewStatements(scope, options.preview) : []),
+  ];
 }
 
 function deployStatements(scope: CiPolicyScope): iam.PolicyStatement[] {

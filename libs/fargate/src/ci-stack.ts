@@ -27,6 +27,7 @@ import {
   type CiConfig,
 } from './ci-config';
 import {
+  deployPolicies,
   deployPolicy,
   publishPolicy,
   type CiPolicyScope,
@@ -234,12 +235,19 @@ export interface CiEnvironmentStackProps extends StackProps, CiPolicyScope, Depl
  */
 export class CiEnvironmentStack extends Stack {
   readonly deployRole: iam.Role;
+  /** The role's statements that name nothing of its environment (SHARED_DEPLOY_STATEMENTS). */
+  readonly sharedPolicy: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: CiEnvironmentStackProps) {
     super(scope, id, {
       synthesizer: new LegacyStackSynthesizer(),
       analyticsReporting: false,
       ...props,
+    });
+    const { scoped, shared } = deployPolicies(props, props);
+    this.sharedPolicy = new iam.ManagedPolicy(this, 'DeploySharedPolicy', {
+      description: `Deploy rights of ${props.deployRoleName} that name nothing of its environment`,
+      document: shared,
     });
     this.deployRole = new iam.Role(this, 'DeployRole', {
       roleName: props.deployRoleName,
@@ -248,13 +256,14 @@ export class CiEnvironmentStack extends Stack {
       assumedBy: githubPrincipal(props.oidcProviderArn, [
         `repo:${props.repository}:environment:${props.githubEnvironment}`,
       ]),
-      inlinePolicies: { deploy: deployPolicy(props, props) },
+      inlinePolicies: { deploy: scoped },
+      managedPolicies: [this.sharedPolicy],
     });
     new CfnOutput(this, CI_STACK_OUTPUTS.deployRoleArn, {
       description: `Set as the variable ${CI_ROLE_VARIABLES.deployRoleArn} of the GitHub environment ${props.githubEnvironment}`,
       value: this.deployRole.roleArn,
     });
-    acknowledgeDeployRoleFindings(this.deployRole, props);
+    acknowledgeDeployRoleFindings(this.deployRole, props, this.sharedPolicy);
   }
 }
 
@@ -350,8 +359,8 @@ const rule = (id: string) => `AwsSolutions::AwsSolutions-${id}`;
 // cdk-nag names a resource by its template text, pseudo parameters as <AWS::...>.
 const at = (service: string, rest: string) =>
   `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${rest}`;
-const acknowledge = (role: iam.Role, resource: string, reason: string) =>
-  Validations.of(role).acknowledge({ id: rule(`IAM5[Resource::${resource}]`), reason });
+const acknowledge = (holder: Construct, resource: string, reason: string) =>
+  Validations.of(holder).acknowledge({ id: rule(`IAM5[Resource::${resource}]`), reason });
 const isPattern = (name: string) => name.includes('*');
 const stackReason = (name: string) =>
   isPattern(name)
@@ -375,42 +384,67 @@ function acknowledgePublishRoleFindings(role: iam.Role, props: CiStackProps): vo
 }
 
 /**
- * Every wildcard a deploy role keeps, each with why it is the narrowest AWS allows. Anything not
- * listed fails synth, so a new wildcard needs a reason here; each reason names only what that
- * role's policy holds.
+ * Every wildcard a deploy role keeps, each with why it is the narrowest AWS allows, on the policy
+ * that holds it: the role's inline policy, or its shared managed policy for the statements
+ * SHARED_DEPLOY_STATEMENTS lists. Anything not listed fails synth, so a new wildcard needs a
+ * reason here; each reason names only what that policy holds.
  */
 function acknowledgeDeployRoleFindings(
   deploy: iam.Role,
   props: CiPolicyScope & DeployPolicyOptions,
+  shared?: iam.ManagedPolicy,
 ): void {
   const preview = Boolean(props.preview);
-  acknowledge(
-    deploy,
-    '*',
-    'Resource "*" only where AWS offers no resource-level permission: ec2:Describe*, ' +
-      "kms:CreateKey (via CloudFormation; a new key is nobody's), " +
-      'ecs:RegisterTaskDefinition/DeregisterTaskDefinition/DescribeTaskDefinition, and ' +
-      'ecs:ListTasks/DescribeTasks, which are held to ' +
-      (props.promotesFrom
-        ? "this environment's cluster and the promotion source's cluster (read only) "
-        : preview
-          ? "the previews' clusters "
-          : 'this cluster ') +
-      'by the ecs:cluster condition; the task definition writes are allowed only via ' +
-      'CloudFormation' +
-      (preview
-        ? '; ecr:GetAuthorizationToken (ECR login to push the preview image) and ' +
-          'cloudformation:ListStacks (stack names and statuses, for the previews sweep)'
-        : '') +
-      '. The one Deny on "*" (resource imports) narrows, never widens.',
-  );
-  for (const name of [props.registryStackName, props.serviceStackName]) {
-    acknowledge(deploy, at('cloudformation', `stack/${name}/*`), stackReason(name));
+  // Where a statement lives: the role (inline), the shared policy, or both hold such a resource.
+  const inline = (resource: string, reason: string) => acknowledge(deploy, resource, reason);
+  const common = (resource: string, reason: string) =>
+    acknowledge(shared ?? deploy, resource, reason);
+  const both = (resource: string, reason: string) => {
+    inline(resource, reason);
+    if (shared) common(resource, reason);
+  };
+
+  const tasksHeldTo = props.promotesFrom
+    ? "this environment's cluster and the promotion source's cluster (read only)"
+    : preview
+      ? "the previews' clusters"
+      : 'this cluster';
+  const starShared =
+    'ec2:Describe*, ' +
+    "kms:CreateKey (via CloudFormation; a new key is nobody's), " +
+    'ecs:RegisterTaskDefinition/DeregisterTaskDefinition (via CloudFormation only) and DescribeTaskDefinition' +
+    (preview
+      ? ', ecr:GetAuthorizationToken (ECR login to push the preview image) and ' +
+        'cloudformation:ListStacks (stack names and statuses, for the previews sweep)'
+      : '');
+  const starTasks = `ecs:ListTasks/DescribeTasks, which are held to ${tasksHeldTo} by the ecs:cluster condition`;
+  const imports = 'The one Deny on "*" (resource imports) narrows, never widens.';
+  if (shared) {
+    inline(
+      '*',
+      `Resource "*" only for ${starTasks}: AWS authorizes them on "*" for a cluster given as a condition.`,
+    );
+    common(
+      '*',
+      `Resource "*" only where AWS offers no resource-level permission: ${starShared}. ${imports}`,
+    );
+  } else {
+    inline(
+      '*',
+      `Resource "*" only where AWS offers no resource-level permission: ${starShared}, and ${starTasks}. ${imports}`,
+    );
   }
+  common(
+    at('cloudformation', `stack/${props.registryStackName}/*`),
+    stackReason(props.registryStackName),
+  );
+  inline(
+    at('cloudformation', `stack/${props.serviceStackName}/*`),
+    stackReason(props.serviceStackName),
+  );
   if (props.promotesFrom) {
     const source = props.promotesFrom.serviceStackName;
-    acknowledge(
-      deploy,
+    inline(
       at('cloudformation', `stack/${source}/*`),
       `${stackReason(source)} Read only (DescribeStacks): the environment infra:promote copies the image from.`,
     );
@@ -419,48 +453,41 @@ function acknowledgeDeployRoleFindings(
     ? "a preview stack's aws:cloudformation:stack-name tag (…-pr-*)"
     : "the service stack's aws:cloudformation:stack-name tag";
   for (const type of ['internet-gateway', 'vpc', 'security-group']) {
-    acknowledge(
-      deploy,
+    both(
       at('ec2', `${type}/*`),
       `EC2 ids are unknown before CloudFormation creates them: "${type}/*" lets CloudFormation create a ` +
         `new ${type}; changing or deleting one is allowed only where it carries ${taggedBy}, which no caller can set.`,
     );
   }
   for (const type of ['route-table', 'subnet']) {
-    acknowledge(
-      deploy,
+    both(
       at('ec2', `${type}/*`),
       `EC2 ids are unknown before CloudFormation creates them: "${type}/*" lets CloudFormation create a ` +
         `new ${type} inside a VPC that must carry ${taggedBy}; ` +
         'changing or deleting one needs the same tag, which no caller can set.',
     );
   }
-  acknowledge(
-    deploy,
+  common(
     at('ec2', 'security-group-rule/*'),
     'A new security group rule gets its id as it is created; the group it is added to must carry ' +
       `${taggedBy}.`,
   );
-  acknowledge(
-    deploy,
+  common(
     at('ec2', '*'),
     'ec2:CreateTags only as part of creating a VPC, subnet, route table, gateway or security group ' +
       '(ec2:CreateAction), via CloudFormation.',
   );
-  acknowledge(
-    deploy,
+  inline(
     at('kms', 'key/*'),
     'KMS key ids are unknown before CloudFormation creates the log group key; changing one is ' +
       `allowed only where it carries ${taggedBy}, which no caller can set.`,
   );
-  acknowledge(
-    deploy,
+  inline(
     at('ecs', `task-definition/${props.taskFamily}:*`),
     'Each task definition revision is a new ARN; "<family>:*" is this family only, tagged via CloudFormation.',
   );
   for (const type of ['service-deployment', 'service-revision']) {
-    acknowledge(
-      deploy,
+    inline(
       at('ecs', `${type}/${props.clusterName}/${props.serviceName}/*`),
       preview
         ? `ECS names each ${type} of a service with an id it generates; "${type}/<cluster>/<service>/*" with ` +
@@ -468,35 +495,25 @@ function acknowledgeDeployRoleFindings(
         : `ECS names each ${type} of a service with an id it generates; "${type}/<cluster>/<service>/*" is this one service's.`,
     );
   }
-  acknowledge(
-    deploy,
+  inline(
     at('logs', `log-group:${props.logGroupName}:*`),
     preview
       ? 'Log streams are created per task under each preview\'s log group; ":*" names their streams.'
       : 'Log streams are created per task under this one log group; ":*" names its streams.',
   );
-  acknowledge(
-    deploy,
+  common(
     at('logs', 'log-group:*'),
     'logs:DescribeLogGroups is authorized on the account-wide log-group ARN only.',
   );
   if (preview) {
     const every = (what: string) =>
       `Previews come and go with pull requests: "${what}" is every preview's (pr-<number>) by name, and no other environment's name matches it.`;
-    acknowledge(
-      deploy,
-      at('ecs', `cluster/${props.clusterName}`),
-      every(`cluster/${props.clusterName}`),
-    );
-    acknowledge(
-      deploy,
-      at('ecs', `service/${props.clusterName}/${props.serviceName}`),
-      every(`service/${props.clusterName}/${props.serviceName}`),
-    );
-    acknowledge(
-      deploy,
-      at('logs', `log-group:${props.logGroupName}`),
-      every(`log-group:${props.logGroupName}`),
-    );
+    for (const what of [
+      `cluster/${props.clusterName}`,
+      `service/${props.clusterName}/${props.serviceName}`,
+    ]) {
+      inline(at('ecs', what), every(what));
+    }
+    inline(at('logs', `log-group:${props.logGroupName}`), every(`log-group:${props.logGroupName}`));
   }
 }

@@ -84,6 +84,38 @@ export function inlinePoliciesOfRole(
   }));
 }
 
+/**
+ * Every identity policy of the role with this RoleName in a synthesized template, resolved: its
+ * inline policies, then the template's own managed policies it attaches (ManagedPolicyArns by Ref).
+ * A managed policy from elsewhere cannot be evaluated here and throws.
+ */
+export function policiesOfRole(
+  template: { Resources: Resources },
+  roleName: string,
+): { name: string; policy: PolicyDocument }[] {
+  const role = Object.values(template.Resources).find(
+    (r) => r.Type === 'AWS::IAM::Role' && r.Properties['RoleName'] === roleName,
+  );
+  const attached = (role?.Properties['ManagedPolicyArns'] ?? []) as unknown[];
+  const managed = attached.map((reference) => {
+    const id = (reference as { Ref?: string }).Ref;
+    const policy = id ? template.Resources[id] : undefined;
+    if (!id || policy?.Type !== 'AWS::IAM::ManagedPolicy') {
+      throw new Error(
+        `cannot resolve the managed policy ${JSON.stringify(reference)} of ${roleName}`,
+      );
+    }
+    return {
+      name: id,
+      policy: resolveTemplateValue(
+        policy.Properties['PolicyDocument'],
+        template.Resources,
+      ) as PolicyDocument,
+    };
+  });
+  return [...inlinePoliciesOfRole(template, roleName), ...managed];
+}
+
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
 export interface IamRequest {
