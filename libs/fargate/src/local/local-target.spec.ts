@@ -762,6 +762,12 @@ describe('runLocal in another environment (staging, beside the default)', () => 
     ]);
   });
 
+  it("GIVEN staging WHEN logs THEN docker logs reads staging's container only", async () => {
+    const engine = stagingEngine([ok(inspect('running', 'healthy', true, { name: STAGING }))]);
+    expect(await runLocal(args(['logs', '--tail=5']), engine.deps)).toBe(0);
+    expect(engine.calls.at(-1)).toEqual(['logs', '--timestamps', '--tail', '5', STAGING]);
+  });
+
   it('GIVEN staging with nothing running WHEN status THEN the next step deploys staging', async () => {
     const engine = stagingEngine([missing]);
     expect(await runLocal(args(['status']), engine.deps)).toBe(1);
