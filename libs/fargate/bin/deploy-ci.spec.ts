@@ -49,6 +49,17 @@ describe('bin/deploy-ci.ts', () => {
     });
   }, 60_000);
 
+  it('stops on a bad CI environment with one line naming --environments, before calling CDK', () => {
+    // GIVEN one preview named where "preview" stands for all  WHEN run  THEN exit 2, one line
+    const run = deployCi('--repo=octo-org/hello-world', '--environments=staging,pr-7');
+    expect({ status: run.status, stderr: run.stderr.trim().split('\n') }).toEqual({
+      status: 2,
+      stderr: [
+        'infra:deploy-ci: Invalid CI environments "staging,pr-7" (from --environments): "pr-7" is one preview; "preview" gives every preview\'s shared role; list deployment environments separated by commas, e.g. staging,production,preview.',
+      ],
+    });
+  }, 60_000);
+
   it('stops without credentials with one line saying how to sign in, before calling CDK', () => {
     // GIVEN no AWS_* variables and a HOME with no ~/.aws  WHEN run for a valid repository
     const home = mkdtempSync(join(tmpdir(), 'deploy-ci-home-'));
