@@ -86,6 +86,20 @@ describe('the preview comment text', () => {
     );
   });
 
+  it('GIVEN no receipt (the build or push failed first) WHEN formatted THEN it says the deploy stopped', () => {
+    const body = formatDeployedComment({
+      environment: 'pr-12',
+      deploy: undefined,
+      cost: undefined,
+      commit: '9f3c2b1',
+      runUrl,
+    });
+    expect(body).toContain('### Preview `pr-12`: deploy failed');
+    expect(body).toContain(
+      'The deploy of `9f3c2b1` stopped before infra:deploy printed a receipt (the build, the push or the deploy failed).',
+    );
+  });
+
   it('GIVEN the preview removed WHEN formatted THEN it says so and why', () => {
     const body = formatRemovedComment('pr-12', 'the pull request was closed', runUrl);
     expect(body).toContain('### Preview `pr-12` removed');

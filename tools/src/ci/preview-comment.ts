@@ -42,7 +42,7 @@ export function formatDeployedComment(comment: DeployedComment): string {
   if (deploy === undefined || isFailure(deploy)) {
     const why =
       deploy === undefined
-        ? 'infra:deploy printed no receipt'
+        ? 'stopped before infra:deploy printed a receipt (the build, the push or the deploy failed)'
         : `failed in the ${deploy.phase} phase: ${deploy.problem.kind}: ${deploy.problem.message}`;
     return [
       ...head,

@@ -23,7 +23,6 @@ const sweep = readWorkflow(workspaceRoot, 'preview-sweep.yml');
 const job = (workflow: typeof preview, id: string) => workflow.jobs[id] as WorkflowJob;
 const stepNamed = (j: WorkflowJob, name: string) =>
   (j.steps ?? []).find((s) => s.name === name) as WorkflowStep;
-const runText = (j: WorkflowJob) => (j.steps ?? []).map((s) => s.run ?? '').join('\n');
 const withToken = (workflow: typeof preview) =>
   Object.entries(workflow.jobs)
     .filter(([, j]) => j.permissions?.['id-token'] === 'write')
@@ -97,18 +96,18 @@ describe('preview.yml: the life cycle of a pull request preview', () => {
     });
   });
 
-  it('GIVEN the label preview added WHEN played THEN its image is published and pr-12 deployed', () => {
+  it('GIVEN the label preview added WHEN played THEN its image is built and pushed, and pr-12 deployed', () => {
     const run = jobsFor('labeled', { label: 'preview' });
     expect(run.outputs['plan']).toEqual({ action: 'deploy' });
-    expect(run.ran).toEqual(['plan', 'publish', 'deploy']);
+    expect(run.ran).toEqual(['plan', 'deploy']);
     expect(run.env['deploy']?.['DEPLOY_ENV']).toBe('pr-12');
     expect(run.env['deploy']?.['PREVIEW_ENV']).toBe('pr-12');
   });
 
   it('GIVEN a push to a labelled pull request WHEN played THEN it is built and deployed again', () => {
-    expect(jobsFor('synchronize').ran).toEqual(['plan', 'publish', 'deploy']);
-    expect(jobsFor('reopened').ran).toEqual(['plan', 'publish', 'deploy']);
-    expect(jobsFor('opened').ran).toEqual(['plan', 'publish', 'deploy']);
+    expect(jobsFor('synchronize').ran).toEqual(['plan', 'deploy']);
+    expect(jobsFor('reopened').ran).toEqual(['plan', 'deploy']);
+    expect(jobsFor('opened').ran).toEqual(['plan', 'deploy']);
   });
 
   it('GIVEN events that change nothing WHEN played THEN only the plan runs', () => {
@@ -158,7 +157,7 @@ describe('preview.yml: the life cycle of a pull request preview', () => {
     },
   );
 
-  describe('deploy: the image publish pushed, then ONE comment with URL, tag and cost', () => {
+  describe('deploy: its own image, pushed and deployed, then ONE comment with URL, tag and cost', () => {
     const deploy = job(preview, 'deploy');
 
     it("runs in the GitHub environment preview with its deploy role, in the pull request's group", () => {
@@ -172,7 +171,24 @@ describe('preview.yml: the life cycle of a pull request preview', () => {
         'id-token': 'write',
         'pull-requests': 'write',
       });
-      expect(deploy.env?.['DEPLOY_IMAGE_TAG']).toBe('${{ needs.publish.outputs.image-tag }}');
+    });
+
+    it("builds and pushes the pull request's own image with the preview role, never the publish role", () => {
+      const steps = deploy.steps ?? [];
+      const push = stepNamed(deploy, 'Push the image unless its tag is in ECR');
+      expect(push.run).toBe('npx tsx libs/image/src/docker-push.ts | tee "$RUNNER_TEMP/push.log"');
+      expect(stepNamed(deploy, 'Image tag').run).toContain(
+        'tag=$(npx tsx libs/image/src/docker-push.ts --print-tag)',
+      );
+      expect(stepNamed(deploy, 'Deploy the preview').env).toEqual({
+        DEPLOY_IMAGE_TAG: '${{ steps.image.outputs.tag }}',
+      });
+      expect(steps.indexOf(push)).toBeLessThan(
+        steps.indexOf(stepNamed(deploy, 'Deploy the preview')),
+      );
+      expect(JSON.stringify(preview)).not.toContain(PUBLISH_ROLE_VARIABLE);
+      const checkout = steps.find((s) => s.uses?.startsWith('actions/checkout@'));
+      expect(checkout?.with?.['ref']).toBe('${{ github.event.pull_request.head.sha }}');
     });
 
     it('deploys the service stack of pr-<number> alone, with the published tag', () => {
@@ -190,16 +206,15 @@ describe('preview.yml: the life cycle of a pull request preview', () => {
         'npx tsx tools/src/ci/write-preview-comment.ts deployed --pull-request="$PR_NUMBER" --deploy-output="$RUNNER_TEMP/deploy.out" --cost-output="$RUNNER_TEMP/cost.out" --commit="$HEAD_SHA"',
       );
       expect(comment.env).toEqual({ GITHUB_TOKEN: '${{ github.token }}' });
-      const outcome = (deployOutcome: string) =>
+      const runs = (live: string, status: 'success' | 'failure' | 'cancelled') =>
         evaluateCondition(comment.if, {
-          contexts: { steps: { deploy: { outcome: deployOutcome } } },
-          status: deployOutcome === 'failure' ? 'failure' : 'success',
+          contexts: { steps: { live: { outputs: { live } } } },
+          status,
         });
-      expect([outcome('success'), outcome('failure'), outcome('skipped')]).toEqual([
-        true,
-        true,
-        false,
-      ]);
+      // Deployed, or failed (build, push or deploy): the comment says which. Not live, or
+      // cancelled (a timeout): no comment.
+      expect([runs('true', 'success'), runs('true', 'failure')]).toEqual([true, true]);
+      expect([runs('false', 'success'), runs('true', 'cancelled')]).toEqual([false, false]);
     });
 
     describe('a deploy that waited behind a close or an unlabel does nothing', () => {
@@ -298,21 +313,10 @@ describe('preview.yml: the life cycle of a pull request preview', () => {
       expect(interpolate(concurrency.group, { contexts: { github } })).toBe('preview-pr-12');
       expect(concurrency).toEqual(expect.objectContaining({ 'cancel-in-progress': false }));
     }
-    // The plan and publish jobs stay out of it: an event that changes nothing never takes the
-    // place of a destroy waiting there.
+    // The plan stays out of it: an event that changes nothing never takes the place of a
+    // destroy waiting there.
     expect(job(preview, 'plan').concurrency).toBeUndefined();
-    expect(job(preview, 'publish').concurrency).toBeUndefined();
     expect(preview.concurrency).toBeUndefined();
-  });
-
-  it('publishes with the publish role, outside any environment, checking out the head commit', () => {
-    const publish = job(preview, 'publish');
-    expect(assumedRoleVariable(publish)).toBe(PUBLISH_ROLE_VARIABLE);
-    expect(publish.environment).toBeUndefined();
-    expect(publish.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
-    expect(runText(publish)).toContain('npx tsx libs/image/src/docker-push.ts | tee');
-    const checkout = (publish.steps ?? []).find((s) => s.uses?.startsWith('actions/checkout@'));
-    expect(checkout?.with?.['ref']).toBe('${{ github.event.pull_request.head.sha }}');
   });
 });
 
@@ -320,7 +324,7 @@ describe('forks never get AWS credentials', () => {
   it('the plan has no permissions at all; the OIDC token goes only to the jobs assuming a role', () => {
     expect(preview.permissions).toEqual({ contents: 'read' });
     expect(job(preview, 'plan').permissions).toEqual({});
-    expect(withToken(preview)).toEqual(['publish', 'deploy', 'destroy']);
+    expect(withToken(preview)).toEqual(['deploy', 'destroy']);
     for (const id of withToken(preview)) {
       expect(assumedRoleVariable(job(preview, id))).toBeDefined();
     }

@@ -154,8 +154,15 @@ const opsCommands = (job: WorkflowJob) =>
       return match ? [{ line: line.trim(), command: match[1] ?? '' }] : [];
     });
 
-/** What builds or pushes an image: never a deploy role's. */
+/** What builds or pushes an image, or deploys the registry: never a deploy role's, except… */
 const IMAGE_BUILD = /docker-push|docker-build|deploy-registry|docker\s+(buildx\s+)?build|buildx/;
+/**
+ * …the preview role's: a pull request's image is pushed with it (never the publish role, which
+ * releases are pushed with), by docker-push itself (not the Nx target, which deploys the registry).
+ */
+const PREVIEW_PUSH = /^\s*npx tsx libs\/image\/src\/docker-push\.ts(\s*\|.*)?$/;
+/** Naming the tag a build would have builds nothing. */
+const PRINT_TAG = /docker-push\.ts --print-tag\b/;
 
 /**
  * The DEPLOY_ENV a job in each GitHub environment must act on: staging and production their
@@ -174,7 +181,8 @@ const DEPLOY_ENV_OF: Record<DeployEnvironment, RegExp> = {
  *   stack, and never runs hello-world:docker-push through Nx (that target deploys the registry
  *   stack first);
  * - deploy (one per GitHub environment: staging, production, preview), acting on that
- *   environment's stacks only (DEPLOY_ENV), building and pushing no image:
+ *   environment's stacks only (DEPLOY_ENV), building and pushing no image but a preview's (with
+ *   docker-push.ts itself, in environment preview):
  *   - staging and preview: infra:deploy of the service stack with an image already in ECR,
  *     alone of its Nx chain (--exclude-task-dependencies), after build and synth;
  *   - production: never a deploy of a build: infra:promote --from=staging --to=production;
@@ -300,8 +308,18 @@ export function checkRoleUse(
       );
     }
   }
-  if (IMAGE_BUILD.test(run) || stepsOf(job).some((s) => s.uses?.startsWith('docker/'))) {
-    problems.push(`${jobId}: the deploy role builds and pushes nothing`);
+  const builds = commandLines(job).filter(
+    (line) => IMAGE_BUILD.test(line) && !PRINT_TAG.test(line),
+  );
+  if (
+    builds.some((line) => environment !== 'preview' || !PREVIEW_PUSH.test(line)) ||
+    (environment !== 'preview' && stepsOf(job).some((s) => s.uses?.startsWith('docker/')))
+  ) {
+    problems.push(
+      environment === 'preview'
+        ? `${jobId}: the preview role pushes the pull request's image with docker-push.ts itself, and builds or deploys nothing else`
+        : `${jobId}: the deploy role builds and pushes nothing`,
+    );
   }
   // Without its task dependencies deploy finds the bundle and the templates only if built here.
   const prepared = run.search(/-t build synth\b/);

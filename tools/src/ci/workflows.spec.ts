@@ -175,7 +175,6 @@ describe('privileged jobs: repository writes and OIDC tokens', () => {
       'deploy.yml › deploy',
       'preview-sweep.yml › list',
       'preview-sweep.yml › destroy',
-      'preview.yml › publish',
       'preview.yml › deploy',
       'preview.yml › destroy',
       'release.yml › github-release',
@@ -206,8 +205,8 @@ describe('privileged jobs: repository writes and OIDC tokens', () => {
   });
 
   it('rejects a persisted token, npm ci with scripts and a later action (the rules can fail)', () => {
-    // GIVEN the preview's publish job broken three ways
-    const docker = copy('preview.yml').jobs['publish'] as WorkflowJob;
+    // GIVEN the continuous deploy's publish job broken three ways
+    const docker = copy('deploy.yml').jobs['publish'] as WorkflowJob;
     delete stepUsing(docker, 'actions/checkout').with?.['persist-credentials'];
     const install = allSteps(docker).find((s) => s.run?.startsWith('npm ci')) as WorkflowStep;
     install.run = 'npm ci';
@@ -246,10 +245,7 @@ describe('two AWS roles: publish pushes images, deploy changes the service stack
       .map(([file, id]) => `${file} › ${id}`);
 
   it('publish jobs assume AWS_PUBLISH_ROLE_ARN, deploy jobs AWS_DEPLOY_ROLE_ARN, none any other', () => {
-    expect(roleOf(PUBLISH_ROLE_VARIABLE)).toEqual([
-      'deploy.yml › publish',
-      'preview.yml › publish',
-    ]);
+    expect(roleOf(PUBLISH_ROLE_VARIABLE)).toEqual(['deploy.yml › publish']);
     expect(roleOf(DEPLOY_ROLE_VARIABLE)).toEqual([
       'deploy.yml › deploy',
       'preview-sweep.yml › list',
@@ -290,10 +286,10 @@ describe('two AWS roles: publish pushes images, deploy changes the service stack
   });
 
   it('rejects a publish job that deploys or runs in an environment (the rule can fail)', () => {
-    const docker = copy('preview.yml').jobs['publish'] as WorkflowJob;
+    const docker = copy('deploy.yml').jobs['publish'] as WorkflowJob;
     stepNamed(docker, 'Push the image unless its tag is in ECR').run =
       'npx nx run hello-world:docker-push';
-    docker.environment = 'preview';
+    docker.environment = 'staging';
     expect(checkRoleUse('docker', docker)).toEqual([
       'docker: the publish role trusts refs, not environments: drop the environment',
       'docker: the publish role deploys no stack',
@@ -369,6 +365,14 @@ describe('two AWS roles: publish pushes images, deploy changes the service stack
     });
     expect(checkRoleUse('promote', promote, release.env)).toEqual([
       'promote: the deploy role builds and pushes nothing',
+    ]);
+    // AND the preview role pushes its image with docker-push.ts itself, nothing else
+    const preview = copy('preview.yml');
+    const deploy = preview.jobs['deploy'] as WorkflowJob;
+    stepNamed(deploy, 'Push the image unless its tag is in ECR').run =
+      'npx nx run hello-world:docker-push';
+    expect(checkRoleUse('deploy', deploy, preview.env)).toEqual([
+      "deploy: the preview role pushes the pull request's image with docker-push.ts itself, and builds or deploys nothing else",
     ]);
   });
 
