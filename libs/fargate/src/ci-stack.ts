@@ -43,7 +43,7 @@ export interface CiStackProps extends StackProps, CiPolicyScope {
   readonly mainBranch: string;
   /** Git glob of release tags, e.g. `v*-ecr-ecs-fargate`. */
   readonly releaseTagPattern: string;
-  /** The protected GitHub environment deploy jobs run in. */
+  /** The protected GitHub environment whose jobs may deploy the default environment. */
   readonly environment: string;
   /** Reuse this provider; otherwise the stack creates the account's GitHub OIDC provider. */
   readonly oidcProviderArn?: string;
@@ -58,7 +58,11 @@ export const CI_STACK_OUTPUTS = {
   oidcProviderArn: 'GitHubOidcProviderArn',
 } as const;
 
-/** The repository variables the workflows read each role from. */
+/**
+ * The variables the workflows read each role from: the publish role's at repository level;
+ * AWS_DEPLOY_ROLE_ARN at repository level for the default environment's role, and in each GitHub
+ * environment (staging, production, preview) for that environment's own, which overrides it there.
+ */
 export const CI_ROLE_VARIABLES = {
   publishRoleArn: 'AWS_PUBLISH_ROLE_ARN',
   deployRoleArn: 'AWS_DEPLOY_ROLE_ARN',
@@ -149,8 +153,9 @@ export function deploySubjects(props: TrustProps): string[] {
 /**
  * The optional `-ci` stack: GitHub's OIDC provider (or the account's existing one) and two roles
  * assumed without any stored key, each able to do only its job. The publish role pushes images;
- * the deploy role changes the service stack. Neither can write IAM or touch the registry stack
- * (the task roles live there) or this stack: an administrator deploys those.
+ * the deploy role changes the default environment's service stack. Neither can write IAM or touch
+ * the registry stack (the task roles live there) or any CI stack: an administrator deploys those.
+ * Each other CI environment's deploy role is in a CiEnvironmentStack beside it.
  */
 export class CiStack extends Stack {
   readonly publishRole: iam.Role;
