@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { imageTagOf, listPreviews, readEnvironments } from './environments-json';
+import { listPreviews, readEnvironments } from './environments-json';
 
 /**
  * What `npx nx run infra:envs --output-style=stream -- … --json` writes: Nx's lines around the
@@ -45,23 +45,12 @@ const entry = (environment: string, imageTag: string | null, lastDeployed: strin
 });
 
 describe('readEnvironments: the infra:envs --json list', () => {
-  it('GIVEN the list inside Nx output WHEN read THEN each environment, tag and last deploy', () => {
+  it('GIVEN the report inside Nx output WHEN read THEN each environment', () => {
     const output = envsOutput([
       entry('staging', 'sha-1a2b3c4-ecr-ecs-fargate', '2026-12-03T08:00:00.000Z'),
       entry('pr-12', 'sha-9f3c2b1-ecr-ecs-fargate', '2026-11-20T09:14:03.000Z'),
     ]);
-    expect(readEnvironments(output)).toEqual([
-      {
-        name: 'staging',
-        imageTag: 'sha-1a2b3c4-ecr-ecs-fargate',
-        lastDeployed: '2026-12-03T08:00:00.000Z',
-      },
-      {
-        name: 'pr-12',
-        imageTag: 'sha-9f3c2b1-ecr-ecs-fargate',
-        lastDeployed: '2026-11-20T09:14:03.000Z',
-      },
-    ]);
+    expect(readEnvironments(output)).toEqual([{ name: 'staging' }, { name: 'pr-12' }]);
   });
 
   it('GIVEN an empty list WHEN read THEN no environments', () => {
@@ -104,25 +93,6 @@ describe('listPreviews', () => {
     );
     expect(() => listPreviews(entries)).toThrow(
       'the previews list names staging, not pr-<number>: nothing destroyed; check infra:envs --previews',
-    );
-  });
-});
-
-describe('imageTagOf', () => {
-  const entries = readEnvironments(
-    envsOutput([entry('staging', 'sha-1a2b3c4-ecr-ecs-fargate', 'x'), entry('pr-3', null, 'x')]),
-  );
-
-  it('GIVEN staging deployed WHEN asked THEN its image tag', () => {
-    expect(imageTagOf(entries, 'staging')).toBe('sha-1a2b3c4-ecr-ecs-fargate');
-  });
-
-  it('GIVEN an environment not deployed, or with no image WHEN asked THEN one line each', () => {
-    expect(() => imageTagOf(entries, 'production')).toThrow(
-      'environment production is not deployed (deployed: staging, pr-3): deploy it first',
-    );
-    expect(() => imageTagOf(entries, 'pr-3')).toThrow(
-      'environment pr-3 runs no image: deploy it first',
     );
   });
 });
@@ -171,37 +141,6 @@ describe("read-environments.ts (the workflows' command line)", () => {
   it('GIVEN pr-12 listed WHEN has pr-12 / pr-13 THEN true / false', () => {
     expect(run(old, 'has', 'pr-12', 'FILE').stdout).toBe('true\n');
     expect(run(old, 'has', 'pr-13', 'FILE').stdout).toBe('false\n');
-  });
-
-  it('GIVEN staging runs the release image WHEN image-tag --expect THEN the tag, exit 0; another THEN exit 1', () => {
-    const staging = [entry('staging', 'sha-1a2b3c4-ecr-ecs-fargate', 'x')];
-    const same = run(
-      staging,
-      'image-tag',
-      'staging',
-      'FILE',
-      '--expect=sha-1a2b3c4-ecr-ecs-fargate',
-    );
-    expect([same.stdout, same.status]).toEqual(['sha-1a2b3c4-ecr-ecs-fargate\n', 0]);
-    const other = run(
-      staging,
-      'image-tag',
-      'staging',
-      'FILE',
-      '--expect=sha-9f3c2b1-ecr-ecs-fargate',
-    );
-    expect(other.stderr).toBe(
-      'read-environments: staging runs sha-1a2b3c4-ecr-ecs-fargate, not sha-9f3c2b1-ecr-ecs-fargate: deploy sha-9f3c2b1-ecr-ecs-fargate to staging first (or wait for its deploy), then run again\n',
-    );
-    expect(other.status).toBe(1);
-  });
-
-  it('GIVEN staging not deployed WHEN image-tag THEN exit 2 naming what is deployed', () => {
-    const result = run(old, 'image-tag', 'staging', 'FILE');
-    expect(result.stderr).toBe(
-      'read-environments: environment staging is not deployed (deployed: pr-12, pr-3): deploy it first\n',
-    );
-    expect(result.status).toBe(2);
   });
 
   it('GIVEN a file that does not exist WHEN read THEN exit 2 saying what to save there', () => {

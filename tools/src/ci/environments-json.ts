@@ -1,6 +1,6 @@
 // What the workflows read of `nx run infra:envs -- --json`: the one place that knows its shape,
-// so a change there is one edit here (preview-sweep.yml, preview.yml and release.yml call it
-// through read-environments.ts).
+// so a change there is one edit here (preview-sweep.yml and preview.yml call it through
+// read-environments.ts).
 import { isPreviewEnvironment } from '@hello-world/shared';
 import { UsageError } from '@hello-world/cli';
 import { extractJsonObject } from '../release/deploy-summary';
@@ -9,17 +9,11 @@ import { extractJsonObject } from '../release/deploy-summary';
 export const ENVIRONMENTS_LIST = 'environments';
 
 /** The fields of one environment in infra:envs' JSON list that the workflows read. */
-export const ENVIRONMENT_FIELDS = {
-  name: 'environment',
-  imageTag: 'imageTag',
-  lastDeployed: 'lastDeployed',
-} as const;
+export const ENVIRONMENT_FIELDS = { name: 'environment' } as const;
 
 /** One deployed environment, as far as the workflows care. */
 export interface EnvironmentEntry {
   readonly name: string;
-  readonly imageTag: string | undefined;
-  readonly lastDeployed: string | undefined;
 }
 
 /**
@@ -54,11 +48,7 @@ export function readEnvironments(output: string): EnvironmentEntry[] {
         `environment ${index + 1} of the infra:envs list has no "${ENVIRONMENT_FIELDS.name}" name: is the output from infra:envs --json?`,
       );
     }
-    return {
-      name,
-      imageTag: text(fields[ENVIRONMENT_FIELDS.imageTag]),
-      lastDeployed: text(fields[ENVIRONMENT_FIELDS.lastDeployed]),
-    };
+    return { name };
   });
 }
 
@@ -76,19 +66,4 @@ export function listPreviews(entries: readonly EnvironmentEntry[]): string[] {
   }
   const numberOf = (name: string) => Number(name.slice(name.indexOf('-') + 1));
   return [...new Set(entries.map((e) => e.name))].sort((a, b) => numberOf(a) - numberOf(b));
-}
-
-/** The image tag an environment runs; a one-line error when it is not deployed or runs none. */
-export function imageTagOf(entries: readonly EnvironmentEntry[], environment: string): string {
-  const entry = entries.find((e) => e.name === environment);
-  if (entry === undefined) {
-    const deployed = entries.map((e) => e.name).join(', ') || 'none';
-    throw new UsageError(
-      `environment ${environment} is not deployed (deployed: ${deployed}): deploy it first`,
-    );
-  }
-  if (entry.imageTag === undefined) {
-    throw new UsageError(`environment ${environment} runs no image: deploy it first`);
-  }
-  return entry.imageTag;
 }

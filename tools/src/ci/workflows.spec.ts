@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -650,14 +650,74 @@ describe('release.yml: tag check, lint and test → build → GitHub release →
       expect(run).toContain('write-deploy-summary.ts');
     });
 
-    it('first requires staging to run the image the release commit names', () => {
+    describe("first requires staging to run the release's image (ECR says which tags it carries)", () => {
       const check = stepNamed(promote, "Require staging to run the release's image");
-      expect(check.env).toEqual({ RELEASE_IMAGE: '${{ needs.build.outputs.image-tag }}' });
-      expect(check.run).toContain(
-        'read-environments.ts image-tag staging "$RUNNER_TEMP/envs.out" --expect="$RELEASE_IMAGE"',
-      );
-      const steps = allSteps(promote);
-      expect(steps.indexOf(check)).toBeLessThan(steps.indexOf(stepNamed(promote, 'Promote')));
+      const release = 'sha-1a2b3c4-ecr-ecs-fargate';
+      let dir = '';
+      beforeEach(() => {
+        dir = mkdtempSync(join(tmpdir(), 'release-check-'));
+      });
+      afterEach(() => rmSync(dir, { recursive: true, force: true }));
+      /**
+       * Runs the step with an `aws` on PATH that answers describe-images for staging's marker
+       * tag with these tags (the --query's result), or as ECR does when no image carries it.
+       */
+      const checkWith = (tags: string[] | undefined) => {
+        const answer = join(dir, 'answer.json');
+        writeFileSync(answer, JSON.stringify(tags ?? null));
+        writeFileSync(
+          join(dir, 'aws'),
+          [
+            '#!/bin/sh',
+            '[ "$*" = "ecr describe-images --repository-name hello-world-ecr-ecs-fargate --image-ids imageTag=deployed-hello-world-ecr-ecs-fargate-staging --query imageDetails[0].imageTags --output json" ] || { echo "unexpected: $*" >&2; exit 3; }',
+            tags === undefined
+              ? "echo \"An error occurred (ImageNotFoundException) when calling the DescribeImages operation: The image with imageId {imageTag:'deployed-hello-world-ecr-ecs-fargate-staging'} does not exist within the repository with name 'hello-world-ecr-ecs-fargate' in the registry with id '123456789012'\" >&2; exit 254"
+              : `cat "${answer}"`,
+            '',
+          ].join('\n'),
+        );
+        chmodSync(join(dir, 'aws'), 0o755);
+        return spawnSync(
+          'bash',
+          ['--noprofile', '--norc', '-eo', 'pipefail', '-c', check.run as string],
+          {
+            cwd: workspaceRoot,
+            env: { ...process.env, PATH: `${dir}:${process.env['PATH']}`, RELEASE_IMAGE: release },
+            encoding: 'utf8',
+          },
+        );
+      };
+
+      it('reads the release image from the build job, before the promotion', () => {
+        expect(check.env).toEqual({ RELEASE_IMAGE: '${{ needs.build.outputs.image-tag }}' });
+        const steps = allSteps(promote);
+        expect(steps.indexOf(check)).toBeLessThan(steps.indexOf(stepNamed(promote, 'Promote')));
+      });
+
+      it('GIVEN staging runs the release image WHEN checked THEN it goes on', () => {
+        const result = checkWith([release, 'deployed-hello-world-ecr-ecs-fargate-staging']);
+        expect(result.stderr).toBe('');
+        expect(result.status).toBe(0);
+      }, 30_000);
+
+      it('GIVEN staging runs a newer main WHEN checked THEN it stops, naming both images', () => {
+        const result = checkWith([
+          'sha-9f3c2b1-ecr-ecs-fargate',
+          'deployed-hello-world-ecr-ecs-fargate-staging',
+        ]);
+        expect(result.stdout).toContain(
+          `::error::Staging runs sha-9f3c2b1-ecr-ecs-fargate, not ${release} (this release's image): wait for deploy.yml to deploy this commit to staging, then re-run this workflow.`,
+        );
+        expect(result.status).toBe(1);
+      }, 30_000);
+
+      it('GIVEN staging runs nothing WHEN checked THEN it stops, saying to deploy staging first', () => {
+        const result = checkWith(undefined);
+        expect(result.stdout).toContain(
+          '::error::No image in hello-world-ecr-ecs-fargate carries deployed-hello-world-ecr-ecs-fargate-staging: staging runs nothing yet.',
+        );
+        expect(result.status).toBe(1);
+      }, 30_000);
     });
 
     it('never builds or pushes an image, nor deploys a build', () => {

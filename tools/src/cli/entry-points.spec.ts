@@ -93,6 +93,12 @@ const ENTRY_POINTS: readonly EntryPoint[] = [
     bad: { args: ['envs.out', 'more'], says: 'unexpected argument "more" after previews: ' },
   },
   {
+    file: 'tools/src/ci/print-image-names.ts',
+    name: 'print-image-names',
+    invocation: 'npx tsx tools/src/ci/print-image-names.ts',
+    bad: { args: ['Staging'], says: 'invalid environment "Staging": ' },
+  },
+  {
     file: 'tools/src/ci/write-preview-comment.ts',
     name: 'write-preview-comment',
     invocation: 'npx tsx tools/src/ci/write-preview-comment.ts',
