@@ -492,3 +492,129 @@ describe('preview-sweep.yml: previews older than the maximum age are destroyed',
     }
   });
 });
+
+describe('the steps that read infra:envs, run by bash on its real output', () => {
+  const TSX_CLI = join(workspaceRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'envs-steps-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** infra:envs --json's report (libs/fargate/src/ops/envs.ts) inside Nx's lines. */
+  const envsOutput = (environments: string[]) =>
+    [
+      '> nx run infra:envs -- --previews --json',
+      '',
+      JSON.stringify(
+        {
+          service: 'hello-world',
+          region: 'eu-west-1',
+          environments: environments.map((environment) => ({
+            environment,
+            preview: environment.startsWith('pr-'),
+            stackName: `hello-world-ecr-ecs-fargate-${environment}`,
+            stackStatus: 'UPDATE_COMPLETE',
+            lastDeployed: '2026-11-20T09:14:03.000Z',
+            url: null,
+            imageTag: 'sha-9f3c2b1-ecr-ecs-fargate',
+            stackImageTag: 'sha-9f3c2b1-ecr-ecs-fargate',
+            desiredCount: 1,
+            runningCount: 0,
+            monthlyCost: null,
+            costNote: 'no task runs',
+          })),
+          currency: 'USD',
+          costAssumptions: [],
+        },
+        null,
+        2,
+      ),
+      '',
+      ' NX   Successfully ran target envs for project infra',
+    ].join('\n');
+
+  /**
+   * Runs a step with an `npx` on PATH whose `npx nx run infra:envs …` prints `output`, and whose
+   * `npx tsx` is the real one: the scripts read what infra:envs would have printed.
+   */
+  const runStep = (step: WorkflowStep, output: string, env: Record<string, string> = {}) => {
+    writeFileSync(join(dir, 'envs-answer.txt'), output);
+    writeFileSync(
+      join(dir, 'npx'),
+      [
+        '#!/bin/sh',
+        `if [ "$1" = nx ]; then cat "${join(dir, 'envs-answer.txt')}"; exit 0; fi`,
+        `if [ "$1" = tsx ]; then shift; exec "${process.execPath}" "${TSX_CLI}" "$@"; fi`,
+        'echo "unexpected npx $*" >&2; exit 3',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(join(dir, 'npx'), 0o755);
+    writeFileSync(join(dir, 'output'), '');
+    writeFileSync(join(dir, 'summary'), '');
+    const result = spawnSync(
+      'bash',
+      ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run as string],
+      {
+        cwd: workspaceRoot,
+        env: {
+          PATH: `${dir}:${process.env['PATH']}`,
+          RUNNER_TEMP: dir,
+          GITHUB_OUTPUT: join(dir, 'output'),
+          GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+          PREVIEW_MAX_AGE: '7d',
+          ...env,
+        },
+        encoding: 'utf8',
+      },
+    );
+    return {
+      status: result.status,
+      output: spawnSync('cat', [join(dir, 'output')], { encoding: 'utf8' }).stdout.trim(),
+    };
+  };
+
+  it('GIVEN pr-12 deployed, or not WHEN preview.yml asks before destroying THEN true, or false', () => {
+    const step = stepNamed(job(preview, 'destroy'), 'Is the preview deployed');
+    expect(runStep(step, envsOutput(['pr-7', 'pr-12']), { PREVIEW_ENV: 'pr-12' })).toEqual({
+      status: 0,
+      output: 'deployed=true',
+    });
+    expect(runStep(step, envsOutput(['pr-7']), { PREVIEW_ENV: 'pr-12' })).toEqual({
+      status: 0,
+      output: 'deployed=false',
+    });
+  }, 30_000);
+
+  it('GIVEN output that is no report WHEN read THEN the step fails rather than reading false', () => {
+    const step = stepNamed(job(preview, 'destroy'), 'Is the preview deployed');
+    expect(runStep(step, 'infra:envs: something else\n', { PREVIEW_ENV: 'pr-12' }).status).toBe(2);
+    const stillOld = stepNamed(job(sweep, 'destroy'), 'Still older than the maximum age');
+    expect(runStep(stillOld, 'nothing\n', { PREVIEW_ENV: 'pr-12' }).status).toBe(2);
+  }, 30_000);
+
+  it('GIVEN two old previews WHEN the sweep lists them THEN its output is the matrix list', () => {
+    const step = stepNamed(job(sweep, 'list'), 'List them');
+    expect(runStep(step, envsOutput(['pr-12', 'pr-3']))).toEqual({
+      status: 0,
+      output: 'environments=["pr-3","pr-12"]',
+    });
+    expect(runStep(step, envsOutput([]))).toEqual({ status: 0, output: 'environments=[]' });
+  }, 30_000);
+
+  it('GIVEN a list naming staging WHEN the sweep lists THEN the step fails and names nothing', () => {
+    const step = stepNamed(job(sweep, 'list'), 'List them');
+    expect(runStep(step, envsOutput(['pr-3', 'staging']))).toEqual({ status: 2, output: '' });
+  }, 30_000);
+
+  it('GIVEN a preview redeployed meanwhile WHEN the sweep checks again THEN it is kept', () => {
+    const step = stepNamed(job(sweep, 'destroy'), 'Still older than the maximum age');
+    expect(runStep(step, envsOutput(['pr-3']), { PREVIEW_ENV: 'pr-12' }).output).toBe(
+      'stale=false',
+    );
+    expect(runStep(step, envsOutput(['pr-12']), { PREVIEW_ENV: 'pr-12' }).output).toBe(
+      'stale=true',
+    );
+  }, 30_000);
+});
