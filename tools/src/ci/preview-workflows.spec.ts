@@ -294,9 +294,69 @@ describe('preview.yml: the life cycle of a pull request preview', () => {
         'npx nx run infra:destroy --output-style=stream -- --env="$PREVIEW_ENV" --yes',
       );
       expect(step.if).toBe("steps.deployed.outputs.deployed == 'true'");
-      expect(stepNamed(destroy, 'Is the preview deployed').run).toContain(
-        'read-environments.ts has "$PREVIEW_ENV" "$RUNNER_TEMP/envs.out"',
-      );
+    });
+
+    describe("first asks CloudFormation for the pull request's own stack, by name", () => {
+      const check = stepNamed(destroy, 'Is the preview deployed');
+      let dir = '';
+      beforeEach(() => {
+        dir = mkdtempSync(join(tmpdir(), 'preview-deployed-'));
+      });
+      afterEach(() => rmSync(dir, { recursive: true, force: true }));
+      /** Runs the step with an `aws` on PATH answering describe-stacks as CloudFormation does. */
+      const ask = (answer: 'exists' | 'missing' | 'denied') => {
+        const stderr = {
+          exists: '',
+          missing:
+            'An error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id hello-world-ecr-ecs-fargate-pr-12 does not exist',
+          denied:
+            'An error occurred (AccessDenied) when calling the DescribeStacks operation: User: arn:aws:sts::123456789012:assumed-role/github-actions-hello-world-ecr-ecs-fargate-pr-deploy/pr-12-destroy-1 is not authorized to perform: cloudformation:DescribeStacks',
+        }[answer];
+        writeFileSync(
+          join(dir, 'aws'),
+          [
+            '#!/bin/sh',
+            '[ "$*" = "cloudformation describe-stacks --stack-name hello-world-ecr-ecs-fargate-pr-12" ] || { echo "unexpected: $*" >&2; exit 3; }',
+            answer === 'exists'
+              ? 'echo \'{"Stacks":[{"StackName":"hello-world-ecr-ecs-fargate-pr-12","StackStatus":"UPDATE_COMPLETE"}]}\''
+              : `echo "${stderr}" >&2; exit 254`,
+            '',
+          ].join('\n'),
+        );
+        chmodSync(join(dir, 'aws'), 0o755);
+        writeFileSync(join(dir, 'output'), '');
+        const result = spawnSync(
+          'bash',
+          ['--noprofile', '--norc', '-eo', 'pipefail', '-c', check.run as string],
+          {
+            cwd: workspaceRoot,
+            env: {
+              ...process.env,
+              PATH: `${dir}:${process.env['PATH']}`,
+              PREVIEW_ENV: 'pr-12',
+              RUNNER_TEMP: dir,
+              GITHUB_OUTPUT: join(dir, 'output'),
+            },
+            encoding: 'utf8',
+          },
+        );
+        return {
+          status: result.status,
+          output: spawnSync('cat', [join(dir, 'output')], { encoding: 'utf8' }).stdout.trim(),
+        };
+      };
+
+      it('GIVEN the stack there WHEN asked THEN deployed', () => {
+        expect(ask('exists')).toEqual({ status: 0, output: 'deployed=true' });
+      }, 30_000);
+
+      it('GIVEN no such stack WHEN asked THEN not deployed: nothing to destroy', () => {
+        expect(ask('missing')).toEqual({ status: 0, output: 'deployed=false' });
+      }, 30_000);
+
+      it('GIVEN another error (access denied) WHEN asked THEN the step fails, never reads false', () => {
+        expect(ask('denied')).toEqual({ status: 1, output: '' });
+      }, 30_000);
     });
 
     it('updates the same comment: removed, and why', () => {
@@ -575,21 +635,7 @@ describe('the steps that read infra:envs, run by bash on its real output', () =>
     };
   };
 
-  it('GIVEN pr-12 deployed, or not WHEN preview.yml asks before destroying THEN true, or false', () => {
-    const step = stepNamed(job(preview, 'destroy'), 'Is the preview deployed');
-    expect(runStep(step, envsOutput(['pr-7', 'pr-12']), { PREVIEW_ENV: 'pr-12' })).toEqual({
-      status: 0,
-      output: 'deployed=true',
-    });
-    expect(runStep(step, envsOutput(['pr-7']), { PREVIEW_ENV: 'pr-12' })).toEqual({
-      status: 0,
-      output: 'deployed=false',
-    });
-  }, 30_000);
-
   it('GIVEN output that is no report WHEN read THEN the step fails rather than reading false', () => {
-    const step = stepNamed(job(preview, 'destroy'), 'Is the preview deployed');
-    expect(runStep(step, 'infra:envs: something else\n', { PREVIEW_ENV: 'pr-12' }).status).toBe(2);
     const stillOld = stepNamed(job(sweep, 'destroy'), 'Still older than the maximum age');
     expect(runStep(stillOld, 'nothing\n', { PREVIEW_ENV: 'pr-12' }).status).toBe(2);
   }, 30_000);

@@ -93,9 +93,9 @@ const ENTRY_POINTS: readonly EntryPoint[] = [
     bad: { args: ['envs.out', 'more'], says: 'unexpected argument "more" after previews: ' },
   },
   {
-    file: 'tools/src/ci/print-image-names.ts',
-    name: 'print-image-names',
-    invocation: 'npx tsx tools/src/ci/print-image-names.ts',
+    file: 'tools/src/ci/print-environment-names.ts',
+    name: 'print-environment-names',
+    invocation: 'npx tsx tools/src/ci/print-environment-names.ts',
     bad: { args: ['Staging'], says: 'invalid environment "Staging": ' },
   },
   {
