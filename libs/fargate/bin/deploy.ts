@@ -148,11 +148,13 @@ void runDeployCli(process.argv.slice(2), {
     readAssemblyRegion(assemblyDir, {
       serviceStackName: names.deployment,
       project: deployment.project,
+      environment: deployment.names.environment,
     }),
   readTaskArchitecture: () =>
     readTaskArchitecture(assemblyDir, {
       serviceStackName: names.deployment,
       project: deployment.project,
+      environment: deployment.names.environment,
     }),
   fetchText: (url) => fetch(url),
   createClients: (target) => createAwsClients(target),

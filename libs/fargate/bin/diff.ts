@@ -20,6 +20,7 @@ void runDiffCli(process.argv.slice(2), {
     readAssemblyRegion(assemblyDir, {
       serviceStackName: deployment.names.deployment,
       project: deployment.project,
+      environment: deployment.names.environment,
     }),
   resolveCredentials: (target) => resolveClientCredentials(createAwsClients(target)),
   runCdkDiff: (target) =>

@@ -26,7 +26,7 @@ export const USAGE = `usage: nx run <app>:docker-build|docker-push [-- --allow-d
   -h, --help     show this help: nothing built, pushed or asked of AWS
   Through nx, docker-push's options reach infra:deploy-registry, which nx runs first, and
   infra:deploy's reach docker-push (dependsOn params: forward): docker-push accepts deploy's
-  options (--image-tag, --allowed-ip, --timeout, --json, --registry-only, --service-only, …) and
+  options (--env, --image-tag, --allowed-ip, --timeout, --json, --registry-only, --service-only, …) and
   pushes nothing when they name an image already in the registry or only the registry stack.
   docker-push writes what it did to dist/<app root>/image-push.json, which infra:deploy reads.
   env CPU_ARCHITECTURE=X86_64|ARM64            the Fargate task's architecture, as synth reads it
@@ -84,6 +84,8 @@ export const IMAGE_BUILD_CLI = {
  * command line): docker-push accepts them, and reads only the ones that mean "push nothing".
  */
 const DEPLOY_CHAIN_OPTIONS = {
+  // Every environment shares the registry: the image is the same whichever one deploys it.
+  env: { type: 'string', example: 'staging' },
   'image-tag': { type: 'string', example: 'sha-1a2b3c4-ecr-ecs-fargate' },
   'allowed-ip': { type: 'string', example: '203.0.113.7/32' },
   timeout: { type: 'string', example: '15m' },

@@ -79,11 +79,22 @@ describe('readAssemblyRegion for another deployment (greeter-infra)', () => {
     );
   });
 
-  it("GIVEN hello-world's assembly THEN names greeter's stack as the one without a region", () => {
+  it("GIVEN hello-world's assembly THEN says greeter's stack is not in it and how to synth it", () => {
     writeManifest('aws://unknown-account/eu-central-1');
     expect(() => readAssemblyRegion(dir, GREETER)).toThrow(
-      `names no region for greeter-ecr-ecs-fargate: set AWS_REGION and run \`npx nx run greeter-infra:synth\``,
+      `has no stack greeter-ecr-ecs-fargate: it holds another deployment's or environment's templates; run \`npx nx run greeter-infra:synth\``,
     );
+  });
+
+  it("GIVEN the default environment's assembly THEN staging's deploy names staging's synth", () => {
+    writeManifest('aws://unknown-account/eu-central-1');
+    expect(() =>
+      readAssemblyRegion(dir, {
+        serviceStackName: 'hello-world-ecr-ecs-fargate-staging',
+        project: 'infra',
+        environment: 'staging',
+      }),
+    ).toThrow('run `DEPLOY_ENV=staging npx nx run infra:synth`');
   });
 });
 

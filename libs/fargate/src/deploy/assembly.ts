@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DEFAULT_CPU_ARCHITECTURE,
+  DEFAULT_ENVIRONMENT,
   parseCpuArchitecture,
   type CpuArchitecture,
 } from '@hello-world/shared';
@@ -13,6 +14,8 @@ export interface AssemblyOf {
   serviceStackName: string;
   /** The deployment project (`infra`, `greeter-infra`), whose synth target the hints name. */
   project: string;
+  /** The environment the stack is of, for the hint when the assembly is another's. */
+  environment?: string;
 }
 
 /**
@@ -23,6 +26,17 @@ export interface AssemblyOf {
 export function readAssemblyRegion(assemblyDir: string, of: AssemblyOf): string {
   const synth = synthHint(of);
   const manifest = readManifest(assemblyDir, synth);
+  if (manifest?.artifacts && !manifest.artifacts[of.serviceStackName]) {
+    // Synthesized for another deployment or environment (another --env or DEPLOY_ENV).
+    const environment = of.environment ?? DEFAULT_ENVIRONMENT;
+    const synthCommand =
+      environment === DEFAULT_ENVIRONMENT
+        ? `npx nx run ${of.project}:synth`
+        : `DEPLOY_ENV=${environment} npx nx run ${of.project}:synth`;
+    throw new ConfigError(
+      `the cloud assembly at ${assemblyDir} has no stack ${of.serviceStackName}: it holds another deployment's or environment's templates; run \`${synthCommand}\``,
+    );
+  }
   const region = /^aws:\/\/[^/]+\/([a-z0-9-]+)$/.exec(
     manifest?.artifacts?.[of.serviceStackName]?.environment ?? '',
   )?.[1];

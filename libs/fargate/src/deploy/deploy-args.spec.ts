@@ -157,7 +157,7 @@ describe("parseDeployArgs: --registry-only, the chain's first step", () => {
 
   it('GIVEN an option no step of the chain knows THEN still refused in one line', () => {
     expect(() => parseDeployArgs(['--registry-only', '--force'], {})).toThrow(
-      /^unknown option --force: options are --image-tag, .*--project, --platform, --help$/,
+      /^unknown option --force: options are --env, --image-tag, .*--project, --platform, --help$/,
     );
   });
 

@@ -17,6 +17,9 @@ export function deployUsage(project: string, service: string): string {
   → wait for the rollout → tag the image deployed-<stack> → URL, checked from here → receipt).
   The options reach every step (dependsOn params: forward); each reads its own.
 Options:
+  --env=NAME         the environment (default: DEPLOY_ENV, else the default one, whose names are
+                     the reference's): its service stack <stack>-NAME, its cdk.json settings, the
+                     shared registry; another environment's first deploy also deploys its roles stack
   --image-tag=TAG    deploy this tag (must be in ECR already) instead of the current build's
   --allowed-ip=CIDR  who may reach the service port (default: keep the stack's; a network address,
                      e.g. 203.0.113.7/32; 0.0.0.0/0 is the whole internet and is warned about)
@@ -56,6 +59,8 @@ const DEFAULT_TIMEOUT_MS = 20 * 60_000;
  * docker-push and deploy, so each accepts the others' (the shared CLI's spec, libs/cli).
  */
 export const DEPLOY_OPTIONS = {
+  // Read by the entry point (src/deployment.ts), which names the environment's stacks.
+  env: { type: 'string', example: 'staging' },
   'image-tag': { type: 'string', example: 'sha-1a2b3c4-ecr-ecs-fargate' },
   'allowed-ip': { type: 'string', example: '203.0.113.7/32' },
   profile: { type: 'string', example: 'dev' },

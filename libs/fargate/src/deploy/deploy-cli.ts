@@ -238,6 +238,10 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
     try {
       const t0 = deps.clock.now();
       await deps.deployStack(target, { role: 'registry', name: names.registryStack }, {});
+      // Another environment's task roles are in their own administrator's stack.
+      if (names.rolesStack !== names.registryStack) {
+        await deps.deployStack(target, { role: 'registry', name: names.rolesStack }, {});
+      }
       const t1 = deps.clock.now();
       // For <project>:deploy's receipt: the registry phase is this task's.
       deps.writeRegistryReport({

@@ -61,7 +61,9 @@ describe('runDiffCli', () => {
     const h = harness();
     expect(await runDiffCli(['--bogus'], h.deps)).toBe(2);
     expect(h.err).toEqual([
-      expect.stringMatching(/^infra:diff: unknown option --bogus: options are --profile, --help$/),
+      expect.stringMatching(
+        /^infra:diff: unknown option --bogus: options are --profile, --env, --help$/,
+      ),
     ]);
   });
 
@@ -77,7 +79,7 @@ describe('runDiffCli for another deployment (greeter-infra)', () => {
     expect(await runDiffCli(['--bogus'], h.deps)).toBe(2);
     expect(h.err).toEqual([
       expect.stringMatching(
-        /^greeter-infra:diff: unknown option --bogus: options are --profile, --help$/,
+        /^greeter-infra:diff: unknown option --bogus: options are --profile, --env, --help$/,
       ),
     ]);
   });

@@ -4,13 +4,16 @@ import { findCredentialsProblem } from './preflight';
 
 /** The usage of a deployment project's diff target (`infra`, `greeter-infra`). */
 export function diffUsage(project: string): string {
-  return `Usage: npx nx run ${project}:diff [-- --profile=NAME]
-  Compares the synthesized templates with the deployed stacks (needs AWS credentials).`;
+  return `Usage: npx nx run ${project}:diff [-- --profile=NAME] [--env=NAME]
+  Compares the synthesized templates with the deployed stacks (needs AWS credentials).
+  --env=NAME compares that environment's (default: DEPLOY_ENV, else the default environment).`;
 }
 
 /** diff's options (the shared CLI's spec, libs/cli). */
 export const DIFF_OPTIONS = {
   profile: { type: 'string', example: 'dev' },
+  // Read by the entry point (src/deployment.ts), which names the environment's stacks.
+  env: { type: 'string', example: 'staging' },
 } as const satisfies OptionSpecs;
 
 /** hello-world's (apps/infra). */
