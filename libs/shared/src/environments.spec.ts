@@ -27,7 +27,7 @@ describe('chooseEnvironment', () => {
 });
 
 describe('environmentShapeProblem', () => {
-  it.each(['registry', 'ci', 'pr', 'previous', 'qa-previous', 'qa-roles'])(
+  it.each(['registry', 'ci', 'pr', 'previews', 'previous', 'qa-previous', 'qa-roles', 'ci-pr'])(
     'GIVEN %j, which a shared name already ends with THEN refuses it',
     (name) => {
       expect(environmentShapeProblem(name)).toMatch(/choose another name$/);
@@ -84,7 +84,11 @@ describe('deploymentNames in an environment', () => {
       deploy: b.ciRoles.deploy,
     });
     expect(a.deployment).not.toBe(b.deployment);
-    expect(a.rolesStack).toBe('hello-world-ecr-ecs-fargate-pr-roles');
+    expect([a.rolesStack, a.registryStack, a.repository]).toEqual([
+      'hello-world-ecr-ecs-fargate-previews',
+      'hello-world-ecr-ecs-fargate-previews',
+      'hello-world-ecr-ecs-fargate-previews',
+    ]);
   });
 
   it('GIVEN a name too long for the deploy role THEN names the role and the room left', () => {

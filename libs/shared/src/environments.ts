@@ -46,10 +46,13 @@ export const MAX_ENVIRONMENT_NAME_LENGTH = 16;
 
 /**
  * Names that would collide with a shared name of the deployment: `registry` and `ci` are stacks
- * (`<service>-ecr-ecs-fargate-registry`), `pr` is the previews' shared roles, `previous` the
- * marker tag a rollback reads (`deployed-<stack>-previous`).
+ * (`<service>-ecr-ecs-fargate-registry`), `pr` and `previews` the previews' shared roles and
+ * registry, `previous` the marker tag a rollback reads (`deployed-<stack>-previous`).
  */
-const RESERVED = ['registry', 'ci', PREVIEW_GROUP, 'previous', 'roles', 'local'];
+const RESERVED = ['registry', 'ci', PREVIEW_GROUP, 'previews', 'previous', 'roles', 'local'];
+
+/** Prefixes of shared names: `<service>-ecr-ecs-fargate-ci-<env>` are the CI roles' stacks. */
+const RESERVED_PREFIXES = ['ci-'];
 
 /** Suffixes another environment's shared names end with (`<stack>-previous`, `<env>-roles`). */
 const RESERVED_SUFFIXES = ['-previous', '-roles', '-local'];
@@ -71,6 +74,10 @@ export function environmentShapeProblem(environment: string): string | undefined
   }
   if (environment.startsWith(`${PREVIEW_GROUP}-`) && !isPreviewEnvironment(environment)) {
     return `names starting ${PREVIEW_GROUP}- are pull-request previews, ${PREVIEW_GROUP}-<number> (e.g. ${previewEnvironment(42)})`;
+  }
+  const prefix = RESERVED_PREFIXES.find((start) => environment.startsWith(start));
+  if (prefix) {
+    return `names starting ${prefix} would collide with the CI stacks (<service>-ecr-ecs-fargate-${prefix}<environment>); choose another name`;
   }
   const suffix = RESERVED_SUFFIXES.find((end) => environment.endsWith(end));
   if (suffix) {

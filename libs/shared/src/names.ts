@@ -21,14 +21,21 @@ export interface DeploymentNames {
    * environment, suffixed with any other (`hello-world-ecr-ecs-fargate-staging`).
    */
   readonly deployment: string;
-  /** The ECR repository, one for every environment: images are promoted, never rebuilt. */
+  /**
+   * The ECR repository, one for every environment (images are promoted, never rebuilt), but
+   * previews: they share their own, `<service>-ecr-ecs-fargate-previews`, so code under review
+   * never writes where releases come from.
+   */
   readonly repository: string;
-  /** The registry lives in its own stack so it exists before the first image is pushed; shared. */
+  /**
+   * The stack with the repository, so it exists before the first image is pushed: the shared
+   * registry stack; for previews, their own `<service>-ecr-ecs-fargate-previews`.
+   */
   readonly registryStack: string;
   /**
    * The stack holding this environment's task roles, deployed by an administrator: the registry
-   * stack for the default environment, `<deployment>-roles` for another, one shared
-   * `<service>-ecr-ecs-fargate-pr-roles` for every preview.
+   * stack for the default environment, `<deployment>-roles` for another, and for every preview
+   * the previews' stack (registryStack).
    */
   readonly rolesStack: string;
   /** Optional stack with the GitHub OIDC roles for CI; shared. */
@@ -78,14 +85,22 @@ function deriveNames(service: string, environment: string = DEFAULT_ENVIRONMENT)
   const deployment = isDefaultEnvironment(environment) ? base : `${base}-${environment}`;
   // Previews come and go with pull requests; an administrator cannot make roles for each, so
   // they share one set, named after the group.
-  const roleOwner = isPreviewEnvironment(environment) ? `${base}-${PREVIEW_GROUP}` : deployment;
+  const preview = isPreviewEnvironment(environment);
+  const roleOwner = preview ? `${base}-${PREVIEW_GROUP}` : deployment;
+  // Code under review must not write where releases come from: previews build into their own
+  // repository, in their own administrator's stack with their shared roles.
+  const previews = `${base}-previews`;
   return {
     service,
     environment,
     deployment,
-    repository: base,
-    registryStack: `${base}-registry`,
-    rolesStack: isDefaultEnvironment(environment) ? `${base}-registry` : `${roleOwner}-roles`,
+    repository: preview ? previews : base,
+    registryStack: preview ? previews : `${base}-registry`,
+    rolesStack: isDefaultEnvironment(environment)
+      ? `${base}-registry`
+      : preview
+        ? previews
+        : `${roleOwner}-roles`,
     ciStack: `${base}-ci`,
     logGroup: `/ecs/${deployment}`,
     taskRoles: { execution: `${roleOwner}-execution`, task: `${roleOwner}-task` },
