@@ -645,7 +645,7 @@ describe('release.yml: tag check, lint and test → build → GitHub release →
 
     it('promotes staging to production with infra:promote, receipt to the summary', () => {
       expect(stepNamed(promote, 'Promote').run).toContain(
-        'npx nx run infra:promote --exclude-task-dependencies --output-style=stream -- --from=staging --to=production --json',
+        'npx nx run infra:promote --exclude-task-dependencies --output-style=stream -- --from=staging --to=production --release-tag="$RELEASE_TAG" --json',
       );
       expect(run).toContain('write-deploy-summary.ts');
     });

@@ -80,6 +80,28 @@ async function findTaggedDigest(
 }
 
 /**
+ * Adds `tag` to the image `imageDigest` of the repository without pulling or pushing it (a
+ * release tag on the image a promote deployed). `already-tagged` when the tag is on that image;
+ * an immutable tag already on another image is an OpsError saying so. Needs ecr:BatchGetImage
+ * and ecr:PutImage.
+ */
+export async function tagImage(
+  client: ECRClient,
+  repositoryName: string,
+  imageDigest: string,
+  tag: string,
+): Promise<DeployedMarker['result']> {
+  return putTag(
+    client,
+    repositoryName,
+    imageDigest,
+    tag,
+    () =>
+      `${tag} already names another image in ${repositoryName} and cannot move (it is immutable): release a new version instead`,
+  );
+}
+
+/**
  * ECR has no "add a tag" call: the image's manifest is read (BatchGetImage) and put again under
  * the new tag (PutImage) with its media type and digest, so it stays the same image.
  */
@@ -88,6 +110,8 @@ async function putTag(
   repositoryName: string,
   imageDigest: string,
   tag: string,
+  immutable: () => string = () =>
+    `${tag} is immutable in ${repositoryName}, so it cannot move to the new image: leave ${tag} out of the repository's immutable tag filters`,
 ): Promise<DeployedMarker['result']> {
   const { images, failures } = await client.send(
     new BatchGetImageCommand({
@@ -118,12 +142,7 @@ async function putTag(
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'ImageAlreadyExistsException') return 'already-tagged';
-    if (name === 'ImageTagAlreadyExistsException') {
-      throw new OpsError(
-        'unknown',
-        `${tag} is immutable in ${repositoryName}, so it cannot move to the new image: leave ${tag} out of the repository's immutable tag filters`,
-      );
-    }
+    if (name === 'ImageTagAlreadyExistsException') throw new OpsError('unknown', immutable());
     throw error;
   }
 }

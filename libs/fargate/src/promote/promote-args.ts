@@ -3,7 +3,9 @@ import { UsageError, parseCli, type OptionSpecs } from '@hello-world/cli';
 import {
   DEFAULT_REGION,
   environmentNameProblem,
+  FLAVOUR_SUFFIX,
   isAwsRegion,
+  isImageTag,
   type DeploymentNames,
 } from '@hello-world/shared';
 import { SCAN_GATE_OPTIONS } from '../deploy/scan-gate';
@@ -30,6 +32,9 @@ Options:
   --no-rollback      past --timeout, leave the stack update or rollout going (exit 1)
   --max-severity=L   refuse an image whose scan finds anything at or above L (default CRITICAL)
   --allow-vulnerable promote anyway (the receipt records it)
+  --release-tag=TAG  after the check, also tag the image TAG, a release (v1.2.3${FLAVOUR_SUFFIX}): the
+                     registry keeps release images for ever, so a rollback can always return to it
+                     (the release workflow passes its git tag)
   --json             print the receipt as JSON on stdout (progress stays on stderr)
 Exit codes: 0 promoted (or TARGET ran that image already), 1 the deploy, rollout or digest check
 failed, 2 bad options, credentials, or a SOURCE that runs nothing promotable (nothing changed).`;
@@ -47,8 +52,16 @@ export const PROMOTE_OPTIONS = {
   timeout: { type: 'duration', default: DEFAULT_TIMEOUT_MS, example: '20m' },
   'no-rollback': { type: 'boolean' },
   json: { type: 'boolean' },
+  'release-tag': { type: 'string', example: `v1.2.3${FLAVOUR_SUFFIX}` },
   ...SCAN_GATE_OPTIONS,
 } as const satisfies OptionSpecs;
+
+/** A release's image tag: v<major>.<minor>.<patch>[pre-release]<flavour>, what ECR keeps for ever. */
+const RELEASE_IMAGE_TAG = new RegExp(`^v\\d+\\.\\d+\\.\\d+[0-9A-Za-z.-]*${FLAVOUR_SUFFIX}$`);
+
+export function isReleaseImageTag(tag: string): boolean {
+  return isImageTag(tag) && RELEASE_IMAGE_TAG.test(tag);
+}
 
 export interface PromoteOptions {
   help: boolean;
@@ -61,6 +74,8 @@ export interface PromoteOptions {
   json: boolean;
   maxSeverity: FindingSeverity;
   allowVulnerable: boolean;
+  /** A release tag to put on the promoted image once the target runs it. */
+  releaseTag?: string;
 }
 
 /**
@@ -107,6 +122,12 @@ export function parsePromoteArgs(
       `--region ${JSON.stringify(values.region)} is not an AWS region, e.g. --region ${DEFAULT_REGION}`,
     );
   }
+  const releaseTag = values['release-tag']?.trim();
+  if (releaseTag !== undefined && !isReleaseImageTag(releaseTag)) {
+    throw new UsageError(
+      `--release-tag ${JSON.stringify(releaseTag)} is not a release's image tag: use v<major>.<minor>.<patch>${FLAVOUR_SUFFIX}, e.g. v1.2.3${FLAVOUR_SUFFIX}`,
+    );
+  }
   const profile = readAwsProfile(values.profile, env);
   checkEndpointUrls(env);
   return {
@@ -120,5 +141,6 @@ export function parsePromoteArgs(
     json: values.json,
     maxSeverity: values['max-severity'],
     allowVulnerable: values['allow-vulnerable'],
+    ...(releaseTag ? { releaseTag } : {}),
   };
 }

@@ -1,6 +1,10 @@
 import { DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeImagesCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import {
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  PutImageCommand,
+} from '@aws-sdk/client-ecr';
 import { ListTasksCommand } from '@aws-sdk/client-ecs';
 import {
   IMAGE_DIGEST,
@@ -344,6 +348,53 @@ describe('runPromoteCli: a tag moved while the promote ran', () => {
     expect(h.err.at(-1)).toBe(
       `infra:promote: verify failed: production (${PRODUCTION}) was deployed with latest, which named ${OTHER_DIGEST} by then, not ${IMAGE_DIGEST}: it is not the image staging runs; roll it back with \`npx nx run infra:rollback -- --env=production\`, or promote again`,
     );
+  });
+});
+
+describe('runPromoteCli: --release-tag', () => {
+  const RELEASE = 'v1.2.3-ecr-ecs-fargate';
+  const releaseTagPuts = () =>
+    aws.ecr
+      .commandCalls(PutImageCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => input.imageTag === RELEASE)
+      .map((input) => ({ tag: input.imageTag, digest: input.imageDigest }));
+
+  it("GIVEN a release tag THEN once production runs staging's image, that image gets the tag too", async () => {
+    const h = harness();
+    expect(await runPromoteCli([...PROMOTE, `--release-tag=${RELEASE}`, '--json'], h.deps)).toBe(0);
+    const receipt = JSON.parse(h.out.join('\n')) as PromoteReceipt;
+    expect({ puts: releaseTagPuts(), receipt: receipt.image.releaseTag }).toEqual({
+      puts: [{ tag: RELEASE, digest: IMAGE_DIGEST }],
+      receipt: RELEASE,
+    });
+  });
+
+  it('GIVEN the release tag already names another image THEN exit 1 saying production runs the image but the tag failed', async () => {
+    aws.ecr
+      .on(PutImageCommand, { imageTag: RELEASE })
+      .rejects(
+        awsError(
+          'ImageTagAlreadyExistsException',
+          `The image tag '${RELEASE}' already exists in the '${NAME}' repository and cannot be overwritten because the repository is immutable.`,
+        ),
+      );
+    const h = harness();
+    expect(await runPromoteCli([...PROMOTE, `--release-tag=${RELEASE}`], h.deps)).toBe(1);
+    expect(h.err.at(-1)).toMatch(
+      new RegExp(
+        `^infra:promote: release-tag failed: production runs the promoted image, but tagging it ${RELEASE.replace(/\./g, '\\.')} failed: .*already names another image`,
+      ),
+    );
+  });
+
+  it('GIVEN a tag that is not a release THEN one line and exit 2, before any synth', async () => {
+    const h = harness();
+    expect(await runPromoteCli([...PROMOTE, '--release-tag=latest'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      'infra:promote: --release-tag "latest" is not a release\'s image tag: use v<major>.<minor>.<patch>-ecr-ecs-fargate, e.g. v1.2.3-ecr-ecs-fargate',
+    ]);
+    expect(h.calls).toEqual([]);
   });
 });
 

@@ -131,6 +131,7 @@ export async function runPromoteCli(argv: string[], deps: PromoteCliDeps): Promi
       registryStackName: to.registryStack,
       timeoutMs: options.timeoutMs,
       ...(options.noRollback ? { noRollback: true } : {}),
+      ...(options.releaseTag ? { releaseTag: options.releaseTag } : {}),
       taskArchitecture: assembly.taskArchitecture,
       scanGate: { maxSeverity: options.maxSeverity, allowVulnerable: options.allowVulnerable },
       prior: {

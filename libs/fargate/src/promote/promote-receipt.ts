@@ -11,9 +11,16 @@ import {
 /**
  * The steps of `<project>:promote`, in the order they run: the target's templates, the image
  * the source runs, then the deploy's own steps (the registry read, the image checks, the service
- * stack, the rollout, the URL), then the check that the target runs that very digest.
+ * stack, the rollout, the URL), then the check that the target runs that very digest, and with
+ * --release-tag, that tag put on the image.
  */
-export const PROMOTE_PHASES = ['synth', 'source', ...DEPLOY_PHASES, 'verify'] as const;
+export const PROMOTE_PHASES = [
+  'synth',
+  'source',
+  ...DEPLOY_PHASES,
+  'verify',
+  'release-tag',
+] as const;
 export type PromotePhase = (typeof PROMOTE_PHASES)[number];
 
 export interface PromotePhaseTiming extends Omit<PhaseTiming, 'phase'> {
@@ -50,6 +57,8 @@ export interface PromoteReceipt {
     platforms: string[];
     /** `deployed-<target stack>`, now on the image; absent if it could not be put. */
     markerTag?: string;
+    /** --release-tag, now on the image too. */
+    releaseTag?: string;
   };
   /** Why the tag is not the source's own (it was moved to another image). */
   tagNote?: string;
@@ -91,6 +100,7 @@ export function formatPromoteReceipt(receipt: PromoteReceipt): string {
     `  platform         ${image.platforms.join(', ') || '-'}`,
     `  scan             ${formatScan(receipt.scan)}`,
     `  marker tag       ${image.markerTag ?? '- (not put, see WARN)'}`,
+    ...(image.releaseTag ? [`  release tag      ${image.releaseTag}`] : []),
     `  allowed IP       ${receipt.allowedIp ?? '-'}${receipt.openToInternet ? ' (the whole internet)' : ''}`,
     `  task definition  ${td ? `${td.family}:${td.revision}` : '-'}`,
     `  deployment       ${to.deploymentId}${receipt.outcome === 'unchanged' ? ' (unchanged)' : ''}`,

@@ -4,7 +4,9 @@ import {
   explainError,
   findStack,
   isSetupProblem,
+  parseRepositoryUri,
   readServiceImage,
+  tagImage,
 } from '@hello-world/aws-ops';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '@hello-world/cli';
 import { STACK_OUTPUTS, type CpuArchitecture } from '@hello-world/shared';
@@ -38,6 +40,8 @@ export interface PromoteRequest {
   /** The target's task CPU (its synthesized task definition): the image must be built for it. */
   taskArchitecture: CpuArchitecture;
   scanGate: ScanGateSettings;
+  /** A release tag to put on the image once the target runs it (the registry keeps it). */
+  releaseTag?: string;
   /** What the CLI did first (synth of the target's templates) and when it started. */
   prior: { startedAt: number; phases: PromotePhaseTiming[] };
 }
@@ -168,6 +172,33 @@ export async function runPromote(
     result: 'done',
     note: `${runningTasks} task(s) run ${source.digest.slice(0, 19)}…`,
   });
+  if (request.releaseTag) {
+    deps.progress('==> release-tag');
+    const t2 = clock.now();
+    try {
+      const result = await tagImage(
+        deps.clients.ecr,
+        parseRepositoryUri(receipt.image.repository).repositoryName,
+        source.digest,
+        request.releaseTag,
+      );
+      phases.push({
+        phase: 'release-tag',
+        ms: clock.now() - t2,
+        result: 'done',
+        note: result === 'tagged' ? request.releaseTag : `${request.releaseTag} (already)`,
+      });
+      deps.progress(
+        `${result === 'tagged' ? 'tagged' : 'already tagged'} ${receipt.image.repository}@${source.digest} ${request.releaseTag}: the registry keeps release images`,
+      );
+    } catch (error) {
+      phases.push({ phase: 'release-tag', ms: clock.now() - t2, result: 'failed' });
+      const problem = explainError(error, context);
+      // The target runs the release; only its tag is missing (promoting again retries it).
+      const message = `${request.to.environment} runs the promoted image, but tagging it ${request.releaseTag} failed: ${problem.message}`;
+      return failed('release-tag', { ...problem, message }, EXIT_FAILED);
+    }
+  }
   const finished = clock.now();
   return {
     ok: true,
@@ -195,6 +226,7 @@ export async function runPromote(
         rebuilt: false,
         platforms: receipt.image.platforms,
         ...(receipt.image.markerTag ? { markerTag: receipt.image.markerTag } : {}),
+        ...(request.releaseTag ? { releaseTag: request.releaseTag } : {}),
       },
       ...(source.note ? { tagNote: source.note } : {}),
       scan: receipt.scan,
