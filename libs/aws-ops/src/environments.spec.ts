@@ -1,4 +1,4 @@
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeClustersCommand,
@@ -12,17 +12,24 @@ import {
   listEnvironmentStacks,
   type EnvironmentStack,
 } from './environments';
+import { OpsError } from './errors';
 import {
+  arrangeAccountStacks,
   arrangeHealthyDeployment,
+  awsError,
+  cloudFormationDenied,
   deployment,
+  describeStacksOf,
   environmentService,
   environmentStack,
   environmentStackName,
+  environmentTags,
+  listStacksOf,
   fargateTaskDefinition,
   mockAwsClients,
   PUBLIC_IP,
   registryStack,
-  stack,
+  stackMissingError,
   TAG,
   TASK_DEF_ARN,
 } from './testing';
@@ -32,74 +39,243 @@ const mocks = mockAwsClients();
 beforeEach(() => arrangeHealthyDeployment(mocks));
 
 describe('listEnvironmentStacks', () => {
+  const base = 'hello-world-ecr-ecs-fargate';
+  const describedNames = () =>
+    mocks.cfn.commandCalls(DescribeStacksCommand).map((c) => c.args[0].input.StackName);
+
   it('GIVEN stacks tagged for this service THEN lists each environment with its stack, status, image tag and last deploy', async () => {
     // GIVEN
-    mocks.cfn.on(DescribeStacksCommand, {}).resolves({
-      Stacks: [
-        environmentStack('staging', { lastUpdated: new Date('2026-11-24T09:00:00Z') }),
-        environmentStack('default', { imageTag: 'v1.2.0-ecr-ecs-fargate' }),
-      ],
-    });
+    arrangeAccountStacks(mocks.cfn, [
+      environmentStack('staging', { lastUpdated: new Date('2026-11-24T09:00:00Z') }),
+      environmentStack('default', { imageTag: 'v1.2.0-ecr-ecs-fargate' }),
+    ]);
     // WHEN
     const found = await listEnvironmentStacks(mocks.clients().cfn, 'hello-world');
     // THEN
-    expect(found).toEqual([
-      expect.objectContaining({
-        environment: 'default',
-        stackName: 'hello-world-ecr-ecs-fargate',
-        status: 'CREATE_COMPLETE',
-        stackImageTag: 'v1.2.0-ecr-ecs-fargate',
-        lastDeployed: new Date('2026-11-25T18:00:00.000Z'),
-      }),
-      expect.objectContaining({
-        environment: 'staging',
-        stackName: 'hello-world-ecr-ecs-fargate-staging',
-        status: 'UPDATE_COMPLETE',
-        stackImageTag: TAG,
-        lastDeployed: new Date('2026-11-24T09:00:00Z'),
-        outputs: expect.objectContaining({ ECSServiceName: 'hello-world-ecr-ecs-fargate-staging' }),
-      }),
+    expect(found).toEqual({
+      environments: [
+        expect.objectContaining({
+          environment: 'default',
+          stackName: base,
+          status: 'CREATE_COMPLETE',
+          stackImageTag: 'v1.2.0-ecr-ecs-fargate',
+          lastDeployed: new Date('2026-11-25T18:00:00.000Z'),
+        }),
+        expect.objectContaining({
+          environment: 'staging',
+          stackName: `${base}-staging`,
+          status: 'UPDATE_COMPLETE',
+          stackImageTag: TAG,
+          lastDeployed: new Date('2026-11-24T09:00:00Z'),
+          outputs: expect.objectContaining({ ECSServiceName: `${base}-staging` }),
+        }),
+      ],
+      skipped: [],
+    });
+  });
+
+  it('GIVEN a stack named like an environment without the tags, one tagged for another service and the registry THEN none of them is listed', async () => {
+    // GIVEN
+    arrangeAccountStacks(mocks.cfn, [
+      environmentStack('pr-3', { Tags: [] }),
+      environmentStack('qa', { Tags: environmentTags('qa', 'greeter') }),
+      registryStack(),
+      environmentStack('pr-12'),
+    ]);
+    // WHEN
+    const found = await listEnvironmentStacks(mocks.clients().cfn, 'hello-world');
+    // THEN: the names let them through to DescribeStacks; their tags keep them out
+    expect(found.environments.map((e) => e.environment)).toEqual(['pr-12']);
+    expect(describedNames().sort()).toEqual([
+      `${base}-pr-12`,
+      `${base}-pr-3`,
+      `${base}-qa`,
+      `${base}-registry`,
     ]);
   });
 
-  it("GIVEN a stack named like an environment without the tags, another service's stack and the registry THEN none of them is listed", async () => {
+  it("GIVEN other services' stacks and stacks merely starting like the service's name THEN they are never described", async () => {
     // GIVEN
-    mocks.cfn.on(DescribeStacksCommand, {}).resolves({
-      Stacks: [
-        environmentStack('pr-3', { Tags: [] }),
-        environmentStack('staging', { serviceName: 'greeter' }),
-        registryStack(),
-        stack(),
-        environmentStack('pr-12'),
-      ],
-    });
+    arrangeAccountStacks(mocks.cfn, [
+      environmentStack('staging', { serviceName: 'greeter' }),
+      environmentStack('default', { StackName: `${base}x`, serviceName: 'hello-world' }),
+      environmentStack('default', { StackName: 'CDKToolkit', Tags: [] }),
+      environmentStack('staging'),
+    ]);
     // WHEN
     const found = await listEnvironmentStacks(mocks.clients().cfn, 'hello-world');
     // THEN
-    expect(found.map((e) => e.environment)).toEqual(['pr-12']);
+    expect(found.environments.map((e) => e.environment)).toEqual(['staging']);
+    expect(describedNames()).toEqual([`${base}-staging`]);
   });
 
-  it('GIVEN stacks over several pages THEN reads every page', async () => {
+  it('GIVEN stacks over several ListStacks pages THEN reads every page and sorts default first, numbers in order', async () => {
     // GIVEN
-    mocks.cfn
-      .on(DescribeStacksCommand, {})
-      .resolvesOnce({ Stacks: [environmentStack('pr-10')], NextToken: 'page-2' });
-    mocks.cfn
-      .on(DescribeStacksCommand, { NextToken: 'page-2' })
-      .resolves({ Stacks: [environmentStack('pr-2'), environmentStack('default')] });
+    arrangeAccountStacks(
+      mocks.cfn,
+      [
+        environmentStack('pr-10'),
+        registryStack(),
+        environmentStack('pr-2'),
+        environmentStack('default'),
+        environmentStack('staging'),
+      ],
+      { pageSize: 2 },
+    );
     // WHEN
     const found = await listEnvironmentStacks(mocks.clients().cfn, 'hello-world');
-    // THEN: default first, then by name with numbers in order
-    expect(found.map((e) => e.environment)).toEqual(['default', 'pr-2', 'pr-10']);
+    // THEN
+    expect(found.environments.map((e) => e.environment)).toEqual([
+      'default',
+      'pr-2',
+      'pr-10',
+      'staging',
+    ]);
+    // Five stacks, two a page (the paginator reuses its input object, so count the pages).
+    expect(mocks.cfn.commandCalls(ListStacksCommand)).toHaveLength(3);
   });
 
-  it('GIVEN a stack being deleted THEN it is no longer an environment', async () => {
+  it('GIVEN ListStacks THEN it asks for every status but DELETE_COMPLETE', async () => {
     // GIVEN
-    mocks.cfn.on(DescribeStacksCommand, {}).resolves({
-      Stacks: [environmentStack('pr-4', { StackStatus: 'DELETE_IN_PROGRESS' })],
-    });
+    arrangeAccountStacks(mocks.cfn, [environmentStack('staging')]);
+    // WHEN
+    await listEnvironmentStacks(mocks.clients().cfn, 'hello-world');
+    // THEN
+    const filter = mocks.cfn.commandCalls(ListStacksCommand)[0].args[0].input.StackStatusFilter;
+    expect(filter).toEqual(expect.arrayContaining(['CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE']));
+    expect(filter).toContain('DELETE_IN_PROGRESS');
+    expect(filter).not.toContain('DELETE_COMPLETE');
+  });
+
+  it('GIVEN a stack being deleted THEN it is no longer an environment and is not described', async () => {
+    // GIVEN
+    arrangeAccountStacks(mocks.cfn, [
+      environmentStack('pr-4', { StackStatus: 'DELETE_IN_PROGRESS' }),
+    ]);
     // WHEN / THEN
-    expect(await listEnvironmentStacks(mocks.clients().cfn, 'hello-world')).toEqual([]);
+    expect(await listEnvironmentStacks(mocks.clients().cfn, 'hello-world')).toEqual({
+      environments: [],
+      skipped: [],
+    });
+    expect(describedNames()).toEqual([]);
+  });
+
+  it('GIVEN a stack deleted between ListStacks and DescribeStacks THEN it is left out without error', async () => {
+    // GIVEN: listed, but DescribeStacks says it does not exist any more
+    mocks.cfn.on(ListStacksCommand).callsFake(listStacksOf([environmentStack('pr-7')]));
+    mocks.cfn.on(DescribeStacksCommand).rejects(stackMissingError(`${base}-pr-7`));
+    // WHEN / THEN
+    expect(await listEnvironmentStacks(mocks.clients().cfn, 'hello-world')).toEqual({
+      environments: [],
+      skipped: [],
+    });
+  });
+
+  it('GIVEN DescribeStacks denied on one stack THEN the others are listed and that one is named as skipped', async () => {
+    // GIVEN
+    arrangeAccountStacks(
+      mocks.cfn,
+      [environmentStack('default'), environmentStack('production'), environmentStack('pr-5')],
+      { describable: (name) => name !== `${base}-production` },
+    );
+    // WHEN
+    const found = await listEnvironmentStacks(mocks.clients().cfn, 'hello-world');
+    // THEN
+    expect(found.environments.map((e) => e.environment)).toEqual(['default', 'pr-5']);
+    expect(found.skipped).toEqual([`${base}-production`]);
+  });
+
+  it('GIVEN previews only THEN only the pr-<number> stacks are described, as the preview role may', async () => {
+    // GIVEN: the preview role may describe …-pr-* only
+    arrangeAccountStacks(
+      mocks.cfn,
+      [
+        environmentStack('default'),
+        environmentStack('staging'),
+        registryStack(),
+        registryStack({ StackName: `${base}-previews` }),
+        registryStack({ StackName: `${base}-pr-roles` }),
+        environmentStack('pr-12'),
+        environmentStack('pr-3'),
+      ],
+      { describable: (name) => name.startsWith(`${base}-pr-`) },
+    );
+    // WHEN
+    const found = await listEnvironmentStacks(mocks.clients().cfn, 'hello-world', {
+      previewsOnly: true,
+    });
+    // THEN
+    expect(found).toEqual({
+      environments: [
+        expect.objectContaining({ environment: 'pr-3' }),
+        expect.objectContaining({ environment: 'pr-12' }),
+      ],
+      skipped: [],
+    });
+    expect(describedNames().sort()).toEqual([`${base}-pr-12`, `${base}-pr-3`]);
+  });
+
+  it('GIVEN previews only and a pr- stack tagged as another environment THEN it is not listed', async () => {
+    // GIVEN: named like a preview, tagged staging (its tags decide)
+    arrangeAccountStacks(mocks.cfn, [
+      environmentStack('pr-8', { Tags: environmentTags('staging') }),
+    ]);
+    // WHEN
+    const found = await listEnvironmentStacks(mocks.clients().cfn, 'hello-world', {
+      previewsOnly: true,
+    });
+    // THEN
+    expect(found.environments).toEqual([]);
+  });
+
+  it('GIVEN ListStacks denied THEN one access-denied line names the action, and nothing is described', async () => {
+    // GIVEN
+    mocks.cfn.on(ListStacksCommand).rejects(cloudFormationDenied('ListStacks'));
+    // WHEN
+    const listing = listEnvironmentStacks(mocks.clients().cfn, 'hello-world');
+    // THEN
+    await expect(listing).rejects.toBeInstanceOf(OpsError);
+    await expect(listing).rejects.toMatchObject({
+      kind: 'access-denied',
+      message: expect.stringMatching(/^access denied: .*cloudformation:ListStacks[^\n]*$/),
+    });
+    expect(describedNames()).toEqual([]);
+  });
+
+  it('GIVEN DescribeStacks throttled past retries THEN the listing fails rather than hide a stack', async () => {
+    // GIVEN
+    mocks.cfn.on(ListStacksCommand).callsFake(listStacksOf([environmentStack('staging')]));
+    mocks.cfn
+      .on(DescribeStacksCommand)
+      .rejects(awsError('Throttling', 'Rate exceeded', { $retryable: { throttling: true } }));
+    // WHEN / THEN
+    await expect(
+      listEnvironmentStacks(mocks.clients().cfn, 'hello-world', { concurrency: 1 }),
+    ).rejects.toMatchObject({ name: 'Throttling' });
+  });
+
+  it('GIVEN many candidates and a concurrency of 2 THEN at most 2 DescribeStacks are in flight', async () => {
+    // GIVEN
+    const stacks = [1, 2, 3, 4, 5, 6].map((n) => environmentStack(`pr-${n}`));
+    mocks.cfn.on(ListStacksCommand).callsFake(listStacksOf(stacks));
+    const describe = describeStacksOf(stacks);
+    let inFlight = 0;
+    let most = 0;
+    mocks.cfn.on(DescribeStacksCommand).callsFake(async (input: { StackName?: string }) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      // Yield a few turns so that other calls would start now if they were allowed to.
+      for (let i = 0; i < 5; i += 1) await Promise.resolve();
+      inFlight -= 1;
+      return describe(input);
+    });
+    // WHEN
+    const found = await listEnvironmentStacks(mocks.clients().cfn, 'hello-world', {
+      concurrency: 2,
+    });
+    // THEN
+    expect(found.environments).toHaveLength(6);
+    expect(most).toBe(2);
   });
 });
 

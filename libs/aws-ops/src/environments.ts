@@ -1,7 +1,10 @@
 import {
   CloudFormationClient,
-  paginateDescribeStacks,
+  DescribeStacksCommand,
+  paginateListStacks,
   Stack,
+  StackStatus,
+  StackSummary,
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, paginateDescribeLogGroups } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -14,10 +17,13 @@ import {
 } from '@aws-sdk/client-ecs';
 import {
   DEFAULT_ENVIRONMENT,
+  deploymentNames,
+  isPreviewEnvironment,
   STACK_OUTPUTS,
   STACK_PARAMETERS,
   STACK_TAGS,
 } from '@hello-world/shared';
+import { explainError, isStackMissing, OpsError } from './errors';
 import { pickServiceUrl } from './service-url';
 import { getServiceTasks, imageTagOf, ServiceRef } from './tasks';
 
@@ -71,23 +77,121 @@ function byEnvironment(a: EnvironmentStack, b: EnvironmentStack): number {
   return a.environment.localeCompare(b.environment, 'en', { numeric: true });
 }
 
+export interface ListEnvironmentStacksOptions {
+  /** Only pull-request previews (`pr-<number>`): no other stack is described. */
+  previewsOnly?: boolean;
+  /** DescribeStacks calls in flight at once (CloudFormation throttles its reads). @default 4 */
+  concurrency?: number;
+}
+
+/** The deployed environments of a service, and the candidates that could not be read. */
+export interface EnvironmentStacks {
+  /** Default first, then by name (pr-2 before pr-10). */
+  environments: EnvironmentStack[];
+  /**
+   * Stacks named like the service's whose DescribeStacks this identity is denied: whether they
+   * are environments is unknown (the preview role reads only the `…-pr-*` stacks).
+   */
+  skipped: string[];
+}
+
+/** Every ListStacks status but DELETE_COMPLETE: deleted stacks stay listed for 90 days. */
+const LISTED_STATUSES = Object.values(StackStatus).filter((s) => s !== 'DELETE_COMPLETE');
+
+/** The one line for a ListStacks the identity may not call: the listing needs it. */
+const LIST_DENIED =
+  'access denied: your AWS identity may not call cloudformation:ListStacks, which finds the deployed environments; add it to your IAM policy or use another --profile';
+
 /**
- * The deployed environments of `service`: every stack in the region whose STACK_TAGS say it is a
- * service stack of `service`, found by its tags (never by its name: another service's stacks, or
- * a stack merely named like one, are not environments). Reads every page of DescribeStacks.
+ * Whether a stack name can be one of `service`'s environments: the default environment's name, or
+ * it (`base`) followed by `-<environment>` (only `-pr-<number>` for previews). Only a pre-filter, so no
+ * other stack in the account is described; its tags decide.
+ */
+function isCandidateName(name: string, base: string, previewsOnly: boolean): boolean {
+  if (!name.startsWith(`${base}-`)) return name === base && !previewsOnly;
+  return !previewsOnly || isPreviewEnvironment(name.slice(base.length + 1));
+}
+
+/** The names of the account's stacks in the region that are not deleted (nor being deleted). */
+async function listStackNames(cfn: CloudFormationClient): Promise<StackSummary[]> {
+  const summaries: StackSummary[] = [];
+  try {
+    for await (const page of paginateListStacks(
+      { client: cfn },
+      { StackStatusFilter: LISTED_STATUSES },
+    )) {
+      summaries.push(...(page.StackSummaries ?? []));
+    }
+  } catch (error) {
+    if (explainError(error, { region: '' }).kind === 'access-denied') {
+      throw new OpsError('access-denied', LIST_DENIED);
+    }
+    throw error;
+  }
+  return summaries.filter((s) => s.StackName && !GONE.has(s.StackStatus ?? ''));
+}
+
+type Described = { stack: Stack } | { denied: string } | undefined;
+
+/** One stack by name: undefined when it went between the listing and now. */
+async function describeStackByName(cfn: CloudFormationClient, name: string): Promise<Described> {
+  try {
+    const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: name }));
+    return Stacks?.[0] ? { stack: Stacks[0] } : undefined;
+  } catch (error) {
+    if (isStackMissing(error)) return undefined;
+    if (explainError(error, { region: '' }).kind === 'access-denied') return { denied: name };
+    throw error;
+  }
+}
+
+/** `work` over `items`, at most `limit` at a time, results in the items' order. */
+async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/**
+ * The deployed environments of `service`, with the least CloudFormation access: ListStacks (every
+ * page) names the account's stacks, those named like the service's are described one by one by
+ * name, and their STACK_TAGS decide (a stack merely named like one, or another service's, is no
+ * environment). A candidate this identity may not describe is skipped and named, never fatal; a
+ * ListStacks it may not call is one line (OpsError access-denied).
  */
 export async function listEnvironmentStacks(
   cfn: CloudFormationClient,
   service: string,
-): Promise<EnvironmentStack[]> {
-  const found: EnvironmentStack[] = [];
-  for await (const page of paginateDescribeStacks({ client: cfn }, {})) {
-    for (const stack of page.Stacks ?? []) {
-      const environment = toEnvironmentStack(stack, service);
-      if (environment) found.push(environment);
+  { previewsOnly = false, concurrency = 4 }: ListEnvironmentStacksOptions = {},
+): Promise<EnvironmentStacks> {
+  const base = deploymentNames(service, DEFAULT_ENVIRONMENT).deployment;
+  const candidates = (await listStackNames(cfn))
+    .map((s) => s.StackName as string)
+    .filter((name) => isCandidateName(name, base, previewsOnly));
+  const described = await mapBounded(candidates, concurrency, (name) =>
+    describeStackByName(cfn, name),
+  );
+  const environments: EnvironmentStack[] = [];
+  const skipped: string[] = [];
+  for (const result of described) {
+    if (result && 'denied' in result) skipped.push(result.denied);
+    const environment = result && 'stack' in result && toEnvironmentStack(result.stack, service);
+    if (environment && (!previewsOnly || isPreviewEnvironment(environment.environment))) {
+      environments.push(environment);
     }
   }
-  return found.sort(byEnvironment);
+  return { environments: environments.sort(byEnvironment), skipped: skipped.sort() };
 }
 
 /** What ECS says an environment's service runs, and what it is billed for. */

@@ -1,5 +1,11 @@
-// Service stacks of several environments, as DescribeStacks (no StackName) lists them.
-import type { Stack } from '@aws-sdk/client-cloudformation';
+// Service stacks of several environments, as ListStacks names them and DescribeStacks describes
+// them by name.
+import {
+  DescribeStacksCommand,
+  ListStacksCommand,
+  type Stack,
+  type StackSummary,
+} from '@aws-sdk/client-cloudformation';
 import type { Service, TaskDefinition } from '@aws-sdk/client-ecs';
 import { STACK_TAGS } from '@hello-world/shared';
 import {
@@ -9,12 +15,14 @@ import {
   REGION,
   REPOSITORY_URI,
   service,
+  awsError,
   stackMissingError,
   stackParameters,
   T0,
   TAG,
   TASK_DEF_ARN,
 } from './fixtures';
+import type { AwsMocks } from './mock-aws';
 
 /** The service stack name of `environment` (the default keeps the reference's). */
 export function environmentStackName(environment: string, base = NAME): string {
@@ -138,4 +146,72 @@ export function describeStacksOf(stacks: Stack[], pageSize = 100) {
       ...(next < stacks.length ? { NextToken: String(next) } : {}),
     };
   };
+}
+
+/** A stack as ListStacks summarizes it: name, id, status and times; no tags, parameters, outputs. */
+export function stackSummary(stack: Stack): StackSummary {
+  return {
+    StackId: stack.StackId,
+    StackName: stack.StackName,
+    ...(stack.Description ? { TemplateDescription: stack.Description } : {}),
+    CreationTime: stack.CreationTime,
+    ...(stack.LastUpdatedTime ? { LastUpdatedTime: stack.LastUpdatedTime } : {}),
+    ...(stack.DeletionTime ? { DeletionTime: stack.DeletionTime } : {}),
+    StackStatus: stack.StackStatus,
+    DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
+  };
+}
+
+/**
+ * ListStacks over an account holding `stacks`, for `mocks.cfn.on(ListStacksCommand).callsFake(…)`:
+ * the summaries whose status is in StackStatusFilter (all when none is given), `pageSize` a page
+ * at a time with NextToken.
+ */
+export function listStacksOf(stacks: Stack[], pageSize = 100) {
+  return (input: { StackStatusFilter?: string[]; NextToken?: string }) => {
+    const listed = stacks.filter(
+      (s) => !input.StackStatusFilter || input.StackStatusFilter.includes(s.StackStatus ?? ''),
+    );
+    const start = Number(input.NextToken ?? 0);
+    const next = start + pageSize;
+    return {
+      StackSummaries: listed.slice(start, next).map(stackSummary),
+      ...(next < listed.length ? { NextToken: String(next) } : {}),
+    };
+  };
+}
+
+/** CloudFormation's answer to an identity whose policy does not allow `action` on `stackName`. */
+export function cloudFormationDenied(action: string, stackName?: string): Error {
+  const resource = stackName
+    ? `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${stackName}/*`
+    : `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/*/*`;
+  return awsError(
+    'AccessDenied',
+    `User: arn:aws:sts::${ACCOUNT}:assumed-role/github-actions-hello-world-ecr-ecs-fargate-pr-deploy/GitHubActions is not authorized to perform: cloudformation:${action} on resource: ${resource} because no identity-based policy allows the cloudformation:${action} action`,
+    { Code: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 } },
+  );
+}
+
+/**
+ * An account holding `stacks`, for an identity that may describe only the stacks `describable`
+ * allows (every one by default): ListStacks pages through them, DescribeStacks by name answers
+ * each (CloudFormation's AccessDenied for the others, "does not exist" for unknown names).
+ */
+export function arrangeAccountStacks(
+  cfn: AwsMocks['cfn'],
+  stacks: Stack[],
+  {
+    pageSize = 100,
+    describable = () => true,
+  }: { pageSize?: number; describable?: (stackName: string) => boolean } = {},
+): void {
+  cfn.on(ListStacksCommand).callsFake(listStacksOf(stacks, pageSize));
+  const describe = describeStacksOf(stacks, pageSize);
+  cfn.on(DescribeStacksCommand).callsFake((input: { StackName?: string; NextToken?: string }) => {
+    if (input.StackName !== undefined && !describable(input.StackName)) {
+      throw cloudFormationDenied('DescribeStacks', input.StackName);
+    }
+    return describe(input);
+  });
 }

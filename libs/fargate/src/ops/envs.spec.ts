@@ -2,6 +2,7 @@ import {
   DeleteStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  ListStacksCommand,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -12,8 +13,9 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import {
+  arrangeAccountStacks,
   arrangeHealthyDeployment,
-  describeStacksOf,
+  cloudFormationDenied,
   environmentService,
   environmentStack,
   mockAwsClients,
@@ -51,7 +53,7 @@ function accountStacks(): Stack[] {
 }
 
 function arrangeAccount(stacks: Stack[] = accountStacks(), pageSize = 100): void {
-  aws.cfn.on(DescribeStacksCommand).callsFake(describeStacksOf(stacks, pageSize));
+  arrangeAccountStacks(aws.cfn, stacks, { pageSize });
   aws.ecs.on(DescribeClustersCommand).resolves({
     clusters: [{ status: 'ACTIVE', settings: [{ name: 'containerInsights', value: 'disabled' }] }],
   });
@@ -113,6 +115,7 @@ describe('envs', () => {
     const report = JSON.parse(h.out.join('\n'));
     expect(report).toMatchObject({ service: 'hello-world', region: 'eu-west-1', currency: 'USD' });
     expect(report.costAssumptions.length).toBeGreaterThan(0);
+    expect(report.skipped).toEqual([]);
     expect(report.environments).toHaveLength(4);
     expect(report.environments[0]).toEqual({
       environment: 'default',
@@ -158,6 +161,62 @@ describe('envs', () => {
       stackName: 'hello-world-ecr-ecs-fargate-pr-12',
     });
     expect(aws.ecs.commandCalls(DescribeServicesCommand)).toHaveLength(1);
+    // The preview role may describe the …-pr-* stacks only: nothing else is asked about.
+    expect(
+      aws.cfn
+        .commandCalls(DescribeStacksCommand)
+        .map((c) => c.args[0].input.StackName)
+        .sort(),
+    ).toEqual([
+      'hello-world-ecr-ecs-fargate-pr-12',
+      'hello-world-ecr-ecs-fargate-pr-15',
+      'hello-world-ecr-ecs-fargate-pr-3',
+    ]);
+  });
+
+  it('GIVEN DescribeStacks denied on some stacks THEN the others are listed, the table names the skipped, exit 0', async () => {
+    // GIVEN: an identity that may describe every stack but staging's
+    arrangeAccountStacks(aws.cfn, accountStacks(), {
+      describable: (name) => name !== 'hello-world-ecr-ecs-fargate-staging',
+    });
+    const h = harnessIn('default');
+    // WHEN
+    const code = await runOps(['envs'], h.deps);
+    // THEN
+    expect(code).toBe(0);
+    const text = h.out.join('\n');
+    expect(text).toContain('Environments of hello-world in eu-west-1: 3');
+    expect(text).toContain(
+      '  skipped 1 stack(s): not read (your identity may not call cloudformation:DescribeStacks on them): hello-world-ecr-ecs-fargate-staging',
+    );
+  });
+
+  it('GIVEN DescribeStacks denied on some stacks and --json THEN skipped names them', async () => {
+    arrangeAccountStacks(aws.cfn, accountStacks(), {
+      describable: (name) => name !== 'hello-world-ecr-ecs-fargate-staging',
+    });
+    const h = harnessIn('default');
+    expect(await runOps(['envs', '--json'], h.deps)).toBe(0);
+    const report = JSON.parse(h.out.join('\n'));
+    expect(report.skipped).toEqual(['hello-world-ecr-ecs-fargate-staging']);
+    expect(report.environments.map((e: { environment: string }) => e.environment)).toEqual([
+      'default',
+      'pr-12',
+      'pr-15',
+    ]);
+  });
+
+  it('GIVEN ListStacks denied THEN one line names the action, exit 2', async () => {
+    // GIVEN
+    aws.cfn.on(ListStacksCommand).rejects(cloudFormationDenied('ListStacks'));
+    const h = harnessIn('default');
+    // WHEN
+    const code = await runOps(['envs', '--previews', '--json'], h.deps);
+    // THEN
+    expect(code).toBe(2);
+    expect(h.out).toEqual([]);
+    expect(h.err).toHaveLength(1);
+    expect(h.err[0]).toMatch(/^infra:envs: access denied: .*cloudformation:ListStacks/);
   });
 
   it('GIVEN --previews alone THEN every preview, however recent', async () => {
@@ -296,28 +355,44 @@ describe('an environment that is not deployed', () => {
     const h = harnessIn('stagin');
     expect(await runOps(['status'], h.deps)).toBe(2);
     expect(h.err).toEqual([
-      'infra:status: no environment "stagin" is deployed in eu-west-1 (none is deployed there): deploy it with `npx nx run infra:deploy -- --env=stagin`, or pass --region if it lives elsewhere',
+      'infra:status: no environment "stagin" is deployed in eu-west-1 (no environment is deployed there): deploy it with `npx nx run infra:deploy -- --env=stagin`, or pass --region if it lives elsewhere',
     ]);
   });
 
-  it('GIVEN the stacks cannot be listed (the identity may read its own only) THEN names envs instead, exit 2', async () => {
+  it('GIVEN the stacks cannot be listed (ListStacks denied) THEN names envs instead, exit 2', async () => {
     // GIVEN
-    aws.cfn.on(DescribeStacksCommand).callsFake((input: { StackName?: string }) => {
-      if (input.StackName) return describeStacksOf(accountStacks())(input);
-      throw Object.assign(
-        new Error('User is not authorized to perform: cloudformation:DescribeStacks'),
-        {
-          name: 'AccessDenied',
-          $metadata: { httpStatusCode: 403 },
-        },
-      );
-    });
+    aws.cfn.on(ListStacksCommand).rejects(cloudFormationDenied('ListStacks'));
     const h = harnessIn('stagin');
     // WHEN / THEN
     expect(await runOps(['url'], h.deps)).toBe(2);
     expect(h.err[0]).toBe(
       'infra:url: no environment "stagin" is deployed in eu-west-1: `npx nx run infra:envs` lists the deployed ones; pass --env with one of them, or deploy it with `npx nx run infra:deploy -- --env=stagin`',
     );
+  });
+
+  it('GIVEN a preview not deployed, for the preview role THEN lists the deployed previews only, asking nothing about other stacks', async () => {
+    // GIVEN: the preview role may describe the …-pr-* stacks only
+    arrangeAccountStacks(aws.cfn, accountStacks(), {
+      describable: (name) => name.startsWith('hello-world-ecr-ecs-fargate-pr-'),
+    });
+    const h = harnessIn('pr-7');
+    // WHEN
+    expect(await runOps(['status'], h.deps)).toBe(2);
+    // THEN
+    expect(h.err).toEqual([
+      'infra:status: no environment "pr-7" is deployed in eu-west-1 (deployed previews: pr-12, pr-15); pass --env with one of them, or deploy it with `npx nx run infra:deploy -- --env=pr-7`',
+    ]);
+  });
+
+  it('GIVEN DescribeStacks denied on some stacks THEN the refusal names them after the deployed ones', async () => {
+    arrangeAccountStacks(aws.cfn, accountStacks(), {
+      describable: (name) => name !== 'hello-world-ecr-ecs-fargate-staging',
+    });
+    const h = harnessIn('stagin');
+    expect(await runOps(['url'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      'infra:url: no environment "stagin" is deployed in eu-west-1 (deployed: default, pr-12, pr-15; not read (your identity may not call cloudformation:DescribeStacks on them): hello-world-ecr-ecs-fargate-staging); pass --env with one of them, or deploy it with `npx nx run infra:deploy -- --env=stagin`',
+    ]);
   });
 
   it('GIVEN the default environment not deployed THEN its own "not deployed" message, as before', async () => {
@@ -454,5 +529,22 @@ describe('destroy of an environment', () => {
     ]);
     expect(aws.cfn.commandCalls(DeleteStackCommand)).toHaveLength(0);
     expect(aws.ecs.commandCalls(ListTasksCommand)).toHaveLength(0);
+  });
+
+  it('GIVEN --delete-images in the default environment and a stack it may not read THEN refused, naming it, exit 2', async () => {
+    // GIVEN: only the default environment and the registry readable; pr-9 may be running the images
+    const stacks = [registryStack(), environmentStack('default'), environmentStack('pr-9')];
+    arrangeAccountStacks(aws.cfn, stacks, {
+      describable: (name) => name !== 'hello-world-ecr-ecs-fargate-pr-9',
+    });
+    aws.cfn.on(DeleteStackCommand).resolves({});
+    const h = harnessIn('default');
+    // WHEN
+    expect(await runOps(['destroy', '--yes', '--delete-images'], h.deps)).toBe(2);
+    // THEN
+    expect(h.err).toEqual([
+      'infra:destroy: --delete-images cannot tell whether stacks hello-world-ecr-ecs-fargate-pr-9 run the images: your identity may not call cloudformation:DescribeStacks on them; use an identity that may, or leave out --delete-images',
+    ]);
+    expect(aws.cfn.commandCalls(DeleteStackCommand)).toHaveLength(0);
   });
 });

@@ -44,6 +44,11 @@ export interface EnvironmentsReport {
   service: string;
   region: string;
   environments: EnvironmentRow[];
+  /**
+   * Stacks named like the service's that this identity may not read (DescribeStacks denied):
+   * whether they are environments is unknown. Empty when every candidate was read.
+   */
+  skipped: string[];
   currency: 'USD';
   costAssumptions: string[];
 }
@@ -90,10 +95,13 @@ export async function listEnvironments(
   options: EnvsOptions,
 ): Promise<EnvironmentsReport> {
   const { service } = deps.deployment.names;
-  const stacks = (await listEnvironmentStacks(deps.clients.cfn, service)).filter(
+  // Previews only: the other stacks are not even described (the preview role may not).
+  const listing = await listEnvironmentStacks(deps.clients.cfn, service, {
+    previewsOnly: options.previews,
+  });
+  const stacks = listing.environments.filter(
     (stack) =>
-      (!options.previews || isPreviewEnvironment(stack.environment)) &&
-      (options.olderThanMs === undefined || isDeployedBefore(stack, options.olderThanMs, deps.now)),
+      options.olderThanMs === undefined || isDeployedBefore(stack, options.olderThanMs, deps.now),
   );
   const environments = await Promise.all(
     stacks.map(async (stack) => {
@@ -109,6 +117,7 @@ export async function listEnvironments(
     service,
     region: deps.region,
     environments,
+    skipped: listing.skipped,
     currency: 'USD',
     costAssumptions: environmentCostAssumptions(),
   };
@@ -137,9 +146,17 @@ export function describeFilters(options: EnvsOptions): string {
   ].join('');
 }
 
+/** The note for candidates DescribeStacks was denied on, or undefined when there are none. */
+export function describeSkipped(skipped: readonly string[]): string | undefined {
+  return skipped.length === 0
+    ? undefined
+    : `not read (your identity may not call cloudformation:DescribeStacks on them): ${skipped.join(', ')}`;
+}
+
 /**
  * The one line for a named environment whose service stack is not there: the environments that
- * are (found as `envs` finds them), or, when they cannot be listed, where to list them.
+ * are (found as `envs` finds them; previews only for a preview, which is what the preview role may
+ * read), or, when they cannot be listed, where to list them.
  */
 export async function undeployedEnvironmentMessage(
   clients: Pick<AwsClients, 'cfn'>,
@@ -148,17 +165,21 @@ export async function undeployedEnvironmentMessage(
   const { environment, region, project } = context;
   const what = `no environment ${JSON.stringify(environment)} is deployed in ${region}`;
   const deploy = `\`npx nx run ${project}:deploy -- --env=${environment}\``;
+  const previewsOnly = isPreviewEnvironment(environment);
+  const which = previewsOnly ? 'preview' : 'environment';
   let deployed: string[];
+  let skipped: string | undefined;
   try {
-    deployed = (await listEnvironmentStacks(clients.cfn, context.service)).map(
-      (e) => e.environment,
-    );
+    const listing = await listEnvironmentStacks(clients.cfn, context.service, { previewsOnly });
+    deployed = listing.environments.map((e) => e.environment);
+    skipped = describeSkipped(listing.skipped);
   } catch {
     // Listing every stack needs more than reading one: say where to look instead.
     return `${what}: \`npx nx run ${project}:envs\` lists the deployed ones; pass --env with one of them, or deploy it with ${deploy}`;
   }
+  const also = skipped ? `; ${skipped}` : '';
   if (deployed.length === 0) {
-    return `${what} (none is deployed there): deploy it with ${deploy}, or pass --region if it lives elsewhere`;
+    return `${what} (no ${which} is deployed there${also}): deploy it with ${deploy}, or pass --region if it lives elsewhere`;
   }
-  return `${what} (deployed: ${deployed.join(', ')}); pass --env with one of them, or deploy it with ${deploy}`;
+  return `${what} (deployed${previewsOnly ? ' previews' : ''}: ${deployed.join(', ')}${also}); pass --env with one of them, or deploy it with ${deploy}`;
 }

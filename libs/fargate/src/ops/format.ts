@@ -8,7 +8,7 @@ import type {
   StackDeleteProgress,
   TaskSummary,
 } from '@hello-world/aws-ops';
-import type { EnvironmentsReport } from './envs';
+import { describeSkipped, type EnvironmentsReport } from './envs';
 
 /** Columns padded to their widest cell; the last column is left ragged. */
 export function formatTable(headers: string[], rows: string[][]): string {
@@ -280,6 +280,9 @@ export function formatEnvironments(report: EnvironmentsReport): string {
     ...environments.flatMap((e) =>
       e.costNote ? [`  ${e.environment}: no cost: ${e.costNote}`] : [],
     ),
+    ...(report.skipped.length > 0
+      ? [`  skipped ${report.skipped.length} stack(s): ${describeSkipped(report.skipped)}`]
+      : []),
     '',
     `Monthly cost estimate (${report.currency}): ${dollars(total)} for ${priced.length} environment(s); it assumes`,
     ...report.costAssumptions.map((a) => `  - ${a}`),

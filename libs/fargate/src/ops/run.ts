@@ -42,7 +42,12 @@ import type { Deployment } from '../deployment';
 import { opsCli, OpsCommand, parseOpsArgs } from './args';
 import { runAbortCommand } from './abort';
 import { checkDestroyRequest, type DestroyConfirmation } from './destroy-guard';
-import { describeFilters, listEnvironments, undeployedEnvironmentMessage } from './envs';
+import {
+  describeFilters,
+  describeSkipped,
+  listEnvironments,
+  undeployedEnvironmentMessage,
+} from './envs';
 import { runScan } from './scan';
 import { rollbackCommand } from './rollback';
 import {
@@ -290,7 +295,7 @@ async function execute(
       );
       if (!ctx.json && report.environments.length === 0) {
         deps.out(
-          `${report.service} has no deployed ${describeFilters(command.envs)} in ${ctx.region} (found by the stack tag ${STACK_TAGS.service}=${report.service}); pass --region if they live elsewhere`,
+          `${report.service} has no deployed ${describeFilters(command.envs)} in ${ctx.region} (found by the stack tag ${STACK_TAGS.service}=${report.service}${skippedNote(report.skipped)}); pass --region if they live elsewhere`,
         );
         return EXIT_OK;
       }
@@ -368,16 +373,27 @@ async function confirmDestroy(
   return typed.trim() === environment;
 }
 
+/** `; not read (…): a, b` when DescribeStacks was denied on some candidates, else nothing. */
+function skippedNote(skipped: readonly string[]): string {
+  const note = describeSkipped(skipped);
+  return note ? `; ${note}` : '';
+}
+
 /**
  * The registry's images serve every environment: deleting them while another environment is
  * deployed would leave it unable to start a task. One line listing them (exit 2).
  */
 async function refuseWhileOthersDeployed(ctx: Context): Promise<void> {
   const { names, project } = ctx.deps.deployment;
-  const others = (await listEnvironmentStacks(ctx.clients.cfn, names.service)).filter(
-    (e) => e.environment !== names.environment,
-  );
-  if (others.length === 0) return;
+  const listing = await listEnvironmentStacks(ctx.clients.cfn, names.service);
+  const others = listing.environments.filter((e) => e.environment !== names.environment);
+  if (others.length === 0 && listing.skipped.length === 0) return;
+  if (others.length === 0) {
+    // A stack this identity may not read may be an environment running those images.
+    throw new UsageError(
+      `--delete-images cannot tell whether stacks ${listing.skipped.join(', ')} run the images: your identity may not call cloudformation:DescribeStacks on them; use an identity that may, or leave out --delete-images`,
+    );
+  }
   throw new UsageError(
     `--delete-images would delete the images environments ${others.map((e) => e.environment).join(', ')} still run: destroy them first (\`npx nx run ${project}:destroy -- --env=NAME\`), or leave out --delete-images`,
   );
