@@ -103,17 +103,20 @@ const LIST_DENIED =
   'access denied: your AWS identity may not call cloudformation:ListStacks, which finds the deployed environments; add it to your IAM policy or use another --profile';
 
 /**
- * Whether a stack name can be one of `service`'s environments: the default environment's name, or
- * it (`base`) followed by `-<environment>` (only `-pr-<number>` for previews). Only a pre-filter, so no
- * other stack in the account is described; its tags decide.
+ * Whether a stack name can be one of the service's environments: the default environment's name
+ * (`base`), or it followed by `-<environment>` (only `-pr-<number>` for previews). Only a
+ * pre-filter, so that no other stack in the account is described: the tags decide.
  */
 function isCandidateName(name: string, base: string, previewsOnly: boolean): boolean {
   if (!name.startsWith(`${base}-`)) return name === base && !previewsOnly;
   return !previewsOnly || isPreviewEnvironment(name.slice(base.length + 1));
 }
 
-/** The names of the account's stacks in the region that are not deleted (nor being deleted). */
-async function listStackNames(cfn: CloudFormationClient): Promise<StackSummary[]> {
+/** Whether CloudFormation refused this identity the call (only explainError's kind is used). */
+const isDenied = (error: unknown) => explainError(error, { region: '' }).kind === 'access-denied';
+
+/** The account's stacks in the region that are not deleted (nor being deleted), as listed. */
+async function listLiveStacks(cfn: CloudFormationClient): Promise<StackSummary[]> {
   const summaries: StackSummary[] = [];
   try {
     for await (const page of paginateListStacks(
@@ -123,9 +126,7 @@ async function listStackNames(cfn: CloudFormationClient): Promise<StackSummary[]
       summaries.push(...(page.StackSummaries ?? []));
     }
   } catch (error) {
-    if (explainError(error, { region: '' }).kind === 'access-denied') {
-      throw new OpsError('access-denied', LIST_DENIED);
-    }
+    if (isDenied(error)) throw new OpsError('access-denied', LIST_DENIED);
     throw error;
   }
   return summaries.filter((s) => s.StackName && !GONE.has(s.StackStatus ?? ''));
@@ -140,7 +141,7 @@ async function describeStackByName(cfn: CloudFormationClient, name: string): Pro
     return Stacks?.[0] ? { stack: Stacks[0] } : undefined;
   } catch (error) {
     if (isStackMissing(error)) return undefined;
-    if (explainError(error, { region: '' }).kind === 'access-denied') return { denied: name };
+    if (isDenied(error)) return { denied: name };
     throw error;
   }
 }
@@ -176,7 +177,7 @@ export async function listEnvironmentStacks(
   { previewsOnly = false, concurrency = 4 }: ListEnvironmentStacksOptions = {},
 ): Promise<EnvironmentStacks> {
   const base = deploymentNames(service, DEFAULT_ENVIRONMENT).deployment;
-  const candidates = (await listStackNames(cfn))
+  const candidates = (await listLiveStacks(cfn))
     .map((s) => s.StackName as string)
     .filter((name) => isCandidateName(name, base, previewsOnly));
   const described = await mapBounded(candidates, concurrency, (name) =>

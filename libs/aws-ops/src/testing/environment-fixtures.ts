@@ -1,5 +1,5 @@
 // Service stacks of several environments, as ListStacks names them and DescribeStacks describes
-// them by name.
+// them by name; an identity that may describe only some of them.
 import {
   DescribeStacksCommand,
   ListStacksCommand,
@@ -148,7 +148,7 @@ export function describeStacksOf(stacks: Stack[], pageSize = 100) {
   };
 }
 
-/** A stack as ListStacks summarizes it: name, id, status and times; no tags, parameters, outputs. */
+/** A stack as ListStacks summarizes it: name, id, status, times; no tags, parameters, outputs. */
 export function stackSummary(stack: Stack): StackSummary {
   return {
     StackId: stack.StackId,
@@ -163,9 +163,9 @@ export function stackSummary(stack: Stack): StackSummary {
 }
 
 /**
- * ListStacks over an account holding `stacks`, for `mocks.cfn.on(ListStacksCommand).callsFake(…)`:
- * the summaries whose status is in StackStatusFilter (all when none is given), `pageSize` a page
- * at a time with NextToken.
+ * ListStacks over an account holding `stacks`, for
+ * `mocks.cfn.on(ListStacksCommand).callsFake(…)`: the summaries whose status is in
+ * StackStatusFilter (all when none is given), `pageSize` a page at a time with NextToken.
  */
 export function listStacksOf(stacks: Stack[], pageSize = 100) {
   return (input: { StackStatusFilter?: string[]; NextToken?: string }) => {
@@ -197,6 +197,7 @@ export function cloudFormationDenied(action: string, stackName?: string): Error 
  * An account holding `stacks`, for an identity that may describe only the stacks `describable`
  * allows (every one by default): ListStacks pages through them, DescribeStacks by name answers
  * each (CloudFormation's AccessDenied for the others, "does not exist" for unknown names).
+ * DescribeStacks without a name needs the stack `*`, as IAM evaluates it.
  */
 export function arrangeAccountStacks(
   cfn: AwsMocks['cfn'],
@@ -209,7 +210,7 @@ export function arrangeAccountStacks(
   cfn.on(ListStacksCommand).callsFake(listStacksOf(stacks, pageSize));
   const describe = describeStacksOf(stacks, pageSize);
   cfn.on(DescribeStacksCommand).callsFake((input: { StackName?: string; NextToken?: string }) => {
-    if (input.StackName !== undefined && !describable(input.StackName)) {
+    if (!describable(input.StackName ?? '*')) {
       throw cloudFormationDenied('DescribeStacks', input.StackName);
     }
     return describe(input);
