@@ -1,4 +1,4 @@
-import { inferProjects, type WorkspaceFacts } from './plugin';
+import { CLI_EXECUTOR, inferProjects, type WorkspaceFacts } from './plugin';
 
 const TABLES = {
   ops: ['status', 'url', 'outputs', 'logs', 'redeploy', 'doctor', 'destroy'],
@@ -97,7 +97,7 @@ describe('inferProjects: a generated second service and its deployment', () => {
   it('GIVEN the same THEN greeter-infra:deploy waits for greeter:docker-push, not hello-world', () => {
     const { deployments } = inferProjects(TWO_SERVICES);
     expect(deployments['apps/greeter-infra']?.targets['deploy']?.dependsOn).toEqual([
-      'synth',
+      { target: 'synth', params: 'forward' },
       { projects: ['greeter'], target: 'docker-push', params: 'forward' },
     ]);
     expect(deployments['apps/greeter-infra']?.implicitDependencies).toEqual(['greeter']);
@@ -236,6 +236,46 @@ describe('inferProjects: a deployment project', () => {
   });
 });
 
+describe('inferProjects: --env=NAME on every deployment target', () => {
+  it('GIVEN a deployment THEN every target runs through the workspace CLI executor, whose env is the environment, not nx:run-commands', () => {
+    const { deployments } = inferProjects(TWO_SERVICES);
+    const targets = deployments['apps/infra']?.targets ?? {};
+    const executors = Object.entries(targets).filter(
+      ([, target]) => target.executor !== CLI_EXECUTOR,
+    );
+    expect({ executor: CLI_EXECUTOR, others: executors.map(([name]) => name) }).toEqual({
+      executor: '@hello-world/tools:cli',
+      others: [],
+    });
+  });
+
+  it("GIVEN a service's image THEN docker-push runs through the CLI executor too: deploy forwards --env to it", () => {
+    const { images } = inferProjects(TWO_SERVICES);
+    expect(images['apps/hello-world']?.targets['docker-push']?.executor).toBe(CLI_EXECUTOR);
+  });
+
+  it('GIVEN the targets that read the synthesized templates THEN each runs synth first with its own options, so --env synthesizes that environment', () => {
+    const { deployments } = inferProjects(TWO_SERVICES);
+    const targets = deployments['apps/infra']?.targets ?? {};
+    const forwarding = Object.keys(targets).filter((name) =>
+      targets[name]?.dependsOn?.some(
+        (dependency) =>
+          typeof dependency === 'object' &&
+          dependency.target === 'synth' &&
+          dependency.params === 'forward',
+      ),
+    );
+    expect(forwarding).toEqual(['diff', 'deploy', 'deploy-registry', 'diagram', 'cost']);
+  });
+
+  it('GIVEN synth THEN its cache inputs include DEPLOY_ENV and LOG_RETENTION_DAYS, so each environment gets its own templates', () => {
+    const { deployments } = inferProjects(TWO_SERVICES);
+    expect(deployments['apps/infra']?.targets['synth']?.inputs).toEqual(
+      expect.arrayContaining([{ env: 'DEPLOY_ENV' }, { env: 'LOG_RETENTION_DAYS' }]),
+    );
+  });
+});
+
 describe('inferProjects: a deployment whose service has no Dockerfile', () => {
   const ORPHAN: WorkspaceFacts = {
     images: [{ root: 'apps/hello-world', name: 'hello-world' }],
@@ -256,7 +296,10 @@ describe('inferProjects: a deployment whose service has no Dockerfile', () => {
     expect({
       dependsOn: project?.targets['deploy']?.dependsOn,
       implicitDependencies: project?.implicitDependencies,
-    }).toEqual({ dependsOn: ['synth'], implicitDependencies: undefined });
+    }).toEqual({
+      dependsOn: [{ target: 'synth', params: 'forward' }],
+      implicitDependencies: undefined,
+    });
   });
 
   it('GIVEN the same THEN deploy says what is missing and the next step', () => {

@@ -363,7 +363,10 @@ describe('createNodesV2 over a fixture workspace with a second service', () => {
         'build',
         { projects: ['greeter-infra'], target: 'deploy-registry', params: 'forward' },
       ],
-      deploy: ['synth', { projects: ['greeter'], target: 'docker-push', params: 'forward' }],
+      deploy: [
+        { target: 'synth', params: 'forward' },
+        { projects: ['greeter'], target: 'docker-push', params: 'forward' },
+      ],
     });
   });
 

@@ -69,6 +69,13 @@ export function readCommandTables(opsSource: string, localSource: string): Comma
 // container-test, from plain data. The image CLIs (libs/image) build hello-world unless told
 // --project=<name>, so hello-world's commands stay exactly as they were.
 
+/**
+ * The executor of every deployment target and of docker-push (which deploy's options reach) (tools/executors.json): it runs the CLI with the
+ * command line after `--` unchanged. nx:run-commands cannot: its schema's `env` is an object of
+ * environment variables, so Nx refuses `-- --env=staging` before the CLI runs.
+ */
+export const CLI_EXECUTOR = '@hello-world/tools:cli';
+
 /** The service every command defaults to; its commands carry no --project. */
 export const DEFAULT_SERVICE = 'hello-world';
 
@@ -133,7 +140,7 @@ export function containerTargets(project: ContainerProject): Record<string, Targ
       },
     },
     'docker-push': {
-      executor: 'nx:run-commands',
+      executor: CLI_EXECUTOR,
       dependsOn: ['build', ...registry],
       cache: false,
       options: {
@@ -210,6 +217,9 @@ export const OPS_DESCRIPTIONS: Readonly<Record<string, string>> = {
   envs: 'The deployed environments, found by their stack tags: URL, image tag, last deploy, monthly cost; --previews, --older-than, --json',
 };
 
+/** synth first, with the dependent's options (--env=NAME synthesizes that environment). */
+const SYNTH_FORWARD = { target: 'synth', params: 'forward' as const };
+
 /** The environment variables that change the synthesized templates. */
 const SYNTH_ENV = [
   'AWS_REGION',
@@ -222,6 +232,9 @@ const SYNTH_ENV = [
   'CPU_ARCHITECTURE',
   'FARGATE_SPOT',
   'CONTROL_TOWER',
+  // The environment (bin/synth.ts sets it from --env) and a setting the environments override.
+  'DEPLOY_ENV',
+  'LOG_RETENTION_DAYS',
 ];
 
 const SYNTH_PACKAGES = [
@@ -288,7 +301,7 @@ export function deploymentTargets(
 
   const targets: Record<string, TargetConfiguration> = {
     synth: {
-      executor: 'nx:run-commands',
+      executor: CLI_EXECUTOR,
       cache: true,
       inputs: [
         'production',
@@ -303,14 +316,14 @@ export function deploymentTargets(
       ),
     },
     diff: {
-      executor: 'nx:run-commands',
+      executor: CLI_EXECUTOR,
       cache: false,
-      dependsOn: ['synth'],
+      dependsOn: [SYNTH_FORWARD],
       options: inProject('libs/fargate/bin/diff.ts'),
       metadata: meta('Compare the synthesized templates with the deployed stacks'),
     },
     deploy: {
-      executor: 'nx:run-commands',
+      executor: CLI_EXECUTOR,
       cache: false,
       metadata: meta(
         deployment.serviceHasImage
@@ -318,7 +331,7 @@ export function deploymentTargets(
           : `The last task of the chain synth → deploy-registry → deploy: service stack, wait, URL and a receipt. No project named ${service} has a Dockerfile (cdk.json context "service"), so no image target runs first: add apps/${service}/Dockerfile or name another service`,
       ),
       dependsOn: [
-        'synth',
+        SYNTH_FORWARD,
         ...(deployment.serviceHasImage
           ? [{ projects: [service], target: 'docker-push', params: 'forward' as const }]
           : []),
@@ -329,12 +342,12 @@ export function deploymentTargets(
         : {}),
     },
     'deploy-registry': {
-      executor: 'nx:run-commands',
+      executor: CLI_EXECUTOR,
       cache: false,
       metadata: meta(
         `Deploy only the registry stack (the ECR repository and the task roles), with your own credentials; writes dist/${root}/registry-deploy.json for the receipt of ${deployment.name}:deploy`,
       ),
-      dependsOn: ['synth'],
+      dependsOn: [SYNTH_FORWARD],
       outputs: [`{workspaceRoot}/dist/${root}/registry-deploy.json`],
       options: inProject('libs/fargate/bin/deploy.ts', ' --registry-only'),
       configurations: {
@@ -346,7 +359,7 @@ export function deploymentTargets(
       },
     },
     'deploy-ci': {
-      executor: 'nx:run-commands',
+      executor: CLI_EXECUTOR,
       cache: false,
       metadata: meta(
         'As an administrator: deploy the registry stack (repository, task roles) and the GitHub OIDC stack with a publish and a deploy role (--repo=owner/name, default: origin); print the two role variables and the GitHub settings checklist',
@@ -356,7 +369,7 @@ export function deploymentTargets(
     // Never cached and no docker-push before it: the target environment gets the image the
     // source runs, from the registry; nothing is built. It synthesizes the target itself.
     promote: {
-      executor: 'nx:run-commands',
+      executor: CLI_EXECUTOR,
       cache: false,
       metadata: meta(
         `Deploy to one environment the exact image (tag and digest) another runs, never building one: -- --from=staging --to=production synthesizes the target's templates, deploys only its service stack, waits for the rollout, checks its tasks run that digest and prints a receipt`,
@@ -367,7 +380,7 @@ export function deploymentTargets(
 
   for (const command of tables.ops) {
     targets[command] = {
-      executor: 'nx:run-commands',
+      executor: CLI_EXECUTOR,
       cache: false,
       metadata: meta(
         OPS_DESCRIPTIONS[command] ??
@@ -381,18 +394,18 @@ export function deploymentTargets(
   }
 
   targets['diagram'] = {
-    executor: 'nx:run-commands',
+    executor: CLI_EXECUTOR,
     cache: false,
-    dependsOn: ['synth'],
+    dependsOn: [SYNTH_FORWARD],
     metadata: meta(
       'Draw docs/architecture.{svg,png,drawio} from the synthesized templates (--check: fail if stale)',
     ),
     options: inProject('libs/fargate/src/diagram/main.ts'),
   };
   targets['cost'] = {
-    executor: 'nx:run-commands',
+    executor: CLI_EXECUTOR,
     cache: false,
-    dependsOn: ['synth'],
+    dependsOn: [SYNTH_FORWARD],
     metadata: meta(
       'Monthly cost estimate of the synthesized templates (--json, --log-gb, --image-mb)',
     ),
