@@ -9,9 +9,14 @@ import {
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { InfraConfig } from './config';
-import { acknowledgeControlTowerExemptions, ControlTowerValidator } from './control-tower';
+import {
+  acknowledgeControlTowerExemptions,
+  ControlTowerValidator,
+  type ExemptStacks,
+} from './control-tower';
 import { acknowledgeNagFindings } from './nag-suppressions';
 import { RegistryStack } from './registry-stack';
+import { PreviewsStack } from './previews-stack';
 import { EnvironmentRolesStack } from './roles-stack';
 import { ServiceStack } from './service-stack';
 
@@ -20,14 +25,21 @@ export const VPC_CIDR = '10.0.0.0/16';
 export const PUBLIC_SUBNET_CIDR = '10.0.1.0/24';
 
 export interface InfraStacks {
-  readonly registry: RegistryStack;
-  /** The environment's task roles, outside the default environment (whose are the registry's). */
-  readonly roles?: EnvironmentRolesStack;
+  /**
+   * The stack with the repository the service pulls from: the shared registry, or for a preview
+   * the previews' own stack (a preview's assembly holds no release registry).
+   */
+  readonly registry: RegistryStack | PreviewsStack;
+  /**
+   * The environment's task roles, outside the default environment (whose are the registry's):
+   * its roles stack, or for a preview the previews' stack (the same stack as `registry`).
+   */
+  readonly roles?: EnvironmentRolesStack | PreviewsStack;
   readonly service: ServiceStack;
 }
 
 /**
- * Wires both stacks from a validated config and registers the cdk-nag AwsSolutions checks and the
+ * Wires the stacks from a validated config and registers the cdk-nag AwsSolutions checks and the
  * AWS Control Tower proactive controls (cfn-guard) as policy validation plugins of the app, so
  * an unacknowledged finding in any of its stacks (the CI stack too) fails synth. Only the region
  * is pinned: with no account, synth needs no credentials and makes no lookups.
@@ -35,6 +47,7 @@ export interface InfraStacks {
 export function createStacks(app: App, config: InfraConfig): InfraStacks {
   const env = { region: config.region };
   const { names } = config;
+  if (isPreviewEnvironment(config.environment)) return createPreviewStacks(app, config);
   const registry = new RegistryStack(app, config.registryStackName, {
     env,
     description: `ECR repository and task roles for ${deploymentNamesOfDefault(config).deployment} (kept when the service is torn down; deployed by an administrator)`,
@@ -50,19 +63,54 @@ export function createStacks(app: App, config: InfraConfig): InfraStacks {
     ? undefined
     : new EnvironmentRolesStack(app, names.rolesStack, {
         env,
-        description: isPreviewEnvironment(config.environment)
-          ? `Task roles every preview (${PREVIEW_GROUP}-<number>) of ${config.appName} shares (deployed by an administrator)`
-          : `Task roles of ${names.deployment} (deployed by an administrator)`,
+        description: `Task roles of ${names.deployment} (deployed by an administrator)`,
         repositoryName: names.repository,
         taskRoleNames: names.taskRoles,
-        // The previews' shared roles write any preview's log group, and only those.
-        logGroupName: isPreviewEnvironment(config.environment)
-          ? `/ecs/${names.repository}-${PREVIEW_GROUP}-*`
-          : names.logGroup,
+        logGroupName: names.logGroup,
         applicationName: config.appName,
       });
-  const service = new ServiceStack(app, config.deploymentName, {
-    env,
+  const service = createServiceStack(app, config);
+  // The service runs images from the registry: `cdk deploy --all` deploys the registry first.
+  service.addStackDependency(registry, 'the service pulls its image from the registry repository');
+  if (roles) {
+    roles.addStackDependency(registry, 'the roles pull from the registry repository');
+    service.addStackDependency(roles, 'the service runs its tasks with these roles');
+  }
+  acknowledgeFindings(app, config, { registry, service });
+  return { registry, roles, service };
+}
+
+/**
+ * A preview (`pr-<number>`): the previews' stack every preview shares (their repository and task
+ * roles, an administrator's) and the preview's service stack. No release registry: nothing of a
+ * preview pulls from it, and its estimate would count it.
+ */
+function createPreviewStacks(app: App, config: InfraConfig): InfraStacks {
+  const { names } = config;
+  const previews = new PreviewsStack(app, names.registryStack, {
+    env: { region: config.region },
+    description: `ECR repository and task roles every preview (${PREVIEW_GROUP}-<number>) of ${config.appName} shares (deployed by an administrator)`,
+    repositoryName: names.repository,
+    allTagsImmutable: config.controlTower === 'strict',
+    taskRoleNames: names.taskRoles,
+    // The previews' shared roles write any preview's log group, and only those.
+    logGroupPattern: `${deploymentNamesOfDefault(config).logGroup}-${PREVIEW_GROUP}-*`,
+    applicationName: config.appName,
+  });
+  const service = createServiceStack(app, config);
+  service.addStackDependency(
+    previews,
+    "the service pulls its image from the previews' repository and runs its tasks with their roles",
+  );
+  // The previews' repository acknowledges its own Control Tower exemption (previews-stack.ts).
+  acknowledgeFindings(app, config, { service });
+  return { registry: previews, roles: previews, service };
+}
+
+function createServiceStack(app: App, config: InfraConfig): ServiceStack {
+  const { names } = config;
+  return new ServiceStack(app, config.deploymentName, {
+    env: { region: config.region },
     description: isDefaultEnvironment(config.environment)
       ? `${config.appName} on ECS Fargate: VPC, public subnet, cluster, service, logs`
       : `${config.appName} on ECS Fargate, environment ${config.environment}: VPC, public subnet, cluster, service, logs`,
@@ -86,21 +134,12 @@ export function createStacks(app: App, config: InfraConfig): InfraStacks {
     defaultImageTag: config.imageTag,
     defaultAllowedIp: config.allowedIp,
   });
-  // The service runs images from the registry: `cdk deploy --all` deploys the registry first.
-  service.addStackDependency(registry, 'the service pulls its image from the registry repository');
-  if (roles) {
-    roles.addStackDependency(registry, 'the roles pull from the registry repository');
-    service.addStackDependency(roles, 'the service runs its tasks with these roles');
-  }
+}
 
-  acknowledgeNagFindings(service, config.controlTower);
-  acknowledgeControlTowerExemptions(
-    { registry, service },
-    config.controlTower,
-    config.logRetentionDays,
-  );
+function acknowledgeFindings(app: App, config: InfraConfig, stacks: ExemptStacks): void {
+  acknowledgeNagFindings(stacks.service, config.controlTower);
+  acknowledgeControlTowerExemptions(stacks, config.controlTower, config.logRetentionDays);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ControlTowerValidator());
-  return { registry, roles, service };
 }
 
 /**

@@ -156,11 +156,15 @@ export class ControlTowerValidator implements IPolicyValidationPluginBeta1 {
 }
 
 export interface ExemptStacks {
-  readonly registry: RegistryStack;
+  /**
+   * The stack with the repository the service pulls from. Left out for a preview: the previews'
+   * repository acknowledges its own exemption, with a reason true of it (previews-stack.ts).
+   */
+  readonly registry?: Pick<RegistryStack, 'repository'>;
   readonly service: ServiceStack;
 }
 
-function resourceOf(stacks: ExemptStacks, resource: ExemptResource): IConstruct {
+function resourceOf(stacks: ExemptStacks, resource: ExemptResource): IConstruct | undefined {
   const { app, network } = stacks.service;
   switch (resource) {
     case 'service':
@@ -172,7 +176,7 @@ function resourceOf(stacks: ExemptStacks, resource: ExemptResource): IConstruct 
     case 'cluster':
       return app.cluster;
     case 'repository':
-      return stacks.registry.repository;
+      return stacks.registry?.repository;
   }
 }
 
@@ -183,7 +187,9 @@ export function acknowledgeControlTowerExemptions(
   logRetentionDays?: number,
 ): void {
   for (const exemption of exemptionsFor(mode, logRetentionDays)) {
-    Validations.of(resourceOf(stacks, exemption.resource)).acknowledge({
+    const resource = resourceOf(stacks, exemption.resource);
+    if (!resource) continue;
+    Validations.of(resource).acknowledge({
       id: acknowledgedId(exemption),
       reason: `${exemption.control}: ${exemption.reason}`,
     });

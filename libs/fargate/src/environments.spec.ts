@@ -1,4 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { REGISTRY_OUTPUTS } from '@hello-world/shared';
+import { readValidationReport } from './control-tower';
+import { PREVIEWS_TAG_MUTABILITY_REASON } from './previews-stack';
 import { synthesizeApp } from './synth-for-test';
 
 // Synthesis runs cdk-nag and the Control Tower controls: a finding in any stack throws here.
@@ -7,6 +10,8 @@ const staging = synthesizeApp({ environment: 'staging' });
 const preview = synthesizeApp({ environment: 'pr-12' });
 
 const stackNames = (app: typeof staging) => app.assembly.stacks.map((s) => s.stackName).sort();
+const repositoryId = (app: typeof staging) =>
+  Object.keys(app.registry.findResources('AWS::ECR::Repository'))[0];
 
 describe('synth in an environment', () => {
   it('GIVEN staging THEN its own service and roles stacks beside the shared registry', () => {
@@ -32,11 +37,8 @@ describe('synth in an environment', () => {
     expect(shared).toEqual([]);
   });
 
-  it('GIVEN any environment THEN the registry template is byte for byte the default one', () => {
-    expect([staging.registry.toJSON(), preview.registry.toJSON()]).toEqual([
-      byDefault.registry.toJSON(),
-      byDefault.registry.toJSON(),
-    ]);
+  it('GIVEN another named environment THEN the registry template is byte for byte the default one', () => {
+    expect(staging.registry.toJSON()).toEqual(byDefault.registry.toJSON());
   });
 
   it("GIVEN staging THEN its service runs staging's roles and has staging's log group", () => {
@@ -77,14 +79,113 @@ describe('synth in an environment', () => {
     expect(staging.roles).toBeDefined();
   });
 
-  it('GIVEN a preview THEN the roles are the shared preview ones, writing only pr-* log groups', () => {
-    expect(stackNames(preview)).toContain('hello-world-ecr-ecs-fargate-pr-roles');
+  it("GIVEN a preview THEN its service stack beside the previews' stack, and no release registry", () => {
+    expect(stackNames(preview)).toEqual([
+      'hello-world-ecr-ecs-fargate-pr-12',
+      'hello-world-ecr-ecs-fargate-previews',
+    ]);
+    // AND the previews' stack is deployed first
+    expect(
+      preview.assembly
+        .getStackByName('hello-world-ecr-ecs-fargate-pr-12')
+        .dependencies.map((d) => d.id),
+    ).toEqual(['hello-world-ecr-ecs-fargate-previews']);
+  });
+
+  it("GIVEN a preview THEN its task pulls from the previews' repository with the previews' roles", () => {
+    preview.service.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Image: Match.objectLike({
+            'Fn::Join': [
+              '',
+              Match.arrayWith(['/hello-world-ecr-ecs-fargate-previews:', { Ref: 'ImageTag' }]),
+            ],
+          }),
+        }),
+      ],
+      ExecutionRoleArn: Match.objectLike({
+        'Fn::Join': ['', Match.arrayWith([':role/hello-world-ecr-ecs-fargate-pr-execution'])],
+      }),
+      TaskRoleArn: Match.objectLike({
+        'Fn::Join': ['', Match.arrayWith([':role/hello-world-ecr-ecs-fargate-pr-task'])],
+      }),
+    });
+  });
+
+  it("GIVEN a preview THEN the previews' repository scans on push and keeps every tag but the deployed markers immutable", () => {
+    preview.registry.hasResourceProperties('AWS::ECR::Repository', {
+      RepositoryName: 'hello-world-ecr-ecs-fargate-previews',
+      ImageScanningConfiguration: { ScanOnPush: true },
+      ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      ImageTagMutabilityExclusionFilters: [
+        {
+          ImageTagMutabilityExclusionFilterType: 'WILDCARD',
+          ImageTagMutabilityExclusionFilterValue: 'deployed-*',
+        },
+      ],
+    });
+  });
+
+  it("GIVEN a preview THEN the previews' images go: untagged after a day, every one 14 days after its push", () => {
+    const [repository] = Object.values(preview.registry.findResources('AWS::ECR::Repository'));
+    const policy = JSON.parse(repository.Properties.LifecyclePolicy.LifecyclePolicyText) as {
+      rules: { rulePriority: number; selection: object }[];
+    };
+    expect(
+      policy.rules.map(({ rulePriority, selection }) => ({ rulePriority, selection })),
+    ).toEqual([
+      {
+        rulePriority: 1,
+        selection: {
+          tagStatus: 'untagged',
+          countType: 'sinceImagePushed',
+          countNumber: 1,
+          countUnit: 'days',
+        },
+      },
+      {
+        rulePriority: 2,
+        selection: {
+          tagStatus: 'any',
+          countType: 'sinceImagePushed',
+          countNumber: 14,
+          countUnit: 'days',
+        },
+      },
+    ]);
+  });
+
+  it("GIVEN a preview THEN deleting the previews' stack deletes the repository with its images", () => {
+    preview.registry.hasResource('AWS::ECR::Repository', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ EmptyOnDelete: true }),
+    });
+    // AND the release registry keeps refusing to delete a repository that holds images
+    byDefault.registry.hasResource('AWS::ECR::Repository', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ EmptyOnDelete: false }),
+    });
+  });
+
+  it("GIVEN a preview THEN the previews' stack names its repository as the registry stack does", () => {
+    expect(Object.keys(preview.registry.findOutputs('*')).sort()).toEqual([
+      REGISTRY_OUTPUTS.repositoryName,
+      REGISTRY_OUTPUTS.repositoryUri,
+    ]);
+  });
+
+  it("GIVEN a preview THEN the shared roles pull only the previews' repository and write only pr-* log groups", () => {
     preview.roles?.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'hello-world-ecr-ecs-fargate-pr-execution',
       Policies: [
         Match.objectLike({
           PolicyDocument: Match.objectLike({
             Statement: Match.arrayWith([
+              Match.objectLike({
+                Sid: 'PullThisRepository',
+                Resource: { 'Fn::GetAtt': [repositoryId(preview), 'Arn'] },
+              }),
               Match.objectLike({
                 Sid: 'WriteThisLogGroup',
                 Resource: Match.arrayWith([
@@ -101,11 +202,36 @@ describe('synth in an environment', () => {
         }),
       ],
     });
+    expect(preview.roles?.toJSON()).toEqual(preview.registry.toJSON());
   });
 
-  it('GIVEN two previews THEN their roles stacks are the same template', () => {
+  it("GIVEN a preview under controlTower=strict THEN the previews' repository is IMMUTABLE and synth passes", () => {
+    const strict = synthesizeApp({
+      environment: 'pr-12',
+      controlTower: 'strict',
+      logRetentionDays: 365,
+    });
+    strict.registry.hasResourceProperties('AWS::ECR::Repository', {
+      ImageTagMutability: 'IMMUTABLE',
+      ImageTagMutabilityExclusionFilters: Match.absent(),
+    });
+  });
+
+  it("GIVEN a preview THEN the previews' repository is exempt from CT.ECR.PR.3 with its own reason, not the releases'", () => {
+    const report = readValidationReport(preview.assembly.directory) as {
+      pluginReports: {
+        suppressedViolations?: { acknowledgedId: string; reason: string }[];
+      }[];
+    };
+    const ecr = report.pluginReports
+      .flatMap((r) => r.suppressedViolations ?? [])
+      .filter((v) => v.acknowledgedId.endsWith('ecr_private_tag_immutability_enabled_check'));
+    expect(ecr.map((v) => v.reason)).toEqual([PREVIEWS_TAG_MUTABILITY_REASON]);
+  });
+
+  it('GIVEN two previews THEN they share one previews stack, the same template', () => {
     const other = synthesizeApp({ environment: 'pr-13' });
-    expect(other.roles?.toJSON()).toEqual(preview.roles?.toJSON());
+    expect(other.registry.toJSON()).toEqual(preview.registry.toJSON());
   });
 
   it('GIVEN any environment THEN the service stack carries the service and environment as stack tags', () => {

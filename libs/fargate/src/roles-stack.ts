@@ -1,4 +1,4 @@
-import { LegacyStackSynthesizer, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { LegacyStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { TaskRoles, type TaskRoleNames } from './task-roles';
@@ -7,17 +7,15 @@ export interface EnvironmentRolesStackProps extends StackProps {
   /** The shared repository (the registry stack's), named rather than referenced: no export. */
   readonly repositoryName: string;
   readonly taskRoleNames: TaskRoleNames;
-  /**
-   * The log group the execution role writes: the environment's, or for the previews' shared
-   * roles a pattern ending `*` that only their log groups match (`/ecs/<service>-…-pr-*`).
-   */
+  /** The environment's log group, the only one the execution role writes. */
   readonly logGroupName: string;
   readonly applicationName: string;
 }
 
 /**
- * An environment's task roles, outside the default one (whose roles stay in the registry stack):
- * `<deployment>-roles`, or one `…-pr-roles` every preview shares. Like the registry stack, only
+ * A named environment's task roles, outside the default one (whose roles stay in the registry
+ * stack): `<deployment>-roles`. Previews share theirs in the previews' stack (previews-stack.ts),
+ * with their own repository. Like the registry stack, only
  * an administrator deploys it, so the CI roles can pass these roles to ECS but never make or widen
  * one; it holds no state, so an environment's teardown may delete it.
  */
@@ -38,14 +36,5 @@ export class EnvironmentRolesStack extends Stack {
       names: props.taskRoleNames,
       applicationName: props.applicationName,
     });
-    if (props.logGroupName.endsWith('*')) {
-      Validations.of(this.taskRoles.executionRole).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${props.logGroupName}]`,
-        reason:
-          'Previews come and go with pull requests, and an administrator cannot make roles for ' +
-          'each: their shared execution role writes the log groups named /ecs/<service>-ecr-ecs-' +
-          'fargate-pr-*, which only preview environments (pr-<number>) are given.',
-      });
-    }
   }
 }

@@ -9,8 +9,9 @@ import { loadConfig, type InfraConfig } from './config';
 export interface SynthesizedApp {
   readonly config: InfraConfig;
   readonly assembly: CloudAssembly;
+  /** The stack with the service's repository: the shared registry, or a preview's previews' stack. */
   readonly registry: Template;
-  /** The environment's task roles stack, outside the default environment. */
+  /** The environment's task roles stack, outside the default environment (a preview's: previews'). */
   readonly roles?: Template;
   readonly service: Template;
 }

@@ -101,7 +101,9 @@ export class TaskRoles extends Construct {
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${props.logGroupName}:log-stream:*]`,
         reason:
           'ECS names each log stream after the task id, unknown before the task starts; ' +
-          '"log-stream:*" is the streams of this one log group.',
+          (props.logGroupName.endsWith('*')
+            ? '"log-stream:*" is the streams of the log groups the pattern before it names.'
+            : '"log-stream:*" is the streams of this one log group.'),
       },
     );
   }
