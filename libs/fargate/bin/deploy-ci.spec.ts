@@ -96,6 +96,10 @@ describe('bin/deploy-ci.ts', () => {
       status: 0,
       stdout: expect.stringMatching(/^Usage: npx nx run infra:deploy-ci/),
     });
+    // AND it names the previews' stack it deploys for every preview, their own repository in it
+    expect(run.stdout.replace(/\s+/g, ' ')).toContain(
+      "the previews' stack hello-world-ecr-ecs-fargate-previews (their own ECR repository and task roles)",
+    );
   }, 60_000);
 
   it('run outside a deployment project, stops with one line saying where to run it', () => {

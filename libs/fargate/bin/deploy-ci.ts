@@ -2,8 +2,8 @@
 // `nx run <project>:deploy-ci [--repo=owner/name] [--environment=production]
 //  [--environments=staging,production,preview] [--oidc-provider-arn=ARN] [--profile=NAME]`:
 // deploys with your own credentials the registry stack, the GitHub OIDC stack, and per CI
-// environment its task roles stack and its deploy role's stack; prints the variables to set and
-// the GitHub settings. Wiring only: parsing, validation, the plan, the commands and the message
+// environment its task roles stack (for previews, the previews' stack: their own repository and
+// task roles) and its deploy role's stack; prints the variables to set and the GitHub settings. Wiring only: parsing, validation, the plan, the commands and the message
 // come from src/ci-deploy-command.ts.
 import { createAwsClients, readAwsTarget } from '@hello-world/aws-ops';
 import { RELEASE_TAG_GLOB } from '@hello-world/shared';
@@ -72,7 +72,7 @@ async function main(): Promise<number> {
   const steps = planCiDeploy(names.service, ciEnvironments);
   const outputs: Record<string, Record<string, string>> = {};
   for (const step of steps) {
-    // One synth per environment: its roles stack is only in its own assembly.
+    // One synth per environment: its roles stack (the previews' stack) is only in its own assembly.
     const suffix = step.ciEnvironment ? `-${step.ciEnvironment}` : '';
     const outputsFile = join(deployment.outputsDir, `${names.ciStack}${suffix}.outputs.json`);
     const request = {

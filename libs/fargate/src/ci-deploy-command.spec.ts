@@ -252,9 +252,9 @@ describe('planCiDeploy', () => {
         ],
       },
       {
-        // Any preview's synth holds the previews' shared roles stack.
+        // Any preview's synth holds the previews' stack: their repository and shared roles.
         synth: 'pr-1',
-        stacks: ['hello-world-ecr-ecs-fargate-pr-roles', 'hello-world-ecr-ecs-fargate-ci-pr'],
+        stacks: ['hello-world-ecr-ecs-fargate-previews', 'hello-world-ecr-ecs-fargate-ci-pr'],
       },
     ]);
   });
@@ -308,6 +308,16 @@ describe('formatNextSteps', () => {
     expect(text).toContain('add the branch "main" and the tag pattern "v*-ecr-ecs-fargate"');
     expect(text).toContain(
       'staging > Deployment branches and tags > "Selected branches and tags": add the branch "main", nothing else',
+    );
+  });
+
+  it("says the previews' stack is an administrator's, deployed once for every preview", () => {
+    // GIVEN the preview CI environment  WHEN the next steps are printed
+    const text = formatNextSteps(outputs, steps, scope);
+    // THEN the previews' item names their own repository and stack, and who deploys it
+    const item = text.split('\n').findIndex((line) => line.includes('Environment "preview"'));
+    expect(text.split('\n')[item + 1]).toMatch(
+      /only into the previews' own repository, .*-previews stack, which an administrator deploys once for every preview with `npx nx run infra:deploy-ci`/,
     );
   });
 

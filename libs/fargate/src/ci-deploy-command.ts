@@ -74,14 +74,16 @@ export function chooseRepository(
 /** deploy-ci's usage for one deployment: its nx project and its stacks' names. */
 export function ciDeployUsage(
   project: string,
-  names: Pick<DeploymentNames, 'registryStack' | 'ciStack'>,
+  names: Pick<DeploymentNames, 'service' | 'registryStack' | 'ciStack'>,
 ): string {
+  const previews = deploymentNames(names.service, previewEnvironment(1)).registryStack;
   return `Usage: npx nx run ${project}:deploy-ci [-- options]
 Deploys, with your own AWS credentials, the registry stack ${names.registryStack} (the ECR
 repository and the default environment's task roles, which CI cannot change), the GitHub OIDC
 stack ${names.ciStack} (a publish role and the default environment's deploy role), and for each
 CI environment its task roles stack and a stack with its own deploy role (${names.ciStack}-staging,
-…, ${names.ciStack}-pr for every pull-request preview). Prints the variables to set
+…); for pull-request previews, once for all of them, the previews' stack ${previews} (their
+own ECR repository and task roles) and ${names.ciStack}-pr. Prints the variables to set
 (${CI_ROLE_VARIABLES.publishRoleArn} for the repository, ${CI_ROLE_VARIABLES.deployRoleArn} for
 each GitHub environment) and a checklist of the GitHub settings the roles rely on.
 Run it again after a change to any of these stacks.
@@ -231,7 +233,8 @@ export interface CiDeployStep {
  * What deploy-ci deploys, in order: the registry and the CI stack (the OIDC provider the other
  * roles trust), then per CI environment its task roles stack (the administrator's, which its
  * deploy role may pass but never change) and its deploy role's stack. Each environment's synth
- * holds its own roles stack; the previews' shared one is in any preview's (`pr-1`).
+ * holds its own roles stack; the previews' stack (`…-previews`: their own repository and shared
+ * task roles) is in any preview's (`pr-1`).
  */
 export function planCiDeploy(service: string, ciEnvironments: readonly string[]): CiDeployStep[] {
   const names = deploymentNames(service);

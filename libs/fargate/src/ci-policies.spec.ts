@@ -570,12 +570,13 @@ describe('the deploy role and the service stack agree', () => {
 });
 
 // The environments CI deploys (ci-config DEFAULT_CI_ENVIRONMENTS): each deploy role is held to its
-// own environment's names; the previews' shared role to `…-pr-*` names, never the previews'
-// roles stack, which that pattern also matches.
+// own environment's names; the previews' shared role to `…-pr-*` names and the previews' own
+// repository, never the previews' stack (an administrator's) nor the release repository.
 const STAGING = `${SERVICE}-staging`;
 const PRODUCTION = `${SERVICE}-production`;
 const PR_12 = `${SERVICE}-pr-12`;
-const PR_ROLES = `${SERVICE}-pr-roles`;
+const PREVIEWS = `${SERVICE}-previews`;
+const PREVIEWS_REPOSITORY = at('ecr', `repository/${PREVIEWS}`);
 const OTHER_SERVICE_PREVIEW = 'payments-ecr-ecs-fargate-pr-12';
 const taggedBy = (stackName: string) => ({ [`aws:ResourceTag/${STACK_NAME_TAG}`]: stackName });
 const toEcsTasks = { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' };
@@ -637,13 +638,28 @@ describe('preview role (environment preview: every pr-<number>)', () => {
     ],
     ['logs in to ECR', { action: 'ecr:GetAuthorizationToken', resource: '*' }],
     [
-      'pushes the preview image: layers',
-      { action: 'ecr:InitiateLayerUpload', resource: REPOSITORY },
+      "pushes the preview image into the previews' repository: layers",
+      { action: 'ecr:InitiateLayerUpload', resource: PREVIEWS_REPOSITORY },
     ],
-    ['pushes the preview image: manifest', { action: 'ecr:PutImage', resource: REPOSITORY }],
     [
-      "reads the registry stack's outputs",
-      { action: 'cloudformation:DescribeStacks', resource: stack(`${SERVICE}-registry`) },
+      "pushes the preview image into the previews' repository: layer parts",
+      { action: 'ecr:UploadLayerPart', resource: PREVIEWS_REPOSITORY },
+    ],
+    [
+      "pushes the preview image into the previews' repository: manifest",
+      { action: 'ecr:PutImage', resource: PREVIEWS_REPOSITORY },
+    ],
+    [
+      "reads the previews' repository's tag mutability (docker-push)",
+      { action: 'ecr:DescribeRepositories', resource: PREVIEWS_REPOSITORY },
+    ],
+    [
+      "reads the preview image's scan findings (the deploy's scan gate)",
+      { action: 'ecr:DescribeImageScanFindings', resource: PREVIEWS_REPOSITORY },
+    ],
+    [
+      "reads the previews' stack's outputs (where the repository is)",
+      { action: 'cloudformation:DescribeStacks', resource: stack(PREVIEWS) },
     ],
   ];
   const denied: Row[] = [
@@ -651,22 +667,50 @@ describe('preview role (environment preview: every pr-<number>)', () => {
     ["cannot change staging's stack", changeSet(STAGING)],
     ["cannot change production's stack", changeSet(PRODUCTION)],
     ['cannot change the registry stack', changeSet(`${SERVICE}-registry`)],
-    ["cannot change the previews' roles stack (it matches …-pr-*)", changeSet(PR_ROLES)],
     [
-      "cannot execute a change set on the previews' roles stack",
-      { action: 'cloudformation:ExecuteChangeSet', resource: stack(PR_ROLES) },
+      'cannot read the release registry stack either (previews never use it)',
+      { action: 'cloudformation:DescribeStacks', resource: stack(`${SERVICE}-registry`) },
+    ],
+    ["cannot change the previews' stack (repository, task roles)", changeSet(PREVIEWS)],
+    [
+      "cannot execute a change set on the previews' stack",
+      { action: 'cloudformation:ExecuteChangeSet', resource: stack(PREVIEWS) },
     ],
     [
-      "cannot delete the previews' roles stack",
-      { action: 'cloudformation:DeleteStack', resource: stack(PR_ROLES) },
+      "cannot delete the previews' stack",
+      { action: 'cloudformation:DeleteStack', resource: stack(PREVIEWS) },
     ],
     [
-      "cannot update the previews' roles stack directly",
-      { action: 'cloudformation:UpdateStack', resource: stack(PR_ROLES) },
+      "cannot update the previews' stack directly",
+      { action: 'cloudformation:UpdateStack', resource: stack(PREVIEWS) },
     ],
     [
-      "cannot cancel an update of the previews' roles stack",
-      { action: 'cloudformation:CancelUpdateStack', resource: stack(PR_ROLES) },
+      "cannot cancel an update of the previews' stack",
+      { action: 'cloudformation:CancelUpdateStack', resource: stack(PREVIEWS) },
+    ],
+    [
+      'cannot push a manifest into the release repository (a sha- tag main would deploy)',
+      { action: 'ecr:PutImage', resource: REPOSITORY },
+    ],
+    [
+      'cannot upload a layer into the release repository',
+      { action: 'ecr:InitiateLayerUpload', resource: REPOSITORY },
+    ],
+    [
+      'cannot upload a layer part into the release repository',
+      { action: 'ecr:UploadLayerPart', resource: REPOSITORY },
+    ],
+    [
+      'cannot complete a layer upload into the release repository',
+      { action: 'ecr:CompleteLayerUpload', resource: REPOSITORY },
+    ],
+    [
+      'cannot delete images of the release repository',
+      { action: 'ecr:BatchDeleteImage', resource: REPOSITORY },
+    ],
+    [
+      'cannot pull from the release repository either',
+      { action: 'ecr:BatchGetImage', resource: REPOSITORY },
     ],
     ["cannot change another service's preview stack", changeSet(OTHER_SERVICE_PREVIEW)],
     ['cannot change the CI stack', changeSet(CI_STACK_NAME)],
@@ -738,14 +782,25 @@ describe('preview role (environment preview: every pr-<number>)', () => {
       "cannot read production's stack",
       { action: 'cloudformation:DescribeStacks', resource: stack(PRODUCTION) },
     ],
-    ['cannot delete images', { action: 'ecr:BatchDeleteImage', resource: REPOSITORY }],
     [
-      'cannot delete the repository, even via CloudFormation',
+      "cannot delete images of the previews' repository",
+      { action: 'ecr:BatchDeleteImage', resource: PREVIEWS_REPOSITORY },
+    ],
+    [
+      "cannot delete the previews' repository, even via CloudFormation",
+      { action: 'ecr:DeleteRepository', resource: PREVIEWS_REPOSITORY, context: VIA_CFN },
+    ],
+    [
+      'cannot delete the release repository, even via CloudFormation',
       { action: 'ecr:DeleteRepository', resource: REPOSITORY, context: VIA_CFN },
     ],
     [
-      'cannot change the lifecycle policy',
-      { action: 'ecr:PutLifecyclePolicy', resource: REPOSITORY },
+      "cannot change the previews' lifecycle policy",
+      { action: 'ecr:PutLifecyclePolicy', resource: PREVIEWS_REPOSITORY },
+    ],
+    [
+      "cannot change who may use the previews' repository",
+      { action: 'ecr:SetRepositoryPolicy', resource: PREVIEWS_REPOSITORY },
     ],
   ];
 
@@ -757,16 +812,47 @@ describe('preview role (environment preview: every pr-<number>)', () => {
     expect(await decide(preview, request)).not.toBe('Allowed');
   });
 
-  it("the Deny is what keeps the previews' roles stack out: without it, …-pr-* would let it change", async () => {
+  it("…-pr-* does not match the previews' stack: with no Deny at all, it is still out of reach", async () => {
     // GIVEN the preview policy without its Deny statements, as a careless edit would leave it
     const withoutDeny = preview.map(({ name, policy }) => ({
       name,
       policy: { ...policy, Statement: policy.Statement.filter((st) => st['Effect'] !== 'Deny') },
     }));
-    // WHEN a change set on the previews' roles stack is evaluated
-    const decision = await decide(withoutDeny, changeSet(PR_ROLES));
-    // THEN it is allowed: the stack pattern alone matches the roles stack, the Deny is needed
-    expect(decision).toBe('Allowed');
+    // WHEN a change set and a deletion of the previews' stack are evaluated
+    const decisions = await Promise.all([
+      decide(withoutDeny, changeSet(PREVIEWS)),
+      decide(withoutDeny, { action: 'cloudformation:DeleteStack', resource: stack(PREVIEWS) }),
+    ]);
+    // THEN neither is allowed: no Allow names it (the Deny below is about the release repository)
+    expect(decisions.filter((d) => d === 'Allowed')).toEqual([]);
+    // AND the same policy still changes a preview's stack, so the check can fail
+    expect(await decide(withoutDeny, changeSet(PR_12))).toBe('Allowed');
+  });
+
+  it('the Deny keeps the release repository out even when an Allow is widened to every repository', async () => {
+    // GIVEN the preview policy plus an over-broad push statement, as a careless edit would add
+    const broadPush = {
+      name: 'widened',
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['ecr:PutImage', 'ecr:InitiateLayerUpload'],
+            Resource: at('ecr', 'repository/*'),
+          },
+        ],
+      },
+    };
+    const push = { action: 'ecr:PutImage', resource: REPOSITORY };
+    const withoutDeny = preview.map(({ name, policy }) => ({
+      name,
+      policy: { ...policy, Statement: policy.Statement.filter((st) => st['Effect'] !== 'Deny') },
+    }));
+    // WHEN a push into the release repository is evaluated, with and without the Deny
+    // THEN the widened Allow alone would let it through, and the Deny stops it
+    expect(await decide([...withoutDeny, broadPush], push)).toBe('Allowed');
+    expect(await decide([...preview, broadPush], push)).not.toBe('Allowed');
   });
 });
 

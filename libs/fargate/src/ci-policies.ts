@@ -29,13 +29,18 @@ export interface PromotionSource {
   readonly serviceName: string;
 }
 
-/** What the previews' shared deploy role adds to a deploy role, and what it must never touch. */
+/**
+ * What the previews' shared deploy role adds to a deploy role, and what it must never touch. Its
+ * scope's repository and registry stack are the previews' own (`…-previews`); the stack pattern
+ * `…-pr-*` matches no other stack (environment names starting `pr-` are previews only, and
+ * `…-previews` does not start `…-pr-`).
+ */
 export interface PreviewScope {
   /**
-   * Stacks whose names match the preview pattern but are no preview: the previews' shared roles
-   * stack (`…-pr-roles`, an administrator's). Every CloudFormation write on them is denied.
+   * The release repository (the registry stack's), which main and releases deploy from without
+   * building: every ECR action on it is denied, whatever an Allow says.
    */
-  readonly protectedStackNames: readonly string[];
+  readonly releaseRepositoryName: string;
 }
 
 /**
@@ -153,8 +158,9 @@ export function deployPolicy(
 
 /**
  * The statements of a deploy role that name nothing of its own environment: new network
- * resources and the log key via CloudFormation, reads AWS authorizes on "*" only, the shared
- * registry and repository, no resource imports. The same for every environment.
+ * resources and the log key via CloudFormation, reads AWS authorizes on "*" only, the registry
+ * and repository it deploys from (the shared ones; for previews, the previews' own), no resource
+ * imports.
  */
 export const SHARED_DEPLOY_STATEMENTS: readonly string[] = [
   'NoResourceImports',
@@ -522,18 +528,11 @@ function promotionSourceStatements(source: PromotionSource): iam.PolicyStatement
   ];
 }
 
-/** Every CloudFormation read; a Deny of everything else leaves these. */
-const CLOUDFORMATION_READS = [
-  'cloudformation:Describe*',
-  'cloudformation:Get*',
-  'cloudformation:List*',
-];
-
 /**
  * What only the previews' role adds: delete a preview (the pull request closed, the label went,
- * or the sweep found it too old), push the preview's own image, and list stack names for the
- * sweep. And a Deny: the pattern `…-pr-*` also matches the previews' roles stack, which an
- * administrator owns; no CloudFormation write may reach it, whatever the Allows above say.
+ * or the sweep found it too old), push the preview's own image into the previews' repository,
+ * and list stack names for the sweep. And a Deny: nothing at all on the release repository, so
+ * no later widening of an Allow lets code under review plant an image main would deploy.
  */
 function previewStatements(scope: CiPolicyScope, preview: PreviewScope): iam.PolicyStatement[] {
   return [
@@ -543,10 +542,10 @@ function previewStatements(scope: CiPolicyScope, preview: PreviewScope): iam.Pol
       resources: [stackArn(scope.serviceStackName)],
     }),
     new iam.PolicyStatement({
-      sid: 'NoWriteToThePreviewRolesStack',
+      sid: 'NothingOnTheReleaseRepository',
       effect: iam.Effect.DENY,
-      notActions: CLOUDFORMATION_READS,
-      resources: preview.protectedStackNames.map(stackArn),
+      actions: ['ecr:*'],
+      resources: [arn('ecr', `repository/${preview.releaseRepositoryName}`)],
     }),
     new iam.PolicyStatement({
       // ListStacks names every stack with its status and times, no parameters, outputs or tags;
@@ -562,8 +561,9 @@ function previewStatements(scope: CiPolicyScope, preview: PreviewScope): iam.Pol
     }),
     new iam.PolicyStatement({
       // A preview builds its own image, pushed with this role rather than the publish role, so
-      // that the role releases are pushed with stays out of reach of unreviewed code. ECR has no
-      // per-tag permission: with PutImage this role can also write any mutable tag.
+      // that the role releases are pushed with stays out of reach of unreviewed code; and into
+      // the previews' repository, because ECR has no per-tag permission: a push into the release
+      // repository could plant a sha- tag main would deploy without building it.
       sid: 'PushThePreviewImage',
       actions: [
         'ecr:BatchCheckLayerAvailability',

@@ -63,7 +63,10 @@ export function repositorySettings(scope: RepositorySettingsScope): RepositorySe
             `${settings}/actions > Fork pull request workflows: require approval for all outside ` +
             'collaborators. A fork gets no OIDC token, so it never assumes the preview role; the ' +
             'preview workflow also runs only when the head repository is this one. No reviewers ' +
-            'on this environment: its role can touch only …-pr-* stacks.',
+            "on this environment: its role can touch only …-pr-* stacks and push only into the previews' " +
+            "own repository, never the release one. That repository and the previews' task roles are " +
+            'the …-previews stack, which an administrator deploys once for every preview with ' +
+            `\`npx nx run ${scope.project ?? 'infra'}:deploy-ci\` (as this checklist's run did); no CI role can change it.`,
         },
       ]
     : [];

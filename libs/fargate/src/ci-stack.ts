@@ -305,9 +305,10 @@ export function createCiStacks(app: Construct, config: InfraConfig, ci: CiConfig
   let promotesFrom: PromotionSource | undefined;
   const environments = ciEnvironments.map((ciEnvironment) => {
     const envNames = namesOrConfigError(service, ciEnvironment);
+    // Previews push into their own repository (envNames.repository); the releases' is denied.
     const preview: PreviewScope | undefined =
       ciEnvironment === PREVIEW_GITHUB_ENVIRONMENT
-        ? { protectedStackNames: [envNames.rolesStack] }
+        ? { releaseRepositoryName: names.repository }
         : undefined;
     const stack = new CiEnvironmentStack(app, ciEnvironmentStackName(service, ciEnvironment), {
       env,
@@ -370,7 +371,7 @@ const isPattern = (name: string) => name.includes('*');
 const stackReason = (name: string) =>
   isPattern(name)
     ? `CloudFormation stack ARNs end in a generated id; "stack/${name}/*" is every preview's stack ` +
-      "(pr-<number>) by name; the previews' roles stack, which the pattern also matches, is denied every write."
+      "(pr-<number>) by name; no other environment's stack matches it (no other environment name starts pr-, and the previews' own stack is …-previews)."
     : `CloudFormation stack ARNs end in a generated id; "stack/${name}/*" is this one stack by name.`;
 
 /** Every wildcard the publish role keeps, each with why it is the narrowest AWS allows. */
