@@ -1,6 +1,7 @@
 // nx run <app>:docker-push: builds and pushes the image of an app (--project, default hello-world)
 // unless its sha tag is already in the registry. Registry: $IMAGE_REGISTRY if set (no AWS), else
-// the ECR repository of that service's registry stack. --print-tag prints only the sha tag it
+// the ECR repository of that service's registry stack for the environment (--env, else
+// DEPLOY_ENV): the previews' stack for a pull-request preview (pr-<number>), else the shared one. --print-tag prints only the sha tag it
 // would push first, and stops there. What it did goes to dist/<app root>/image-push.json, which
 // infra:deploy, the next task of the chain, reads. A step of that chain, it accepts the options
 // infra:deploy forwards, and pushes nothing when they deploy an image already in the registry.
@@ -9,7 +10,6 @@
 // for another's; several platforms are built and pushed as one index by buildx.
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { deploymentNames } from '@hello-world/shared';
 import {
   clientConfig,
   findImageDigest,
@@ -34,7 +34,7 @@ import {
   pushMultiPlatformImage,
   tagMultiPlatformImage,
 } from './docker';
-import type { ImageOptions } from './image-options';
+import { registryStackOf, type ImageOptions } from './image-options';
 import { readWorkspaceImageSource } from './image-source';
 import type { ImageSource } from './image-source';
 import { checkExistingPlatforms, planPush, type PushPlan } from './push-plan';
@@ -199,7 +199,7 @@ async function ecrTarget(opts: ImageOptions): Promise<PushTarget> {
   const uri = await readRegistryRepositoryUri(
     new CloudFormationClient(config),
     config.region,
-    deploymentNames(opts.project).registryStack,
+    registryStackOf(opts),
   );
   const { repositoryName } = parseRepositoryUri(uri);
   return {

@@ -1,5 +1,5 @@
 import { parseCli, UsageError } from '@hello-world/cli';
-import { IMAGE_BUILD_CLI, IMAGE_PUSH_CLI, toImageOptions } from './image-options';
+import { IMAGE_BUILD_CLI, IMAGE_PUSH_CLI, registryStackOf, toImageOptions } from './image-options';
 
 /** What docker-build (docker-push with `chain`) reads from this command line and environment. */
 function parseImageOptions(
@@ -19,6 +19,7 @@ describe('parseImageOptions', () => {
       allowDirty: false,
       printTag: false,
       project: 'hello-world',
+      environment: 'default',
       platforms: ['linux/amd64'],
     });
   });
@@ -227,6 +228,65 @@ describe('parseImageOptions in the deploy chain (docker-push)', () => {
   it("GIVEN deploy's flags with a value WHEN docker-push parses them THEN refused as before", () => {
     expect(() => parseImageOptions(['--json=yes'], {}, { chain: true })).toThrow(
       /^--json takes no value/,
+    );
+  });
+});
+
+describe('parseImageOptions --env (docker-push: where the image goes)', () => {
+  it("GIVEN --env=pr-12, forwarded along the deploy chain THEN a preview, pushed to the previews' stack's repository", () => {
+    // GIVEN `nx run infra:deploy -- --env=pr-12` forwarded to docker-push
+    const options = parseImageOptions(['--env=pr-12'], {}, { chain: true });
+    // THEN its environment is the preview, whose registry stack is the previews' own
+    expect(options.environment).toBe('pr-12');
+    expect(registryStackOf(options)).toBe('hello-world-ecr-ecs-fargate-previews');
+  });
+
+  it("GIVEN DEPLOY_ENV=pr-12 and no flag THEN the same: the previews' stack", () => {
+    const options = parseImageOptions([], { DEPLOY_ENV: 'pr-12' }, { chain: true });
+    expect([options.environment, registryStackOf(options)]).toEqual([
+      'pr-12',
+      'hello-world-ecr-ecs-fargate-previews',
+    ]);
+  });
+
+  it('GIVEN --env and DEPLOY_ENV THEN the flag wins', () => {
+    const options = parseImageOptions(
+      ['--env', 'staging'],
+      { DEPLOY_ENV: 'pr-12' },
+      { chain: true },
+    );
+    expect(options.environment).toBe('staging');
+  });
+
+  it.each([['default'], ['staging'], ['production']])(
+    'GIVEN environment %s THEN the shared registry stack, as before environments',
+    (environment) => {
+      const options = parseImageOptions([`--env=${environment}`], {}, { chain: true });
+      expect(registryStackOf(options)).toBe('hello-world-ecr-ecs-fargate-registry');
+    },
+  );
+
+  it("GIVEN a preview and IMAGE_REGISTRY THEN the repository under it is the previews' one, as in ECR", () => {
+    const options = parseImageOptions(
+      ['--env=pr-12'],
+      { IMAGE_REGISTRY: '127.0.0.1:5050' },
+      {
+        chain: true,
+      },
+    );
+    expect(options.repositoryOverride).toBe('127.0.0.1:5050/hello-world-ecr-ecs-fargate-previews');
+    // AND another environment's keeps the shared repository's name
+    expect(
+      parseImageOptions(['--env=staging'], { IMAGE_REGISTRY: '127.0.0.1:5050' }, { chain: true })
+        .repositoryOverride,
+    ).toBe('127.0.0.1:5050/hello-world-ecr-ecs-fargate');
+  });
+
+  it('GIVEN an environment name that cannot be one THEN one line naming where it came from (exit 2)', () => {
+    expect(() => parseImageOptions([], { DEPLOY_ENV: 'Staging!' }, { chain: true })).toThrow(
+      new UsageError(
+        'invalid environment "Staging!" (from DEPLOY_ENV): use lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit, e.g. staging',
+      ),
     );
   });
 });

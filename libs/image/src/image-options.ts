@@ -1,8 +1,10 @@
 import {
   APP_NAME,
+  chooseEnvironment,
   DEFAULT_CPU_ARCHITECTURE,
   DEFAULT_REGION,
   deploymentNames,
+  ENVIRONMENT_VARIABLE,
   isAwsProfileName,
   isAwsRegion,
   isImagePlatform,
@@ -12,7 +14,7 @@ import {
 } from '@hello-world/shared';
 import { type CliSpec, type CliValues, UsageError } from '@hello-world/cli';
 
-export const USAGE = `usage: nx run <app>:docker-build|docker-push [-- --allow-dirty --print-tag --platform=P --project=P --region R --profile P]
+export const USAGE = `usage: nx run <app>:docker-build|docker-push [-- --allow-dirty --print-tag --platform=P --project=P --region R --profile P --env=NAME]
   --allow-dirty  build from uncommitted changes in the image's inputs (tagged sha-<sha>-dirty-<hash>)
   --print-tag    print only the image's sha tag on stdout and exit: nothing built, pushed or asked of AWS
                  (for scripts: npx tsx libs/image/src/docker-push.ts --print-tag)
@@ -23,6 +25,9 @@ export const USAGE = `usage: nx run <app>:docker-build|docker-push [-- --allow-d
   --project=P    the Nx app to build (default ${APP_NAME}): its Dockerfile, bundle, inputs and registry
   --region R     AWS region, default AWS_REGION, else AWS_DEFAULT_REGION, else eu-west-1
   --profile P    AWS profile, default AWS_PROFILE
+  --env=NAME     docker-push: the environment it pushes for (default env ${ENVIRONMENT_VARIABLE}, else default):
+                 a pull-request preview (pr-<number>) pushes to the previews' own repository, every other
+                 environment to the shared one its images are promoted from
   -h, --help     show this help: nothing built, pushed or asked of AWS
   Through nx, docker-push's options reach infra:deploy-registry, which nx runs first, and
   infra:deploy's reach docker-push (dependsOn params: forward): docker-push accepts deploy's
@@ -48,6 +53,11 @@ export interface ImageOptions {
   profile?: string;
   /** The Nx app whose image this is (--project, default hello-world). */
   project: string;
+  /**
+   * The environment pushed for (--env, else DEPLOY_ENV, else default): its names' registry stack
+   * holds the repository, the previews' own for a preview (`pr-<number>`), else the shared one.
+   */
+  environment: string;
   /**
    * What to build for, sorted, at least one: --platform, else the task's CPU_ARCHITECTURE, else
    * linux/amd64. More than one is a multi-platform image (buildx).
@@ -84,7 +94,7 @@ export const IMAGE_BUILD_CLI = {
  * command line): docker-push accepts them, and reads only the ones that mean "push nothing".
  */
 const DEPLOY_CHAIN_OPTIONS = {
-  // Every environment shares the registry: the image is the same whichever one deploys it.
+  // Where the image goes: a preview's to the previews' repository, any other to the shared one.
   env: { type: 'string', example: 'staging' },
   'image-tag': { type: 'string', example: 'sha-1a2b3c4-ecr-ecs-fargate' },
   'allowed-ip': { type: 'string', example: '203.0.113.7/32' },
@@ -124,11 +134,18 @@ export function toImageOptions(
   env: Record<string, string | undefined>,
 ): ImageOptions {
   const project = values.project ?? APP_NAME;
-  let names;
   try {
-    names = deploymentNames(project);
+    deploymentNames(project);
   } catch (error) {
     throw new UsageError(`--project: ${(error as Error).message}`);
+  }
+  let environment;
+  let names;
+  try {
+    environment = chooseEnvironment(values.env, env);
+    names = deploymentNames(project, environment);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
   const skipPush = values.abort
     ? '--abort stops a deploy in progress and deploys nothing'
@@ -165,9 +182,11 @@ export function toImageOptions(
     allowDirty: values['allow-dirty'],
     printTag: values['print-tag'],
     project,
+    environment,
     platforms,
     ...(skipPush ? { skipPush } : {}),
-    ...(registry ? { repositoryOverride: `${registry}/${names.deployment}` } : {}),
+    // Named as in ECR: the previews' repository for a preview, the shared one otherwise.
+    ...(registry ? { repositoryOverride: `${registry}/${names.repository}` } : {}),
     ...(baseImage ? { baseImage } : {}),
     ...(cacheFrom || cacheTo
       ? {
@@ -180,6 +199,15 @@ export function toImageOptions(
     ...(values.region ? { region: values.region } : {}),
     ...(values.profile ? { profile: values.profile } : {}),
   };
+}
+
+/**
+ * The stack whose outputs name the ECR repository docker-push pushes to: the environment's
+ * registry stack, which for a pull-request preview is the previews' own (`…-previews`: code under
+ * review never writes where releases come from), and for every other environment the shared one.
+ */
+export function registryStackOf(options: Pick<ImageOptions, 'project' | 'environment'>): string {
+  return deploymentNames(options.project, options.environment).registryStack;
 }
 
 /**
