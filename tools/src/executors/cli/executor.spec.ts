@@ -103,7 +103,12 @@ describe('the Nx schema', () => {
   });
 });
 
+// Real child processes: generous on a loaded machine, where starting node can take seconds.
+const RUN_TIMEOUT_MS = 60_000;
+
 describe('cliExecutor: a real run', () => {
+  jest.setTimeout(RUN_TIMEOUT_MS);
+
   it('GIVEN an inferred target given -- --env=staging --json THEN its command runs with --env=staging --json in the project directory', async () => {
     // GIVEN infra:status as the plugin infers it, pointed at a command that records its argv
     mkdirSync(join(dir, 'apps', 'infra'), { recursive: true });
@@ -157,10 +162,13 @@ describe('cliExecutor: a real run', () => {
     // GIVEN a command that says it is ready, then waits for SIGTERM and exits 0 on it
     const ready = join(dir, 'ready');
     const script = `process.on('SIGTERM', () => { require('fs').writeFileSync(${JSON.stringify(join(dir, 'signal'))}, 'SIGTERM'); process.exit(0); }); require('fs').writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000);`;
+    const others = process.listeners('SIGTERM');
     const running = cliExecutor({ command: `exec node -e ${quoteArg(script)}` }, context());
-    while (!existsSync(ready)) await new Promise((resolve) => setImmediate(resolve));
-    // WHEN the executor's process receives SIGTERM
-    process.emit('SIGTERM', 'SIGTERM');
+    // Polled, not timed: the test waits as long as the child takes to start.
+    while (!existsSync(ready)) await new Promise((resolve) => setTimeout(resolve, 20));
+    // WHEN the executor's process receives SIGTERM (its own handler called: Jest's worker has its own)
+    const added = process.listeners('SIGTERM').filter((listener) => !others.includes(listener));
+    for (const listener of added) listener('SIGTERM');
     // THEN the command got it and exited 0, so the target succeeds
     expect(await running).toEqual({ success: true });
     expect(readFileSync(join(dir, 'signal'), 'utf8')).toBe('SIGTERM');
