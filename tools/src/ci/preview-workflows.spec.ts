@@ -176,7 +176,9 @@ describe('preview.yml: the life cycle of a pull request preview', () => {
     it("builds and pushes the pull request's own image with the preview role, never the publish role", () => {
       const steps = deploy.steps ?? [];
       const push = stepNamed(deploy, 'Push the image unless its tag is in ECR');
-      expect(push.run).toBe('npx tsx libs/image/src/docker-push.ts | tee "$RUNNER_TEMP/push.log"');
+      expect(push.run).toBe(
+        'npx tsx libs/image/src/docker-push.ts --env="$PREVIEW_ENV" | tee "$RUNNER_TEMP/push.log"',
+      );
       expect(stepNamed(deploy, 'Image tag').run).toContain(
         'tag=$(npx tsx libs/image/src/docker-push.ts --print-tag)',
       );
@@ -189,6 +191,15 @@ describe('preview.yml: the life cycle of a pull request preview', () => {
       expect(JSON.stringify(preview)).not.toContain(PUBLISH_ROLE_VARIABLE);
       const checkout = steps.find((s) => s.uses?.startsWith('actions/checkout@'));
       expect(checkout?.with?.['ref']).toBe('${{ github.event.pull_request.head.sha }}');
+    });
+
+    it("pushes for environment pr-<number>, so the image goes to the previews' repository, never the release one", () => {
+      // GIVEN the push step and the environment it runs with
+      const push = stepNamed(deploy, 'Push the image unless its tag is in ECR');
+      // THEN it names the preview's environment, which docker-push maps to the previews' stack
+      expect(push.run).toContain('--env="$PREVIEW_ENV"');
+      expect(preview.env?.['PREVIEW_ENV']).toBe('pr-${{ github.event.pull_request.number }}');
+      expect(preview.env?.['DEPLOY_ENV']).toBe('pr-${{ github.event.pull_request.number }}');
     });
 
     it('deploys the service stack of pr-<number> alone, with the published tag', () => {

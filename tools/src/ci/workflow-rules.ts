@@ -158,9 +158,12 @@ const opsCommands = (job: WorkflowJob) =>
 const IMAGE_BUILD = /docker-push|docker-build|deploy-registry|docker\s+(buildx\s+)?build|buildx/;
 /**
  * …the preview role's: a pull request's image is pushed with it (never the publish role, which
- * releases are pushed with), by docker-push itself (not the Nx target, which deploys the registry).
+ * releases are pushed with), by docker-push itself (not the Nx target, which deploys the previews'
+ * stack, an administrator's), for the preview's environment: into the previews' repository,
+ * never the release one.
  */
-const PREVIEW_PUSH = /^\s*npx tsx libs\/image\/src\/docker-push\.ts(\s*\|.*)?$/;
+const PREVIEW_PUSH =
+  /^\s*npx tsx libs\/image\/src\/docker-push\.ts --env="\$PREVIEW_ENV"(\s*\|.*)?$/;
 /** Naming the tag a build would have builds nothing. */
 const PRINT_TAG = /docker-push\.ts --print-tag\b/;
 
@@ -317,7 +320,7 @@ export function checkRoleUse(
   ) {
     problems.push(
       environment === 'preview'
-        ? `${jobId}: the preview role pushes the pull request's image with docker-push.ts itself, and builds or deploys nothing else`
+        ? `${jobId}: the preview role pushes the pull request's image with docker-push.ts --env="$PREVIEW_ENV" itself (into the previews' repository), and builds or deploys nothing else`
         : `${jobId}: the deploy role builds and pushes nothing`,
     );
   }

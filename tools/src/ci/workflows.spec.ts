@@ -372,7 +372,20 @@ describe('two AWS roles: publish pushes images, deploy changes the service stack
     stepNamed(deploy, 'Push the image unless its tag is in ECR').run =
       'npx nx run hello-world:docker-push';
     expect(checkRoleUse('deploy', deploy, preview.env)).toEqual([
-      "deploy: the preview role pushes the pull request's image with docker-push.ts itself, and builds or deploys nothing else",
+      'deploy: the preview role pushes the pull request\'s image with docker-push.ts --env="$PREVIEW_ENV" itself (into the previews\' repository), and builds or deploys nothing else',
+    ]);
+  });
+
+  it("rejects a preview push that does not name the preview's environment (the rule can fail)", () => {
+    // GIVEN the preview's push without --env, which would leave the repository to whatever
+    // DEPLOY_ENV says
+    const preview = copy('preview.yml');
+    const deploy = preview.jobs['deploy'] as WorkflowJob;
+    stepNamed(deploy, 'Push the image unless its tag is in ECR').run =
+      'npx tsx libs/image/src/docker-push.ts | tee "$RUNNER_TEMP/push.log"';
+    // WHEN checked  THEN refused: the push must name pr-<number>, whose repository is the previews'
+    expect(checkRoleUse('deploy', deploy, preview.env)).toEqual([
+      'deploy: the preview role pushes the pull request\'s image with docker-push.ts --env="$PREVIEW_ENV" itself (into the previews\' repository), and builds or deploys nothing else',
     ]);
   });
 
