@@ -312,7 +312,7 @@ export function deploymentTargets(
       outputs: [`{workspaceRoot}/${posix.join(root, deployment.cdkOutput)}`],
       options: inProject('libs/fargate/bin/synth.ts'),
       metadata: meta(
-        `Synthesize the CloudFormation templates of ${service}'s deployment (cached; the inputs include the settings read from the environment)`,
+        `Synthesize the CloudFormation templates of ${service}'s deployment (cached; the inputs include the settings read from the environment); -- --env=NAME (or DEPLOY_ENV) for an environment's; -c key=value goes to cdk synth, other options are dropped (the targets that run synth first forward theirs)`,
       ),
     },
     diff: {
@@ -320,7 +320,9 @@ export function deploymentTargets(
       cache: false,
       dependsOn: [SYNTH_FORWARD],
       options: inProject('libs/fargate/bin/diff.ts'),
-      metadata: meta('Compare the synthesized templates with the deployed stacks'),
+      metadata: meta(
+        "Compare the synthesized templates with the deployed stacks (-- --env=NAME: that environment's, synthesized first)",
+      ),
     },
     deploy: {
       executor: CLI_EXECUTOR,
@@ -407,7 +409,7 @@ export function deploymentTargets(
     cache: false,
     dependsOn: [SYNTH_FORWARD],
     metadata: meta(
-      'Monthly cost estimate of the synthesized templates (--json, --log-gb, --image-mb)',
+      'Monthly cost estimate of the synthesized templates (--env=NAME, --json, --log-gb, --image-mb)',
     ),
     options: inProject('libs/fargate/src/cost/main.ts'),
   };
