@@ -62,7 +62,8 @@ describe('formatReceipt', () => {
     expect(formatReceipt(receipt)).toContain(
       '  marker tag       deployed-hello-world-ecr-ecs-fargate',
     );
-    const { markerTag: _omitted, ...image } = receipt.image;
+    const image = { ...receipt.image };
+    delete image.markerTag;
     expect(formatReceipt({ ...receipt, image })).toContain(
       '  marker tag       - (not put, see WARN)',
     );

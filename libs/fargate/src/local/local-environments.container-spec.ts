@@ -1,7 +1,7 @@
 // Two environments side by side on the local engine, run the way the README says:
 // `DEPLOY_ENV=staging nx run infra:deploy:local`, then the default environment beside it, then
-// `DEPLOY_ENV=staging nx run infra:destroy:local`. (Through Nx the environment is DEPLOY_ENV:
-// nx:run-commands reads a `--env` of its own.) Needs a container engine (Docker, or DOCKER_HOST);
+// `DEPLOY_ENV=staging nx run infra:destroy:local` (`-- --env=staging` works the same through
+// the workspace's executor). Needs a container engine (Docker, or DOCKER_HOST);
 // set BASE_IMAGE where Docker Hub is out of reach. Fails, never skips, without an engine.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { deploymentNames } from '@hello-world/shared';
