@@ -45,11 +45,21 @@ describe('pricedStacksOf', () => {
     expect(priced.assembly.stacks.map((s) => s.name)).toEqual(priced.stacks);
   });
 
-  it('GIVEN a preview with the CI stack synthesized too THEN the CI stack is shared as well', () => {
-    const withCi = { stacks: [...STAGING.stacks, stack('hello-world-ecr-ecs-fargate-ci')] };
+  it("GIVEN a preview with the CI stack synthesized too THEN the previews' stack and the CI stack are shared", () => {
+    // GIVEN what `DEPLOY_ENV=pr-12 nx run infra:synth` writes (the previews' stack, no release
+    // registry), with the CI stack
+    const withCi = {
+      stacks: [
+        stack('hello-world-ecr-ecs-fargate-previews'),
+        stack('hello-world-ecr-ecs-fargate-pr-12'),
+        stack('hello-world-ecr-ecs-fargate-ci'),
+      ],
+    };
 
-    expect(pricedStacksOf(withCi, deploymentNames('hello-world', 'pr-12')).shared).toEqual([
-      'hello-world-ecr-ecs-fargate-registry',
+    const priced = pricedStacksOf(withCi, deploymentNames('hello-world', 'pr-12'));
+    expect(priced.stacks).toEqual(['hello-world-ecr-ecs-fargate-pr-12']);
+    expect(priced.shared).toEqual([
+      'hello-world-ecr-ecs-fargate-previews',
       'hello-world-ecr-ecs-fargate-ci',
     ]);
   });
