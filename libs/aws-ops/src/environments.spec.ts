@@ -194,7 +194,7 @@ describe('listEnvironmentStacks', () => {
         environmentStack('staging'),
         registryStack(),
         registryStack({ StackName: `${base}-previews` }),
-        registryStack({ StackName: `${base}-pr-roles` }),
+        registryStack({ StackName: `${base}-staging-roles` }),
         environmentStack('pr-12'),
         environmentStack('pr-3'),
       ],

@@ -80,6 +80,20 @@ describe('describePricedStacks', () => {
     );
   });
 
+  it("GIVEN a preview THEN the line says the previews' stack is shared by the previews only", () => {
+    const previewStacks = {
+      stacks: [
+        stack('hello-world-ecr-ecs-fargate-previews'),
+        stack('hello-world-ecr-ecs-fargate-pr-12'),
+      ],
+    };
+    const priced = pricedStacksOf(previewStacks, deploymentNames('hello-world', 'pr-12'));
+
+    expect(describePricedStacks(priced, 'pr-12')).toBe(
+      'Environment pr-12: its own stacks hello-world-ecr-ecs-fargate-pr-12; shared with every preview, not counted here: hello-world-ecr-ecs-fargate-previews',
+    );
+  });
+
   it('GIVEN an environment with no shared stack synthesized THEN the line names its stacks only', () => {
     const own = { stacks: STAGING.stacks.slice(1) };
 

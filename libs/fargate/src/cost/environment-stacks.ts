@@ -1,4 +1,8 @@
-import { DEFAULT_ENVIRONMENT, type DeploymentNames } from '@hello-world/shared';
+import {
+  DEFAULT_ENVIRONMENT,
+  isPreviewEnvironment,
+  type DeploymentNames,
+} from '@hello-world/shared';
 import type { CloudAssembly } from '../diagram/cloud-assembly';
 
 /** The stacks an estimate prices, and the shared ones it leaves to the default environment's. */
@@ -40,9 +44,11 @@ export function describePricedStacks(
   environment: string,
 ): string | undefined {
   if (environment === DEFAULT_ENVIRONMENT) return undefined;
+  // Previews share their own stack (repository and roles) among themselves only.
+  const sharers = isPreviewEnvironment(environment) ? 'every preview' : 'every environment';
   const shared =
     priced.shared.length > 0
-      ? `; shared with every environment, not counted here: ${priced.shared.join(', ')}`
+      ? `; shared with ${sharers}, not counted here: ${priced.shared.join(', ')}`
       : '';
   return `Environment ${environment}: its own stacks ${priced.stacks.join(', ')}${shared}`;
 }
