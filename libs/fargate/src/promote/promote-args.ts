@@ -4,6 +4,7 @@ import {
   DEFAULT_REGION,
   environmentNameProblem,
   FLAVOUR_SUFFIX,
+  isPreviewEnvironment,
   isAwsRegion,
   isImageTag,
   type DeploymentNames,
@@ -110,6 +111,18 @@ export function parsePromoteArgs(
     const problem = environmentNameProblem(service, name);
     if (problem) {
       throw new UsageError(`${flag} ${JSON.stringify(name)} is not an environment: ${problem}`);
+    }
+  }
+  // A preview's image is in the previews' repository, built from code under review: never
+  // promoted anywhere, and nothing is promoted into a throwaway environment.
+  for (const [flag, name] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
+    if (isPreviewEnvironment(name)) {
+      throw new UsageError(
+        `${flag} ${name} is a pull-request preview: previews build their own images into their own repository and are never promoted from or to; deploy it with \`npx nx run infra:deploy -- --env=${name}\``,
+      );
     }
   }
   if (from === to) {

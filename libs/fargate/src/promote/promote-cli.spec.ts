@@ -417,6 +417,14 @@ describe('runPromoteCli: the command line', () => {
       '--from "Staging" is not an environment: use lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit, e.g. staging',
     ],
     [
+      ['--from=pr-12', '--to=production'],
+      '--from pr-12 is a pull-request preview: previews build their own images into their own repository and are never promoted from or to; deploy it with `npx nx run infra:deploy -- --env=pr-12`',
+    ],
+    [
+      ['--from=staging', '--to=pr-12'],
+      '--to pr-12 is a pull-request preview: previews build their own images into their own repository and are never promoted from or to; deploy it with `npx nx run infra:deploy -- --env=pr-12`',
+    ],
+    [
       ['--env=staging'],
       '--env names one environment, but promote takes two: --from=SOURCE --to=TARGET, e.g. --from=staging --to=production',
     ],
