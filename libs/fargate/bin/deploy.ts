@@ -7,7 +7,7 @@
 // (CI's deploy role). This file only wires the working directory's deployment, the real CDK CLI,
 // the reports files, git and the AWS SDK clients to it.
 import { createAwsClients, fetchCallerIp, probeUrl, systemClock } from '@hello-world/aws-ops';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildDeployCommands } from '../src/deploy-command';
@@ -20,6 +20,7 @@ import {
   type RegistryReport,
 } from '../src/deploy/push-report';
 import { readDeploymentOrExit } from '../src/deployment';
+import { runToStderr } from '../src/deploy/run-to-stderr';
 
 const workspaceRoot = join(__dirname, '..', '..', '..');
 // The deployment is the working directory's (the target runs in its project directory).
@@ -30,44 +31,6 @@ const cdkCli = require.resolve('aws-cdk/bin/cdk');
 const pushReportPath = join('dist', 'apps', names.service, 'image-push.json');
 /** <project>:deploy-registry's report, the target's declared output. */
 const registryReportPath = join(deployment.outputsDir, 'registry-deploy.json');
-
-/** How long the CDK CLI gets to exit after SIGTERM before it is killed. */
-const KILL_GRACE_MS = 10_000;
-
-/**
- * Runs a child with its output on stderr (stdout is the receipt's) and returns what it printed.
- * Aborting `signal` (the deploy's --timeout) ends it: SIGTERM, then SIGKILL if it lingers.
- */
-function runToStderr(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  signal?: AbortSignal,
-): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: workspaceRoot,
-      env,
-      stdio: ['inherit', 'pipe', 'pipe'],
-    });
-    const stop = () => {
-      child.kill('SIGTERM');
-      setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), KILL_GRACE_MS).unref();
-    };
-    if (signal?.aborted) stop();
-    signal?.addEventListener('abort', stop, { once: true });
-    child.on('exit', () => signal?.removeEventListener('abort', stop));
-    let output = '';
-    const forward = (chunk: Buffer) => {
-      output += chunk.toString();
-      process.stderr.write(chunk);
-    };
-    child.stdout?.on('data', forward);
-    child.stderr?.on('data', forward);
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
-  });
-}
 
 function awsEnv({ region, profile }: DeployTarget): NodeJS.ProcessEnv {
   return { ...process.env, AWS_REGION: region, ...(profile ? { AWS_PROFILE: profile } : {}) };
@@ -90,12 +53,11 @@ async function deployStack(
     interactive: Boolean(process.stdin.isTTY),
   });
   const args = stack.role === 'registry' ? registryArgs : serviceArgs;
-  const { code } = await runToStderr(
-    process.execPath,
-    [cdkCli, ...(args ?? [])],
-    awsEnv(target),
-    options.signal,
-  );
+  const { code } = await runToStderr(process.execPath, [cdkCli, ...(args ?? [])], {
+    cwd: workspaceRoot,
+    env: awsEnv(target),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   if (options.signal?.aborted) {
     throw new Error(`cdk deploy ${stack.name} was stopped: the deploy outlasted --timeout`);
   }

@@ -13,7 +13,7 @@ import type { DeployTarget } from '../src/deploy/deploy-cli';
 import { resolveClientCredentials } from '../src/deploy/preflight';
 import { readDeploymentOrExit } from '../src/deployment';
 import { runPromoteCli } from '../src/promote/promote-cli';
-import { runToStderr } from '../src/promote/run-to-stderr';
+import { runToStderr } from '../src/deploy/run-to-stderr';
 
 const workspaceRoot = join(__dirname, '..', '..', '..');
 // The project, service and port are every environment's; --from and --to name the two used, so
