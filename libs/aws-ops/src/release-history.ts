@@ -7,6 +7,7 @@ import {
   type ServiceDeploymentBrief,
   type ServiceDeploymentStatus,
   type ServiceRevision,
+  type Service,
 } from '@aws-sdk/client-ecs';
 import { OpsError } from './errors';
 import { deploymentCommand } from './findings';
@@ -157,17 +158,7 @@ export async function getRunningImages(
   ecs: ECSClient,
   query: Pick<ReleaseQuery, 'cluster' | 'service' | 'containerName' | 'project'>,
 ): Promise<ReleaseImage[]> {
-  const { services, failures } = await ecs.send(
-    new DescribeServicesCommand({ cluster: query.cluster, services: [query.service] }),
-  );
-  const service = services?.[0];
-  if (!service || service.status === 'INACTIVE') {
-    const reason = failures?.[0]?.reason ?? service?.status ?? 'MISSING';
-    throw new OpsError(
-      'service-not-found',
-      `ECS service ${query.service} in cluster ${query.cluster} is not there (${reason}): run \`${deploymentCommand('deploy', query.project)}\``,
-    );
-  }
+  const service = await describeActiveService(ecs, query);
   let arns = (service.currentServiceRevisions ?? []).flatMap((r) => (r.arn ? [r.arn] : []));
   if (arns.length === 0 && service.currentServiceDeployment) {
     // Older answers carry only the current deployment: its target revision is what runs.
@@ -216,4 +207,26 @@ export async function findPreviousRelease(
     return image?.tag !== undefined && !running.some((now) => isSameImage(now, image));
   });
   return { running, releasesSeen: releases.length, ...(previous ? { previous } : {}) };
+}
+
+/**
+ * The service as DescribeServices answers it; a missing or INACTIVE one is OpsError
+ * `service-not-found`, naming the deploy that makes it.
+ */
+export async function describeActiveService(
+  ecs: ECSClient,
+  query: { cluster: string; service: string; project?: string },
+): Promise<Service> {
+  const { services, failures } = await ecs.send(
+    new DescribeServicesCommand({ cluster: query.cluster, services: [query.service] }),
+  );
+  const service = services?.[0];
+  if (!service || service.status === 'INACTIVE') {
+    const reason = failures?.[0]?.reason ?? service?.status ?? 'MISSING';
+    throw new OpsError(
+      'service-not-found',
+      `ECS service ${query.service} in cluster ${query.cluster} is not there (${reason}): run \`${deploymentCommand('deploy', query.project)}\``,
+    );
+  }
+  return service;
 }

@@ -1,14 +1,11 @@
 import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import {
-  DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   type ECSClient,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { OpsError } from './errors';
-import { deploymentCommand } from './findings';
-import { parseImageReference, type ReleaseImage } from './release-history';
+import { describeActiveService, parseImageReference, type ReleaseImage } from './release-history';
 import { listServiceTaskArns, type ServiceRef } from './tasks';
 
 export interface ServiceImageQuery extends ServiceRef {
@@ -61,17 +58,7 @@ export async function readServiceImage(
   ecs: ECSClient,
   query: ServiceImageQuery,
 ): Promise<ServiceImage> {
-  const { services, failures } = await ecs.send(
-    new DescribeServicesCommand({ cluster: query.cluster, services: [query.service] }),
-  );
-  const service = services?.[0];
-  if (!service || service.status === 'INACTIVE') {
-    const reason = failures?.[0]?.reason ?? service?.status ?? 'MISSING';
-    throw new OpsError(
-      'service-not-found',
-      `ECS service ${query.service} in cluster ${query.cluster} is not there (${reason}): run \`${deploymentCommand('deploy', query.project)}\``,
-    );
-  }
+  const service = await describeActiveService(ecs, query);
   const deployments = service.deployments ?? [];
   const found = deployments.find((d) => d.status === 'PRIMARY');
   const primary: PrimaryDeployment | undefined = found?.id
