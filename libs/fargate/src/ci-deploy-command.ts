@@ -269,7 +269,7 @@ export function formatNextSteps(
   const [first, ...environments] = steps;
   const variables = [
     {
-      what: 'publish role (main branch, release tags; push images)',
+      what: 'publish role (main branch; push images)',
       variable: CI_ROLE_VARIABLES.publishRoleArn,
       arn: outputs[first.roleStack]?.[CI_STACK_OUTPUTS.publishRoleArn],
       stack: first.roleStack,

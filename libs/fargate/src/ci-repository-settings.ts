@@ -32,7 +32,8 @@ export interface RepositorySetting {
 /**
  * The GitHub settings the two CI roles rely on and no AWS policy can enforce: the deploy role
  * trusts `environment:<name>`, so whoever may run a job in that environment may deploy; the
- * publish role trusts the main branch and release tags, so whoever may push those may publish.
+ * publish role trusts the main branch, so whoever may push to it may publish; a release tag runs
+ * the promote to production, so whoever may push one may ask production's reviewers for it.
  * `<project>:deploy-ci` prints these after it deploys; the README's CI section lists the same
  * (hello-world's, `infra`).
  */

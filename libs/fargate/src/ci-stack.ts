@@ -12,7 +12,6 @@ import {
   APP_NAME,
   EnvironmentNameError,
   PREVIEW_GROUP,
-  RELEASE_TAG_GLOB,
   deploymentNames,
   previewEnvironment,
   type DeploymentNames,
@@ -41,8 +40,6 @@ export interface CiStackProps extends StackProps, CiPolicyScope {
   /** owner/name: the only repository whose workflows may assume the roles. */
   readonly repository: string;
   readonly mainBranch: string;
-  /** Git glob of release tags, e.g. `v*-ecr-ecs-fargate`. */
-  readonly releaseTagPattern: string;
   /** The protected GitHub environment whose jobs may deploy the default environment. */
   readonly environment: string;
   /** Reuse this provider; otherwise the stack creates the account's GitHub OIDC provider. */
@@ -124,22 +121,16 @@ export function policyScopeOf(names: DeploymentNames): CiPolicyScope {
 
 const OIDC_CLAIM = GITHUB_OIDC_URL.replace('https://', '');
 
-type TrustProps = Pick<
-  CiStackProps,
-  'repository' | 'mainBranch' | 'releaseTagPattern' | 'environment'
->;
+type TrustProps = Pick<CiStackProps, 'repository' | 'mainBranch' | 'environment'>;
 
 /**
- * Who may publish images: pushes and dispatches on the main branch, and release tags. A job
- * that declares an environment gets `environment:NAME` instead of its ref, so no deploy job
- * and no other branch, pull request or fork matches.
+ * Who may publish images: pushes and dispatches on the main branch only. A release promotes the
+ * image main built (production never builds), so no release tag needs to push. A job that
+ * declares an environment gets `environment:NAME` instead of its ref, so no deploy job and no
+ * other branch, tag, pull request or fork matches.
  */
 export function publishSubjects(props: TrustProps): string[] {
-  const repo = `repo:${props.repository}`;
-  return [
-    `${repo}:ref:refs/heads/${props.mainBranch}`,
-    `${repo}:ref:refs/tags/${props.releaseTagPattern}`,
-  ];
+  return [`repo:${props.repository}:ref:refs/heads/${props.mainBranch}`];
 }
 
 /**
@@ -181,7 +172,7 @@ export class CiStack extends Stack {
 
     this.publishRole = new iam.Role(this, 'PublishRole', {
       roleName: props.publishRoleName,
-      description: `GitHub Actions of ${props.repository} (main, release tags): push images to ${props.repositoryName}`,
+      description: `GitHub Actions of ${props.repository} (main branch): push images to ${props.repositoryName}`,
       maxSessionDuration: Duration.hours(1),
       assumedBy: trustedBy(publishSubjects(props)),
       inlinePolicies: { publish: publishPolicy(props) },
@@ -293,7 +284,6 @@ export function createCiStacks(app: Construct, config: InfraConfig, ci: CiConfig
     description: `GitHub OIDC roles for ${ci.repository}: publish images and deploy ${names.deployment}`,
     repository: ci.repository,
     mainBranch: MAIN_BRANCH,
-    releaseTagPattern: RELEASE_TAG_GLOB,
     environment: ci.environment,
     ...(ci.oidcProviderArn ? { oidcProviderArn: ci.oidcProviderArn } : {}),
     publishRoleName: names.ciRoles.publish,

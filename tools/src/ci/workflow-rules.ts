@@ -180,7 +180,7 @@ const DEPLOY_ENV_OF: Record<DeployEnvironment, RegExp> = {
 
 /**
  * Which role a job assumes decides what it may run:
- * - publish (main, release tags and pull requests): pushes images, no environment, deploys no
+ * - publish (runs on main only): pushes images, no environment, deploys no
  *   stack, and never runs hello-world:docker-push through Nx (that target deploys the registry
  *   stack first);
  * - deploy (one per GitHub environment: staging, production, preview), acting on that
