@@ -8,6 +8,13 @@ describe('cdkSynthArgs', () => {
     ).toEqual(['-c', 'desiredCount=2', '--context', 'spot=true', '--context=cpu=512']);
   });
 
+  it("passes where to write the assembly: infra:promote's own, beside the synth target's", () => {
+    // GIVEN --output in each form, as bin/promote.ts runs bin/synth.ts  WHEN read  THEN kept
+    expect(
+      cdkSynthArgs(['--output', '/dist/promote-production.cdk.out', '-o', 'a', '--output=b']),
+    ).toEqual(['--output', '/dist/promote-production.cdk.out', '-o', 'a', '--output=b']);
+  });
+
   it('drops --env in both forms: bin/synth.ts passes it as DEPLOY_ENV', () => {
     // GIVEN --env=NAME and --env NAME  WHEN read  THEN neither reaches cdk synth
     expect(cdkSynthArgs(['--env=staging'])).toEqual([]);

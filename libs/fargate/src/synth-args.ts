@@ -3,7 +3,9 @@
  * synth (deploy, deploy-registry, diff, diagram, cost) forward their own options to it (params:
  * forward), so that `--env=NAME` synthesizes that environment; their other options (--image-tag,
  * --port, --json, --timeout 600, --help, …) are theirs, not cdk synth's. So only CDK context
- * reaches cdk synth (`-c key=value`, `--context key=value`, `--context=key=value`); --env is read
+ * reaches cdk synth (`-c key=value`, `--context key=value`, `--context=key=value`), and where to
+ * write the assembly (`-o DIR`, `--output DIR`, `--output=DIR`: infra:promote synthesizes the
+ * target environment into an assembly of its own, and no target of the chain has --output); --env is read
  * separately (bin/synth.ts passes it as DEPLOY_ENV) and everything else is dropped, values of the
  * space form included, since nothing can tell `--timeout 600` from a flag and a stack name.
  */
@@ -17,6 +19,15 @@ export function cdkSynthArgs(argv: readonly string[]): string[] {
       kept.push(arg, next);
       i++;
     } else if (arg.startsWith('--context=') && isContextPair(arg.slice('--context='.length))) {
+      kept.push(arg);
+    } else if (
+      (arg === '-o' || arg === '--output') &&
+      next !== undefined &&
+      !next.startsWith('-')
+    ) {
+      kept.push(arg, next);
+      i++;
+    } else if (arg.startsWith('--output=') && arg.length > '--output='.length) {
       kept.push(arg);
     }
   }
