@@ -5,13 +5,17 @@
 // set BASE_IMAGE where Docker Hub is out of reach. Fails, never skips, without an engine.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { deploymentNames } from '@hello-world/shared';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { LOCAL_ENVIRONMENT_LABEL } from './docker-run-args';
+import {
+  docker,
+  freePort,
+  runLocalTarget,
+  workspaceRoot,
+  type NxRun,
+} from './local-engine-for-test';
 
-const workspaceRoot = join(__dirname, '..', '..', '..', '..');
 const staging = deploymentNames('hello-world', 'staging');
 /** staging's own container, as --env names it (no --name: that naming is what is tested). */
 const stagingContainer = staging.localContainer;
@@ -19,53 +23,15 @@ const stagingContainer = staging.localContainer;
 const defaultContainer = `hello-world-local-env-spec-${process.pid}`;
 const cdkOut = join(workspaceRoot, 'dist', 'apps', 'infra', 'cdk.out');
 
-interface Run {
-  status: number | null;
-  output: string;
-}
-
-function nxBin(): string {
-  const packageJson = require.resolve('nx/package.json');
-  const { bin } = JSON.parse(readFileSync(packageJson, 'utf8')) as { bin: { nx: string } };
-  return join(dirname(packageJson), bin.nx);
-}
-
 /**
  * `nx run infra:<target>:local ARGS` as a user types it, with `env` on top of a clean environment
  * (no outer Nx run's task variables, no DEPLOY_ENV or task size of the caller's shell). Synth runs
  * for real (--skip-nx-cache): the environment decides its templates.
  */
-function runLocal(target: string, args: string[], env: Record<string, string> = {}): Run {
-  const inherited = Object.entries(process.env).filter(
-    ([k]) => !k.startsWith('NX_') && !['DEPLOY_ENV', 'TASK_CPU', 'TASK_MEMORY_MIB'].includes(k),
-  );
-  const result = spawnSync(
-    process.execPath,
-    [nxBin(), 'run', `infra:${target}:local`, '--output-style=stream', '--skip-nx-cache', ...args],
-    {
-      cwd: workspaceRoot,
-      env: { ...Object.fromEntries(inherited), NX_DAEMON: 'false', FORCE_COLOR: '0', ...env },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
-function docker(...args: string[]): { status: number | null; stdout: string } {
-  const result = spawnSync('docker', args, { encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout.trim() };
-}
-
-/** A port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
+function runLocal(target: string, args: string[], env: Record<string, string> = {}): NxRun {
+  return runLocalTarget(target, ['--skip-nx-cache', ...args], {
+    env,
+    unset: ['DEPLOY_ENV', 'TASK_CPU', 'TASK_MEMORY_MIB'],
   });
 }
 
@@ -105,8 +71,8 @@ function inspect(container: string): { memoryMiB: number; environment: string; i
 
 let stagingPort = 0;
 let defaultPort = 0;
-let stagingDeployed: Run;
-let defaultDeployed: Run;
+let stagingDeployed: NxRun;
+let defaultDeployed: NxRun;
 let stagingTemplateMiB = 0;
 
 beforeAll(async () => {

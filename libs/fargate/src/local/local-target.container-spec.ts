@@ -3,65 +3,17 @@
 // where Docker Hub is out of reach. Fails, never skips, without an engine.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CONTAINER_HEALTHCHECK_COMMAND, CONTAINER_USER } from '@hello-world/shared';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { docker, freePort, runLocalTarget, type NxRun } from './local-engine-for-test';
 
-const workspaceRoot = join(__dirname, '..', '..', '..', '..');
 const container = `hello-world-local-spec-${process.pid}`;
 let port = 0;
-let deployed: { status: number | null; output: string };
-
-function nxBin(): string {
-  const packageJson = require.resolve('nx/package.json');
-  const { bin } = JSON.parse(readFileSync(packageJson, 'utf8')) as { bin: { nx: string } };
-  return join(dirname(packageJson), bin.nx);
-}
+let deployed: NxRun;
 
 /** `nx run infra:<target>:local` as a user types it, with this test's port and container name. */
-function runLocal(target: string, ...args: string[]): { status: number | null; output: string } {
-  const result = spawnSync(
-    process.execPath,
-    [
-      nxBin(),
-      'run',
-      `infra:${target}:local`,
-      '--output-style=stream',
-      `--name=${container}`,
-      ...args,
-    ],
-    {
-      cwd: workspaceRoot,
-      // Not an outer Nx run's task variables: this is a fresh command.
-      env: {
-        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NX_'))),
-        NX_DAEMON: 'false',
-        FORCE_COLOR: '0',
-      },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
-function docker(...args: string[]): { status: number | null; stdout: string } {
-  const result = spawnSync('docker', args, { encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout.trim() };
-}
-
-/** A port nothing listens on right now (tests must not assume 49000 is free). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+function runLocal(target: string, ...args: string[]): NxRun {
+  return runLocalTarget(target, [`--name=${container}`, ...args]);
 }
 
 beforeAll(async () => {
