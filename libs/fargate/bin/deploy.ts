@@ -20,6 +20,7 @@ import {
   type RegistryReport,
 } from '../src/deploy/push-report';
 import { readDeploymentOrExit } from '../src/deployment';
+import { awsEnv, readGitSha } from '../src/deploy/cdk-process';
 import { runToStderr } from '../src/deploy/run-to-stderr';
 
 const workspaceRoot = join(__dirname, '..', '..', '..');
@@ -31,10 +32,6 @@ const cdkCli = require.resolve('aws-cdk/bin/cdk');
 const pushReportPath = join('dist', 'apps', names.service, 'image-push.json');
 /** <project>:deploy-registry's report, the target's declared output. */
 const registryReportPath = join(deployment.outputsDir, 'registry-deploy.json');
-
-function awsEnv({ region, profile }: DeployTarget): NodeJS.ProcessEnv {
-  return { ...process.env, AWS_REGION: region, ...(profile ? { AWS_PROFILE: profile } : {}) };
-}
 
 async function deployStack(
   target: DeployTarget,
@@ -94,13 +91,6 @@ function readIfPresent(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 
-async function gitSha(): Promise<string> {
-  const git = (...args: string[]) =>
-    spawnSync('git', args, { cwd: workspaceRoot, encoding: 'utf8' }).stdout?.trim() ?? '';
-  const sha = git('rev-parse', 'HEAD') || 'unknown';
-  return git('status', '--porcelain') ? `${sha}-dirty` : sha;
-}
-
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 void runDeployCli(process.argv.slice(2), {
@@ -140,7 +130,7 @@ void runDeployCli(process.argv.slice(2), {
     mkdirSync(dirname(registryReportPath), { recursive: true });
     writeFileSync(registryReportPath, `${JSON.stringify(report, null, 2)}\n`);
   },
-  gitSha,
+  gitSha: () => readGitSha(workspaceRoot),
   callerIp: () => fetchCallerIp(),
   probe: (url) => probeUrl(url),
   clock: systemClock,

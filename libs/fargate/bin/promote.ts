@@ -5,13 +5,12 @@
 // deployment, the synth target's script, the real CDK CLI, git and the AWS SDK clients to it.
 import { createAwsClients, fetchCallerIp, probeUrl, systemClock } from '@hello-world/aws-ops';
 import { ENVIRONMENT_VARIABLE } from '@hello-world/shared';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildDeployCommands } from '../src/deploy-command';
 import { readAssemblyRegion, readTaskArchitecture } from '../src/deploy/assembly';
-import type { DeployTarget } from '../src/deploy/deploy-cli';
 import { resolveClientCredentials } from '../src/deploy/preflight';
 import { readDeploymentOrExit } from '../src/deployment';
+import { awsEnv, readGitSha } from '../src/deploy/cdk-process';
 import { runPromoteCli } from '../src/promote/promote-cli';
 import { runToStderr } from '../src/deploy/run-to-stderr';
 
@@ -23,20 +22,9 @@ const { project, names } = deployment;
 const cdkCli = require.resolve('aws-cdk/bin/cdk');
 const tsxCli = require.resolve('tsx/cli');
 
-function awsEnv({ region, profile }: DeployTarget): NodeJS.ProcessEnv {
-  return { ...process.env, AWS_REGION: region, ...(profile ? { AWS_PROFILE: profile } : {}) };
-}
-
 /** The target's own assembly, beside the synth target's (which stays the default environment's). */
 function assemblyDirOf(environment: string): string {
   return join(deployment.outputsDir, `promote-${environment}.cdk.out`);
-}
-
-async function gitSha(): Promise<string> {
-  const git = (...args: string[]) =>
-    spawnSync('git', args, { cwd: workspaceRoot, encoding: 'utf8' }).stdout?.trim() ?? '';
-  const sha = git('rev-parse', 'HEAD') || 'unknown';
-  return git('status', '--porcelain') ? `${sha}-dirty` : sha;
 }
 
 const controller = new AbortController();
@@ -95,7 +83,7 @@ void runPromoteCli(process.argv.slice(2), {
     }
   },
   fetchText: (url) => fetch(url),
-  gitSha,
+  gitSha: () => readGitSha(workspaceRoot),
   callerIp: () => fetchCallerIp(),
   probe: (url) => probeUrl(url),
   clock: systemClock,
