@@ -1,8 +1,11 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { AwsTarget, clientConfig } from './client-config';
 
 /** The SDK clients the operations need; functions take the subset they use. */
@@ -12,6 +15,12 @@ export interface AwsClients {
   ec2: EC2Client;
   ecr: ECRClient;
   logs: CloudWatchLogsClient;
+  /** Alarm states (status, doctor). */
+  cloudwatch: CloudWatchClient;
+  /** The environment's SecureStrings (infra:secrets, the deploy's secret check). */
+  ssm: SSMClient;
+  /** Secrets Manager secrets an environment references (the deploy's secret check). */
+  secretsManager: SecretsManagerClient;
 }
 
 export function createAwsClients(
@@ -25,5 +34,8 @@ export function createAwsClients(
     ec2: new EC2Client(config),
     ecr: new ECRClient(config),
     logs: new CloudWatchLogsClient(config),
+    cloudwatch: new CloudWatchClient(config),
+    ssm: new SSMClient(config),
+    secretsManager: new SecretsManagerClient(config),
   };
 }

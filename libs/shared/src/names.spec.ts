@@ -4,6 +4,7 @@ import {
   ServiceNameError,
   DEPLOYED_IMAGE_TAG_PREFIX,
   deployedImageTag,
+  dashboardUrl,
   deploymentNames,
   previousDeployedImageTag,
 } from './names';
@@ -47,6 +48,22 @@ describe('deploymentNames', () => {
       },
       localImage: 'hello-world-ecr-ecs-fargate',
       localContainer: 'hello-world-ecr-ecs-fargate-local',
+      secretsPath: '/hello-world-ecr-ecs-fargate/default/',
+      monitoring: {
+        alarmPrefix: 'hello-world-ecr-ecs-fargate-',
+        alarms: {
+          tasksBelowDesired: 'hello-world-ecr-ecs-fargate-tasks-below-desired',
+          taskStops: 'hello-world-ecr-ecs-fargate-task-stops',
+          errorLogs: 'hello-world-ecr-ecs-fargate-error-logs',
+          cpuHigh: 'hello-world-ecr-ecs-fargate-cpu-high',
+          memoryHigh: 'hello-world-ecr-ecs-fargate-memory-high',
+        },
+        alarmTopic: 'hello-world-ecr-ecs-fargate-alarms',
+        taskStopsTopic: 'hello-world-ecr-ecs-fargate-task-stops',
+        taskStopsRule: 'hello-world-ecr-ecs-fargate-task-stops',
+        dashboard: 'hello-world-ecr-ecs-fargate',
+        metricNamespace: 'ECR-ECS-Fargate/hello-world-ecr-ecs-fargate',
+      },
     });
   });
 
@@ -83,4 +100,31 @@ describe('deploymentNames', () => {
       );
     },
   );
+});
+
+describe('secrets and monitoring names', () => {
+  it('GIVEN the default, a named and a preview environment THEN each keeps secrets in its own folder, previews in one shared', () => {
+    expect(
+      [undefined, 'staging', 'pr-7'].map((env) => deploymentNames('hello-world', env).secretsPath),
+    ).toEqual([
+      '/hello-world-ecr-ecs-fargate/default/',
+      '/hello-world-ecr-ecs-fargate/staging/',
+      '/hello-world-ecr-ecs-fargate/previews/',
+    ]);
+  });
+
+  it("GIVEN an environment THEN every alarm name starts with its alarm prefix, the deployment's", () => {
+    const { monitoring, deployment } = deploymentNames('hello-world', 'staging');
+    expect(monitoring.alarmPrefix).toBe(`${deployment}-`);
+    for (const alarm of Object.values(monitoring.alarms)) {
+      expect(alarm.startsWith(monitoring.alarmPrefix)).toBe(true);
+    }
+    expect(new Set(Object.values(monitoring.alarms)).size).toBe(5);
+  });
+
+  it('GIVEN a region and a dashboard THEN the console link names both', () => {
+    expect(dashboardUrl('eu-west-1', 'hello-world-ecr-ecs-fargate')).toBe(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/hello-world-ecr-ecs-fargate',
+    );
+  });
 });

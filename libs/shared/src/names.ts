@@ -49,6 +49,40 @@ export interface DeploymentNames {
   readonly localImage: string;
   /** The local target's container: one per environment, so two can run side by side. */
   readonly localContainer: string;
+  /**
+   * Where `infra:secrets` keeps this environment's SSM Parameter Store SecureStrings, ending in
+   * `/`: `/<service>-ecr-ecs-fargate/<environment>/` (every preview shares `/…/previews/`, as it
+   * shares its roles). A secret NAME is the parameter `<secretsPath>NAME`.
+   */
+  readonly secretsPath: string;
+  /** The service stack's CloudWatch alarms, topics, rule and dashboard (monitoring). */
+  readonly monitoring: MonitoringNames;
+}
+
+/** The names of one environment's alarms and what they notify; all start with its deployment. */
+export interface MonitoringNames {
+  /** Every alarm of the environment starts with it: status and doctor list alarms by it. */
+  readonly alarmPrefix: string;
+  readonly alarms: {
+    /** Running tasks below the desired count for several minutes. */
+    readonly tasksBelowDesired: string;
+    /** Tasks stopping unexpectedly (crashes, failed health checks) again and again. */
+    readonly taskStops: string;
+    /** Error-level log lines above a rate. */
+    readonly errorLogs: string;
+    readonly cpuHigh: string;
+    readonly memoryHigh: string;
+  };
+  /** SNS topic every alarm notifies; --alert-email subscribes an address to it. */
+  readonly alarmTopic: string;
+  /** SNS topic each unexpected task stop is published to (the task-stops alarm counts them). */
+  readonly taskStopsTopic: string;
+  /** EventBridge rule matching this service's unexpected task stops. */
+  readonly taskStopsRule: string;
+  /** CloudWatch dashboard of the environment. */
+  readonly dashboard: string;
+  /** Namespace of the metrics the service's log group's metric filters publish. */
+  readonly metricNamespace: string;
 }
 
 /** A service name that cannot name a deployment; the message is one line with the rule. */
@@ -110,7 +144,36 @@ function deriveNames(service: string, environment: string = DEFAULT_ENVIRONMENT)
     },
     localImage: base,
     localContainer: `${deployment}-local`,
+    secretsPath: `/${base}/${preview ? PREVIEW_SECRETS_BLOCK : environment}/`,
+    monitoring: monitoringNames(deployment),
   };
+}
+
+/** The settings block (cdk.json `environments.previews`) and secrets folder every preview shares. */
+const PREVIEW_SECRETS_BLOCK = 'previews';
+
+function monitoringNames(deployment: string): MonitoringNames {
+  const alarmPrefix = `${deployment}-`;
+  return {
+    alarmPrefix,
+    alarms: {
+      tasksBelowDesired: `${alarmPrefix}tasks-below-desired`,
+      taskStops: `${alarmPrefix}task-stops`,
+      errorLogs: `${alarmPrefix}error-logs`,
+      cpuHigh: `${alarmPrefix}cpu-high`,
+      memoryHigh: `${alarmPrefix}memory-high`,
+    },
+    alarmTopic: `${alarmPrefix}alarms`,
+    taskStopsTopic: `${alarmPrefix}task-stops`,
+    taskStopsRule: `${alarmPrefix}task-stops`,
+    dashboard: deployment,
+    metricNamespace: `ECR-ECS-Fargate/${deployment}`,
+  };
+}
+
+/** The CloudWatch console's page of a dashboard, as infra:status links it. */
+export function dashboardUrl(region: string, dashboard: string): string {
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${encodeURIComponent(dashboard)}`;
 }
 
 /** The longest service name whose every derived name fits AWS's limits (25). */

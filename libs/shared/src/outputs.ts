@@ -21,6 +21,8 @@ export const REGISTRY_OUTPUTS = {
 export const STACK_PARAMETERS = {
   imageTag: 'ImageTag',
   allowedIp: 'AllowedIP',
+  /** Who the environment's alarms email ('' for no one); a deploy keeps the stack's unless given. */
+  alertEmail: 'AlertEmail',
 } as const;
 
 /**

@@ -1,4 +1,7 @@
 import {
+  ALERT_EMAIL_PATTERN,
+  isEmailAddress,
+  isSecretName,
   checkIpv4Cidr,
   isAwsProfileName,
   isAwsRegion,
@@ -121,5 +124,39 @@ describe('isAwsProfileName', () => {
 
   it.each(['', 'a b', '"prod"', 'x/y'])('rejects %j', (p) => {
     expect(isAwsProfileName(p)).toBe(false);
+  });
+});
+
+describe('isEmailAddress', () => {
+  it('GIVEN ordinary addresses THEN they are accepted', () => {
+    expect(['ops@example.com', 'first.last+alerts@mail.example.co.uk'].map(isEmailAddress)).toEqual(
+      [true, true],
+    );
+  });
+
+  it('GIVEN no @, a space, a bare domain or an empty string THEN each is refused', () => {
+    expect(
+      ['ops.example.com', 'ops @example.com', 'ops@localhost', '', 'ops@example.com '].map(
+        isEmailAddress,
+      ),
+    ).toEqual([false, false, false, false, false]);
+  });
+
+  it('GIVEN the template pattern THEN it accepts the empty string too (no one to email)', () => {
+    expect(new RegExp(ALERT_EMAIL_PATTERN).test('')).toBe(true);
+    expect(new RegExp(ALERT_EMAIL_PATTERN).test('not-an-address')).toBe(false);
+  });
+});
+
+describe('isSecretName', () => {
+  it('GIVEN environment-variable style names THEN they are accepted, others refused', () => {
+    expect(['API_KEY', 'DB_PASSWORD2', 'api_key', '1KEY', 'KEY-1', ''].map(isSecretName)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

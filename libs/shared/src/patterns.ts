@@ -84,3 +84,29 @@ export function isWholeInternet(cidr: string): boolean {
 function toDottedQuad(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }
+
+/**
+ * An email address SNS can subscribe, or '' for none: the AlertEmail parameter's AllowedPattern
+ * and isEmailAddress's. Shape only (one @, a dotted domain, no spaces); SNS's confirmation email
+ * proves the rest.
+ */
+export const ALERT_EMAIL_PATTERN =
+  "^$|^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}$";
+
+const EMAIL_ADDRESS = new RegExp(ALERT_EMAIL_PATTERN.slice('^$|'.length));
+
+/** An address alarms can email, such as ops@example.com (shape only, as the template checks). */
+export function isEmailAddress(value: string): boolean {
+  return value.length <= 254 && EMAIL_ADDRESS.test(value);
+}
+
+/**
+ * A secret's NAME: the environment variable the container gets, and the last part of its SSM
+ * parameter. Upper case, digits and underscores, starting with a letter, as shells and ECS take
+ * variable names.
+ */
+export const SECRET_NAME_PATTERN = '^[A-Z][A-Z0-9_]{0,127}$';
+
+export function isSecretName(value: string): boolean {
+  return new RegExp(SECRET_NAME_PATTERN).test(value);
+}

@@ -1,6 +1,7 @@
 // aws-sdk-client-mock stubs for every client in AwsClients, and the account a healthy deployment
 // leaves behind, so each spec arranges only what its case changes.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
@@ -18,6 +19,8 @@ import {
   ECSClient,
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../clients';
 import { basicScanComplete } from './image-scan-fixtures';
@@ -37,7 +40,7 @@ import {
 } from './fixtures';
 
 /**
- * Stubs every CloudFormation, ECS, EC2, ECR and CloudWatch Logs client, including those created
+ * Stubs every CloudFormation, ECS, EC2, ECR, CloudWatch (Logs), SSM and Secrets Manager client, including those created
  * later; `clients()` gives a fresh AwsClients set they intercept. Call once per spec file.
  */
 export function mockAwsClients() {
@@ -47,6 +50,9 @@ export function mockAwsClients() {
     ec2: mockClient(EC2Client),
     ecr: mockClient(ECRClient),
     logs: mockClient(CloudWatchLogsClient),
+    cloudwatch: mockClient(CloudWatchClient),
+    ssm: mockClient(SSMClient),
+    secretsManager: mockClient(SecretsManagerClient),
   };
   return {
     ...stubs,
@@ -57,6 +63,9 @@ export function mockAwsClients() {
       ec2: new EC2Client({}),
       ecr: new ECRClient({}),
       logs: new CloudWatchLogsClient({}),
+      cloudwatch: new CloudWatchClient({}),
+      ssm: new SSMClient({}),
+      secretsManager: new SecretsManagerClient({}),
     }),
   };
 }
