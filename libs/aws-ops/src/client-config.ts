@@ -35,7 +35,16 @@ export class AwsSettingError extends Error {
  * The service ids (SDK `serviceId`) of the clients in AwsClients. The SDK reads
  * AWS_ENDPOINT_URL_<ID in upper case, spaces as _> before AWS_ENDPOINT_URL for each of them.
  */
-export const CLIENT_SERVICE_IDS = ['CloudFormation', 'ECS', 'EC2', 'ECR', 'CloudWatch Logs'];
+export const CLIENT_SERVICE_IDS = [
+  'CloudFormation',
+  'ECS',
+  'EC2',
+  'ECR',
+  'CloudWatch Logs',
+  'CloudWatch',
+  'SSM',
+  'Secrets Manager',
+];
 
 /** A bad flag is fixed by passing another value; a bad variable by setting or unsetting it. */
 function invalid(source: string, value: string, example: string): AwsSettingError {
