@@ -21,6 +21,13 @@ describe('GET /', () => {
     expect(res.headers['content-length']).toBe('11');
   });
 
+  it('GIVEN a greeting THEN answers it, with its byte length', async () => {
+    const app = createApp({ logger: captureLogger().logger, version: 't', greeting: 'Grüß dich' });
+    const res = await request(app.callback()).get('/');
+    expect(res.text).toBe('Grüß dich');
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength('Grüß dich')));
+  });
+
   it('answers HEAD with the headers and no body', async () => {
     const res = await request(setup().server).head('/');
     expect(res.status).toBe(200);

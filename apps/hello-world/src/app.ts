@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import { DEFAULT_GREETING } from './config';
 import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
 import { requestContext } from './http/request-context';
@@ -12,6 +13,8 @@ export interface AppOptions {
   startedAt?: number;
   /** Shared with the shutdown wiring. @default { draining: false } */
   lifecycle?: Lifecycle;
+  /** What GET / answers. @default "hello-world" */
+  greeting?: string;
 }
 
 /** Builds the Koa app without listening: tests call `app.callback()`, main wires a server. */
@@ -20,11 +23,12 @@ export function createApp({
   version,
   startedAt = Date.now(),
   lifecycle = { draining: false },
+  greeting = DEFAULT_GREETING,
 }: AppOptions): Koa {
   const app = new Koa();
   // Errors are answered and logged by requestContext; Koa's own stderr printing would duplicate them.
   app.silent = true;
   app.use(requestContext(logger, lifecycle));
-  app.use(routes({ version, startedAt }));
+  app.use(routes({ version, startedAt, greeting }));
   return app;
 }

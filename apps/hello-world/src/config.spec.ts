@@ -14,7 +14,33 @@ describe('parseCommandLine', () => {
       logLevel: 'info',
       drainTimeoutMs: 5000,
       version: '1.2.3',
+      greeting: 'hello-world',
     });
+  });
+
+  it('GIVEN GREETING THEN GET / answers it, as set', () => {
+    expect(serve([], { GREETING: '  Hello from staging!  ' }).greeting).toBe(
+      '  Hello from staging!  ',
+    );
+  });
+
+  it('GIVEN a GREETING of exactly 200 characters (not bytes) THEN it is accepted', () => {
+    const greeting = 'ü'.repeat(200);
+    expect(serve([], { GREETING: greeting }).greeting).toBe(greeting);
+  });
+
+  it.each([
+    ['empty', '', 'it is empty'],
+    ['201 characters', 'a'.repeat(201), 'it is 201 characters long'],
+    ['two lines', 'hello\nworld', 'it holds a line break or another control character'],
+    ['a carriage return', 'hello\r', 'it holds a line break or another control character'],
+    ['an escape', 'hi\u001b[31m', 'it holds a line break or another control character'],
+  ])('GIVEN a GREETING that is %s THEN one line naming why, without the value', (_, value, why) => {
+    expect(() => serve([], { GREETING: value })).toThrow(
+      new ConfigError(
+        `invalid GREETING (${why}): set one line of 1 to 200 characters, or unset it for "hello-world"`,
+      ),
+    );
   });
 
   it('reads -b and -p', () => {

@@ -15,6 +15,8 @@ export interface AppConfig {
   drainTimeoutMs: number;
   /** `APP_VERSION` (set by the image build), else the package version. */
   version: string;
+  /** `GREETING`: what GET / answers, default "hello-world". */
+  greeting: string;
 }
 
 export type CliCommand =
@@ -25,9 +27,15 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** What GET / answers when GREETING is not set. */
+export const DEFAULT_GREETING = 'hello-world';
+
+/** The longest GREETING accepted, in characters: a greeting, not a payload. */
+export const MAX_GREETING_LENGTH = 200;
+
 export const USAGE = `Usage: hello-world [-b|--bind ADDRESS] [-p|--port PORT]
 
-Serves GET / -> "hello-world" and GET /health.
+Serves GET / -> "hello-world" (or GREETING) and GET /health.
 
 Options:
   -b, --bind ADDRESS   address to listen on (env HOST, default ${DEFAULT_BIND})
@@ -36,7 +44,9 @@ Options:
   -v, --version        print the version
 
 Environment: LOG_LEVEL (${LOG_LEVELS.join('|')}, default info),
-             DRAIN_TIMEOUT_MS (graceful shutdown budget, default ${DEFAULT_DRAIN_TIMEOUT_MS})`;
+             DRAIN_TIMEOUT_MS (graceful shutdown budget, default ${DEFAULT_DRAIN_TIMEOUT_MS}),
+             GREETING (what GET / answers: one line of 1-${MAX_GREETING_LENGTH} characters,
+             default ${DEFAULT_GREETING})`;
 
 type Env = Record<string, string | undefined>;
 
@@ -75,6 +85,7 @@ export function parseCommandLine(argv: string[], env: Env, packageVersion: strin
         env['DRAIN_TIMEOUT_MS'] ?? String(DEFAULT_DRAIN_TIMEOUT_MS),
       ),
       version: readVersion(env, packageVersion),
+      greeting: parseGreeting(env['GREETING']),
     },
   };
 }
@@ -150,6 +161,30 @@ function parseDrainTimeout(raw: string): number {
     );
   }
   return ms;
+}
+
+/**
+ * GREETING as GET / will answer it, checked at start so a bad setting fails the task's start, not
+ * every request. Unset is the default; set, it must be one line (no control characters, which a
+ * text/plain body or a log line would carry oddly) of 1-200 characters. The value is never echoed:
+ * it may come from a secret.
+ */
+function parseGreeting(raw: string | undefined): string {
+  if (raw === undefined) return DEFAULT_GREETING;
+  const length = [...raw].length;
+  const why =
+    length === 0
+      ? 'it is empty'
+      : length > MAX_GREETING_LENGTH
+        ? `it is ${length} characters long`
+        : // eslint-disable-next-line no-control-regex
+          /[\u0000-\u001f\u007f]/.test(raw)
+          ? 'it holds a line break or another control character'
+          : undefined;
+  if (why === undefined) return raw;
+  throw new ConfigError(
+    `invalid GREETING (${why}): set one line of 1 to ${MAX_GREETING_LENGTH} characters, or unset it for "${DEFAULT_GREETING}"`,
+  );
 }
 
 function firstLine(error: unknown): string {

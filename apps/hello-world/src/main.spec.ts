@@ -52,6 +52,17 @@ describe('main (child process)', () => {
     );
   });
 
+  it('GIVEN a two-line GREETING WHEN started THEN exits 2 with one line, before listening', async () => {
+    const child = runMain(['--port', String(await findFreePort())], { GREETING: 'a\nb' });
+    const code = await Promise.race([child.exited, untilListening(child).then(() => 'listening')]);
+    child.proc.kill('SIGTERM');
+    expect(code).toBe(2);
+    expect(child.stderr()).toBe(
+      'hello-world: invalid GREETING (it holds a line break or another control character): set one line of 1 to 200 characters, or unset it for "hello-world"\n',
+    );
+    expect(child.stdout()).toBe('');
+  });
+
   it('GIVEN -p -1 WHEN started THEN exits 2 with the valid range in one line', async () => {
     const child = runMain(['-p', '-1']);
     expect(await child.exited).toBe(2);

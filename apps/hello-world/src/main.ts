@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   };
 
   const lifecycle = { draining: false };
-  const app = createApp({ logger, version: config.version, lifecycle });
+  const app = createApp({ logger, version: config.version, lifecycle, greeting: config.greeting });
   const server = createHttpServer(app.callback());
   installGracefulShutdown({
     server,

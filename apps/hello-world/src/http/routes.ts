@@ -9,11 +9,16 @@ export interface HealthInfo {
   startedAt: number;
 }
 
+export interface RouteOptions extends HealthInfo {
+  /** What GET / answers (config's GREETING, default "hello-world"). */
+  greeting: string;
+}
+
 /**
  * The whole route table. Two fixed paths do not need a router: an object lookup gives 404 and
  * 405-with-Allow directly, and saves a Koa layer on every request (see docs/benchmarks.md).
  */
-export function routes(health: HealthInfo): Middleware {
+export function routes({ greeting, ...health }: RouteOptions): Middleware {
   // A Map, not an object: a request for `constructor` or `__proto__` must not find a prototype member.
   const table = new Map<string, Record<string, Handler>>([
     [
@@ -22,7 +27,7 @@ export function routes(health: HealthInfo): Middleware {
         GET: (ctx) => {
           // Set verbatim: `ctx.type = 'text/plain'` would run a MIME lookup on every request.
           ctx.set('Content-Type', 'text/plain; charset=utf-8');
-          ctx.body = 'hello-world';
+          ctx.body = greeting;
         },
       },
     ],
