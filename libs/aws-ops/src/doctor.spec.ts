@@ -1,4 +1,5 @@
 import { DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
@@ -15,6 +16,14 @@ import {
   doctorDepsOf,
   isSetupFinding,
 } from './doctor';
+import {
+  ERROR_LOGS_ALARM_REASON,
+  INSUFFICIENT_DATA_REASON,
+  MONITORING,
+  TASKS_BELOW_DESIRED_ALARM_REASON,
+  healthyAlarms,
+  metricAlarm,
+} from './testing/alarm-fixtures';
 import { fakeClock } from './testing/fake-clock';
 import { arrangeHealthyDeployment, mockAwsClients } from './testing/mock-aws';
 import {
@@ -455,5 +464,110 @@ describe('diagnoseAfterFailure', () => {
     await expect(diagnoseService(deps(), options)).rejects.toThrow('socket hang up');
     // THEN the failure being diagnosed is what the caller reports
     await expect(diagnoseAfterFailure(deps(), options)).resolves.toBeUndefined();
+  });
+});
+
+describe("diagnoseService and the environment's alarms", () => {
+  const withAlarms = { ...options, alarms: MONITORING };
+  const alarmDeps = () => deps({ cloudwatch: aws.clients().cloudwatch });
+
+  it('GIVEN every alarm OK THEN finds nothing and says the alarms passed', async () => {
+    const diagnosis = await diagnoseService(alarmDeps(), withAlarms);
+
+    expect(diagnosis.findings).toEqual([]);
+    expect(diagnosis.passed).toContain('alarms: none in ALARM (5 OK)');
+  });
+
+  it('GIVEN the error-logs alarm in ALARM THEN a warning with its reason and how to read the lines', async () => {
+    aws.cloudwatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: healthyAlarms().map((a) =>
+        a.AlarmName === MONITORING.alarms.errorLogs
+          ? metricAlarm(MONITORING.alarms.errorLogs, {
+              StateValue: 'ALARM',
+              StateReason: ERROR_LOGS_ALARM_REASON,
+            })
+          : a,
+      ),
+    });
+
+    const { findings } = await diagnoseService(alarmDeps(), withAlarms);
+
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        code: 'alarm-error-logs',
+        evidence: [`alarm: ${ERROR_LOGS_ALARM_REASON}`],
+        fix: expect.stringContaining("--filter '{ $.level >= 50 }'"),
+      }),
+    ]);
+  });
+
+  it('GIVEN tasks below desired in ALARM THEN an error finding, after what the service itself shows', async () => {
+    aws.cloudwatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        metricAlarm(MONITORING.alarms.tasksBelowDesired, {
+          StateValue: 'ALARM',
+          StateReason: TASKS_BELOW_DESIRED_ALARM_REASON,
+        }),
+        metricAlarm(MONITORING.alarms.errorLogs, {
+          StateValue: 'INSUFFICIENT_DATA',
+          StateReason: INSUFFICIENT_DATA_REASON,
+        }),
+      ],
+    });
+
+    const { findings } = await diagnoseService(alarmDeps(), withAlarms);
+
+    expect(findings.map((f) => [f.severity, f.code])).toEqual([
+      ['error', 'alarm-tasks-below-desired'],
+    ]);
+    expect(findings[0].fix).toContain(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/hello-world-ecr-ecs-fargate',
+    );
+  });
+
+  it('GIVEN DescribeAlarms is denied THEN doctor goes on and says, as info, that alarms were not read', async () => {
+    aws.cloudwatch
+      .on(DescribeAlarmsCommand)
+      .rejects(
+        awsError(
+          'AccessDenied',
+          'User: arn:aws:sts::123456789012:assumed-role/dev/me is not authorized to perform: cloudwatch:DescribeAlarms on resource: arn:aws:cloudwatch:eu-west-1:123456789012:alarm:hello-world-ecr-ecs-fargate-cpu-high',
+        ),
+      );
+
+    const diagnosis = await diagnoseService(alarmDeps(), withAlarms);
+
+    expect(diagnosis.findings).toEqual([
+      expect.objectContaining({ severity: 'info', code: 'alarms-unreadable' }),
+    ]);
+    expect(diagnosis.url).toBe(`http://${PUBLIC_IP}:49000`);
+  });
+
+  it('GIVEN a stack deployed before alarms existed THEN says to redeploy, as info', async () => {
+    aws.cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+
+    const { findings } = await diagnoseService(alarmDeps(), withAlarms);
+
+    expect(findings).toEqual([
+      expect.objectContaining({ severity: 'info', code: 'alarms-missing' }),
+    ]);
+  });
+
+  it("GIVEN an operation's clients THEN doctorDepsOf passes the CloudWatch client along", async () => {
+    const built = doctorDepsOf(aws.clients(), {
+      callerIp: async () => '203.0.113.7',
+      probe: async () => ({ ok: true, status: 200 }),
+    });
+
+    const diagnosis = await diagnoseService(built, withAlarms);
+
+    expect(diagnosis.alarms).toEqual(expect.objectContaining({ readable: true }));
+  });
+
+  it('GIVEN no alarm names THEN alarms are not checked at all', async () => {
+    await diagnoseService(alarmDeps(), options);
+
+    expect(aws.cloudwatch.commandCalls(DescribeAlarmsCommand)).toHaveLength(0);
   });
 });

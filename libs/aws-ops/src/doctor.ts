@@ -1,4 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
@@ -11,6 +12,13 @@ import {
   checkIpv4Cidr,
   isWholeInternet,
 } from '@hello-world/shared';
+import {
+  AlarmNames,
+  AlarmReport,
+  describeAlarmGaps,
+  findAlarmProblems,
+  readAlarmReport,
+} from './alarms';
 import { Clock, systemClock } from './clock';
 import { findImageDigest } from './ecr';
 import { OpsError } from './errors';
@@ -48,6 +56,8 @@ export interface DoctorDeps {
   ecs: ECSClient;
   ec2: EC2Client;
   logs: CloudWatchLogsClient;
+  /** Reads the environment's alarm states, when options.alarms names them. */
+  cloudwatch?: CloudWatchClient;
   imageExists: ImageLookup;
   callerIp: CallerIpLookup;
   probe: UrlProbe;
@@ -71,6 +81,11 @@ export interface DoctorOptions {
    * 0: its --timeout, however short, already said the rollout takes too long. @default 15 minutes
    */
   stuckAfterMs?: number;
+  /**
+   * The environment's alarms (deploymentNames().monitoring): each in ALARM is a finding. Without
+   * them (or without deps.cloudwatch), alarms are not checked.
+   */
+  alarms?: AlarmNames;
 }
 
 /**
@@ -92,6 +107,8 @@ export interface Diagnosis {
   /** What was checked and found fine, for the human report. */
   passed: string[];
   url?: string;
+  /** The alarm states, when they were checked. */
+  alarms?: AlarmReport;
 }
 
 async function checkStack(
@@ -365,10 +382,6 @@ async function taskContext(
   };
 }
 
-/**
- * Automates the reference's troubleshooting page: stacks, image, deployments, stopped tasks and
- * their logs, public IP, AllowedIP and the URL. Returns findings; never throws for what it finds.
- */
 /** The doctor's dependencies from the clients an operation already has, and its lookups. */
 export function doctorDepsOf(
   clients: {
@@ -377,6 +390,7 @@ export function doctorDepsOf(
     ec2: EC2Client;
     ecr: ECRClient;
     logs: CloudWatchLogsClient;
+    cloudwatch?: CloudWatchClient;
   },
   lookups: { callerIp: CallerIpLookup; probe: UrlProbe; clock?: Clock },
 ): DoctorDeps {
@@ -385,6 +399,7 @@ export function doctorDepsOf(
     ecs: clients.ecs,
     ec2: clients.ec2,
     logs: clients.logs,
+    ...(clients.cloudwatch ? { cloudwatch: clients.cloudwatch } : {}),
     imageExists: describeImageExists(clients.ecr),
     callerIp: lookups.callerIp,
     probe: lookups.probe,
@@ -407,6 +422,11 @@ export async function diagnoseAfterFailure(
   }
 }
 
+/**
+ * Automates the reference's troubleshooting page: stacks, image, deployments, stopped tasks and
+ * their logs, public IP, AllowedIP and the URL, then the environment's alarms. Returns findings;
+ * never throws for what it finds.
+ */
 export async function diagnoseService(
   deps: DoctorDeps,
   options: DoctorOptions,
@@ -513,5 +533,34 @@ export async function diagnoseService(
     findings.push(...reach);
     if (reach.length === 0) passed.push(`${found.url} answers`);
   }
-  return { findings, passed, url: found?.url };
+  const alarms = await checkAlarms(deps, options);
+  if (!alarms) return { findings, passed, url: found?.url };
+  findings.push(...alarms.findings);
+  passed.push(...alarms.passed);
+  return { findings, passed, url: found?.url, alarms: alarms.report };
+}
+
+/** Each alarm in ALARM, or why the alarms say nothing (unreadable, none there). */
+async function checkAlarms(
+  deps: DoctorDeps,
+  options: DoctorOptions,
+): Promise<{ report: AlarmReport; findings: Finding[]; passed: string[] } | undefined> {
+  if (!deps.cloudwatch || !options.alarms) return undefined;
+  const report = await readAlarmReport(deps.cloudwatch, options.alarms, options.region);
+  const gaps = describeAlarmGaps(report, options.alarms, options.project);
+  if (!report.readable || gaps.length > 0) return { report, findings: gaps, passed: [] };
+  const findings = findAlarmProblems(
+    report.states,
+    options.alarms,
+    options.region,
+    options.project,
+  );
+  const counts = new Map<string, number>();
+  for (const s of report.states) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
+  const summary = [...counts.entries()].map(([state, n]) => `${n} ${state}`).join(', ');
+  return {
+    report,
+    findings,
+    passed: findings.length === 0 ? [`alarms: none in ALARM (${summary})`] : [],
+  };
 }

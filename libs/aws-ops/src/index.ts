@@ -18,3 +18,4 @@ export * from './running-image';
 export * from './stack-image-update';
 export * from './abort';
 export * from './environments';
+export * from './alarms';

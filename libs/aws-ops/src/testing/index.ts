@@ -5,3 +5,4 @@ export * from './mock-aws';
 export * from './release-fixtures';
 export * from './image-scan-fixtures';
 export * from './environment-fixtures';
+export * from './alarm-fixtures';

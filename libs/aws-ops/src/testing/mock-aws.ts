@@ -1,7 +1,7 @@
 // aws-sdk-client-mock stubs for every client in AwsClients, and the account a healthy deployment
 // leaves behind, so each spec arranges only what its case changes.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
@@ -23,6 +23,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../clients';
+import { MONITORING, healthyAlarms } from './alarm-fixtures';
 import { basicScanComplete } from './image-scan-fixtures';
 import {
   CONFIG_DOWNLOAD,
@@ -75,7 +76,8 @@ export type AwsMocks = ReturnType<typeof mockAwsClients>;
 /**
  * Resets the stubs to a healthy deployment: both stacks complete, one running healthy task with a
  * public IP on its ENI, the deployed tag in ECR (an amd64 image, scanned without findings; its
- * marker tag can be put), no stopped tasks and no log lines.
+ * marker tag can be put), no stopped tasks and no log lines; every alarm of the default environment
+ * OK (another prefix has none).
  */
 export function arrangeHealthyDeployment(mocks: AwsMocks): void {
   mocks.reset();
@@ -118,4 +120,8 @@ export function arrangeHealthyDeployment(mocks: AwsMocks): void {
   mocks.ecr.on(GetDownloadUrlForLayerCommand).resolves(CONFIG_DOWNLOAD);
   mocks.ecr.on(DescribeImageScanFindingsCommand).resolves(basicScanComplete([]));
   mocks.logs.on(GetLogEventsCommand).resolves({ events: [] });
+  mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [], CompositeAlarms: [] });
+  mocks.cloudwatch
+    .on(DescribeAlarmsCommand, { AlarmNamePrefix: MONITORING.alarmPrefix })
+    .resolves({ MetricAlarms: healthyAlarms(), CompositeAlarms: [] });
 }
