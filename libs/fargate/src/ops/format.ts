@@ -1,4 +1,5 @@
 import type {
+  AlarmReport,
   DeploymentProgress,
   DestroyResult,
   Diagnosis,
@@ -41,9 +42,55 @@ export function severityLabel(finding: Pick<Finding, 'severity'>): string {
   return finding.severity === 'error' ? 'ERROR' : finding.severity === 'warning' ? 'WARN' : 'INFO';
 }
 
+/** The environment's alarms as status shows them, with findAlarmProblems' findings. */
+export interface StatusAlarms {
+  report: AlarmReport;
+  problems: Finding[];
+  dashboardUrl: string;
+  /** The command that creates them, for a stack that predates them. */
+  deployCommand: string;
+}
+
+/** Why an alarm can be INSUFFICIENT_DATA, said once under the alarms that are. */
+const INSUFFICIENT_DATA_NOTE =
+  'INSUFFICIENT_DATA: too few data points to decide yet: usual for a few minutes after a deploy, or while the metric gets no data (no task running to report it)';
+
+/** The alarms section: a line per alarm, ERROR/WARN for those in ALARM, the dashboard link. */
+export function formatAlarms(alarms: StatusAlarms): string[] {
+  const { report } = alarms;
+  if (!report.readable) {
+    return [`Alarms: not readable (${report.reason})`, `Dashboard: ${alarms.dashboardUrl}`];
+  }
+  if (report.states.length === 0) {
+    return [
+      `Alarms: none: the stack predates alarms; redeploy with \`${alarms.deployCommand}\` to create them and the dashboard`,
+    ];
+  }
+  const count = (state: string) => report.states.filter((s) => s.state === state).length;
+  const summary = (['ALARM', 'INSUFFICIENT_DATA', 'OK'] as const)
+    .filter((state) => count(state) > 0)
+    .map((state) => `${count(state)} ${state === 'ALARM' ? 'in ALARM' : state}`)
+    .join(', ');
+  return [
+    `Alarms: ${summary}`,
+    formatTable(
+      ['STATE', 'ALARM', 'SINCE', 'REASON'],
+      report.states.map((s) => [
+        s.state,
+        s.name,
+        time(s.since),
+        s.state === 'OK' ? '-' : s.reason || '-',
+      ]),
+    ),
+    ...alarms.problems.map((f) => `  ${severityLabel(f)} ${f.what}: ${f.fix}`),
+    ...(count('INSUFFICIENT_DATA') > 0 ? [`  ${INSUFFICIENT_DATA_NOTE}`] : []),
+    `Dashboard: ${alarms.dashboardUrl}`,
+  ];
+}
+
 /**
  * `problems` are findStatusProblems' (the service's own), printed as ERROR under the counts;
- * `reachability` is checkReachability's, under the URL.
+ * `reachability` is checkReachability's, under the URL; `alarms`, when read, under those.
  */
 export function formatStatus(
   status: ServiceStatus,
@@ -51,6 +98,7 @@ export function formatStatus(
   region: string,
   reachability: Finding[] = [],
   problems: Finding[] = [],
+  alarms?: StatusAlarms,
 ): string {
   const out: string[] = [];
   const answers = url && !reachability.some((f) => f.code === 'url-not-answering');
@@ -60,6 +108,7 @@ export function formatStatus(
     ...problems.map((f) => `  ${severityLabel(f)} ${f.what}: ${f.fix}`),
     `URL: ${url ?? '(no running task with a public IP yet)'}${answers ? ' (answers from here)' : ''}`,
     ...reachability.map((f) => `  ${severityLabel(f)} ${f.what}: ${f.fix}`),
+    ...(alarms ? ['', ...formatAlarms(alarms)] : []),
     '',
     'Deployments',
     formatTable(

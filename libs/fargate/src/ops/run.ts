@@ -14,6 +14,7 @@ import {
   destroyDeployment,
   diagnoseService,
   explainError,
+  findAlarmProblems,
   findStatusProblems,
   findTaskLogStreams,
   followLogs,
@@ -27,10 +28,12 @@ import {
   isSetupFinding,
   OpsError,
   pickServiceUrl,
+  readAlarmReport,
   readLogs,
   waitForDeployment,
 } from '@hello-world/aws-ops';
 import {
+  dashboardUrl,
   isDefaultEnvironment,
   REGISTRY_OUTPUTS,
   STACK_TAGS,
@@ -156,18 +159,42 @@ async function execute(
         },
       );
     case 'status': {
+      const { project } = deps.deployment;
       const ref = await resolveService(ctx, common.stackName);
-      const status = await getServiceStatus(clients, ref, { project: deps.deployment.project });
+      const monitoring = deps.deployment.names.monitoring;
+      // An identity that may not read the alarms still gets the rest (report.readable false).
+      const [status, report] = await Promise.all([
+        getServiceStatus(clients, ref, { project }),
+        readAlarmReport(clients.cloudwatch, monitoring, ctx.region),
+      ]);
       const url = pickServiceUrl(status.tasks, deps.deployment.port)?.url;
-      const reachability = url
-        ? await checkReachability(deps, url, ref.allowedIp, deps.deployment.project)
-        : [];
-      const problems = findStatusProblems(status, url, deps.deployment.project);
-      ctx.print({ region: ctx.region, url: url ?? null, problems, reachability, ...status }, () =>
-        formatStatus(status, url, ctx.region, reachability, problems),
+      const reachability = url ? await checkReachability(deps, url, ref.allowedIp, project) : [];
+      const alarms = {
+        report,
+        problems: report.readable
+          ? findAlarmProblems(report.states, monitoring, ctx.region, project)
+          : [],
+        dashboardUrl: dashboardUrl(ctx.region, monitoring.dashboard),
+        deployCommand: `npx nx run ${project}:deploy`,
+      };
+      const own = findStatusProblems(status, url, project);
+      // --json: one list of what status reports, the alarms' findings (codes alarm-*) included.
+      const problems = [...own, ...alarms.problems];
+      ctx.print(
+        {
+          region: ctx.region,
+          url: url ?? null,
+          problems,
+          reachability,
+          ...status,
+          alarms: report,
+          dashboardUrl: alarms.dashboardUrl,
+        },
+        () => formatStatus(status, url, ctx.region, reachability, own, alarms),
       );
       // 0: the desired count runs and the URL answers from here; 1: an ERROR line was printed
-      // (tasks missing, a failed rollout, the URL not answering from an allowed IP).
+      // (tasks missing, a failed rollout, the URL not answering from an allowed IP, the
+      // tasks-below-desired alarm in ALARM; other alarms in ALARM are WARN).
       const failed = [...problems, ...reachability].some((f) => f.severity === 'error');
       return failed ? EXIT_FAILED : EXIT_OK;
     }
@@ -475,6 +502,7 @@ function doctorOptions(ctx: Context, common: { stackName: string; registryStackN
     port: ctx.deps.deployment.port,
     service: ctx.deps.deployment.names.service,
     project: ctx.deps.deployment.project,
+    alarms: ctx.deps.deployment.names.monitoring,
   };
 }
 
@@ -482,8 +510,8 @@ function doctorOptions(ctx: Context, common: { stackName: string; registryStackN
  * The operations CLI: parse, wire clients, run one command, and turn every failure into one line
  * on stderr and an exit code (0 ok, 1 failed, 2 usage or environment). Never a stack trace.
  * status and doctor exit 1 when what they print holds an ERROR (status: fewer tasks running than
- * desired, a failed rollout, the URL not answering from an allowed IP), and 2 for setup: no stack,
- * credentials, region, endpoint.
+ * desired, a failed rollout, the URL not answering from an allowed IP, the tasks-below-desired
+ * alarm in ALARM), and 2 for setup: no stack, credentials, region, endpoint.
  */
 export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
   // Errors start with the nx target as typed (infra:status, greeter-infra:status), as every
