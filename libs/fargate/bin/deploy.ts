@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `nx run <project>:deploy [-- --image-tag=TAG --allowed-ip=CIDR --profile=NAME --timeout=20m --json]`
+// `nx run <project>:deploy [-- --image-tag=TAG --allowed-ip=CIDR --alert-email=ADDR --profile=NAME --timeout=20m --json]`
 // (`infra:deploy` for hello-world): the last task of the chain <project>:deploy-registry →
 // <service>:docker-push → <project>:deploy, from their reports to a serving URL
 // (src/deploy/deploy-cli.ts → orchestrate.ts); with `--registry-only`, the
@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildDeployCommands } from '../src/deploy-command';
-import { readAssemblyRegion, readTaskArchitecture } from '../src/deploy/assembly';
+import { readAssemblyRegion, readTaskArchitecture, readTaskSecrets } from '../src/deploy/assembly';
 import { runDeployCli, type DeployTarget, type StackToDeploy } from '../src/deploy/deploy-cli';
 import { resolveClientCredentials } from '../src/deploy/preflight';
 import {
@@ -19,6 +19,7 @@ import {
   parseRegistryReportFile,
   type RegistryReport,
 } from '../src/deploy/push-report';
+import type { StackParameters } from '../src/deploy/orchestrate';
 import { readDeploymentOrExit } from '../src/deployment';
 import { awsEnv, readGitSha } from '../src/deploy/cdk-process';
 import { runToStderr } from '../src/deploy/run-to-stderr';
@@ -36,7 +37,7 @@ const registryReportPath = join(deployment.outputsDir, 'registry-deploy.json');
 async function deployStack(
   target: DeployTarget,
   stack: StackToDeploy,
-  parameters: { imageTag?: string; allowedIp?: string },
+  parameters: StackParameters,
   options: { signal?: AbortSignal } = {},
 ): Promise<void> {
   const [registryArgs, serviceArgs] = buildDeployCommands({
@@ -104,6 +105,12 @@ void runDeployCli(process.argv.slice(2), {
     }),
   readTaskArchitecture: () =>
     readTaskArchitecture(assemblyDir, {
+      serviceStackName: names.deployment,
+      project: deployment.project,
+      environment: deployment.names.environment,
+    }),
+  readTaskSecrets: () =>
+    readTaskSecrets(assemblyDir, {
       serviceStackName: names.deployment,
       project: deployment.project,
       environment: deployment.names.environment,

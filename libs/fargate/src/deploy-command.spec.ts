@@ -34,6 +34,15 @@ describe('buildDeployCommands', () => {
     expect(registry).not.toContain('--parameters');
   });
 
+  it('GIVEN an alert email, or an empty one THEN AlertEmail goes to the service stack as given', () => {
+    const [, service] = buildDeployCommands({ ...request, alertEmail: 'ops@example.com' });
+    expect(service.join(' ')).toContain(
+      '--parameters hello-world-ecr-ecs-fargate:AlertEmail=ops@example.com',
+    );
+    const [, removed] = buildDeployCommands({ ...request, alertEmail: '' });
+    expect(removed).toContain('hello-world-ecr-ecs-fargate:AlertEmail=');
+  });
+
   it('passes no parameter that was not asked for, so an existing stack keeps its current values', () => {
     const [, service] = buildDeployCommands(request);
     expect(service).not.toContain('--parameters');

@@ -1,4 +1,4 @@
-import { STACK_PARAMETERS, checkIpv4Cidr, isImageTag } from '@hello-world/shared';
+import { STACK_PARAMETERS, checkIpv4Cidr, isEmailAddress, isImageTag } from '@hello-world/shared';
 import { ConfigError, SETTINGS, type Env } from './config';
 
 export interface DeployRequest {
@@ -10,6 +10,8 @@ export interface DeployRequest {
   readonly imageTag?: string;
   /** AllowedIP to apply; left out, an existing stack keeps its current CIDR. */
   readonly allowedIp?: string;
+  /** AlertEmail to apply ('' removes the subscription); left out, an existing stack keeps its own. */
+  readonly alertEmail?: string;
   readonly profile?: string;
   /** Without a terminal nobody can answer CDK's approval prompt, so CI deploys unprompted. */
   readonly interactive: boolean;
@@ -19,17 +21,19 @@ export interface DeployRequest {
 export interface DeployFlags {
   readonly 'image-tag'?: string;
   readonly 'allowed-ip'?: string;
+  readonly 'alert-email'?: string;
 }
 
 /**
- * The parameter values a deploy passes through: flags first, then IMAGE_TAG / ALLOWED_IP.
- * Checked with the same patterns as the template, so a typo fails here in one line instead of
- * after CloudFormation has started.
+ * The parameter values a deploy passes through: flags first, then IMAGE_TAG / ALLOWED_IP;
+ * --alert-email only as a flag (ALERT_EMAIL is synth's: the parameter's default). Checked with
+ * the same patterns as the template, so a typo fails here in one line instead of after
+ * CloudFormation has started.
  */
 export function readParameterOverrides(
   flags: DeployFlags,
   env: Env,
-): { imageTag?: string; allowedIp?: string } {
+): { imageTag?: string; allowedIp?: string; alertEmail?: string } {
   const fromEnv = (variable: string) => env[variable] || undefined;
   const imageTag = flags['image-tag'] ?? fromEnv(SETTINGS.imageTag.env[0]);
   const allowedIp = flags['allowed-ip'] ?? fromEnv(SETTINGS.allowedIp.env[0]);
@@ -47,7 +51,14 @@ export function readParameterOverrides(
         : `Invalid allowed IP ${JSON.stringify(allowedIp)}: use an IPv4 CIDR, e.g. --allowed-ip=203.0.113.7/32 (or 0.0.0.0/0 for anyone).`,
     );
   }
-  return { imageTag, allowedIp };
+  const alertEmail = flags['alert-email']?.trim();
+  // '' is a value: it removes the subscription (the template's AllowedPattern accepts it).
+  if (alertEmail && !isEmailAddress(alertEmail)) {
+    throw new ConfigError(
+      `Invalid alert email ${JSON.stringify(flags['alert-email'])}: use an email address, e.g. --alert-email=ops@example.com (or --alert-email= to remove the subscription).`,
+    );
+  }
+  return { imageTag, allowedIp, ...(alertEmail !== undefined ? { alertEmail } : {}) };
 }
 
 /**
@@ -76,6 +87,13 @@ export function buildDeployCommands(request: DeployRequest): string[][] {
     parameters.push(
       '--parameters',
       `${request.serviceStackName}:${STACK_PARAMETERS.allowedIp}=${request.allowedIp}`,
+    );
+  }
+  if (request.alertEmail !== undefined) {
+    // `AlertEmail=` (empty) is passed as '', which CloudFormation applies: no subscription.
+    parameters.push(
+      '--parameters',
+      `${request.serviceStackName}:${STACK_PARAMETERS.alertEmail}=${request.alertEmail}`,
     );
   }
   return [

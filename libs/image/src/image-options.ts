@@ -98,6 +98,7 @@ const DEPLOY_CHAIN_OPTIONS = {
   env: { type: 'string', example: 'staging' },
   'image-tag': { type: 'string', example: 'sha-1a2b3c4-ecr-ecs-fargate' },
   'allowed-ip': { type: 'string', example: '203.0.113.7/32' },
+  'alert-email': { type: 'string', example: 'ops@example.com' },
   timeout: { type: 'string', example: '15m' },
   json: { type: 'boolean' },
   abort: { type: 'boolean' },

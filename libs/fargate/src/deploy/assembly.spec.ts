@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../config';
-import { readAssemblyRegion, readTaskArchitecture } from './assembly';
+import { readAssemblyRegion, readTaskArchitecture, readTaskSecrets } from './assembly';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'cdk-out-'))));
@@ -99,7 +99,10 @@ describe('readAssemblyRegion for another deployment (greeter-infra)', () => {
 });
 
 /** The service stack's template as synth writes it, with the task definition's RuntimePlatform. */
-function writeServiceTemplate(runtimePlatform: object | undefined): void {
+function writeServiceTemplate(
+  runtimePlatform: object | undefined,
+  containerDefinitions?: object[],
+): void {
   writeManifest('aws://unknown-account/eu-west-1');
   writeFileSync(
     join(dir, `${HELLO_WORLD.serviceStackName}.template.json`),
@@ -115,6 +118,7 @@ function writeServiceTemplate(runtimePlatform: object | undefined): void {
             NetworkMode: 'awsvpc',
             RequiresCompatibilities: ['FARGATE'],
             ...(runtimePlatform ? { RuntimePlatform: runtimePlatform } : {}),
+            ...(containerDefinitions ? { ContainerDefinitions: containerDefinitions } : {}),
           },
         },
       },
@@ -157,6 +161,73 @@ describe('readTaskArchitecture', () => {
     expect(() => readTaskArchitecture(join(dir, 'missing'), GREETER)).toThrow(
       new ConfigError(
         `no cloud assembly at ${join(dir, 'missing')}: run \`npx nx run greeter-infra:synth\``,
+      ),
+    );
+  });
+});
+
+/** The SSM parameter ARN as CDK writes it for a stack with a region: partition and account are Refs. */
+function ssmParameterArn(name: string): object {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':ssm:eu-west-1:',
+        { Ref: 'AWS::AccountId' },
+        `:parameter${name}`,
+      ],
+    ],
+  };
+}
+
+describe('readTaskSecrets', () => {
+  it("GIVEN a container with an SSM and a Secrets Manager secret THEN both, with the parameter's name and the secret's ARN and JSON key", () => {
+    writeServiceTemplate(undefined, [
+      {
+        Name: 'hello-world',
+        Environment: [{ Name: 'GREETING', Value: 'Hello from staging' }],
+        Secrets: [
+          {
+            Name: 'API_KEY',
+            ValueFrom: ssmParameterArn('/hello-world-ecr-ecs-fargate/staging/API_KEY'),
+          },
+          {
+            Name: 'DB_USER',
+            ValueFrom: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:username::',
+          },
+        ],
+      },
+    ]);
+    expect(readTaskSecrets(dir, HELLO_WORLD)).toEqual([
+      {
+        name: 'API_KEY',
+        source: { kind: 'ssm', parameterName: '/hello-world-ecr-ecs-fargate/staging/API_KEY' },
+      },
+      {
+        name: 'DB_USER',
+        source: {
+          kind: 'secretsmanager',
+          secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf',
+          jsonKey: 'username',
+        },
+      },
+    ]);
+  });
+
+  it('GIVEN a container without Secrets THEN none', () => {
+    writeServiceTemplate(undefined, [{ Name: 'hello-world', Image: 'x' }]);
+    expect(readTaskSecrets(dir, HELLO_WORLD)).toEqual([]);
+  });
+
+  it('GIVEN a ValueFrom that names no parameter or secret THEN one line naming the secret and to synth', () => {
+    writeServiceTemplate(undefined, [
+      { Name: 'hello-world', Secrets: [{ Name: 'API_KEY', ValueFrom: { Ref: 'SomeParameter' } }] },
+    ]);
+    expect(() => readTaskSecrets(dir, HELLO_WORLD)).toThrow(
+      new ConfigError(
+        `${join(dir, 'hello-world-ecr-ecs-fargate.template.json')}'s task definition has a secret "API_KEY" whose ValueFrom is neither an SSM parameter nor a Secrets Manager ARN: run \`npx nx run infra:synth\``,
       ),
     );
   });

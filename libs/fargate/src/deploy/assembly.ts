@@ -7,6 +7,7 @@ import {
   type CpuArchitecture,
 } from '@hello-world/shared';
 import { ConfigError } from '../config';
+import { parseSecretValueFrom, type TaskSecret } from './secrets-preflight';
 
 /** Which deployment's assembly: its service stack's artifact, and its project's synth target. */
 export interface AssemblyOf {
@@ -54,25 +55,7 @@ export function readAssemblyRegion(assemblyDir: string, of: AssemblyOf): string 
  * deploy checks the image's platform against it before anything is rolled out.
  */
 export function readTaskArchitecture(assemblyDir: string, of: AssemblyOf): CpuArchitecture {
-  const synth = synthHint(of);
-  const manifest = readManifest(assemblyDir, synth);
-  const templateFile =
-    manifest?.artifacts?.[of.serviceStackName]?.properties?.templateFile ??
-    `${of.serviceStackName}.template.json`;
-  const templatePath = join(assemblyDir, templateFile);
-  const template = readJson<{
-    Resources?: Record<
-      string,
-      { Type?: string; Properties?: { RuntimePlatform?: { CpuArchitecture?: unknown } } }
-    >;
-  }>(templatePath, synth);
-  const taskDefinitions = Object.values(template?.Resources ?? {}).filter(
-    (resource) => resource?.Type === 'AWS::ECS::TaskDefinition',
-  );
-  const [taskDefinition] = taskDefinitions;
-  if (!taskDefinition) {
-    throw new ConfigError(`${templatePath} has no ECS task definition: ${synth}`);
-  }
+  const { taskDefinition, templatePath, synth } = readTaskDefinition(assemblyDir, of);
   const value = taskDefinition.Properties?.RuntimePlatform?.CpuArchitecture;
   if (value === undefined) return DEFAULT_CPU_ARCHITECTURE;
   const architecture = typeof value === 'string' ? parseCpuArchitecture(value) : undefined;
@@ -82,6 +65,59 @@ export function readTaskArchitecture(assemblyDir: string, of: AssemblyOf): CpuAr
     );
   }
   return architecture;
+}
+
+/**
+ * The secrets the synthesized task definition's containers get from SSM or Secrets Manager (their
+ * Secrets: Name and ValueFrom), which must exist before the service stack is updated.
+ */
+export function readTaskSecrets(assemblyDir: string, of: AssemblyOf): TaskSecret[] {
+  const { taskDefinition, templatePath, synth } = readTaskDefinition(assemblyDir, of);
+  const containers = taskDefinition.Properties?.ContainerDefinitions;
+  return (Array.isArray(containers) ? containers : []).flatMap((container) =>
+    (Array.isArray(container?.Secrets) ? container.Secrets : []).map((entry) => {
+      const name = typeof entry?.Name === 'string' ? entry.Name : undefined;
+      const source = parseSecretValueFrom(entry?.ValueFrom);
+      if (!name || !source) {
+        throw new ConfigError(
+          `${templatePath}'s task definition has a secret ${JSON.stringify(entry?.Name)} whose ValueFrom is neither an SSM parameter nor a Secrets Manager ARN: ${synth}`,
+        );
+      }
+      return { name, source };
+    }),
+  );
+}
+
+interface TemplateTaskDefinition {
+  Type?: string;
+  Properties?: {
+    RuntimePlatform?: { CpuArchitecture?: unknown };
+    ContainerDefinitions?: { Secrets?: { Name?: unknown; ValueFrom?: unknown }[] }[];
+  };
+}
+
+/** The service stack's (one) task definition, from its template in the assembly. */
+function readTaskDefinition(
+  assemblyDir: string,
+  of: AssemblyOf,
+): { taskDefinition: TemplateTaskDefinition; templatePath: string; synth: string } {
+  const synth = synthHint(of);
+  const manifest = readManifest(assemblyDir, synth);
+  const templateFile =
+    manifest?.artifacts?.[of.serviceStackName]?.properties?.templateFile ??
+    `${of.serviceStackName}.template.json`;
+  const templatePath = join(assemblyDir, templateFile);
+  const template = readJson<{ Resources?: Record<string, TemplateTaskDefinition> }>(
+    templatePath,
+    synth,
+  );
+  const [taskDefinition] = Object.values(template?.Resources ?? {}).filter(
+    (resource) => resource?.Type === 'AWS::ECS::TaskDefinition',
+  );
+  if (!taskDefinition) {
+    throw new ConfigError(`${templatePath} has no ECS task definition: ${synth}`);
+  }
+  return { taskDefinition, templatePath, synth };
 }
 
 function synthHint(of: AssemblyOf): string {

@@ -94,12 +94,31 @@ describe('parseDeployArgs', () => {
     });
   });
 
-  it.each([['--allowed-ip=1.2.3.4'], ['--image-tag=-bad'], ['--timeout=soon'], ['--force']])(
-    'rejects %s with a one-line ConfigError',
-    (flag) => {
-      expect(() => parseDeployArgs([flag], {})).toThrow(ConfigError);
-    },
-  );
+  it('GIVEN --alert-email=ADDRESS THEN alertEmail; --alert-email= THEN "" (remove); none THEN left out', () => {
+    expect(parseDeployArgs(['--alert-email=ops@example.com'], {}).alertEmail).toBe(
+      'ops@example.com',
+    );
+    expect(parseDeployArgs(['--alert-email='], {}).alertEmail).toBe('');
+    expect(parseDeployArgs([], { ALERT_EMAIL: 'ops@example.com' })).not.toHaveProperty(
+      'alertEmail',
+    );
+  });
+
+  it('GIVEN --alert-email with --abort THEN refused: abort deploys nothing', () => {
+    expect(() => parseDeployArgs(['--abort', '--alert-email=ops@example.com'], {})).toThrow(
+      /--alert-email means nothing with it/,
+    );
+  });
+
+  it.each([
+    ['--allowed-ip=1.2.3.4'],
+    ['--image-tag=-bad'],
+    ['--timeout=soon'],
+    ['--force'],
+    ['--alert-email=not an address'],
+  ])('rejects %s with a one-line ConfigError', (flag) => {
+    expect(() => parseDeployArgs([flag], {})).toThrow(ConfigError);
+  });
 });
 
 describe('parseDeployArgs: AWS settings share the ops rules', () => {
@@ -128,7 +147,7 @@ describe('parseDeployArgs: AWS settings share the ops rules', () => {
 });
 
 describe("parseDeployArgs: --registry-only, the chain's first step", () => {
-  it.each([['--image-tag=v1'], ['--allowed-ip=203.0.113.7/32']])(
+  it.each([['--image-tag=v1'], ['--allowed-ip=203.0.113.7/32'], ['--alert-email=ops@example.com']])(
     'GIVEN --registry-only with %s (forwarded by infra:deploy) THEN it is left to the service stack, and said',
     (flag) => {
       const name = flag.slice(0, flag.indexOf('='));

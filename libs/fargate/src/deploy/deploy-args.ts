@@ -23,6 +23,9 @@ Options:
   --image-tag=TAG    deploy this tag (must be in ECR already) instead of the current build's
   --allowed-ip=CIDR  who may reach the service port (default: keep the stack's; a network address,
                      e.g. 203.0.113.7/32; 0.0.0.0/0 is the whole internet and is warned about)
+  --alert-email=ADDR subscribe ADDR to the environment's alarm topic (SNS mails it a link to
+                     confirm); kept by later deploys (default: keep the stack's; a first deploy
+                     takes the settings' alertEmail); --alert-email= (empty) removes it
   --profile=NAME     AWS profile, default AWS_PROFILE
   --region=R         must be the region the stacks were synthesized for (synth reads AWS_REGION:
                      set AWS_REGION=R instead to deploy elsewhere)
@@ -40,15 +43,17 @@ Options:
   --json             print the receipt as JSON on stdout (progress stays on stderr)
   --allow-dirty      build and push uncommitted changes (tagged sha-<sha>-dirty-<hash>)
   --registry-only    deploy only the registry stack (the ${project}:deploy-registry target); it skips
-                     itself with --service-only or --print-tag, and says it leaves --image-tag and
-                     --allowed-ip to the service stack
+                     itself with --service-only or --print-tag, and says it leaves --image-tag,
+                     --allowed-ip and --alert-email to the service stack
   --service-only     deploy only the service stack, with --image-tag=TAG already in ECR (what the
                      CI deploy role runs, with --exclude-task-dependencies); deploy-registry and
                      docker-push skip themselves. The registry stack must exist: an administrator
                      deploys it with ${project}:deploy-registry. Not with --allow-dirty
-  Before the service stack changes, the image is checked: built for the task's CPU (the
-  synthesized task definition's, e.g. CPU_ARCHITECTURE=ARM64) and scanned without findings at or
-  above --max-severity.
+  Before any stack changes, every secret of the synthesized task definition must exist (SSM
+  DescribeParameters, Secrets Manager DescribeSecret: names only, never values). Before the
+  service stack changes, the image is checked: built for the task's CPU (the synthesized task
+  definition's, e.g. CPU_ARCHITECTURE=ARM64) and scanned without findings at or above
+  --max-severity.
   Accepted for the other steps: --print-tag, --project=P, --platform=P (docker-push's)`;
 }
 
@@ -63,6 +68,7 @@ export const DEPLOY_OPTIONS = {
   env: { type: 'string', example: 'staging' },
   'image-tag': { type: 'string', example: 'sha-1a2b3c4-ecr-ecs-fargate' },
   'allowed-ip': { type: 'string', example: '203.0.113.7/32' },
+  'alert-email': { type: 'string', example: 'ops@example.com' },
   profile: { type: 'string', example: 'dev' },
   timeout: { type: 'duration', default: DEFAULT_TIMEOUT_MS, example: '20m' },
   json: { type: 'boolean' },
@@ -97,6 +103,8 @@ export interface DeployOptions {
   printTag: boolean;
   imageTag?: string;
   allowedIp?: string;
+  /** --alert-email: the AlertEmail parameter; '' removes the subscription. */
+  alertEmail?: string;
   profile?: string;
   timeoutMs: number;
   json: boolean;
@@ -155,9 +163,9 @@ export function parseDeployArgs(
   // The chain hands every step the same options, so these are checked by its first step
   // (deploy-registry) already, before anything is deployed.
   if (values.abort) {
-    const deploying = (['image-tag', 'allowed-ip', 'allow-dirty', 'no-rollback'] as const).find(
-      (f) => values[f] !== undefined && values[f] !== false,
-    );
+    const deploying = (
+      ['image-tag', 'allowed-ip', 'alert-email', 'allow-dirty', 'no-rollback'] as const
+    ).find((f) => values[f] !== undefined && values[f] !== false);
     if (deploying) {
       throw new ConfigError(
         `--abort stops the deploy in progress and deploys nothing, so --${deploying} means nothing with it: drop one of them`,
@@ -177,7 +185,7 @@ export function parseDeployArgs(
   }
   // Only the service stack takes these: deploy-registry says it leaves them, never drops them silently.
   const leftToService = values['registry-only']
-    ? (['image-tag', 'allowed-ip'] as const)
+    ? (['image-tag', 'allowed-ip', 'alert-email'] as const)
         .filter((f) => values[f] !== undefined)
         .map((f) => `--${f}`)
     : [];
@@ -206,6 +214,7 @@ export function parseDeployArgs(
     leftToService,
     ...(overrides.imageTag ? { imageTag: overrides.imageTag } : {}),
     ...(overrides.allowedIp ? { allowedIp: overrides.allowedIp } : {}),
+    ...(overrides.alertEmail !== undefined ? { alertEmail: overrides.alertEmail } : {}),
     ...(profile ? { profile } : {}),
     timeoutMs,
     json: values.json,

@@ -4,6 +4,7 @@ import {
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import { ListServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
+import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   configBlobFetch,
@@ -55,6 +56,7 @@ function harness(overrides: Partial<DeployCliDeps> = {}): Harness {
       return 'eu-central-1';
     },
     readTaskArchitecture: () => 'X86_64',
+    readTaskSecrets: () => [],
     fetchText: configBlobFetch(),
     createClients: () => aws.clients(),
     resolveCredentials: async () => {
@@ -63,8 +65,10 @@ function harness(overrides: Partial<DeployCliDeps> = {}): Harness {
     },
     deployStack: async (target, stack, parameters) => {
       const tag = parameters.imageTag ? ` ImageTag=${parameters.imageTag}` : '';
+      const email =
+        parameters.alertEmail !== undefined ? ` AlertEmail=${parameters.alertEmail}` : '';
       calls.push(
-        `cdk deploy ${stack.role} ${target.region} ${target.profile ?? '(default)'}${tag}`,
+        `cdk deploy ${stack.role} ${target.region} ${target.profile ?? '(default)'}${tag}${email}`,
       );
     },
     pushReportFile: {
@@ -294,6 +298,111 @@ describe('runDeployCli: full deploy', () => {
     expect(h.out.join('\n')).toMatch(
       /phases +registry 20s \(infra:deploy-registry\), image 0s skipped/,
     );
+  });
+});
+
+describe("runDeployCli: the task definition's secrets are checked before any stack update", () => {
+  const STAGING = { ...HELLO_WORLD, names: deploymentNames('hello-world', 'staging') };
+  const API_KEY = '/hello-world-ecr-ecs-fargate/staging/API_KEY';
+  const secrets = () => [
+    { name: 'API_KEY', source: { kind: 'ssm' as const, parameterName: API_KEY } },
+  ];
+
+  it.each([
+    [['--registry-only']],
+    [[`--image-tag=${TAG}`]],
+    [['--service-only', `--image-tag=${TAG}`]],
+  ])(
+    'GIVEN a secret whose parameter does not exist WHEN %j THEN one line naming it and how to create it, exit 1, no cdk deploy',
+    async (argv) => {
+      aws.ssm.on(DescribeParametersCommand).resolves({ Parameters: [] });
+      const h = harness({ deployment: STAGING, readTaskSecrets: secrets });
+      expect(await runDeployCli(argv, h.deps)).toBe(1);
+      expect(h.err).toEqual([
+        expect.stringMatching(
+          /^infra:deploy(-registry)?: secret API_KEY \(SSM parameter \/hello-world-ecr-ecs-fargate\/staging\/API_KEY\) does not exist: create it with `echo -n VALUE \| npx nx run infra:secrets -- set API_KEY --env=staging`$/,
+        ),
+      ]);
+      expect(h.calls.filter((c) => c.startsWith('cdk'))).toEqual([]);
+    },
+  );
+
+  it('GIVEN the parameter exists THEN says so by name and deploys', async () => {
+    const DEFAULT_API_KEY = `${HELLO_WORLD.names.secretsPath}API_KEY`;
+    aws.ssm.on(DescribeParametersCommand).resolves({
+      Parameters: [
+        {
+          Name: DEFAULT_API_KEY,
+          ARN: `arn:aws:ssm:eu-central-1:123456789012:parameter${DEFAULT_API_KEY}`,
+          Type: 'SecureString',
+          KeyId: 'alias/aws/ssm',
+          LastModifiedDate: new Date('2026-11-30T09:12:44.512Z'),
+          Version: 1,
+          Tier: 'Standard',
+          DataType: 'text',
+        },
+      ],
+    });
+    const h = harness({
+      readTaskSecrets: () => [
+        { name: 'API_KEY', source: { kind: 'ssm', parameterName: DEFAULT_API_KEY } },
+      ],
+    });
+    expect(await runDeployCli([`--image-tag=${TAG}`], h.deps)).toBe(0);
+    expect(h.err).toContain("infra:deploy: the task's secrets exist: API_KEY");
+    expect(h.calls).toContain(`cdk deploy service eu-central-1 (default) ImageTag=${TAG}`);
+  });
+
+  it('GIVEN a ValueFrom the assembly cannot name THEN its one line, exit 2, before credentials', async () => {
+    const h = harness({
+      readTaskSecrets: () => {
+        throw new ConfigError('the task definition has a secret "X" whose ValueFrom is neither…');
+      },
+    });
+    expect(await runDeployCli([`--image-tag=${TAG}`], h.deps)).toBe(2);
+    expect(h.calls).toEqual(['read assembly']);
+  });
+
+  it('GIVEN --abort THEN no secret is checked', async () => {
+    const readTaskSecrets = jest.fn(secrets);
+    const h = harness({ readTaskSecrets });
+    await runDeployCli(['--abort', '--timeout=1s'], h.deps);
+    expect(readTaskSecrets).not.toHaveBeenCalled();
+  });
+});
+
+describe('runDeployCli: --alert-email', () => {
+  it('GIVEN --alert-email=ADDRESS THEN the service stack gets it as AlertEmail', async () => {
+    const h = harness();
+    expect(
+      await runDeployCli([`--image-tag=${TAG}`, '--alert-email=ops@example.com'], h.deps),
+    ).toBe(0);
+    expect(h.calls).toContain(
+      `cdk deploy service eu-central-1 (default) ImageTag=${TAG} AlertEmail=ops@example.com`,
+    );
+  });
+
+  it('GIVEN --alert-email= (empty) THEN AlertEmail is passed empty: the subscription is removed', async () => {
+    const h = harness();
+    expect(await runDeployCli([`--image-tag=${TAG}`, '--alert-email='], h.deps)).toBe(0);
+    expect(h.calls).toContain(
+      `cdk deploy service eu-central-1 (default) ImageTag=${TAG} AlertEmail=`,
+    );
+  });
+
+  it('GIVEN no --alert-email THEN no AlertEmail: the stack keeps its own', async () => {
+    const h = harness();
+    expect(await runDeployCli([`--image-tag=${TAG}`], h.deps)).toBe(0);
+    expect(h.calls).toContain(`cdk deploy service eu-central-1 (default) ImageTag=${TAG}`);
+  });
+
+  it('GIVEN --alert-email that is not an address THEN one line, exit 2, before anything', async () => {
+    const h = harness();
+    expect(await runDeployCli(['--alert-email=ops@', `--image-tag=${TAG}`], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      'infra:deploy: Invalid alert email "ops@": use an email address, e.g. --alert-email=ops@example.com (or --alert-email= to remove the subscription).',
+    ]);
+    expect(h.calls).toEqual([]);
   });
 });
 

@@ -13,8 +13,15 @@ import type { Deployment } from '../deployment';
 import { runAbortCommand } from '../ops/abort';
 import { formatDiagnosis } from '../ops/format';
 import { deployUsage, parseDeployArgs, type DeployOptions } from './deploy-args';
-import { runDeploy, type DeployDeps, type DeployOutcome, type DeployRequest } from './orchestrate';
+import {
+  runDeploy,
+  type DeployDeps,
+  type DeployOutcome,
+  type DeployRequest,
+  type StackParameters,
+} from './orchestrate';
 import { findCredentialsProblem, findEndpointProblem } from './preflight';
+import { checkTaskSecrets, type TaskSecret } from './secrets-preflight';
 import { checkPushReportIsCurrent, type PushReport, type RegistryReport } from './push-report';
 import { formatPhases, formatReceipt } from './receipt';
 
@@ -80,6 +87,8 @@ export interface DeployCliDeps extends Omit<
   readAssemblyRegion: () => string;
   /** The synthesized task definition's CPU architecture, which the image must be built for. */
   readTaskArchitecture: () => CpuArchitecture;
+  /** The synthesized task definition's secrets, which must exist before any stack update. */
+  readTaskSecrets: () => TaskSecret[];
   /** Reads the image's config blob (its platform) from ECR's presigned URL: fetch. */
   fetchText: FetchText;
   createClients: (target: AwsTarget) => AwsClients;
@@ -89,7 +98,7 @@ export interface DeployCliDeps extends Omit<
   deployStack: (
     target: DeployTarget,
     stack: StackToDeploy,
-    parameters: { imageTag?: string; allowedIp?: string },
+    parameters: StackParameters,
     options?: { signal?: AbortSignal },
   ) => Promise<void>;
   /**
@@ -125,6 +134,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
   let target: DeployTarget;
   let options: DeployOptions;
   let taskArchitecture: CpuArchitecture | undefined;
+  let taskSecrets: TaskSecret[] = [];
   try {
     options = parseDeployArgs(argv, deps.env);
     if (options.help) {
@@ -162,6 +172,8 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
     target = { region, ...(options.profile ? { profile: options.profile } : {}) };
     // Only the service stack's deploy checks its image; read here, so a bad assembly is exit 2.
     if (!options.registryOnly && !options.abort) taskArchitecture = deps.readTaskArchitecture();
+    // Both stack updates of the chain check them first: deploy-registry's is the first update.
+    if (!options.abort) taskSecrets = deps.readTaskSecrets();
   } catch (error) {
     return fail((error as Error).message, 2);
   }
@@ -200,6 +212,20 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
     endpoint: describeEndpoint(target.region, deps.env),
   });
   if (unreachable) return fail(unreachable.message, 2);
+
+  if (!options.abort && taskSecrets.length > 0) {
+    // A missing secret would only fail the rollout minutes later (ECS starts no task): refused
+    // here, before any stack changes.
+    const secrets = await checkTaskSecrets(clients, taskSecrets, {
+      project,
+      environment: names.environment,
+      secretsPath: names.secretsPath,
+      region: target.region,
+    });
+    if (!secrets.ok) return fail(secrets.message, secrets.exitCode);
+    for (const warning of secrets.warnings) deps.err(`${label}: WARNING: ${warning}`);
+    deps.err(`${label}: the task's secrets exist: ${taskSecrets.map((s) => s.name).join(', ')}`);
+  }
 
   if (options.abort) {
     try {
@@ -272,6 +298,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
       serviceStackName: names.deployment,
       ...(options.imageTag ? { imageTag: options.imageTag } : {}),
       ...(options.allowedIp ? { allowedIp: options.allowedIp } : {}),
+      ...(options.alertEmail !== undefined ? { alertEmail: options.alertEmail } : {}),
       ...(options.serviceOnly ? { serviceOnly: true } : {}),
       timeoutMs: options.timeoutMs,
       ...(options.noRollback ? { noRollback: true } : {}),

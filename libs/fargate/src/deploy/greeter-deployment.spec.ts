@@ -160,6 +160,7 @@ function harness(overrides: Partial<DeployCliDeps> = {}): Harness {
     env: {},
     readAssemblyRegion: () => 'eu-west-1',
     readTaskArchitecture: () => 'X86_64',
+    readTaskSecrets: () => [],
     fetchText: configBlobFetch(),
     createClients: () => aws.clients(),
     resolveCredentials: async () => ({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }),

@@ -54,6 +54,8 @@ export interface DeployRequest {
   /** Deploy this tag, which must already be in the registry; left out, the build's sha tag is pushed. */
   imageTag?: string;
   allowedIp?: string;
+  /** The AlertEmail parameter (--alert-email); '' removes the subscription; left out, kept. */
+  alertEmail?: string;
   /**
    * Deploy only the service stack (`--service-only`, what CI's deploy role may do): the registry
    * stack is read, never deployed, and `imageTag` must already be in it.
@@ -91,7 +93,7 @@ export interface DeployDeps {
    */
   deployStack: (
     stack: 'service',
-    parameters: { imageTag?: string; allowedIp?: string },
+    parameters: StackParameters,
     options?: { signal?: AbortSignal },
   ) => Promise<void>;
   /** What `<project>:deploy-registry` did in this run, or undefined when it did not run. */
@@ -107,6 +109,13 @@ export interface DeployDeps {
   /** Progress lines (stderr), so stdout carries only the receipt. */
   progress: (line: string) => void;
   signal?: AbortSignal;
+}
+
+/** The service stack's parameters a deploy passes; each left out keeps the stack's value. */
+export interface StackParameters {
+  imageTag?: string;
+  allowedIp?: string;
+  alertEmail?: string;
 }
 
 export type DeployOutcome =
@@ -223,6 +232,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
           {
             imageTag: image.tag,
             ...(request.allowedIp ? { allowedIp: request.allowedIp } : {}),
+            ...(request.alertEmail !== undefined ? { alertEmail: request.alertEmail } : {}),
           },
           { signal: stop.signal },
         );
