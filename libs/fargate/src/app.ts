@@ -8,7 +8,7 @@ import {
 } from '@hello-world/shared';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { InfraConfig } from './config';
+import type { InfraConfig, TaskRoleSettings } from './config';
 import {
   acknowledgeControlTowerExemptions,
   ControlTowerValidator,
@@ -56,6 +56,7 @@ export function createStacks(app: App, config: InfraConfig): InfraStacks {
     taskRoleNames: deploymentNamesOfDefault(config).taskRoles,
     logGroupName: deploymentNamesOfDefault(config).logGroup,
     applicationName: config.appName,
+    roleSettings: config.defaultEnvironmentRoles,
     tagSuffix: FLAVOUR_SUFFIX,
     allTagsImmutable: config.controlTower === 'strict',
   });
@@ -68,6 +69,7 @@ export function createStacks(app: App, config: InfraConfig): InfraStacks {
         taskRoleNames: names.taskRoles,
         logGroupName: names.logGroup,
         applicationName: config.appName,
+        roleSettings: roleSettingsOf(config),
       });
   const service = createServiceStack(app, config);
   // The service runs images from the registry: `cdk deploy --all` deploys the registry first.
@@ -96,6 +98,8 @@ function createPreviewStacks(app: App, config: InfraConfig): InfraStacks {
     // The previews' shared roles write any preview's log group, and only those.
     logGroupPattern: `${deploymentNamesOfDefault(config).logGroup}-${PREVIEW_GROUP}-*`,
     applicationName: config.appName,
+    // A preview's config reads the previews block: the settings every preview shares.
+    roleSettings: roleSettingsOf(config),
   });
   const service = createServiceStack(app, config);
   service.addStackDependency(
@@ -133,7 +137,18 @@ function createServiceStack(app: App, config: InfraConfig): ServiceStack {
     logRetentionDays: config.logRetentionDays,
     defaultImageTag: config.imageTag,
     defaultAllowedIp: config.allowedIp,
+    defaultAlertEmail: config.alertEmail,
+    containerInsights: config.containerInsights,
+    variables: config.variables,
+    secrets: config.secrets,
+    exec: config.exec,
   });
+}
+
+/** The environment's own secrets, key and ECS Exec, for its task roles. */
+function roleSettingsOf(config: InfraConfig): TaskRoleSettings {
+  const { secrets, secretsKmsKey, exec } = config;
+  return secretsKmsKey ? { secrets, secretsKmsKey, exec } : { secrets, exec };
 }
 
 function acknowledgeFindings(app: App, config: InfraConfig, stacks: ExemptStacks): void {

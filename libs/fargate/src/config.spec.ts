@@ -34,6 +34,12 @@ describe('loadConfig defaults', () => {
       controlTower: 'reference',
       environment: 'default',
       logRetentionDays: 7,
+      variables: {},
+      secrets: [],
+      exec: false,
+      containerInsights: false,
+      alertEmail: '',
+      defaultEnvironmentRoles: { secrets: [], exec: false },
     });
   });
 });
@@ -115,7 +121,7 @@ describe('loadConfig environments', () => {
       loadConfig(context({ environments: { staging: { replicas: 2 } } }), {}),
     );
     expect(error.message).toBe(
-      'cdk.json context "environments": staging has no setting "replicas"; an environment may set cpu, memoryMiB, desiredCount, architecture, spot, allowedIp, logRetentionDays.',
+      'cdk.json context "environments": staging has no setting "replicas"; an environment may set cpu, memoryMiB, desiredCount, architecture, spot, allowedIp, logRetentionDays, variables, secrets, secretsKmsKey, exec, containerInsights, alertEmail.',
     );
   });
 

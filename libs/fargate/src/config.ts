@@ -12,6 +12,8 @@ import {
   isPreviewEnvironment,
   LOG_RETENTION_DAYS,
   isAwsRegion,
+  isEmailAddress,
+  isSecretName,
   serviceNameProblem,
   type DeploymentNames,
   checkIpv4Cidr,
@@ -70,6 +72,47 @@ export interface InfraConfig {
   readonly controlTower: ControlTowerMode;
   /** How long the service's log group keeps events (strict: at least a year). */
   readonly logRetentionDays: number;
+  /** Plain environment variables of the container (`variables`); `{}` adds none. */
+  readonly variables: Readonly<Record<string, string>>;
+  /** What ECS injects into the container as secrets, and the execution role may read. */
+  readonly secrets: readonly SecretRef[];
+  /** The customer managed KMS key the secrets are encrypted with; absent: AWS managed keys. */
+  readonly secretsKmsKey?: string;
+  /** ECS Exec on the service (`infra:exec`). */
+  readonly exec: boolean;
+  /** Container Insights on the cluster (always under controlTower strict). */
+  readonly containerInsights: boolean;
+  /** Default of the service stack's AlertEmail parameter; '' subscribes no address. */
+  readonly alertEmail: string;
+  /**
+   * The default environment's role settings: the registry stack holds its task roles and must
+   * stay byte-identical whichever environment is synthesized.
+   */
+  readonly defaultEnvironmentRoles: TaskRoleSettings;
+}
+
+/**
+ * A secret the container gets as an environment variable NAME, injected by ECS from an SSM
+ * Parameter Store SecureString (`<secretsPath>NAME`, managed by infra:secrets) or a Secrets
+ * Manager secret (its ARN without the `:jsonKey::` suffix, and the JSON key apart).
+ */
+export type SecretRef =
+  | { readonly name: string; readonly kind: 'ssm'; readonly parameterName: string }
+  | {
+      readonly name: string;
+      readonly kind: 'secretsmanager';
+      readonly secretArn: string;
+      readonly jsonKey?: string;
+    };
+
+/** What an environment's task roles need beyond pulling and logging. */
+export interface TaskRoleSettings {
+  /** The execution role may read exactly these. */
+  readonly secrets: readonly SecretRef[];
+  /** The execution role may decrypt with this key (only when there are secrets). */
+  readonly secretsKmsKey?: string;
+  /** The task role gets ECS Exec's channels and session logging. */
+  readonly exec: boolean;
 }
 
 export type SettingName =
@@ -84,7 +127,17 @@ export type SettingName =
   | 'architecture'
   | 'spot'
   | 'controlTower'
-  | 'logRetentionDays';
+  | 'logRetentionDays'
+  | 'variables'
+  | 'secrets'
+  | 'secretsKmsKey'
+  | 'exec'
+  | 'containerInsights'
+  | 'alertEmail';
+
+/** What a setting is when nothing sets it. */
+export type SettingDefault =
+  string | number | boolean | Readonly<Record<string, string>> | readonly string[];
 
 /**
  * Where each setting can come from. Precedence: CDK context (`cdk synth -c cpu=512`, or
@@ -95,7 +148,7 @@ export type SettingName =
  */
 export const SETTINGS: Record<
   SettingName,
-  { context: string; env: readonly string[]; default: string | number | boolean }
+  { context: string; env: readonly string[]; default: SettingDefault }
 > = {
   service: { context: 'service', env: [], default: APP_NAME },
   port: { context: 'port', env: [], default: APP_PORT },
@@ -114,12 +167,20 @@ export const SETTINGS: Record<
     env: ['LOG_RETENTION_DAYS'],
     default: LOG_RETENTION_DAYS,
   },
+  variables: { context: 'variables', env: [], default: {} },
+  secrets: { context: 'secrets', env: [], default: [] },
+  secretsKmsKey: { context: 'secretsKmsKey', env: [], default: '' },
+  exec: { context: 'exec', env: [], default: false },
+  // Always on under controlTower strict (CT.ECS.PR.2); see loadConfig.
+  containerInsights: { context: 'containerInsights', env: [], default: false },
+  alertEmail: { context: 'alertEmail', env: ['ALERT_EMAIL'], default: '' },
 };
 
 /**
  * The settings an environment's block in cdk.json may hold (`"environments": {"staging": {…}}`):
- * the task and its exposure. The service, port, region and image tag are the deployment's or the
- * deploy's, not an environment's; controlTower changes the shared registry, so it is all of theirs.
+ * the task, its exposure, its configuration and secrets, ECS Exec and monitoring. The service,
+ * port, region and image tag are the deployment's or the deploy's, not an environment's;
+ * controlTower changes the shared registry, so it is all of theirs.
  */
 export const ENVIRONMENT_SETTINGS = [
   'cpu',
@@ -129,6 +190,12 @@ export const ENVIRONMENT_SETTINGS = [
   'spot',
   'allowedIp',
   'logRetentionDays',
+  'variables',
+  'secrets',
+  'secretsKmsKey',
+  'exec',
+  'containerInsights',
+  'alertEmail',
 ] as const satisfies readonly SettingName[];
 
 /** cdk.json context key of the per-environment settings. */
@@ -198,8 +265,18 @@ function fail(name: SettingName, raw: RawSetting, problem: string): never {
       : `context "${setting.context}" in the deployment's cdk.json`;
   throw new ConfigError(
     `Invalid ${name} ${JSON.stringify(raw.value)} (from ${raw.source}): ${sentence} ` +
-      `Set ${where}, or unset it for ${JSON.stringify(setting.default)}.`,
+      `Set ${where}, or unset it for ${describeDefault(setting.default)}.`,
   );
+}
+
+/** `none` for the empty defaults ('' , {} and []), else the value as JSON. */
+function describeDefault(value: SettingDefault): string {
+  const empty =
+    value === '' ||
+    (Array.isArray(value)
+      ? value.length === 0
+      : typeof value === 'object' && Object.keys(value).length === 0);
+  return empty ? 'none' : JSON.stringify(value);
 }
 
 function parseText(name: SettingName, raw: RawSetting): string {
@@ -222,6 +299,200 @@ function parseBoolean(name: SettingName, raw: RawSetting): boolean {
   if (text === 'true') return true;
   if (text === 'false') return false;
   return fail(name, raw, 'expected true or false');
+}
+
+/**
+ * One entry of an object or list setting is wrong: names the entry rather than the whole value,
+ * which may be long. One line, with the fix.
+ */
+function failEntry(name: SettingName, raw: RawSetting, entry: string, problem: string): never {
+  throw new ConfigError(
+    `Invalid ${name} entry ${JSON.stringify(entry)} (from ${raw.source}): ${problem}.`,
+  );
+}
+
+/**
+ * An object or list setting: as cdk.json holds it, or as JSON text (`cdk synth -c
+ * 'variables={"GREETING":"hi"}'`, where the CDK CLI passes text).
+ */
+function parseStructured(name: SettingName, raw: RawSetting): unknown {
+  if (typeof raw.value !== 'string') return raw.value;
+  try {
+    return JSON.parse(raw.value) as unknown;
+  } catch {
+    return fail(name, raw, 'expected JSON, e.g. {"GREETING": "Hello"}');
+  }
+}
+
+/** An environment variable name as POSIX shells accept it. */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Set by the image and the service itself (the port it listens on, the address it binds):
+ * neither a variable nor a secret may replace them.
+ */
+export const RESERVED_VARIABLES: readonly string[] = ['PORT', 'HOST'];
+
+function parseVariables(raw: RawSetting): Record<string, string> {
+  const value = parseStructured('variables', raw);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail('variables', raw, 'expected an object of names and texts, e.g. {"GREETING": "Hello"}');
+  }
+  const variables: Record<string, string> = {};
+  for (const [key, text] of Object.entries(value)) {
+    if (!VARIABLE_NAME.test(key)) {
+      failEntry(
+        'variables',
+        raw,
+        key,
+        'a variable name is letters, digits and _, not starting with a digit',
+      );
+    }
+    if (RESERVED_VARIABLES.includes(key)) {
+      failEntry(
+        'variables',
+        raw,
+        key,
+        `${RESERVED_VARIABLES.join(' and ')} are set by the service itself; choose another name`,
+      );
+    }
+    if (typeof text !== 'string') {
+      failEntry('variables', raw, key, `a value is text: write ${JSON.stringify(String(text))}`);
+    }
+    variables[key] = text;
+  }
+  return variables;
+}
+
+/**
+ * A Secrets Manager secret's ARN, optionally followed by ECS's `:json-key:version-stage:version-id`.
+ * The secret's name part is what Secrets Manager allows (letters, digits and /_+=.@-).
+ */
+const SECRETS_MANAGER_VALUE =
+  /^(arn:aws(?:-[a-z]+)*:secretsmanager:[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512})(?::([^:]*):([^:]*):([^:]*))?$/;
+
+/** What `secrets` names for one NAME: `ssm`, or a Secrets Manager ARN (`…:jsonKey::`). */
+function parseSecretSource(
+  raw: RawSetting,
+  name: string,
+  source: unknown,
+  secretsPath: string,
+): SecretRef {
+  if (source === 'ssm') return { name, kind: 'ssm', parameterName: `${secretsPath}${name}` };
+  const match = typeof source === 'string' ? SECRETS_MANAGER_VALUE.exec(source.trim()) : null;
+  if (!match) {
+    return failEntry(
+      'secrets',
+      raw,
+      name,
+      `${JSON.stringify(source)} is neither "ssm" (the SecureString ${secretsPath}${name}, set with infra:secrets) nor a Secrets Manager secret ARN like arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf (add :jsonKey:: for one key of a JSON secret)`,
+    );
+  }
+  const [, secretArn = '', jsonKey, versionStage, versionId] = match;
+  if (versionStage || versionId) {
+    failEntry(
+      'secrets',
+      raw,
+      name,
+      'a version stage or id is not supported: ECS then reads that version for ever; name the ARN alone, or ARN:jsonKey:: for one key, and each task start reads the current version',
+    );
+  }
+  return jsonKey
+    ? { name, kind: 'secretsmanager', secretArn, jsonKey }
+    : { name, kind: 'secretsmanager', secretArn };
+}
+
+/**
+ * `["API_KEY"]` (SSM SecureStrings under the environment's secrets path) or
+ * `{"API_KEY": "ssm", "DB_PASSWORD": "arn:aws:secretsmanager:…"}`.
+ */
+function parseSecrets(raw: RawSetting, secretsPath: string): SecretRef[] {
+  const value = parseStructured('secrets', raw);
+  const entries: [unknown, unknown][] = Array.isArray(value)
+    ? value.map((name) => [name, 'ssm'])
+    : typeof value === 'object' && value !== null
+      ? Object.entries(value)
+      : fail(
+          'secrets',
+          raw,
+          'expected a list of names, e.g. ["API_KEY"], or an object of names and sources, e.g. {"API_KEY": "ssm"}',
+        );
+  const secrets: SecretRef[] = [];
+  for (const [name, source] of entries) {
+    if (typeof name !== 'string' || !isSecretName(name)) {
+      failEntry(
+        'secrets',
+        raw,
+        String(name),
+        'a secret name is the variable the container gets: A-Z, 0-9 and _, starting with a letter, up to 128, e.g. API_KEY',
+      );
+    }
+    if (RESERVED_VARIABLES.includes(name)) {
+      failEntry(
+        'secrets',
+        raw,
+        name,
+        `${RESERVED_VARIABLES.join(' and ')} are set by the service itself; choose another name`,
+      );
+    }
+    if (secrets.some((secret) => secret.name === name)) {
+      failEntry('secrets', raw, name, 'listed twice; keep one');
+    }
+    secrets.push(parseSecretSource(raw, name, source, secretsPath));
+  }
+  return secrets;
+}
+
+/** A KMS key's ARN (IAM grants kms:Decrypt on the key, never on an alias). */
+const KMS_KEY_ARN =
+  /^arn:aws(?:-[a-z]+)*:kms:[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
+
+function parseKmsKey(raw: RawSetting): string | undefined {
+  const arn = parseText('secretsKmsKey', raw);
+  if (arn === '') return undefined;
+  if (!KMS_KEY_ARN.test(arn)) {
+    fail(
+      'secretsKmsKey',
+      raw,
+      arn.includes(':alias/')
+        ? "name the key's ARN (…:key/<key id>), not an alias: IAM grants kms:Decrypt on the key itself"
+        : 'expected a KMS key ARN like arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    );
+  }
+  return arn;
+}
+
+/** The role settings of one environment: its secrets, their key and ECS Exec. */
+function readTaskRoleSettings(
+  read: (name: SettingName) => RawSetting,
+  secretsPath: string,
+): TaskRoleSettings {
+  const secrets = parseSecrets(read('secrets'), secretsPath);
+  const secretsKmsKey = parseKmsKey(read('secretsKmsKey'));
+  const exec = parseBoolean('exec', read('exec'));
+  return secretsKmsKey ? { secrets, secretsKmsKey, exec } : { secrets, exec };
+}
+
+/**
+ * An environment's secrets, their folder and key, for the ops CLI (`infra:secrets`, the deploy's
+ * preflight): from its block in cdk.json (a preview's: `previews`) or top-level context, as synth
+ * reads them. Throws ConfigError, one line.
+ */
+export function loadSecretSettings(
+  readContext: ContextReader,
+  environment: string,
+): { path: string; kmsKeyArn?: string; secrets: SecretRef[] } {
+  const { names: serviceNames } = loadServiceSettings(readContext);
+  const names = deploymentNames(serviceNames.service, environment);
+  const block = readEnvironmentBlock(readContext, environment);
+  const roles = readTaskRoleSettings(
+    (name) => readSetting(name, readContext, {}, block),
+    names.secretsPath,
+  );
+  const path = names.secretsPath;
+  return roles.secretsKmsKey
+    ? { path, kmsKeyArn: roles.secretsKmsKey, secrets: [...roles.secrets] }
+    : { path, secrets: [...roles.secrets] };
 }
 
 /**
@@ -376,6 +647,35 @@ export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
     );
   }
 
+  const variables = parseVariables(read('variables'));
+  const roles = readTaskRoleSettings(read, names.secretsPath);
+  const clash = roles.secrets.find((secret) => secret.name in variables);
+  if (clash) {
+    failEntry(
+      'variables',
+      read('variables'),
+      clash.name,
+      'also a secret of this environment; the container gets one value per name: remove one of the two',
+    );
+  }
+
+  const insightsRaw = read('containerInsights');
+  const insightsGiven = parseBoolean('containerInsights', insightsRaw);
+  if (controlTower === 'strict' && insightsRaw.source !== 'default' && !insightsGiven) {
+    fail(
+      'containerInsights',
+      insightsRaw,
+      'controlTower strict keeps Container Insights on (the CT.ECS.PR.2 control)',
+    );
+  }
+  const containerInsights = insightsGiven || controlTower === 'strict';
+
+  const alertEmailRaw = read('alertEmail');
+  const alertEmail = parseText('alertEmail', alertEmailRaw);
+  if (alertEmail !== '' && !isEmailAddress(alertEmail)) {
+    fail('alertEmail', alertEmailRaw, 'not an email address like ops@example.com');
+  }
+
   return {
     names,
     environment,
@@ -393,7 +693,32 @@ export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
     spot,
     controlTower,
     logRetentionDays,
+    variables,
+    secrets: roles.secrets,
+    ...(roles.secretsKmsKey ? { secretsKmsKey: roles.secretsKmsKey } : {}),
+    exec: roles.exec,
+    containerInsights,
+    alertEmail,
+    defaultEnvironmentRoles: isDefaultEnvironment(environment)
+      ? roles
+      : readDefaultEnvironmentRoles(readContext, serviceNames.service),
   };
+}
+
+/**
+ * The default environment's secrets, key and ECS Exec, whichever environment is synthesized: from
+ * top-level context or `environments.default`, never from environment variables, so the
+ * registry stack (which holds the default environment's task roles) is the same for every synth.
+ */
+function readDefaultEnvironmentRoles(
+  readContext: ContextReader,
+  service: string,
+): TaskRoleSettings {
+  const block = readEnvironmentBlock(readContext, DEFAULT_ENVIRONMENT);
+  return readTaskRoleSettings(
+    (name) => readSetting(name, readContext, {}, block),
+    deploymentNames(service).secretsPath,
+  );
 }
 
 /**

@@ -5,14 +5,16 @@ import {
   LOG_STREAM_PREFIX,
   STOP_TIMEOUT_SECONDS,
 } from '@hello-world/shared';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import type { ControlTowerMode, CpuArchitecture } from './config';
+import type { ControlTowerMode, CpuArchitecture, SecretRef } from './config';
 import { STRICT_LOG_RETENTION_DAYS } from './control-tower';
 import { LogGroupKey } from './log-encryption';
 
@@ -43,7 +45,42 @@ export interface FargateAppProps {
    * @default 7, or 365 under controlTower strict
    */
   readonly logRetentionDays?: number;
+  /**
+   * Plain environment variables of the container.
+   * @default none: the task definition has no Environment
+   */
+  readonly variables?: Readonly<Record<string, string>>;
+  /**
+   * Secrets ECS injects as environment variables at each task start, from SSM Parameter Store or
+   * Secrets Manager. The execution role must already allow reading exactly these (TaskRoles).
+   * @default none: the task definition has no Secrets
+   */
+  readonly secrets?: readonly SecretRef[];
+  /**
+   * ECS Exec: the service's enableExecuteCommand, the cluster's session logging to the service's
+   * log group, and writable volumes for the agent (the root filesystem stays read-only). The
+   * task role must already allow the agent's channels and logging (TaskRoles).
+   * @default false
+   */
+  readonly exec?: boolean;
+  /**
+   * Container Insights on the cluster.
+   * @default false, but always on under controlTower strict
+   */
+  readonly containerInsights?: boolean;
 }
+
+/**
+ * Where ECS Exec's agent (the SSM agent Fargate runs inside the container) writes: its binaries'
+ * working copy, its state and its logs. With the root filesystem read-only, each gets a writable
+ * task volume (Fargate task storage, nothing from a host) and nothing else of the image is
+ * writable (containers-roadmap#1359, amazon-ecs-exec-checker#71).
+ */
+export const EXEC_AGENT_PATHS = [
+  { volume: 'exec-managed-agents', path: '/managed-agents' },
+  { volume: 'exec-ssm-state', path: '/var/lib/amazon/ssm' },
+  { volume: 'exec-ssm-logs', path: '/var/log/amazon/ssm' },
+] as const;
 
 /**
  * Container health check timing: first probe 5 s after start, so a healthy task counts as
@@ -86,7 +123,21 @@ export class FargateApp extends Construct {
       clusterName: props.name,
       vpc: props.vpc,
       enableFargateCapacityProviders: props.spot,
-      containerInsightsV2: strict ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
+      containerInsightsV2:
+        strict || props.containerInsights
+          ? ecs.ContainerInsights.ENABLED
+          : ecs.ContainerInsights.DISABLED,
+      // ECS Exec sessions are logged beside the application's own lines, in its log group
+      // (its key encrypts them under strict).
+      executeCommandConfiguration: props.exec
+        ? {
+            logging: ecs.ExecuteCommandLogging.OVERRIDE,
+            logConfiguration: {
+              cloudWatchLogGroup: this.logGroup,
+              cloudWatchEncryptionEnabled: strict,
+            },
+          }
+        : undefined,
     });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
@@ -109,9 +160,9 @@ export class FargateApp extends Construct {
     });
     linuxParameters.dropCapabilities(ecs.Capability.ALL);
 
-    // The execution role is imported immutably, so the pull and log grants CDK would add here
-    // are dropped: the registry stack's TaskRoles grant exactly these two.
-    this.taskDefinition.addContainer('App', {
+    // The execution role is imported immutably, so the pull, log and secret grants CDK would add
+    // here are dropped: the roles stack's TaskRoles grant exactly those.
+    const container = this.taskDefinition.addContainer('App', {
       containerName: props.containerName,
       image: ecs.ContainerImage.fromEcrRepository(props.repository, props.imageTag),
       essential: true,
@@ -127,7 +178,27 @@ export class FargateApp extends Construct {
       linuxParameters,
       readonlyRootFilesystem: true,
       user: CONTAINER_USER,
+      environment:
+        props.variables && Object.keys(props.variables).length > 0
+          ? { ...props.variables }
+          : undefined,
+      secrets: this.containerSecrets(props.secrets ?? []),
     });
+    if (container.environment && Object.keys(container.environment).length > 0) {
+      Validations.of(this.taskDefinition).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-ECS2',
+        reason:
+          "The Environment holds only the environment's plain `variables` from cdk.json, which " +
+          'are reviewed with the code and public in the repository anyway; every secret reaches ' +
+          'the container through Secrets (SSM Parameter Store or Secrets Manager), never the template.',
+      });
+    }
+    if (props.exec) {
+      for (const { volume, path } of EXEC_AGENT_PATHS) {
+        this.taskDefinition.addVolume({ name: volume });
+        container.addMountPoints({ sourceVolume: volume, containerPath: path, readOnly: false });
+      }
+    }
 
     this.service = new ecs.FargateService(this, 'Service', {
       serviceName: props.name,
@@ -145,6 +216,32 @@ export class FargateApp extends Construct {
       capacityProviderStrategies: props.spot
         ? [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]
         : undefined,
+      // Absent rather than false when off: the default template stays as it was.
+      enableExecuteCommand: props.exec ? true : undefined,
     });
+  }
+
+  /** ECS secrets by name: the SSM parameter's ARN, or the secret's ARN (`:jsonKey::`). */
+  private containerSecrets(secrets: readonly SecretRef[]): Record<string, ecs.Secret> | undefined {
+    if (secrets.length === 0) return undefined;
+    return Object.fromEntries(
+      secrets.map((secret) => [
+        secret.name,
+        secret.kind === 'ssm'
+          ? ecs.Secret.fromSsmParameter(
+              ssm.StringParameter.fromSecureStringParameterAttributes(
+                this,
+                `Secret${secret.name}`,
+                { parameterName: secret.parameterName },
+              ),
+            )
+          : ecs.Secret.fromSecretsManager(
+              secretsmanager.Secret.fromSecretAttributes(this, `Secret${secret.name}`, {
+                secretPartialArn: secret.secretArn,
+              }),
+              secret.jsonKey,
+            ),
+      ]),
+    );
   }
 }

@@ -11,6 +11,7 @@ import {
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { acknowledgedId, CONTROL_TOWER_EXEMPTIONS } from './control-tower';
+import type { TaskRoleSettings } from './config';
 import { TaskRoles, type TaskRoleNames } from './task-roles';
 
 /**
@@ -43,6 +44,12 @@ export interface PreviewsStackProps extends StackProps {
    */
   readonly logGroupPattern: string;
   readonly applicationName: string;
+  /**
+   * The `previews` block's secrets (under the previews' secrets path) and ECS Exec: every preview
+   * shares these roles.
+   * @default none, and no ECS Exec
+   */
+  readonly roleSettings?: TaskRoleSettings;
 }
 
 /**
@@ -121,14 +128,20 @@ export class PreviewsStack extends Stack {
       logGroupName: props.logGroupPattern,
       names: props.taskRoleNames,
       applicationName: props.applicationName,
+      settings: props.roleSettings,
     });
-    Validations.of(this.taskRoles.executionRole).acknowledge({
+    const logGroupPatternFinding = {
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${props.logGroupPattern}]`,
       reason:
         'Previews come and go with pull requests, and an administrator cannot make roles for ' +
-        `each: their shared execution role writes the log groups named ${props.logGroupPattern}, ` +
+        `each: their shared roles write the log groups named ${props.logGroupPattern}, ` +
         `which only preview environments (${PREVIEW_GROUP}-<number>) are given.`,
-    });
+    };
+    Validations.of(this.taskRoles.executionRole).acknowledge(logGroupPatternFinding);
+    // ECS Exec's session logs go to the same log groups, from the task role.
+    if (props.roleSettings?.exec) {
+      Validations.of(this.taskRoles.taskRole).acknowledge(logGroupPatternFinding);
+    }
 
     new CfnOutput(this, REGISTRY_OUTPUTS.repositoryUri, {
       description: 'ECR repository URI for pushing preview images',

@@ -14,6 +14,7 @@ import {
 } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
+import type { TaskRoleSettings } from './config';
 import { TaskRoles, type TaskRoleNames } from './task-roles';
 
 export interface RegistryStackProps extends StackProps {
@@ -31,6 +32,12 @@ export interface RegistryStackProps extends StackProps {
   readonly logGroupName: string;
   /** The application the task runs (its service name). */
   readonly applicationName: string;
+  /**
+   * The default environment's secrets and ECS Exec, for its task roles here: whichever
+   * environment is synthesized, so this template is the same for all.
+   * @default none, and no ECS Exec
+   */
+  readonly roleSettings?: TaskRoleSettings;
 }
 
 /**
@@ -128,6 +135,7 @@ export class RegistryStack extends Stack {
       logGroupName: props.logGroupName,
       names: props.taskRoleNames,
       applicationName: props.applicationName,
+      settings: props.roleSettings,
     });
 
     new CfnOutput(this, REGISTRY_OUTPUTS.repositoryUri, {

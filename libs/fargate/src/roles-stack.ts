@@ -1,6 +1,7 @@
 import { LegacyStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
+import type { TaskRoleSettings } from './config';
 import { TaskRoles, type TaskRoleNames } from './task-roles';
 
 export interface EnvironmentRolesStackProps extends StackProps {
@@ -10,6 +11,11 @@ export interface EnvironmentRolesStackProps extends StackProps {
   /** The environment's log group, the only one the execution role writes. */
   readonly logGroupName: string;
   readonly applicationName: string;
+  /**
+   * The environment's secrets (the execution role reads exactly these) and ECS Exec (task role).
+   * @default none, and no ECS Exec
+   */
+  readonly roleSettings?: TaskRoleSettings;
 }
 
 /**
@@ -35,6 +41,7 @@ export class EnvironmentRolesStack extends Stack {
       logGroupName: props.logGroupName,
       names: props.taskRoleNames,
       applicationName: props.applicationName,
+      settings: props.roleSettings,
     });
   }
 }

@@ -26,6 +26,9 @@ type AppSettings = Pick<
   | 'spot'
   | 'controlTower'
   | 'logRetentionDays'
+  | 'variables'
+  | 'secrets'
+  | 'exec'
 >;
 
 export interface ServiceStackProps extends StackProps, AppSettings {
@@ -42,6 +45,13 @@ export interface ServiceStackProps extends StackProps, AppSettings {
   readonly defaultImageTag: string;
   /** Default of the AllowedIP parameter. */
   readonly defaultAllowedIp: string;
+  /** Default of the AlertEmail parameter ('' none). */
+  readonly defaultAlertEmail?: string;
+  /**
+   * Container Insights on the cluster.
+   * @default false (always on under controlTower strict)
+   */
+  readonly containerInsights?: boolean;
 }
 
 /** The reference's main stack: network, cluster, task definition, service, log group, outputs. */
@@ -101,6 +111,10 @@ export class ServiceStack extends Stack {
       spot: props.spot,
       controlTower: props.controlTower,
       logRetentionDays: props.logRetentionDays,
+      variables: props.variables,
+      secrets: props.secrets,
+      exec: props.exec,
+      containerInsights: props.containerInsights,
     });
 
     const outputs: Record<keyof typeof STACK_OUTPUTS, { value: string; description: string }> = {
