@@ -10,6 +10,7 @@ const spec: LocalTaskSpec = {
   user: '1000:1000',
   readonlyRootFilesystem: true,
   environment: [{ name: 'GREETING', value: "it's fine" }],
+  secrets: [],
   healthCheck: {
     command: ['CMD', 'node', '/app/healthcheck.js'],
     intervalSeconds: 5,
@@ -93,6 +94,15 @@ describe('buildDockerRunArgs', () => {
     expect(valueOf(args, '--env')).toBe("GREETING=it's fine");
   });
 
+  it('GIVEN secrets THEN each is passed by name only: docker reads its value from its own environment', () => {
+    const withSecrets = buildDockerRunArgs(
+      { ...spec, secrets: ['API_KEY', 'DB_PASSWORD'] },
+      options,
+    );
+    const envs = withSecrets.flatMap((a, i) => (a === '--env' ? [withSecrets[i + 1]] : []));
+    expect(envs).toEqual(["GREETING=it's fine", 'API_KEY', 'DB_PASSWORD']);
+  });
+
   it('labels the container and ends with the image', () => {
     expect(valueOf(args, '--label')).toBe(`${LOCAL_LABEL}=hello-world`);
     expect(args.at(-1)).toBe(options.image);
@@ -150,6 +160,7 @@ describe('buildDockerRunArgs', () => {
         containerPort: 80,
         readonlyRootFilesystem: false,
         environment: [],
+        secrets: [],
         initProcessEnabled: false,
         dropCapabilities: [],
         addCapabilities: [],

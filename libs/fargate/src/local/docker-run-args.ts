@@ -59,8 +59,8 @@ function healthArgs(health: LocalHealthCheck, options: LocalRunOptions): string[
 /**
  * `docker run` arguments that run the container as the task definition says: port, CPU and
  * memory limits (no swap, as on Fargate), user, read-only root filesystem, init process, Linux
- * capabilities dropped and added, environment, health check and stop timeout. Detached; the
- * caller waits for health.
+ * capabilities dropped and added, environment, secrets (by name), health check and stop timeout.
+ * Detached; the caller waits for health.
  */
 export function buildDockerRunArgs(spec: LocalTaskSpec, options: LocalRunOptions): string[] {
   const args = [
@@ -90,6 +90,9 @@ export function buildDockerRunArgs(spec: LocalTaskSpec, options: LocalRunOptions
     args.push('--stop-timeout', String(spec.stopTimeoutSeconds));
   }
   for (const { name, value } of spec.environment) args.push('--env', `${name}=${value}`);
+  // A secret by name only: docker takes its value from its own environment (the caller passes
+  // the secrets file's values there), so no value is in the arguments, `ps` or --json's output.
+  for (const name of spec.secrets) args.push('--env', name);
   if (spec.healthCheck) args.push(...healthArgs(spec.healthCheck, options));
   args.push(options.image);
   return args;

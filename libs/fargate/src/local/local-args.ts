@@ -23,6 +23,9 @@ export function localUsage(
   status:local   state, health, limits and URL of the local container
   logs:local     container output (--follow, --since=10m|2h|1d|ISO-time, --tail=N)
   destroy:local  stop and remove the container (the image is kept)
+  deploy:local passes the task definition's environment variables as they are, and its secrets'
+  values from .secrets/<environment>.env beside the deployment's cdk.json (git-ignored; NAME=VALUE
+  lines, # comments, no interpolation), never from AWS; a secret missing there stops it (exit 2)
 Options:
   --port=N       deploy: host port on 127.0.0.1 (default ${port}, or env LOCAL_PORT)
   --image=REF    deploy: run this image instead of building one

@@ -107,10 +107,13 @@ function fakeEngine(
   const calls: string[][] = [];
   const out: string[] = [];
   const err: string[] = [];
+  /** The environment each `docker run` was given for the CLI (the secrets' values). */
+  const runEnvs: (Record<string, string> | undefined)[] = [];
   let now = 0;
   const deps: LocalDeps = {
-    docker: (args) => {
+    docker: (args, env) => {
       calls.push(args);
+      if (args[0] === 'run') runEnvs.push(env);
       if (args[0] === 'container' && args[1] === 'inspect') {
         return (args[2] === NEXT ? next.shift() : inspects.shift()) ?? missing;
       }
@@ -138,8 +141,72 @@ function fakeEngine(
     out: (line) => out.push(line),
     err: (line) => err.push(line),
   };
-  return { deps, calls, out, err };
+  return { deps, calls, out, err, runEnvs };
 }
+
+describe('runLocal deploy: secrets from the local secrets file', () => {
+  const PATH = 'apps/infra/.secrets/default.env';
+  /** TEMPLATE's container with a secret, as the CDK app writes it (an SSM ARN with Refs). */
+  const withSecret = () => {
+    const copy = structuredClone(TEMPLATE) as typeof TEMPLATE;
+    const container = copy.Resources.TaskDef.Properties.ContainerDefinitions[0] as Record<
+      string,
+      unknown
+    >;
+    container['Secrets'] = [
+      {
+        Name: 'API_KEY',
+        ValueFrom: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':ssm:eu-west-1:',
+              { Ref: 'AWS::AccountId' },
+              ':parameter/hello-world-ecr-ecs-fargate/default/API_KEY',
+            ],
+          ],
+        },
+      },
+    ];
+    return copy;
+  };
+
+  it('GIVEN the secret in the file THEN docker run names it and gets its value in its own environment, not its arguments', async () => {
+    const engine = fakeEngine([missing, ok(inspect('running', 'healthy'))]);
+    engine.deps.readTemplate = withSecret;
+    engine.deps.secretsFile = { path: PATH, read: () => 'API_KEY=s3cr3t-value\n' };
+    expect(await runLocal(parseLocalArgs(['deploy', '--json'], {}), engine.deps)).toBe(0);
+    const run = engine.calls.find((c) => c[0] === 'run') ?? [];
+    expect(run).toEqual(expect.arrayContaining(['--env', 'API_KEY']));
+    expect(engine.runEnvs).toEqual([{ API_KEY: 's3cr3t-value' }]);
+    expect(JSON.stringify([engine.calls, engine.out, engine.err])).not.toContain('s3cr3t-value');
+  });
+
+  it('GIVEN the secret missing from the file THEN exit 2 naming the file and the line, before the engine or a build', async () => {
+    const engine = fakeEngine([missing]);
+    engine.deps.readTemplate = withSecret;
+    engine.deps.secretsFile = { path: PATH, read: () => 'OTHER=x\n' };
+    const buildImage = jest.fn(engine.deps.buildImage);
+    engine.deps.buildImage = buildImage;
+    await expect(runLocal(parseLocalArgs(['deploy'], {}), engine.deps)).rejects.toMatchObject({
+      message: `secret API_KEY has no value in ${PATH}: add a line API_KEY=VALUE`,
+      exitCode: 2,
+    });
+    expect(engine.calls).toEqual([]);
+    expect(buildImage).not.toHaveBeenCalled();
+  });
+
+  it('GIVEN no secrets in the task definition THEN the file is not read', async () => {
+    const engine = fakeEngine([missing, ok(inspect('running', 'healthy'))]);
+    const read = jest.fn(() => 'not a valid line');
+    engine.deps.secretsFile = { path: PATH, read };
+    expect(await runLocal(parseLocalArgs(['deploy'], {}), engine.deps)).toBe(0);
+    expect(read).not.toHaveBeenCalled();
+    expect(engine.runEnvs).toEqual([{}]);
+  });
+});
 
 describe('runLocal deploy', () => {
   it('runs the built image with the task definition flags, waits healthy and prints the URL', async () => {

@@ -2,6 +2,7 @@ import { DEFAULT_ENVIRONMENT } from '@hello-world/shared';
 import { buildDockerRunArgs, LOCAL_ENVIRONMENT_LABEL, LOCAL_LABEL } from './docker-run-args';
 import { localUsage, type LocalOptions } from './local-args';
 import { nxRunStep } from './next-step';
+import { selectLocalSecrets } from './local-secrets';
 import { LocalError, readTaskSpec } from './task-spec';
 
 export interface DockerResult {
@@ -14,14 +15,23 @@ export interface DockerResult {
 
 /** The engine and the rest of the machine, injected so the commands stay testable. */
 export interface LocalDeps {
-  /** Runs `docker ARGS` and captures its output. */
-  docker: (args: string[]) => DockerResult;
+  /**
+   * Runs `docker ARGS` and captures its output; `env` is added to the docker CLI's environment
+   * (the secrets' values, which `docker run --env NAME` reads from there).
+   */
+  docker: (args: string[], env?: Record<string, string>) => DockerResult;
   /** Runs `docker ARGS` with its output shown (logs --follow). Resolves to the exit status. */
   dockerShown: (args: string[]) => Promise<number>;
   /** Builds the image the way the service's docker-build does; returns its reference. */
   buildImage: () => Promise<string>;
   /** The synthesized service stack template. */
   readTemplate: () => unknown;
+  /**
+   * The environment's local secrets file (`apps/<project>/.secrets/<environment>.env`): its path
+   * as messages name it, and its text (undefined when there is none). Read only when the task
+   * definition has secrets.
+   */
+  secretsFile?: { path: string; read: () => string | undefined };
   /** The service's container in its task definition (the deployment's service name). */
   containerName: string;
   /**
@@ -371,6 +381,14 @@ function readImageHealthcheck(deps: LocalDeps, image: string): string[] | undefi
   return health?.Test ?? undefined;
 }
 
+/** The secrets file's text, read only when the task definition has secrets. */
+function readSecrets(
+  names: readonly string[],
+  file: { read: () => string | undefined },
+): string | undefined {
+  return names.length > 0 ? file.read() : undefined;
+}
+
 /** docker run, then wait healthy, then GET / on the host port. Throws LocalError on failure. */
 async function startContainer(
   deps: LocalDeps,
@@ -378,8 +396,9 @@ async function startContainer(
   name: string,
   options: LocalOptions,
   kept: boolean,
+  secretValues: Record<string, string>,
 ): Promise<LocalContainer> {
-  const run = deps.docker(args);
+  const run = deps.docker(args, secretValues);
   if (run.status !== 0) {
     deps.docker(['rm', '--force', name]);
     if (/port is already allocated|address already in use/i.test(run.stderr)) {
@@ -407,6 +426,16 @@ async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDepl
     projectOf(deps),
     deps.environment,
   );
+  // Before the engine and the build: a secret without a value costs nothing.
+  const secretsFile = deps.secretsFile ?? { path: '.secrets', read: () => undefined };
+  const secrets = selectLocalSecrets(
+    spec.secrets,
+    readSecrets(spec.secrets, secretsFile),
+    secretsFile.path,
+  );
+  for (const unused of secrets.unused) {
+    deps.err(`  ${secretsFile.path}: ${unused} is no secret of the task definition, not passed`);
+  }
   const name = options.containerName;
   const nextName = `${name}-next`;
   // Engine and names first: a missing engine or a foreign container should not cost a build.
@@ -442,14 +471,14 @@ async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDepl
   if (!swap || !current) {
     // One local deployment at a time, as one service in AWS; this one was not serving.
     if (current) dockerOk(deps, ['rm', '--force', name]);
-    const container = await startContainer(deps, args, name, options, true);
+    const container = await startContainer(deps, args, name, options, true, secrets.values);
     return { url, image, container, dockerRunArgs: args };
   }
   const previous = current;
   // docker stop honours the container's --stop-timeout: SIGTERM, the app drains, then exits.
   if (plan.strategy === 'stop-then-start') dockerOk(deps, ['stop', name]);
   try {
-    await startContainer(deps, args, nextName, options, false);
+    await startContainer(deps, args, nextName, options, false, secrets.values);
   } catch (error) {
     deps.docker(['rm', '--force', nextName]);
     if (plan.strategy === 'beside') {

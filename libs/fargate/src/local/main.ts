@@ -4,7 +4,7 @@ import { probeUrl } from '@hello-world/aws-ops';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { cliName, EXIT_FAILED, runCli, EXIT_USAGE, firstLine, UsageError } from '@hello-world/cli';
 import { readDeploymentOrExit } from '../deployment';
 import {
@@ -27,8 +27,27 @@ const templatePath = join(deployment.assemblyDir, `${names.deployment}.template.
 const SYNTH = nxRunStep(deployment.project, 'synth', names.environment);
 const dockerBuild = `${names.service}:docker-build`;
 
-function docker(args: string[]): DockerResult {
-  const result = spawnSync('docker', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+/** The environment's local secrets file (git-ignored): deploy:local's only source of secret values. */
+const secretsPath = join(deployment.dir, '.secrets', `${names.environment}.env`);
+
+function readSecretsFile(): string | undefined {
+  try {
+    return readFileSync(secretsPath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new LocalError(
+      `cannot read ${relative(workspaceRoot, secretsPath)}: ${firstLine(error)}`,
+    );
+  }
+}
+
+function docker(args: string[], env?: Record<string, string>): DockerResult {
+  // Secrets reach `docker run --env NAME` through the CLI's environment, never its arguments.
+  const result = spawnSync('docker', args, {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+    ...(env ? { env: { ...process.env, ...env } } : {}),
+  });
   // A docker that cannot start is reported by engineError, with the engine's other failures.
   const spawnError = (result.error as NodeJS.ErrnoException | undefined)?.code;
   return {
@@ -131,6 +150,7 @@ async function main(): Promise<number> {
       dockerShown,
       buildImage,
       readTemplate,
+      secretsFile: { path: relative(workspaceRoot, secretsPath), read: readSecretsFile },
       containerName: names.service,
       project: deployment.project,
       environment: names.environment,

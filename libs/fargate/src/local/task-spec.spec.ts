@@ -91,6 +91,32 @@ describe('readTaskSpec', () => {
     expect(spec.environment).toEqual([{ name: 'LOG_LEVEL', value: 'debug' }]);
   });
 
+  it('GIVEN Secrets with SSM ARNs only CloudFormation resolves THEN their names, not where they come from', () => {
+    const { copy: custom, container } = editableContainer();
+    container['Secrets'] = [
+      {
+        Name: 'API_KEY',
+        ValueFrom: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':ssm:eu-west-1:',
+              { Ref: 'AWS::AccountId' },
+              ':parameter/hello-world-ecr-ecs-fargate/default/API_KEY',
+            ],
+          ],
+        },
+      },
+    ];
+    expect(readTaskSpec(custom).secrets).toEqual(['API_KEY']);
+  });
+
+  it('GIVEN no Secrets THEN none', () => {
+    expect(readTaskSpec(template).secrets).toEqual([]);
+  });
+
   it('refuses a value only CloudFormation can resolve, naming the field', () => {
     // GIVEN an environment value that is a Ref
     const { copy: custom, container } = editableContainer();

@@ -37,6 +37,11 @@ export interface LocalTaskSpec {
   user?: string;
   readonlyRootFilesystem: boolean;
   environment: { name: string; value: string }[];
+  /**
+   * The names of the container's Secrets (SSM or Secrets Manager in AWS): locally their values
+   * come from the environment's git-ignored secrets file (local-secrets.ts), never from AWS.
+   */
+  secrets: string[];
   healthCheck?: LocalHealthCheck;
   stopTimeoutSeconds?: number;
   initProcessEnabled: boolean;
@@ -145,6 +150,10 @@ export function readTaskSpec(
       name: literal(e['Name'], `Environment[${i}].Name`) ?? '',
       value: literal(e['Value'], `Environment[${i}].Value`) ?? '',
     }));
+  // Only the names: where ECS reads the values (ValueFrom, an ARN with Refs) means nothing here.
+  const secrets = (Array.isArray(c['Secrets']) ? c['Secrets'] : [])
+    .filter(isObject)
+    .map((e, i) => literal(e['Name'], `Secrets[${i}].Name`) ?? '');
   const spec: LocalTaskSpec = {
     containerName,
     imageRepository: repositoryOf(c['Image']),
@@ -152,6 +161,7 @@ export function readTaskSpec(
     readonlyRootFilesystem:
       literal(c['ReadonlyRootFilesystem'], 'ReadonlyRootFilesystem') === 'true',
     environment,
+    secrets,
     initProcessEnabled: literal(linux['InitProcessEnabled'], 'InitProcessEnabled') === 'true',
     dropCapabilities: literalList(capabilities['Drop'], 'Capabilities.Drop'),
     addCapabilities: literalList(capabilities['Add'], 'Capabilities.Add'),
