@@ -18,4 +18,6 @@ export * from './running-image';
 export * from './stack-image-update';
 export * from './abort';
 export * from './environments';
+export * from './secrets';
+export * from './exec';
 export * from './alarms';

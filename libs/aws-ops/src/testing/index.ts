@@ -6,3 +6,4 @@ export * from './release-fixtures';
 export * from './image-scan-fixtures';
 export * from './environment-fixtures';
 export * from './alarm-fixtures';
+export * from './secrets-fixtures';
