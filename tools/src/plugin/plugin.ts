@@ -215,6 +215,9 @@ export const OPS_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Delete the service stack (asks first); --delete-images also removes images and the registry stack',
   scan: "The image scan's findings (severity, id, package@version, uri) of a tag, default the running image; --max-severity exits 1",
   envs: 'The deployed environments, found by their stack tags: URL, image tag, last deploy, monthly cost; --previews, --older-than, --json',
+  secrets:
+    "The environment's secrets (SSM SecureStrings): -- set NAME (value from stdin or a hidden prompt, never argv), list (names, last change, version; never values), rm NAME; a change takes effect with redeploy",
+  exec: 'Open a shell, or run --command CMD, in a running task through ECS Exec (--task ID, --container NAME); needs "exec": true and the session-manager-plugin',
 };
 
 /** synth first, with the dependent's options (--env=NAME synthesizes that environment). */

@@ -240,3 +240,96 @@ describe('the usage on exit codes and task ids', () => {
     expect(command).toMatchObject({ name: 'logs', logs: { taskId: 'a1b2c3d4' } });
   });
 });
+
+describe('secrets and exec arguments', () => {
+  const parse = (...argv: string[]) => parseOpsArgs(argv, NOW, {});
+
+  it('GIVEN secrets set NAME THEN reads the action and the name, no value', () => {
+    expect(parse('secrets', 'set', 'API_KEY', '--env=staging')).toMatchObject({
+      name: 'secrets',
+      secrets: { action: 'set', secretName: 'API_KEY' },
+    });
+  });
+
+  it('GIVEN secrets with no action THEN lists', () => {
+    expect(parse('secrets')).toMatchObject({ secrets: { action: 'list' } });
+  });
+
+  it('GIVEN secrets rm NAME --yes THEN reads --yes', () => {
+    expect(parse('secrets', 'rm', 'API_KEY', '--yes')).toMatchObject({
+      secrets: { action: 'rm', secretName: 'API_KEY', yes: true },
+    });
+  });
+
+  it('GIVEN a value after the name THEN refuses it in one line that does not repeat it', () => {
+    const error = (() => {
+      try {
+        parse('secrets', 'set', 'API_KEY', 'hunter2-s3cret');
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error?.message).toMatch(
+      /^too many arguments: a secret's value is never taken from the command line/,
+    );
+    expect(error?.message).not.toContain('hunter2-s3cret');
+  });
+
+  it('GIVEN a name that is not a secret name THEN refuses it without repeating it', () => {
+    expect(() => parse('secrets', 'set', 'api-key')).toThrow(
+      /^invalid secret NAME: use an upper-case letter, then upper-case letters, digits or _ \(at most 128 in all\), e.g\. API_KEY$/,
+    );
+  });
+
+  it('GIVEN set without a name THEN names the form that works', () => {
+    expect(() => parse('secrets', 'set')).toThrow(
+      "set needs the secret's NAME, e.g. `npx nx run infra:secrets -- set API_KEY`",
+    );
+  });
+
+  it('GIVEN an unknown action THEN lists the actions', () => {
+    expect(() => parse('secrets', 'get', 'API_KEY')).toThrow(
+      'unknown action "get": use secrets set NAME, secrets list or secrets rm NAME',
+    );
+  });
+
+  it('GIVEN --yes on set THEN refuses it', () => {
+    expect(() => parse('secrets', 'set', 'API_KEY', '--yes')).toThrow(
+      '--yes applies to secrets rm only: leave it out',
+    );
+  });
+
+  it('GIVEN exec with no options THEN runs a shell in the newest task', () => {
+    expect(parse('exec')).toMatchObject({ name: 'exec', exec: { command: '/bin/sh' } });
+  });
+
+  it('GIVEN exec --task, --command and --container THEN reads them; a task ARN becomes its id', () => {
+    expect(
+      parse(
+        'exec',
+        '--task',
+        'arn:aws:ecs:eu-west-1:123456789012:task/hello-world-ecr-ecs-fargate/a1b2c3d4',
+        '--command',
+        'ls -la /app',
+        '--container',
+        'hello-world',
+      ),
+    ).toMatchObject({
+      exec: { taskId: 'a1b2c3d4', command: 'ls -la /app', container: 'hello-world' },
+    });
+  });
+
+  it('GIVEN exec --json THEN refuses it: a session is not data', () => {
+    expect(() => parse('exec', '--json')).toThrow(
+      '--json does not apply to exec: it opens a session on your terminal',
+    );
+  });
+
+  it('GIVEN --command on another command THEN refuses it', () => {
+    expect(() => parse('status', '--command', 'ls')).toThrow(
+      '--command does not apply to status (only exec): leave it out',
+    );
+  });
+});

@@ -9,6 +9,7 @@ import {
   DEPLOYMENT_NAME,
   IMAGE_TAG_PATTERN,
   isImageTag,
+  isSecretName,
   REGISTRY_STACK_NAME,
   type DeploymentNames,
 } from '@hello-world/shared';
@@ -26,6 +27,8 @@ export const COMMANDS = [
   'destroy',
   'scan',
   'envs',
+  'secrets',
+  'exec',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -55,7 +58,10 @@ export type OpsCommand =
   /** `missing`: no command was given, so the usage answers a mistake (exit 2), not --help. */
   | { name: 'help'; text: string; missing?: true }
   | {
-      name: Exclude<CommandName, 'logs' | 'destroy' | 'rollback' | 'scan' | 'envs'>;
+      name: Exclude<
+        CommandName,
+        'logs' | 'destroy' | 'rollback' | 'scan' | 'envs' | 'secrets' | 'exec'
+      >;
       common: CommonOptions;
     }
   /** `to`: --to's image tag; left out, the previous image that served. */
@@ -72,7 +78,28 @@ export type OpsCommand =
   /** `previews`: only pr-N; `olderThanMs`: only those last deployed longer ago than that. */
   | { name: 'envs'; common: CommonOptions; envs: EnvsOptions }
   /** `tag`: the image to show, else the one the service runs; `maxSeverity`: exit 1 at or above. */
-  | { name: 'scan'; common: CommonOptions; scan: { tag?: string; maxSeverity?: FindingSeverity } };
+  | { name: 'scan'; common: CommonOptions; scan: { tag?: string; maxSeverity?: FindingSeverity } }
+  | { name: 'secrets'; common: CommonOptions; secrets: SecretsOptions }
+  | { name: 'exec'; common: CommonOptions; exec: ExecOptions };
+
+/** `secrets set NAME | list | rm NAME`: the value is never an argument (stdin or a prompt). */
+export type SecretsOptions =
+  | { action: 'list' }
+  | { action: 'set'; secretName: string }
+  /** `yes`: --yes, delete without asking (the only way without a terminal). */
+  | { action: 'rm'; secretName: string; yes: boolean };
+
+export interface ExecOptions {
+  /** --task: a task id, the start of one, or an ARN; else the newest running task. */
+  taskId?: string;
+  /** --command, default a shell. */
+  command: string;
+  /** --container, else the service's own. */
+  container?: string;
+}
+
+/** What `exec` runs without --command: a shell (the image must have one). */
+export const DEFAULT_EXEC_COMMAND = '/bin/sh';
 
 export interface EnvsOptions {
   previews: boolean;
@@ -94,6 +121,9 @@ const DEFAULT_TIMEOUT_MS: Record<CommandName, number> = {
   // A basic scan on push takes a minute or two.
   scan: 5 * 60_000,
   envs: 60_000,
+  secrets: 60_000,
+  // The session itself is not timed: it lasts as long as the shell or command.
+  exec: 60_000,
 };
 
 /** hello-world's stacks: the defaults when no deployment is named. */
@@ -134,10 +164,20 @@ Commands:
   envs       the deployed environments of this service (found by their stack tags): name, stack
              and status, URL, image tag, last deploy, monthly cost estimate; --previews (pr-N
              only), --older-than DURATION (last deployed longer ago), --json
+  secrets set NAME | list | rm NAME
+             the environment's secrets, SSM SecureStrings under /<service>-ecr-ecs-fargate/<env>/;
+             set reads the value from stdin when piped (one trailing newline dropped), else asks
+             for it without echo, never from the command line; list shows names, last change and
+             version, and the configured ones missing, never a value; rm asks first (--yes in
+             scripts); a changed secret takes effect with \`npx nx run ${project}:redeploy\`
+  exec       open a shell (or --command CMD) in a running task through ECS Exec: --task ID (else
+             the newest), --container NAME; needs "exec": true in the environment's settings and
+             the session-manager-plugin installed
 
 Environments: every command acts on one environment's service stack: --env NAME, else
 DEPLOY_ENV, else default (the reference's names); all share one registry stack and repository.
-A named environment that is not deployed is refused with the list of those that are (exit 2).
+A named environment that is not deployed is refused with the list of those that are (exit 2),
+except by secrets, which comes before its first deploy (the deploy checks its secrets exist).
 
 Options:
   --region REGION        AWS region (default AWS_REGION, else eu-west-1)
@@ -150,6 +190,10 @@ Options:
   --max-severity LEVEL   scan: exit 1 when a finding is at or above LEVEL (CRITICAL, HIGH, MEDIUM,
                          LOW, INFORMATIONAL; any case)
   --confirm-env NAME     destroy: the environment's name, typed out (production requires it)
+  -y, --yes              destroy, secrets rm: do not ask (needed without a terminal)
+  --task ID              logs, exec: the task (its id, the start of one, or its ARN)
+  --command CMD          exec: what to run, default /bin/sh (quote it: --command='ls -la /app')
+  --container NAME       exec: the container, default the service's
   --previews             envs: only the pull-request previews (pr-N)
   --older-than DURATION  envs: only environments last deployed longer ago, e.g. 7d, 12h
   --json                 machine-readable output on stdout
@@ -227,7 +271,7 @@ export function opsCli(project: string) {
     commands: COMMANDS,
     commandName: (command: string) => `${project}:${command}`,
     options: OPS_OPTIONS,
-    commandArgs: { scan: ['[tag]'] },
+    commandArgs: { scan: ['[tag]'], secrets: ['[action]', '[name]'] },
   } as const satisfies CliSpec;
 }
 
@@ -243,8 +287,10 @@ const OPS_OPTIONS = {
   since: { type: 'string', example: '10m', commands: ['logs'] },
   follow: { type: 'boolean', short: 'f', commands: ['logs'] },
   filter: { type: 'string', example: 'ERROR', commands: ['logs'] },
-  task: { type: 'string', example: 'a1b2c3d4', commands: ['logs'] },
-  yes: { type: 'boolean', short: 'y', commands: ['destroy'] },
+  task: { type: 'string', example: 'a1b2c3d4', commands: ['logs', 'exec'] },
+  yes: { type: 'boolean', short: 'y', commands: ['destroy', 'secrets'] },
+  command: { type: 'string', example: "'ls -la /app'", commands: ['exec'] },
+  container: { type: 'string', example: 'hello-world', commands: ['exec'] },
   'delete-images': { type: 'boolean', commands: ['destroy'] },
   'confirm-env': { type: 'string', example: 'production', commands: ['destroy'] },
   previews: { type: 'boolean', commands: ['envs'] },
@@ -269,7 +315,7 @@ export function parseOpsArgs(
   /** Its project (`infra`, `greeter-infra`): the usage and the hints name its targets. */
   project = 'infra',
 ): OpsCommand {
-  const parsed = parseCli(argv, OPS_CLI);
+  const parsed = parseOpsCli(argv, project);
   if (parsed.help) {
     const text = opsUsage(project, names);
     return { name: 'help', text, ...(parsed.missingCommand ? { missing: true } : {}) };
@@ -296,13 +342,7 @@ export function parseOpsArgs(
         startTime: parseSince(values.since ?? '10m', now),
         follow,
         filter: values.filter,
-        // A task id, the start of one (the 8 characters each line starts with) or a full ARN.
-        taskId: checkName(
-          values.task === undefined ? undefined : taskIdOf(values.task),
-          '--task',
-          /^[A-Za-z0-9-]+$/,
-          `a task id from \`npx nx run ${project}:status\``,
-        ),
+        taskId: values.task === undefined ? undefined : readTaskId(values.task, project),
       },
     };
   }
@@ -327,6 +367,33 @@ export function parseOpsArgs(
     const to = checkName(values.to, '--to', new RegExp(IMAGE_TAG_PATTERN), IMAGE_TAG_HINT);
     return { name, common, ...(to !== undefined ? { to } : {}) };
   }
+  if (name === 'secrets') {
+    return { name, common, secrets: readSecretsArgs(parsed.args, values.yes, project) };
+  }
+  if (name === 'exec') {
+    if (common.json) {
+      throw new UsageError('--json does not apply to exec: it opens a session on your terminal');
+    }
+    const command = values.command ?? DEFAULT_EXEC_COMMAND;
+    if (command.trim() === '') {
+      throw new UsageError(`--command is empty: name what to run, e.g. --command='ls -la /app'`);
+    }
+    const container = checkName(
+      values.container,
+      '--container',
+      /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/,
+      'a container name of the task: letters, digits, hyphens and underscores',
+    );
+    return {
+      name,
+      common,
+      exec: {
+        ...(values.task !== undefined ? { taskId: readTaskId(values.task, project) } : {}),
+        command,
+        ...(container !== undefined ? { container } : {}),
+      },
+    };
+  }
   if (name === 'scan') {
     const tag = parsed.args[0];
     if (tag !== undefined && !isImageTag(tag)) {
@@ -342,6 +409,70 @@ export function parseOpsArgs(
     };
   }
   return { name, common };
+}
+
+/** A task id, the start of one (the 8 characters each log line starts with) or a full ARN. */
+function readTaskId(raw: string, project: string): string {
+  return checkName(
+    taskIdOf(raw),
+    '--task',
+    /^[A-Za-z0-9-]+$/,
+    `a task id from \`npx nx run ${project}:status\``,
+  ) as string;
+}
+
+const SECRETS_USAGE = 'secrets set NAME, secrets list or secrets rm NAME';
+
+/**
+ * parseCli, but a word too many after `secrets` is refused without repeating it: it is likely a
+ * value typed where it must not be, and an error line would show it again (and log it in CI).
+ */
+function parseOpsCli(argv: string[], project: string): ReturnType<typeof parseCli<typeof OPS_CLI>> {
+  try {
+    return parseCli(argv, OPS_CLI);
+  } catch (error) {
+    if (
+      error instanceof UsageError &&
+      error.message.startsWith('unexpected argument') &&
+      error.message.endsWith(' after secrets: options start with --, see --help')
+    ) {
+      throw new UsageError(
+        `too many arguments: a secret's value is never taken from the command line (it would stay in your shell history and the process list); pipe it in (\`printf %s "$VALUE" | npx nx run ${project}:secrets -- set NAME\`) or type it at the prompt`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** `set NAME`, `list` (also with no action) or `rm NAME`; NAME as the settings' isSecretName. */
+function readSecretsArgs(args: readonly string[], yes: boolean, project: string): SecretsOptions {
+  const [action = 'list', secretName] = args;
+  if (action === 'list') {
+    if (secretName !== undefined) {
+      throw new UsageError(`list takes no NAME: it lists them all; use ${SECRETS_USAGE}`);
+    }
+    if (yes) throw new UsageError('--yes applies to secrets rm only: leave it out');
+    return { action };
+  }
+  if (action !== 'set' && action !== 'rm') {
+    throw new UsageError(`unknown action ${JSON.stringify(action)}: use ${SECRETS_USAGE}`);
+  }
+  if (secretName === undefined) {
+    throw new UsageError(
+      `${action} needs the secret's NAME, e.g. \`npx nx run ${project}:secrets -- ${action} API_KEY\``,
+    );
+  }
+  if (!isSecretName(secretName)) {
+    throw new UsageError(
+      // Not repeated: a value typed in its place must not be printed.
+      `invalid secret NAME: use an upper-case letter, then upper-case letters, digits or _ (at most 128 in all), e.g. API_KEY`,
+    );
+  }
+  if (action === 'set') {
+    if (yes) throw new UsageError('--yes applies to secrets rm only: leave it out');
+    return { action, secretName };
+  }
+  return { action, secretName, yes };
 }
 
 /** Region and profile by the rule every CLI here shares (aws-ops), as this CLI's UsageError. */

@@ -1,8 +1,11 @@
 import { createInterface } from 'node:readline/promises';
-import { runCli } from '@hello-world/cli';
+import { runCli, UsageError } from '@hello-world/cli';
 import { createAwsClients, fetchCallerIp, probeUrl, systemClock } from '@hello-world/aws-ops';
 import { readDeploymentOrExit } from '../deployment';
+import { findOnPath, runInteractive } from './exec-plugin';
 import { runOps } from './run';
+import { secretValueReader } from './secrets-input';
+import { readSecretSettings } from './secrets-settings';
 
 // The thin shell: real clients, real terminal, Ctrl-C aborts waits and log follows cleanly.
 // runOps turns every failure into one line and an exit code; runCli is the guard around it.
@@ -35,6 +38,14 @@ async function main(): Promise<number> {
     clock: systemClock,
     signal: controller.signal,
     deployment,
+    readSecretValue: secretValueReader(
+      process.stdin,
+      process.stderr,
+      () => new UsageError('the two entries differ: nothing set; run it again'),
+    ),
+    secretSettings: () => readSecretSettings(deployment.dir, deployment.names.environment),
+    findExecutable: (name) => findOnPath(name, process.env),
+    runInteractive,
   });
 }
 

@@ -38,6 +38,10 @@ export function opsHarness(clients: AwsClients, overrides: Partial<OpsDeps> = {}
       clock: fakeClock(Date.parse('2026-11-25T18:10:00Z')),
       signal: controller.signal,
       deployment: { project: 'infra', names: deploymentNames('hello-world'), port: 49000 },
+      readSecretValue: async () => undefined,
+      secretSettings: () => ({ path: deploymentNames('hello-world').secretsPath, secrets: [] }),
+      findExecutable: () => undefined,
+      runInteractive: async () => 1,
       ...overrides,
     },
   };

@@ -52,6 +52,8 @@ import {
   undeployedEnvironmentMessage,
 } from './envs';
 import { runScan } from './scan';
+import { runExecCommand } from './exec';
+import { runSecretsCommand, type SecretSettings } from './secrets';
 import { rollbackCommand } from './rollback';
 import {
   formatDeleteProgress,
@@ -86,6 +88,17 @@ export interface OpsDeps {
    * project (`infra`, `greeter-infra`), which errors start with.
    */
   deployment: Pick<Deployment, 'project' | 'names' | 'port'>;
+  /**
+   * secrets set: all of stdin when it is not a terminal (one trailing newline dropped), else
+   * typed at a prompt that does not echo; undefined when cancelled. Never from argv.
+   */
+  readSecretValue: (name: string) => Promise<string | undefined>;
+  /** The environment's secret settings from the deployment's cdk.json (throws ConfigError). */
+  secretSettings: () => SecretSettings;
+  /** exec: the path of an executable on PATH (session-manager-plugin), or undefined. */
+  findExecutable: (name: string) => string | undefined;
+  /** exec: runs it on this terminal (stdio inherited) and resolves to its exit code. */
+  runInteractive: (file: string, args: readonly string[]) => Promise<number>;
 }
 
 interface Context {
@@ -315,6 +328,15 @@ async function execute(
     }
     case 'rollback':
       return rollbackCommand(command, ctx);
+    case 'secrets':
+      return runSecretsCommand(command.secrets, ctx);
+    case 'exec': {
+      const ref = await resolveService(ctx, common.stackName);
+      return runExecCommand(command.exec, ref, {
+        ...ctx,
+        ...(common.profile ? { profile: common.profile } : {}),
+      });
+    }
     case 'envs': {
       const report = await listEnvironments(
         { clients, region: ctx.region, deployment: deps.deployment, now: deps.clock.now() },
@@ -437,7 +459,9 @@ async function refuseUndeployedEnvironment(
   command: Exclude<OpsCommand, { name: 'help' }>,
 ): Promise<void> {
   const { names, project } = ctx.deps.deployment;
-  if (command.name === 'envs' || isDefaultEnvironment(names.environment)) return;
+  // secrets come before an environment's first deploy: the deploy refuses one that is missing.
+  if (command.name === 'envs' || command.name === 'secrets') return;
+  if (isDefaultEnvironment(names.environment)) return;
   if (command.common.stackName !== names.deployment) return;
   if (await findStack(ctx.clients.cfn, command.common.stackName)) return;
   throw new UsageError(
