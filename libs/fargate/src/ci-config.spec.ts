@@ -101,3 +101,48 @@ describe('checkCiConfig', () => {
     );
   });
 });
+
+describe('loadCiConfig: the Secrets Manager secrets each deploy role checks', () => {
+  const DB = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf';
+  const PREVIEW_DB = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:preview-db-QwErTy';
+
+  it("reads each environment's from its settings block, each secret once, never an SSM name", () => {
+    // GIVEN staging with one secret read whole and by one JSON key, and an SSM one; previews' own
+    const settings: Record<string, unknown> = {
+      githubRepository: 'o/r',
+      environments: {
+        staging: { secrets: { DB_PASSWORD: DB, DB_USER: `${DB}:username::`, API_KEY: 'ssm' } },
+        previews: { secrets: { DB_PASSWORD: PREVIEW_DB } },
+      },
+    };
+    // WHEN the CI settings are loaded
+    const ci = loadCiConfig((key) => settings[key], {});
+    // THEN each CI environment's role gets its own ARNs (previews': the previews block's)
+    expect(ci?.secretArns).toEqual({
+      default: [],
+      staging: [DB],
+      production: [],
+      preview: [PREVIEW_DB],
+    });
+  });
+
+  it("reads the default environment's for the CI stack's own deploy role", () => {
+    const settings: Record<string, unknown> = {
+      githubRepository: 'o/r',
+      ciEnvironments: ['staging'],
+      environments: { default: { secrets: { DB_PASSWORD: DB } } },
+    };
+    expect(loadCiConfig((key) => settings[key], {})?.secretArns).toEqual({
+      default: [DB],
+      staging: [],
+    });
+  });
+
+  it('refuses a secret synth would refuse, with the same one line', () => {
+    const settings: Record<string, unknown> = {
+      githubRepository: 'o/r',
+      environments: { staging: { secrets: { DB_PASSWORD: 'arn:aws:s3:::bucket' } } },
+    };
+    expect(() => loadCiConfig((key) => settings[key], {})).toThrow(ConfigError);
+  });
+});

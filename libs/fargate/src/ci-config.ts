@@ -1,9 +1,11 @@
 import {
   DEFAULT_ENVIRONMENT,
+  EnvironmentNameError,
   environmentShapeProblem,
   isPreviewEnvironment,
+  previewEnvironment,
 } from '@hello-world/shared';
-import { ConfigError, type ContextReader, type Env } from './config';
+import { ConfigError, loadSecretSettings, type ContextReader, type Env } from './config';
 
 /** GitHub's OIDC issuer; an AWS account holds at most one provider for it. */
 export const GITHUB_OIDC_URL = 'https://token.actions.githubusercontent.com';
@@ -45,6 +47,14 @@ export interface CiConfig {
   readonly environments?: readonly string[];
   /** Reuse this account's existing GitHub OIDC provider instead of creating one. */
   readonly oidcProviderArn?: string;
+  /**
+   * The Secrets Manager secrets (full ARNs) each deploy role's environment is configured with,
+   * by CI environment (`default` for the CI stack's own role; `preview` for the previews'): the
+   * deploy's preflight checks they exist. Read from the same settings synth reads
+   * (loadSecretSettings), so a secret added to an environment needs `deploy-ci` again, as its
+   * roles stack does. Absent: none.
+   */
+  readonly secretArns?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Where each CI setting comes from: CDK context first, then the environment variable. */
@@ -93,12 +103,42 @@ function read(name: CiSettingName, readContext: ContextReader, env: Env): Source
 export function loadCiConfig(readContext: ContextReader, env: Env): CiConfig | undefined {
   const repository = read('repository', readContext, env);
   if (!repository) return undefined;
-  return checkCiConfig({
+  const ci = checkCiConfig({
     repository,
     environment: read('environment', readContext, env),
     environments: read('environments', readContext, env),
     oidcProviderArn: read('oidcProviderArn', readContext, env),
   });
+  const secretArns = readSecretArns(readContext, ci.environments ?? []);
+  return Object.values(secretArns).some((arns) => arns.length > 0) ? { ...ci, secretArns } : ci;
+}
+
+/**
+ * The Secrets Manager ARNs of the default environment and of each CI environment (a preview's
+ * are every preview's: they share the `previews` settings block), each once.
+ */
+export function readSecretArns(
+  readContext: ContextReader,
+  ciEnvironments: readonly string[],
+): Record<string, string[]> {
+  const arnsOf = (ciEnvironment: string): string[] => {
+    const environment =
+      ciEnvironment === PREVIEW_GITHUB_ENVIRONMENT ? previewEnvironment(1) : ciEnvironment;
+    let secrets;
+    try {
+      ({ secrets } = loadSecretSettings(readContext, environment));
+    } catch (error) {
+      if (!(error instanceof EnvironmentNameError)) throw error;
+      throw new ConfigError(
+        `Invalid CI environment (context "${CI_SETTINGS.environments.context}" or --environments): ${error.message}.`,
+      );
+    }
+    const arns = secrets.flatMap((s) => (s.kind === 'secretsmanager' ? [s.secretArn] : []));
+    return [...new Set(arns)];
+  };
+  return Object.fromEntries(
+    [DEFAULT_ENVIRONMENT, ...ciEnvironments].map((name) => [name, arnsOf(name)]),
+  );
 }
 
 /**

@@ -1,12 +1,13 @@
 import { App } from 'aws-cdk-lib';
-import { CI_STACK_NAME } from '@hello-world/shared';
+import { CI_STACK_NAME, deploymentNames, type DeploymentNames } from '@hello-world/shared';
 import { createStacks } from './app';
-import { SERVICE_STACK_RESOURCE_TYPES, STACK_NAME_TAG } from './ci-policies';
+import { SERVICE_STACK_RESOURCE_TYPES, STACK_NAME_TAG, TASK_STOPS_EVENT } from './ci-policies';
 import {
   CI_DEPLOY_ROLE_NAME,
   CI_PUBLISH_ROLE_NAME,
   ciEnvironmentStackName,
   createCiStack,
+  createCiStacks,
 } from './ci-stack';
 import { loadConfig } from './config';
 import {
@@ -61,7 +62,7 @@ beforeAll(() => {
     assembly.stacks.map((s) => [s.stackName, s.template as { Resources: Record<string, never> }]),
   );
   publish = inlinePoliciesOfRole(templates[CI_STACK_NAME], CI_PUBLISH_ROLE_NAME);
-  deploy = inlinePoliciesOfRole(templates[CI_STACK_NAME], CI_DEPLOY_ROLE_NAME);
+  deploy = policiesOfRole(templates[CI_STACK_NAME], CI_DEPLOY_ROLE_NAME);
   const roleOf = (ciEnvironment: string, roleName: string) =>
     policiesOfRole(templates[ciEnvironmentStackName('hello-world', ciEnvironment)], roleName);
   staging = roleOf('staging', `github-actions-${SERVICE}-staging-deploy`);
@@ -1007,8 +1008,10 @@ describe('every CI role fits IAM', () => {
     'the %s role stays within what IAM accepts: 10,240 characters inline, 6,144 per managed policy',
     (_, of) => {
       // GIVEN the role's policies  WHEN counted as IAM counts them  THEN within both quotas
-      const inline = of().filter(({ name }) => !name.includes('SharedPolicy'));
-      const managed = of().filter(({ name }) => name.includes('SharedPolicy'));
+      // policiesOfRole names an inline policy by its PolicyName, a managed one by its logical id.
+      const inline = of().filter(({ name }) => name === 'deploy' || name === 'publish');
+      const managed = of().filter(({ name }) => name.includes('Policy'));
+      expect(inline.length + managed.length).toBe(of().length);
       expect(
         inline.map(({ policy }) => sizeOf(policy)).reduce((a, b) => a + b, 0),
       ).toBeLessThanOrEqual(INLINE_POLICY_QUOTA);
@@ -1017,9 +1020,467 @@ describe('every CI role fits IAM', () => {
     },
   );
 
-  it('each CI environment role attaches exactly one managed policy: its shared statements', () => {
+  it('each CI environment role attaches exactly two managed policies: its shared statements and its monitoring', () => {
     for (const policies of [staging, production, preview]) {
       expect(policies.filter(({ name }) => name.includes('SharedPolicy'))).toHaveLength(1);
+      expect(policies.filter(({ name }) => name.includes('MonitoringPolicy'))).toHaveLength(1);
+      expect(policies).toHaveLength(3);
     }
+  });
+
+  it("the default environment's deploy role keeps its inline policy and attaches its monitoring", () => {
+    expect(deploy.map(({ name }) => name.replace(/[0-9A-F]{8}$/, ''))).toEqual([
+      'deploy',
+      'DeployMonitoringPolicy',
+    ]);
+  });
+});
+
+// The service stack's monitoring (alarms, their topics, the task-stops rule, the dashboard, the
+// error-log metric filter): what CloudFormation asks with a deploy role's credentials, on one
+// environment's own names, and nothing of any other environment or service.
+const APP = 'hello-world';
+const topicArn = (name: string) => at('sns', name);
+const ecsTaskStops = {
+  'events:source': [TASK_STOPS_EVENT.source],
+  'events:detail-type': [TASK_STOPS_EVENT.detailType],
+};
+
+/** Every request CloudFormation makes to create, change and delete one environment's monitoring. */
+function monitoringRequests(names: DeploymentNames): Row[] {
+  const m = names.monitoring;
+  const alarmTopic = topicArn(m.alarmTopic);
+  const rule = at('events', `rule/${m.taskStopsRule}`);
+  const alarm = (name: string) => at('cloudwatch', `alarm:${name}`);
+  const dashboard = `arn:aws:cloudwatch::${TEST_ACCOUNT}:dashboard/${m.dashboard}`;
+  const logGroup = at('logs', `log-group:${names.logGroup}`);
+  const viaCfn = (action: string, resource: string, context = {}): IamRequest => ({
+    action,
+    resource,
+    context: { ...VIA_CFN, ...context },
+  });
+  return [
+    ['creates the alarm topic', viaCfn('sns:CreateTopic', alarmTopic)],
+    ['creates the task-stops topic', viaCfn('sns:CreateTopic', topicArn(m.taskStopsTopic))],
+    ['tags a topic with the stack tags', viaCfn('sns:TagResource', topicArn(m.taskStopsTopic))],
+    [
+      "sets the task-stops topic's policy (AWS::SNS::TopicPolicy)",
+      viaCfn('sns:SetTopicAttributes', topicArn(m.taskStopsTopic)),
+    ],
+    ['reads a topic', viaCfn('sns:GetTopicAttributes', alarmTopic)],
+    ['deletes the alarm topic', viaCfn('sns:DeleteTopic', alarmTopic)],
+    [
+      'subscribes the alert email to the alarm topic',
+      viaCfn('sns:Subscribe', alarmTopic, { 'sns:Protocol': 'email' }),
+    ],
+    ['reads the subscription', viaCfn('sns:GetSubscriptionAttributes', alarmTopic)],
+    ['removes the alert email (--alert-email=)', viaCfn('sns:Unsubscribe', alarmTopic)],
+    [
+      'creates the task-stops rule on ECS task state changes',
+      viaCfn('events:PutRule', rule, ecsTaskStops),
+    ],
+    [
+      'targets the rule at the task-stops topic',
+      viaCfn('events:PutTargets', rule, { 'events:TargetArn': [topicArn(m.taskStopsTopic)] }),
+    ],
+    ['tags the rule with the stack tags', viaCfn('events:TagResource', rule)],
+    ['deletes the rule', viaCfn('events:DeleteRule', rule)],
+    ...Object.values(m.alarms).map((name): Row => [
+      `puts the alarm ${name}, notifying the alarm topic`,
+      viaCfn('cloudwatch:PutMetricAlarm', alarm(name), {
+        'cloudwatch:AlarmActions': [alarmTopic],
+      }),
+    ]),
+    [
+      'tags an alarm with the stack tags',
+      viaCfn('cloudwatch:TagResource', alarm(m.alarms.cpuHigh)),
+    ],
+    ['deletes an alarm', viaCfn('cloudwatch:DeleteAlarms', alarm(m.alarms.taskStops))],
+    [
+      "reads an alarm's state (CloudFormation; infra:status and doctor)",
+      { action: 'cloudwatch:DescribeAlarms', resource: alarm(m.alarms.errorLogs) },
+    ],
+    ['puts the dashboard', viaCfn('cloudwatch:PutDashboard', dashboard)],
+    ['reads the dashboard', viaCfn('cloudwatch:GetDashboard', dashboard)],
+    ['deletes the dashboard', viaCfn('cloudwatch:DeleteDashboards', dashboard)],
+    ['puts the error-log metric filter on the log group', viaCfn('logs:PutMetricFilter', logGroup)],
+    ["reads the log group's metric filters", viaCfn('logs:DescribeMetricFilters', logGroup)],
+    ['deletes the metric filter', viaCfn('logs:DeleteMetricFilter', logGroup)],
+  ];
+}
+
+/** The same requests, each expected denied: another environment's or service's monitoring. */
+const notOn = (whose: string, names: DeploymentNames): Row[] =>
+  monitoringRequests(names).map(([what, request]) => [`${whose}: ${what}`, request]);
+
+describe("deploy roles: the service stack's monitoring, each environment's own only", () => {
+  const roles: [string, () => typeof deploy, DeploymentNames[], [string, DeploymentNames][]][] = [
+    [
+      'default',
+      () => deploy,
+      [deploymentNames(APP)],
+      [
+        // The default environment's names are a prefix of every other's: exact names only.
+        ["staging's", deploymentNames(APP, 'staging')],
+        ["production's", deploymentNames(APP, 'production')],
+        ["a preview's", deploymentNames(APP, 'pr-12')],
+        ["another service's", deploymentNames('payments')],
+      ],
+    ],
+    [
+      'staging',
+      () => staging,
+      [deploymentNames(APP, 'staging')],
+      [
+        ["the default environment's", deploymentNames(APP)],
+        ["production's", deploymentNames(APP, 'production')],
+        ["a preview's", deploymentNames(APP, 'pr-12')],
+        ["another service's staging", deploymentNames('payments', 'staging')],
+      ],
+    ],
+    [
+      'production',
+      () => production,
+      [deploymentNames(APP, 'production')],
+      [
+        ["staging's (it promotes from staging, read only)", deploymentNames(APP, 'staging')],
+        ["the default environment's", deploymentNames(APP)],
+      ],
+    ],
+    [
+      'preview',
+      () => preview,
+      [deploymentNames(APP, 'pr-12'), deploymentNames(APP, 'pr-345')],
+      [
+        ["the default environment's", deploymentNames(APP)],
+        ["staging's", deploymentNames(APP, 'staging')],
+        ["production's", deploymentNames(APP, 'production')],
+        ["another service's preview", deploymentNames('payments', 'pr-12')],
+      ],
+    ],
+  ];
+  const allowed = roles.flatMap(([role, policies, own]) =>
+    own.flatMap((names) =>
+      monitoringRequests(names).map(
+        ([what, request]): [string, () => typeof deploy, IamRequest] => [
+          `${role} role, ${names.environment}: ${what}`,
+          policies,
+          request,
+        ],
+      ),
+    ),
+  );
+  const denied = roles.flatMap(([role, policies, , others]) =>
+    others.flatMap(([whose, names]) =>
+      notOn(whose, names).map(([what, request]): [string, () => typeof deploy, IamRequest] => [
+        `${role} role, not ${what}`,
+        policies,
+        request,
+      ]),
+    ),
+  );
+
+  it.each(allowed)('%s', async (_, policies, request) => {
+    expect(await decide(policies(), request)).toBe('Allowed');
+  });
+
+  it.each(denied)('%s', async (_, policies, request) => {
+    expect(await decide(policies(), request)).not.toBe('Allowed');
+  });
+});
+
+describe("deploy roles: what a change set could ask of the monitoring's own resources, and may not", () => {
+  const own = deploymentNames(APP, 'staging').monitoring;
+  const alarmTopic = topicArn(own.alarmTopic);
+  const taskStopsTopic = topicArn(own.taskStopsTopic);
+  const rule = at('events', `rule/${own.taskStopsRule}`);
+  const alarm = at('cloudwatch', `alarm:${own.alarms.cpuHigh}`);
+  const logGroup = at('logs', `log-group:/ecs/${STAGING}`);
+  const denied: Row[] = [
+    [
+      'cannot subscribe an HTTPS endpoint (a message receiver that needs no confirmation by mail)',
+      {
+        action: 'sns:Subscribe',
+        resource: alarmTopic,
+        context: { ...VIA_CFN, 'sns:Protocol': 'https' },
+      },
+    ],
+    [
+      'cannot subscribe anything to the task-stops topic',
+      {
+        action: 'sns:Subscribe',
+        resource: taskStopsTopic,
+        context: { ...VIA_CFN, 'sns:Protocol': 'email' },
+      },
+    ],
+    [
+      'cannot subscribe outside a change set',
+      { action: 'sns:Subscribe', resource: alarmTopic, context: { 'sns:Protocol': 'email' } },
+    ],
+    ['cannot publish to the alarm topic', { action: 'sns:Publish', resource: alarmTopic }],
+    [
+      "cannot change a topic's policy outside a change set",
+      { action: 'sns:SetTopicAttributes', resource: alarmTopic },
+    ],
+    [
+      'cannot create any other topic',
+      { action: 'sns:CreateTopic', resource: topicArn('anything'), context: VIA_CFN },
+    ],
+    [
+      "cannot make the rule match CloudTrail's API calls",
+      {
+        action: 'events:PutRule',
+        resource: rule,
+        context: {
+          ...VIA_CFN,
+          'events:source': ['aws.iam'],
+          'events:detail-type': ['AWS API Call via CloudTrail'],
+        },
+      },
+    ],
+    [
+      'cannot add another source beside ECS',
+      {
+        action: 'events:PutRule',
+        resource: rule,
+        context: {
+          ...VIA_CFN,
+          'events:source': [TASK_STOPS_EVENT.source, 'aws.s3'],
+          'events:detail-type': [TASK_STOPS_EVENT.detailType],
+        },
+      },
+    ],
+    [
+      'cannot make the rule match every event (a pattern without a source)',
+      { action: 'events:PutRule', resource: rule, context: VIA_CFN },
+    ],
+    [
+      "cannot forward the rule's events to another account's event bus",
+      {
+        action: 'events:PutTargets',
+        resource: rule,
+        context: {
+          ...VIA_CFN,
+          'events:TargetArn': ['arn:aws:events:eu-west-1:210987654321:event-bus/default'],
+        },
+      },
+    ],
+    [
+      'cannot add a Lambda function beside the topic as a target',
+      {
+        action: 'events:PutTargets',
+        resource: rule,
+        context: {
+          ...VIA_CFN,
+          'events:TargetArn': [taskStopsTopic, at('lambda', 'function:anything')],
+        },
+      },
+    ],
+    [
+      'cannot create any other rule',
+      {
+        action: 'events:PutRule',
+        resource: at('events', 'rule/anything'),
+        context: { ...VIA_CFN, ...ecsTaskStops },
+      },
+    ],
+    [
+      'cannot give an alarm an EC2 action (terminate an instance)',
+      {
+        action: 'cloudwatch:PutMetricAlarm',
+        resource: alarm,
+        context: {
+          ...VIA_CFN,
+          'cloudwatch:AlarmActions': [alarmTopic, 'arn:aws:automate:eu-west-1:ec2:terminate'],
+        },
+      },
+    ],
+    [
+      'cannot make an alarm notify another topic',
+      {
+        action: 'cloudwatch:PutMetricAlarm',
+        resource: alarm,
+        context: { ...VIA_CFN, 'cloudwatch:AlarmActions': [topicArn('anything')] },
+      },
+    ],
+    [
+      'cannot put an alarm outside a change set',
+      {
+        action: 'cloudwatch:PutMetricAlarm',
+        resource: alarm,
+        context: { 'cloudwatch:AlarmActions': [alarmTopic] },
+      },
+    ],
+    [
+      'cannot put an alarm named with its prefix that is not one of its five',
+      {
+        action: 'cloudwatch:PutMetricAlarm',
+        resource: at('cloudwatch', `alarm:${own.alarmPrefix}anything`),
+        context: { ...VIA_CFN, 'cloudwatch:AlarmActions': [alarmTopic] },
+      },
+    ],
+    [
+      'cannot turn off the actions of any alarm',
+      { action: 'cloudwatch:DisableAlarmActions', resource: alarm, context: VIA_CFN },
+    ],
+    [
+      'cannot change any other dashboard',
+      {
+        action: 'cloudwatch:PutDashboard',
+        resource: `arn:aws:cloudwatch::${TEST_ACCOUNT}:dashboard/anything`,
+        context: VIA_CFN,
+      },
+    ],
+    [
+      'cannot put a metric filter outside a change set',
+      { action: 'logs:PutMetricFilter', resource: logGroup },
+    ],
+    [
+      'cannot put a metric filter on another log group',
+      {
+        action: 'logs:PutMetricFilter',
+        resource: at('logs', 'log-group:/aws/lambda/anything'),
+        context: VIA_CFN,
+      },
+    ],
+  ];
+
+  it.each(denied)('staging role %s', async (_, request) => {
+    expect(await decide(staging, request)).not.toBe('Allowed');
+  });
+
+  it('each denial can fail: the same requests with the right protocol, source, target and action are allowed', async () => {
+    // GIVEN the requests above put right  WHEN evaluated  THEN allowed, so the table tests the conditions
+    const fixed: IamRequest[] = [
+      {
+        action: 'sns:Subscribe',
+        resource: alarmTopic,
+        context: { ...VIA_CFN, 'sns:Protocol': 'email' },
+      },
+      { action: 'events:PutRule', resource: rule, context: { ...VIA_CFN, ...ecsTaskStops } },
+      {
+        action: 'events:PutTargets',
+        resource: rule,
+        context: { ...VIA_CFN, 'events:TargetArn': [taskStopsTopic] },
+      },
+      {
+        action: 'cloudwatch:PutMetricAlarm',
+        resource: alarm,
+        context: { ...VIA_CFN, 'cloudwatch:AlarmActions': [alarmTopic] },
+      },
+      { action: 'logs:PutMetricFilter', resource: logGroup, context: VIA_CFN },
+    ];
+    for (const request of fixed) expect(await decide(staging, request)).toBe('Allowed');
+  });
+});
+
+describe("deploy roles: the deploy's secrets preflight", () => {
+  const SECRET = at('secretsmanager', 'secret:hello-world/staging/db-AbCdEf');
+  const DEFAULT_SECRET = at('secretsmanager', 'secret:hello-world/db-XyZ123');
+  let withSecrets: Record<string, { name: string; policy: PolicyDocument }[]>;
+
+  beforeAll(() => {
+    // GIVEN staging and the default environment configured with a Secrets Manager secret each
+    const app = new App({ context: readCdkJsonContext() });
+    const config = loadConfig(() => undefined, {});
+    createCiStacks(app, config, {
+      repository: 'octo-org/hello-world',
+      environment: 'production',
+      secretArns: { default: [DEFAULT_SECRET], staging: [SECRET], production: [] },
+    });
+    const assembly = app.synth();
+    const template = (name: string) =>
+      assembly.getStackByName(name).template as { Resources: Record<string, never> };
+    withSecrets = {
+      default: policiesOfRole(template(CI_STACK_NAME), CI_DEPLOY_ROLE_NAME),
+      staging: policiesOfRole(
+        template(ciEnvironmentStackName(APP, 'staging')),
+        `github-actions-${STAGING}-deploy`,
+      ),
+      production: policiesOfRole(
+        template(ciEnvironmentStackName(APP, 'production')),
+        `github-actions-${PRODUCTION}-deploy`,
+      ),
+    };
+  });
+
+  const rows: [string, string, IamRequest, 'Allowed' | 'denied'][] = [
+    [
+      'finds SSM parameters by name (metadata; the API has no resource type)',
+      'staging',
+      { action: 'ssm:DescribeParameters', resource: '*' },
+      'Allowed',
+    ],
+    [
+      'checks its own Secrets Manager secret exists',
+      'staging',
+      { action: 'secretsmanager:DescribeSecret', resource: SECRET },
+      'Allowed',
+    ],
+    [
+      "checks the default environment's secret",
+      'default',
+      { action: 'secretsmanager:DescribeSecret', resource: DEFAULT_SECRET },
+      'Allowed',
+    ],
+    [
+      "cannot describe the default environment's secret",
+      'staging',
+      { action: 'secretsmanager:DescribeSecret', resource: DEFAULT_SECRET },
+      'denied',
+    ],
+    [
+      "cannot describe staging's secret (none of its own configured: no statement at all)",
+      'production',
+      { action: 'secretsmanager:DescribeSecret', resource: SECRET },
+      'denied',
+    ],
+    [
+      'cannot describe any other secret',
+      'staging',
+      {
+        action: 'secretsmanager:DescribeSecret',
+        resource: at('secretsmanager', 'secret:payments/db-AbCdEf'),
+      },
+      'denied',
+    ],
+    [
+      "cannot read its own secret's value",
+      'staging',
+      { action: 'secretsmanager:GetSecretValue', resource: SECRET },
+      'denied',
+    ],
+    [
+      "cannot read an SSM secret's value",
+      'staging',
+      {
+        action: 'ssm:GetParameters',
+        resource: at('ssm', `parameter/${SERVICE}/staging/API_KEY`),
+      },
+      'denied',
+    ],
+    [
+      'cannot change an SSM secret',
+      'staging',
+      {
+        action: 'ssm:PutParameter',
+        resource: at('ssm', `parameter/${SERVICE}/staging/API_KEY`),
+      },
+      'denied',
+    ],
+  ];
+
+  it.each(rows)('%s (%s role)', async (_, role, request, expected) => {
+    const decision = await decide(withSecrets[role], request);
+    if (expected === 'Allowed') expect(decision).toBe('Allowed');
+    else expect(decision).not.toBe('Allowed');
+  });
+
+  it('names no Secrets Manager secret at all when none is configured', () => {
+    // GIVEN the roles synthesized without secrets (beforeAll above)  THEN no DescribeSecret
+    const actions = [...staging, ...production, ...preview, ...deploy].flatMap(({ policy }) =>
+      policy.Statement.flatMap((st) => [st['Action']].flat() as string[]),
+    );
+    expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
   });
 });

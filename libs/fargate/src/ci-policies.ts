@@ -1,5 +1,6 @@
 import { Fn } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { MonitoringNames } from '@hello-world/shared';
 import type { TaskRoleNames } from './task-roles';
 
 /**
@@ -17,7 +18,29 @@ export interface CiPolicyScope {
   readonly logGroupName: string;
   /** The environment's task roles: the only roles its deploy role may hand to ECS. */
   readonly taskRoleNames: TaskRoleNames;
+  /**
+   * The environment's alarms, topics, rule and dashboard (deploymentNames(…).monitoring), the
+   * only ones its deploy role may change; for the previews' role, `…-pr-*` patterns.
+   */
+  readonly monitoring: CiMonitoringScope;
+  /**
+   * The Secrets Manager secrets (full ARNs) the environment's tasks read: the deploy's preflight
+   * checks each exists (DescribeSecret: metadata, never the value). None: no such statement.
+   */
+  readonly secretArns?: readonly string[];
 }
+
+/** What of an environment's monitoring names a deploy role's policy names. */
+export type CiMonitoringScope = Pick<
+  MonitoringNames,
+  'alarms' | 'alarmTopic' | 'taskStopsTopic' | 'taskStopsRule' | 'dashboard'
+>;
+
+/**
+ * What the service stack's task-stops rule matches (monitoring): the only events a deploy role's
+ * rule may match, so no change set can forward other events (CloudTrail's API calls) elsewhere.
+ */
+export const TASK_STOPS_EVENT = { source: 'aws.ecs', detailType: 'ECS Task State Change' } as const;
 
 /**
  * The environment a deploy role may read, never change: `infra:promote --from=<it>` finds the
@@ -50,6 +73,8 @@ export interface PreviewScope {
  * the service stack gains a type that is not listed here.
  */
 export const SERVICE_STACK_RESOURCE_TYPES = [
+  'AWS::CloudWatch::Alarm',
+  'AWS::CloudWatch::Dashboard',
   'AWS::EC2::InternetGateway',
   'AWS::EC2::Route',
   'AWS::EC2::RouteTable',
@@ -62,9 +87,14 @@ export const SERVICE_STACK_RESOURCE_TYPES = [
   'AWS::ECS::ClusterCapacityProviderAssociations',
   'AWS::ECS::Service',
   'AWS::ECS::TaskDefinition',
+  'AWS::Events::Rule',
   // The log group's key, under controlTower=strict only.
   'AWS::KMS::Key',
   'AWS::Logs::LogGroup',
+  'AWS::Logs::MetricFilter',
+  'AWS::SNS::Subscription',
+  'AWS::SNS::Topic',
+  'AWS::SNS::TopicPolicy',
 ] as const;
 
 /**
@@ -81,6 +111,9 @@ const arn = (service: string, resource: string) =>
   Fn.sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
 const iamArn = (resource: string) =>
   Fn.sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:${resource}`);
+/** CloudWatch dashboards are global: their ARNs name no region. */
+const dashboardArn = (name: string) =>
+  Fn.sub(`arn:\${AWS::Partition}:cloudwatch::\${AWS::AccountId}:dashboard/${name}`);
 /** A name with `*` is a pattern: the conditions comparing it must be the Like operators. */
 const isPattern = (name: string) => name.includes('*');
 export const stackArn = (name: string) => arn('cloudformation', `stack/${name}/*`);
@@ -147,7 +180,8 @@ export interface DeployPolicyOptions {
 /**
  * A deploy role: change sets on the service stack only, made of the service stack's resource
  * types only; CloudFormation then acts with these rights, each held to the service stack's own
- * resources. In IAM it can only pass the two task roles to ECS tasks.
+ * resources. In IAM it can only pass the two task roles to ECS tasks. Its monitoring rights are
+ * a document of their own, monitoringDeployPolicy.
  */
 export function deployPolicy(
   scope: CiPolicyScope,
@@ -178,6 +212,7 @@ export const SHARED_DEPLOY_STATEMENTS: readonly string[] = [
   'EcrLogin',
   'ListStackNamesForTheSweep',
   'PushThePreviewImage',
+  'FindSecretParameters',
 ];
 
 /**
@@ -196,6 +231,16 @@ export function deployPolicies(
     scoped: new iam.PolicyDocument({ statements: statements.filter((st) => !isShared(st)) }),
     shared: new iam.PolicyDocument({ statements: statements.filter(isShared) }),
   };
+}
+
+/**
+ * A deploy role's rights on the service stack's monitoring (alarms, their topics, the task-stops
+ * rule, the dashboard), each held to the environment's own names: a managed policy of its own,
+ * as the role's inline policies have no room left for them (IAM: 10,240 characters together;
+ * 6,144 for each managed policy).
+ */
+export function monitoringDeployPolicy(scope: CiPolicyScope): iam.PolicyDocument {
+  return new iam.PolicyDocument({ statements: monitoringStatements(scope) });
 }
 
 function allDeployStatements(
@@ -436,8 +481,12 @@ function deployStatements(scope: CiPolicyScope): iam.PolicyStatement[] {
         'logs:AssociateKmsKey',
         'logs:CreateLogGroup',
         'logs:DeleteLogGroup',
+        // The error-log-lines metric filter (AWS::Logs::MetricFilter), held to this log group.
+        'logs:DeleteMetricFilter',
         'logs:DeleteRetentionPolicy',
+        'logs:DescribeMetricFilters',
         'logs:DisassociateKmsKey',
+        'logs:PutMetricFilter',
         'logs:PutRetentionPolicy',
         'logs:TagResource',
         'logs:UntagResource',
@@ -445,6 +494,7 @@ function deployStatements(scope: CiPolicyScope): iam.PolicyStatement[] {
       resources: [logGroup, logStreams],
       conditions: viaCloudFormation,
     }),
+    ...secretPreflightStatements(scope),
     new iam.PolicyStatement({
       // controlTower=strict: the log group's own key. A new key is nobody's yet; an existing
       // one may be changed only when CloudFormation made it for the service stack.
@@ -499,6 +549,150 @@ function deployStatements(scope: CiPolicyScope): iam.PolicyStatement[] {
       ],
       resources: [repositoryArn(scope)],
     }),
+  ];
+}
+
+/**
+ * The service stack's monitoring (AWS::SNS::*, AWS::Events::Rule, AWS::CloudWatch::Alarm and
+ * Dashboard): what CloudFormation's handlers for those types call, on this environment's own
+ * names only. Where a change could reach outside them, a condition holds it in: subscriptions are
+ * email only, the rule matches ECS task state changes only and targets the task-stops topic only,
+ * an alarm's actions notify the alarm topic only (no EC2 or Auto Scaling action).
+ */
+function monitoringStatements(scope: CiPolicyScope): iam.PolicyStatement[] {
+  const m = scope.monitoring;
+  const pattern = isPattern(scope.serviceStackName);
+  const arnOperator = pattern ? 'ArnLike' : 'ArnEquals';
+  // cloudwatch:AlarmActions is a list of strings, not of ARNs, for IAM.
+  const stringOperator = pattern ? 'StringLike' : 'StringEquals';
+  const alarmTopic = arn('sns', m.alarmTopic);
+  const taskStopsTopic = arn('sns', m.taskStopsTopic);
+  const alarms = Object.values(m.alarms).map((name) => arn('cloudwatch', `alarm:${name}`));
+  const rule = arn('events', `rule/${m.taskStopsRule}`);
+  return [
+    new iam.PolicyStatement({
+      // `<topic>:*`: the alarm topic's subscriptions (their ARNs end in an id SNS generates).
+      sid: 'MonitoringTopicsViaCloudFormation',
+      actions: [
+        'sns:CreateTopic',
+        'sns:DeleteTopic',
+        'sns:GetDataProtectionPolicy',
+        'sns:GetSubscriptionAttributes',
+        'sns:GetTopicAttributes',
+        'sns:ListSubscriptionsByTopic',
+        'sns:ListTagsForResource',
+        'sns:PutDataProtectionPolicy',
+        'sns:SetSubscriptionAttributes',
+        'sns:SetTopicAttributes',
+        'sns:TagResource',
+        'sns:Unsubscribe',
+        'sns:UntagResource',
+      ],
+      resources: [alarmTopic, taskStopsTopic, arn('sns', `${m.alarmTopic}:*`)],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      // --alert-email: an address, never an endpoint that would receive messages unconfirmed.
+      sid: 'EmailSubscriptionsToTheAlarmTopicViaCloudFormation',
+      actions: ['sns:Subscribe'],
+      resources: [alarmTopic],
+      conditions: { ...viaCloudFormation, StringEquals: { 'sns:Protocol': 'email' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'TaskStopsRuleViaCloudFormation',
+      actions: [
+        'events:DeleteRule',
+        'events:DescribeRule',
+        'events:ListTagsForResource',
+        'events:ListTargetsByRule',
+        'events:RemoveTargets',
+        'events:TagResource',
+        'events:UntagResource',
+      ],
+      resources: [rule],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      sid: 'TaskStopsRuleMatchesEcsTaskStateChangesOnly',
+      actions: ['events:PutRule'],
+      resources: [rule],
+      conditions: {
+        ...viaCloudFormation,
+        'ForAllValues:StringEquals': {
+          'events:source': [TASK_STOPS_EVENT.source],
+          'events:detail-type': [TASK_STOPS_EVENT.detailType],
+        },
+        // ForAllValues holds for a pattern without a source too: require both.
+        Null: { 'events:source': 'false', 'events:detail-type': 'false' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'TaskStopsRuleTargetsItsTopicOnly',
+      actions: ['events:PutTargets'],
+      resources: [rule],
+      conditions: {
+        ...viaCloudFormation,
+        [`ForAllValues:${arnOperator}`]: { 'events:TargetArn': [taskStopsTopic] },
+        Null: { 'events:TargetArn': 'false' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AlarmsNotifyingTheAlarmTopicViaCloudFormation',
+      actions: [
+        'cloudwatch:DeleteAlarms',
+        'cloudwatch:ListTagsForResource',
+        'cloudwatch:PutMetricAlarm',
+        'cloudwatch:TagResource',
+        'cloudwatch:UntagResource',
+      ],
+      resources: alarms,
+      conditions: {
+        ...viaCloudFormation,
+        [`ForAllValues:${stringOperator}`]: { 'cloudwatch:AlarmActions': [alarmTopic] },
+      },
+    }),
+    new iam.PolicyStatement({
+      // CloudFormation's alarm handlers, and infra:status and doctor: the alarms' states.
+      sid: 'ReadAlarmsOfThisEnvironment',
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: alarms,
+    }),
+    new iam.PolicyStatement({
+      sid: 'DashboardViaCloudFormation',
+      actions: [
+        'cloudwatch:DeleteDashboards',
+        'cloudwatch:GetDashboard',
+        'cloudwatch:PutDashboard',
+      ],
+      resources: [dashboardArn(m.dashboard)],
+      conditions: viaCloudFormation,
+    }),
+  ];
+}
+
+/**
+ * The deploy's preflight, before any stack update: does each configured secret exist? Names and
+ * metadata only; reading a value stays the execution role's alone.
+ */
+function secretPreflightStatements(scope: CiPolicyScope): iam.PolicyStatement[] {
+  const secretArns = scope.secretArns ?? [];
+  return [
+    new iam.PolicyStatement({
+      // DescribeParameters has no resource type: AWS authorizes it on "*" only. It returns
+      // parameters' names, types, versions and dates, never a value.
+      sid: 'FindSecretParameters',
+      actions: ['ssm:DescribeParameters'],
+      resources: ['*'],
+    }),
+    ...(secretArns.length > 0
+      ? [
+          new iam.PolicyStatement({
+            sid: 'CheckConfiguredSecretsExist',
+            actions: ['secretsmanager:DescribeSecret'],
+            resources: [...secretArns],
+          }),
+        ]
+      : []),
   ];
 }
 

@@ -370,7 +370,7 @@ describe('CI stack: no wildcards beyond what AWS requires', () => {
       .sort();
     for (const action of onStar) {
       expect(action).toMatch(
-        /^(ecr:GetAuthorizationToken|ec2:Describe\w+|kms:CreateKey|ecs:(Register|Deregister|Describe)TaskDefinition|ecs:(ListTasks|DescribeTasks)|cloudformation:ListStacks)$/,
+        /^(ecr:GetAuthorizationToken|ec2:Describe\w+|kms:CreateKey|ecs:(Register|Deregister|Describe)TaskDefinition|ecs:(ListTasks|DescribeTasks)|cloudformation:ListStacks|ssm:DescribeParameters)$/,
       );
     }
     const tasks = allStatements().filter((s) => actionsOf(s).includes('ecs:ListTasks'));
@@ -425,9 +425,11 @@ describe('CI stack: cdk-nag AwsSolutions', () => {
     const rolePaths = [
       `${CI_STACK}/PublishRole`,
       `${CI_STACK}/DeployRole`,
+      `${CI_STACK}/DeployMonitoringPolicy`,
       ...ENVIRONMENT_ROLES.flatMap((e) => [
         `${e.stack}/DeployRole`,
         `${e.stack}/DeploySharedPolicy`,
+        `${e.stack}/DeployMonitoringPolicy`,
       ]),
     ];
     const findings = report().suppressedViolations.filter((v) =>
@@ -449,7 +451,9 @@ describe('CI stack: cdk-nag AwsSolutions', () => {
 
   it("names the previews' wildcards as every preview's, and no single-stack reason on them", () => {
     const preview = report().suppressedViolations.filter(
-      (v) => v.acknowledgedAt === `${CI_STACK}-pr/DeployRole`,
+      (v) =>
+        v.acknowledgedAt === `${CI_STACK}-pr/DeployRole` ||
+        v.acknowledgedAt === `${CI_STACK}-pr/DeployMonitoringPolicy`,
     );
     const onPattern = preview.filter((v) => v.acknowledgedId.includes('-pr-*'));
     expect(onPattern.length).toBeGreaterThan(0);

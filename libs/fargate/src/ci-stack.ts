@@ -10,6 +10,7 @@ import {
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   APP_NAME,
+  DEFAULT_ENVIRONMENT,
   EnvironmentNameError,
   PREVIEW_GROUP,
   deploymentNames,
@@ -28,6 +29,7 @@ import {
 import {
   deployPolicies,
   deployPolicy,
+  monitoringDeployPolicy,
   publishPolicy,
   type CiPolicyScope,
   type DeployPolicyOptions,
@@ -92,16 +94,33 @@ export function ciEnvironmentNames(service: string, ciEnvironment: string): Depl
   if (ciEnvironment !== PREVIEW_GITHUB_ENVIRONMENT) return deploymentNames(service, ciEnvironment);
   const one = previewEnvironment(1);
   const names = deploymentNames(service, one);
+  // The preview's name ends the deployment's, or is followed by a monitoring name's own suffix.
   const anyPreview = (name: string): string => {
-    const pattern = name.replace(new RegExp(`-${one}$`), `-${PREVIEW_GROUP}-*`);
-    if (pattern === name) throw new Error(`${name} does not end with the preview's name ${one}`);
+    const pattern = name.replace(new RegExp(`-${one}(?=-|$)`), `-${PREVIEW_GROUP}-*`);
+    if (pattern === name) throw new Error(`${name} does not hold the preview's name ${one}`);
     return pattern;
   };
+  const m = names.monitoring;
   return {
     ...names,
     environment: PREVIEW_GITHUB_ENVIRONMENT,
     deployment: anyPreview(names.deployment),
     logGroup: anyPreview(names.logGroup),
+    monitoring: {
+      alarmPrefix: anyPreview(m.alarmPrefix),
+      alarms: {
+        tasksBelowDesired: anyPreview(m.alarms.tasksBelowDesired),
+        taskStops: anyPreview(m.alarms.taskStops),
+        errorLogs: anyPreview(m.alarms.errorLogs),
+        cpuHigh: anyPreview(m.alarms.cpuHigh),
+        memoryHigh: anyPreview(m.alarms.memoryHigh),
+      },
+      alarmTopic: anyPreview(m.alarmTopic),
+      taskStopsTopic: anyPreview(m.taskStopsTopic),
+      taskStopsRule: anyPreview(m.taskStopsRule),
+      dashboard: anyPreview(m.dashboard),
+      metricNamespace: anyPreview(m.metricNamespace),
+    },
   };
 }
 
@@ -116,6 +135,7 @@ export function policyScopeOf(names: DeploymentNames): CiPolicyScope {
     taskFamily: names.service,
     logGroupName: names.logGroup,
     taskRoleNames: names.taskRoles,
+    monitoring: names.monitoring,
   };
 }
 
@@ -151,6 +171,8 @@ export function deploySubjects(props: TrustProps): string[] {
 export class CiStack extends Stack {
   readonly publishRole: iam.Role;
   readonly deployRole: iam.Role;
+  /** The deploy role's rights on the service stack's monitoring (monitoringDeployPolicy). */
+  readonly monitoringPolicy: iam.ManagedPolicy;
   readonly oidcProviderArn: string;
 
   constructor(scope: Construct, id: string, props: CiStackProps) {
@@ -177,12 +199,17 @@ export class CiStack extends Stack {
       assumedBy: trustedBy(publishSubjects(props)),
       inlinePolicies: { publish: publishPolicy(props) },
     });
+    this.monitoringPolicy = new iam.ManagedPolicy(this, 'DeployMonitoringPolicy', {
+      description: `Deploy rights of ${props.deployRoleName} on the monitoring of ${props.serviceStackName}`,
+      document: monitoringDeployPolicy(props),
+    });
     this.deployRole = new iam.Role(this, 'DeployRole', {
       roleName: props.deployRoleName,
       description: `GitHub Actions of ${props.repository} (environment ${props.environment}): deploy ${props.serviceStackName}`,
       maxSessionDuration: Duration.hours(1),
       assumedBy: trustedBy(deploySubjects(props)),
       inlinePolicies: { deploy: deployPolicy(props) },
+      managedPolicies: [this.monitoringPolicy],
     });
 
     new CfnOutput(this, CI_STACK_OUTPUTS.publishRoleArn, {
@@ -199,7 +226,7 @@ export class CiStack extends Stack {
     });
 
     acknowledgePublishRoleFindings(this.publishRole, props);
-    acknowledgeDeployRoleFindings(this.deployRole, props);
+    acknowledgeDeployRoleFindings(this.deployRole, props, { monitoring: this.monitoringPolicy });
   }
 }
 
@@ -233,6 +260,8 @@ export class CiEnvironmentStack extends Stack {
   readonly deployRole: iam.Role;
   /** The role's statements that name nothing of its environment (SHARED_DEPLOY_STATEMENTS). */
   readonly sharedPolicy: iam.ManagedPolicy;
+  /** The role's rights on the service stack's monitoring (monitoringDeployPolicy). */
+  readonly monitoringPolicy: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: CiEnvironmentStackProps) {
     super(scope, id, {
@@ -245,6 +274,10 @@ export class CiEnvironmentStack extends Stack {
       description: `Deploy rights of ${props.deployRoleName} that name nothing of its environment`,
       document: shared,
     });
+    this.monitoringPolicy = new iam.ManagedPolicy(this, 'DeployMonitoringPolicy', {
+      description: `Deploy rights of ${props.deployRoleName} on the monitoring of ${props.deploys}`,
+      document: monitoringDeployPolicy(props),
+    });
     this.deployRole = new iam.Role(this, 'DeployRole', {
       roleName: props.deployRoleName,
       description: `GitHub Actions of ${props.repository} (environment ${props.githubEnvironment}): deploy ${props.deploys}`,
@@ -253,13 +286,16 @@ export class CiEnvironmentStack extends Stack {
         `repo:${props.repository}:environment:${props.githubEnvironment}`,
       ]),
       inlinePolicies: { deploy: scoped },
-      managedPolicies: [this.sharedPolicy],
+      managedPolicies: [this.sharedPolicy, this.monitoringPolicy],
     });
     new CfnOutput(this, CI_STACK_OUTPUTS.deployRoleArn, {
       description: `Set as the variable ${CI_ROLE_VARIABLES.deployRoleArn} of the GitHub environment ${props.githubEnvironment}`,
       value: this.deployRole.roleArn,
     });
-    acknowledgeDeployRoleFindings(this.deployRole, props, this.sharedPolicy);
+    acknowledgeDeployRoleFindings(this.deployRole, props, {
+      shared: this.sharedPolicy,
+      monitoring: this.monitoringPolicy,
+    });
   }
 }
 
@@ -289,6 +325,7 @@ export function createCiStacks(app: Construct, config: InfraConfig, ci: CiConfig
     publishRoleName: names.ciRoles.publish,
     deployRoleName: names.ciRoles.deploy,
     ...policyScopeOf(names),
+    ...secretArnsOf(ci, DEFAULT_ENVIRONMENT),
   });
 
   const ciEnvironments = ci.environments ?? DEFAULT_CI_ENVIRONMENTS;
@@ -314,6 +351,7 @@ export function createCiStacks(app: Construct, config: InfraConfig, ci: CiConfig
       deployRoleName: envNames.ciRoles.deploy,
       deploys: envNames.deployment,
       ...policyScopeOf(envNames),
+      ...secretArnsOf(ci, ciEnvironment),
       ...(promotesFrom && !preview ? { promotesFrom } : {}),
       ...(preview ? { preview } : {}),
     });
@@ -332,6 +370,12 @@ export function createCiStacks(app: Construct, config: InfraConfig, ci: CiConfig
     return { ciEnvironment, stack };
   });
   return { ci: main, environments };
+}
+
+/** The Secrets Manager secrets a CI environment's deploy role checks, when it has any. */
+function secretArnsOf(ci: CiConfig, ciEnvironment: string): { secretArns?: readonly string[] } {
+  const arns = ci.secretArns?.[ciEnvironment] ?? [];
+  return arns.length > 0 ? { secretArns: arns } : {};
 }
 
 /** The CI stack alone, as before environments (specs that only need it). */
@@ -388,8 +432,11 @@ function acknowledgePublishRoleFindings(role: iam.Role, props: CiStackProps): vo
 function acknowledgeDeployRoleFindings(
   deploy: iam.Role,
   props: CiPolicyScope & DeployPolicyOptions,
-  shared?: iam.ManagedPolicy,
+  policies: { shared?: iam.ManagedPolicy; monitoring: iam.ManagedPolicy },
 ): void {
+  const { shared } = policies;
+  const monitored = (resource: string, reason: string) =>
+    acknowledge(policies.monitoring, resource, reason);
   const preview = Boolean(props.preview);
   // Where a statement lives: the role (inline), the shared policy, or both hold such a resource.
   const inline = (resource: string, reason: string) => acknowledge(deploy, resource, reason);
@@ -408,7 +455,8 @@ function acknowledgeDeployRoleFindings(
   const starShared =
     'ec2:Describe*, ' +
     "kms:CreateKey (via CloudFormation; a new key is nobody's), " +
-    'ecs:RegisterTaskDefinition/DeregisterTaskDefinition (via CloudFormation only) and DescribeTaskDefinition' +
+    'ecs:RegisterTaskDefinition/DeregisterTaskDefinition (via CloudFormation only), DescribeTaskDefinition, ' +
+    "ssm:DescribeParameters (the deploy's secrets preflight: names and versions, never values)" +
     (preview
       ? ', ecr:GetAuthorizationToken (ECR login to push the preview image) and ' +
         'cloudformation:ListStacks (stack names and statuses, for the previews sweep)'
@@ -501,6 +549,13 @@ function acknowledgeDeployRoleFindings(
     at('logs', 'log-group:*'),
     'logs:DescribeLogGroups is authorized on the account-wide log-group ARN only.',
   );
+  const { monitoring } = props;
+  monitored(
+    at('sns', `${monitoring.alarmTopic}:*`),
+    preview
+      ? 'An email subscription\'s ARN ends in an id SNS generates; "<topic>:*" is the subscriptions of the previews\' alarm topics, via CloudFormation only.'
+      : 'An email subscription\'s ARN ends in an id SNS generates; "<topic>:*" is this alarm topic\'s subscriptions, via CloudFormation only.',
+  );
   if (preview) {
     const every = (what: string) =>
       `Previews come and go with pull requests: "${what}" is every preview's (pr-<number>) by name, and no other environment's name matches it.`;
@@ -511,5 +566,19 @@ function acknowledgeDeployRoleFindings(
       inline(at('ecs', what), every(what));
     }
     inline(at('logs', `log-group:${props.logGroupName}`), every(`log-group:${props.logGroupName}`));
+    for (const what of [monitoring.alarmTopic, monitoring.taskStopsTopic]) {
+      monitored(at('sns', what), every(what));
+    }
+    monitored(
+      at('events', `rule/${monitoring.taskStopsRule}`),
+      every(`rule/${monitoring.taskStopsRule}`),
+    );
+    for (const alarm of Object.values(monitoring.alarms)) {
+      monitored(at('cloudwatch', `alarm:${alarm}`), every(`alarm:${alarm}`));
+    }
+    monitored(
+      `arn:<AWS::Partition>:cloudwatch::<AWS::AccountId>:dashboard/${monitoring.dashboard}`,
+      every(`dashboard/${monitoring.dashboard}`),
+    );
   }
 }
