@@ -52,20 +52,26 @@ export class LogGroupKey extends Construct {
         conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn } },
       }),
     );
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'GrantsOnlyForAwsServices',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          BoolIfExists: {
-            'kms:GrantIsForAWSResource': 'false',
-            'aws:PrincipalIsAWSService': 'false',
-          },
-        },
-      }),
-    );
+    this.key.addToResourcePolicy(grantsOnlyForAwsServices());
   }
+}
+
+/**
+ * The key policy statement AWS Control Tower CT.KMS.PR.3 asks of every customer managed key:
+ * only an AWS service, for an AWS resource, may create a grant on it.
+ */
+export function grantsOnlyForAwsServices(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'GrantsOnlyForAwsServices',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: {
+      BoolIfExists: {
+        'kms:GrantIsForAWSResource': 'false',
+        'aws:PrincipalIsAWSService': 'false',
+      },
+    },
+  });
 }

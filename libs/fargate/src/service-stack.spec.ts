@@ -165,9 +165,10 @@ describe('service stack: the reference, row by row', () => {
     });
   });
 
-  it('declares the parameters ImageTag (default latest) and AllowedIP (default 0.0.0.0/0)', () => {
+  it('declares the parameters ImageTag (default latest), AllowedIP (default 0.0.0.0/0) and AlertEmail (default none)', () => {
     service.hasParameter(STACK_PARAMETERS.imageTag, { Type: 'String', Default: 'latest' });
     service.hasParameter(STACK_PARAMETERS.allowedIp, { Type: 'String', Default: '0.0.0.0/0' });
+    service.hasParameter(STACK_PARAMETERS.alertEmail, { Type: 'String', Default: '' });
   });
 
   it('outputs ECRRepositoryUri, ECSClusterName, ECSServiceName, VPCId, SubnetId, SecurityGroupId', () => {
@@ -255,11 +256,19 @@ describe('service stack: safer than the reference', () => {
     service.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
   });
 
-  it('creates only the reference’s kinds of resources, so nothing else can cost money', () => {
+  it('creates only the reference’s kinds of resources and the monitoring’s, so nothing else can cost money', () => {
     const types = Object.values(service.toJSON().Resources as Record<string, { Type: string }>)
       .map((resource) => resource.Type)
       .sort();
     expect(types).toEqual([
+      // Five alarms, their topic (+ the email subscription, conditional), the task-stops rule
+      // and its topic, the error-lines metric filter, the dashboard (monitoring/).
+      'AWS::CloudWatch::Alarm',
+      'AWS::CloudWatch::Alarm',
+      'AWS::CloudWatch::Alarm',
+      'AWS::CloudWatch::Alarm',
+      'AWS::CloudWatch::Alarm',
+      'AWS::CloudWatch::Dashboard',
       'AWS::EC2::InternetGateway',
       'AWS::EC2::Route',
       'AWS::EC2::RouteTable',
@@ -271,7 +280,14 @@ describe('service stack: safer than the reference', () => {
       'AWS::ECS::Cluster',
       'AWS::ECS::Service',
       'AWS::ECS::TaskDefinition',
+      'AWS::Events::Rule',
       'AWS::Logs::LogGroup',
+      'AWS::Logs::MetricFilter',
+      'AWS::SNS::Subscription',
+      'AWS::SNS::Topic',
+      'AWS::SNS::Topic',
+      'AWS::SNS::TopicPolicy',
+      'AWS::SNS::TopicPolicy',
     ]);
   });
 

@@ -1,14 +1,17 @@
 import {
+  ALERT_EMAIL_PATTERN,
   IMAGE_TAG_PATTERN,
   IPV4_CIDR_PATTERN,
   STACK_OUTPUTS,
   STACK_PARAMETERS,
+  monitoringNames,
 } from '@hello-world/shared';
 import { CfnOutput, CfnParameter, LegacyStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { FargateApp, type FargateAppProps } from './fargate-app';
+import { ServiceMonitoring } from './monitoring/service-monitoring';
 import { Network } from './network';
 import type { TaskRoleNames } from './task-roles';
 
@@ -45,19 +48,23 @@ export interface ServiceStackProps extends StackProps, AppSettings {
   readonly defaultImageTag: string;
   /** Default of the AllowedIP parameter. */
   readonly defaultAllowedIp: string;
-  /** Default of the AlertEmail parameter ('' none). */
-  readonly defaultAlertEmail?: string;
+  /** Default of the AlertEmail parameter: who the alarms email, '' for no one. */
+  readonly defaultAlertEmail: string;
   /**
-   * Container Insights on the cluster.
-   * @default false (always on under controlTower strict)
+   * Whether the cluster has Container Insights on (controlTower=strict always has): the
+   * tasks-below-desired alarm then compares desired and running counts.
    */
-  readonly containerInsights?: boolean;
+  readonly containerInsights: boolean;
 }
 
-/** The reference's main stack: network, cluster, task definition, service, log group, outputs. */
+/**
+ * The reference's main stack: network, cluster, task definition, service, log group, outputs;
+ * and the environment's alarms, their topic and dashboard.
+ */
 export class ServiceStack extends Stack {
   readonly network: Network;
   readonly app: FargateApp;
+  readonly monitoring: ServiceMonitoring;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, {
@@ -81,6 +88,14 @@ export class ServiceStack extends Stack {
       description: 'IPv4 CIDR allowed to reach the service port',
       allowedPattern: IPV4_CIDR_PATTERN,
       constraintDescription: 'must be an IPv4 CIDR such as 203.0.113.7/32, or 0.0.0.0/0 for anyone',
+    });
+    const alertEmail = new CfnParameter(this, STACK_PARAMETERS.alertEmail, {
+      type: 'String',
+      default: props.defaultAlertEmail,
+      description: "Email address the environment's alarms notify (empty: no one)",
+      allowedPattern: ALERT_EMAIL_PATTERN,
+      constraintDescription:
+        'must be an email address such as ops@example.com, or empty for no alarm emails',
     });
 
     this.network = new Network(this, 'Network', {
@@ -115,6 +130,19 @@ export class ServiceStack extends Stack {
       secrets: props.secrets,
       exec: props.exec,
       containerInsights: props.containerInsights,
+    });
+
+    this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
+      // The same names deploymentNames(service, environment).monitoring gives ops and status.
+      names: monitoringNames(props.name),
+      cluster: this.app.cluster,
+      serviceName: props.name,
+      service: this.app.service,
+      logGroup: this.app.logGroup,
+      desiredCount: props.desiredCount,
+      containerInsights: props.containerInsights || props.controlTower === 'strict',
+      alertEmail: alertEmail.valueAsString,
+      encryptTopics: props.controlTower === 'strict',
     });
 
     const outputs: Record<keyof typeof STACK_OUTPUTS, { value: string; description: string }> = {

@@ -152,7 +152,8 @@ function deriveNames(service: string, environment: string = DEFAULT_ENVIRONMENT)
 /** The settings block (cdk.json `environments.previews`) and secrets folder every preview shares. */
 const PREVIEW_SECRETS_BLOCK = 'previews';
 
-function monitoringNames(deployment: string): MonitoringNames {
+/** A deployment's monitoring names, exactly as deploymentNames(…).monitoring gives them. */
+export function monitoringNames(deployment: string): MonitoringNames {
   const alarmPrefix = `${deployment}-`;
   return {
     alarmPrefix,
