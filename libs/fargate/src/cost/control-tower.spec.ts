@@ -23,6 +23,27 @@ describe('withControlTowerStrict', () => {
     ]);
   });
 
+  it('GIVEN SNS topics without a key WHEN the option is applied THEN one rotated key of the stack encrypts them all', () => {
+    const assembly = copySynthesizedAssembly();
+    const stack = assembly.stacks.find((s) => s.name === 'hello-world-ecr-ecs-fargate');
+    const resources = stack?.template.Resources ?? {};
+    for (const id of ['AlarmTopic', 'TaskStopsTopic']) {
+      resources[id] = { Type: 'AWS::SNS::Topic', Properties: { TopicName: id } };
+    }
+
+    const topics = listResources(withControlTowerStrict(assembly)).filter(
+      (r) => r.resource.Type === 'AWS::SNS::Topic',
+    );
+
+    expect(topics.map((t) => t.resource.Properties?.['KmsMasterKeyId'])).toEqual([
+      { 'Fn::GetAtt': ['StrictTopicKey', 'Arn'] },
+      { 'Fn::GetAtt': ['StrictTopicKey', 'Arn'] },
+    ]);
+    expect(
+      estimateMonthlyCost(withControlTowerStrict(assembly)).lines.map((l) => l.item),
+    ).toContain('KMS key for the SNS topics (2)');
+  });
+
   it('GIVEN the default templates WHEN the option is applied THEN the original is left as it was', () => {
     const before = JSON.stringify(readSynthesizedAssembly());
     withControlTowerStrict(readSynthesizedAssembly());

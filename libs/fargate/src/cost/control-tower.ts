@@ -28,8 +28,10 @@ export interface ControlTowerOptionCost {
 
 /**
  * The templates as `controlTower=strict` synthesizes them, for pricing only: each log group kept
- * at least a year and encrypted by a key of its own with rotation on, and Container Insights on
- * every cluster (libs/fargate/src/fargate-app.ts). Tag immutability costs nothing, so it is left out.
+ * at least a year and encrypted by a key of its own with rotation on, Container Insights on
+ * every cluster (libs/fargate/src/fargate-app.ts), and a stack's SNS topics encrypted by one key
+ * of the stack's (libs/fargate/src/monitoring/topic-key.ts). Tag immutability costs nothing, so
+ * it is left out.
  */
 export function withControlTowerStrict(assembly: CloudAssembly): CloudAssembly {
   const copy = structuredClone(assembly) as CloudAssembly;
@@ -57,6 +59,21 @@ export function withControlTowerStrict(assembly: CloudAssembly): CloudAssembly {
         ];
       }
       (resource as { Properties?: Record<string, unknown> }).Properties = properties;
+    }
+    const plainTopics = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::SNS::Topic' && r.Properties?.['KmsMasterKeyId'] === undefined,
+    );
+    if (plainTopics.length > 0) {
+      resources['StrictTopicKey'] = {
+        Type: 'AWS::KMS::Key',
+        Properties: { EnableKeyRotation: true },
+      };
+      for (const topic of plainTopics) {
+        (topic as { Properties?: Record<string, unknown> }).Properties = {
+          ...topic.Properties,
+          KmsMasterKeyId: { 'Fn::GetAtt': ['StrictTopicKey', 'Arn'] },
+        };
+      }
     }
   }
   return copy;

@@ -294,12 +294,15 @@ describe('the price table', () => {
   it('GIVEN the price table WHEN read THEN it names its sources and the date its prices are from', () => {
     expect(PRICES.asOf).toMatch(/^\d{4}-\d{2}$/);
     expect(Object.keys(PRICES.sources).sort()).toEqual([
+      'cloudwatch',
       'cloudwatchLogs',
       'containerInsights',
       'ecr',
+      'eventbridge',
       'fargate',
       'kms',
       'publicIpv4',
+      'sns',
     ]);
     expect(DEFAULT_ASSUMPTIONS.logIngestionGbPerMonth).toBeGreaterThan(0);
   });

@@ -5,7 +5,7 @@ import {
   type CloudAssembly,
   type SynthesizedStack,
 } from '../diagram/cloud-assembly';
-import { asArray, getAttOf, refOf } from '../diagram/template-values';
+import { asArray, describeValue, getAttOf, refOf, referencedId } from '../diagram/template-values';
 import {
   PRICES,
   REFERENCE_ESTIMATE,
@@ -111,6 +111,12 @@ export const FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
     'ECS clusters are free; Container Insights, when on, is priced in its own lines',
   'AWS::ECS::TaskDefinition': "billed through the service's running tasks (Fargate lines)",
   'AWS::CDK::Metadata': 'CDK bookkeeping, not an AWS resource',
+  'AWS::SNS::Topic':
+    'no charge per standard topic; the first 1 million publishes and 1,000 email deliveries a month are free (then $0.50 per million, $2.00 per 100,000 emails): alarm notifications stay far below',
+  'AWS::SNS::Subscription': 'free; its deliveries are the topic’s',
+  'AWS::SNS::TopicPolicy': 'free',
+  'AWS::Events::Rule':
+    'free: events AWS services publish to the default event bus (ECS task state changes) cost nothing; what it sends to SNS is SNS publishes',
 };
 
 /** Types this estimate prices, each in its own lines. */
@@ -120,6 +126,10 @@ export const PRICED_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   'AWS::Logs::LogGroup': 'CloudWatch Logs ingestion and storage',
   'AWS::ECR::Repository': 'ECR storage',
   'AWS::KMS::Key': 'the key-month and its requests',
+  'AWS::CloudWatch::Alarm':
+    'per alarm metric a month, by resolution (a metric math alarm: each metric it reads)',
+  'AWS::Logs::MetricFilter': 'the custom metric it publishes',
+  'AWS::CloudWatch::Dashboard': 'per dashboard a month',
 };
 
 /** The 20 GiB of task storage Fargate includes. */
@@ -164,6 +174,18 @@ function checkFreeSettings(located: Located): void {
     const insights = containerInsightsOf(located);
     if (insights !== 'disabled' && insights !== 'enabled')
       fail(located, `has Container Insights ${insights}, which is billed and not priced here`);
+  }
+  if (located.resource.Type === 'AWS::Events::Rule') {
+    // Custom events (PutEvents) and other buses are billed per million; AWS's own are free.
+    const bus = p['EventBusName'];
+    const sources = asArray((p['EventPattern'] as { source?: unknown } | undefined)?.source);
+    if (bus !== undefined && bus !== 'default')
+      fail(
+        located,
+        `listens on event bus ${describeValue(bus, located.stack.template)}, whose events may be billed`,
+      );
+    if (sources.length === 0 || sources.some((source) => !String(source).startsWith('aws.')))
+      fail(located, 'matches events that AWS services do not publish (custom events are billed)');
   }
   if (located.resource.Type === 'AWS::ECS::TaskDefinition') {
     const size = (p['EphemeralStorage'] as { SizeInGiB?: number } | undefined)?.SizeInGiB;
@@ -308,6 +330,55 @@ function fargateOptions(all: readonly FargateTasks[], prices: PriceTable): Farga
   return options;
 }
 
+interface BilledAlarm {
+  readonly name: string;
+  /** Alarm metrics billed: 1, or each metric a metric math alarm reads. */
+  readonly metrics: number;
+  readonly math: boolean;
+  readonly resolution: 'standard' | 'highResolution';
+}
+
+/**
+ * Anomaly detection bills 3 metrics per alarm, a Metrics Insights query every metric it matches:
+ * neither can be counted from the template.
+ */
+const UNCOUNTED_EXPRESSION = /ANOMALY_DETECTION_BAND|SEARCH\s*\(|SELECT\s/i;
+
+/** Periods under a minute (10 s, 30 s) make a high-resolution alarm. */
+const isHighResolution = (period: unknown) => Number(period) > 0 && Number(period) < 60;
+
+/** How CloudWatch bills an alarm: its metrics (one, or each a math expression reads) and resolution. */
+function readAlarm(alarm: Located): BilledAlarm {
+  const p = props(alarm);
+  const name = describeValue(p['AlarmName'] ?? alarm.logicalId, alarm.stack.template);
+  const queries = asArray(p['Metrics']) as {
+    Expression?: string;
+    MetricStat?: { Period?: unknown };
+    Period?: unknown;
+  }[];
+  if (queries.length === 0) {
+    return {
+      name,
+      metrics: 1,
+      math: false,
+      resolution: isHighResolution(p['Period']) ? 'highResolution' : 'standard',
+    };
+  }
+  if (queries.some((q) => UNCOUNTED_EXPRESSION.test(q.Expression ?? '')))
+    fail(alarm, 'is an anomaly detection or query alarm, whose billed metrics are not priced here');
+  const read = queries.filter((q) => q.MetricStat);
+  return {
+    name,
+    metrics: read.length,
+    math: true,
+    resolution: read.some((q) => isHighResolution(q.MetricStat?.Period ?? q.Period))
+      ? 'highResolution'
+      : 'standard',
+  };
+}
+
+const formatPrice = (amount: number) => `$${amount.toFixed(2)}`;
+
 /**
  * Prices every resource of the synthesized stacks for one month. Every resource type must be
  * either priced here or named free; anything else throws, so a new billed resource (a NAT
@@ -388,9 +459,14 @@ export function estimateMonthlyCost(
     const encrypts = ofType('AWS::Logs::LogGroup').find(
       (g) => g.stack === key.stack && getAttOf(props(g)['KmsKeyId']) === key.logicalId,
     );
+    const topics = ofType('AWS::SNS::Topic').filter(
+      (t) => t.stack === key.stack && referencedId(props(t)['KmsMasterKeyId']) === key.logicalId,
+    );
     const label = encrypts
       ? `for ${String(props(encrypts)['LogGroupName'] ?? encrypts.logicalId)}`
-      : key.logicalId;
+      : topics.length > 0
+        ? `for the SNS topics (${topics.length})`
+        : key.logicalId;
     lines.push(
       {
         item: `KMS key ${label}`,
@@ -409,7 +485,7 @@ export function estimateMonthlyCost(
     );
     const rotated = props(key)['EnableKeyRotation'] === true;
     assumptionTexts.push(
-      `KMS key ${label} at its first-year price${rotated ? '; its yearly rotation adds $1 a month at each of the first two rotations ($3 a month from the third year)' : ''}; ${requests.toLocaleString('en-US')} requests a month (assumed: CloudWatch Logs reuses data keys; CloudTrail shows the real count)`,
+      `KMS key ${label} at its first-year price${rotated ? '; its yearly rotation adds $1 a month at each of the first two rotations ($3 a month from the third year)' : ''}; ${requests.toLocaleString('en-US')} requests a month (assumed${encrypts ? ': CloudWatch Logs reuses data keys' : ''}; CloudTrail shows the real count)`,
     );
   }
 
@@ -456,6 +532,71 @@ export function estimateMonthlyCost(
     );
     assumptionTexts.push(
       `Container Insights on ${name}: ${metrics} metrics (${model.metricsPerCluster} for the cluster, ${model.metricsPerService} per service, ${model.metricsPerTaskFamily} per task family) and ~${PERFORMANCE_EVENT_KB} KB performance events every minute per task, container, service and cluster`,
+    );
+  }
+
+  const alarms = ofType('AWS::CloudWatch::Alarm').map(readAlarm);
+  for (const resolution of ['standard', 'highResolution'] as const) {
+    const billed = alarms.filter((a) => a.resolution === resolution);
+    if (billed.length === 0) continue;
+    const metrics = billed.reduce((sum, a) => sum + a.metrics, 0);
+    const unitPrice = rates.alarmMetricMonth[resolution];
+    lines.push({
+      item: `CloudWatch alarms, ${resolution === 'standard' ? 'standard' : 'high'} resolution: ${billed.length}`,
+      quantity: metrics,
+      unit: 'alarm metric-month',
+      unitPrice,
+      monthly: metrics * unitPrice,
+    });
+  }
+  const mathAlarms = alarms.filter((a) => a.math);
+  if (mathAlarms.length > 0) {
+    assumptionTexts.push(
+      `a metric math alarm is billed for each metric its expression reads: ${mathAlarms.map((a) => `${a.name} reads ${a.metrics}`).join(', ')}`,
+    );
+  }
+
+  for (const filter of ofType('AWS::Logs::MetricFilter')) {
+    for (const transformation of asArray(props(filter)['MetricTransformations']) as {
+      MetricNamespace?: unknown;
+      MetricName?: unknown;
+      DefaultValue?: unknown;
+      Dimensions?: unknown;
+    }[]) {
+      const { template } = filter.stack;
+      const metric = `${describeValue(transformation.MetricNamespace, template)}/${describeValue(transformation.MetricName, template)}`;
+      lines.push({
+        item: `Custom metric ${metric} (log metric filter)`,
+        quantity: 1,
+        unit: 'metric-month',
+        unitPrice: rates.customMetricMonth,
+        monthly: rates.customMetricMonth,
+      });
+      assumptionTexts.push(
+        `${metric} billed all month as one custom metric: ${transformation.DefaultValue !== undefined ? 'its default value reports it with every batch of log lines' : 'at most; it is billed only for the hours in which lines match'}${asArray(transformation.Dimensions).length > 0 ? '; each distinct value of its dimensions is one more metric' : ''}`,
+      );
+    }
+  }
+
+  for (const dashboard of ofType('AWS::CloudWatch::Dashboard')) {
+    const name = describeValue(
+      props(dashboard)['DashboardName'] ?? dashboard.logicalId,
+      dashboard.stack.template,
+    );
+    lines.push({
+      item: `CloudWatch dashboard ${name}`,
+      quantity: 1,
+      unit: 'dashboard-month',
+      unitPrice: rates.dashboardMonth,
+      monthly: rates.dashboardMonth,
+    });
+    assumptionTexts.push(
+      `dashboard ${name} at ${formatPrice(rates.dashboardMonth)} a month: the first 3 dashboards of an account (up to 50 metrics each) are free, so it costs nothing in an account with no more than 3`,
+    );
+  }
+  if (alarms.length + ofType('AWS::Logs::MetricFilter').length > 0) {
+    assumptionTexts.push(
+      "CloudWatch's free tier (10 alarm metrics and 10 custom metrics an account, shared by everything in it) left out; the metrics ECS and EventBridge publish themselves (AWS/ECS, AWS/Events) are free",
     );
   }
 

@@ -25,6 +25,14 @@ export interface RegionPrices {
   readonly kmsRequests10k: number;
   /** CloudWatch custom metrics, per metric-month (the first 10,000 metrics tier). */
   readonly customMetricMonth: number;
+  /**
+   * CloudWatch metric alarms, per alarm metric a month: standard resolution (a period of 60 s or
+   * more) and high resolution (10 s or 30 s). A metric math alarm is billed for each metric its
+   * expression reads.
+   */
+  readonly alarmMetricMonth: { readonly standard: number; readonly highResolution: number };
+  /** A CloudWatch dashboard, per dashboard-month (beyond the account's first 3 free ones). */
+  readonly dashboardMonth: number;
 }
 
 /**
@@ -78,6 +86,11 @@ export const PRICES: PriceTable = {
     kms: 'https://aws.amazon.com/kms/pricing/ (key storage and requests; automatic rotation adds $1/month at each of the first two rotations)',
     containerInsights:
       'https://aws.amazon.com/cloudwatch/pricing/ (custom metrics; performance log events are billed as Logs ingestion) and https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html (recorded 2026-12-03)',
+    cloudwatch:
+      'https://aws.amazon.com/cloudwatch/pricing/ (Alarms: $0.10 per standard-resolution and $0.30 per high-resolution alarm metric a month, a metric math alarm per metric in its expression; Dashboards: $3.00 per dashboard a month, the first 3 of an account, up to 50 metrics each, free; metric filters publish custom metrics; recorded 2026-12-03)',
+    sns: 'https://aws.amazon.com/sns/pricing/ (standard topics: no charge per topic; the first 1 million publishes a month free, then $0.50 per million; email deliveries: the first 1,000 a month free, then $2.00 per 100,000; recorded 2026-12-03)',
+    eventbridge:
+      'https://aws.amazon.com/eventbridge/pricing/ (events published by AWS services to the default event bus are free; recorded 2026-12-03)',
   },
   regions: {
     'us-east-1': {
@@ -92,6 +105,8 @@ export const PRICES: PriceTable = {
       kmsKeyMonth: 1,
       kmsRequests10k: 0.03,
       customMetricMonth: 0.3,
+      alarmMetricMonth: { standard: 0.1, highResolution: 0.3 },
+      dashboardMonth: 3,
     },
     'eu-west-1': {
       fargate: {
@@ -105,6 +120,8 @@ export const PRICES: PriceTable = {
       kmsKeyMonth: 1,
       kmsRequests10k: 0.03,
       customMetricMonth: 0.3,
+      alarmMetricMonth: { standard: 0.1, highResolution: 0.3 },
+      dashboardMonth: 3,
     },
   },
 };
