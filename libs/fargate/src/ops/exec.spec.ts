@@ -122,7 +122,7 @@ describe('exec', () => {
     const h = harness({ deployment: { project: 'infra', names: STAGING, port: 49000 } });
     expect(await runOps(['exec', '--env=staging'], h.deps)).toBe(2);
     expect(h.err).toEqual([
-      'infra:exec: ECS Exec is off for staging: set "exec": true in apps/infra/cdk.json environments.staging and redeploy (`npx nx run infra:deploy -- --env=staging`); running tasks get it only after the redeploy',
+      'infra:exec: ECS Exec is off for staging: set "exec": true in apps/infra/cdk.json environments.staging, and redeploy (`npx nx run infra:deploy -- --env=staging`); running tasks get it only after the redeploy',
     ]);
     expect(h.runs).toEqual([]);
     expect(aws.ecs.commandCalls(ExecuteCommandCommand)).toHaveLength(0);
@@ -133,7 +133,7 @@ describe('exec', () => {
     const h = harness();
     expect(await runOps(['exec'], h.deps)).toBe(2);
     expect(h.err).toEqual([
-      'infra:exec: ECS Exec is off for default: set "exec": true in the context of apps/infra/cdk.json (or its environments.default) and redeploy (`npx nx run infra:deploy`); running tasks get it only after the redeploy',
+      'infra:exec: ECS Exec is off for default: set "exec": true in the context of apps/infra/cdk.json, or its environments.default, and redeploy (`npx nx run infra:deploy`); running tasks get it only after the redeploy',
     ]);
   });
 

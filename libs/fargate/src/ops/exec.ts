@@ -108,7 +108,7 @@ export function describeExecRefusal(
   switch (refusal.refused) {
     case 'exec-off': {
       const deploy = `npx nx run ${project}:deploy${isDefaultEnvironment(environment) ? '' : ` -- --env=${environment}`}`;
-      return `ECS Exec is off for ${environment}: set "exec": true in ${settingsPlace(project, environment)} and redeploy (\`${deploy}\`); running tasks get it only after the redeploy`;
+      return `ECS Exec is off for ${environment}: set "exec": true in ${settingsPlace(project, environment)}, and redeploy (\`${deploy}\`); running tasks get it only after the redeploy`;
     }
     case 'no-running-task':
       return `no task of ${refusal.service} is running to open a session in: \`npx nx run ${project}:doctor${isDefaultEnvironment(environment) ? '' : ` -- --env=${environment}`}\` finds why`;

@@ -107,7 +107,7 @@ describe('secrets set', () => {
     });
     expect(await runOps(['secrets', 'set', 'NEW_TOKEN'], h.deps)).toBe(0);
     expect(h.err).toEqual([
-      `WARN NEW_TOKEN is not in staging's "secrets" (apps/infra/cdk.json environments.staging): the service gets it only once it is listed there and deployed`,
+      `WARN NEW_TOKEN is not among staging's "secrets" (apps/infra/cdk.json environments.staging): the service gets it only once it is listed there and deployed`,
     ]);
     expect(asked).toEqual(['asked for NEW_TOKEN after 1 stderr line(s)']);
     expect(everything(h)).not.toContain(VALUE);

@@ -190,13 +190,13 @@ function envFlag(environment: string): string {
 export function settingsPlace(project: string, environment: string): string {
   const file = `apps/${project}/cdk.json`;
   if (isDefaultEnvironment(environment))
-    return `the context of ${file} (or its environments.default)`;
+    return `the context of ${file}, or its environments.default`;
   if (isPreviewEnvironment(environment)) return `${file} environments.previews`;
   return `${file} environments.${environment}`;
 }
 
 function notConfiguredWarning(name: string, environment: string, project: string): string {
-  return `${name} is not in ${environment}'s "secrets" (${settingsPlace(project, environment)}): the service gets it only once it is listed there and deployed`;
+  return `${name} is not among ${environment}'s "secrets" (${settingsPlace(project, environment)}): the service gets it only once it is listed there and deployed`;
 }
 
 function time(date: Date | undefined): string {
