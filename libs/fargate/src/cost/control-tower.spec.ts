@@ -14,7 +14,10 @@ describe('withControlTowerStrict', () => {
     const [logGroup] = ofType('AWS::Logs::LogGroup');
     expect(logGroup['RetentionInDays']).toBe(365);
     expect(logGroup['KmsKeyId']).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
-    expect(ofType('AWS::KMS::Key')).toEqual([{ EnableKeyRotation: true }]);
+    expect(ofType('AWS::KMS::Key')).toEqual([
+      { EnableKeyRotation: true },
+      { EnableKeyRotation: true },
+    ]);
   });
 
   it('GIVEN the default templates WHEN the option is applied THEN Container Insights is on', () => {
@@ -23,25 +26,14 @@ describe('withControlTowerStrict', () => {
     ]);
   });
 
-  it('GIVEN SNS topics without a key WHEN the option is applied THEN one rotated key of the stack encrypts them all', () => {
-    const assembly = copySynthesizedAssembly();
-    const stack = assembly.stacks.find((s) => s.name === 'hello-world-ecr-ecs-fargate');
-    const resources = stack?.template.Resources ?? {};
-    for (const id of ['AlarmTopic', 'TaskStopsTopic']) {
-      resources[id] = { Type: 'AWS::SNS::Topic', Properties: { TopicName: id } };
-    }
-
-    const topics = listResources(withControlTowerStrict(assembly)).filter(
-      (r) => r.resource.Type === 'AWS::SNS::Topic',
-    );
-
-    expect(topics.map((t) => t.resource.Properties?.['KmsMasterKeyId'])).toEqual([
+  it('GIVEN the alarm and task-stops topics WHEN the option is applied THEN one rotated key of the stack encrypts both', () => {
+    expect(ofType('AWS::SNS::Topic').map((t) => t['KmsMasterKeyId'])).toEqual([
       { 'Fn::GetAtt': ['StrictTopicKey', 'Arn'] },
       { 'Fn::GetAtt': ['StrictTopicKey', 'Arn'] },
     ]);
-    expect(
-      estimateMonthlyCost(withControlTowerStrict(assembly)).lines.map((l) => l.item),
-    ).toContain('KMS key for the SNS topics (2)');
+    expect(estimateMonthlyCost(strict).lines.map((l) => l.item)).toContain(
+      'KMS key for the SNS topics (2)',
+    );
   });
 
   it('GIVEN the default templates WHEN the option is applied THEN the original is left as it was', () => {
@@ -62,9 +54,11 @@ describe('estimateControlTowerOption', () => {
     expect(option?.extraMonthly).toBeCloseTo((option?.totalMonthly ?? 0) - today, 2);
   });
 
-  it('GIVEN the default templates WHEN priced THEN the key, its requests, Container Insights and a year of logs are the added lines', () => {
+  it('GIVEN the default templates WHEN priced THEN the keys, their requests, Container Insights and a year of logs are the added lines', () => {
     expect(option?.lines.map((l) => l.item.split(':')[0].replace(/ for .*|, key .*/, ''))).toEqual([
       'CloudWatch Logs storage',
+      'KMS key',
+      'KMS requests',
       'KMS key',
       'KMS requests',
       'Container Insights metrics',

@@ -81,8 +81,8 @@ describe('estimateMonthlyCost', () => {
     const sum = estimate.lines.reduce((total, l) => total + l.monthly, 0);
 
     expect(estimate.total).toBeCloseTo(sum, 2);
-    expect(estimate.total).toBe(13.3);
-    expect(estimate.reference).toEqual(expect.objectContaining({ monthly: 11, difference: 2.3 }));
+    expect(estimate.total).toBe(17.1);
+    expect(estimate.reference).toEqual(expect.objectContaining({ monthly: 11, difference: 6.1 }));
   });
 
   it('GIVEN a bigger task and two of them WHEN estimated THEN compute and IPv4 scale with size and count', () => {
@@ -165,6 +165,28 @@ describe('estimateMonthlyCost', () => {
 
     expect(line(more, 'CloudWatch Logs ingestion').monthly).toBeCloseTo(5.7, 4);
     expect(line(more, 'ECR storage').quantity).toBeCloseTo((10 * 120) / 1024, 3);
+  });
+
+  it("GIVEN the service stack's alarms, error-log metric and dashboard WHEN estimated THEN 5 alarm metrics, 1 custom metric and 1 dashboard are billed", () => {
+    expect(line(estimate, 'CloudWatch alarms, standard resolution: 5')).toEqual(
+      expect.objectContaining({ quantity: 5, unitPrice: 0.1, monthly: 0.5 }),
+    );
+    expect(
+      line(estimate, 'Custom metric ECR-ECS-Fargate/hello-world-ecr-ecs-fargate/ErrorLogLines')
+        .monthly,
+    ).toBe(0.3);
+    expect(line(estimate, 'CloudWatch dashboard hello-world-ecr-ecs-fargate').monthly).toBe(3);
+  });
+
+  it("GIVEN the service stack's SNS topics, subscription and task-stops rule WHEN estimated THEN they are listed free", () => {
+    expect(estimate.free.map((f) => f.type)).toEqual(
+      expect.arrayContaining([
+        'AWS::SNS::Topic',
+        'AWS::SNS::Subscription',
+        'AWS::SNS::TopicPolicy',
+        'AWS::Events::Rule',
+      ]),
+    );
   });
 
   it('GIVEN the priced options WHEN listed THEN each region, architecture and capacity has its Fargate compute cost', () => {

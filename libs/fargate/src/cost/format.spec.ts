@@ -12,7 +12,7 @@ describe('formatEstimate', () => {
   });
 
   it('GIVEN the estimate WHEN printed THEN the table ends with the total', () => {
-    expect(text).toMatch(/\ntotal per month \(USD\) +\$13\.30\n/);
+    expect(text).toMatch(/\ntotal per month \(USD\) +\$17\.10\n/);
   });
 
   it('GIVEN the estimate WHEN printed THEN each line shows quantity, unit price and monthly amount', () => {
@@ -24,7 +24,7 @@ describe('formatEstimate', () => {
   it('GIVEN the estimate WHEN printed THEN it is compared with the reference, naming the IPv4 charge it leaves out', () => {
     expect(text).toContain('~$11.00/month');
     expect(text).toContain(
-      'This estimate: $13.30 (+$2.30), of which $3.65 is the public IPv4 charge the reference leaves out.',
+      'This estimate: $17.10 (+$6.10), of which $3.65 is the public IPv4 charge the reference leaves out.',
     );
   });
 

@@ -34,7 +34,7 @@ describe('infra:cost', () => {
 
     expect(run.status).toBe(0);
     const estimate = JSON.parse(run.stdout);
-    expect(estimate).toEqual(expect.objectContaining({ region: 'eu-west-1', total: 13.3 }));
+    expect(estimate).toEqual(expect.objectContaining({ region: 'eu-west-1', total: 17.1 }));
   });
 
   it('GIVEN the synthesized templates WHEN run THEN it first names the configuration it priced', () => {
@@ -235,8 +235,8 @@ describe('infra:cost --env (an environment priced from its own templates)', () =
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({
       environment: 'default',
-      monthlyTotal: 13.3,
-      total: 13.3,
+      monthlyTotal: 17.1,
+      total: 17.1,
       stacks: ['hello-world-ecr-ecs-fargate-registry', 'hello-world-ecr-ecs-fargate'],
       sharedStacks: [],
     });
