@@ -60,6 +60,7 @@ const unused = unusedExemptions(
   readValidationReport(assembly.directory),
   config.controlTower,
   config.logRetentionDays,
+  config.containerInsights,
 );
 for (const line of describeUnusedExemptions(unused)) console.error(`${project}: ${line}`);
 if (unused.length > 0) process.exitCode = 1;

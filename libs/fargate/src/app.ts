@@ -153,7 +153,12 @@ function roleSettingsOf(config: InfraConfig): TaskRoleSettings {
 
 function acknowledgeFindings(app: App, config: InfraConfig, stacks: ExemptStacks): void {
   acknowledgeNagFindings(stacks.service, config.controlTower);
-  acknowledgeControlTowerExemptions(stacks, config.controlTower, config.logRetentionDays);
+  acknowledgeControlTowerExemptions(
+    stacks,
+    config.controlTower,
+    config.logRetentionDays,
+    config.containerInsights,
+  );
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ControlTowerValidator());
 }
 

@@ -112,16 +112,19 @@ export const CONTROL_TOWER_EXEMPTIONS: readonly ControlTowerExemption[] = [
 
 /**
  * The exemptions a mode needs: under `strict`, only the two the public-IP design breaks. Logs
- * kept a year or more (an environment's logRetentionDays) meet the retention control in either.
+ * kept a year or more (an environment's logRetentionDays) meet the retention control in either,
+ * and so does an environment's containerInsights the Container Insights one.
  */
 export function exemptionsFor(
   mode: ControlTowerMode,
   logRetentionDays: number = LOG_RETENTION_DAYS,
+  containerInsights = false,
 ): ControlTowerExemption[] {
   return CONTROL_TOWER_EXEMPTIONS.filter(
     (e) =>
       (mode === 'reference' || !e.metByStrict) &&
-      !(e.ruleFile === 'ct-cloudwatch-pr-2' && logRetentionDays >= STRICT_LOG_RETENTION_DAYS),
+      !(e.ruleFile === 'ct-cloudwatch-pr-2' && logRetentionDays >= STRICT_LOG_RETENTION_DAYS) &&
+      !(e.ruleFile === 'ct-ecs-pr-2' && containerInsights),
   );
 }
 
@@ -185,8 +188,9 @@ export function acknowledgeControlTowerExemptions(
   stacks: ExemptStacks,
   mode: ControlTowerMode,
   logRetentionDays?: number,
+  containerInsights?: boolean,
 ): void {
-  for (const exemption of exemptionsFor(mode, logRetentionDays)) {
+  for (const exemption of exemptionsFor(mode, logRetentionDays, containerInsights)) {
     const resource = resourceOf(stacks, exemption.resource);
     if (!resource) continue;
     Validations.of(resource).acknowledge({
@@ -216,12 +220,15 @@ export function unusedExemptions(
   report: unknown,
   mode: ControlTowerMode,
   logRetentionDays?: number,
+  containerInsights?: boolean,
 ): ControlTowerExemption[] {
   const plugin = (report as ValidationReport).pluginReports?.find(
     (r) => r.pluginName === CONTROL_TOWER_PLUGIN,
   );
   const used = new Set((plugin?.suppressedViolations ?? []).map((v) => v.acknowledgedId));
-  return exemptionsFor(mode, logRetentionDays).filter((e) => !used.has(acknowledgedId(e)));
+  return exemptionsFor(mode, logRetentionDays, containerInsights).filter(
+    (e) => !used.has(acknowledgedId(e)),
+  );
 }
 
 /** One line per unused exemption, naming where to remove it. */

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { readValidationReport } from './control-tower';
+import { exemptionsFor, readValidationReport, unusedExemptions } from './control-tower';
 import { EXEC_AGENT_PATHS } from './fargate-app';
 import {
   TEST_ACCOUNT,
@@ -36,6 +36,7 @@ const CONTEXT = {
       },
       secretsKmsKey: KMS_KEY,
       exec: true,
+      containerInsights: true,
     },
     previews: { secrets: ['API_KEY'], exec: true },
   },
@@ -259,6 +260,12 @@ describe("staging's execution role reads exactly its secrets", () => {
 });
 
 describe('ECS Exec in staging', () => {
+  it('GIVEN containerInsights in the reference mode THEN the cluster has it on', () => {
+    staging.service.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
+  });
+
   it('GIVEN exec THEN the service enables execute command', () => {
     staging.service.hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true });
   });
@@ -413,6 +420,24 @@ describe('cdk-nag and the Control Tower controls with every setting on', () => {
     for (const plugin of reportOf(app()).pluginReports) {
       expect([plugin.pluginName, plugin.violations]).toEqual([plugin.pluginName, []]);
     }
+  });
+
+  it('GIVEN containerInsights in the reference mode THEN the Container Insights control needs no exemption', () => {
+    const controls = (insights: boolean) =>
+      exemptionsFor('reference', 7, insights).map((e) => e.control);
+    expect(controls(false)).toContain('CT.ECS.PR.2');
+    expect(controls(true)).not.toContain('CT.ECS.PR.2');
+  });
+
+  it('GIVEN containerInsights in the reference mode THEN no Control Tower exemption goes unused (synth would fail)', () => {
+    expect(
+      unusedExemptions(
+        reportOf(staging),
+        'reference',
+        staging.config.logRetentionDays,
+        staging.config.containerInsights,
+      ),
+    ).toEqual([]);
   });
 
   it("GIVEN exec THEN the task role's Resource * is acknowledged for the actions that have no resource type", () => {
