@@ -7,7 +7,7 @@ import { createAwsClients, fetchCallerIp, probeUrl, systemClock } from '@hello-w
 import { ENVIRONMENT_VARIABLE } from '@hello-world/shared';
 import { join } from 'node:path';
 import { buildDeployCommands } from '../src/deploy-command';
-import { readAssemblyRegion, readTaskArchitecture } from '../src/deploy/assembly';
+import { readAssemblyRegion, readTaskArchitecture, readTaskSecrets } from '../src/deploy/assembly';
 import { resolveClientCredentials } from '../src/deploy/preflight';
 import { readDeploymentOrExit } from '../src/deployment';
 import { awsEnv, readGitSha } from '../src/deploy/cdk-process';
@@ -51,6 +51,7 @@ void runPromoteCli(process.argv.slice(2), {
       assemblyDir,
       region: readAssemblyRegion(assemblyDir, of),
       taskArchitecture: readTaskArchitecture(assemblyDir, of),
+      secrets: readTaskSecrets(assemblyDir, of),
     };
   },
   createClients: (target) => createAwsClients(target),

@@ -1,5 +1,6 @@
 import { DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
 import {
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
@@ -20,6 +21,7 @@ import {
 } from '@hello-world/aws-ops/testing';
 import { deploymentNames } from '@hello-world/shared';
 import type { PromoteReceipt } from './promote-receipt';
+import type { TaskSecret } from '../deploy/secrets-preflight';
 import { runPromoteCli, type PromoteCliDeps } from './promote-cli';
 import {
   arrangeEnvironment,
@@ -65,7 +67,10 @@ interface Harness {
  * assembly, and `cdk deploy` makes production run what the tag names in the registry then
  * (`pulls`: the digest its tasks report), with a new task definition and deployment.
  */
-function harness(pulls: (tag: string) => string = () => IMAGE_DIGEST): Harness {
+function harness(
+  pulls: (tag: string) => string = () => IMAGE_DIGEST,
+  secrets: TaskSecret[] = [],
+): Harness {
   const calls: string[] = [];
   const out: string[] = [];
   const err: string[] = [];
@@ -78,6 +83,7 @@ function harness(pulls: (tag: string) => string = () => IMAGE_DIGEST): Harness {
         assemblyDir: `/work/dist/apps/infra/promote-${environment}.cdk.out`,
         region: REGION,
         taskArchitecture: 'X86_64',
+        secrets,
       };
     },
     createClients: () => aws.clients(),
@@ -218,6 +224,23 @@ describe('runPromoteCli: the image staging runs, promoted to production', () => 
       outcome: 'unchanged',
       digest: IMAGE_DIGEST,
     });
+  });
+});
+
+describe("runPromoteCli: the target's secrets", () => {
+  it("GIVEN production's task definition names a parameter that does not exist THEN one line naming it and how to create it, exit 1, nothing deployed", async () => {
+    aws.ssm.on(DescribeParametersCommand).resolves({ Parameters: [] });
+    const h = harness(undefined, [
+      {
+        name: 'API_KEY',
+        source: { kind: 'ssm', parameterName: '/hello-world-ecr-ecs-fargate/production/API_KEY' },
+      },
+    ]);
+    expect(await runPromoteCli(PROMOTE, h.deps)).toBe(1);
+    expect(h.err.at(-1)).toBe(
+      'infra:promote: secret API_KEY (SSM parameter /hello-world-ecr-ecs-fargate/production/API_KEY) does not exist: create it with `echo -n VALUE | npx nx run infra:secrets -- set API_KEY --env=production`',
+    );
+    expect(h.calls.filter((c) => c.startsWith('cdk'))).toEqual([]);
   });
 });
 

@@ -13,6 +13,7 @@ import { deploymentNames, type CpuArchitecture } from '@hello-world/shared';
 import type { Deployment } from '../deployment';
 import type { DeployTarget } from '../deploy/deploy-cli';
 import { findCredentialsProblem, findEndpointProblem } from '../deploy/preflight';
+import { checkTaskSecrets, type TaskSecret } from '../deploy/secrets-preflight';
 import { formatPhases } from '../deploy/receipt';
 import { formatDiagnosis } from '../ops/format';
 import { parsePromoteArgs, promoteUsage } from './promote-args';
@@ -25,6 +26,8 @@ export interface TargetAssembly {
   region: string;
   /** Its task definition's CPU architecture, which the image must be built for. */
   taskArchitecture: CpuArchitecture;
+  /** Its task definition's secrets, which must exist before its stack is updated. */
+  secrets: TaskSecret[];
 }
 
 /** What bin/promote.ts wires in: the CDK CLI, the SDK clients, the terminal. */
@@ -119,6 +122,17 @@ export async function runPromoteCli(argv: string[], deps: PromoteCliDeps): Promi
     endpoint: describeEndpoint(target.region, deps.env),
   });
   if (unreachable) return fail(unreachable.message, EXIT_USAGE);
+  if (assembly.secrets.length > 0) {
+    // The target's secrets, as the deploy checks them: a missing one fails here, not the rollout.
+    const secrets = await checkTaskSecrets(clients, assembly.secrets, {
+      project,
+      environment: options.to,
+      secretsPath: to.secretsPath,
+      region: target.region,
+    });
+    if (!secrets.ok) return fail(secrets.message, secrets.exitCode);
+    for (const warning of secrets.warnings) deps.err(`${label}: WARNING: ${warning}`);
+  }
 
   const outcome = await runPromote(
     {
