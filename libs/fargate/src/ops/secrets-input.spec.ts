@@ -87,6 +87,13 @@ describe('secretValueReader', () => {
     ]);
   });
 
+  it('GIVEN both entries pasted in one go THEN the second line is read from what followed the first', async () => {
+    const t = terminal(true);
+    const reading = secretValueReader(t.input, t.output, mismatch)('API_KEY');
+    t.stream.write('pasted-value\r\npasted-value\r\n');
+    expect(await reading).toBe('pasted-value');
+  });
+
   it('GIVEN a terminal and two different entries THEN refuses', async () => {
     const t = terminal(true);
     const reading = secretValueReader(t.input, t.output, mismatch)('API_KEY');

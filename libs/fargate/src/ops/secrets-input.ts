@@ -35,6 +35,11 @@ const ENTER = new Set(['\r', '\n']);
 const BACKSPACE = new Set(['\u007f', '\b']);
 const CANCEL = new Set(['\u0003', '\u0004']);
 
+/** What arrived after a line's Enter (a paste of both entries), kept for the next line. */
+export interface TypeAhead {
+  text: string;
+}
+
 /**
  * One line typed at a terminal in raw mode, so nothing is echoed: Enter ends it, Backspace takes
  * back a character, Ctrl-C or Ctrl-D cancels (undefined). The question goes to `output` (stderr).
@@ -43,11 +48,14 @@ export function readHiddenLine(
   question: string,
   input: SecretInput,
   output: SecretOutput,
+  typeAhead: TypeAhead = { text: '' },
 ): Promise<string | undefined> {
   output.write(question);
   return new Promise((resolve) => {
     let typed = '';
+    let done = false;
     const finish = (answer: string | undefined) => {
+      done = true;
       input.removeListener('data', onData);
       input.setRawMode?.(false);
       input.pause();
@@ -55,13 +63,23 @@ export function readHiddenLine(
       resolve(answer);
     };
     const onData = (chunk: Buffer | string) => {
-      for (const char of chunk.toString()) {
-        if (ENTER.has(char)) return finish(typed);
-        if (CANCEL.has(char)) return finish(undefined);
+      const chars = [...chunk.toString()];
+      for (let i = 0; i < chars.length; i++) {
+        const char = chars[i];
+        if (ENTER.has(char) || CANCEL.has(char)) {
+          // A pasted CRLF is one Enter.
+          const next = char === '\r' && chars[i + 1] === '\n' ? i + 2 : i + 1;
+          typeAhead.text = chars.slice(next).join('');
+          return finish(ENTER.has(char) ? typed : undefined);
+        }
         if (BACKSPACE.has(char)) typed = [...typed].slice(0, -1).join('');
         else typed += char;
       }
     };
+    const pending = typeAhead.text;
+    typeAhead.text = '';
+    if (pending !== '') onData(pending);
+    if (done) return;
     input.setRawMode?.(true);
     input.on('data', onData);
     input.resume();
@@ -80,9 +98,10 @@ export function secretValueReader(
 ): (name: string) => Promise<string | undefined> {
   return async (name) => {
     if (!input.isTTY) return readPipedValue(input);
-    const first = await readHiddenLine(`Value of ${name} (not shown): `, input, output);
+    const typeAhead: TypeAhead = { text: '' };
+    const first = await readHiddenLine(`Value of ${name} (not shown): `, input, output, typeAhead);
     if (first === undefined || first === '') return first;
-    const again = await readHiddenLine(`Again, to confirm: `, input, output);
+    const again = await readHiddenLine(`Again, to confirm: `, input, output, typeAhead);
     if (again === undefined) return undefined;
     if (again !== first) throw mismatch();
     return first;
