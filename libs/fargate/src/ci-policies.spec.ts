@@ -51,6 +51,8 @@ let production: { name: string; policy: PolicyDocument }[];
 let preview: { name: string; policy: PolicyDocument }[];
 /** The log group key's policy as controlTower=strict synthesizes it: the account delegates to IAM. */
 let keyPolicy: PolicyDocument;
+/** The monitoring topics' key's policy (controlTower=strict). */
+let topicKeyPolicy: PolicyDocument;
 
 beforeAll(() => {
   const app = new App({ context: readCdkJsonContext() });
@@ -69,10 +71,19 @@ beforeAll(() => {
   production = roleOf('production', `github-actions-${SERVICE}-production-deploy`);
   preview = roleOf('preview', `github-actions-${SERVICE}-pr-deploy`);
   const strictService = synthesizeApp({ controlTower: 'strict' }).service.toJSON();
-  const [key] = Object.values(
-    strictService.Resources as Record<string, { Type: string; Properties: { KeyPolicy: unknown } }>,
+  const keys = Object.values(
+    strictService.Resources as Record<
+      string,
+      { Type: string; Properties: { KeyPolicy: unknown; Description?: string } }
+    >,
   ).filter((r) => r.Type === 'AWS::KMS::Key');
+  const isTopicKey = (k: (typeof keys)[number]) =>
+    /SNS topics/.test(k.Properties.Description ?? '');
+  const [key] = keys.filter((k) => !isTopicKey(k));
   keyPolicy = resolveTemplateValue(key.Properties.KeyPolicy) as PolicyDocument;
+  // The monitoring topics' key (controlTower=strict), beside the log group's.
+  const [topicKey] = keys.filter(isTopicKey);
+  topicKeyPolicy = resolveTemplateValue(topicKey.Properties.KeyPolicy) as PolicyDocument;
 });
 
 describe('publish role (main branch and release tags)', () => {
@@ -218,6 +229,21 @@ describe('deploy role (protected environment only)', () => {
         },
         context: { ...VIA_CFN, ...OURS },
       },
+    ],
+    [
+      "enables rotation of the monitoring topics' key via CloudFormation",
+      {
+        action: 'kms:EnableKeyRotation',
+        resource: at('kms', 'key/5678efgh-56ef-78gh-90ij-5678901234cd'),
+        get resourcePolicy() {
+          return topicKeyPolicy;
+        },
+        context: { ...VIA_CFN, ...OURS },
+      },
+    ],
+    [
+      "turns on ECS Exec's session logging on the cluster via CloudFormation",
+      { action: 'ecs:UpdateCluster', resource: at('ecs', `cluster/${SERVICE}`), context: VIA_CFN },
     ],
     [
       'rolls the service via CloudFormation',
@@ -505,6 +531,25 @@ describe('deploy role (protected environment only)', () => {
       },
     ],
     ['cannot push images', { action: 'ecr:InitiateLayerUpload', resource: REPOSITORY }],
+    [
+      'cannot open an ECS Exec session in a task (exec is for operators)',
+      {
+        action: 'ecs:ExecuteCommand',
+        resource: at('ecs', `task/${SERVICE}/0123456789abcdef0123456789abcdef`),
+        context: { 'ecs:cluster': at('ecs', `cluster/${SERVICE}`) },
+      },
+    ],
+    [
+      "cannot schedule the deletion of the topics' key it did not make",
+      {
+        action: 'kms:ScheduleKeyDeletion',
+        resource: at('kms', 'key/5678efgh-56ef-78gh-90ij-5678901234cd'),
+        get resourcePolicy() {
+          return topicKeyPolicy;
+        },
+        context: { ...VIA_CFN, ...THEIRS },
+      },
+    ],
     ['cannot delete images', { action: 'ecr:BatchDeleteImage', resource: REPOSITORY }],
     [
       'cannot delete the repository, even via CloudFormation',
@@ -1198,7 +1243,7 @@ describe("deploy roles: what a change set could ask of the monitoring's own reso
   const logGroup = at('logs', `log-group:/ecs/${STAGING}`);
   const denied: Row[] = [
     [
-      'cannot subscribe an HTTPS endpoint (a message receiver that needs no confirmation by mail)',
+      'cannot subscribe an HTTPS endpoint (a receiver whose owner confirms it, no mailbox needed)',
       {
         action: 'sns:Subscribe',
         resource: alarmTopic,

@@ -88,7 +88,7 @@ export const SERVICE_STACK_RESOURCE_TYPES = [
   'AWS::ECS::Service',
   'AWS::ECS::TaskDefinition',
   'AWS::Events::Rule',
-  // The log group's key, under controlTower=strict only.
+  // The log group's key and the monitoring topics' key, under controlTower=strict only.
   'AWS::KMS::Key',
   'AWS::Logs::LogGroup',
   'AWS::Logs::MetricFilter',
@@ -192,7 +192,7 @@ export function deployPolicy(
 
 /**
  * The statements of a deploy role that name nothing of its own environment: new network
- * resources and the log key via CloudFormation, reads AWS authorizes on "*" only, the registry
+ * resources and keys via CloudFormation, reads AWS authorizes on "*" only, the registry
  * and repository it deploys from (the shared ones; for previews, the previews' own), no resource
  * imports.
  */
@@ -206,7 +206,7 @@ export const SHARED_DEPLOY_STATEMENTS: readonly string[] = [
   'ReadNetworkAndTaskAddresses',
   'TaskDefinitionsViaCloudFormation',
   'ReadTaskDefinitions',
-  'NewLogKeyViaCloudFormation',
+  'NewKeyViaCloudFormation',
   'FindLogGroups',
   'ReadImagesAndMarkTheDeployedOne',
   'EcrLogin',
@@ -496,9 +496,10 @@ function deployStatements(scope: CiPolicyScope): iam.PolicyStatement[] {
     }),
     ...secretPreflightStatements(scope),
     new iam.PolicyStatement({
-      // controlTower=strict: the log group's own key. A new key is nobody's yet; an existing
-      // one may be changed only when CloudFormation made it for the service stack.
-      sid: 'NewLogKeyViaCloudFormation',
+      // controlTower=strict: the log group's and the monitoring topics' keys. A new key is
+      // nobody's yet; an existing one may be changed only when CloudFormation made it for the
+      // service stack.
+      sid: 'NewKeyViaCloudFormation',
       actions: ['kms:CreateKey'],
       resources: ['*'],
       conditions: viaCloudFormation,

@@ -523,7 +523,7 @@ function acknowledgeDeployRoleFindings(
   );
   inline(
     at('kms', 'key/*'),
-    'KMS key ids are unknown before CloudFormation creates the log group key; changing one is ' +
+    "KMS key ids are unknown before CloudFormation creates the log group's or the monitoring topics' key (controlTower=strict); changing one is " +
       `allowed only where it carries ${taggedBy}, which no caller can set.`,
   );
   inline(
