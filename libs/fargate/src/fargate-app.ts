@@ -184,7 +184,7 @@ export class FargateApp extends Construct {
           : undefined,
       secrets: this.containerSecrets(props.secrets ?? []),
     });
-    if (container.environment && Object.keys(container.environment).length > 0) {
+    if (props.variables && Object.keys(props.variables).length > 0) {
       Validations.of(this.taskDefinition).acknowledge({
         id: 'AwsSolutions::AwsSolutions-ECS2',
         reason:
