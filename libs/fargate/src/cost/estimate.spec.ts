@@ -59,6 +59,7 @@ describe('estimateMonthlyCost', () => {
       expect.objectContaining({ quantity: 730, unitPrice: 0.005, monthly: 3.65 }),
     );
     expect(estimate.reference.publicIpv4Monthly).toBe(3.65);
+    expect(estimate.reference.monitoringMonthly).toBe(3.8);
   });
 
   it('GIVEN the stated log assumption WHEN estimated THEN 1 GB is ingested and 7 days of it are stored', () => {

@@ -75,6 +75,8 @@ export interface CostEstimate {
     readonly source: string;
     readonly difference: number;
     readonly publicIpv4Monthly: number;
+    /** Alarms, their custom metrics and dashboards: monitoring the reference did not have. */
+    readonly monitoringMonthly: number;
   };
   /** The same tasks' Fargate compute in every priced region, architecture and capacity. */
   readonly fargateOptions: readonly FargateOption[];
@@ -377,6 +379,9 @@ function readAlarm(alarm: Located): BilledAlarm {
   };
 }
 
+/** The lines of alarms, metric filters' metrics and dashboards. */
+const MONITORING_LINE = /^(CloudWatch alarms|Custom metric|CloudWatch dashboard)/;
+
 const formatPrice = (amount: number) => `$${amount.toFixed(2)}`;
 
 /**
@@ -645,6 +650,9 @@ export function estimateMonthlyCost(
   }
 
   const total = lines.reduce((sum, line) => sum + line.monthly, 0);
+  const monitoringMonthly = lines
+    .filter((line) => MONITORING_LINE.test(line.item))
+    .reduce((sum, line) => sum + line.monthly, 0);
   return {
     region,
     currency: prices.currency,
@@ -666,6 +674,7 @@ export function estimateMonthlyCost(
       source: REFERENCE_ESTIMATE.source,
       difference: round(total - REFERENCE_ESTIMATE.monthly),
       publicIpv4Monthly: round(publicIpv4Monthly),
+      monitoringMonthly: round(monitoringMonthly),
     },
     fargateOptions: fargateOptions(services, prices),
     prices: { asOf: prices.asOf, note: prices.note, sources: prices.sources },

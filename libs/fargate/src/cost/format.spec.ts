@@ -24,7 +24,7 @@ describe('formatEstimate', () => {
   it('GIVEN the estimate WHEN printed THEN it is compared with the reference, naming the IPv4 charge it leaves out', () => {
     expect(text).toContain('~$11.00/month');
     expect(text).toContain(
-      'This estimate: $17.10 (+$6.10), of which $3.65 is the public IPv4 charge the reference leaves out.',
+      'This estimate: $17.10 (+$6.10), of which $3.65 is the public IPv4 charge the reference leaves out, and $3.80 the alarms, their metrics and the dashboard it did not have.',
     );
   });
 

@@ -5,6 +5,11 @@ export function formatDollars(amount: number): string {
   return `$${amount.toFixed(2)}`;
 }
 
+/** `, and $3.80 <what>` when the estimate has monitoring lines, else nothing. */
+function monitoringNote(monthly: number, what: string): string {
+  return monthly > 0 ? `, and ${formatDollars(monthly)} ${what}` : '';
+}
+
 /** Unit prices keep their published precision ($0.004445), trailing zeros dropped. */
 function formatUnitPrice(price: number): string {
   return `$${Number(price.toPrecision(6))}`;
@@ -83,7 +88,7 @@ export function formatEstimate(estimate: CostEstimate, option?: ControlTowerOpti
     totalLine,
     '',
     `Reference (${reference.source}): ~${formatDollars(reference.monthly)}/month.`,
-    `This estimate: ${formatDollars(estimate.total)} (${sign}${formatDollars(Math.abs(reference.difference))}), of which ${formatDollars(reference.publicIpv4Monthly)} is the public IPv4 charge the reference leaves out.`,
+    `This estimate: ${formatDollars(estimate.total)} (${sign}${formatDollars(Math.abs(reference.difference))}), of which ${formatDollars(reference.publicIpv4Monthly)} is the public IPv4 charge the reference leaves out${monitoringNote(reference.monitoringMonthly, 'the alarms, their metrics and the dashboard it did not have')}.`,
     '',
     ...optionLines(option),
     'Free in these templates:',
@@ -140,7 +145,7 @@ export function formatMarkdown(estimate: CostEstimate, option?: ControlTowerOpti
     ),
     `| **Total** | | | **${formatDollars(estimate.total)}** |`,
     '',
-    `The reference estimated ~${formatDollars(reference.monthly)}/month; this is ${sign}${formatDollars(Math.abs(reference.difference))}, mostly the public IPv4 address (${formatDollars(reference.publicIpv4Monthly)}) it left out.`,
+    `The reference estimated ~${formatDollars(reference.monthly)}/month; this is ${sign}${formatDollars(Math.abs(reference.difference))}, mostly the public IPv4 address (${formatDollars(reference.publicIpv4Monthly)}) it left out${monitoringNote(reference.monitoringMonthly, 'the alarms, their metrics and the dashboard it did not have')}.`,
     ...optionMarkdown(option),
     '',
     'Assumptions:',
