@@ -5,7 +5,7 @@ import { ALARM_THRESHOLDS } from './thresholds';
 
 export interface MonitoringDashboardProps {
   readonly dashboardName: string;
-  /** With Insights the task widget shows running and desired counts; without, tasks reporting CPU. */
+  /** With Insights the task widget shows running and desired counts; without, CPU samples. */
   readonly containerInsights: boolean;
   readonly metrics: ServiceMetrics;
   readonly errorLogLines: cloudwatch.IMetric;
@@ -36,8 +36,10 @@ export class MonitoringDashboard extends Construct {
           metrics.insights('DesiredTaskCount').with({ label: 'Desired tasks' }),
         ]
       : [
-          // ECS reports each running task's CPU once a minute: their count is the tasks running.
-          metrics.ecs('CPUUtilization', 'SampleCount').with({ label: 'Tasks reporting CPU' }),
+          // ECS reports a service's CPU only while one of its tasks runs: 0 samples, no task.
+          metrics
+            .ecs('CPUUtilization', 'SampleCount')
+            .with({ label: 'CPU samples (none: no task running)' }),
         ];
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {

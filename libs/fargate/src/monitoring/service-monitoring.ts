@@ -61,8 +61,21 @@ export class ServiceMonitoring extends Construct {
     const { names } = props;
     const stack = Stack.of(this);
 
+    // Exactly this environment's alarms: a prefix would also admit another environment's
+    // (hello-world-ecr-ecs-fargate-* covers …-staging-*).
+    const alarmArns = Object.values(names.alarms).map((alarmName) =>
+      stack.formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: alarmName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
     if (props.encryptTopics) {
-      this.topicKey = new TopicKey(this, 'TopicKey', { alarmPrefix: names.alarmPrefix });
+      this.topicKey = new TopicKey(this, 'TopicKey', {
+        description: `Encrypts the SNS topics ${names.alarmTopic} and ${names.taskStopsTopic}`,
+        alarmArns,
+      });
     }
     const masterKey = this.topicKey?.key;
 
@@ -81,14 +94,7 @@ export class ServiceMonitoring extends Construct {
         resources: [this.alarmTopic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: `${names.alarmPrefix}*`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
+          ArnEquals: { 'aws:SourceArn': alarmArns },
         },
       }),
     );

@@ -1,12 +1,13 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { grantsOnlyForAwsServices } from '../log-encryption';
 
 export interface TopicKeyProps {
-  /** Every alarm whose notifications the key may encrypt starts with it. */
-  readonly alarmPrefix: string;
+  readonly description: string;
+  /** The ARNs of the alarms whose notifications CloudWatch may encrypt with the key. */
+  readonly alarmArns: readonly string[];
 }
 
 /**
@@ -16,8 +17,7 @@ export interface TopicKeyProps {
  * principal use the key (SNS developer guide, "Enable compatibility between event sources from
  * AWS services and encrypted topics").
  *
- * - CloudWatch: only for this account's alarms named with the environment's prefix
- *   (aws:SourceAccount, aws:SourceArn).
+ * - CloudWatch: only for this environment's alarms (aws:SourceAccount, aws:SourceArn).
  * - EventBridge: the SNS guide states that aws:SourceAccount and aws:SourceArn are not supported
  *   in a key policy for EventBridge-to-encrypted-topic delivery (the request carries neither, so
  *   a condition on them would drop every event); who may publish is decided by the task-stops
@@ -35,7 +35,7 @@ export class TopicKey extends Construct {
     const publisherActions = ['kms:Decrypt', 'kms:GenerateDataKey*'];
 
     this.key = new kms.Key(this, 'Key', {
-      description: `Encrypts the alarm and task-stop SNS topics of ${props.alarmPrefix}*`,
+      description: props.description,
       enableKeyRotation: true,
       // The topics go with the stack; a key pending deletion is not billed.
       removalPolicy: RemovalPolicy.DESTROY,
@@ -49,14 +49,7 @@ export class TopicKey extends Construct {
         resources: ['*'],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: `${props.alarmPrefix}*`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
+          ArnEquals: { 'aws:SourceArn': [...props.alarmArns] },
         },
       }),
     );
