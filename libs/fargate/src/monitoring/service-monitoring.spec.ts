@@ -453,20 +453,27 @@ describe('monitoring, configured', () => {
     service.hasParameter(STACK_PARAMETERS.alertEmail, { Default: 'ops@example.com' });
   });
 
-  it('GIVEN another environment WHEN synthesized THEN every monitoring name carries it', () => {
-    const staging = deploymentNames('hello-world', 'staging').monitoring;
-    const { service } = synthesizeApp({ environment: 'staging' });
-    expect(
-      Object.values(service.findResources('AWS::CloudWatch::Alarm'))
-        .map((a) => a.Properties.AlarmName)
-        .sort(),
-    ).toEqual(Object.values(staging.alarms).sort());
-    service.hasResourceProperties('AWS::SNS::Topic', { TopicName: staging.alarmTopic });
-    service.hasResourceProperties('AWS::Events::Rule', { Name: staging.taskStopsRule });
-    service.hasResourceProperties('AWS::CloudWatch::Dashboard', {
-      DashboardName: staging.dashboard,
-    });
-  });
+  it.each(['staging', 'pr-7'])(
+    'GIVEN the environment %s WHEN synthesized THEN every monitoring name is the one deploymentNames gives it',
+    (environment) => {
+      const expected = deploymentNames('hello-world', environment).monitoring;
+      const { service } = synthesizeApp({ environment });
+      expect(
+        Object.values(service.findResources('AWS::CloudWatch::Alarm'))
+          .map((a) => a.Properties.AlarmName)
+          .sort(),
+      ).toEqual(Object.values(expected.alarms).sort());
+      service.hasResourceProperties('AWS::SNS::Topic', { TopicName: expected.alarmTopic });
+      service.hasResourceProperties('AWS::SNS::Topic', { TopicName: expected.taskStopsTopic });
+      service.hasResourceProperties('AWS::Events::Rule', { Name: expected.taskStopsRule });
+      service.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+        DashboardName: expected.dashboard,
+      });
+      service.hasResourceProperties('AWS::Logs::MetricFilter', {
+        MetricTransformations: [Match.objectLike({ MetricNamespace: expected.metricNamespace })],
+      });
+    },
+  );
 });
 
 describe('monitoring, controlTower=strict', () => {
