@@ -1,5 +1,6 @@
 import type { CfnResource, CloudAssembly } from '../diagram/cloud-assembly';
 import { copySynthesizedAssembly } from '../diagram/test-assembly';
+import { synthesizeApp } from '../synth-for-test';
 import { estimateMonthlyCost, UnpricedResourceError, type CostEstimate } from './estimate';
 
 const SERVICE_STACK = 'hello-world-ecr-ecs-fargate';
@@ -304,5 +305,30 @@ describe('the monitoring resources of the service stack', () => {
 
     expect(monitoring(here)).toBeCloseTo(0.5 + 0.3 + 3, 4);
     expect(monitoring(there)).toBeCloseTo(monitoring(here), 4);
+  });
+});
+
+describe('the monitoring of a synth with Container Insights on', () => {
+  // The service stack as `containerInsights: true` synthesizes it, in the assembly's shape.
+  const { assembly } = synthesizeApp({ containerInsights: true });
+  const priced: CloudAssembly = {
+    stacks: assembly.stacks.map((stack) => ({
+      name: stack.stackName,
+      region: 'eu-west-1',
+      dependencies: [],
+      template: stack.template as CloudAssembly['stacks'][number]['template'],
+    })),
+  };
+  const estimate = estimateMonthlyCost(priced);
+
+  it('GIVEN tasks below desired read from Container Insights WHEN estimated THEN its two metrics make six alarm metrics', () => {
+    expect(line(estimate, 'CloudWatch alarms, standard resolution: 5').quantity).toBe(6);
+    expect(estimate.assumptions).toContain(
+      `a metric math alarm is billed for each metric its expression reads: ${PREFIX}tasks-below-desired reads 2`,
+    );
+  });
+
+  it('GIVEN Container Insights on WHEN estimated THEN its custom metrics are priced beside the alarms', () => {
+    expect(line(estimate, 'Container Insights metrics').quantity).toBe(13 + 15 + 10);
   });
 });
