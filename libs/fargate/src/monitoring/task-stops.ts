@@ -13,8 +13,8 @@ export interface TaskStopsProps {
   /** The ECS service's name: its tasks' `group` is `service:<name>`. */
   readonly serviceName: string;
   /**
-   * Encrypts the topic.
-   * @default none (SNS stores no message at rest beyond delivery)
+   * Encrypts the topic at rest (controlTower=strict).
+   * @default none: unencrypted, SNS's default
    */
   readonly masterKey?: kms.IKey;
 }

@@ -7,11 +7,15 @@ import { Duration } from 'aws-cdk-lib';
 export const ALARM_THRESHOLDS = {
   /** Fewer tasks running than desired (or none, without Container Insights) for this long. */
   tasksBelowDesired: { minutes: 5 },
-  /** This many unexpected task stops (crash, failed start, failed health check) ... */
+  /**
+   * This many unexpected task stops (crash, failed start, failed health check) in the window.
+   * As a deployment alarm, its window is also how long ECS keeps watching after a rollout
+   * (its bake time follows the longest alarm's evaluation time).
+   */
   taskStops: { stops: 3, window: Duration.minutes(15) },
-  /** ... and this many error-level log lines (pino level ≥ 50: error, fatal) in the window. */
+  /** This many error-level log lines (pino level ≥ 50: error, fatal) in the window. */
   errorLogs: { lines: 10, window: Duration.minutes(5) },
-  /** CPU or memory utilization (the busiest task's) at or above this ... */
+  /** CPU or memory utilization of the busiest task at or above this, minute after minute. */
   utilization: { percent: 90, minutes: 3 },
 } as const;
 
