@@ -103,6 +103,7 @@ const NAME_LIMITS: readonly { what: string; limit: number; of: (n: DeploymentNam
     { what: 'ECS cluster and service name', limit: 255, of: (n) => n.deployment },
     { what: 'ECS container name and task family', limit: 255, of: (n) => n.service },
     { what: 'CloudWatch Logs group name', limit: 512, of: (n) => n.logGroup },
+    { what: 'EventBridge rule name', limit: 64, of: (n) => n.monitoring.taskStopsRule },
     { what: 'IAM role name', limit: 64, of: (n) => n.taskRoles.execution },
     { what: 'IAM role name', limit: 64, of: (n) => n.ciRoles.publish },
     { what: 'IAM role name', limit: 64, of: (n) => n.ciRoles.deploy },

@@ -286,19 +286,19 @@ describe('monitoring, default configuration (reference, no email, no Container I
       });
     });
 
-    it('GIVEN the rule WHEN synthesized THEN task-stops fires at 3 of its invocations in 15 minutes', () => {
+    it('GIVEN the rule WHEN synthesized THEN task-stops fires at 2 of its invocations in 5 minutes, the error-log window', () => {
       expect(alarmNamed(service, names.alarms.taskStops).Properties).toMatchObject({
         Namespace: 'AWS/Events',
         MetricName: 'Invocations',
         Dimensions: [{ Name: 'RuleName', Value: { Ref: ruleId(service) } }],
         Statistic: 'Sum',
-        Period: 900,
+        Period: 300,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         Threshold: ALARM_THRESHOLDS.taskStops.stops,
         EvaluationPeriods: 1,
         TreatMissingData: 'notBreaching',
       });
-      expect(ALARM_THRESHOLDS.taskStops.stops).toBe(3);
+      expect(ALARM_THRESHOLDS.taskStops.stops).toBe(2);
     });
 
     it('GIVEN the metric filter WHEN synthesized THEN error-logs fires at 10 error lines in 5 minutes', () => {

@@ -9,10 +9,12 @@ export const ALARM_THRESHOLDS = {
   tasksBelowDesired: { minutes: 5 },
   /**
    * This many unexpected task stops (crash, failed start, failed health check) in the window.
-   * As a deployment alarm, its window is also how long ECS keeps watching after a rollout
-   * (its bake time follows the longest alarm's evaluation time).
+   * As a deployment alarm, its window is also how long ECS keeps watching after a rollout (its
+   * bake time follows the longest alarm's evaluation time), so it matches the error-log window:
+   * a longer one would hold every deploy that much longer. Two stops in five minutes is already
+   * a loop for a service whose tasks each take a minute or two to start and fail.
    */
-  taskStops: { stops: 3, window: Duration.minutes(15) },
+  taskStops: { stops: 2, window: Duration.minutes(5) },
   /** This many error-level log lines (pino level ≥ 50: error, fatal) in the window. */
   errorLogs: { lines: 10, window: Duration.minutes(5) },
   /** CPU or memory utilization of the busiest task at or above this, minute after minute. */
