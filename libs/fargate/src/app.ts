@@ -152,7 +152,7 @@ function roleSettingsOf(config: InfraConfig): TaskRoleSettings {
 }
 
 function acknowledgeFindings(app: App, config: InfraConfig, stacks: ExemptStacks): void {
-  acknowledgeNagFindings(stacks.service, config.controlTower);
+  acknowledgeNagFindings(stacks.service, config.controlTower, config.containerInsights);
   acknowledgeControlTowerExemptions(
     stacks,
     config.controlTower,

@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -117,6 +117,26 @@ describe('AWS Control Tower controls at synth, controlTower=strict', () => {
     );
     expect(nag?.violations).toEqual([]);
     expect(nag?.suppressedViolations.map((v) => v.acknowledgedId)).not.toContain(
+      'AwsSolutions::AwsSolutions-ECS4',
+    );
+  });
+});
+
+describe('Container Insights on in the reference mode', () => {
+  /** The acknowledgements recorded on the cluster (Validations.acknowledge's metadata). */
+  const clusterAcknowledgements = (context: Record<string, unknown>): string[] => {
+    let acknowledged: string[] = [];
+    synthesize(context, ({ service }) => {
+      acknowledged = service.app.cluster.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.keys(entry.data as Record<string, string>));
+    });
+    return acknowledged;
+  };
+
+  it('GIVEN containerInsights true WHEN synthesized THEN the cluster carries no ECS4 acknowledgement, whose reason says Insights is off', () => {
+    expect(clusterAcknowledgements({})).toContain('AwsSolutions::AwsSolutions-ECS4');
+    expect(clusterAcknowledgements({ containerInsights: true })).not.toContain(
       'AwsSolutions::AwsSolutions-ECS4',
     );
   });

@@ -12,6 +12,7 @@ const rule = (id: string) => `AwsSolutions::AwsSolutions-${id}`;
 export function acknowledgeNagFindings(
   service: ServiceStack,
   controlTower: ControlTowerMode,
+  containerInsights = false,
 ): void {
   const { network, app } = service;
 
@@ -30,8 +31,9 @@ export function acknowledgeNagFindings(
       'operators narrow it per deploy.',
   });
 
-  // controlTower=strict turns Container Insights on, and ECS4 then has nothing to report.
-  if (controlTower !== 'strict') {
+  // containerInsights or controlTower=strict turn Container Insights on, and ECS4 then has nothing
+  // to report: the acknowledgement (whose reason says it is off) is made only while it is off.
+  if (controlTower !== 'strict' && !containerInsights) {
     Validations.of(app.cluster).acknowledge({
       id: rule('ECS4'),
       reason:
