@@ -1,4 +1,5 @@
 import { buildArchitecture, type Architecture, type DiagramGroup } from './architecture-model';
+import type { CfnTemplate } from './cloud-assembly';
 import {
   changePort,
   copySynthesizedAssembly,
@@ -177,5 +178,144 @@ describe('buildArchitecture', () => {
     expect(nodeTitled(buildArchitecture(assembly), 'ECS service').lines).toContain(
       '1 task on FARGATE_SPOT',
     );
+  });
+});
+
+describe('buildArchitecture: monitoring', () => {
+  const architecture = buildArchitecture(readSynthesizedAssembly());
+  const monitoring = () => groupOfKind(architecture, 'monitoring');
+  const edgeBetween = (from: string, to: string) =>
+    architecture.edges.find((edge) => edge.from === from && edge.to === to);
+
+  it('GIVEN the synthesized templates WHEN drawn THEN the monitoring is one group of five boxes inside the service stack', () => {
+    const serviceStack = allGroups(architecture.groups).find(
+      (g) => g.title === 'stack hello-world-ecr-ecs-fargate',
+    );
+
+    expect(serviceStack?.groups).toContain(monitoring());
+    expect(monitoring().title).toBe('Monitoring');
+    expect(
+      monitoring().nodeIds.map((id) => architecture.nodes.find((n) => n.id === id)?.title),
+    ).toEqual([
+      'CloudWatch alarms (5)',
+      'SNS topic',
+      'EventBridge rule',
+      'Metric filter',
+      'CloudWatch dashboard',
+    ]);
+  });
+
+  it('GIVEN the synthesized templates WHEN drawn THEN no alarm, topic, policy, subscription, rule, filter or dashboard is left as a box of its own', () => {
+    expect(architecture.nodes.map((n) => n.title).filter((t) => t.startsWith('AWS::'))).toEqual([]);
+  });
+
+  it('GIVEN the synthesized templates WHEN drawn THEN the alarms box lists the five alarms by their short names', () => {
+    expect(nodeTitled(architecture, 'CloudWatch alarms (5)').lines).toEqual([
+      'tasks-below-desired',
+      'task-stops',
+      'error-logs',
+      'cpu-high',
+      'memory-high',
+    ]);
+  });
+
+  it('GIVEN the synthesized templates WHEN drawn THEN the alarm topic says who it emails, optionally, and who may publish', () => {
+    expect(nodeTitled(architecture, 'SNS topic').lines).toEqual([
+      'hello-world-ecr-ecs-fargate-alarms',
+      '→ email AlertEmail (optional)',
+      'only cloudwatch may publish, over TLS',
+    ]);
+  });
+
+  it('GIVEN the synthesized templates WHEN drawn THEN the task-stops rule names the topic it feeds, and the service feeds the rule', () => {
+    const rule = nodeTitled(architecture, 'EventBridge rule');
+
+    expect(rule.lines).toEqual(['task-stops', '→ SNS topic …-task-stops']);
+    expect(edgeBetween(nodeTitled(architecture, 'ECS service').id, rule.id)?.label).toBe(
+      'ECS Task State Change',
+    );
+  });
+
+  it('GIVEN the synthesized templates WHEN drawn THEN the log group feeds the metric filter, whose metric an alarm reads', () => {
+    const filter = nodeTitled(architecture, 'Metric filter');
+    const alarms = nodeTitled(architecture, 'CloudWatch alarms (5)');
+
+    expect(filter.lines).toEqual(['ErrorLogLines', 'pattern { $.level >= 50 }']);
+    expect(edgeBetween(nodeTitled(architecture, 'CloudWatch log group').id, filter.id)).toEqual(
+      expect.objectContaining({ label: 'log events', kind: 'traffic' }),
+    );
+    expect(edgeBetween(filter.id, alarms.id)?.label).toBe('ErrorLogLines');
+  });
+
+  it('GIVEN the synthesized templates WHEN drawn THEN the alarms notify the alarm topic on ALARM and OK and show on the dashboard', () => {
+    const alarms = nodeTitled(architecture, 'CloudWatch alarms (5)');
+    const dashboard = nodeTitled(architecture, 'CloudWatch dashboard');
+
+    expect(edgeBetween(alarms.id, nodeTitled(architecture, 'SNS topic').id)?.label).toBe(
+      'on ALARM and OK',
+    );
+    expect(edgeBetween(alarms.id, dashboard.id)?.label).toBe('shown on');
+    expect(dashboard.lines).toEqual(['hello-world-ecr-ecs-fargate', '6 widgets']);
+  });
+
+  it('GIVEN the synthesized templates WHEN drawn THEN the service feeds the alarms the ECS metrics they read', () => {
+    expect(
+      edgeBetween(
+        nodeTitled(architecture, 'ECS service').id,
+        nodeTitled(architecture, 'CloudWatch alarms (5)').id,
+      )?.label,
+    ).toBe('CPUUtilization, MemoryUtilization');
+  });
+
+  it('GIVEN templates without the tasks-below-desired alarm (desired count 0) WHEN drawn THEN the box counts and lists four', () => {
+    const assembly = copySynthesizedAssembly();
+    const resources = assembly.stacks[1].template.Resources as Record<
+      string,
+      { Type: string; Properties?: { AlarmName?: string } }
+    >;
+    const [below] = Object.entries(resources).find(([, r]) =>
+      r.Properties?.AlarmName?.endsWith('-tasks-below-desired'),
+    ) ?? [''];
+    delete resources[below];
+
+    const alarms = nodeTitled(buildArchitecture(assembly), 'CloudWatch alarms (4)');
+
+    expect(alarms.lines).toEqual(['task-stops', 'error-logs', 'cpu-high', 'memory-high']);
+  });
+
+  it('GIVEN an unconditional subscription to a literal address WHEN drawn THEN the topic shows the address, not optional', () => {
+    const assembly = copySynthesizedAssembly();
+    const subscription = resourceOfType(assembly, 'AWS::SNS::Subscription') as {
+      Properties: Record<string, unknown>;
+      Condition?: string;
+    };
+    subscription.Properties['Endpoint'] = 'ops@example.com';
+    delete subscription.Condition;
+
+    expect(nodeTitled(buildArchitecture(assembly), 'SNS topic').lines).toContain(
+      '→ email ops@example.com',
+    );
+  });
+
+  it("GIVEN staging's names in the templates WHEN drawn THEN the topic shows them and the alarms and rule stay short", () => {
+    const assembly = copySynthesizedAssembly();
+    const renamed = JSON.parse(
+      JSON.stringify(assembly.stacks[1].template).replace(
+        /hello-world-ecr-ecs-fargate-(alarms|task-stops|tasks-below|error-logs|cpu-high|memory-high)/g,
+        'hello-world-ecr-ecs-fargate-staging-$1',
+      ),
+    ) as CfnTemplate;
+    const changed = buildArchitecture({
+      stacks: [assembly.stacks[0], { ...assembly.stacks[1], template: renamed }],
+    });
+
+    expect(nodeTitled(changed, 'SNS topic').lines[0]).toBe(
+      'hello-world-ecr-ecs-fargate-staging-alarms',
+    );
+    expect(nodeTitled(changed, 'EventBridge rule').lines).toEqual([
+      'task-stops',
+      '→ SNS topic …-task-stops',
+    ]);
+    expect(nodeTitled(changed, 'CloudWatch alarms (5)').lines[0]).toBe('tasks-below-desired');
   });
 });

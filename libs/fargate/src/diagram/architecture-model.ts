@@ -10,8 +10,17 @@ import {
 import { asArray, describeImageTag, describeValue, referencedId, refOf } from './template-values';
 
 /** Decides the colour of a box: one per AWS service family, as on AWS's own diagrams. */
-export type NodeKind = 'compute' | 'network' | 'registry' | 'logs' | 'security' | 'external';
-export type GroupKind = 'region' | 'stack' | 'vpc' | 'subnet' | 'securityGroup' | 'cluster';
+export type NodeKind =
+  | 'compute'
+  | 'network'
+  | 'registry'
+  | 'logs'
+  | 'security'
+  | 'external'
+  | 'monitoring'
+  | 'messaging';
+export type GroupKind =
+  'region' | 'stack' | 'vpc' | 'subnet' | 'securityGroup' | 'cluster' | 'monitoring';
 /** `image` is the image's path from registry to task, drawn bold. */
 export type EdgeKind = 'traffic' | 'image' | 'permission' | 'control';
 
@@ -614,6 +623,290 @@ function addRoles(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, Dia
   }
 }
 
+/** `a-b-x` and `a-b-y` share `a-b-`: the part every name starts with, cut after a hyphen. */
+function sharedPrefix(names: readonly string[]): string {
+  if (names.length < 2) return '';
+  let prefix = names[0];
+  for (const name of names) {
+    while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  }
+  return prefix.slice(0, prefix.lastIndexOf('-') + 1);
+}
+
+/** A topic's policy, as the services it lets publish and whether it refuses plain HTTP. */
+function describeTopicPolicy(b: ArchitectureBuilder, topic: Located): string[] {
+  const policies = b
+    .ofType('AWS::SNS::TopicPolicy')
+    .filter(
+      (policy) =>
+        policy.stack === topic.stack &&
+        asArray(props(policy)['Topics']).some((t) => refOf(t) === topic.logicalId),
+    );
+  const statements = policies.flatMap((policy) => {
+    b.markPlaced(policy);
+    return asArray(
+      (props(policy)['PolicyDocument'] as { Statement?: unknown } | undefined)?.Statement,
+    ) as { Effect?: string; Principal?: { Service?: unknown }; Condition?: unknown }[];
+  });
+  if (statements.length === 0) return [];
+  const publishers = statements
+    .filter((statement) => statement.Effect === 'Allow')
+    .flatMap((statement) => asArray(statement.Principal?.Service))
+    .map((service) => String(service).replace(/\.amazonaws\.com$/, ''));
+  const tlsOnly = statements.some(
+    (statement) =>
+      statement.Effect === 'Deny' &&
+      JSON.stringify(statement.Condition ?? {}).includes('"aws:SecureTransport":"false"'),
+  );
+  const who = publishers.length > 0 ? `only ${publishers.join(', ')} may publish` : 'policy';
+  return [`${who}${tlsOnly ? ', over TLS' : ''}`];
+}
+
+/** `→ email AlertEmail (optional)`: a parameter by its name, conditional ones marked optional. */
+function describeSubscriptions(b: ArchitectureBuilder, topic: Located): string[] {
+  return b
+    .ofType('AWS::SNS::Subscription')
+    .filter(
+      (subscription) =>
+        subscription.stack === topic.stack &&
+        refOf(props(subscription)['TopicArn']) === topic.logicalId,
+    )
+    .map((subscription) => {
+      b.markPlaced(subscription);
+      const p = props(subscription);
+      const endpoint = refOf(p['Endpoint']) ?? describeValue(p['Endpoint'], topic.stack.template);
+      const optional = subscription.resource.Condition ? ' (optional)' : '';
+      return `→ ${String(p['Protocol'])} ${endpoint}${optional}`;
+    });
+}
+
+interface AlarmProperties {
+  readonly AlarmName?: string;
+  readonly MetricName?: string;
+  readonly Namespace?: string;
+  readonly Dimensions?: { Name?: string; Value?: unknown }[];
+  readonly AlarmActions?: unknown[];
+  readonly OKActions?: unknown[];
+}
+
+/**
+ * The alarms, the topics they and the task-stops rule publish to, the metric filter and the
+ * dashboard, as one group of a few boxes: one box per resource would be a row of near-identical
+ * boxes wider than the rest of the picture. Topic policies and the topic a rule feeds fold into
+ * their topic's and rule's box.
+ */
+function addMonitoring(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, DiagramGroup>) {
+  const types = [
+    'AWS::CloudWatch::Alarm',
+    'AWS::SNS::Topic',
+    'AWS::Events::Rule',
+    'AWS::Logs::MetricFilter',
+    'AWS::CloudWatch::Dashboard',
+  ];
+  for (const [stack, stackGroup] of stackGroups) {
+    const inStack = (type: string) => b.ofType(type).filter((r) => r.stack === stack);
+    if (types.every((type) => inStack(type).length === 0)) continue;
+    const template = stack.template;
+    const group = b.group(idOf(stack, 'Monitoring'), 'monitoring', 'Monitoring', stackGroup);
+    const alarms = inStack('AWS::CloudWatch::Alarm');
+    const topics = inStack('AWS::SNS::Topic');
+    const rules = inStack('AWS::Events::Rule');
+    const alarmProps = (alarm: Located) => props(alarm) as AlarmProperties;
+    const prefix = sharedPrefix(
+      [
+        ...alarms.map((a) => alarmProps(a).AlarmName),
+        ...[...topics, ...rules].map((r) => props(r)['TopicName'] ?? props(r)['Name']),
+      ].filter((name): name is string => typeof name === 'string'),
+    );
+    const short = (name: unknown, fallback: string) =>
+      typeof name === 'string' ? name.slice(name.startsWith(prefix) ? prefix.length : 0) : fallback;
+
+    const alarmsId = idOf(stack, 'MonitoringAlarms');
+    if (alarms.length > 0) {
+      b.node(
+        {
+          id: alarmsId,
+          kind: 'monitoring',
+          title: `CloudWatch alarms (${alarms.length})`,
+          lines: alarms.map((alarm) => short(alarmProps(alarm).AlarmName, alarm.logicalId)),
+        },
+        group,
+      );
+      for (const alarm of alarms) b.markPlaced(alarm);
+    }
+    const services = inStack('AWS::ECS::Service');
+    const serviceMetrics = [
+      ...new Set(
+        alarms
+          .map(alarmProps)
+          .filter(
+            (a) =>
+              a.Namespace === 'AWS/ECS' &&
+              services.some((s) =>
+                (a.Dimensions ?? []).some(
+                  (d) => d.Name === 'ServiceName' && d.Value === props(s)['ServiceName'],
+                ),
+              ),
+          )
+          .map((a) => String(a.MetricName)),
+      ),
+    ];
+    const service = services[0];
+    if (service && serviceMetrics.length > 0) {
+      b.edge(idOf(stack, service.logicalId), alarmsId, serviceMetrics.join(', '), 'traffic');
+    }
+
+    const fedByRules = new Set(
+      rules.flatMap((rule) =>
+        asArray(props(rule)['Targets']).map((t) => refOf((t as { Arn?: unknown }).Arn)),
+      ),
+    );
+    for (const topic of topics.filter((t) => !fedByRules.has(t.logicalId))) {
+      const p = props(topic);
+      const topicId = idOf(stack, topic.logicalId);
+      b.node(
+        {
+          id: topicId,
+          kind: 'messaging',
+          title: 'SNS topic',
+          lines: [
+            String(p['TopicName'] ?? topic.logicalId),
+            ...describeSubscriptions(b, topic),
+            ...describeTopicPolicy(b, topic),
+            ...(p['KmsMasterKeyId'] ? ['encrypted with a KMS key'] : []),
+          ],
+        },
+        group,
+      );
+      b.markPlaced(topic);
+      const notifying = alarms
+        .map(alarmProps)
+        .filter((a) => (a.AlarmActions ?? []).some((action) => refOf(action) === topic.logicalId));
+      if (notifying.length > 0) {
+        const onOk = notifying.some((a) =>
+          (a.OKActions ?? []).some((action) => refOf(action) === topic.logicalId),
+        );
+        b.edge(alarmsId, topicId, `on ALARM${onOk ? ' and OK' : ''}`, 'traffic');
+      }
+    }
+
+    for (const rule of rules) {
+      const p = props(rule);
+      const ruleId = idOf(stack, rule.logicalId);
+      const targets = asArray(p['Targets']).map((target) => {
+        const topic = b.find(stack, refOf((target as { Arn?: unknown }).Arn));
+        if (topic?.resource.Type !== 'AWS::SNS::Topic') {
+          return `→ ${describeValue((target as { Arn?: unknown }).Arn, template)}`;
+        }
+        b.markPlaced(topic);
+        describeTopicPolicy(b, topic);
+        const name = props(topic)['TopicName'];
+        const shown =
+          typeof name === 'string' && name.startsWith(prefix) && prefix
+            ? `…-${short(name, '')}`
+            : String(name ?? topic.logicalId);
+        return `→ SNS topic ${shown}`;
+      });
+      b.node(
+        {
+          id: ruleId,
+          kind: 'messaging',
+          title: 'EventBridge rule',
+          lines: [short(p['Name'], rule.logicalId), ...targets],
+        },
+        group,
+      );
+      b.markPlaced(rule);
+      const pattern = p['EventPattern'] as
+        { 'detail-type'?: string[]; detail?: { group?: string[] } } | undefined;
+      const source = services.find((s) =>
+        (pattern?.detail?.group ?? []).includes(`service:${String(props(s)['ServiceName'])}`),
+      );
+      if (source) {
+        b.edge(
+          idOf(stack, source.logicalId),
+          ruleId,
+          (pattern?.['detail-type'] ?? ['events']).join(', '),
+          'traffic',
+        );
+      }
+      const counting = alarms
+        .map(alarmProps)
+        .filter((a) =>
+          (a.Dimensions ?? []).some(
+            (d) => d.Name === 'RuleName' && refOf(d.Value) === rule.logicalId,
+          ),
+        );
+      for (const metric of new Set(counting.map((a) => String(a.MetricName)))) {
+        b.edge(ruleId, alarmsId, metric, 'traffic');
+      }
+    }
+
+    for (const filter of inStack('AWS::Logs::MetricFilter')) {
+      const p = props(filter);
+      const filterId = idOf(stack, filter.logicalId);
+      const metrics = asArray(p['MetricTransformations']) as {
+        MetricName?: string;
+        MetricNamespace?: string;
+      }[];
+      b.node(
+        {
+          id: filterId,
+          kind: 'monitoring',
+          title: 'Metric filter',
+          lines: [
+            ...metrics.map((m) => String(m.MetricName)),
+            `pattern ${describeValue(p['FilterPattern'], template)}`,
+          ],
+        },
+        group,
+      );
+      b.markPlaced(filter);
+      const logGroup =
+        b.find(stack, refOf(p['LogGroupName'])) ??
+        inStack('AWS::Logs::LogGroup').find((g) => props(g)['LogGroupName'] === p['LogGroupName']);
+      if (logGroup) b.edge(idOf(stack, logGroup.logicalId), filterId, 'log events', 'traffic');
+      for (const metric of metrics) {
+        const read = alarms
+          .map(alarmProps)
+          .some(
+            (a) => a.MetricName === metric.MetricName && a.Namespace === metric.MetricNamespace,
+          );
+        if (read) b.edge(filterId, alarmsId, String(metric.MetricName), 'traffic');
+      }
+    }
+
+    for (const dashboard of inStack('AWS::CloudWatch::Dashboard')) {
+      const p = props(dashboard);
+      const lines = [String(p['DashboardName'] ?? dashboard.logicalId)];
+      try {
+        // The body is JSON with ARNs and the region joined in: described, they stay inside strings.
+        const body = JSON.parse(describeValue(p['DashboardBody'], template)) as {
+          widgets?: unknown[];
+        };
+        if (body.widgets) lines.push(`${body.widgets.length} widgets`);
+      } catch {
+        // A body that is not JSON once described: the name alone says which dashboard.
+      }
+      b.node(
+        {
+          id: idOf(stack, dashboard.logicalId),
+          kind: 'monitoring',
+          title: 'CloudWatch dashboard',
+          lines,
+        },
+        group,
+      );
+      b.markPlaced(dashboard);
+      // Its alarm widget names the alarms by ARN: drawn below them rather than alone on top.
+      const shown = JSON.stringify(p['DashboardBody'] ?? '');
+      if (alarms.some((alarm) => shown.includes(`"Fn::GetAtt":["${alarm.logicalId}"`))) {
+        b.edge(alarmsId, idOf(stack, dashboard.logicalId), 'shown on', 'traffic');
+      }
+    }
+  }
+}
+
 /** Anything not drawn above still appears, named by type, so the picture never hides a resource. */
 function addOthers(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, DiagramGroup>) {
   for (const other of b.unplaced()) {
@@ -644,6 +937,7 @@ export function buildArchitecture(assembly: CloudAssembly): Architecture {
   addLogGroups(b, stackGroups);
   addEcs(b, stackGroups);
   addRoles(b, stackGroups);
+  addMonitoring(b, stackGroups);
   addOthers(b, stackGroups);
   return {
     title: `${assembly.stacks.map((s) => s.name).join(' + ')} (generated from the synthesized templates)`,

@@ -7,6 +7,8 @@ import { nxRunStep } from '../local/next-step';
 export interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
+  /** The template condition the resource is created under, if any. */
+  readonly Condition?: string;
 }
 
 export interface CfnTemplate {

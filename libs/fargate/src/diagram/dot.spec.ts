@@ -70,4 +70,37 @@ describe('renderDot', () => {
     expect(changed).not.toBe(renderDot(buildArchitecture(readSynthesizedAssembly())));
     expect(changed).toContain('in: tcp 8080 from AllowedIP');
   });
+
+  it('GIVEN a monitoring group with an SNS topic WHEN rendered THEN the cluster has the CloudWatch border and the topic the messaging colours', () => {
+    const dot = renderDot({
+      title: 'monitoring',
+      nodes: [{ id: 'Topic', kind: 'messaging', title: 'SNS topic', lines: ['x-alarms'] }],
+      groups: [
+        {
+          id: 'Monitoring',
+          kind: 'monitoring',
+          title: 'Monitoring',
+          lines: [],
+          nodeIds: ['Topic'],
+          groups: [],
+        },
+      ],
+      edges: [],
+    });
+
+    expect(dot).toContain('color="#E7157B"; style="rounded"; penwidth=1.4;');
+    expect(dot).toContain('fillcolor="#FCE4F1", color="#B0084D"];');
+  });
+
+  it('GIVEN the synthesized templates WHEN rendered THEN the monitoring cluster sits inside the service stack and holds the alarms', () => {
+    const dot = renderDot(buildArchitecture(readSynthesizedAssembly()));
+    const serviceStack = dot.indexOf('subgraph "cluster_Stack_hello_world_ecr_ecs_fargate__"');
+    const monitoring = dot.indexOf('subgraph "cluster_hello_world_ecr_ecs_fargate__Monitoring"');
+
+    expect(serviceStack).toBeGreaterThan(-1);
+    expect(monitoring).toBeGreaterThan(serviceStack);
+    expect(dot.slice(monitoring)).toMatch(
+      /^subgraph "cluster_hello_world_ecr_ecs_fargate__Monitoring" \{\n(?:.*\n)*?\s+"hello_world_ecr_ecs_fargate__MonitoringAlarms" \[label=<<B>CloudWatch alarms \(5\)<\/B>/,
+    );
+  });
 });

@@ -18,6 +18,8 @@ export const NODE_COLOURS: Record<NodeKind, { fill: string; stroke: string }> = 
   logs: { fill: '#FBE0EE', stroke: '#E7157B' },
   security: { fill: '#FBE1E4', stroke: '#DD344C' },
   external: { fill: '#F2F3F3', stroke: '#545B64' },
+  monitoring: { fill: '#FBE0EE', stroke: '#E7157B' },
+  messaging: { fill: '#FCE4F1', stroke: '#B0084D' },
 };
 
 export const GROUP_STYLES: Record<GroupKind, { stroke: string; dashed: boolean }> = {
@@ -27,6 +29,7 @@ export const GROUP_STYLES: Record<GroupKind, { stroke: string; dashed: boolean }
   subnet: { stroke: '#7AA116', dashed: false },
   securityGroup: { stroke: '#DD344C', dashed: true },
   cluster: { stroke: '#ED7100', dashed: false },
+  monitoring: { stroke: '#E7157B', dashed: false },
 };
 
 export const EDGE_STYLES: Record<

@@ -57,4 +57,28 @@ describe('renderDrawio', () => {
   it('GIVEN groups and nodes WHEN rendered THEN groups come first, so frames stay behind boxes', () => {
     expect(xml.indexOf('id="Net"')).toBeLessThan(xml.indexOf('id="Outside"'));
   });
+
+  it('GIVEN a monitoring group with an SNS topic WHEN rendered THEN the frame and the box have their colours', () => {
+    const monitoring = renderDrawio(
+      {
+        title: 'monitoring',
+        nodes: [{ id: 'Topic', kind: 'messaging', title: 'SNS topic', lines: [] }],
+        groups: [
+          {
+            id: 'Monitoring',
+            kind: 'monitoring',
+            title: 'Monitoring',
+            lines: [],
+            nodeIds: ['Topic'],
+            groups: [],
+          },
+        ],
+        edges: [],
+      },
+      layout,
+    );
+
+    expect(monitoring).toMatch(/<mxCell id="Monitoring" [^>]*strokeColor=#E7157B;/);
+    expect(monitoring).toMatch(/<mxCell id="Topic" [^>]*fillColor=#FCE4F1;strokeColor=#B0084D;/);
+  });
 });
