@@ -40,8 +40,12 @@ import {
   stackMissingError,
   stackParameters,
   arrangeHealthyDeployment,
+  ERROR_LOGS_ALARM_REASON,
+  healthyAlarms,
+  MONITORING,
   mockAwsClients,
 } from '@hello-world/aws-ops/testing';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { deployAndReport } from './deploy-cli';
 import { runDeploy, type DeployDeps, type DeployRequest } from './orchestrate';
 import type { PushReport, RegistryReport } from './push-report';
@@ -286,6 +290,33 @@ describe('runDeploy', () => {
     expect(findings.flatMap((f) => f.evidence).join('\n')).toMatch(
       /circuit breaker: tasks failed to start/,
     );
+  });
+
+  it('GIVEN a deployment alarm in ALARM when the rollout rolled back THEN the diagnosis names the alarm and its reason', async () => {
+    // GIVEN the rollout rolled back while the error-logs alarm (a deployment alarm) fired
+    const h = harness();
+    h.deps.deployStack = async (name) => {
+      h.calls.push(`deploy ${name}`);
+      if (name === 'service')
+        throw new Error('cdk deploy hello-world-ecr-ecs-fargate failed (exit 1)');
+    };
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [failedRolloutService()] });
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: NAME })
+      .resolves({ Stacks: [stack({ StackStatus: 'UPDATE_ROLLBACK_COMPLETE' })] });
+    aws.cloudwatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: healthyAlarms().map((alarm) =>
+        alarm.AlarmName === MONITORING.alarms.errorLogs
+          ? { ...alarm, StateValue: 'ALARM', StateReason: ERROR_LOGS_ALARM_REASON }
+          : alarm,
+      ),
+    });
+    // WHEN deploying
+    const outcome = await runDeploy(request, h.deps);
+    // THEN the diagnosis has the alarm's finding, with CloudWatch's reason as evidence
+    const findings = (!outcome.ok && outcome.diagnosis?.findings) || [];
+    const alarm = findings.find((f) => f.code === 'alarm-error-logs');
+    expect(alarm?.evidence.join('\n')).toContain(ERROR_LOGS_ALARM_REASON);
   });
 
   it('fails when the rollout it waits for is FAILED, even though the stack update returned', async () => {

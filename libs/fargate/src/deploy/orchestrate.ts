@@ -23,6 +23,7 @@ import {
 import {
   STACK_OUTPUTS,
   STACK_PARAMETERS,
+  monitoringNames,
   isWholeInternet,
   type CpuArchitecture,
 } from '@hello-world/shared';
@@ -427,6 +428,8 @@ function diagnose(
     port: request.port,
     service: request.service,
     project: request.project,
+    // A deployment alarm that rolled the release back is named with its reason.
+    alarms: monitoringNames(request.serviceStackName),
     ...(stuckAfterMs !== undefined ? { stuckAfterMs } : {}),
   });
 }

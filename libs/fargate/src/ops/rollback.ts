@@ -25,7 +25,12 @@ import {
   waitForDeployment,
 } from '@hello-world/aws-ops';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '@hello-world/cli';
-import { REGISTRY_OUTPUTS, STACK_OUTPUTS, STACK_PARAMETERS } from '@hello-world/shared';
+import {
+  monitoringNames,
+  REGISTRY_OUTPUTS,
+  STACK_OUTPUTS,
+  STACK_PARAMETERS,
+} from '@hello-world/shared';
 import { moveDeployedMarker } from '../deploy/move-deployed-marker';
 import {
   formatPhases,
@@ -464,6 +469,8 @@ function diagnose(request: RollbackRequest, deps: RollbackDeps): Promise<Diagnos
     port: request.port,
     service: request.service,
     project: request.project,
+    // A deployment alarm that rolled the release back is named with its reason.
+    alarms: monitoringNames(request.stackName),
   });
 }
 
