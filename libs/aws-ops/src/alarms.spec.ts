@@ -129,12 +129,13 @@ describe('readAlarmReport', () => {
     });
   });
 
-  it('GIVEN CloudWatch throttles beyond retries THEN the error is thrown, not hidden', async () => {
+  it('GIVEN CloudWatch throttles beyond retries THEN the alarms are reported unreadable with that reason, and the rest goes on', async () => {
     aws.cloudwatch.on(DescribeAlarmsCommand).rejects(awsError('Throttling', 'Rate exceeded'));
 
-    await expect(
-      readAlarmReport(aws.clients().cloudwatch, MONITORING, 'eu-west-1'),
-    ).rejects.toThrow('Rate exceeded');
+    const report = await readAlarmReport(aws.clients().cloudwatch, MONITORING, 'eu-west-1');
+
+    expect(report.readable).toBe(false);
+    expect(!report.readable && report.reason).toMatch(/throttling/);
   });
 
   it("GIVEN a readable environment THEN the report holds only the environment's alarms", async () => {

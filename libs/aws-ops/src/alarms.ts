@@ -1,5 +1,6 @@
 import { CloudWatchClient, MetricAlarm, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { MonitoringNames, dashboardUrl } from '@hello-world/shared';
+import { isAbortError } from './clock';
 import { explainError } from './errors';
 import { Finding, deploymentCommand } from './findings';
 
@@ -70,9 +71,10 @@ export async function readAlarmReport(
     const states = await getAlarmStates(cloudwatch, names.alarmPrefix, Object.values(names.alarms));
     return { readable: true, states };
   } catch (error) {
-    const problem = explainError(error, { region });
-    if (problem.kind !== 'access-denied') throw error;
-    return { readable: false, reason: problem.message };
+    // The alarms are one part of a status or a diagnosis: a failure to read them (denied,
+    // throttled, a network error) is shown in their place, never instead of the rest.
+    if (isAbortError(error)) throw error;
+    return { readable: false, reason: explainError(error, { region }).message };
   }
 }
 
