@@ -1,12 +1,11 @@
 import {
-  DescribeTasksCommand,
   ExecuteCommandCommand,
   type ECSClient,
   type ExecuteCommandResponse,
   type Task,
 } from '@aws-sdk/client-ecs';
 import { describeActiveService } from './release-history';
-import { listServiceTaskArns, taskIdOf, type ServiceRef } from './tasks';
+import { describeRawTasks, listServiceTaskArns, taskIdOf, type ServiceRef } from './tasks';
 
 /** The ECS agent that serves ECS Exec inside a task (its container's managedAgents). */
 export const EXECUTE_COMMAND_AGENT = 'ExecuteCommandAgent';
@@ -132,18 +131,6 @@ export function isExecRefusal(found: ExecTarget | ExecRefusal): found is ExecRef
 
 function startOf(task: Task): number {
   return (task.startedAt ?? task.createdAt)?.getTime() ?? 0;
-}
-
-/** DescribeTasks as ECS answers it (managed agents, runtime ids), in batches of 100. */
-async function describeRawTasks(ecs: ECSClient, cluster: string, arns: string[]): Promise<Task[]> {
-  const tasks: Task[] = [];
-  for (let i = 0; i < arns.length; i += 100) {
-    const { tasks: page } = await ecs.send(
-      new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }),
-    );
-    tasks.push(...(page ?? []));
-  }
-  return tasks;
 }
 
 /**

@@ -1,12 +1,7 @@
 import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import {
-  DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
-  type ECSClient,
-  type Task,
-} from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { describeActiveService, parseImageReference, type ReleaseImage } from './release-history';
-import { listServiceTaskArns, type ServiceRef } from './tasks';
+import { describeRawTasks, listServiceTaskArns, type ServiceRef } from './tasks';
 
 export interface ServiceImageQuery extends ServiceRef {
   /** The service's own container (its name is the service's: `hello-world`). */
@@ -46,7 +41,6 @@ export interface ServiceImage {
 }
 
 /** DescribeTasks takes at most 100 tasks a call. */
-const DESCRIBE_TASKS_BATCH = 100;
 
 /**
  * What the service runs, as its tasks run it: the PRIMARY deployment's task definition names the
@@ -107,22 +101,6 @@ async function readContainerImage(
   const containers = answer.taskDefinition?.containerDefinitions ?? [];
   const container = containers.find((c) => c.name === containerName) ?? containers[0];
   return container?.image ? parseImageReference(container.image) : undefined;
-}
-
-/** DescribeTasks as ECS answers it (the digests are not in tasks.ts' summaries). */
-async function describeRawTasks(
-  ecs: ECSClient,
-  cluster: string,
-  taskArns: readonly string[],
-): Promise<Task[]> {
-  const tasks: Task[] = [];
-  for (let i = 0; i < taskArns.length; i += DESCRIBE_TASKS_BATCH) {
-    const { tasks: page } = await ecs.send(
-      new DescribeTasksCommand({ cluster, tasks: taskArns.slice(i, i + DESCRIBE_TASKS_BATCH) }),
-    );
-    tasks.push(...(page ?? []));
-  }
-  return tasks;
 }
 
 /**

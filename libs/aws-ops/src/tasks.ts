@@ -117,20 +117,35 @@ export async function listServiceTaskArns(
   return arns;
 }
 
-/** DescribeTasks in batches of 100 (the API's limit). */
+/** DescribeTasks takes at most this many tasks a call. */
+const DESCRIBE_TASKS_BATCH = 100;
+
+/**
+ * DescribeTasks as ECS answers it (digests, managed agents, runtime ids: more than TaskSummary
+ * keeps), in batches of DESCRIBE_TASKS_BATCH.
+ */
+export async function describeRawTasks(
+  ecs: ECSClient,
+  cluster: string,
+  taskArns: readonly string[],
+): Promise<Task[]> {
+  const tasks: Task[] = [];
+  for (let i = 0; i < taskArns.length; i += DESCRIBE_TASKS_BATCH) {
+    const { tasks: page } = await ecs.send(
+      new DescribeTasksCommand({ cluster, tasks: taskArns.slice(i, i + DESCRIBE_TASKS_BATCH) }),
+    );
+    tasks.push(...(page ?? []));
+  }
+  return tasks;
+}
+
+/** DescribeTasks in batches, summarized. */
 export async function describeTasks(
   ecs: ECSClient,
   cluster: string,
   taskArns: string[],
 ): Promise<TaskSummary[]> {
-  const tasks: TaskSummary[] = [];
-  for (let i = 0; i < taskArns.length; i += 100) {
-    const { tasks: page } = await ecs.send(
-      new DescribeTasksCommand({ cluster, tasks: taskArns.slice(i, i + 100) }),
-    );
-    tasks.push(...(page ?? []).map(summarizeTask));
-  }
-  return tasks;
+  return (await describeRawTasks(ecs, cluster, taskArns)).map(summarizeTask);
 }
 
 /**
