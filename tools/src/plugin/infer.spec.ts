@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CLI_EXECUTOR, inferProjects, type WorkspaceFacts } from './plugin';
 
 const TABLES = {
@@ -41,13 +43,14 @@ describe('inferProjects: a project with a Dockerfile', () => {
 
   it('GIVEN greeter THEN its image commands name it with --project; hello-world keeps its plain commands', () => {
     const { images } = inferProjects(TWO_SERVICES);
-    const command = (root: string, target: string) =>
-      images[root]?.targets[target]?.options?.command;
+    // docker-build runs through nx:run-commands (command), docker-push through the CLI executor (cliCommand).
+    const build = (root: string) => images[root]?.targets['docker-build']?.options?.command;
+    const push = (root: string) => images[root]?.targets['docker-push']?.options?.cliCommand;
     expect({
-      greeterBuild: command('apps/greeter', 'docker-build'),
-      greeterPush: command('apps/greeter', 'docker-push'),
-      helloBuild: command('apps/hello-world', 'docker-build'),
-      helloPush: command('apps/hello-world', 'docker-push'),
+      greeterBuild: build('apps/greeter'),
+      greeterPush: push('apps/greeter'),
+      helloBuild: build('apps/hello-world'),
+      helloPush: push('apps/hello-world'),
     }).toEqual({
       greeterBuild: 'tsx libs/image/src/docker-build.ts --project=greeter',
       greeterPush: 'tsx libs/image/src/docker-push.ts --project=greeter',
@@ -107,7 +110,7 @@ describe('inferProjects: a generated second service and its deployment', () => {
     const { deployments } = inferProjects(TWO_SERVICES);
     const synth = deployments['apps/greeter-infra']?.targets['synth'];
     expect({ options: synth?.options, outputs: synth?.outputs }).toEqual({
-      options: { cwd: 'apps/greeter-infra', command: 'tsx ../../libs/fargate/bin/synth.ts' },
+      options: { cliCwd: 'apps/greeter-infra', cliCommand: 'tsx ../../libs/fargate/bin/synth.ts' },
       outputs: ['{workspaceRoot}/dist/apps/greeter-infra/cdk.out'],
     });
   });
@@ -117,10 +120,10 @@ describe('inferProjects: a generated second service and its deployment', () => {
     const status = deployments['apps/greeter-infra']?.targets['status'];
     expect({ options: status?.options, local: status?.configurations?.['local'] }).toEqual({
       options: {
-        cwd: 'apps/greeter-infra',
-        command: 'tsx ../../libs/fargate/src/ops/main.ts status',
+        cliCwd: 'apps/greeter-infra',
+        cliCommand: 'tsx ../../libs/fargate/src/ops/main.ts status',
       },
-      local: { command: 'tsx ../../libs/fargate/src/local/main.ts status' },
+      local: { cliCommand: 'tsx ../../libs/fargate/src/local/main.ts status' },
     });
   });
 
@@ -186,8 +189,8 @@ describe('inferProjects: a deployment project', () => {
     expect({
       cache: promote?.cache,
       dependsOn: promote?.dependsOn,
-      cwd: promote?.options?.cwd,
-      command: promote?.options?.command,
+      cwd: promote?.options?.cliCwd,
+      command: promote?.options?.cliCommand,
     }).toEqual({
       cache: false,
       dependsOn: undefined,
@@ -202,13 +205,14 @@ describe('inferProjects: a deployment project', () => {
       tables: { ops: [...TABLES.ops, 'scale'], local: TABLES.local },
     });
     const scale = deployments['apps/infra']?.targets['scale'];
-    expect({ command: scale?.options?.command, description: scale?.metadata?.description }).toEqual(
-      {
-        command: 'tsx ../../libs/fargate/src/ops/main.ts scale',
-        description:
-          "The ops CLI's scale command (libs/fargate/src/ops/main.ts; -- --help lists its options)",
-      },
-    );
+    expect({
+      command: scale?.options?.cliCommand,
+      description: scale?.metadata?.description,
+    }).toEqual({
+      command: 'tsx ../../libs/fargate/src/ops/main.ts scale',
+      description:
+        "The ops CLI's scale command (libs/fargate/src/ops/main.ts; -- --help lists its options)",
+    });
   });
 
   it('GIVEN a command dropped from LOCAL_COMMANDS THEN its target loses the :local configuration', () => {
@@ -247,6 +251,28 @@ describe('inferProjects: --env=NAME on every deployment target', () => {
       executor: '@hello-world/tools:cli',
       others: [],
     });
+  });
+
+  it("GIVEN every target through the CLI executor THEN its options and configurations name only the executor's own options (cliCommand, …), which no CLI option after -- replaces", () => {
+    // GIVEN the executor's schema: the option names Nx keeps for the executor
+    const schema = JSON.parse(
+      readFileSync(join(__dirname, '..', 'executors', 'cli', 'schema.json'), 'utf8'),
+    ) as { properties: Record<string, unknown> };
+    const known = new Set(Object.keys(schema.properties));
+    // WHEN the plugin infers both services' projects
+    const { images, deployments } = inferProjects(TWO_SERVICES);
+    const targets = [...Object.values(images), ...Object.values(deployments)].flatMap((project) =>
+      Object.entries(project.targets).filter(([, target]) => target.executor === CLI_EXECUTOR),
+    );
+    // THEN no options object (a :local configuration included) sets a name the executor ignores
+    const unknown = targets.flatMap(([name, target]) =>
+      [target.options ?? {}, ...Object.values(target.configurations ?? {})].flatMap((options) =>
+        Object.keys(options)
+          .filter((key) => !known.has(key))
+          .map((key) => `${name}: ${key}`),
+      ),
+    );
+    expect({ targets: targets.length > 0, unknown }).toEqual({ targets: true, unknown: [] });
   });
 
   it("GIVEN a service's image THEN docker-push runs through the CLI executor too: deploy forwards --env to it", () => {

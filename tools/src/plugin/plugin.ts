@@ -72,7 +72,8 @@ export function readCommandTables(opsSource: string, localSource: string): Comma
 /**
  * The executor of every deployment target and of docker-push (which deploy's options reach) (tools/executors.json): it runs the CLI with the
  * command line after `--` unchanged. nx:run-commands cannot: its schema's `env` is an object of
- * environment variables, so Nx refuses `-- --env=staging` before the CLI runs.
+ * environment variables, so Nx refuses `-- --env=staging` before the CLI runs. Its options are
+ * cliCommand, cliCwd and cliForwardArgs, so a CLI's own --command or --cwd is never taken for them.
  */
 export const CLI_EXECUTOR = '@hello-world/tools:cli';
 
@@ -144,8 +145,8 @@ export function containerTargets(project: ContainerProject): Record<string, Targ
       dependsOn: ['build', ...registry],
       cache: false,
       options: {
-        command: imageCommand('libs/image/src/docker-push.ts', name),
-        cwd: '{workspaceRoot}',
+        cliCommand: imageCommand('libs/image/src/docker-push.ts', name),
+        cliCwd: '{workspaceRoot}',
       },
       metadata: {
         technologies: [...CONTAINER_TECHNOLOGIES],
@@ -158,8 +159,8 @@ export function containerTargets(project: ContainerProject): Record<string, Targ
       outputs: [`{workspaceRoot}/dist/${project.root}/image-push.json`],
       configurations: {
         local: {
-          command: `echo 'docker-push:local: nothing pushed; ${localDeploy} builds the image on the local engine'`,
-          forwardAllArgs: false,
+          cliCommand: `echo 'docker-push:local: nothing pushed; ${localDeploy} builds the image on the local engine'`,
+          cliForwardArgs: false,
         },
       },
     },
@@ -296,8 +297,8 @@ export function deploymentTargets(
   });
   /** Every target runs in the project's directory: the CLIs operate the deployment whose cdk.json is there. */
   const inProject = (script: string, args = '') => ({
-    cwd: root,
-    command: `tsx ${up}${script}${args}`,
+    cliCwd: root,
+    cliCommand: `tsx ${up}${script}${args}`,
   });
   const hasLocal = (command: string) => tables.local.includes(command);
   const localCommand = (command: string) => `tsx ${up}libs/fargate/src/local/main.ts ${command}`;
@@ -343,7 +344,7 @@ export function deploymentTargets(
       ],
       options: inProject('libs/fargate/bin/deploy.ts'),
       ...(hasLocal('deploy')
-        ? { configurations: { local: { command: localCommand('deploy') } } }
+        ? { configurations: { local: { cliCommand: localCommand('deploy') } } }
         : {}),
     },
     'deploy-registry': {
@@ -357,9 +358,9 @@ export function deploymentTargets(
       options: inProject('libs/fargate/bin/deploy.ts', ' --registry-only'),
       configurations: {
         local: {
-          command:
+          cliCommand:
             "echo 'deploy-registry:local: the local engine holds the image; no registry stack'",
-          forwardAllArgs: false,
+          cliForwardArgs: false,
         },
       },
     },
@@ -393,7 +394,7 @@ export function deploymentTargets(
       ),
       options: inProject('libs/fargate/src/ops/main.ts', ` ${command}`),
       ...(hasLocal(command)
-        ? { configurations: { local: { command: localCommand(command) } } }
+        ? { configurations: { local: { cliCommand: localCommand(command) } } }
         : {}),
     };
   }

@@ -2,8 +2,10 @@ import type { ExecutorContext } from '@nx/devkit';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// Nx's own option handling (the call its task runner makes before any executor runs), so the
-// test sees what `nx run infra:status -- --env=staging` hands the executor.
+// Nx's own parse of the command line after `--` and its own option handling (the calls its task
+// runner makes before any executor runs), so the tests see what `nx run infra:status --
+// --env=staging` hands the executor.
+import { createOverrides } from 'nx/src/utils/command-line-utils';
 import { combineOptionsForExecutor } from 'nx/src/utils/params';
 import { inferProjects } from '../../plugin/plugin';
 import cliExecutor, {
@@ -23,8 +25,8 @@ const RUN_COMMANDS_SCHEMA = JSON.parse(
 const NO_CONFIGURATION = '';
 
 /** What Nx makes of `nx run <target> -- <args>`: the parsed options and the line as typed. */
-function commandLineOverrides(args: string[], parsed: Record<string, unknown>) {
-  return { ...parsed, __overrides_unparsed__: args };
+function commandLineOverrides(args: string[]) {
+  return createOverrides(args);
 }
 
 let dir: string;
@@ -50,23 +52,26 @@ const recorded = () =>
 describe('forwardedArgs', () => {
   it('GIVEN the command line after -- THEN the CLI gets it unchanged, --env included', () => {
     expect(
-      forwardedArgs({ command: 'x', env: 'staging', __unparsed__: ['--env', 'staging', '--json'] }),
+      forwardedArgs({
+        cliCommand: 'x',
+        env: 'staging',
+        __unparsed__: ['--env', 'staging', '--json'],
+      }),
     ).toEqual(['--env', 'staging', '--json']);
   });
 
   it('GIVEN env from the target options and no --env typed THEN the CLI gets --env=NAME', () => {
-    expect(forwardedArgs({ command: 'x', env: 'production', __unparsed__: ['--json'] })).toEqual([
-      '--json',
-      '--env=production',
-    ]);
+    expect(forwardedArgs({ cliCommand: 'x', env: 'production', __unparsed__: ['--json'] })).toEqual(
+      ['--json', '--env=production'],
+    );
   });
 
-  it('GIVEN forwardAllArgs false THEN the CLI gets nothing, --env neither', () => {
+  it('GIVEN cliForwardArgs false THEN the CLI gets nothing, --env neither', () => {
     expect(
       forwardedArgs({
-        command: 'x',
+        cliCommand: 'x',
         env: 'staging',
-        forwardAllArgs: false,
+        cliForwardArgs: false,
         __unparsed__: ['--env=staging'],
       }),
     ).toEqual([]);
@@ -77,7 +82,7 @@ describe('commandLine', () => {
   it('GIVEN arguments with spaces and quotes THEN the shell reads each back as typed', () => {
     expect(
       commandLine({
-        command: 'tsx main.ts logs',
+        cliCommand: 'tsx main.ts logs',
         __unparsed__: ['--filter', "it's here", '--json'],
       }),
     ).toBe(`tsx main.ts logs --filter 'it'\\''s here' --json`);
@@ -94,12 +99,43 @@ describe('exitCodeOf', () => {
 
 describe('the Nx schema', () => {
   it('GIVEN -- --env=staging THEN Nx accepts it for the CLI executor, where it refuses it for nx:run-commands', () => {
-    const target = { options: { command: 'tsx main.ts status', cwd: 'apps/infra' } };
-    const overrides = commandLineOverrides(['--env=staging'], { env: 'staging' });
-    const run = (schema: unknown) => () =>
+    // The same target under each executor's own option names.
+    const runCommands = { options: { command: 'tsx main.ts status', cwd: 'apps/infra' } };
+    const cli = { options: { cliCommand: 'tsx main.ts status', cliCwd: 'apps/infra' } };
+    const overrides = commandLineOverrides(['--env=staging']);
+    const run = (schema: unknown, target: { options: Record<string, string> }) => () =>
       combineOptionsForExecutor(overrides, NO_CONFIGURATION, target, schema as never, 'infra', '');
-    expect(run(RUN_COMMANDS_SCHEMA)).toThrow("'staging' should be a 'object'");
-    expect(run(SCHEMA)()).toMatchObject({ env: 'staging', __unparsed__: ['--env=staging'] });
+    expect(run(RUN_COMMANDS_SCHEMA, runCommands)).toThrow("'staging' should be a 'object'");
+    expect(run(SCHEMA, cli)()).toMatchObject({ env: 'staging', __unparsed__: ['--env=staging'] });
+  });
+
+  it("GIVEN -- --command='node -v' --cwd=/tmp --forward-all-args=false THEN the CLI gets all three, and the target's command and cwd stay its own", () => {
+    // GIVEN infra:exec's options, and a command line naming options the exec CLI could have
+    const target = { options: { cliCommand: 'tsx main.ts exec', cliCwd: 'apps/infra' } };
+    const overrides = commandLineOverrides([
+      '--command=node -v',
+      '--cwd=/tmp',
+      '--forward-all-args=false',
+    ]);
+    // WHEN Nx combines them for the executor
+    const options = combineOptionsForExecutor(
+      overrides,
+      NO_CONFIGURATION,
+      target,
+      SCHEMA,
+      'infra',
+      '',
+    ) as unknown as CliExecutorOptions;
+    // THEN the shell runs the target's command in its directory, with the line appended as typed
+    expect({
+      cliCommand: options.cliCommand,
+      cliCwd: options.cliCwd,
+      line: commandLine(options),
+    }).toEqual({
+      cliCommand: 'tsx main.ts exec',
+      cliCwd: 'apps/infra',
+      line: `tsx main.ts exec '--command=node -v' --cwd=/tmp --forward-all-args=false`,
+    });
   });
 });
 
@@ -118,10 +154,10 @@ describe('cliExecutor: a real run', () => {
       tables: { ops: ['status'], local: ['status'] },
     });
     const status = deployments['apps/infra']?.targets['status'];
-    const target = { ...status, options: { ...status?.options, command: recordArgv() } };
+    const target = { ...status, options: { ...status?.options, cliCommand: recordArgv() } };
     // WHEN Nx combines the command line with it and the executor runs it
     const options = combineOptionsForExecutor(
-      commandLineOverrides(['--env=staging', '--json'], { env: 'staging', json: true }),
+      commandLineOverrides(['--env=staging', '--json']),
       NO_CONFIGURATION,
       target,
       SCHEMA,
@@ -137,13 +173,41 @@ describe('cliExecutor: a real run', () => {
     });
   });
 
+  it('GIVEN an inferred target given -- --command=x --cwd=/tmp THEN its own command runs in the project directory and gets both', async () => {
+    // GIVEN infra:exec as the plugin infers it, pointed at a command that records its argv
+    mkdirSync(join(dir, 'apps', 'infra'), { recursive: true });
+    const { deployments } = inferProjects({
+      images: [],
+      deployments: [{ root: 'apps/infra', name: 'infra', service: undefined, output: undefined }],
+      tables: { ops: ['exec'], local: [] },
+    });
+    const exec = deployments['apps/infra']?.targets['exec'];
+    const target = { ...exec, options: { ...exec?.options, cliCommand: recordArgv() } };
+    // WHEN Nx combines a command line naming the exec CLI's --command (and a --cwd) with it
+    const options = combineOptionsForExecutor(
+      commandLineOverrides(['--command=x', '--cwd=/tmp']),
+      NO_CONFIGURATION,
+      target,
+      SCHEMA,
+      'infra',
+      '',
+    ) as unknown as CliExecutorOptions;
+    const result = await cliExecutor(options, context());
+    // THEN the recording command ran (not `x`), in apps/infra (not /tmp), and got both options
+    expect({ result, ...recorded() }).toEqual({
+      result: { success: true },
+      args: ['--command=x', '--cwd=/tmp'],
+      cwd: join(dir, 'apps', 'infra'),
+    });
+  });
+
   it('GIVEN the :local configuration THEN its command replaces the default one and still gets --env', async () => {
     const target = {
-      options: { command: 'exit 9' },
-      configurations: { local: { command: recordArgv() } },
+      options: { cliCommand: 'exit 9' },
+      configurations: { local: { cliCommand: recordArgv() } },
     };
     const options = combineOptionsForExecutor(
-      commandLineOverrides(['--env', 'staging'], { env: 'staging' }),
+      commandLineOverrides(['--env', 'staging']),
       'local',
       target,
       SCHEMA,
@@ -155,7 +219,7 @@ describe('cliExecutor: a real run', () => {
   });
 
   it('GIVEN a command that exits non-zero THEN the target fails', async () => {
-    expect(await cliExecutor({ command: 'exit 2' }, context())).toEqual({ success: false });
+    expect(await cliExecutor({ cliCommand: 'exit 2' }, context())).toEqual({ success: false });
   });
 
   it('GIVEN Nx stops the task with SIGTERM THEN the command gets SIGTERM and its own exit decides', async () => {
@@ -163,7 +227,7 @@ describe('cliExecutor: a real run', () => {
     const ready = join(dir, 'ready');
     const script = `process.on('SIGTERM', () => { require('fs').writeFileSync(${JSON.stringify(join(dir, 'signal'))}, 'SIGTERM'); process.exit(0); }); require('fs').writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000);`;
     const others = process.listeners('SIGTERM');
-    const running = cliExecutor({ command: `exec node -e ${quoteArg(script)}` }, context());
+    const running = cliExecutor({ cliCommand: `exec node -e ${quoteArg(script)}` }, context());
     // Polled, not timed: the test waits as long as the child takes to start.
     while (!existsSync(ready)) await new Promise((resolve) => setTimeout(resolve, 20));
     // WHEN the executor's process receives SIGTERM (its own handler called: Jest's worker has its own)
@@ -183,7 +247,7 @@ describe('cliExecutor: a real run', () => {
         mode: 0o755,
       },
     );
-    await cliExecutor({ command: 'say-args', __unparsed__: ['--env=staging'] }, context());
+    await cliExecutor({ cliCommand: 'say-args', __unparsed__: ['--env=staging'] }, context());
     expect(recorded().args).toEqual(['--env=staging']);
   });
 });

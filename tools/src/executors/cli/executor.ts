@@ -5,6 +5,10 @@
 // would drop --env (and --cwd, --verbose, --color, …) from the forwarded arguments anyway. Here
 // `env` is the deployment environment, a string, and every argument reaches the CLI.
 //
+// Nx merges the options typed after `--` into the executor's own, so an option of the executor
+// named like a CLI's (exec's --command, a --cwd) would be replaced by it and never reach the CLI.
+// Hence cliCommand, cliCwd and cliForwardArgs; only env is shared with the CLIs, on purpose.
+//
 // One file on purpose, like the plugin: Nx loads it under Node's type stripping, which resolves
 // no extensionless relative import. The pure part (the command line) comes first, then the thin
 // shell that spawns it.
@@ -17,13 +21,13 @@ import { constants } from 'node:os';
 
 export interface CliExecutorOptions {
   /** The command, run by the shell, e.g. `tsx ../../libs/fargate/src/ops/main.ts status`. */
-  command: string;
+  cliCommand: string;
   /** Relative to the workspace root, or absolute; default: the workspace root. */
-  cwd?: string;
+  cliCwd?: string;
   /** The deployment environment; Nx fills it from `--env=NAME` after `--`. */
   env?: string;
   /** false: run the command exactly as configured (the :local no-op echoes). */
-  forwardAllArgs?: boolean;
+  cliForwardArgs?: boolean;
   /** The command line after `--` as typed, filled by Nx ($default $source unparsed). */
   __unparsed__?: string[];
 }
@@ -40,10 +44,10 @@ export function namesEnvironment(args: readonly string[]): boolean {
 /**
  * The arguments the CLI gets: the command line after `--` as typed, and `--env=NAME` when the
  * environment came from the target's options (a configuration, or Nx's own parse) rather than
- * the command line. None when the target says forwardAllArgs: false.
+ * the command line. None when the target says cliForwardArgs: false.
  */
 export function forwardedArgs(options: CliExecutorOptions): string[] {
-  if (options.forwardAllArgs === false) return [];
+  if (options.cliForwardArgs === false) return [];
   const args = [...(options.__unparsed__ ?? [])];
   if (typeof options.env === 'string' && options.env !== '' && !namesEnvironment(args)) {
     args.push(`--env=${options.env}`);
@@ -60,10 +64,12 @@ export function quoteArg(arg: string): string {
 /** The shell command line: the configured command, then the forwarded arguments quoted. */
 export function commandLine(options: CliExecutorOptions): string {
   const args = forwardedArgs(options);
-  return args.length === 0 ? options.command : `${options.command} ${args.map(quoteArg).join(' ')}`;
+  return args.length === 0
+    ? options.cliCommand
+    : `${options.cliCommand} ${args.map(quoteArg).join(' ')}`;
 }
 
-/** Where the command runs: cwd against the workspace root. */
+/** Where the command runs: cliCwd against the workspace root. */
 export function resolveCwd(root: string, cwd: string | undefined): string {
   if (!cwd) return root;
   return isAbsolute(cwd) ? cwd : join(root, cwd);
@@ -146,7 +152,7 @@ export default async function cliExecutor(
   options: CliExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
-  const cwd = resolveCwd(context.root, options.cwd);
+  const cwd = resolveCwd(context.root, options.cliCwd);
   const code = await runCommandLine(commandLine(options), cwd, context.root);
   return { success: code === 0 };
 }
