@@ -120,7 +120,9 @@ describe('service generator: the files', () => {
 
     await serviceGenerator(tree, { name: 'greeter', port: 49123 });
 
-    expect(read(tree, 'apps/greeter/src/http/routes.ts')).toContain("ctx.body = 'greeter';");
+    expect(read(tree, 'apps/greeter/src/config.ts')).toContain(
+      "export const DEFAULT_GREETING = 'greeter';",
+    );
     expect(read(tree, 'apps/greeter/src/app.spec.ts')).toContain(
       "expect(res.text).toBe('greeter');",
     );
