@@ -175,3 +175,28 @@ describe('buildDockerRunArgs', () => {
     ]);
   });
 });
+
+describe('buildDockerRunArgs for a replica behind the local proxy', () => {
+  const args = buildDockerRunArgs(spec, {
+    ...options,
+    containerName: 'hello-world-ecr-ecs-fargate-local-2',
+    network: 'hello-world-ecr-ecs-fargate-local',
+    labels: { [`${LOCAL_LABEL}.role`]: 'replica' },
+  });
+
+  it('GIVEN a network THEN joins it and publishes no host port', () => {
+    expect(valueOf(args, '--network')).toBe('hello-world-ecr-ecs-fargate-local');
+    expect(args).not.toContain('--publish');
+  });
+
+  it('GIVEN extra labels THEN adds them beside the target label', () => {
+    expect(args).toContain(`${LOCAL_LABEL}.role=replica`);
+    expect(args).toContain(`${LOCAL_LABEL}=hello-world`);
+  });
+
+  it('THEN keeps every other task setting (user, read-only root, no capabilities)', () => {
+    expect(valueOf(args, '--user')).toBe('1000:1000');
+    expect(args).toContain('--read-only');
+    expect(args).toContain('--cap-drop=ALL');
+  });
+});

@@ -21,6 +21,13 @@ export interface LocalRunOptions {
   service?: string;
   /** The environment whose task definition this is (`default`, `staging`), as a label. */
   environment?: string;
+  /**
+   * A user-defined network to join instead of publishing a host port: a replica behind the local
+   * proxy (local-replicas.ts) is reached there, never from the host.
+   */
+  network?: string;
+  /** More labels (a replica's role). */
+  labels?: Record<string, string>;
 }
 
 function sameCommand(a: readonly string[] | undefined, b: readonly string[]): boolean {
@@ -73,8 +80,13 @@ export function buildDockerRunArgs(spec: LocalTaskSpec, options: LocalRunOptions
     ...(options.environment
       ? ['--label', `${LOCAL_ENVIRONMENT_LABEL}=${options.environment}`]
       : []),
-    '--publish',
-    `${options.hostAddress}:${options.hostPort}:${spec.containerPort}`,
+    ...Object.entries(options.labels ?? {}).flatMap(([key, value]) => [
+      '--label',
+      `${key}=${value}`,
+    ]),
+    ...(options.network
+      ? ['--network', options.network]
+      : ['--publish', `${options.hostAddress}:${options.hostPort}:${spec.containerPort}`]),
   ];
   if (spec.cpuUnits !== undefined) args.push('--cpus', String(spec.cpuUnits / 1024));
   if (spec.memoryMiB !== undefined) {

@@ -170,3 +170,30 @@ describe('parseLocalArgs and --env', () => {
     );
   });
 });
+
+describe('parseLocalArgs --replicas and --replica', () => {
+  it('GIVEN no --replicas THEN deploys one container, as without replicas', () => {
+    expect(parseLocalArgs(['deploy'], {}).replicas).toBe(1);
+  });
+
+  it('GIVEN --replicas=3 THEN deploys three', () => {
+    expect(parseLocalArgs(['deploy', '--replicas=3'], {}).replicas).toBe(3);
+  });
+
+  it.each([['0'], ['11'], ['two'], ['2.5']])(
+    'GIVEN --replicas=%s THEN refuses it in one line naming the range',
+    (value) => {
+      const message = refusal(['deploy', `--replicas=${value}`]);
+      expect(message).toMatch(/--replicas .* from 1 to 10/);
+      expect(message).not.toContain('\n');
+    },
+  );
+
+  it('GIVEN logs --replica=2 THEN reads replica 2 only', () => {
+    expect(parseLocalArgs(['logs', '--replica=2'], {}).replica).toBe(2);
+  });
+
+  it('GIVEN --replicas on status THEN refuses it (it means nothing there)', () => {
+    expect(refusal(['status', '--replicas=2'])).toMatch(/--replicas/);
+  });
+});

@@ -30,6 +30,9 @@ Options:
   --port=N       deploy: host port on 127.0.0.1 (default ${port}, or env LOCAL_PORT)
   --image=REF    deploy: run this image instead of building one
   --timeout=S    deploy: seconds to wait for healthy (default 90)
+  --replicas=N   deploy: run N containers (1 to 10, default 1) behind a local proxy on the port;
+                 a redeploy replaces them one at a time without losing a request
+  --replica=K    logs: only replica K's output (default: every replica's)
   --json         deploy, status: machine-readable output
   -f, --follow   logs: keep printing new output
   --since=WHEN   logs: output since 10m, 2h, 1d ago, or an ISO time like 2026-01-31T12:00:00Z
@@ -52,6 +55,10 @@ export interface LocalOptions {
   containerName: string;
   image?: string;
   timeoutMs: number;
+  /** deploy: containers behind the local proxy; 1 is the single container, no proxy. */
+  replicas: number;
+  /** logs: only this replica's output. */
+  replica?: number;
   json: boolean;
   follow: boolean;
   /** Epoch seconds, as `docker logs --since` takes them: relative times are resolved once here. */
@@ -90,6 +97,16 @@ const LOCAL_OPTIONS = {
   },
   image: { type: 'string', example: 'hello-world:latest', commands: ['deploy'] },
   timeout: { type: 'number', default: 90, min: 1, commands: ['deploy'] },
+  replicas: {
+    type: 'number',
+    default: 1,
+    min: 1,
+    max: 10,
+    integer: true,
+    example: 3,
+    commands: ['deploy'],
+  },
+  replica: { type: 'number', min: 1, max: 10, integer: true, example: 2, commands: ['logs'] },
   json: { type: 'boolean', commands: ['deploy', 'status'] },
   follow: { type: 'boolean', short: 'f', commands: ['logs'] },
   since: { type: 'string', example: '10m', commands: ['logs'] },
@@ -139,6 +156,7 @@ export function parseLocalArgs(
       hostPort: deployment.port,
       containerName: deployment.localContainer,
       timeoutMs: 0,
+      replicas: 1,
       json: false,
       follow: false,
     };
@@ -176,6 +194,8 @@ export function parseLocalArgs(
     containerName,
     ...(image !== undefined ? { image } : {}),
     timeoutMs: values.timeout * 1000,
+    replicas: values.replicas,
+    ...(values.replica !== undefined ? { replica: values.replica } : {}),
     json: values.json,
     follow: values.follow,
     ...(since !== undefined ? { since: parseLocalSince(since, now) } : {}),

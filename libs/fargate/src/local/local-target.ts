@@ -3,7 +3,15 @@ import { buildDockerRunArgs, LOCAL_ENVIRONMENT_LABEL, LOCAL_LABEL } from './dock
 import { localUsage, type LocalOptions } from './local-args';
 import { nxRunStep } from './next-step';
 import { selectLocalSecrets } from './local-secrets';
-import { LocalError, readTaskSpec } from './task-spec';
+import {
+  deployReplicas,
+  destroyReplicas,
+  LOCAL_ROLE_LABEL,
+  replicaLogTargets,
+  statusReplicas,
+} from './local-replicas';
+import type { Replica } from './replica-proxy';
+import { LocalError, readTaskSpec, type LocalTaskSpec } from './task-spec';
 
 export interface DockerResult {
   status: number;
@@ -44,6 +52,11 @@ export interface LocalDeps {
    * with it, and the next steps the messages name carry it (`-- --env=staging`).
    */
   environment?: string;
+  /**
+   * For --replicas: the base image the app image builds FROM (the proxy runs there), and the
+   * proxy script's path on the engine's machine (mounted read-only).
+   */
+  replicaProxy?: { baseImage: () => string; script: string };
   /** Whether 127.0.0.1:port can be bound right now, i.e. nothing else listens there. */
   isPortFree: (port: number) => Promise<boolean>;
   /** GET url; ok when it answers below 500. */
@@ -72,6 +85,8 @@ export interface LocalContainer {
   managed: boolean;
   /** The environment whose task settings it runs, from its label (none on older containers). */
   environment?: string;
+  /** `proxy` or `replica` in a deployment with --replicas (none on a single container). */
+  role?: string;
 }
 
 /** One `docker inspect` entry → LocalContainer (pure). */
@@ -98,6 +113,8 @@ export function summarizeContainer(inspect: unknown): LocalContainer {
   };
   const environment = c.Config?.Labels?.[LOCAL_ENVIRONMENT_LABEL];
   if (environment) summary.environment = environment;
+  const role = c.Config?.Labels?.[LOCAL_ROLE_LABEL];
+  if (role) summary.role = role;
   if (c.State?.Health?.Status) summary.health = c.State.Health.Status;
   if (c.State?.StartedAt) summary.startedAt = c.State.StartedAt;
   if (c.State?.Status === 'exited' && c.State.ExitCode !== undefined)
@@ -122,7 +139,7 @@ export function describeState(c: LocalContainer): string {
   return `${c.state}${c.health ? ` (${c.health})` : ''}`;
 }
 
-function findContainer(deps: LocalDeps, name: string): LocalContainer | undefined {
+export function findContainer(deps: LocalDeps, name: string): LocalContainer | undefined {
   const result = deps.docker(['container', 'inspect', name]);
   if (result.status !== 0) {
     if (/no such (container|object)/i.test(result.stderr)) return undefined;
@@ -240,7 +257,7 @@ function formatContainer(c: LocalContainer): string {
 }
 
 /** Runs a docker command that must succeed. */
-function dockerOk(deps: LocalDeps, args: string[]): DockerResult {
+export function dockerOk(deps: LocalDeps, args: string[]): DockerResult {
   const result = deps.docker(args);
   if (result.status !== 0) throw engineError(result);
   return result;
@@ -260,7 +277,7 @@ const deployAgain = (deps: Pick<LocalDeps, 'project' | 'environment'>) =>
  * Waits until the container is healthy (or running, without a health check). On failure prints
  * its last log lines and throws; `kept` says whether the container stays for logs:local.
  */
-async function waitHealthy(
+export async function waitHealthy(
   deps: LocalDeps,
   name: string,
   timeoutMs: number,
@@ -305,6 +322,8 @@ export interface LocalDeployResult {
   image: string;
   container: LocalContainer;
   dockerRunArgs: string[];
+  /** With --replicas: the replicas behind the proxy (`container`), by name and address. */
+  replicas?: Replica[];
 }
 
 /** A container holds its published host port while it runs (or is paused), not once it exited. */
@@ -419,6 +438,34 @@ async function startContainer(
   return container;
 }
 
+async function deployWithReplicas(
+  deps: LocalDeps,
+  options: LocalOptions,
+  spec: LocalTaskSpec,
+  secretValues: Record<string, string>,
+): Promise<LocalDeployResult> {
+  if (!deps.replicaProxy) throw new LocalError('--replicas is not available here');
+  // The base image first: a missing one should not cost a build.
+  const baseImage = deps.replicaProxy.baseImage();
+  const image = options.image ?? (await deps.buildImage());
+  const imageHealthcheck = readImageHealthcheck(deps, image);
+  const result = await deployReplicas(deps, options, {
+    spec,
+    image,
+    ...(imageHealthcheck ? { imageHealthcheck } : {}),
+    secretValues,
+    baseImage,
+    proxyScript: deps.replicaProxy.script,
+  });
+  return {
+    url: result.url,
+    image,
+    container: result.proxy,
+    dockerRunArgs: [],
+    replicas: result.replicas,
+  };
+}
+
 async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDeployResult> {
   const spec = readTaskSpec(
     deps.readTemplate(),
@@ -437,9 +484,15 @@ async function deploy(deps: LocalDeps, options: LocalOptions): Promise<LocalDepl
     deps.err(`  ${secretsFile.path}: ${unused} is no secret of the task definition, not passed`);
   }
   const name = options.containerName;
+  if (options.replicas > 1) return deployWithReplicas(deps, options, spec, secrets.values);
   const nextName = `${name}-next`;
   // Engine and names first: a missing engine or a foreign container should not cost a build.
   let current = requireOwn(findContainer(deps, name), name);
+  if (current?.role === 'proxy') {
+    throw new LocalError(
+      `${name} runs replicas behind a proxy: pass --replicas=N to roll them, or run \`${step(deps, 'destroy:local')}\` first`,
+    );
+  }
   const leftover = requireOwn(findContainer(deps, nextName), nextName);
   const plan = planDeploy(current, leftover, options.hostPort);
   if (plan.leftover === 'adopt') {
@@ -540,6 +593,7 @@ export async function runLocal(options: LocalOptions, deps: LocalDeps): Promise<
         findContainer(deps, options.containerName),
         options.containerName,
       );
+      if (container?.role === 'proxy') return statusReplicas(deps, options, container);
       if (!container) {
         deps.err(
           `no local container ${options.containerName}: run \`${step(deps, 'deploy:local')}\``,
@@ -550,7 +604,8 @@ export async function runLocal(options: LocalOptions, deps: LocalDeps): Promise<
       return container.state === 'running' ? 0 : 1;
     }
     case 'logs': {
-      if (!findContainer(deps, options.containerName)) {
+      const container = findContainer(deps, options.containerName);
+      if (!container) {
         deps.err(
           `no local container ${options.containerName}: run \`${step(deps, 'deploy:local')}\``,
         );
@@ -560,6 +615,17 @@ export async function runLocal(options: LocalOptions, deps: LocalDeps): Promise<
       if (options.follow) args.push('--follow');
       if (options.since) args.push('--since', options.since);
       if (options.tail) args.push('--tail', options.tail);
+      if (container.role === 'proxy') {
+        // Every replica's output at once (each line carries its time), or replica K's alone.
+        const targets = replicaLogTargets(deps, options);
+        const codes = await Promise.all(targets.map((name) => deps.dockerShown([...args, name])));
+        return codes.find((code) => code !== 0) ?? 0;
+      }
+      if (options.replica !== undefined) {
+        throw new LocalError(
+          `${options.containerName} runs no replicas: leave out --replica, or deploy with --replicas=N`,
+        );
+      }
       return deps.dockerShown([...args, options.containerName]);
     }
     case 'destroy': {
@@ -567,6 +633,7 @@ export async function runLocal(options: LocalOptions, deps: LocalDeps): Promise<
         findContainer(deps, options.containerName),
         options.containerName,
       );
+      if (container?.role === 'proxy') return destroyReplicas(deps, options);
       if (!container) {
         deps.out(`no local container ${options.containerName}: nothing to remove`);
         return 0;

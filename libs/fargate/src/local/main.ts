@@ -116,6 +116,29 @@ function isPortFree(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * The base image the service's image builds FROM: BASE_IMAGE as docker-build takes it, else the
+ * Dockerfile's default. The --replicas proxy runs there: no image source beyond the app's own.
+ */
+function readBaseImage(): string {
+  const fromEnv = process.env['BASE_IMAGE'];
+  if (fromEnv) return fromEnv;
+  const dockerfile = join(workspaceRoot, 'apps', names.service, 'Dockerfile');
+  let text = '';
+  try {
+    text = readFileSync(dockerfile, 'utf8');
+  } catch {
+    // Reported below with the way out.
+  }
+  const image = /^ARG BASE_IMAGE=(\S+)\s*$/m.exec(text)?.[1];
+  if (!image) {
+    throw new LocalError(
+      `cannot read the base image from ${relative(workspaceRoot, dockerfile)}'s ARG BASE_IMAGE: set BASE_IMAGE to the image the service builds FROM`,
+    );
+  }
+  return image;
+}
+
 function readTemplate(): unknown {
   let stacks: string[] | undefined;
   try {
@@ -154,6 +177,7 @@ async function main(): Promise<number> {
       containerName: names.service,
       project: deployment.project,
       environment: names.environment,
+      replicaProxy: { baseImage: readBaseImage, script: join(__dirname, 'replica-proxy.ts') },
       isPortFree,
       probe: (url) => probeUrl(url),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
