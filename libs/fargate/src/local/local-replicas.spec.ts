@@ -89,7 +89,6 @@ describe('buildProxyRunArgs', () => {
     scriptPath: '/work/libs/fargate/src/local/replica-proxy.ts',
     service: 'hello-world',
     environment: 'default',
-    replicas: 3,
   });
   const valueOf = (flag: string) => args[args.indexOf(flag) + 1];
 

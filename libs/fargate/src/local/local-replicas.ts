@@ -108,7 +108,6 @@ export function buildProxyRunArgs(options: {
   scriptPath: string;
   service: string;
   environment: string;
-  replicas: number;
 }): string[] {
   return [
     'run',
@@ -338,7 +337,6 @@ export async function deployReplicas(
         scriptPath: input.proxyScript,
         service: deps.containerName,
         environment: deps.environment ?? DEFAULT_ENVIRONMENT,
-        replicas: options.replicas,
       }),
     );
     if (run.status !== 0) {
