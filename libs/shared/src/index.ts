@@ -4,3 +4,4 @@ export * from './outputs';
 export * from './patterns';
 export * from './platform';
 export * from './environments';
+export * from './ingress';

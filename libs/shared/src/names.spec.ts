@@ -64,6 +64,12 @@ describe('deploymentNames', () => {
         dashboard: 'hello-world-ecr-ecs-fargate',
         metricNamespace: 'ECR-ECS-Fargate/hello-world-ecr-ecs-fargate',
       },
+      dnsUpdater: {
+        function: 'hello-world-ecr-ecs-fargate-dns',
+        role: 'hello-world-ecr-ecs-fargate-dns',
+        rule: 'hello-world-ecr-ecs-fargate-dns',
+        logGroup: '/aws/lambda/hello-world-ecr-ecs-fargate-dns',
+      },
     });
   });
 

@@ -57,6 +57,16 @@ export interface DeploymentNames {
   readonly secretsPath: string;
   /** The service stack's CloudWatch alarms, topics, rule and dashboard (monitoring). */
   readonly monitoring: MonitoringNames;
+  /** The dns ingress mode's record updater (ingress dns only). */
+  readonly dnsUpdater: {
+    /** Lambda function keeping the A record equal to the running tasks' public IPs. */
+    readonly function: string;
+    /** Its role, in the environment's roles stack (an administrator's, like the task roles). */
+    readonly role: string;
+    /** EventBridge rule on the service's task state changes that invokes it. */
+    readonly rule: string;
+    readonly logGroup: string;
+  };
 }
 
 /** The names of one environment's alarms and what they notify; all start with its deployment. */
@@ -107,6 +117,9 @@ const NAME_LIMITS: readonly { what: string; limit: number; of: (n: DeploymentNam
     { what: 'IAM role name', limit: 64, of: (n) => n.taskRoles.execution },
     { what: 'IAM role name', limit: 64, of: (n) => n.ciRoles.publish },
     { what: 'IAM role name', limit: 64, of: (n) => n.ciRoles.deploy },
+    { what: 'IAM role name', limit: 64, of: (n) => n.dnsUpdater.role },
+    { what: 'Lambda function name', limit: 64, of: (n) => n.dnsUpdater.function },
+    { what: 'EventBridge rule name', limit: 64, of: (n) => n.dnsUpdater.rule },
   ];
 
 /**
@@ -147,6 +160,12 @@ function deriveNames(service: string, environment: string = DEFAULT_ENVIRONMENT)
     localContainer: `${deployment}-local`,
     secretsPath: `/${base}/${preview ? PREVIEW_SECRETS_BLOCK : environment}/`,
     monitoring: monitoringNames(deployment),
+    dnsUpdater: {
+      function: `${deployment}-dns`,
+      role: `${roleOwner}-dns`,
+      rule: `${deployment}-dns`,
+      logGroup: `/aws/lambda/${deployment}-dns`,
+    },
   };
 }
 
