@@ -44,6 +44,9 @@ export const CLIENT_SERVICE_IDS = [
   'CloudWatch',
   'SSM',
   'Secrets Manager',
+  'Route 53',
+  'Elastic Load Balancing v2',
+  'Application Auto Scaling',
 ];
 
 /** A bad flag is fixed by passing another value; a bad variable by setting or unsetting it. */

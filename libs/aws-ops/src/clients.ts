@@ -1,9 +1,12 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AwsTarget, clientConfig } from './client-config';
@@ -21,6 +24,12 @@ export interface AwsClients {
   ssm: SSMClient;
   /** Secrets Manager secrets an environment references (the deploy's secret check). */
   secretsManager: SecretsManagerClient;
+  /** The dns and alb modes' records (status, doctor, destroy of a dns-mode record). */
+  route53: Route53Client;
+  /** The alb mode's target health. */
+  elbv2: ElasticLoadBalancingV2Client;
+  /** The alb mode's scaling bounds. */
+  autoScaling: ApplicationAutoScalingClient;
 }
 
 export function createAwsClients(
@@ -37,5 +46,8 @@ export function createAwsClients(
     cloudwatch: new CloudWatchClient(config),
     ssm: new SSMClient(config),
     secretsManager: new SecretsManagerClient(config),
+    route53: new Route53Client(config),
+    elbv2: new ElasticLoadBalancingV2Client(config),
+    autoScaling: new ApplicationAutoScalingClient(config),
   };
 }

@@ -1,5 +1,6 @@
 // aws-sdk-client-mock stubs for every client in AwsClients, and the account a healthy deployment
 // leaves behind, so each spec arranges only what its case changes.
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -19,6 +20,8 @@ import {
   ECSClient,
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -41,7 +44,8 @@ import {
 } from './fixtures';
 
 /**
- * Stubs every CloudFormation, ECS, EC2, ECR, CloudWatch (Logs), SSM and Secrets Manager client, including those created
+ * Stubs every CloudFormation, ECS, EC2, ECR, CloudWatch (Logs), SSM, Secrets Manager, Route 53,
+ * Elastic Load Balancing v2 and Application Auto Scaling client, including those created
  * later; `clients()` gives a fresh AwsClients set they intercept. Call once per spec file.
  */
 export function mockAwsClients() {
@@ -54,6 +58,9 @@ export function mockAwsClients() {
     cloudwatch: mockClient(CloudWatchClient),
     ssm: mockClient(SSMClient),
     secretsManager: mockClient(SecretsManagerClient),
+    route53: mockClient(Route53Client),
+    elbv2: mockClient(ElasticLoadBalancingV2Client),
+    autoScaling: mockClient(ApplicationAutoScalingClient),
   };
   return {
     ...stubs,
@@ -67,6 +74,9 @@ export function mockAwsClients() {
       cloudwatch: new CloudWatchClient({}),
       ssm: new SSMClient({}),
       secretsManager: new SecretsManagerClient({}),
+      route53: new Route53Client({}),
+      elbv2: new ElasticLoadBalancingV2Client({}),
+      autoScaling: new ApplicationAutoScalingClient({}),
     }),
   };
 }
