@@ -39,6 +39,7 @@ describe('loadConfig defaults', () => {
       exec: false,
       containerInsights: false,
       alertEmail: '',
+      ingress: { mode: 'public-ip' },
       defaultEnvironmentRoles: { secrets: [], exec: false },
     });
   });
@@ -121,7 +122,7 @@ describe('loadConfig environments', () => {
       loadConfig(context({ environments: { staging: { replicas: 2 } } }), {}),
     );
     expect(error.message).toBe(
-      'cdk.json context "environments": staging has no setting "replicas"; an environment may set cpu, memoryMiB, desiredCount, architecture, spot, allowedIp, logRetentionDays, variables, secrets, secretsKmsKey, exec, containerInsights, alertEmail.',
+      'cdk.json context "environments": staging has no setting "replicas"; an environment may set cpu, memoryMiB, desiredCount, architecture, spot, allowedIp, logRetentionDays, variables, secrets, secretsKmsKey, exec, containerInsights, alertEmail, ingress, domainName, hostedZoneId, hostedZoneName, minTasks, maxTasks, scaleCpuPercent, scaleRequestsPerTarget.',
     );
   });
 

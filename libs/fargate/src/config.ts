@@ -20,6 +20,13 @@ import {
   isImageTag,
   parseCpuArchitecture,
   type CpuArchitecture,
+  DEFAULT_INGRESS,
+  INGRESS_MODES,
+  isDomainInZone,
+  isDomainName,
+  isHostedZoneId,
+  isIngressMode,
+  normalizeDomainName,
 } from '@hello-world/shared';
 import { STRICT_LOG_RETENTION_DAYS } from './control-tower';
 import { FARGATE_CPU_UNITS, describeMemoryOptions, isFargateSize } from './fargate-sizes';
@@ -84,6 +91,8 @@ export interface InfraConfig {
   readonly containerInsights: boolean;
   /** Default of the service stack's AlertEmail parameter; '' subscribes no address. */
   readonly alertEmail: string;
+  /** How traffic reaches the tasks: their public IP (the reference), a DNS name, or a load balancer. */
+  readonly ingress: IngressSettings;
   /**
    * The default environment's role settings: the registry stack holds its task roles and must
    * stay byte-identical whichever environment is synthesized.
@@ -113,7 +122,33 @@ export interface TaskRoleSettings {
   readonly secretsKmsKey?: string;
   /** The task role gets ECS Exec's channels and session logging. */
   readonly exec: boolean;
+  /** ingress dns: the record the updater Lambda's role may change (absent in other modes). */
+  readonly dnsRecord?: DnsRecordSettings;
 }
+
+/** The name users reach the service at, in the Route 53 hosted zone the user names. */
+export interface DnsRecordSettings {
+  readonly hostedZoneId: string;
+  /** The zone's name, normalized (lowercase, no trailing dot): synth makes no zone lookup. */
+  readonly hostedZoneName: string;
+  /** Inside the zone (or its apex), normalized. */
+  readonly domainName: string;
+}
+
+/** ingress alb: the service's task count follows load between these bounds. */
+export interface ScalingSettings {
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  /** Target tracking on the service's average CPU utilization, in percent. */
+  readonly cpuPercent: number;
+  /** Target tracking on the load balancer's requests per target per minute. */
+  readonly requestsPerTarget: number;
+}
+
+export type IngressSettings =
+  | { readonly mode: 'public-ip' }
+  | ({ readonly mode: 'dns' } & DnsRecordSettings)
+  | ({ readonly mode: 'alb'; readonly scaling: ScalingSettings } & DnsRecordSettings);
 
 export type SettingName =
   | 'service'
@@ -133,7 +168,15 @@ export type SettingName =
   | 'secretsKmsKey'
   | 'exec'
   | 'containerInsights'
-  | 'alertEmail';
+  | 'alertEmail'
+  | 'ingress'
+  | 'domainName'
+  | 'hostedZoneId'
+  | 'hostedZoneName'
+  | 'minTasks'
+  | 'maxTasks'
+  | 'scaleCpuPercent'
+  | 'scaleRequestsPerTarget';
 
 /** What a setting is when nothing sets it. */
 export type SettingDefault =
@@ -174,6 +217,19 @@ export const SETTINGS: Record<
   // Always on under controlTower strict (CT.ECS.PR.2); see loadConfig.
   containerInsights: { context: 'containerInsights', env: [], default: false },
   alertEmail: { context: 'alertEmail', env: ['ALERT_EMAIL'], default: '' },
+  ingress: { context: 'ingress', env: ['INGRESS'], default: DEFAULT_INGRESS },
+  domainName: { context: 'domainName', env: ['DOMAIN_NAME'], default: '' },
+  hostedZoneId: { context: 'hostedZoneId', env: ['HOSTED_ZONE_ID'], default: '' },
+  hostedZoneName: { context: 'hostedZoneName', env: ['HOSTED_ZONE_NAME'], default: '' },
+  // Their defaults depend on desiredCount (min: at least 1, max: at least 4); see loadConfig.
+  minTasks: { context: 'minTasks', env: ['MIN_TASKS'], default: 1 },
+  maxTasks: { context: 'maxTasks', env: ['MAX_TASKS'], default: 4 },
+  scaleCpuPercent: { context: 'scaleCpuPercent', env: ['SCALE_CPU_PERCENT'], default: 60 },
+  scaleRequestsPerTarget: {
+    context: 'scaleRequestsPerTarget',
+    env: ['SCALE_REQUESTS_PER_TARGET'],
+    default: 500,
+  },
 };
 
 /**
@@ -196,6 +252,14 @@ export const ENVIRONMENT_SETTINGS = [
   'exec',
   'containerInsights',
   'alertEmail',
+  'ingress',
+  'domainName',
+  'hostedZoneId',
+  'hostedZoneName',
+  'minTasks',
+  'maxTasks',
+  'scaleCpuPercent',
+  'scaleRequestsPerTarget',
 ] as const satisfies readonly SettingName[];
 
 /** cdk.json context key of the per-environment settings. */
@@ -470,7 +534,147 @@ function readTaskRoleSettings(
   const secrets = parseSecrets(read('secrets'), secretsPath);
   const secretsKmsKey = parseKmsKey(read('secretsKmsKey'));
   const exec = parseBoolean('exec', read('exec'));
-  return secretsKmsKey ? { secrets, secretsKmsKey, exec } : { secrets, exec };
+  const ingress = readIngressTarget(read);
+  return {
+    secrets,
+    ...(secretsKmsKey ? { secretsKmsKey } : {}),
+    exec,
+    ...(ingress.mode === 'dns' ? { dnsRecord: ingress.record } : {}),
+  };
+}
+
+/** The scaling settings, which only the alb mode has. */
+const SCALING_SETTINGS = [
+  'minTasks',
+  'maxTasks',
+  'scaleCpuPercent',
+  'scaleRequestsPerTarget',
+] as const satisfies readonly SettingName[];
+
+/**
+ * The ingress mode and, for dns and alb, the record: a hosted zone the user names by id and name
+ * (synth makes no lookup, so it stays offline) and a domain inside it. Throws ConfigError, one line.
+ */
+function readIngressTarget(
+  read: (name: SettingName) => RawSetting,
+): { mode: 'public-ip' } | { mode: 'dns' | 'alb'; record: DnsRecordSettings } {
+  const modeRaw = read('ingress');
+  const mode = parseText('ingress', modeRaw).toLowerCase();
+  if (!isIngressMode(mode)) {
+    fail('ingress', modeRaw, `expected ${INGRESS_MODES.join(', ')}`);
+  }
+  const recordSettings = ['domainName', 'hostedZoneId', 'hostedZoneName'] as const;
+  if (mode === 'public-ip') {
+    for (const name of recordSettings) {
+      const raw = read(name);
+      if (raw.source !== 'default') {
+        fail(name, raw, 'it applies to ingress dns or alb only; set ingress (INGRESS) too');
+      }
+    }
+    return { mode };
+  }
+  const missing = recordSettings.filter((name) => read(name).source === 'default');
+  if (missing.length > 0) {
+    const variables = missing.map((name) => SETTINGS[name].env[0]).join(', ');
+    throw new ConfigError(
+      `ingress ${mode} needs a domain in a Route 53 hosted zone: set ${variables} (or context ${missing.map((name) => `"${name}"`).join(', ')}), e.g. DOMAIN_NAME=hello.example.com HOSTED_ZONE_ID=Z0123456789ABCDEFGHIJ HOSTED_ZONE_NAME=example.com.`,
+    );
+  }
+  const domainRaw = read('domainName');
+  const domainName = normalizeDomainName(parseText('domainName', domainRaw));
+  if (!isDomainName(domainName)) {
+    fail(
+      'domainName',
+      domainRaw,
+      'expected a DNS name such as hello.example.com (no scheme, no wildcard)',
+    );
+  }
+  const zoneIdRaw = read('hostedZoneId');
+  const hostedZoneId = parseText('hostedZoneId', zoneIdRaw).replace(/^\/hostedzone\//, '');
+  if (!isHostedZoneId(hostedZoneId)) {
+    fail(
+      'hostedZoneId',
+      zoneIdRaw,
+      'expected a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (Route 53 console, "Hosted zone ID")',
+    );
+  }
+  const zoneNameRaw = read('hostedZoneName');
+  const hostedZoneName = normalizeDomainName(parseText('hostedZoneName', zoneNameRaw));
+  if (!isDomainName(hostedZoneName)) {
+    fail('hostedZoneName', zoneNameRaw, "expected the zone's name such as example.com");
+  }
+  if (!isDomainInZone(domainName, hostedZoneName)) {
+    fail(
+      'domainName',
+      domainRaw,
+      `it is not in the hosted zone ${hostedZoneName}; use a name ending in .${hostedZoneName}, or the zone that holds it`,
+    );
+  }
+  return { mode, record: { hostedZoneId, hostedZoneName, domainName } };
+}
+
+/**
+ * The environment's ingress. Scaling applies to alb only: a count that follows load needs a load
+ * balancer in front (a dns record would hand clients tasks that are going away).
+ */
+function readIngressSettings(
+  read: (name: SettingName) => RawSetting,
+  environment: string,
+  desiredCount: number,
+): IngressSettings {
+  const target = readIngressTarget(read);
+  if (target.mode !== 'public-ip' && isPreviewEnvironment(environment)) {
+    fail(
+      'ingress',
+      read('ingress'),
+      `previews run public-ip only (each preview would need its own name and certificate); remove ingress from the ${PREVIEWS_BLOCK} block`,
+    );
+  }
+  if (target.mode !== 'alb') {
+    for (const name of SCALING_SETTINGS) {
+      const raw = read(name);
+      if (raw.source !== 'default') {
+        fail(
+          name,
+          raw,
+          'autoscaling needs a load balancer in front: it applies to ingress alb only',
+        );
+      }
+    }
+    return target.mode === 'public-ip' ? { mode: 'public-ip' } : { mode: 'dns', ...target.record };
+  }
+  const minRaw = read('minTasks');
+  const minTasks =
+    minRaw.source === 'default' ? Math.max(1, desiredCount) : parseWholeNumber('minTasks', minRaw);
+  if (minTasks < 1) fail('minTasks', minRaw, 'a load-balanced service keeps at least 1 task');
+  const maxRaw = read('maxTasks');
+  const maxTasks =
+    maxRaw.source === 'default' ? Math.max(minTasks, 4) : parseWholeNumber('maxTasks', maxRaw);
+  if (maxTasks < minTasks) {
+    fail('maxTasks', maxRaw, `it is below minTasks (${minTasks})`);
+  }
+  if (maxTasks > MAX_DESIRED_COUNT) {
+    fail('maxTasks', maxRaw, `ECS runs at most ${MAX_DESIRED_COUNT} tasks per service`);
+  }
+  const cpuRaw = read('scaleCpuPercent');
+  const cpuPercent = parseWholeNumber('scaleCpuPercent', cpuRaw);
+  if (cpuPercent < 10 || cpuPercent > 90) {
+    fail('scaleCpuPercent', cpuRaw, 'expected a CPU target of 10–90 percent');
+  }
+  const requestsRaw = read('scaleRequestsPerTarget');
+  const requestsPerTarget = parseWholeNumber('scaleRequestsPerTarget', requestsRaw);
+  if (requestsPerTarget < 1) {
+    fail(
+      'scaleRequestsPerTarget',
+      requestsRaw,
+      'expected at least 1 request per target per minute',
+    );
+  }
+  return {
+    mode: 'alb',
+    ...target.record,
+    scaling: { minTasks, maxTasks, cpuPercent, requestsPerTarget },
+  };
 }
 
 /**
@@ -676,6 +880,20 @@ export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
     fail('alertEmail', alertEmailRaw, 'not an email address like ops@example.com');
   }
 
+  const ingress = readIngressSettings(read, environment, desiredCount);
+  const defaultEnvironmentRoles = readDefaultEnvironmentRoles(readContext, serviceNames.service);
+  if (
+    isDefaultEnvironment(environment) &&
+    JSON.stringify(defaultEnvironmentRoles.dnsRecord) !== JSON.stringify(roles.dnsRecord)
+  ) {
+    // The default environment's roles are in the registry stack, which every synth makes the
+    // same from cdk.json: an updater role that only an environment variable asked for would
+    // appear and vanish with whichever shell deploys next.
+    throw new ConfigError(
+      `The default environment's ingress dns settings differ between the environment (INGRESS, DOMAIN_NAME, HOSTED_ZONE_ID, HOSTED_ZONE_NAME) and cdk.json: its record updater's role is in the registry stack, which is synthesized from cdk.json alone. Put "ingress", "domainName", "hostedZoneId" and "hostedZoneName" in apps/infra/cdk.json (or pass them with -c), unset the variables, or deploy a named environment (--env).`,
+    );
+  }
+
   return {
     names,
     environment,
@@ -699,9 +917,8 @@ export function loadConfig(readContext: ContextReader, env: Env): InfraConfig {
     exec: roles.exec,
     containerInsights,
     alertEmail,
-    defaultEnvironmentRoles: isDefaultEnvironment(environment)
-      ? roles
-      : readDefaultEnvironmentRoles(readContext, serviceNames.service),
+    ingress,
+    defaultEnvironmentRoles: isDefaultEnvironment(environment) ? roles : defaultEnvironmentRoles,
   };
 }
 
