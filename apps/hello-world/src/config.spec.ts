@@ -13,10 +13,26 @@ describe('parseCommandLine', () => {
       port: 49000,
       logLevel: 'info',
       drainTimeoutMs: 5000,
+      keepAliveTimeoutMs: 5000,
       version: '1.2.3',
       greeting: 'hello-world',
     });
   });
+
+  it('GIVEN KEEP_ALIVE_TIMEOUT_MS (behind a load balancer) THEN idle connections stay that long', () => {
+    expect(serve([], { KEEP_ALIVE_TIMEOUT_MS: '65000' }).keepAliveTimeoutMs).toBe(65_000);
+  });
+
+  it.each(['500', '65s', '600001'])(
+    'GIVEN KEEP_ALIVE_TIMEOUT_MS=%s THEN one line with the accepted range',
+    (value) => {
+      expect(() => serve([], { KEEP_ALIVE_TIMEOUT_MS: value })).toThrow(
+        new ConfigError(
+          `invalid KEEP_ALIVE_TIMEOUT_MS ${JSON.stringify(value)}: use milliseconds from 1000 to 600000`,
+        ),
+      );
+    },
+  );
 
   it('GIVEN GREETING THEN GET / answers it, as set', () => {
     expect(serve([], { GREETING: '  Hello from staging!  ' }).greeting).toBe(

@@ -1,5 +1,10 @@
 import { parseArgs } from 'node:util';
-import { APP_PORT, DEFAULT_BIND, DEFAULT_DRAIN_TIMEOUT_MS } from '@hello-world/shared';
+import {
+  APP_PORT,
+  DEFAULT_BIND,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+} from '@hello-world/shared';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -13,6 +18,11 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** `DRAIN_TIMEOUT_MS`: how long in-flight requests may run after SIGTERM, default 5000. */
   drainTimeoutMs: number;
+  /**
+   * `KEEP_ALIVE_TIMEOUT_MS`: how long an idle keep-alive connection stays open, default 5000.
+   * Behind a load balancer it must outlast the balancer's idle timeout (the alb mode sets 65000).
+   */
+  keepAliveTimeoutMs: number;
   /** `APP_VERSION` (set by the image build), else the package version. */
   version: string;
   /** `GREETING`: what GET / answers, default "hello-world". */
@@ -45,6 +55,7 @@ Options:
 
 Environment: LOG_LEVEL (${LOG_LEVELS.join('|')}, default info),
              DRAIN_TIMEOUT_MS (graceful shutdown budget, default ${DEFAULT_DRAIN_TIMEOUT_MS}),
+             KEEP_ALIVE_TIMEOUT_MS (idle keep-alive connections, default ${DEFAULT_KEEP_ALIVE_TIMEOUT_MS}),
              GREETING (what GET / answers: one line of 1-${MAX_GREETING_LENGTH} characters,
              default ${DEFAULT_GREETING})`;
 
@@ -83,6 +94,9 @@ export function parseCommandLine(argv: string[], env: Env, packageVersion: strin
       logLevel: parseLogLevel(env['LOG_LEVEL'] ?? 'info'),
       drainTimeoutMs: parseDrainTimeout(
         env['DRAIN_TIMEOUT_MS'] ?? String(DEFAULT_DRAIN_TIMEOUT_MS),
+      ),
+      keepAliveTimeoutMs: parseKeepAliveTimeout(
+        env['KEEP_ALIVE_TIMEOUT_MS'] ?? String(DEFAULT_KEEP_ALIVE_TIMEOUT_MS),
       ),
       version: readVersion(env, packageVersion),
       greeting: parseGreeting(env['GREETING']),
@@ -158,6 +172,16 @@ function parseDrainTimeout(raw: string): number {
   if (!Number.isSafeInteger(ms) || ms > 120_000) {
     throw new ConfigError(
       `invalid DRAIN_TIMEOUT_MS ${JSON.stringify(raw)}: use milliseconds from 0 to 120000`,
+    );
+  }
+  return ms;
+}
+
+function parseKeepAliveTimeout(raw: string): number {
+  const ms = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isSafeInteger(ms) || ms < 1_000 || ms > 600_000) {
+    throw new ConfigError(
+      `invalid KEEP_ALIVE_TIMEOUT_MS ${JSON.stringify(raw)}: use milliseconds from 1000 to 600000`,
     );
   }
   return ms;

@@ -116,6 +116,25 @@ describe('main (child process)', () => {
     ]);
   });
 
+  it('GIVEN KEEP_ALIVE_TIMEOUT_MS=65000 (behind an ALB) THEN answers advertise a 65 s keep-alive', async () => {
+    const port = await findFreePort();
+    const child = runMain(['-b', '127.0.0.1', '-p', String(port)], {
+      KEEP_ALIVE_TIMEOUT_MS: '65000',
+    });
+    await untilListening(child);
+    const agent = new Agent({ keepAlive: true });
+    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+      get({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.headers['keep-alive']));
+      }).on('error', reject);
+    });
+    agent.destroy();
+    child.proc.kill('SIGTERM');
+    await child.exited;
+    expect(keepAlive).toBe('timeout=65');
+  });
+
   it('exits 0 on SIGTERM while a keep-alive client sits idle', async () => {
     const port = await findFreePort();
     const child = runMain(['-b', '127.0.0.1'], { PORT: String(port) });

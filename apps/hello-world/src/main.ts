@@ -28,7 +28,9 @@ async function main(): Promise<void> {
 
   const lifecycle = { draining: false };
   const app = createApp({ logger, version: config.version, lifecycle, greeting: config.greeting });
-  const server = createHttpServer(app.callback());
+  const server = createHttpServer(app.callback(), {
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+  });
   installGracefulShutdown({
     server,
     drainTimeoutMs: config.drainTimeoutMs,

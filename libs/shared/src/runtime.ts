@@ -16,6 +16,17 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
 /** Seconds ECS waits after SIGTERM before SIGKILL: the drain budget plus room to flush logs. */
 export const STOP_TIMEOUT_SECONDS = Math.ceil(DEFAULT_DRAIN_TIMEOUT_MS / 1000) + 5;
 
+/** How long an idle keep-alive connection stays open, by default (Node's own default). */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+/**
+ * Behind a load balancer the service must keep idle connections open longer than the balancer
+ * does (ALB: 60 s), or the balancer may send a request on a socket the service just closed and
+ * answer 502. The alb ingress mode sets KEEP_ALIVE_TIMEOUT_MS to this.
+ */
+export const ALB_IDLE_TIMEOUT_SECONDS = 60;
+export const BEHIND_ALB_KEEP_ALIVE_TIMEOUT_MS = (ALB_IDLE_TIMEOUT_SECONDS + 5) * 1000;
+
 /** Where the image puts the bundled service; the task definition and Dockerfile agree on it. */
 export const CONTAINER_WORKDIR = '/app';
 
