@@ -7,6 +7,15 @@ import {
 } from '../diagram/cloud-assembly';
 import { asArray, describeValue, getAttOf, refOf, referencedId } from '../diagram/template-values';
 import {
+  checkIngressSettings,
+  functionLoggingTo,
+  INGRESS_FREE_RESOURCE_TYPES,
+  INGRESS_PRICED_RESOURCE_TYPES,
+  priceIngress,
+  scalingOf,
+  type TaskScaling,
+} from './ingress-cost';
+import {
   PRICES,
   REFERENCE_ESTIMATE,
   type Architecture,
@@ -62,6 +71,14 @@ export interface FargateOption {
   readonly monthly: number;
 }
 
+/** The tasks' range under autoscaling: the estimate prices the minimum. */
+export interface ScalingRange {
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  /** The estimate's total with every scaled service at its maximum. */
+  readonly totalAtMax: number;
+}
+
 export interface CostEstimate {
   readonly region: string;
   readonly currency: 'USD';
@@ -85,6 +102,8 @@ export interface CostEstimate {
     readonly note: string;
     readonly sources: Readonly<Record<string, string>>;
   };
+  /** Only for templates with autoscaling (alb mode). */
+  readonly scaling?: ScalingRange;
 }
 
 /** A resource the estimate cannot price: the message says which one and what to do. */
@@ -119,6 +138,7 @@ export const FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   'AWS::SNS::TopicPolicy': 'free',
   'AWS::Events::Rule':
     'free: events AWS services publish to the default event bus (ECS task state changes) cost nothing; what it sends to SNS is SNS publishes',
+  ...INGRESS_FREE_RESOURCE_TYPES,
 };
 
 /** Types this estimate prices, each in its own lines. */
@@ -132,6 +152,7 @@ export const PRICED_RESOURCE_TYPES: Readonly<Record<string, string>> = {
     'per alarm metric a month, by resolution (a metric math alarm: each metric it reads)',
   'AWS::Logs::MetricFilter': 'the custom metric it publishes',
   'AWS::CloudWatch::Dashboard': 'per dashboard a month',
+  ...INGRESS_PRICED_RESOURCE_TYPES,
 };
 
 /** The 20 GiB of task storage Fargate includes. */
@@ -222,7 +243,21 @@ interface FargateTasks {
   readonly publicIp: boolean;
 }
 
-function readService(service: Located, resources: readonly Located[]): FargateTasks {
+/** Which end of an autoscaled service's range to price: its minimum, or its ceiling. */
+type ScaledAt = 'min' | 'max';
+
+/** A service's task count: its autoscaling minimum (or maximum), else its desired count. */
+function taskCountOf(service: Located, resources: readonly Located[], at: ScaledAt): number {
+  const scaling = scalingOf(service, resources);
+  if (scaling) return at === 'min' ? scaling.min : scaling.max;
+  return numberIn(props(service)['DesiredCount'] ?? 1, service.stack);
+}
+
+function readService(
+  service: Located,
+  resources: readonly Located[],
+  at: ScaledAt = 'min',
+): FargateTasks {
   const p = props(service);
   const strategy = asArray(p['CapacityProviderStrategy']) as {
     CapacityProvider?: string;
@@ -249,7 +284,7 @@ function readService(service: Located, resources: readonly Located[]): FargateTa
   return {
     vcpu: numberIn(tp['Cpu'], service.stack) / 1024,
     memoryGb: numberIn(tp['Memory'], service.stack) / 1024,
-    count: numberIn(p['DesiredCount'] ?? 1, service.stack),
+    count: taskCountOf(service, resources, at),
     architecture,
     spotShare: weights > 0 ? spotWeight / weights : 0,
     publicIp: network?.AssignPublicIp === 'ENABLED',
@@ -394,6 +429,31 @@ export function estimateMonthlyCost(
   assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
   prices: PriceTable = PRICES,
 ): CostEstimate {
+  const estimate = estimateAt(assembly, assumptions, prices, 'min');
+  const scalings = listResources(assembly)
+    .filter((r) => r.resource.Type === 'AWS::ECS::Service')
+    .map((service) => scalingOf(service, listResources(assembly)))
+    .filter((scaling): scaling is TaskScaling => scaling !== undefined);
+  if (scalings.length === 0) return estimate;
+  const ceiling = estimateAt(assembly, assumptions, prices, 'max');
+  const minTasks = scalings.reduce((sum, s) => sum + s.min, 0);
+  const maxTasks = scalings.reduce((sum, s) => sum + s.max, 0);
+  return {
+    ...estimate,
+    assumptions: [
+      ...estimate.assumptions,
+      `autoscaling keeps ${minTasks} to ${maxTasks} tasks: priced at ${minTasks}; at ${maxTasks} all month, ${formatPrice(ceiling.total)} (the Fargate and task IPv4 lines grow with the count)`,
+    ],
+    scaling: { minTasks, maxTasks, totalAtMax: ceiling.total },
+  };
+}
+
+function estimateAt(
+  assembly: CloudAssembly,
+  assumptions: Assumptions,
+  prices: PriceTable,
+  at: ScaledAt,
+): CostEstimate {
   const region = regionOfAssembly(assembly);
   const rates = regionPrices(prices, region);
   const resources = listResources(assembly);
@@ -402,6 +462,7 @@ export function estimateMonthlyCost(
   const freeByType = new Map<string, string[]>();
   for (const located of resources) {
     const type = located.resource.Type;
+    checkIngressSettings(located, fail);
     if (FREE_RESOURCE_TYPES[type] !== undefined) {
       checkFreeSettings(located);
       freeByType.set(type, [...(freeByType.get(type) ?? []), located.logicalId]);
@@ -411,20 +472,25 @@ export function estimateMonthlyCost(
   }
   const ofType = (type: string) => resources.filter((r) => r.resource.Type === type);
 
-  const services = ofType('AWS::ECS::Service').map((service) => readService(service, resources));
+  const services = ofType('AWS::ECS::Service').map((service) =>
+    readService(service, resources, at),
+  );
   const lines: CostLine[] = services.flatMap((tasks) => fargateLines(tasks, prices, region));
 
   const publicIps = services.filter((s) => s.publicIp).reduce((sum, s) => sum + s.count, 0);
-  const publicIpv4Monthly = publicIps * hours * rates.publicIpv4Hour;
+  const taskIpv4Monthly = publicIps * hours * rates.publicIpv4Hour;
   if (publicIps > 0) {
     lines.push({
       item: `Public IPv4 address: ${publicIps} (one per task)`,
       quantity: publicIps * hours,
       unit: 'IP-hour',
       unitPrice: rates.publicIpv4Hour,
-      monthly: publicIpv4Monthly,
+      monthly: taskIpv4Monthly,
     });
   }
+  const ingress = priceIngress(resources, rates, prices);
+  lines.push(...ingress.lines);
+  const publicIpv4Monthly = taskIpv4Monthly + ingress.publicIpv4Monthly;
 
   const assumptionTexts = [
     `${hours} hours a month, tasks running all the time at their desired count`,
@@ -432,7 +498,9 @@ export function estimateMonthlyCost(
   for (const logGroup of ofType('AWS::Logs::LogGroup')) {
     const name = String(props(logGroup)['LogGroupName'] ?? logGroup.logicalId);
     const retention = numberIn(props(logGroup)['RetentionInDays'], logGroup.stack);
-    const ingested = assumptions.logIngestionGbPerMonth;
+    // A function's logs follow its invocations (stated with its lines), not the service's --log-gb.
+    const fnLogs = functionLoggingTo(logGroup, resources);
+    const ingested = fnLogs ? fnLogs.gb : assumptions.logIngestionGbPerMonth;
     // At steady state the group holds `retention` days of logs (a year's retention: twelve
     // months of them); without retention, a month's worth (and growing).
     const daysKept = Number.isFinite(retention) ? retention : hours / 24;
@@ -453,9 +521,11 @@ export function estimateMonthlyCost(
         monthly: stored * rates.logsStorageGbMonth,
       },
     );
-    assumptionTexts.push(
-      `${ingested} GB of logs a month into ${name} (change with --log-gb); storage counted uncompressed, once the group holds its retention's worth`,
-    );
+    if (!fnLogs) {
+      assumptionTexts.push(
+        `${ingested} GB of logs a month into ${name} (change with --log-gb); storage counted uncompressed, once the group holds its retention's worth`,
+      );
+    }
   }
 
   for (const key of ofType('AWS::KMS::Key')) {
@@ -507,10 +577,7 @@ export function estimateMonthlyCost(
         return String((td && props(td)['Family']) ?? taskDefinitionId);
       }),
     );
-    const tasks = inCluster.reduce(
-      (sum, s) => sum + numberIn(props(s)['DesiredCount'] ?? 1, s.stack),
-      0,
-    );
+    const tasks = inCluster.reduce((sum, s) => sum + taskCountOf(s, resources, at), 0);
     const model = prices.containerInsights;
     const metrics =
       model.metricsPerCluster +
@@ -640,6 +707,7 @@ export function estimateMonthlyCost(
       `each image ${assumptions.imageSizeMb} MB in ECR (change with --image-mb), counted in full although images share their base layers`,
     );
   }
+  assumptionTexts.push(...ingress.assumptions);
   assumptionTexts.push(
     'no free tier; image pulls inside the region and data out under 100 GB/month cost nothing',
   );
@@ -677,6 +745,15 @@ export function estimateMonthlyCost(
       monitoringMonthly: round(monitoringMonthly),
     },
     fargateOptions: fargateOptions(services, prices),
-    prices: { asOf: prices.asOf, note: prices.note, sources: prices.sources },
+    prices: {
+      asOf: prices.asOf,
+      note: prices.note,
+      sources: {
+        ...prices.sources,
+        ...Object.fromEntries(
+          ingress.sources.map((source) => [source, prices.sourcesWhenUsed[source]]),
+        ),
+      },
+    },
   };
 }

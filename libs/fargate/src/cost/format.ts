@@ -62,6 +62,12 @@ export function formatEstimate(estimate: CostEstimate, option?: ControlTowerOpti
   const rule = '-'.repeat(Math.max(...body.map((line) => line.length)));
   const totalLabel = `total per month (${estimate.currency})`;
   const totalLine = `${totalLabel}${formatDollars(estimate.total).padStart(rule.length - totalLabel.length)}`;
+  const ceilingLabel = `at the autoscaling maximum (${estimate.scaling?.maxTasks} tasks)`;
+  const ceiling = estimate.scaling
+    ? [
+        `${ceilingLabel}${formatDollars(estimate.scaling.totalAtMax).padStart(rule.length - ceilingLabel.length)}`,
+      ]
+    : [];
   const { reference } = estimate;
   const sign = reference.difference >= 0 ? '+' : '-';
 
@@ -86,6 +92,7 @@ export function formatEstimate(estimate: CostEstimate, option?: ControlTowerOpti
     ...body.slice(1),
     rule,
     totalLine,
+    ...ceiling,
     '',
     `Reference (${reference.source}): ~${formatDollars(reference.monthly)}/month.`,
     `This estimate: ${formatDollars(estimate.total)} (${sign}${formatDollars(Math.abs(reference.difference))}), of which ${formatDollars(reference.publicIpv4Monthly)} is the public IPv4 charge the reference leaves out${monitoringNote(reference.monitoringMonthly, 'the alarms, their metrics and the dashboard it did not have')}.`,
@@ -144,6 +151,11 @@ export function formatMarkdown(estimate: CostEstimate, option?: ControlTowerOpti
         `| ${line.item} | ${formatQuantity(line.quantity)} ${line.unit} | ${formatUnitPrice(line.unitPrice)}/${line.unit} | ${formatDollars(line.monthly)} |`,
     ),
     `| **Total** | | | **${formatDollars(estimate.total)}** |`,
+    ...(estimate.scaling
+      ? [
+          `| At the autoscaling maximum (${estimate.scaling.maxTasks} tasks) | | | ${formatDollars(estimate.scaling.totalAtMax)} |`,
+        ]
+      : []),
     '',
     `The reference estimated ~${formatDollars(reference.monthly)}/month; this is ${sign}${formatDollars(Math.abs(reference.difference))}, mostly the public IPv4 address (${formatDollars(reference.publicIpv4Monthly)}) it left out${monitoringNote(reference.monitoringMonthly, 'the alarms, their metrics and the dashboard it did not have')}.`,
     ...optionMarkdown(option),

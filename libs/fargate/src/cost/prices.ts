@@ -33,6 +33,23 @@ export interface RegionPrices {
   readonly alarmMetricMonth: { readonly standard: number; readonly highResolution: number };
   /** A CloudWatch dashboard, per dashboard-month (beyond the account's first 3 free ones). */
   readonly dashboardMonth: number;
+  /** Application Load Balancer: per load balancer-hour and per LCU-hour. */
+  readonly applicationLoadBalancer: { readonly hour: number; readonly lcuHour: number };
+  /** Lambda: per million requests, and per GB-second of compute by architecture. */
+  readonly lambda: {
+    readonly requestsMillion: number;
+    readonly gbSecond: Record<Architecture, number>;
+  };
+}
+
+/** Route 53 is a global service: one price everywhere. */
+export interface Route53Prices {
+  /** A hosted zone, per zone-month (the first 25 zones of an account). */
+  readonly hostedZoneMonth: number;
+  /** Standard queries, per million (the first billion a month). */
+  readonly standardQueriesMillion: number;
+  /** Queries to an alias record that points at an AWS resource (a load balancer): free. */
+  readonly aliasQueriesMillion: number;
 }
 
 /**
@@ -65,8 +82,17 @@ export interface PriceTable {
   readonly spotArchitectures: readonly Architecture[];
   readonly containerInsights: ContainerInsightsModel;
   readonly sources: Readonly<Record<string, string>>;
+  /**
+   * Sources of prices only some templates use (the dns and alb ingress modes): an estimate names
+   * them only when it prices what they cover, so the default templates' estimate stays as it was.
+   */
+  readonly sourcesWhenUsed: Readonly<Record<IngressPriceSource, string>>;
+  readonly route53: Route53Prices;
   readonly regions: Readonly<Record<string, RegionPrices>>;
 }
+
+export type IngressPriceSource =
+  'elasticLoadBalancing' | 'route53' | 'lambda' | 'certificateManager';
 
 export const PRICES: PriceTable = {
   currency: 'USD',
@@ -92,6 +118,17 @@ export const PRICES: PriceTable = {
     eventbridge:
       'https://aws.amazon.com/eventbridge/pricing/ (events published by AWS services to the default event bus are free; recorded 2026-12-03)',
   },
+  sourcesWhenUsed: {
+    elasticLoadBalancing:
+      'https://aws.amazon.com/elasticloadbalancing/pricing/ (Application Load Balancer: per load balancer-hour, $0.0225 in us-east-1 and $0.0252 in eu-west-1, and $0.008 per LCU-hour in both; an LCU is 25 new connections a second, 3,000 active connections a minute, 1 GB processed an hour or 1,000 rule evaluations a second, whichever is highest; an internet-facing load balancer has a public IPv4 address per Availability Zone, billed as any other: https://aws.amazon.com/vpc/pricing/; recorded 2026-12-04)',
+    route53:
+      'https://aws.amazon.com/route53/pricing/ ($0.50 per hosted zone a month for the first 25 zones; $0.40 per million standard queries for the first billion a month; queries to alias records that point at an Elastic Load Balancing load balancer are free; recorded 2026-12-04)',
+    lambda:
+      'https://aws.amazon.com/lambda/pricing/ ($0.20 per million requests; $0.0000166667 per GB-second on x86 and $0.0000133334 on Arm in us-east-1 and eu-west-1; recorded 2026-12-04)',
+    certificateManager:
+      'https://aws.amazon.com/certificate-manager/pricing/ (public certificates that ACM manages and that are not exportable: no charge; recorded 2026-12-04)',
+  },
+  route53: { hostedZoneMonth: 0.5, standardQueriesMillion: 0.4, aliasQueriesMillion: 0 },
   regions: {
     'us-east-1': {
       fargate: {
@@ -107,6 +144,8 @@ export const PRICES: PriceTable = {
       customMetricMonth: 0.3,
       alarmMetricMonth: { standard: 0.1, highResolution: 0.3 },
       dashboardMonth: 3,
+      applicationLoadBalancer: { hour: 0.0225, lcuHour: 0.008 },
+      lambda: { requestsMillion: 0.2, gbSecond: { X86_64: 0.0000166667, ARM64: 0.0000133334 } },
     },
     'eu-west-1': {
       fargate: {
@@ -122,6 +161,8 @@ export const PRICES: PriceTable = {
       customMetricMonth: 0.3,
       alarmMetricMonth: { standard: 0.1, highResolution: 0.3 },
       dashboardMonth: 3,
+      applicationLoadBalancer: { hour: 0.0252, lcuHour: 0.008 },
+      lambda: { requestsMillion: 0.2, gbSecond: { X86_64: 0.0000166667, ARM64: 0.0000133334 } },
     },
   },
 };
