@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'dns-updater',
+  preset: '../../jest.preset.js',
+};
