@@ -5,9 +5,29 @@ import {
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import { BatchDeleteImageCommand, ECRClient, ListImagesCommand } from '@aws-sdk/client-ecr';
+import {
+  ChangeResourceRecordSetsCommand,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { StackDeleteProgress, destroyDeployment, emptyRepository } from './destroy';
-import { NAME, registryStack, stack, stackEvent, stackMissingError } from './testing/fixtures';
+import {
+  NAME,
+  awsError,
+  registryStack,
+  stack,
+  stackEvent,
+  stackMissingError,
+} from './testing/fixtures';
+import {
+  DOMAIN,
+  HOSTED_ZONE_ID,
+  OWNER,
+  aRecord,
+  hostedZone,
+  ownerRecord,
+} from './testing/ingress-fixtures';
 
 const cfnMock = mockClient(CloudFormationClient);
 const ecrMock = mockClient(ECRClient);
@@ -177,6 +197,84 @@ describe('destroyDeployment', () => {
     await expect(
       withTime(destroyDeployment(clients, { ...base, timeoutMs: 10_000, deleteImages: false })),
     ).rejects.toThrow(/not gone after 10 s/);
+  });
+});
+
+describe('destroyDeployment of a dns-mode stack', () => {
+  const route53Mock = mockClient(Route53Client);
+  const withRoute53 = { ...clients, route53: new Route53Client({}) };
+  const dnsRecord = { hostedZoneId: HOSTED_ZONE_ID, domainName: DOMAIN, owner: OWNER };
+
+  beforeEach(() => {
+    route53Mock.reset();
+    route53Mock
+      .on(ListResourceRecordSetsCommand)
+      .callsFake(hostedZone([aRecord(['54.170.12.34']), ownerRecord()]));
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: `${NAME}-registry` })
+      .resolves({ Stacks: [registryStack()] });
+  });
+
+  it('GIVEN the record this deployment owns THEN it is deleted once the stack is gone', async () => {
+    stackDeletes(NAME, MAIN_ID);
+    let stackDeletedFirst = false;
+    route53Mock.on(ChangeResourceRecordSetsCommand).callsFake(() => {
+      stackDeletedFirst = cfnMock.commandCalls(DeleteStackCommand).length === 1;
+      return { ChangeInfo: { Id: '/change/C2682N5HXP0BZ4', Status: 'PENDING' } };
+    });
+    const result = await withTime(
+      destroyDeployment(withRoute53, { ...base, deleteImages: false, dnsRecord }),
+    );
+    expect(result.record).toEqual({
+      outcome: 'removed',
+      removed: [`${DOMAIN} A`, `_ecs-owner.${DOMAIN} TXT`],
+      values: ['54.170.12.34'],
+    });
+    expect(stackDeletedFirst).toBe(true);
+  });
+
+  it('GIVEN Route 53 denies the delete THEN the stack deletion is still reported, with the reason', async () => {
+    stackDeletes(NAME, MAIN_ID);
+    route53Mock
+      .on(ChangeResourceRecordSetsCommand)
+      .rejects(
+        awsError(
+          'AccessDenied',
+          `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: route53:ChangeResourceRecordSets on resource: arn:aws:route53:::hostedzone/${HOSTED_ZONE_ID}`,
+        ),
+      );
+    const result = await withTime(
+      destroyDeployment(withRoute53, { ...base, deleteImages: false, dnsRecord }),
+    );
+    expect(result).toMatchObject({
+      stack: 'deleted',
+      registry: 'kept',
+      record: {
+        outcome: 'failed',
+        domainName: DOMAIN,
+        reason: expect.stringContaining(
+          'not authorized to perform: route53:ChangeResourceRecordSets',
+        ),
+      },
+    });
+  });
+
+  it('GIVEN the stack delete times out THEN the record is left alone', async () => {
+    cfnMock.on(DescribeStacksCommand, { StackName: NAME }).resolves({ Stacks: [stack()] });
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: MAIN_ID })
+      .resolves({ Stacks: [{ ...stack(), StackStatus: 'DELETE_IN_PROGRESS' }] });
+    await expect(
+      withTime(
+        destroyDeployment(withRoute53, {
+          ...base,
+          timeoutMs: 10_000,
+          deleteImages: false,
+          dnsRecord,
+        }),
+      ),
+    ).rejects.toThrow(/not gone after 10 s/);
+    expect(route53Mock.calls()).toHaveLength(0);
   });
 });
 

@@ -10,7 +10,9 @@ import {
   ImageIdentifier,
   paginateListImages,
 } from '@aws-sdk/client-ecr';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { Clock, isAbortError, systemClock } from './clock';
+import { DnsTarget, RecordRemoval, removeServiceRecord } from './ingress-dns';
 import { findStack, findStackFailure, getRecentStackEvents } from './stacks';
 
 export interface StackDeleteProgress {
@@ -148,24 +150,56 @@ export interface DestroyOptions extends DeleteStackOptions {
   repositoryName: string;
   /** Also empty the repository and delete the registry stack. Images survive by default. */
   deleteImages: boolean;
+  /**
+   * A dns-mode stack's record (from its outputs, read before the delete): removed once the stack
+   * is gone, when its owner TXT names this deployment.
+   */
+  dnsRecord?: DnsTarget;
 }
 
 export interface DestroyResult {
   stack: DeleteOutcome;
   imagesDeleted: number;
   registry: DeleteOutcome | 'kept';
+  /** What became of the dns record, when options.dnsRecord named one. */
+  record?: RecordRemoval | { outcome: 'failed'; domainName: string; reason: string };
 }
 
-/** Deletes the service stack, then (only when asked) the images and the registry stack. */
+/**
+ * The record's removal; a failure is reported, not thrown: the stack is gone by then, and what
+ * is left to do by hand must be said alongside it.
+ */
+async function removeRecordAfterStack(
+  route53: Route53Client,
+  target: DnsTarget,
+): Promise<NonNullable<DestroyResult['record']>> {
+  try {
+    return await removeServiceRecord(route53, target);
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    const reason = (error as Error).message ?? String(error);
+    return { outcome: 'failed', domainName: target.domainName, reason };
+  }
+}
+
+/**
+ * Deletes the service stack, then a dns-mode record it owned, then (only when asked) the images
+ * and the registry stack.
+ */
 export async function destroyDeployment(
-  clients: { cfn: CloudFormationClient; ecr: ECRClient },
+  clients: { cfn: CloudFormationClient; ecr: ECRClient; route53?: Route53Client },
   options: DestroyOptions,
 ): Promise<DestroyResult> {
   const stack = await deleteStackAndWait(clients.cfn, options.stackName, options);
+  // After the stack: its updater would otherwise recreate the record for a task still stopping.
+  const record =
+    options.dnsRecord && clients.route53
+      ? { record: await removeRecordAfterStack(clients.route53, options.dnsRecord) }
+      : {};
   // 'kept' only for a registry that is there: a region without one says so.
   const registryStack = await findStack(clients.cfn, options.registryStackName);
-  if (!registryStack) return { stack, imagesDeleted: 0, registry: 'absent' };
-  if (!options.deleteImages) return { stack, imagesDeleted: 0, registry: 'kept' };
+  if (!registryStack) return { stack, imagesDeleted: 0, registry: 'absent', ...record };
+  if (!options.deleteImages) return { stack, imagesDeleted: 0, registry: 'kept', ...record };
   let imagesDeleted = 0;
   try {
     imagesDeleted = await emptyRepository(clients.ecr, options.repositoryName);
@@ -173,5 +207,5 @@ export async function destroyDeployment(
     if ((error as { name?: string }).name !== 'RepositoryNotFoundException') throw error;
   }
   const registry = await deleteStackAndWait(clients.cfn, options.registryStackName, options);
-  return { stack, imagesDeleted, registry };
+  return { stack, imagesDeleted, registry, ...record };
 }

@@ -21,3 +21,8 @@ export * from './environments';
 export * from './secrets';
 export * from './exec';
 export * from './alarms';
+export * from './ingress';
+export * from './ingress-alb';
+export * from './ingress-dns';
+export * from './ingress-records';
+export * from './ingress-report';

@@ -7,3 +7,4 @@ export * from './image-scan-fixtures';
 export * from './environment-fixtures';
 export * from './alarm-fixtures';
 export * from './secrets-fixtures';
+export * from './ingress-fixtures';
