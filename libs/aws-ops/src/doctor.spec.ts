@@ -1,3 +1,4 @@
+import { DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -8,6 +9,8 @@ import {
   DescribeTasksCommand,
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import {
   DoctorDeps,
   describeImageExists,
@@ -25,6 +28,17 @@ import {
   metricAlarm,
 } from './testing/alarm-fixtures';
 import { fakeClock } from './testing/fake-clock';
+import {
+  DOMAIN,
+  aRecord,
+  albStack,
+  aliasRecord,
+  dnsStack,
+  hostedZone,
+  ownerRecord,
+  scalableTarget,
+  targetHealth,
+} from './testing/ingress-fixtures';
 import { arrangeHealthyDeployment, mockAwsClients } from './testing/mock-aws';
 import {
   EXEC_FORMAT_LOG,
@@ -569,5 +583,84 @@ describe("diagnoseService and the environment's alarms", () => {
     await diagnoseService(alarmDeps(), options);
 
     expect(aws.cloudwatch.commandCalls(DescribeAlarmsCommand)).toHaveLength(0);
+  });
+});
+
+describe('diagnoseService of a dns or alb stack', () => {
+  const withIngress = () => {
+    const { route53, elbv2, autoScaling } = aws.clients();
+    return deps({ ingress: { route53, elbv2, autoScaling } });
+  };
+  const probed: string[] = [];
+  const probing = () =>
+    deps({
+      ...withIngress(),
+      probe: async (url) => {
+        probed.push(url);
+        return { ok: true, status: 200 };
+      },
+    });
+
+  beforeEach(() => {
+    probed.length = 0;
+    aws.route53.on(ListResourceRecordSetsCommand).callsFake(hostedZone([aliasRecord()]));
+    aws.elbv2.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [targetHealth('10.0.1.23', 'healthy')],
+    });
+    aws.autoScaling
+      .on(DescribeScalableTargetsCommand)
+      .resolves({ ScalableTargets: [scalableTarget()] });
+  });
+
+  it('GIVEN a dns stack THEN its record name is the URL probed, not the task IP', async () => {
+    aws.cfn.on(DescribeStacksCommand, { StackName: NAME }).resolves({ Stacks: [dnsStack()] });
+    aws.route53
+      .on(ListResourceRecordSetsCommand)
+      .callsFake(hostedZone([aRecord([PUBLIC_IP]), ownerRecord()]));
+    const diagnosis = await diagnoseService(probing(), options);
+    expect(probed).toEqual([`http://${DOMAIN}:49000/`]);
+    expect(diagnosis.url).toBe(`http://${DOMAIN}:49000/`);
+    expect(diagnosis.findings).toEqual([]);
+  });
+
+  it('GIVEN a dns record still holding the previous task IP THEN a stale-record error', async () => {
+    aws.cfn.on(DescribeStacksCommand, { StackName: NAME }).resolves({ Stacks: [dnsStack()] });
+    aws.route53
+      .on(ListResourceRecordSetsCommand)
+      .callsFake(hostedZone([aRecord(['34.240.1.2']), ownerRecord()]));
+    expect(await codes(withIngress())).toEqual(['dns-record-stale']);
+  });
+
+  it('GIVEN an alb stack with a target failing its health check THEN a finding with its reason', async () => {
+    aws.cfn.on(DescribeStacksCommand, { StackName: NAME }).resolves({ Stacks: [albStack()] });
+    aws.elbv2.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [
+        targetHealth('10.0.1.23', 'unhealthy', 'Target.Timeout', 'Request timed out'),
+      ],
+    });
+    const diagnosis = await diagnoseService(withIngress(), options);
+    expect(diagnosis.findings).toEqual([
+      expect.objectContaining({
+        code: 'alb-target-unhealthy',
+        evidence: ['Target.Timeout: Request timed out', 'availability zone eu-west-1a'],
+      }),
+    ]);
+  });
+
+  it('GIVEN an alb stack THEN the HTTPS name is probed, and its targets and alias pass', async () => {
+    aws.cfn.on(DescribeStacksCommand, { StackName: NAME }).resolves({ Stacks: [albStack()] });
+    const diagnosis = await diagnoseService(probing(), options);
+    expect(probed).toEqual([`https://${DOMAIN}/`]);
+    expect(diagnosis.passed).toEqual(
+      expect.arrayContaining([
+        'load balancer targets: 1 of 1 healthy',
+        `${DOMAIN} is an alias to the load balancer`,
+      ]),
+    );
+  });
+
+  it('GIVEN a public-ip stack THEN no Route 53, load balancer or scaling call', async () => {
+    await diagnoseService(withIngress(), options);
+    expect([...aws.route53.calls(), ...aws.elbv2.calls(), ...aws.autoScaling.calls()]).toEqual([]);
   });
 });

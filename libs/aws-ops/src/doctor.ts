@@ -29,6 +29,8 @@ import {
   diagnoseStoppedTasks,
   pushCommand,
 } from './findings';
+import { IngressInfo, ingressUrl, readIngress } from './ingress';
+import { IngressClients, readIngressReport } from './ingress-report';
 import { getTaskLogTail } from './logs';
 import { CALLER_IP_SERVICE, CallerIpLookup, UrlProbe, isIpInCidr } from './reachability';
 import { ServiceSnapshot, describeService } from './service-status';
@@ -62,6 +64,11 @@ export interface DoctorDeps {
   callerIp: CallerIpLookup;
   probe: UrlProbe;
   clock?: Clock;
+  /**
+   * Read a dns or alb stack's ingress (its record, targets, scaling, alias). Without them, a
+   * dns or alb stack's ingress is not checked; a public-ip stack never needs them.
+   */
+  ingress?: IngressClients;
 }
 
 export interface DoctorOptions {
@@ -86,6 +93,13 @@ export interface DoctorOptions {
    * them (or without deps.cloudwatch), alarms are not checked.
    */
   alarms?: AlarmNames;
+  /**
+   * The deployment's name (deploymentNames().deployment): the owner a dns record's TXT must name.
+   * @default stackName (a deployment's service stack is named after it)
+   */
+  owner?: string;
+  /** The dns updater's function and log group (deploymentNames().dnsUpdater), for the fixes. */
+  dnsUpdater?: { function: string; logGroup: string };
 }
 
 /**
@@ -391,9 +405,10 @@ export function doctorDepsOf(
     ecr: ECRClient;
     logs: CloudWatchLogsClient;
     cloudwatch?: CloudWatchClient;
-  },
+  } & Partial<IngressClients>,
   lookups: { callerIp: CallerIpLookup; probe: UrlProbe; clock?: Clock },
 ): DoctorDeps {
+  const { route53, elbv2, autoScaling } = clients;
   return {
     cfn: clients.cfn,
     ecs: clients.ecs,
@@ -404,6 +419,7 @@ export function doctorDepsOf(
     callerIp: lookups.callerIp,
     probe: lookups.probe,
     ...(lookups.clock ? { clock: lookups.clock } : {}),
+    ...(route53 && elbv2 && autoScaling ? { ingress: { route53, elbv2, autoScaling } } : {}),
   };
 }
 
@@ -522,22 +538,59 @@ export async function diagnoseService(
     ...checkRunningTasks(snapshot, tasks, project),
   );
 
-  const found = pickServiceUrl(tasks, options.port ?? APP_PORT);
-  if (found) {
+  // A dns or alb stack is reached at its name: that URL is the one to probe, not a task's IP
+  // (an alb task admits only the load balancer).
+  const ingress = readStackIngress(main.stack.outputs, findings);
+  const port = options.port ?? APP_PORT;
+  const url = (ingress && ingressUrl(ingress, port)) ?? pickServiceUrl(tasks, port)?.url;
+  if (url) {
     const reach = await checkReachability(
       deps,
-      found.url,
+      url,
       main.stack.parameters[STACK_PARAMETERS.allowedIp],
       project,
     );
     findings.push(...reach);
-    if (reach.length === 0) passed.push(`${found.url} answers`);
+    if (reach.length === 0) passed.push(`${url} answers`);
+  }
+  if (ingress && ingress.mode !== 'public-ip' && deps.ingress) {
+    const report = await readIngressReport(deps.ingress, ingress, ref, tasks, {
+      region: options.region,
+      port,
+      owner: options.owner ?? options.stackName,
+      ...(project ? { project } : {}),
+      ...(options.dnsUpdater ? { updater: options.dnsUpdater } : {}),
+    });
+    if (report.mode !== 'public-ip') {
+      findings.push(...report.findings);
+      passed.push(...report.passed);
+    }
   }
   const alarms = await checkAlarms(deps, options);
-  if (!alarms) return { findings, passed, url: found?.url };
+  if (!alarms) return { findings, passed, url };
   findings.push(...alarms.findings);
   passed.push(...alarms.passed);
-  return { findings, passed, url: found?.url, alarms: alarms.report };
+  return { findings, passed, url, alarms: alarms.report };
+}
+
+/** The stack's ingress; a mode this version does not know is a finding, and the rest goes on. */
+function readStackIngress(
+  outputs: Record<string, string>,
+  findings: Finding[],
+): IngressInfo | undefined {
+  try {
+    return readIngress(outputs);
+  } catch (error) {
+    if (!(error instanceof OpsError)) throw error;
+    findings.push({
+      severity: 'info',
+      code: 'ingress-unknown',
+      what: 'the stack runs an ingress mode this version does not know: not checked',
+      evidence: [error.message],
+      fix: 'update the tools (git pull, npm ci)',
+    });
+    return undefined;
+  }
 }
 
 /** Each alarm in ALARM, or why the alarms say nothing (unreadable, none there). */
