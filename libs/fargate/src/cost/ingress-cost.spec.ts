@@ -64,9 +64,9 @@ describe('estimateMonthlyCost: dns ingress templates', () => {
     expect(estimate.lines.some((l) => l.item.includes('Load Balancer'))).toBe(false);
   });
 
-  it('GIVEN the rule and its permission WHEN estimated THEN they are free, and the Route 53 and Lambda sources are named', () => {
+  it('GIVEN the rule, its permission and dead-letter queue WHEN estimated THEN they are free, and the Route 53 and Lambda sources are named', () => {
     expect(estimate.free.map((f) => f.type)).toEqual(
-      expect.arrayContaining(['AWS::Events::Rule', 'AWS::Lambda::Permission']),
+      expect.arrayContaining(['AWS::Events::Rule', 'AWS::Lambda::Permission', 'AWS::SQS::Queue']),
     );
     expect(Object.keys(estimate.prices.sources)).toEqual(
       expect.arrayContaining(['route53', 'lambda']),
@@ -79,7 +79,7 @@ describe('estimateMonthlyCost: alb ingress templates', () => {
   const estimate = estimateMonthlyCost(withAlbIngress());
 
   it('GIVEN a load balancer in eu-west-1 WHEN estimated THEN 730 ALB-hours at $0.0252 and 730 LCU-hours at $0.008', () => {
-    expect(line(estimate, 'Application Load Balancer hello-world-ecr-ecs-fargate')).toEqual(
+    expect(line(estimate, 'Application Load Balancer')).toEqual(
       expect.objectContaining({
         quantity: 730,
         unit: 'ALB-hour',
@@ -87,14 +87,14 @@ describe('estimateMonthlyCost: alb ingress templates', () => {
         monthly: 18.396,
       }),
     );
-    expect(line(estimate, 'Application Load Balancer hello-world-ecr-ecs-fargate: LCUs')).toEqual(
+    expect(line(estimate, 'Application Load Balancer: LCUs')).toEqual(
       expect.objectContaining({ quantity: 730, unit: 'LCU-hour', unitPrice: 0.008, monthly: 5.84 }),
     );
     expect(estimate.assumptions.join('\n')).toContain('1 LCU every hour');
   });
 
   it('GIVEN an internet-facing load balancer in two subnets WHEN estimated THEN two public IPv4 addresses, counted with the IPv4 charge', () => {
-    expect(line(estimate, 'Public IPv4 addresses of load balancer')).toEqual(
+    expect(line(estimate, 'Public IPv4 addresses of the load balancer: 2 (one per AZ)')).toEqual(
       expect.objectContaining({ quantity: 2 * 730, unitPrice: 0.005, monthly: 7.3 }),
     );
     expect(estimate.reference.publicIpv4Monthly).toBe(3.65 + 7.3);
@@ -152,10 +152,7 @@ describe('estimateMonthlyCost: alb ingress templates', () => {
     const assembly = withAlbIngress();
     const moved = { stacks: assembly.stacks.map((s) => ({ ...s, region: 'us-east-1' })) };
 
-    expect(
-      line(estimateMonthlyCost(moved), 'Application Load Balancer hello-world-ecr-ecs-fargate')
-        .unitPrice,
-    ).toBe(0.0225);
+    expect(line(estimateMonthlyCost(moved), 'Application Load Balancer').unitPrice).toBe(0.0225);
   });
 });
 

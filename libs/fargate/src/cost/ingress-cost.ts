@@ -52,6 +52,9 @@ export const INGRESS_FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
     'Application Auto Scaling is free; the tasks it adds are Fargate hours (priced at its minimum, its maximum shown)',
   'AWS::Lambda::Permission': 'free',
   'AWS::Lambda::EventInvokeConfig': 'free',
+  'AWS::SQS::Queue':
+    'no charge per queue; requests $0.40 per million after the first million a month: a dead-letter queue sees only the events that could not be delivered',
+  'AWS::SQS::QueuePolicy': 'free',
 };
 
 /** Ingress resource types the estimate prices, each in its own lines. */
@@ -99,6 +102,14 @@ export function checkIngressSettings(located: Located, fail: Fail): void {
           fail(located, `routes by ${routing}, whose queries are billed at a higher price`);
       if (p['HealthCheckId'] !== undefined)
         fail(located, 'has a Route 53 health check, which is billed');
+      return;
+    case 'AWS::SQS::Queue':
+      // SQS-managed encryption is free; a KMS key of the template's is priced as a key.
+      if (typeof p['KmsMasterKeyId'] === 'string' && !p['KmsMasterKeyId'].startsWith('alias/aws/'))
+        fail(
+          located,
+          'is encrypted with a KMS key outside the template, whose requests are not priced',
+        );
       return;
     case 'AWS::ApplicationAutoScaling::ScalingPolicy':
       if (p['PolicyType'] !== 'TargetTrackingScaling')
@@ -214,21 +225,24 @@ export function priceIngress(
   const sources = new Set<IngressPriceSource>();
   let publicIpv4Monthly = 0;
 
-  for (const balancer of ofType('AWS::ElasticLoadBalancingV2::LoadBalancer')) {
+  const balancers = ofType('AWS::ElasticLoadBalancingV2::LoadBalancer');
+  for (const balancer of balancers) {
     const p = props(balancer);
-    const name = describeValue(p['Name'] ?? balancer.logicalId, balancer.stack.template);
+    // CDK leaves the name to CloudFormation: the logical ID tells several apart.
+    const given = p['Name'] ?? (balancers.length > 1 ? balancer.logicalId : undefined);
+    const name = given === undefined ? '' : ` ${describeValue(given, balancer.stack.template)}`;
     const alb = rates.applicationLoadBalancer;
     const lcuHours = ALB_LCUS_PER_HOUR * hours;
     lines.push(
       {
-        item: `Application Load Balancer ${name}`,
+        item: `Application Load Balancer${name}`,
         quantity: hours,
         unit: 'ALB-hour',
         unitPrice: alb.hour,
         monthly: hours * alb.hour,
       },
       {
-        item: `Application Load Balancer ${name}: LCUs`,
+        item: `Application Load Balancer${name}: LCUs`,
         quantity: lcuHours,
         unit: 'LCU-hour',
         unitPrice: alb.lcuHour,
@@ -236,7 +250,7 @@ export function priceIngress(
       },
     );
     assumptions.push(
-      `${ALB_LCUS_PER_HOUR} LCU every hour for load balancer ${name}: an LCU is 25 new connections a second, 3,000 active connections a minute, 1 GB processed an hour or 1,000 rule evaluations a second, whichever is highest, billed by the fraction used; a small service uses less (CloudWatch's ConsumedLCUs shows it)`,
+      `${ALB_LCUS_PER_HOUR} LCU every hour for the load balancer${name}: an LCU is 25 new connections a second, 3,000 active connections a minute, 1 GB processed an hour or 1,000 rule evaluations a second, whichever is highest, billed by the fraction used; a small service uses less (CloudWatch's ConsumedLCUs shows it)`,
     );
     if ((p['Scheme'] ?? 'internet-facing') === 'internet-facing') {
       // One address per Availability Zone it is in: one per subnet.
@@ -244,7 +258,7 @@ export function priceIngress(
       const monthly = zones * hours * rates.publicIpv4Hour;
       publicIpv4Monthly += monthly;
       lines.push({
-        item: `Public IPv4 addresses of load balancer ${name}: ${zones} (one per AZ)`,
+        item: `Public IPv4 addresses of the load balancer${name}: ${zones} (one per AZ)`,
         quantity: zones * hours,
         unit: 'IP-hour',
         unitPrice: rates.publicIpv4Hour,

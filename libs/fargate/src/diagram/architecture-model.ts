@@ -1,4 +1,4 @@
-import { FLAVOUR_SUFFIX } from '@hello-world/shared';
+import { DNS_RECORD_TTL_SECONDS, dnsOwnerRecordName, FLAVOUR_SUFFIX } from '@hello-world/shared';
 import {
   listResources,
   regionOfAssembly,
@@ -230,6 +230,15 @@ function pushedService(b: ArchitectureBuilder): string {
   return '<service>';
 }
 
+const AZ_ORDINALS = ['first', 'second', 'third'];
+
+/** `{Fn::Select: [1, {Fn::GetAZs: ''}]}` → `second AZ`; '' for anything else. */
+function availabilityZoneOf(value: unknown): string {
+  const index = /"Fn::Select":\[(\d),\{"Fn::GetAZs"/.exec(JSON.stringify(value ?? null))?.[1];
+  const ordinal = index === undefined ? undefined : AZ_ORDINALS[Number(index)];
+  return ordinal ? `${ordinal} AZ` : '';
+}
+
 function addNetwork(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, DiagramGroup>) {
   for (const vpc of b.ofType('AWS::EC2::VPC')) {
     const p = props(vpc);
@@ -245,7 +254,7 @@ function addNetwork(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, D
   for (const subnet of b.ofType('AWS::EC2::Subnet')) {
     const p = props(subnet);
     const details = [
-      JSON.stringify(p['AvailabilityZone']).includes('"Fn::Select":[0,') ? 'first AZ' : '',
+      availabilityZoneOf(p['AvailabilityZone']),
       p['MapPublicIpOnLaunch'] ? 'public IP on launch' : '',
     ].filter(Boolean);
     b.group(
@@ -312,13 +321,47 @@ interface Rule {
   readonly FromPort?: number;
   readonly ToPort?: number;
   readonly CidrIp?: unknown;
+  readonly SourceSecurityGroupId?: unknown;
+  readonly DestinationSecurityGroupId?: unknown;
 }
 
-function describeRule(rule: Rule, template: CfnTemplate, direction: 'in' | 'out'): string {
+function describeRule(
+  rule: Rule,
+  template: CfnTemplate,
+  direction: 'in' | 'out',
+  describeGroup: (logicalId: string) => string = (id) => id,
+): string {
   const ports =
     rule.FromPort === rule.ToPort ? `${rule.FromPort}` : `${rule.FromPort}-${rule.ToPort}`;
-  const peer = describeValue(rule.CidrIp, template);
+  const group = referencedId(rule.SourceSecurityGroupId ?? rule.DestinationSecurityGroupId);
+  const peer =
+    rule.CidrIp === undefined && group !== undefined
+      ? describeGroup(group)
+      : describeValue(rule.CidrIp, template);
   return `${direction}: ${rule.IpProtocol} ${ports} ${direction === 'in' ? 'from' : 'to'} ${peer}`;
+}
+
+/** A security group as a rule names it: by what uses it (the load balancer, the service). */
+function describeSecurityGroup(
+  b: ArchitectureBuilder,
+  stack: SynthesizedStack,
+  logicalId: string,
+): string {
+  const uses = (type: string, property: (p: Record<string, unknown>) => unknown) =>
+    b
+      .ofType(type)
+      .some(
+        (r) =>
+          r.stack === stack &&
+          asArray(property(props(r))).some((group) => referencedId(group) === logicalId),
+      );
+  if (uses('AWS::ElasticLoadBalancingV2::LoadBalancer', (p) => p['SecurityGroups']))
+    return "the load balancer's group";
+  const serviceGroups = (p: Record<string, unknown>) =>
+    (p['NetworkConfiguration'] as { AwsvpcConfiguration?: { SecurityGroups?: unknown } })
+      ?.AwsvpcConfiguration?.SecurityGroups;
+  if (uses('AWS::ECS::Service', serviceGroups)) return "the service's group";
+  return `group ${logicalId}`;
 }
 
 /** Places each security group inside the subnet its service runs in. */
@@ -348,12 +391,27 @@ function addSecurityGroups(
       b.groupOf(idOf(sg.stack, subnetId ?? '')) ??
       b.groupOf(idOf(sg.stack, refOf(p['VpcId']) ?? '')) ??
       stackGroups.get(sg.stack);
+    // Rules between two groups are resources of their own (SecurityGroupIngress, …Egress).
+    const standalone = (type: string) =>
+      b.ofType(type).filter((rule) => {
+        const belongs =
+          rule.stack === sg.stack && referencedId(props(rule)['GroupId']) === sg.logicalId;
+        if (belongs) b.markPlaced(rule);
+        return belongs;
+      });
+    const describeGroup = (id: string) => describeSecurityGroup(b, sg.stack, id);
     const rules = [
       ...asArray(p['SecurityGroupIngress']).map((r) =>
         describeRule(r as Rule, sg.stack.template, 'in'),
       ),
+      ...standalone('AWS::EC2::SecurityGroupIngress').map((r) =>
+        describeRule(props(r) as Rule, sg.stack.template, 'in', describeGroup),
+      ),
       ...asArray(p['SecurityGroupEgress']).map((r) =>
         describeRule(r as Rule, sg.stack.template, 'out'),
+      ),
+      ...standalone('AWS::EC2::SecurityGroupEgress').map((r) =>
+        describeRule(props(r) as Rule, sg.stack.template, 'out', describeGroup),
       ),
     ];
     b.group(idOf(sg.stack, sg.logicalId), 'securityGroup', 'Security group', parent, rules);
@@ -424,10 +482,13 @@ function addEcs(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, Diagr
     const network = (
       p['NetworkConfiguration'] as { AwsvpcConfiguration?: { AssignPublicIp?: string } }
     )?.AwsvpcConfiguration;
-    const desired = describeValue(p['DesiredCount'] ?? 1, template);
+    const scaling = scalableTargetOf(b, service);
+    const desired = scaling
+      ? `${String(props(scaling)['MinCapacity'])}–${String(props(scaling)['MaxCapacity'])}`
+      : describeValue(p['DesiredCount'] ?? 1, template);
     const lines = [
       String(p['ServiceName'] ?? service.logicalId),
-      `${desired} task${desired === '1' ? '' : 's'} on ${capacity}`,
+      `${desired} task${desired === '1' ? '' : 's'} on ${capacity}${scaling ? ', autoscaled' : ''}`,
     ];
     if (breaker?.Enable) lines.push(`circuit breaker${breaker.Rollback ? ' with rollback' : ''}`);
     if (deployment?.MinimumHealthyPercent !== undefined) {
@@ -491,6 +552,8 @@ function addEcs(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, Diagr
     b.markPlaced(taskDefinition);
     b.edge(serviceId, taskId, `keeps ${desired} running`, 'control');
 
+    // Behind a load balancer the way in is its target group (addLoadBalancers), not the task's IP.
+    if (asArray(p['LoadBalancers']).length > 0) continue;
     addTraffic(b, service, taskId, sgId, network?.AssignPublicIp === 'ENABLED');
   }
 }
@@ -571,7 +634,14 @@ function addRoles(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, Dia
     const users = b.ofType('AWS::ECS::TaskDefinition');
     const asExecution = users.find((t) => namesRole(t, 'ExecutionRoleArn', role));
     const asTask = users.find((t) => namesRole(t, 'TaskRoleArn', role));
-    const title = asExecution ? 'IAM execution role' : asTask ? 'IAM task role' : 'IAM role';
+    const asFunction = b.ofType('AWS::Lambda::Function').find((f) => namesRole(f, 'Role', role));
+    const title = asExecution
+      ? 'IAM execution role'
+      : asTask
+        ? 'IAM task role'
+        : asFunction
+          ? 'IAM function role'
+          : 'IAM role';
     const lines: string[] = [];
     for (const statement of statementsOfRole(b, role)) {
       const actions = asArray(statement.Action).map(String);
@@ -607,6 +677,14 @@ function addRoles(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, Dia
         b.edge(roleId, idOf(logGroup.stack, logGroup.logicalId), 'may write', 'permission');
     }
     if (lines.length === 0) lines.push('no permissions');
+    if (asFunction) {
+      b.edge(
+        roleId,
+        idOf(asFunction.stack, asFunction.logicalId),
+        'the function runs as',
+        'permission',
+      );
+    }
     if (asTask && !asExecution) {
       b.edge(roleId, idOf(asTask.stack, asTask.logicalId), 'the app runs as', 'permission');
     }
@@ -705,12 +783,15 @@ function addMonitoring(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack
   ];
   for (const [stack, stackGroup] of stackGroups) {
     const inStack = (type: string) => b.ofType(type).filter((r) => r.stack === stack);
-    if (types.every((type) => inStack(type).length === 0)) continue;
+    const monitored = (type: string) =>
+      inStack(type).filter((r) => type !== 'AWS::Events::Rule' || !invokesFunction(b, r));
+    if (types.every((type) => monitored(type).length === 0)) continue;
     const template = stack.template;
     const group = b.group(idOf(stack, 'Monitoring'), 'monitoring', 'Monitoring', stackGroup);
     const alarms = inStack('AWS::CloudWatch::Alarm');
     const topics = inStack('AWS::SNS::Topic');
-    const rules = inStack('AWS::Events::Rule');
+    // A rule that runs a function is the function's (addFunctions), not monitoring.
+    const rules = inStack('AWS::Events::Rule').filter((rule) => !invokesFunction(b, rule));
     const alarmProps = (alarm: Located) => props(alarm) as AlarmProperties;
     const prefix = sharedPrefix(
       [
@@ -907,6 +988,368 @@ function addMonitoring(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack
   }
 }
 
+/** The autoscaling target of a service's desired count, if it has one. */
+function scalableTargetOf(b: ArchitectureBuilder, service: Located): Located | undefined {
+  return b
+    .ofType('AWS::ApplicationAutoScaling::ScalableTarget')
+    .find(
+      (target) =>
+        target.stack === service.stack &&
+        props(target)['ScalableDimension'] === 'ecs:service:DesiredCount' &&
+        JSON.stringify(props(target)['ResourceId'] ?? '').includes(`"${service.logicalId}"`),
+    );
+}
+
+/** Whether a rule's targets include a Lambda function of its stack. */
+function invokesFunction(b: ArchitectureBuilder, rule: Located): boolean {
+  return asArray(props(rule)['Targets']).some(
+    (target) =>
+      b.find(rule.stack, referencedId((target as { Arn?: unknown }).Arn))?.resource.Type ===
+      'AWS::Lambda::Function',
+  );
+}
+
+/** `Key`/`Value` attribute lists (load balancers, target groups) as a map. */
+function attributesOf(value: unknown): Map<string, string> {
+  return new Map(
+    (asArray(value) as { Key?: string; Value?: unknown }[]).map((a) => [
+      String(a.Key),
+      String(a.Value),
+    ]),
+  );
+}
+
+/** Who reaches the service over the internet: one node for every way in. */
+function addUsers(b: ArchitectureBuilder, lines: readonly string[]): void {
+  if (!b.nodes.some((n) => n.id === USERS)) {
+    b.node({ id: USERS, kind: 'external', title: 'Users', lines });
+  }
+}
+
+/**
+ * A Route 53 record, outside the region (Route 53 is global): the user looks it up, and it
+ * points at the load balancer (alias) or at the tasks (a record a function keeps).
+ */
+function addRecord(b: ArchitectureBuilder, id: string, title: string, lines: string[]): void {
+  b.node({ id, kind: 'network', title, lines });
+  b.edge(USERS, id, 'DNS lookup', 'traffic');
+}
+
+/**
+ * Load balancers in their security group, their listeners folded in, the target groups they
+ * forward to and the tasks registered there, the certificate of the HTTPS listener, the alias
+ * record at the domain, and the users' way in through the internet gateway.
+ */
+function addLoadBalancers(
+  b: ArchitectureBuilder,
+  stackGroups: Map<SynthesizedStack, DiagramGroup>,
+) {
+  for (const balancer of b.ofType('AWS::ElasticLoadBalancingV2::LoadBalancer')) {
+    const p = props(balancer);
+    const { stack } = balancer;
+    const template = stack.template;
+    const balancerId = idOf(stack, balancer.logicalId);
+    const subnets = asArray(p['Subnets']).map((subnet) => b.find(stack, referencedId(subnet)));
+    const cidrs = subnets.map((subnet) =>
+      subnet ? describeValue(props(subnet)['CidrBlock'], template) : '?',
+    );
+    const idle = attributesOf(p['LoadBalancerAttributes']).get('idle_timeout.timeout_seconds');
+    const lines = [
+      `${String(p['Scheme'] ?? 'internet-facing')} · ${subnets.length} AZs: ${cidrs.join(', ')}`,
+      ...(idle ? [`idle timeout ${idle} s`] : []),
+    ];
+    const listeners = b
+      .ofType('AWS::ElasticLoadBalancingV2::Listener')
+      .filter(
+        (l) => l.stack === stack && refOf(props(l)['LoadBalancerArn']) === balancer.logicalId,
+      );
+    const forwards: { listener: Located; targetGroup: string }[] = [];
+    for (const listener of listeners) {
+      const lp = props(listener);
+      const actions = asArray(lp['DefaultActions']) as {
+        Type?: string;
+        TargetGroupArn?: unknown;
+        RedirectConfig?: { Port?: string; Protocol?: string; StatusCode?: string };
+      }[];
+      const does = actions.map((action) => {
+        if (action.Type === 'redirect') {
+          const r = action.RedirectConfig ?? {};
+          return `${(r.StatusCode ?? '').replace('HTTP_', '')} to ${r.Protocol ?? ''} ${r.Port ?? ''}`.trim();
+        }
+        const targetGroup = refOf(action.TargetGroupArn);
+        if (targetGroup) forwards.push({ listener, targetGroup });
+        return action.Type === 'forward' ? 'target group' : String(action.Type);
+      });
+      const policy = lp['SslPolicy'] ? ` (${String(lp['SslPolicy'])})` : '';
+      lines.push(`${String(lp['Protocol'])} ${String(lp['Port'])}${policy} → ${does.join(', ')}`);
+      b.markPlaced(listener);
+      for (const certificate of asArray(lp['Certificates'])) {
+        const cert = b.find(
+          stack,
+          referencedId((certificate as { CertificateArn?: unknown }).CertificateArn),
+        );
+        if (!cert) continue;
+        const cp = props(cert);
+        const zones = (asArray(cp['DomainValidationOptions']) as { HostedZoneId?: unknown }[]).map(
+          (option) => describeValue(option.HostedZoneId, template),
+        );
+        const certId = idOf(stack, cert.logicalId);
+        if (!b.nodes.some((n) => n.id === certId)) {
+          b.node(
+            {
+              id: certId,
+              kind: 'security',
+              title: 'ACM certificate',
+              lines: [
+                String(cp['DomainName']),
+                `${String(cp['ValidationMethod'] ?? 'EMAIL')}-validated${zones.length > 0 ? ` in zone ${zones.join(', ')}` : ''}`,
+              ],
+            },
+            stackGroups.get(stack),
+          );
+          b.markPlaced(cert);
+        }
+        b.edge(certId, balancerId, `TLS on ${String(lp['Port'])}`, 'control');
+      }
+    }
+    const sgId = referencedId(asArray(p['SecurityGroups'])[0]);
+    b.node(
+      { id: balancerId, kind: 'network', title: 'Application Load Balancer', lines },
+      b.groupOf(idOf(stack, sgId ?? '')) ?? stackGroups.get(stack),
+    );
+    b.markPlaced(balancer);
+
+    // The users' way in: the load balancer's security group rules, through the internet gateway.
+    const sg = b.find(stack, sgId);
+    const igw = b.ofType('AWS::EC2::InternetGateway').find((g) => g.stack === stack);
+    const ingress = sg ? (asArray(props(sg)['SecurityGroupIngress']) as Rule[]) : [];
+    addUsers(b, [
+      ...new Set(ingress.map((rule) => `from ${describeValue(rule.CidrIp, template)}`)),
+    ]);
+    if (igw) {
+      const igwId = idOf(igw.stack, igw.logicalId);
+      for (const listener of listeners) {
+        const lp = props(listener);
+        b.edge(USERS, igwId, `${String(lp['Protocol'])} tcp ${String(lp['Port'])}`, 'traffic');
+      }
+      b.edge(igwId, balancerId, `public IPs, ${subnets.length} AZs`, 'traffic');
+    }
+
+    for (const { listener, targetGroup } of forwards) {
+      const group = b.find(stack, targetGroup);
+      if (!group) continue;
+      const gp = props(group);
+      const groupId = idOf(stack, group.logicalId);
+      if (!b.nodes.some((n) => n.id === groupId)) {
+        const delay = attributesOf(gp['TargetGroupAttributes']).get(
+          'deregistration_delay.timeout_seconds',
+        );
+        const interval = gp['HealthCheckIntervalSeconds'];
+        b.node(
+          {
+            id: groupId,
+            kind: 'network',
+            title: 'Target group',
+            lines: [
+              `${String(gp['Protocol'])} :${String(gp['Port'])} · ${String(gp['TargetType'] ?? 'instance')} targets`,
+              `health ${String(gp['HealthCheckPath'] ?? '/')}${interval ? ` every ${String(interval)} s` : ''}`,
+              ...(delay ? [`deregistration delay ${delay} s`] : []),
+            ],
+          },
+          b.groupOf(idOf(stack, refOf(gp['VpcId']) ?? '')) ?? stackGroups.get(stack),
+        );
+        b.markPlaced(group);
+        // The tasks of every service registered in it.
+        for (const service of b.ofType('AWS::ECS::Service')) {
+          const sp = props(service);
+          const entry = (
+            asArray(sp['LoadBalancers']) as {
+              TargetGroupArn?: unknown;
+              ContainerPort?: number;
+            }[]
+          ).find((l) => refOf(l.TargetGroupArn) === group.logicalId);
+          if (service.stack !== stack || !entry) continue;
+          const task = refOf(sp['TaskDefinition']);
+          if (task)
+            b.edge(groupId, idOf(stack, task), `HTTP :${String(entry.ContainerPort)}`, 'traffic');
+          b.edge(idOf(stack, service.logicalId), groupId, 'registers its tasks', 'control');
+        }
+      }
+      b.edge(
+        balancerId,
+        groupId,
+        `${String(props(listener)['Protocol'])} ${String(props(listener)['Port'])}`,
+        'traffic',
+      );
+    }
+
+    for (const record of b.ofType('AWS::Route53::RecordSet')) {
+      const rp = props(record);
+      const alias = JSON.stringify(rp['AliasTarget'] ?? null);
+      if (
+        record.stack !== stack ||
+        !alias.includes(`"Fn::GetAtt":["${balancer.logicalId}","DNSName"]`)
+      )
+        continue;
+      const recordId = idOf(stack, record.logicalId);
+      addRecord(b, recordId, 'Route 53 alias record', [
+        `${describeValue(rp['Name'], template).replace(/\.$/, '')} ${String(rp['Type'])} → load balancer`,
+        `zone ${describeValue(rp['HostedZoneId'] ?? rp['HostedZoneName'], template)}`,
+      ]);
+      b.edge(recordId, balancerId, 'alias', 'control');
+      b.markPlaced(record);
+    }
+  }
+}
+
+const PREDEFINED_METRICS: Record<string, (target: string) => string> = {
+  ECSServiceAverageCPUUtilization: (target) => `CPU ${target}%`,
+  ECSServiceAverageMemoryUtilization: (target) => `memory ${target}%`,
+  ALBRequestCountPerTarget: (target) => `${target} requests per task a minute`,
+};
+
+/** The autoscaling of a service's task count: its range and its policies, beside the service. */
+function addScaling(b: ArchitectureBuilder) {
+  for (const service of b.ofType('AWS::ECS::Service')) {
+    const target = scalableTargetOf(b, service);
+    if (!target) continue;
+    const tp = props(target);
+    const policies = b
+      .ofType('AWS::ApplicationAutoScaling::ScalingPolicy')
+      .filter(
+        (policy) =>
+          policy.stack === target.stack &&
+          refOf(props(policy)['ScalingTargetId']) === target.logicalId,
+      );
+    const lines = [`${String(tp['MinCapacity'])} to ${String(tp['MaxCapacity'])} tasks`];
+    for (const policy of policies) {
+      const configuration = props(policy)['TargetTrackingScalingPolicyConfiguration'] as
+        | {
+            TargetValue?: number;
+            PredefinedMetricSpecification?: { PredefinedMetricType?: string };
+          }
+        | undefined;
+      const metric = configuration?.PredefinedMetricSpecification?.PredefinedMetricType ?? '';
+      const describe = PREDEFINED_METRICS[metric] ?? ((t: string) => `${metric} ${t}`);
+      lines.push(`target ${describe(String(configuration?.TargetValue))}`);
+      b.markPlaced(policy);
+    }
+    const id = idOf(target.stack, target.logicalId);
+    b.node(
+      { id, kind: 'compute', title: 'Application Auto Scaling', lines },
+      b.groupOf(idOf(service.stack, refOf(props(service)['Cluster']) ?? '')),
+    );
+    b.markPlaced(target);
+    b.edge(id, idOf(service.stack, service.logicalId), 'sets the desired count', 'control');
+  }
+}
+
+/**
+ * Functions and what runs them: the rule on the service's task state changes (with its
+ * dead-letter queue and permission), and, for a function that keeps a Route 53 record
+ * (HOSTED_ZONE_ID and DOMAIN_NAME), that record, which users look up.
+ */
+function addFunctions(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, DiagramGroup>) {
+  for (const fn of b.ofType('AWS::Lambda::Function')) {
+    const p = props(fn);
+    const { stack } = fn;
+    const template = stack.template;
+    const fnId = idOf(stack, fn.logicalId);
+    const architecture = asArray(p['Architectures']).map(String).join(', ') || 'x86_64';
+    const lines = [
+      describeValue(p['FunctionName'] ?? fn.logicalId, template),
+      `${String(p['Runtime'] ?? '')} · ${architecture} · ${String(p['MemorySize'] ?? 128)} MB · ${String(p['Timeout'] ?? 3)} s`,
+    ];
+    if (p['ReservedConcurrentExecutions'] === 1) lines.push('one run at a time');
+    const environment =
+      (p['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    const zone = environment['HOSTED_ZONE_ID'];
+    const domain = environment['DOMAIN_NAME'];
+    if (domain !== undefined)
+      lines.push(`keeps ${describeValue(domain, template)} = running tasks' IPs`);
+    b.node({ id: fnId, kind: 'compute', title: 'Lambda function', lines }, stackGroups.get(stack));
+    b.markPlaced(fn);
+    for (const permission of b.ofType('AWS::Lambda::Permission')) {
+      if (
+        permission.stack === stack &&
+        referencedId(props(permission)['FunctionName']) === fn.logicalId
+      )
+        b.markPlaced(permission);
+    }
+    const logGroup = referencedId(
+      (p['LoggingConfig'] as { LogGroup?: unknown } | undefined)?.LogGroup,
+    );
+    if (logGroup) b.edge(fnId, idOf(stack, logGroup), 'logs', 'traffic');
+
+    if (zone !== undefined && domain !== undefined) {
+      const name = describeValue(domain, template);
+      const recordId = `${fnId}__Record`;
+      addUsers(b, []);
+      addRecord(b, recordId, 'Route 53 record', [
+        `${name} A · TTL ${DNS_RECORD_TTL_SECONDS} s → the tasks' public IPs`,
+        `owner TXT ${dnsOwnerRecordName(name)}`,
+        `zone ${describeValue(zone, template)}`,
+      ]);
+      b.edge(fnId, recordId, 'UPSERT A, TXT', 'control');
+    }
+
+    for (const rule of b.ofType('AWS::Events::Rule')) {
+      const targets = asArray(props(rule)['Targets']) as {
+        Arn?: unknown;
+        DeadLetterConfig?: { Arn?: unknown };
+      }[];
+      const target = targets.find((t) => referencedId(t.Arn) === fn.logicalId);
+      if (rule.stack !== stack || !target) continue;
+      const rp = props(rule);
+      const ruleId = idOf(stack, rule.logicalId);
+      const pattern = rp['EventPattern'] as
+        | { 'detail-type'?: string[]; detail?: { group?: string[]; lastStatus?: string[] } }
+        | undefined;
+      b.node(
+        {
+          id: ruleId,
+          kind: 'messaging',
+          title: 'EventBridge rule',
+          lines: [
+            describeValue(rp['Name'] ?? rule.logicalId, template),
+            `${(pattern?.['detail-type'] ?? []).join(', ')}${pattern?.detail?.lastStatus ? `: ${pattern.detail.lastStatus.join(', ')}` : ''}`,
+          ],
+        },
+        stackGroups.get(stack),
+      );
+      b.markPlaced(rule);
+      const source = b
+        .ofType('AWS::ECS::Service')
+        .find(
+          (s) =>
+            s.stack === stack &&
+            (pattern?.detail?.group ?? []).includes(`service:${String(props(s)['ServiceName'])}`),
+        );
+      if (source) b.edge(idOf(stack, source.logicalId), ruleId, 'task state changes', 'traffic');
+      b.edge(ruleId, fnId, 'invokes', 'traffic');
+      const queue = b.find(stack, referencedId(target.DeadLetterConfig?.Arn));
+      if (queue) {
+        const queueId = idOf(stack, queue.logicalId);
+        b.node(
+          {
+            id: queueId,
+            kind: 'messaging',
+            title: 'SQS dead-letter queue',
+            lines: [describeValue(props(queue)['QueueName'] ?? queue.logicalId, template)],
+          },
+          stackGroups.get(stack),
+        );
+        b.markPlaced(queue);
+        for (const policy of b.ofType('AWS::SQS::QueuePolicy')) {
+          if (asArray(props(policy)['Queues']).some((q) => refOf(q) === queue.logicalId))
+            b.markPlaced(policy);
+        }
+        b.edge(ruleId, queueId, 'undelivered events', 'control');
+      }
+    }
+  }
+}
+
 /** Anything not drawn above still appears, named by type, so the picture never hides a resource. */
 function addOthers(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack, DiagramGroup>) {
   for (const other of b.unplaced()) {
@@ -936,6 +1379,9 @@ export function buildArchitecture(assembly: CloudAssembly): Architecture {
   addSecurityGroups(b, stackGroups);
   addLogGroups(b, stackGroups);
   addEcs(b, stackGroups);
+  addLoadBalancers(b, stackGroups);
+  addScaling(b);
+  addFunctions(b, stackGroups);
   addRoles(b, stackGroups);
   addMonitoring(b, stackGroups);
   addOthers(b, stackGroups);

@@ -84,7 +84,51 @@ export function withDnsIngress(assembly: CloudAssembly = copySynthesizedAssembly
         },
         Name: 'hello-world-ecr-ecs-fargate-dns',
         State: 'ENABLED',
-        Targets: [{ Arn: { 'Fn::GetAtt': ['DnsIngressFunction8E6D1F1B', 'Arn'] }, Id: 'Target0' }],
+        Targets: [
+          {
+            Arn: { 'Fn::GetAtt': ['DnsIngressFunction8E6D1F1B', 'Arn'] },
+            DeadLetterConfig: {
+              Arn: { 'Fn::GetAtt': ['DnsIngressDeadLetterQueue4F1A2B3C', 'Arn'] },
+            },
+            Id: 'Target0',
+            RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 8 },
+          },
+        ],
+      },
+    },
+    DnsIngressDeadLetterQueue4F1A2B3C: {
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        MessageRetentionPeriod: 1209600,
+        QueueName: 'hello-world-ecr-ecs-fargate-dns-dlq',
+        SqsManagedSseEnabled: true,
+      },
+    },
+    DnsIngressDeadLetterQueuePolicy5D6E7F80: {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: {
+        PolicyDocument: {
+          Statement: [
+            {
+              Action: 'sqs:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Resource: { 'Fn::GetAtt': ['DnsIngressDeadLetterQueue4F1A2B3C', 'Arn'] },
+            },
+            {
+              Action: 'sqs:SendMessage',
+              Condition: {
+                ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['DnsIngressRuleB3F2C0D4', 'Arn'] } },
+              },
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Resource: { 'Fn::GetAtt': ['DnsIngressDeadLetterQueue4F1A2B3C', 'Arn'] },
+            },
+          ],
+          Version: '2012-10-17',
+        },
+        Queues: [{ Ref: 'DnsIngressDeadLetterQueue4F1A2B3C' }],
       },
     },
     DnsIngressRuleAllowEventRuleC5A1E2F3: {
@@ -179,7 +223,6 @@ export function withAlbIngress(
           { Key: 'idle_timeout.timeout_seconds', Value: '60' },
           { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
         ],
-        Name: 'hello-world-ecr-ecs-fargate',
         Scheme: 'internet-facing',
         SecurityGroups: [{ 'Fn::GetAtt': ['AlbIngressSecurityGroup9F0E1D2C', 'GroupId'] }],
         Subnets: [{ Ref: SUBNET }, { Ref: 'NetworkVpcPublicSubnet2Subnet3C8A7E55' }],
