@@ -442,7 +442,7 @@ export function estimateMonthlyCost(
     ...estimate,
     assumptions: [
       ...estimate.assumptions,
-      `autoscaling keeps ${minTasks} to ${maxTasks} tasks: priced at ${minTasks}; at ${maxTasks} all month, ${formatPrice(ceiling.total)} (the Fargate and task IPv4 lines grow with the count)`,
+      `autoscaling keeps ${minTasks} to ${maxTasks} tasks: priced at ${minTasks}, the total at ${maxTasks} all month shown under the total (the Fargate and task IPv4 lines grow with the count)`,
     ],
     scaling: { minTasks, maxTasks, totalAtMax: ceiling.total },
   };
@@ -514,7 +514,8 @@ function estimateAt(
         monthly: ingested * rates.logsIngestionGb,
       },
       {
-        item: `CloudWatch Logs storage: ${Number.isFinite(retention) ? `${retention} days kept` : 'kept for ever'}`,
+        // A function's group is named: the service's line reads as it always has.
+        item: `CloudWatch Logs storage: ${fnLogs ? `${name}, ` : ''}${Number.isFinite(retention) ? `${retention} days kept` : 'kept for ever'}`,
         quantity: stored,
         unit: 'GB-month',
         unitPrice: rates.logsStorageGbMonth,

@@ -55,6 +55,9 @@ describe('estimateMonthlyCost: dns ingress templates', () => {
       ['CloudWatch Logs ingestion: /ecs/hello-world-ecr-ecs-fargate', 1],
       ['CloudWatch Logs ingestion: /aws/lambda/hello-world-ecr-ecs-fargate-dns', 0.01],
     ]);
+    expect(items(estimate)).toContain(
+      'CloudWatch Logs storage: /aws/lambda/hello-world-ecr-ecs-fargate-dns, 7 days kept',
+    );
   });
 
   it('GIVEN the dns templates WHEN estimated THEN the total is the default’s plus zone, queries, function and its logs, a little under $1', () => {

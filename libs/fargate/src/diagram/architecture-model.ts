@@ -1118,6 +1118,26 @@ function addLoadBalancers(
       b.groupOf(idOf(stack, sgId ?? '')) ?? stackGroups.get(stack),
     );
     b.markPlaced(balancer);
+    // It has a node in each of its subnets (an address each, public when internet-facing).
+    for (const subnet of subnets) {
+      if (!subnet) continue;
+      const nodeId = `${balancerId}__${subnet.logicalId}`;
+      const zone = availabilityZoneOf(props(subnet)['AvailabilityZone']);
+      b.node(
+        {
+          id: nodeId,
+          kind: 'network',
+          title: 'Load balancer node',
+          lines: [
+            [zone, p['Scheme'] === 'internal' ? 'private IP' : 'public IPv4 address']
+              .filter(Boolean)
+              .join(' · '),
+          ],
+        },
+        b.groupOf(idOf(stack, subnet.logicalId)),
+      );
+      b.edge(balancerId, nodeId, 'runs in', 'control');
+    }
 
     // The users' way in: the load balancer's security group rules, through the internet gateway.
     const sg = b.find(stack, sgId);

@@ -147,6 +147,19 @@ describe('buildArchitecture: alb ingress', () => {
     expect(service.lines[1]).toBe('1–4 tasks on FARGATE, autoscaled');
   });
 
+  it('GIVEN the load balancer in two subnets WHEN drawn THEN each subnet holds one of its nodes with a public address', () => {
+    const subnets = allGroups(architecture.groups).filter((g) => g.kind === 'subnet');
+    const nodes = architecture.nodes.filter((n) => n.title === 'Load balancer node');
+
+    expect(nodes.map((n) => n.lines)).toEqual([
+      ['first AZ · public IPv4 address'],
+      ['second AZ · public IPv4 address'],
+    ]);
+    expect(subnets.map((g) => g.nodeIds.filter((id) => nodes.some((n) => n.id === id)))).toEqual(
+      nodes.map((n) => [n.id]),
+    );
+  });
+
   it('GIVEN the second subnet WHEN drawn THEN it is in the second AZ', () => {
     expect(
       allGroups(architecture.groups)
