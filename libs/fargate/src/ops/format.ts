@@ -4,11 +4,13 @@ import type {
   DestroyResult,
   Diagnosis,
   Finding,
+  IngressReport,
   LogLine,
   ServiceStatus,
   StackDeleteProgress,
   TaskSummary,
 } from '@hello-world/aws-ops';
+import { describeTargetCounts } from '@hello-world/aws-ops';
 import { describeSkipped, type EnvironmentsReport } from './envs';
 
 /** Columns padded to their widest cell; the last column is left ragged. */
@@ -88,9 +90,63 @@ export function formatAlarms(alarms: StatusAlarms): string[] {
   ];
 }
 
+/** A finding as one indented status line: ERROR/WARN/INFO, what, then the fix. */
+function findingLine(f: Finding, indent = '  '): string {
+  // A target's reason is its evidence: status shows it on the line.
+  const why = f.code === 'alb-target-unhealthy' && f.evidence[0] ? ` (${f.evidence[0]})` : '';
+  return `${indent}${severityLabel(f)} ${f.what}${why}: ${f.fix}`;
+}
+
+/**
+ * The ingress section of a dns or alb stack (none for public-ip, whose status is the
+ * reference's): the mode, then the record against the tasks, or the load balancer's targets,
+ * scaling and alias; its findings under it.
+ */
+export function formatIngress(report: IngressReport, desiredCount: number): string[] {
+  if (report.mode === 'public-ip') return [];
+  if (report.mode === 'dns') {
+    const check = report.record;
+    return [
+      `Ingress: dns, record ${report.domainName ?? '?'} in hosted zone ${report.hostedZoneId ?? '?'}`,
+      ...(check
+        ? [
+            `  record: ${check.record.exists ? `${check.record.values.join(', ') || '(no values)'} (TTL ${check.record.ttl ?? '-'}, ${describeOwner(check.record.owner)})` : '(absent)'}`,
+            `  tasks:  ${check.taskIps.join(', ') || '(no running task with a public IP)'}`,
+            `  ${check.matches ? 'matches the running tasks' : 'does NOT match the running tasks'}`,
+          ]
+        : []),
+      ...report.findings.map((f) => findingLine(f)),
+    ];
+  }
+  const scaling =
+    report.scaling === undefined
+      ? []
+      : report.scaling === null
+        ? ['  scaling: none']
+        : [
+            `  scaling: ${report.scaling.minTasks} to ${report.scaling.maxTasks} tasks (desired now ${desiredCount})${report.scaling.suspended ? ', suspended' : ''}`,
+          ];
+  return [
+    `Ingress: alb, load balancer ${report.loadBalancerDnsName ?? '?'}`,
+    ...(report.targets ? [`  targets: ${describeTargetCounts(report.targets)}`] : []),
+    ...scaling,
+    ...(report.alias?.state === 'points-here' ? [`  ${report.domainName} is an alias to it`] : []),
+    ...report.findings.map((f) => findingLine(f)),
+  ];
+}
+
+function describeOwner(owner: 'ours' | 'foreign' | 'none'): string {
+  return owner === 'ours'
+    ? "this deployment's"
+    : owner === 'foreign'
+      ? 'owned by another deployment'
+      : 'no owner marker';
+}
+
 /**
  * `problems` are findStatusProblems' (the service's own), printed as ERROR under the counts;
- * `reachability` is checkReachability's, under the URL; `alarms`, when read, under those.
+ * `reachability` is checkReachability's, under the URL; `alarms`, when read, under those; a dns
+ * or alb stack's `ingress` section between the URL and the alarms.
  */
 export function formatStatus(
   status: ServiceStatus,
@@ -99,6 +155,7 @@ export function formatStatus(
   reachability: Finding[] = [],
   problems: Finding[] = [],
   alarms?: StatusAlarms,
+  ingress: IngressReport = { mode: 'public-ip' },
 ): string {
   const out: string[] = [];
   const answers = url && !reachability.some((f) => f.code === 'url-not-answering');
@@ -108,6 +165,7 @@ export function formatStatus(
     ...problems.map((f) => `  ${severityLabel(f)} ${f.what}: ${f.fix}`),
     `URL: ${url ?? '(no running task with a public IP yet)'}${answers ? ' (answers from here)' : ''}`,
     ...reachability.map((f) => `  ${severityLabel(f)} ${f.what}: ${f.fix}`),
+    ...formatIngress(ingress, status.desiredCount),
     ...(alarms ? ['', ...formatAlarms(alarms)] : []),
     '',
     'Deployments',
@@ -298,7 +356,22 @@ export function formatDestroy(
       : result.registry === 'deleted'
         ? `deleted ${result.imagesDeleted} image(s) and stack ${registryStackName}`
         : `stack ${registryStackName} is not deployed in ${region}`;
-  return `${stack}; ${registry}`;
+  const record = result.record ? [formatRecordRemoval(result.record)] : [];
+  return [`${stack}; ${registry}`, ...record].join('\n');
+}
+
+/** What destroy did with a dns-mode stack's record. */
+function formatRecordRemoval(record: NonNullable<DestroyResult['record']>): string {
+  switch (record.outcome) {
+    case 'removed':
+      return `deleted the dns record${record.removed.length > 1 ? 's' : ''} ${record.removed.join(' and ')}${record.values.length > 0 ? ` (it pointed at ${record.values.join(', ')})` : ''}`;
+    case 'foreign':
+      return `left the dns record ${record.domainName} alone: its owner TXT does not name this deployment`;
+    case 'absent':
+      return 'no dns record to delete: neither its A record nor its owner TXT is there';
+    case 'failed':
+      return `ERROR the dns record ${record.domainName} was not deleted (${record.reason}): delete its A record and its _ecs-owner TXT in Route 53 by hand, or it points at an IP AWS gives to others`;
+  }
 }
 
 /** `infra:envs`' table: one row per environment, then the cost's notes and assumptions. */

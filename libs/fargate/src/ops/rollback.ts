@@ -18,7 +18,9 @@ import {
   findPreviousRelease,
   findStack,
   getRunningImages,
-  getServiceUrl,
+  getIngressUrl,
+  type IngressInfo,
+  readIngress,
   getStack,
   isSetupProblem,
   parseRepositoryUri,
@@ -153,6 +155,8 @@ interface Target {
   stackId: string;
   parameterKeys: string[];
   ref: ServiceRef;
+  /** How users reach it: the URL checked after the rollout is the stack's. */
+  ingress: IngressInfo;
   allowedIp?: string;
   repositoryUri: string;
   from: RollbackImage;
@@ -294,7 +298,13 @@ export async function runRollback(
       deps.progress,
     );
     const reach = await phase('url', async () => {
-      const found = await getServiceUrl(clients, target.ref, request.port, request.project);
+      const found = await getIngressUrl(
+        clients,
+        target.ref,
+        target.ingress,
+        request.port,
+        request.project,
+      );
       const findings = await checkReachability(deps, found.url, target.allowedIp, request.project);
       return {
         value: {
@@ -396,6 +406,7 @@ async function resolveTarget(request: RollbackRequest, deps: RollbackDeps): Prom
     stackId: stack.stackId,
     parameterKeys: Object.keys(stack.parameters),
     ref,
+    ingress: readIngress(stack.outputs),
     ...(stack.parameters[STACK_PARAMETERS.allowedIp]
       ? { allowedIp: stack.parameters[STACK_PARAMETERS.allowedIp] }
       : {}),

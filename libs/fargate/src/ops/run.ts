@@ -20,8 +20,15 @@ import {
   followLogs,
   forceNewDeployment,
   getServiceStatus,
+  getIngressUrl,
+  getServiceTasks,
   getServiceUrl,
   getStack,
+  type IngressInfo,
+  type IngressReport,
+  ingressUrl,
+  readIngress,
+  readIngressReport,
   findStack,
   isAbortError,
   listEnvironmentStacks,
@@ -65,6 +72,7 @@ import {
   formatOutputs,
   progressPrinter,
   formatStatus,
+  severityLabel,
 } from './format';
 
 /** Everything the commands touch outside themselves, so tests can pass fakes. */
@@ -112,10 +120,12 @@ interface Context {
 async function resolveService(
   ctx: Context,
   stackName: string,
-): Promise<ServiceRef & { allowedIp?: string }> {
+): Promise<ServiceRef & { allowedIp?: string; ingress: IngressInfo }> {
   const stack = await getStack(ctx.clients.cfn, stackName, ctx.region, ctx.deps.deployment.project);
   return {
     allowedIp: stack.parameters[STACK_PARAMETERS.allowedIp],
+    // Its IngressMode output; none (every public-ip stack) is public-ip.
+    ingress: readIngress(stack.outputs),
     // Without outputs, the names the stack gives them: both are named after the stack.
     cluster: stack.outputs[STACK_OUTPUTS.clusterName] ?? stackName,
     service: stack.outputs[STACK_OUTPUTS.serviceName] ?? stackName,
@@ -180,7 +190,16 @@ async function execute(
         getServiceStatus(clients, ref, { project }),
         readAlarmReport(clients.cloudwatch, monitoring, ctx.region),
       ]);
-      const url = pickServiceUrl(status.tasks, deps.deployment.port)?.url;
+      const ingress = await readIngressReport(
+        clients,
+        ref.ingress,
+        ref,
+        status.tasks,
+        ingressReportOptions(ctx, common.stackName),
+      );
+      const taskUrl = pickServiceUrl(status.tasks, deps.deployment.port)?.url;
+      // dns and alb: users come by the name, so that is the URL shown and probed.
+      const url = ingressUrl(ref.ingress, deps.deployment.port) ?? taskUrl;
       const reachability = url ? await checkReachability(deps, url, ref.allowedIp, project) : [];
       const alarms = {
         report,
@@ -190,9 +209,11 @@ async function execute(
         dashboardUrl: dashboardUrl(ctx.region, monitoring.dashboard),
         deployCommand: `npx nx run ${project}:deploy`,
       };
-      const own = findStatusProblems(status, url, project);
+      // A dns record needs a task's public IP; behind a load balancer, its private IP serves.
+      const own = findStatusProblems(status, ref.ingress.mode === 'alb' ? url : taskUrl, project);
+      const ingressProblems = ingress.mode === 'public-ip' ? [] : ingress.findings;
       // --json: one list of what status reports, the alarms' findings (codes alarm-*) included.
-      const problems = [...own, ...alarms.problems];
+      const problems = [...own, ...ingressProblems, ...alarms.problems];
       ctx.print(
         {
           region: ctx.region,
@@ -202,8 +223,9 @@ async function execute(
           ...status,
           alarms: report,
           dashboardUrl: alarms.dashboardUrl,
+          ...(ingress.mode === 'public-ip' ? {} : { ingress }),
         },
-        () => formatStatus(status, url, ctx.region, reachability, own, alarms),
+        () => formatStatus(status, url, ctx.region, reachability, own, alarms, ingress),
       );
       // 0: the desired count runs and the URL answers from here; 1: an ERROR line was printed
       // (tasks missing, a failed rollout, the URL not answering from an allowed IP, the
@@ -213,13 +235,42 @@ async function execute(
     }
     case 'url': {
       const ref = await resolveService(ctx, common.stackName);
-      const found = await getServiceUrl(
+      if (ref.ingress.mode === 'public-ip') {
+        const taskUrl = await getServiceUrl(
+          clients,
+          ref,
+          deps.deployment.port,
+          deps.deployment.project,
+        );
+        ctx.print(taskUrl, () => taskUrl.url);
+        return EXIT_OK;
+      }
+      const found = await getIngressUrl(
         clients,
         ref,
+        ref.ingress,
         deps.deployment.port,
         deps.deployment.project,
       );
-      ctx.print(found, () => found.url);
+      if (found.mode !== 'dns') {
+        ctx.print(found, () => found.url);
+        return EXIT_OK;
+      }
+      // The name is stable; whether it leads to the tasks now is said on stderr, stdout stays
+      // the URL alone for scripts.
+      const tasks = await getServiceTasks(clients.ecs, clients.ec2, ref, 'RUNNING');
+      const record = await readIngressReport(
+        clients,
+        ref.ingress,
+        ref,
+        tasks,
+        ingressReportOptions(ctx, common.stackName),
+      );
+      if (record.mode === 'dns') deps.err(describeRecordState(record));
+      ctx.print(
+        { ...found, ...(record.mode === 'dns' && record.record ? { record: record.record } : {}) },
+        () => found.url,
+      );
       return EXIT_OK;
     }
     case 'outputs': {
@@ -305,9 +356,10 @@ async function execute(
         );
         return EXIT_FAILED;
       }
-      const found = await getServiceUrl(
+      const found = await getIngressUrl(
         clients,
         ref,
+        ref.ingress,
         deps.deployment.port,
         deps.deployment.project,
       );
@@ -373,9 +425,14 @@ async function execute(
       }
       const repositoryName =
         registry?.outputs[REGISTRY_OUTPUTS.repositoryName] ?? deps.deployment.names.repository;
+      // Read before the stack goes: its outputs are where the record's name and zone are.
+      const dnsRecord = main ? dnsRecordOf(readIngress(main.outputs), common.stackName) : undefined;
+      const record = dnsRecord
+        ? ` and its dns record ${dnsRecord.domainName} (A and owner TXT) if this deployment owns it`
+        : '';
       const what = command.deleteImages
-        ? `stack ${common.stackName}, every image in ${repositoryName} and stack ${common.registryStackName}`
-        : `stack ${common.stackName} (images in ${repositoryName} are kept)`;
+        ? `stack ${common.stackName}${record}, every image in ${repositoryName} and stack ${common.registryStackName}`
+        : `stack ${common.stackName}${record} (images in ${repositoryName} are kept)`;
       if (!main && !command.deleteImages) {
         // Only the registry is there, and it is kept: nothing to delete, nothing to ask.
         const kept = { stack: 'absent', imagesDeleted: 0, registry: 'kept' } as const;
@@ -395,6 +452,7 @@ async function execute(
         registryStackName: common.registryStackName,
         repositoryName,
         deleteImages: command.deleteImages,
+        ...(dnsRecord ? { dnsRecord } : {}),
         timeoutMs: common.timeoutMs,
         clock: deps.clock,
         onProgress: (p) => formatDeleteProgress(p).forEach((l) => deps.err(l)),
@@ -402,9 +460,43 @@ async function execute(
       ctx.print(result, () =>
         formatDestroy(result, common.stackName, common.registryStackName, ctx.region),
       );
-      return EXIT_OK;
+      // The stack is gone but a record it owned still points at a released IP: left to do.
+      return result.record?.outcome === 'failed' ? EXIT_FAILED : EXIT_OK;
     }
   }
+}
+
+/** A dns-mode stack's record, as the updater's OWNER names it (the deployment: its stack). */
+function dnsRecordOf(ingress: IngressInfo, stackName: string) {
+  return ingress.mode === 'dns' && ingress.domainName && ingress.hostedZoneId
+    ? { domainName: ingress.domainName, hostedZoneId: ingress.hostedZoneId, owner: stackName }
+    : undefined;
+}
+
+/**
+ * What status, url and doctor need to check a dns or alb stack: the record's owner is the
+ * deployment (its stack's name, which the updater gets as OWNER), the updater's names for fixes.
+ */
+function ingressReportOptions(ctx: Context, stackName: string) {
+  const { names, port, project } = ctx.deps.deployment;
+  return {
+    region: ctx.region,
+    port,
+    owner: stackName,
+    project,
+    updater: { function: names.dnsUpdater.function, logGroup: names.dnsUpdater.logGroup },
+  };
+}
+
+/** url's line on stderr in dns mode: whether the name leads to the running tasks now. */
+function describeRecordState(report: Extract<IngressReport, { mode: 'dns' }>): string {
+  const problem = report.findings[0];
+  if (problem) return `${severityLabel(problem)} ${problem.what}: ${problem.fix}`;
+  const check = report.record;
+  if (!check) return `the dns record ${report.domainName ?? ''} was not checked`;
+  return check.record.exists
+    ? `the dns record ${check.domainName} holds the running tasks' IPs (${check.taskIps.join(', ')})`
+    : `no task runs: the dns record ${check.domainName} is absent until one does`;
 }
 
 /** Asks as `confirmation` says: y/N, or the environment's name typed (production). */
@@ -527,6 +619,11 @@ function doctorOptions(ctx: Context, common: { stackName: string; registryStackN
     service: ctx.deps.deployment.names.service,
     project: ctx.deps.deployment.project,
     alarms: ctx.deps.deployment.names.monitoring,
+    owner: common.stackName,
+    dnsUpdater: {
+      function: ctx.deps.deployment.names.dnsUpdater.function,
+      logGroup: ctx.deps.deployment.names.dnsUpdater.logGroup,
+    },
   };
 }
 
