@@ -67,6 +67,22 @@ describe('describePricedConfiguration', () => {
     );
   });
 
+  it('GIVEN settings recorded for alb WHEN described THEN it names the mode and the autoscaling range', () => {
+    const settings = { ...defaults.settings, ingress: 'alb', minTasks: 2, maxTasks: 6 };
+
+    expect(describePricedConfiguration({ ...defaults, settings })).toBe(
+      'Priced: eu-west-1 · 0.25 vCPU, 512 MiB · 2–6 tasks · X86_64 · on-demand · controlTower=reference · ingress=alb',
+    );
+  });
+
+  it('GIVEN public-ip recorded WHEN described THEN the line reads as it did before the modes', () => {
+    const settings = { ...defaults.settings, ingress: 'public-ip', minTasks: 1, maxTasks: 4 };
+
+    expect(describePricedConfiguration({ ...defaults, settings })).toBe(
+      describePricedConfiguration(defaults),
+    );
+  });
+
   it('GIVEN templates without a record WHEN described THEN it says the settings are unknown', () => {
     expect(describePricedConfiguration(undefined)).toMatch(/no record of the settings/);
   });

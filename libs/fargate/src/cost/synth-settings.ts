@@ -43,10 +43,19 @@ export function describePricedConfiguration(recorded: SynthSettings | undefined)
     return 'Priced: the templates as they are (no record of the settings they were synthesized with)';
   const s = recorded.settings;
   const vcpu = Number(s['cpu']) / 1024;
+  // alb autoscales between minTasks and maxTasks; the other modes run desiredCount.
+  const alb = s['ingress'] === 'alb' && s['minTasks'] !== undefined;
   const count = Number(s['desiredCount']);
+  const tasks = alb
+    ? `${String(s['minTasks'])}–${String(s['maxTasks'])} tasks`
+    : `${count} task${count === 1 ? '' : 's'}`;
+  const ingress =
+    s['ingress'] !== undefined && s['ingress'] !== 'public-ip'
+      ? ` · ingress=${String(s['ingress'])}`
+      : '';
   return (
     `Priced: ${String(s['region'])} · ${vcpu} vCPU, ${String(s['memoryMiB'])} MiB · ` +
-    `${count} task${count === 1 ? '' : 's'} · ${String(s['architecture'])} · ` +
-    `${s['spot'] === true ? 'Fargate Spot' : 'on-demand'} · controlTower=${String(s['controlTower'])}`
+    `${tasks} · ${String(s['architecture'])} · ` +
+    `${s['spot'] === true ? 'Fargate Spot' : 'on-demand'} · controlTower=${String(s['controlTower'])}${ingress}`
   );
 }
