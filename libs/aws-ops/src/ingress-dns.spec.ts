@@ -146,3 +146,14 @@ describe('removeServiceRecord', () => {
     expect(route53Mock.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
   });
 });
+
+describe('removeServiceRecord of a name two deployments claim', () => {
+  it('GIVEN an owner TXT naming this deployment and another THEN touches nothing', async () => {
+    zone(aRecord(['54.170.12.99']), {
+      ...ownerRecord(),
+      ResourceRecords: [...(ownerRecord().ResourceRecords ?? []), { Value: '"ecs-owner=other"' }],
+    });
+    expect((await removeServiceRecord(route53, target)).outcome).toBe('foreign');
+    expect(route53Mock.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
+  });
+});

@@ -1,51 +1,12 @@
-import { ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
-import { dnsOwnerRecordName, dnsOwnerRecordValue } from '@hello-world/shared';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { DnsTarget, ServiceRecord, readRecordSets } from '@hello-world/dns-updater';
+import { dnsOwnerRecordName } from '@hello-world/shared';
 import { deleteRecordSets, findRecordSet, recordValues } from './ingress-records';
 
-/** The dns mode's record, as the updater Lambda manages it. */
-export interface DnsTarget {
-  hostedZoneId: string;
-  domainName: string;
-  /** The deployment name the owner TXT carries. */
-  owner: string;
-}
-
-/** The A record and what its owner TXT says. */
-export interface ServiceRecord {
-  /** The A record's values, sorted; [] when it is absent. */
-  values: string[];
-  ttl?: number;
-  /** ours: the TXT names this deployment; foreign: another; none: no TXT. */
-  owner: 'ours' | 'foreign' | 'none';
-  exists: boolean;
-}
-
-function ownerOf(txt: ResourceRecordSet | undefined, owner: string): ServiceRecord['owner'] {
-  if (!txt) return 'none';
-  return recordValues(txt).includes(dnsOwnerRecordValue(owner)) ? 'ours' : 'foreign';
-}
-
-async function readRecordSets(route53: Route53Client, target: DnsTarget) {
-  const [a, txt] = await Promise.all([
-    findRecordSet(route53, target.hostedZoneId, target.domainName, 'A'),
-    findRecordSet(route53, target.hostedZoneId, dnsOwnerRecordName(target.domainName), 'TXT'),
-  ]);
-  return { a, txt };
-}
-
-/** The A record at the domain and its owner marker, read as the updater Lambda reads them. */
-export async function readServiceRecord(
-  route53: Route53Client,
-  target: DnsTarget,
-): Promise<ServiceRecord> {
-  const { a, txt } = await readRecordSets(route53, target);
-  return {
-    values: recordValues(a),
-    ...(a?.TTL !== undefined ? { ttl: a.TTL } : {}),
-    owner: ownerOf(txt, target.owner),
-    exists: a !== undefined,
-  };
-}
+// The record and its ownership are read exactly as the updater Lambda reads them: one rule for
+// what "ours" means, whether the updater, status, doctor or destroy asks.
+export { readServiceRecord } from '@hello-world/dns-updater';
+export type { DnsTarget, ServiceRecord } from '@hello-world/dns-updater';
 
 /** The record against the running tasks' public IPs. */
 export interface DnsRecordCheck {
@@ -92,18 +53,23 @@ export type RecordRemoval =
 /**
  * After the stack is gone: deletes the A record and its owner TXT when the TXT says this
  * deployment owns them, so no name is left pointing at a released IP someone else may get (a
- * subdomain takeover). A record another owner made is never touched.
+ * subdomain takeover). A record another owner made, or nobody marked, is never touched.
  */
 export async function removeServiceRecord(
   route53: Route53Client,
   target: DnsTarget,
 ): Promise<RecordRemoval> {
-  const { a, txt } = await readRecordSets(route53, target);
-  if (!a && !txt) return { outcome: 'absent' };
-  if (ownerOf(txt, target.owner) !== 'ours' || !txt) {
-    return { outcome: 'foreign', domainName: target.domainName };
-  }
-  const records = a ? [a, txt] : [txt];
+  const { record, a } = await readRecordSets(route53, target);
+  if (record.owner === 'none' && !record.exists) return { outcome: 'absent' };
+  if (record.owner !== 'ours') return { outcome: 'foreign', domainName: target.domainName };
+  // The TXT exactly as stored (TTL included): Route 53 deletes only an exact match.
+  const txt = await findRecordSet(
+    route53,
+    target.hostedZoneId,
+    dnsOwnerRecordName(target.domainName),
+    'TXT',
+  );
+  const records = [...(a ? [a] : []), ...(txt ? [txt] : [])];
   await deleteRecordSets(
     route53,
     target.hostedZoneId,
