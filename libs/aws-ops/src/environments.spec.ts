@@ -415,6 +415,17 @@ describe('describeEnvironment', () => {
     expect(mocks.ecs.commandCalls(ListTasksCommand)).toHaveLength(0);
   });
 
+  it('GIVEN an alb environment THEN its URL is the HTTPS name, without looking for tasks', async () => {
+    // GIVEN
+    const alb = staging();
+    alb.outputs = { ...alb.outputs, IngressMode: 'alb', DomainName: 'staging.example.com' };
+    // WHEN
+    const details = await describeEnvironment(mocks.clients(), alb, options);
+    // THEN
+    expect(details.url).toBe('https://staging.example.com/');
+    expect(mocks.ecs.commandCalls(ListTasksCommand)).toHaveLength(0);
+  });
+
   it('GIVEN no task with a public IP THEN there is no URL', async () => {
     // GIVEN
     mocks.ecs.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: [] });

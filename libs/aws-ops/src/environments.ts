@@ -24,6 +24,7 @@ import {
   STACK_TAGS,
 } from '@hello-world/shared';
 import { explainError, isStackMissing, OpsError } from './errors';
+import { stableUrlOf } from './ingress';
 import { pickServiceUrl } from './service-url';
 import { getServiceTasks, imageTagOf, ServiceRef } from './tasks';
 
@@ -328,8 +329,8 @@ async function describeLogGroup(
 }
 
 /**
- * What an environment runs now: its URL (the newest running task's public IP, as `url` finds
- * it), the image its service runs, and what it is billed for (task size, count, capacity, public
+ * What an environment runs now: its URL (a dns or alb stack's name, else the newest running
+ * task's public IP, as `url` finds them), the image its service runs, and what it is billed for (task size, count, capacity, public
  * IPs, log group). An environment without an ECS service still describes its stack.
  */
 export async function describeEnvironment(
@@ -345,8 +346,11 @@ export async function describeEnvironment(
     describeEnvironmentService(clients.ecs, ref, options.containerName),
     describeLogGroup(clients.logs, options.logGroupName),
   ]);
-  const tasks = service ? await getServiceTasks(clients.ecs, clients.ec2, ref, 'RUNNING') : [];
-  const url = pickServiceUrl(tasks, options.port)?.url;
+  // A dns or alb environment is reached at its name, running task or not.
+  const stable = service ? stableUrlOf(stack.outputs, options.port) : undefined;
+  const tasks =
+    service && !stable ? await getServiceTasks(clients.ecs, clients.ec2, ref, 'RUNNING') : [];
+  const url = stable ?? pickServiceUrl(tasks, options.port)?.url;
   return {
     ...stack,
     ...(url ? { url } : {}),

@@ -68,6 +68,22 @@ export function ingressUrl(ingress: IngressInfo, port: number = APP_PORT): strin
   return undefined;
 }
 
+/**
+ * The stable URL from a stack's outputs, for listings that go on whatever one stack says: a mode
+ * this version does not know gives none (the caller falls back to a task's URL).
+ */
+export function stableUrlOf(
+  outputs: Record<string, string>,
+  port: number = APP_PORT,
+): string | undefined {
+  try {
+    return ingressUrl(readIngress(outputs), port);
+  } catch (error) {
+    if (error instanceof OpsError) return undefined;
+    throw error;
+  }
+}
+
 /** What `url` prints: a task's URL (public-ip), or the stack's stable one. */
 export type IngressUrl =
   ({ mode: 'public-ip' } & ServiceUrl) | { mode: 'dns' | 'alb'; url: string; domainName: string };
