@@ -4,6 +4,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
+import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   ChangeResourceRecordSetsCommand,
@@ -14,6 +15,7 @@ import {
   HOSTED_ZONE_ID,
   LB_DNS_NAME,
   NAME,
+  DEPLOYMENT_ID,
   PUBLIC_IP,
   aRecord,
   albStack,
@@ -24,6 +26,7 @@ import {
   mockAwsClients,
   ownerRecord,
   scalableTarget,
+  service,
   stack,
   targetHealth,
 } from '@hello-world/aws-ops/testing';
@@ -204,6 +207,25 @@ describe('status of an alb stack', () => {
         targets: [{ id: '10.0.1.23', state: 'healthy' }],
       },
     });
+  });
+});
+
+describe('redeploy of an alb stack', () => {
+  beforeEach(arrangeAlb);
+
+  it('GIVEN the rollout completes THEN the HTTPS name is printed and probed, not the task IP', async () => {
+    aws.ecs.on(UpdateServiceCommand).resolves({ service: service() });
+    aws.ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
+    const probed: string[] = [];
+    const h = harness({
+      probe: async (url) => {
+        probed.push(url);
+        return { ok: true, status: 200 };
+      },
+    });
+    expect(await runOps(['redeploy'], h.deps)).toBe(0);
+    expect(h.out).toEqual([`deployed ${DEPLOYMENT_ID}: ${ALB_URL}`]);
+    expect(probed).toEqual([ALB_URL]);
   });
 });
 

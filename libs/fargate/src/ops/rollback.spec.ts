@@ -21,6 +21,8 @@ import {
   awsError,
   deployment,
   digestOf,
+  dnsStack,
+  DOMAIN,
   mockAwsClients,
   releaseFixture,
   service,
@@ -176,6 +178,15 @@ describe('rollback to the previous image', () => {
       ],
     });
     expect(aws.cfn.commandCalls(ExecuteChangeSetCommand)).toHaveLength(1);
+  });
+
+  it("GIVEN a dns stack THEN the receipt's URL is the record's name", async () => {
+    aws.cfn.on(DescribeStacksCommand, { StackName: NAME }).resolves({ Stacks: [dnsStack()] });
+    const h = harness();
+    expect(await runOps(['rollback'], h.deps)).toBe(0);
+    expect(h.out.join('\n')).toContain(
+      `  URL              http://${DOMAIN}:49000/ (answers from here)`,
+    );
   });
 
   it('GIVEN the rollback succeeded THEN the deployed marker moves onto the rolled-back digest', async () => {
