@@ -10,8 +10,14 @@ import { createAwsClients, fetchCallerIp, probeUrl, systemClock } from '@hello-w
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { buildDeployCommands } from '../src/deploy-command';
-import { readAssemblyRegion, readTaskArchitecture, readTaskSecrets } from '../src/deploy/assembly';
+import {
+  readAssemblyRegion,
+  readServiceTemplate,
+  readTaskArchitecture,
+  readTaskSecrets,
+} from '../src/deploy/assembly';
 import { runDeployCli, type DeployTarget, type StackToDeploy } from '../src/deploy/deploy-cli';
 import { resolveClientCredentials } from '../src/deploy/preflight';
 import {
@@ -88,6 +94,16 @@ async function currentImageTag({ allowDirty }: { allowDirty: boolean }): Promise
   return tag;
 }
 
+/** y/N on the terminal, the question on stderr so stdout stays the receipt's. */
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
 function readIfPresent(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
@@ -115,6 +131,14 @@ void runDeployCli(process.argv.slice(2), {
       project: deployment.project,
       environment: deployment.names.environment,
     }),
+  readServiceTemplate: () =>
+    readServiceTemplate(assemblyDir, {
+      serviceStackName: names.deployment,
+      project: deployment.project,
+      environment: deployment.names.environment,
+    }),
+  interactive: Boolean(process.stdin.isTTY),
+  confirm,
   fetchText: (url) => fetch(url),
   createClients: (target) => createAwsClients(target),
   resolveCredentials: resolveClientCredentials,

@@ -198,6 +198,11 @@ describe('parseImageOptions in the deploy chain (docker-push)', () => {
     expect(options.skipPush).toBeUndefined();
   });
 
+  it('GIVEN the confirmation of an ingress mode switch forwarded THEN docker-push accepts it and pushes', () => {
+    const options = parseImageOptions(['--switch-ingress'], {}, { chain: true });
+    expect(options.skipPush).toBeUndefined();
+  });
+
   it.each([
     [
       ['--service-only', '--image-tag=sha-1a2b3c4-ecr-ecs-fargate'],

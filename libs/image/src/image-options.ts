@@ -105,6 +105,7 @@ const DEPLOY_CHAIN_OPTIONS = {
   'no-rollback': { type: 'boolean' },
   'max-severity': { type: 'string', example: 'HIGH' },
   'allow-vulnerable': { type: 'boolean' },
+  'switch-ingress': { type: 'boolean' },
   'registry-only': { type: 'boolean' },
   'service-only': { type: 'boolean' },
 } as const;

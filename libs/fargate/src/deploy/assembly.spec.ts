@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../config';
-import { readAssemblyRegion, readTaskArchitecture, readTaskSecrets } from './assembly';
+import {
+  readAssemblyRegion,
+  readServiceTemplate,
+  readTaskArchitecture,
+  readTaskSecrets,
+} from './assembly';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'cdk-out-'))));
@@ -228,6 +233,32 @@ describe('readTaskSecrets', () => {
     expect(() => readTaskSecrets(dir, HELLO_WORLD)).toThrow(
       new ConfigError(
         `${join(dir, 'hello-world-ecr-ecs-fargate.template.json')}'s task definition has a secret "API_KEY" whose ValueFrom is neither an SSM parameter nor a Secrets Manager ARN: run \`npx nx run infra:synth\``,
+      ),
+    );
+  });
+});
+
+describe('readServiceTemplate', () => {
+  it('GIVEN a synthesized dns-mode stack THEN its template, with the ingress outputs, and its path', () => {
+    writeManifest('aws://unknown-account/eu-west-1');
+    const templatePath = join(dir, `${HELLO_WORLD.serviceStackName}.template.json`);
+    const outputs = {
+      IngressMode: { Value: 'dns' },
+      DomainName: { Value: 'api.example.com' },
+      HostedZoneId: { Value: 'Z0123456789ABCDEFGHIJ' },
+    };
+    writeFileSync(templatePath, JSON.stringify({ Resources: {}, Outputs: outputs }));
+    expect(readServiceTemplate(dir, HELLO_WORLD)).toEqual({
+      template: { Resources: {}, Outputs: outputs },
+      templatePath,
+    });
+  });
+
+  it('GIVEN no template beside the manifest THEN one line naming the file and to synth', () => {
+    writeManifest('aws://unknown-account/eu-west-1');
+    expect(() => readServiceTemplate(dir, HELLO_WORLD)).toThrow(
+      new ConfigError(
+        `no ${join(dir, 'hello-world-ecr-ecs-fargate.template.json')}: run \`npx nx run infra:synth\``,
       ),
     );
   });

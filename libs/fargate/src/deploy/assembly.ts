@@ -7,6 +7,7 @@ import {
   type CpuArchitecture,
 } from '@hello-world/shared';
 import { ConfigError } from '../config';
+import type { CfnTemplate } from './ingress-preflight';
 import { parseSecretValueFrom, type TaskSecret } from './secrets-preflight';
 
 /** Which deployment's assembly: its service stack's artifact, and its project's synth target. */
@@ -96,21 +97,39 @@ interface TemplateTaskDefinition {
   };
 }
 
-/** The service stack's (one) task definition, from its template in the assembly. */
-function readTaskDefinition(
+/**
+ * The synthesized service stack's template, as `cdk deploy` will submit it: its outputs say its
+ * ingress mode, and a mode switch compares it with the live stack's template.
+ */
+export function readServiceTemplate(
   assemblyDir: string,
   of: AssemblyOf,
-): { taskDefinition: TemplateTaskDefinition; templatePath: string; synth: string } {
+): { template: CfnTemplate; templatePath: string } {
+  const { template, templatePath } = readTemplate<CfnTemplate>(assemblyDir, of);
+  return { template: template ?? {}, templatePath };
+}
+
+function readTemplate<T>(
+  assemblyDir: string,
+  of: AssemblyOf,
+): { template: T | undefined; templatePath: string; synth: string } {
   const synth = synthHint(of);
   const manifest = readManifest(assemblyDir, synth);
   const templateFile =
     manifest?.artifacts?.[of.serviceStackName]?.properties?.templateFile ??
     `${of.serviceStackName}.template.json`;
   const templatePath = join(assemblyDir, templateFile);
-  const template = readJson<{ Resources?: Record<string, TemplateTaskDefinition> }>(
-    templatePath,
-    synth,
-  );
+  return { template: readJson<T>(templatePath, synth), templatePath, synth };
+}
+
+/** The service stack's (one) task definition, from its template in the assembly. */
+function readTaskDefinition(
+  assemblyDir: string,
+  of: AssemblyOf,
+): { taskDefinition: TemplateTaskDefinition; templatePath: string; synth: string } {
+  const { template, templatePath, synth } = readTemplate<{
+    Resources?: Record<string, TemplateTaskDefinition>;
+  }>(assemblyDir, of);
   const [taskDefinition] = Object.values(template?.Resources ?? {}).filter(
     (resource) => resource?.Type === 'AWS::ECS::TaskDefinition',
   );

@@ -40,6 +40,10 @@ Options:
                      waits up to 5 minutes for a scan still running, and lists what it found
   --allow-vulnerable deploy anyway, with such findings or with no scan result in time (the receipt
                      records it)
+  --switch-ingress   confirm a switch of the live environment's ingress mode (public-ip, dns, alb:
+                     the synthesized one differs from the live stack's IngressMode) without a
+                     terminal, e.g. in CI; in a terminal the deploy lists what is added, replaced
+                     and removed and asks first
   --json             print the receipt as JSON on stdout (progress stays on stderr)
   --allow-dirty      build and push uncommitted changes (tagged sha-<sha>-dirty-<hash>)
   --registry-only    deploy only the registry stack (the ${project}:deploy-registry target); it skips
@@ -53,7 +57,9 @@ Options:
   DescribeParameters, Secrets Manager DescribeSecret: names only, never values). Before the
   service stack changes, the image is checked: built for the task's CPU (the synthesized task
   definition's, e.g. CPU_ARCHITECTURE=ARM64) and scanned without findings at or above
-  --max-severity.
+  --max-severity. Ingress dns or alb (the synthesized stack's): before any stack changes, the
+  hosted zone must exist, be public and hold the domain, and the domain must hold no address
+  record but this deployment's; dns then waits until Route 53 holds the new tasks' IPs.
   Accepted for the other steps: --print-tag, --project=P, --platform=P (docker-push's)`;
 }
 
@@ -77,6 +83,7 @@ export const DEPLOY_OPTIONS = {
   'allow-dirty': { type: 'boolean' },
   abort: { type: 'boolean' },
   'no-rollback': { type: 'boolean' },
+  'switch-ingress': { type: 'boolean' },
   ...SCAN_GATE_OPTIONS,
   region: { type: 'string', example: DEFAULT_REGION },
   // <service>:docker-push's, forwarded along the chain: accepted, read there.
@@ -121,6 +128,8 @@ export interface DeployOptions {
   maxSeverity: FindingSeverity;
   /** Deploy an image the scan gate would refuse; the receipt records it. */
   allowVulnerable: boolean;
+  /** Confirms a change of the live stack's ingress mode without a terminal to ask at. */
+  switchIngress?: boolean;
 }
 
 /**
@@ -164,7 +173,14 @@ export function parseDeployArgs(
   // (deploy-registry) already, before anything is deployed.
   if (values.abort) {
     const deploying = (
-      ['image-tag', 'allowed-ip', 'alert-email', 'allow-dirty', 'no-rollback'] as const
+      [
+        'image-tag',
+        'allowed-ip',
+        'alert-email',
+        'allow-dirty',
+        'no-rollback',
+        'switch-ingress',
+      ] as const
     ).find((f) => values[f] !== undefined && values[f] !== false);
     if (deploying) {
       throw new ConfigError(
@@ -226,6 +242,7 @@ export function parseDeployArgs(
     noRollback: values['no-rollback'],
     maxSeverity: values['max-severity'],
     allowVulnerable: values['allow-vulnerable'],
+    ...(values['switch-ingress'] ? { switchIngress: true } : {}),
   };
 }
 

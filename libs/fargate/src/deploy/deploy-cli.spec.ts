@@ -2,13 +2,22 @@ import {
   CancelUpdateStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
+import { GetHostedZoneCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { ListServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
 import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  aRecordSet,
+  listRecordSets,
+  ownerRecordSet,
+  zoneApexRecordSets,
+} from '@hello-world/dns-updater/testing';
+import {
   configBlobFetch,
   NAME,
+  PUBLIC_IP,
   REPOSITORY_URI,
   TAG,
   arrangeHealthyDeployment,
@@ -528,5 +537,173 @@ describe('runDeployCli --abort', () => {
     expect(h.err).toEqual([
       'infra:deploy-registry: skipped, --abort stops a deploy in progress and deploys nothing',
     ]);
+  });
+});
+
+describe('runDeployCli: ingress dns and alb, before any stack update', () => {
+  const DOMAIN = 'api.example.com';
+  const ZONE = 'Z0123456789ABCDEFGHIJ';
+  const TEMPLATE_PATH = `dist/apps/infra/cdk.out/${NAME}.template.json`;
+  /** The service stack as synthesized: its service and, in dns or alb mode, the ingress outputs. */
+  const template = (mode: 'public-ip' | 'dns' | 'alb') => ({
+    template: {
+      Resources: {
+        AppService606B9134: {
+          Type: 'AWS::ECS::Service',
+          Properties: { DesiredCount: 1, LaunchType: 'FARGATE', ServiceName: NAME },
+        },
+        ...(mode === 'dns'
+          ? {
+              IngressDnsUpdaterFunction3F2A1B0C: {
+                Type: 'AWS::Lambda::Function',
+                Properties: { FunctionName: `${NAME}-dns`, Runtime: 'nodejs22.x' },
+              },
+            }
+          : {}),
+      },
+      Outputs:
+        mode === 'public-ip'
+          ? { ECSClusterName: { Value: NAME } }
+          : {
+              ECSClusterName: { Value: NAME },
+              IngressMode: { Value: mode },
+              DomainName: { Value: DOMAIN },
+              HostedZoneId: { Value: ZONE },
+            },
+    },
+    templatePath: TEMPLATE_PATH,
+  });
+  const asked: string[] = [];
+  /** A terminal where the person answers `answer`. */
+  const terminal = (answer: boolean): Partial<DeployCliDeps> => ({
+    interactive: true,
+    confirm: async (question) => {
+      asked.push(question);
+      return answer;
+    },
+  });
+
+  beforeEach(() => {
+    asked.length = 0;
+    aws.route53.on(GetHostedZoneCommand, { Id: ZONE }).resolves({
+      HostedZone: {
+        Id: `/hostedzone/${ZONE}`,
+        Name: 'example.com.',
+        CallerReference: 'RISWorkflow-RD:7c8b5f0e-2a3d-4e1f-9b6c-5d4e3f2a1b0c',
+        Config: { PrivateZone: false },
+        ResourceRecordSetCount: 4,
+      },
+      DelegationSet: { NameServers: ['ns-1536.awsdns-00.co.uk', 'ns-0.awsdns-00.com'] },
+    });
+    // The record the updater keeps at the name, ours by its TXT, on the running task's IP.
+    aws.route53
+      .on(ListResourceRecordSetsCommand)
+      .callsFake(
+        listRecordSets([...zoneApexRecordSets(), aRecordSet([PUBLIC_IP]), ownerRecordSet(NAME)]),
+      );
+    // The live stack (public-ip, as stack() has no IngressMode output), as CloudFormation has it.
+    aws.cfn
+      .on(GetTemplateCommand, { StackName: NAME })
+      .resolves({ TemplateBody: JSON.stringify(template('public-ip').template) });
+  });
+
+  it('GIVEN a hosted zone this account does not have WHEN deploy-registry THEN one line, exit 2, no cdk deploy', async () => {
+    aws.route53
+      .on(GetHostedZoneCommand)
+      .rejects(awsError('NoSuchHostedZone', `No hosted zone found with ID: ${ZONE}`));
+    const h = harness({ readServiceTemplate: () => template('dns') });
+    expect(await runDeployCli(['--registry-only'], h.deps)).toBe(2);
+    expect(h.err).toEqual([
+      `infra:deploy-registry: hosted zone ${ZONE} does not exist in this account: check HOSTED_ZONE_ID (the zone's id in the Route 53 console, e.g. Z0123456789ABCDEFGHIJ) and the account you deploy to`,
+    ]);
+    expect(h.calls.filter((c) => c.startsWith('cdk'))).toEqual([]);
+  });
+
+  it('GIVEN dns on a live public-ip stack without a terminal THEN refused naming --switch-ingress, exit 2, no cdk deploy', async () => {
+    const h = harness({ readServiceTemplate: () => template('dns') });
+    expect(await runDeployCli([`--image-tag=${TAG}`], h.deps)).toBe(2);
+    expect(h.err.at(-1)).toBe(
+      `infra:deploy: ${NAME} runs ingress public-ip and this deploy switches it to dns, which replaces resources and changes its URL: run it in a terminal to see the changes and confirm, or pass --switch-ingress`,
+    );
+    expect(h.calls.filter((c) => c.startsWith('cdk'))).toEqual([]);
+  });
+
+  it('GIVEN the same switch in a terminal, answered no THEN the changes, the question, exit 1, no cdk deploy', async () => {
+    const h = harness({ readServiceTemplate: () => template('dns'), ...terminal(false) });
+    expect(await runDeployCli([`--image-tag=${TAG}`], h.deps)).toBe(1);
+    expect(h.err).toContain(
+      `infra:deploy: ${NAME} runs ingress public-ip; this deploy switches it to dns. CloudFormation will:`,
+    );
+    expect(h.err).toContain('  add      AWS::Lambda::Function  IngressDnsUpdaterFunction3F2A1B0C');
+    expect(asked).toEqual([`Switch ${NAME} from public-ip to dns? [y/N] `]);
+    expect(h.err.at(-1)).toBe(`infra:deploy: nothing deployed: ${NAME} keeps ingress public-ip`);
+    expect(h.calls.filter((c) => c.startsWith('cdk'))).toEqual([]);
+  });
+
+  it('GIVEN the switch answered yes THEN the service stack is deployed and the receipt names the domain', async () => {
+    const h = harness({ readServiceTemplate: () => template('dns'), ...terminal(true) });
+    expect(await runDeployCli([`--image-tag=${TAG}`], h.deps)).toBe(0);
+    expect(h.calls).toContain(`cdk deploy service eu-central-1 (default) ImageTag=${TAG}`);
+    expect(h.out.join('\n')).toContain(`URL              http://${DOMAIN}:49000/`);
+  });
+
+  it('GIVEN --switch-ingress without a terminal THEN the changes are printed and it deploys, asking nothing', async () => {
+    const h = harness({ readServiceTemplate: () => template('dns') });
+    expect(await runDeployCli([`--image-tag=${TAG}`, '--switch-ingress'], h.deps)).toBe(0);
+    expect(h.err).toContain(`infra:deploy: --switch-ingress: switching ${NAME} to dns`);
+    expect(h.calls).toContain(`cdk deploy service eu-central-1 (default) ImageTag=${TAG}`);
+  });
+
+  it('GIVEN a switch in a terminal WHEN deploy-registry THEN no question yet: the service step asks', async () => {
+    const h = harness({ readServiceTemplate: () => template('dns'), ...terminal(false) });
+    expect(await runDeployCli(['--registry-only'], h.deps)).toBe(0);
+    expect(asked).toEqual([]);
+    expect(h.calls).toContain('cdk deploy registry eu-central-1 (default)');
+  });
+
+  it('GIVEN alb on a live alb stack whose alias is at the name THEN no question, and the URL is https on the name', async () => {
+    aws.cfn.on(DescribeStacksCommand, { StackName: NAME }).resolves({
+      Stacks: [
+        stack({
+          Outputs: [
+            ...(stack().Outputs ?? []),
+            { OutputKey: 'IngressMode', OutputValue: 'alb' },
+            { OutputKey: 'DomainName', OutputValue: DOMAIN },
+            { OutputKey: 'HostedZoneId', OutputValue: ZONE },
+            {
+              OutputKey: 'LoadBalancerDnsName',
+              OutputValue: 'hello-w-Alb16-1A2B3C4D.eu-central-1.elb.amazonaws.com',
+            },
+          ],
+        }),
+      ],
+    });
+    aws.route53.on(ListResourceRecordSetsCommand).callsFake(
+      listRecordSets([
+        ...zoneApexRecordSets(),
+        {
+          Name: `${DOMAIN}.`,
+          Type: 'A',
+          AliasTarget: {
+            HostedZoneId: 'Z215JYRZR1TBD5',
+            DNSName: 'dualstack.hello-w-alb16-1a2b3c4d.eu-central-1.elb.amazonaws.com.',
+            EvaluateTargetHealth: false,
+          },
+        },
+      ]),
+    );
+    const h = harness({ readServiceTemplate: () => template('alb') });
+    expect(await runDeployCli([`--image-tag=${TAG}`], h.deps)).toBe(0);
+    expect(h.err).toContain(
+      `infra:deploy: ${DOMAIN} is in hosted zone ${ZONE} (example.com) and holds no other deployment's record`,
+    );
+    expect(h.out.join('\n')).toContain(`URL              https://${DOMAIN}/`);
+  });
+
+  it('GIVEN a public-ip template on a live public-ip stack THEN neither Route 53 nor the live template is read', async () => {
+    const h = harness({ readServiceTemplate: () => template('public-ip') });
+    expect(await runDeployCli([`--image-tag=${TAG}`], h.deps)).toBe(0);
+    expect(aws.route53.calls()).toHaveLength(0);
+    expect(aws.cfn.commandCalls(GetTemplateCommand)).toHaveLength(0);
   });
 });

@@ -20,6 +20,14 @@ import {
   type DeployRequest,
   type StackParameters,
 } from './orchestrate';
+import {
+  checkIngress,
+  readLiveIngress,
+  readTemplateIngress,
+  type CfnTemplate,
+  type DeployIngress,
+} from './ingress-preflight';
+import { decideIngressSwitch, findSwitchChanges, formatIngressSwitch } from './ingress-switch';
 import { findCredentialsProblem, findEndpointProblem } from './preflight';
 import { checkTaskSecrets, type TaskSecret } from './secrets-preflight';
 import { checkPushReportIsCurrent, type PushReport, type RegistryReport } from './push-report';
@@ -89,6 +97,16 @@ export interface DeployCliDeps extends Omit<
   readTaskArchitecture: () => CpuArchitecture;
   /** The synthesized task definition's secrets, which must exist before any stack update. */
   readTaskSecrets: () => TaskSecret[];
+  /**
+   * The synthesized service stack's template (src/deploy/assembly.ts): its outputs say the
+   * ingress mode, domain and hosted zone, checked before any stack update; a mode switch lists
+   * its changes against the live template. Left out: public-ip, nothing checked.
+   */
+  readServiceTemplate?: () => { template: CfnTemplate; templatePath: string };
+  /** A person is at the terminal (stdin is a TTY): a mode switch is asked, not refused. */
+  interactive?: boolean;
+  /** Asks a y/N question on the terminal; true for yes. */
+  confirm?: (question: string) => Promise<boolean>;
   /** Reads the image's config blob (its platform) from ECR's presigned URL: fetch. */
   fetchText: FetchText;
   createClients: (target: AwsTarget) => AwsClients;
@@ -135,6 +153,8 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
   let options: DeployOptions;
   let taskArchitecture: CpuArchitecture | undefined;
   let taskSecrets: TaskSecret[] = [];
+  let synthesized: { template: CfnTemplate; templatePath: string } | undefined;
+  let ingress: DeployIngress = { mode: 'public-ip' };
   try {
     options = parseDeployArgs(argv, deps.env);
     if (options.help) {
@@ -174,6 +194,12 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
     if (!options.registryOnly && !options.abort) taskArchitecture = deps.readTaskArchitecture();
     // Both stack updates of the chain check them first: deploy-registry's is the first update.
     if (!options.abort) taskSecrets = deps.readTaskSecrets();
+    // The stack's ingress as synthesized (its outputs), as the secrets are read: the assembly is
+    // what is deployed, whatever the shell's settings are now.
+    if (!options.abort && deps.readServiceTemplate) {
+      synthesized = deps.readServiceTemplate();
+      ingress = readTemplateIngress(synthesized.template, synthesized.templatePath);
+    }
   } catch (error) {
     return fail((error as Error).message, 2);
   }
@@ -225,6 +251,20 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
     if (!secrets.ok) return fail(secrets.message, secrets.exitCode);
     for (const warning of secrets.warnings) deps.err(`${label}: WARNING: ${warning}`);
     deps.err(`${label}: the task's secrets exist: ${taskSecrets.map((s) => s.name).join(', ')}`);
+  }
+
+  if (synthesized) {
+    // The zone, the domain and the name's records, then a mode switch asked or refused: all
+    // before the first stack update of the chain, as the secrets are.
+    const refused = await checkIngressBeforeUpdate(deps, clients, {
+      label,
+      region: target.region,
+      ingress,
+      template: synthesized.template,
+      registryStep: options.registryOnly,
+      switchIngress: options.switchIngress ?? false,
+    });
+    if (refused !== undefined) return refused;
   }
 
   if (options.abort) {
@@ -304,6 +344,8 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
       ...(options.noRollback ? { noRollback: true } : {}),
       taskArchitecture: taskArchitecture ?? DEFAULT_CPU_ARCHITECTURE,
       scanGate: { maxSeverity: options.maxSeverity, allowVulnerable: options.allowVulnerable },
+      ...(ingress.mode !== 'public-ip' ? { ingress } : {}),
+      ...(ingress.mode === 'dns' ? { dnsUpdaterFunction: names.dnsUpdater.function } : {}),
     },
     {
       clients,
@@ -324,4 +366,73 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
     },
     { json: options.json, out: deps.out, err: deps.err },
   );
+}
+
+/**
+ * Before a stack update of a dns or alb deployment: the hosted zone, the domain and the records at
+ * it (src/deploy/ingress-preflight.ts); then, in every mode, a switch of the live stack's mode is
+ * shown and asked in a terminal, refused without one unless --switch-ingress. The registry step
+ * (the chain's first update) refuses early; the question waits for the service stack's step,
+ * whose update it is about. Returns the exit code of a refusal, or undefined to go ahead.
+ */
+async function checkIngressBeforeUpdate(
+  deps: DeployCliDeps,
+  clients: AwsClients,
+  request: {
+    label: string;
+    region: string;
+    ingress: DeployIngress;
+    template: CfnTemplate;
+    registryStep: boolean;
+    switchIngress: boolean;
+  },
+): Promise<number | undefined> {
+  const { label, region, ingress } = request;
+  const { project, names } = deps.deployment;
+  const stackName = names.deployment;
+  const fail = (message: string, code: number) => {
+    deps.err(`${label}: ${message.split('\n')[0]}`);
+    return code;
+  };
+  let live;
+  try {
+    const stack = await findStack(clients.cfn, stackName);
+    live = stack ? readLiveIngress(stack.outputs, stackName) : undefined;
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error.message, 2);
+    const problem = explainError(error, { region, project, stackName });
+    return fail(problem.message, isSetupProblem(problem) ? 2 : 1);
+  }
+  const checked = await checkIngress(clients.route53, ingress, live, {
+    project,
+    owner: stackName,
+    region,
+  });
+  if (checked && !checked.ok) return fail(checked.message, checked.exitCode);
+  if (checked?.ok && ingress.mode !== 'public-ip') {
+    deps.err(
+      `${label}: ${ingress.domainName} is in hosted zone ${ingress.hostedZoneId} (${checked.zoneName}) and holds no other deployment's record`,
+    );
+  }
+  const decision = decideIngressSwitch(live?.mode, ingress.mode, {
+    stackName,
+    interactive: deps.interactive ?? false,
+    switchIngress: request.switchIngress,
+  });
+  if (decision.action === 'refuse') return fail(decision.message, 2);
+  if (decision.action === 'proceed' || request.registryStep || !live) return undefined;
+  const changes = await findSwitchChanges(clients.cfn, stackName, request.template, region);
+  const [head, ...lines] = formatIngressSwitch(live.mode, ingress.mode, stackName, changes);
+  deps.err(`${label}: ${head}`);
+  for (const line of lines) deps.err(line);
+  if (decision.action === 'confirmed') {
+    deps.err(`${label}: --switch-ingress: switching ${stackName} to ${ingress.mode}`);
+    return undefined;
+  }
+  const yes = deps.confirm
+    ? await deps.confirm(`Switch ${stackName} from ${live.mode} to ${ingress.mode}? [y/N] `)
+    : false;
+  if (yes) return undefined;
+  deps.err(`${label}: nothing deployed: ${stackName} keeps ingress ${live.mode}`);
+  return 1;
 }

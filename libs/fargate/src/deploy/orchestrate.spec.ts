@@ -46,6 +46,13 @@ import {
   mockAwsClients,
 } from '@hello-world/aws-ops/testing';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import {
+  aRecordSet,
+  listRecordSets,
+  ownerRecordSet,
+  zoneApexRecordSets,
+} from '@hello-world/dns-updater/testing';
 import { deployAndReport } from './deploy-cli';
 import { runDeploy, type DeployDeps, type DeployRequest } from './orchestrate';
 import type { PushReport, RegistryReport } from './push-report';
@@ -917,5 +924,84 @@ describe('runDeploy --timeout: during the ECS rollout', () => {
     expect(err.at(-1)).toMatch(
       /^infra:deploy: wait failed: the deploy took longer than --timeout 10m/,
     );
+  });
+});
+
+describe('runDeploy: ingress dns and alb', () => {
+  const DOMAIN = 'api.example.com';
+  const ZONE = 'Z0123456789ABCDEFGHIJ';
+  const dns: DeployRequest = {
+    ...request,
+    ingress: { mode: 'dns', domainName: DOMAIN, hostedZoneId: ZONE },
+  };
+  /** The hosted zone as Route 53's API holds it: the A record with `values`, ours by its TXT. */
+  const zoneHolds = (values: string[]) =>
+    aws.route53
+      .on(ListResourceRecordSetsCommand)
+      .callsFake(
+        listRecordSets([...zoneApexRecordSets(), aRecordSet(values), ownerRecordSet(NAME)]),
+      );
+
+  it('GIVEN dns and the updater already set the new task’s IP THEN a dns phase before url, and the URL is the name', async () => {
+    zoneHolds([PUBLIC_IP]);
+    const h = harness();
+    const outcome = await runDeploy(dns, h.deps);
+    expect(outcome.ok && outcome.receipt.phases.map((p) => `${p.phase} ${p.result}`)).toEqual([
+      'registry done',
+      'image done',
+      'service done',
+      'wait done',
+      'dns done',
+      'url done',
+    ]);
+    expect(outcome.ok && outcome.receipt.url).toBe(`http://${DOMAIN}:49000/`);
+    expect(h.progress).toContain(`${DOMAIN} → ${PUBLIC_IP}`);
+  });
+
+  it('GIVEN dns and a record still on the old task past --timeout THEN exit 1, one line with both sides and doctor', async () => {
+    zoneHolds(['52.18.200.7']);
+    const err: string[] = [];
+    const code = await deployAndReport({ ...dns, timeoutMs: 200_000 }, harness().deps, {
+      json: false,
+      out: () => undefined,
+      err: (t) => err.push(t),
+    });
+    expect(code).toBe(1);
+    expect(err.at(-1)).toBe(
+      `infra:deploy: dns failed: ${DOMAIN} still holds 52.18.200.7 while the running tasks are ${PUBLIC_IP} (the deploy's --timeout passed; the service itself is deployed): see \`npx nx run infra:doctor\``,
+    );
+  });
+
+  it('GIVEN dns, a record that differs and no new ECS deployment THEN at once: no task event will run the updater', async () => {
+    // The same PRIMARY deployment before and after the stack update: ECS started no task.
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [service()] });
+    aws.route53
+      .on(ListResourceRecordSetsCommand)
+      .callsFake(listRecordSets([...zoneApexRecordSets()]));
+    const h = harness();
+    const t0 = h.deps.clock.now();
+    const outcome = await runDeploy({ ...dns, dnsUpdaterFunction: `${NAME}-dns` }, h.deps);
+    expect(!outcome.ok && outcome.problem.message).toBe(
+      `${DOMAIN} still holds no A record while the running tasks are ${PUBLIC_IP}, and this deploy started no task, so its updater has not run (the service itself is deployed): run it with \`aws lambda invoke --function-name ${NAME}-dns --region ${REGION} /dev/null\`, then see \`npx nx run infra:doctor\``,
+    );
+    // Not a wait to --timeout: the stack update's 150 s and the reads, no polling.
+    expect(h.deps.clock.now() - t0).toBeLessThan(200_000);
+  });
+
+  it('GIVEN alb THEN no dns phase, no Route 53 call, and the URL is https on the name', async () => {
+    const h = harness();
+    const outcome = await runDeploy(
+      { ...request, ingress: { mode: 'alb', domainName: DOMAIN, hostedZoneId: ZONE } },
+      h.deps,
+    );
+    expect(outcome.ok && outcome.receipt.url).toBe(`https://${DOMAIN}/`);
+    expect(outcome.ok && outcome.receipt.phases.map((p) => p.phase)).not.toContain('dns');
+    expect(aws.route53.calls()).toHaveLength(0);
+  });
+
+  it('GIVEN public-ip (no ingress in the request) THEN Route 53 is never called', async () => {
+    const outcome = await runDeploy(request, harness().deps);
+    expect(outcome.ok && outcome.receipt.url).toBe(`http://${PUBLIC_IP}:49000`);
+    expect(aws.route53.calls()).toHaveLength(0);
   });
 });

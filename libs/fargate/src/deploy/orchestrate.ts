@@ -23,12 +23,15 @@ import {
 import {
   STACK_OUTPUTS,
   STACK_PARAMETERS,
+  dnsOwnerRecordName,
   monitoringNames,
   isWholeInternet,
   type CpuArchitecture,
 } from '@hello-world/shared';
 import { progressPrinter } from '../ops/format';
 import { deadlineFailure, raceDeadline } from './deploy-deadline';
+import { waitForDnsRecord, type DnsWaitResult } from './dns-wait';
+import type { DeployIngress } from './ingress-preflight';
 import { ensureImage, readExistingRegistry, type ImageResult } from './deploy-image';
 import { checkImage, type ScanGateSettings } from './image-checks';
 import { moveDeployedMarker } from './move-deployed-marker';
@@ -79,6 +82,13 @@ export interface DeployRequest {
   taskArchitecture: CpuArchitecture;
   /** The scan gate: the worst severity of a scan finding the deploy accepts, and the override. */
   scanGate: ScanGateSettings;
+  /**
+   * How the synthesized service stack is reached (its outputs): dns waits for the record to hold
+   * the new tasks' IPs, and dns and alb print their name's URL. Absent: public-ip.
+   */
+  ingress?: DeployIngress;
+  /** dns: the updater Lambda's name (deploymentNames().dnsUpdater.function), for the hints. */
+  dnsUpdaterFunction?: string;
 }
 
 /**
@@ -87,7 +97,7 @@ export interface DeployRequest {
  * then `<service>:docker-push`): their reports say what they did and how long it took.
  */
 export interface DeployDeps {
-  clients: Pick<AwsClients, 'cfn' | 'ecs' | 'ec2' | 'ecr' | 'logs'>;
+  clients: Pick<AwsClients, 'cfn' | 'ecs' | 'ec2' | 'ecr' | 'logs' | 'route53'>;
   /**
    * `cdk deploy` of the service stack; rejects when the CLI fails. Aborting `signal` (the deploy's
    * deadline) ends the CLI; the promise settles once it has.
@@ -252,7 +262,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
       },
       true,
     );
-    const { rollout, ref, allowedIp, taskDefinition, unchanged } = await phase(
+    const { rollout, ref, allowedIp, taskDefinition, unchanged, newRollout } = await phase(
       'wait',
       async () => {
         const service = await getStack(
@@ -316,6 +326,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
             allowedIp,
             taskDefinition,
             unchanged: sameRollout && sameStack,
+            newRollout: !sameRollout,
           },
           ...(sameRollout ? { note: `no new deployment: ${result.deploymentId} already ran` } : {}),
         };
@@ -337,8 +348,39 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
       },
       deps.progress,
     );
+    const { ingress } = request;
+    if (ingress?.mode === 'dns') {
+      await phase('dns', async () => {
+        const { domainName, hostedZoneId } = ingress;
+        deps.progress(
+          `waiting for ${domainName} to hold the running tasks' IPs in hosted zone ${hostedZoneId} (Route 53's answer, not this machine's resolver)`,
+        );
+        const result = await waitForDnsRecord(
+          clients,
+          ref,
+          // The updater's OWNER is the deployment's name, which is its service stack's.
+          { hostedZoneId, domainName, owner: request.serviceStackName },
+          {
+            deadline,
+            clock,
+            tasksChanged: newRollout,
+            ...(request.pollIntervalMs ? { pollIntervalMs: request.pollIntervalMs } : {}),
+            ...(deps.signal ? { signal: deps.signal } : {}),
+          },
+        );
+        if (result.outcome !== 'matched') {
+          throw new PhaseFailure('dns', dnsProblem(request, ingress, result), false);
+        }
+        deps.progress(`${domainName} → ${result.values.join(', ') || 'no record (no task runs)'}`);
+        return { value: undefined, note: domainName };
+      });
+    }
     const reach = await phase('url', async () => {
-      const found = await getServiceUrl(clients, ref, request.port, request.project);
+      // dns and alb: the name users reach; public-ip: the newest task's IP.
+      const found =
+        ingress && ingress.mode !== 'public-ip'
+          ? { url: ingressUrlOf(ingress, request.port) }
+          : await getServiceUrl(clients, ref, request.port, request.project);
       const findings = await checkReachability(deps, found.url, allowedIp, request.project);
       return {
         value: {
@@ -403,6 +445,50 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
       phases,
     };
   }
+}
+
+/** dns: plain HTTP to the task's port at the name; alb: HTTPS on the load balancer. */
+function ingressUrlOf(ingress: DeployIngress & { mode: 'dns' | 'alb' }, port: number): string {
+  return ingress.mode === 'alb'
+    ? `https://${ingress.domainName}/`
+    : `http://${ingress.domainName}:${port}/`;
+}
+
+/** Why the dns phase ended without the record following the tasks: one line, the next step. */
+function dnsProblem(
+  request: DeployRequest,
+  ingress: DeployIngress & { mode: 'dns' | 'alb' },
+  result: Exclude<DnsWaitResult, { outcome: 'matched' }>,
+): Problem {
+  const domain = ingress.domainName;
+  const doctor = `\`${deploymentCommand('doctor', request.project)}\``;
+  if (result.outcome === 'foreign') {
+    const { values, owner } = result.record;
+    return {
+      kind: 'unknown',
+      message:
+        owner === 'foreign'
+          ? `${domain} is marked as another deployment's (its TXT at ${dnsOwnerRecordName(domain)}), so the updater leaves it alone: pick another DOMAIN_NAME, or delete both records if that deployment is gone; see ${doctor}`
+          : `${domain} has an A record (${values.join(', ')}) without this deployment's owner TXT, so the updater leaves it alone: delete it if it is a leftover; see ${doctor}`,
+    };
+  }
+  const held = result.record.length ? result.record.join(', ') : 'no A record';
+  const tasks = result.tasks.length ? result.tasks.join(', ') : 'none with a public IP';
+  const state = `${domain} still holds ${held} while the running tasks are ${tasks}`;
+  if (result.outcome === 'no-event') {
+    // The updater runs on task state changes only; nothing started or stopped in this deploy.
+    const invoke = request.dnsUpdaterFunction
+      ? `\`aws lambda invoke --function-name ${request.dnsUpdaterFunction} --region ${request.region} /dev/null\``
+      : 'an invocation of its updater function';
+    return {
+      kind: 'unknown',
+      message: `${state}, and this deploy started no task, so its updater has not run (the service itself is deployed): run it with ${invoke}, then see ${doctor}`,
+    };
+  }
+  return {
+    kind: 'timeout',
+    message: `${state} (the deploy's --timeout passed; the service itself is deployed): see ${doctor}`,
+  };
 }
 
 function openToInternetWarning(request: DeployRequest, allowedIp: string): string {

@@ -1,7 +1,10 @@
 import { formatCounts, type ScanRecord } from './scan-gate';
 
-/** The steps of `infra:deploy`, in the order they run. */
-export const DEPLOY_PHASES = ['registry', 'image', 'service', 'wait', 'url'] as const;
+/**
+ * The steps of `infra:deploy`, in the order they run; `dns` only in the dns ingress mode (the
+ * record follows the new tasks).
+ */
+export const DEPLOY_PHASES = ['registry', 'image', 'service', 'wait', 'dns', 'url'] as const;
 export type PhaseName = (typeof DEPLOY_PHASES)[number];
 
 export interface PhaseTiming {
