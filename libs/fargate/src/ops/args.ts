@@ -142,9 +142,11 @@ export function opsUsage(
 
 Commands:
   status     service counts, deployments, tasks (health, image, IPs), stopped tasks, events, URL;
+             a dns stack's record against the tasks, an alb stack's targets, scaling and alias;
              exits 0 when the desired count runs and the URL answers from here, 1 when it
              prints an ERROR (tasks missing, a failed rollout, the URL not answering)
-  url        print only the service URL (http://IP:PORT), for scripts
+  url        print only the service URL, for scripts: http://IP:PORT, or a dns stack's
+             http://NAME:PORT/ (stderr says if its record holds the tasks' IPs), an alb's https://NAME/
   outputs    outputs of the service and registry stacks
   logs       container logs: --since 10m|1h|ISO-time, --follow, --filter PATTERN, --task ID
              (the 8 characters each line starts with, or a whole task id from status)
@@ -155,6 +157,7 @@ Commands:
              rollback; nothing in progress is exit 0
   doctor     find why the service is not serving, with evidence and a fix for each finding
   destroy    delete the environment's service stack (asks first); --yes skips the question (CI);
+             a dns stack's record (A and owner TXT) goes after it, only if this deployment owns it;
              production also needs its name typed: --confirm-env=production with --yes, or at
              the prompt; --delete-images also empties the shared repository and deletes the
              registry stack (default environment only, once no other environment is deployed)
