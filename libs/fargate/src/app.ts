@@ -23,6 +23,8 @@ import { ServiceStack } from './service-stack';
 /** The reference's network ranges. */
 export const VPC_CIDR = '10.0.0.0/16';
 export const PUBLIC_SUBNET_CIDR = '10.0.1.0/24';
+/** ingress alb: the second public subnet, in the region's second AZ. */
+export const SECOND_PUBLIC_SUBNET_CIDR = '10.0.2.0/24';
 
 export interface InfraStacks {
   /**
@@ -70,6 +72,7 @@ export function createStacks(app: App, config: InfraConfig): InfraStacks {
         logGroupName: names.logGroup,
         applicationName: config.appName,
         roleSettings: roleSettingsOf(config),
+        names,
       });
   const service = createServiceStack(app, config);
   // The service runs images from the registry: `cdk deploy --all` deploys the registry first.
@@ -115,9 +118,7 @@ function createServiceStack(app: App, config: InfraConfig): ServiceStack {
   const { names } = config;
   return new ServiceStack(app, config.deploymentName, {
     env: { region: config.region },
-    description: isDefaultEnvironment(config.environment)
-      ? `${config.appName} on ECS Fargate: VPC, public subnet, cluster, service, logs`
-      : `${config.appName} on ECS Fargate, environment ${config.environment}: VPC, public subnet, cluster, service, logs`,
+    description: serviceStackDescription(config),
     // Stack-level tags: the template is unchanged; infra:envs finds environments by them.
     tags: { [STACK_TAGS.service]: config.appName, [STACK_TAGS.environment]: config.environment },
     name: config.deploymentName,
@@ -127,6 +128,9 @@ function createServiceStack(app: App, config: InfraConfig): ServiceStack {
     logGroupName: names.logGroup,
     vpcCidr: VPC_CIDR,
     publicSubnetCidr: PUBLIC_SUBNET_CIDR,
+    secondPublicSubnetCidr: SECOND_PUBLIC_SUBNET_CIDR,
+    ingress: config.ingress,
+    dnsUpdaterNames: names.dnsUpdater,
     port: config.port,
     cpu: config.cpu,
     memoryMiB: config.memoryMiB,
@@ -145,10 +149,26 @@ function createServiceStack(app: App, config: InfraConfig): ServiceStack {
   });
 }
 
+/** What the service stack holds, by ingress mode; public-ip's is the reference's, unchanged. */
+function serviceStackDescription(config: InfraConfig): string {
+  const contents = {
+    'public-ip': 'VPC, public subnet, cluster, service, logs',
+    dns: 'VPC, public subnet, cluster, service, DNS record updater, logs',
+    alb: 'VPC, two public subnets, HTTPS load balancer, cluster, autoscaled service, logs',
+  }[config.ingress.mode];
+  return isDefaultEnvironment(config.environment)
+    ? `${config.appName} on ECS Fargate: ${contents}`
+    : `${config.appName} on ECS Fargate, environment ${config.environment}: ${contents}`;
+}
+
 /** The environment's own secrets, key and ECS Exec, for its task roles. */
 function roleSettingsOf(config: InfraConfig): TaskRoleSettings {
-  const { secrets, secretsKmsKey, exec } = config;
-  return secretsKmsKey ? { secrets, secretsKmsKey, exec } : { secrets, exec };
+  const { secrets, secretsKmsKey, exec, ingress } = config;
+  const settings = secretsKmsKey ? { secrets, secretsKmsKey, exec } : { secrets, exec };
+  // ingress dns: the record updater's role is the environment's too.
+  if (ingress.mode !== 'dns') return settings;
+  const { hostedZoneId, hostedZoneName, domainName } = ingress;
+  return { ...settings, dnsRecord: { hostedZoneId, hostedZoneName, domainName } };
 }
 
 function acknowledgeFindings(app: App, config: InfraConfig, stacks: ExemptStacks): void {

@@ -32,6 +32,12 @@ export interface ControlTowerExemption {
   readonly resource: ExemptResource;
   /** Why this design breaks the control; shown in the validation report. */
   readonly reason: string;
+  /**
+   * The reason when the service is behind a load balancer (ingress alb), where `reason` would
+   * no longer be true.
+   * @default reason
+   */
+  readonly reasonBehindLoadBalancer?: string;
   /** `controlTower=strict` meets the control, so the exemption applies to `reference` only. */
   readonly metByStrict: boolean;
 }
@@ -50,6 +56,10 @@ export const CONTROL_TOWER_EXEMPTIONS: readonly ControlTowerExemption[] = [
       "The reference's design: the task runs in the one public subnet, with no NAT gateway, load " +
       'balancer or VPC endpoint, so its public IP is how users reach it (the URL deploy and status ' +
       'print, open to AllowedIP only) and how it pulls its image from ECR and sends its logs.',
+    reasonBehindLoadBalancer:
+      'With ingress alb the tasks keep a public IP only to reach ECR, S3 and CloudWatch Logs: ' +
+      'there is no NAT gateway or VPC endpoint, and their security group admits the service port ' +
+      "from the load balancer's security group and nothing else.",
     metByStrict: false,
   },
   {
@@ -61,6 +71,10 @@ export const CONTROL_TOWER_EXEMPTIONS: readonly ControlTowerExemption[] = [
       "The reference's public subnet 10.0.1.0/24 maps public IPs on launch, a row of the reference " +
       "this project keeps; the only thing running in it is the service's task, whose public IP is " +
       'exempted from CT.ECS.PR.9 above.',
+    reasonBehindLoadBalancer:
+      "The reference's public subnet 10.0.1.0/24 maps public IPs on launch, a row of the reference " +
+      "this project keeps (ingress alb adds 10.0.2.0/24, which does not); the service's tasks, " +
+      'whose public IP is exempted from CT.ECS.PR.9 above, and the load balancer run in it.',
     metByStrict: false,
   },
   {
@@ -193,9 +207,13 @@ export function acknowledgeControlTowerExemptions(
   for (const exemption of exemptionsFor(mode, logRetentionDays, containerInsights)) {
     const resource = resourceOf(stacks, exemption.resource);
     if (!resource) continue;
+    const reason =
+      stacks.service.alb && exemption.reasonBehindLoadBalancer
+        ? exemption.reasonBehindLoadBalancer
+        : exemption.reason;
     Validations.of(resource).acknowledge({
       id: acknowledgedId(exemption),
-      reason: `${exemption.control}: ${exemption.reason}`,
+      reason: `${exemption.control}: ${reason}`,
     });
   }
 }

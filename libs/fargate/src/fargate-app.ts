@@ -68,6 +68,14 @@ export interface FargateAppProps {
    * @default false, but always on under controlTower strict
    */
   readonly containerInsights?: boolean;
+  /**
+   * ingress alb: the service sits behind a load balancer's target group (AlbIngress attaches
+   * it). It then has no DesiredCount (autoscaling owns the count, and a deploy must not reset
+   * it), ECS ignores the balancer's health checks for HEALTH_CHECK_GRACE_PERIOD after a task
+   * starts, and the container's keep-alive timeout outlasts the balancer's idle timeout.
+   * @default undefined: the reference's service, reached at its tasks' public IPs
+   */
+  readonly loadBalancer?: { readonly keepAliveTimeoutMs: number };
 }
 
 /**
@@ -93,6 +101,13 @@ export const HEALTH_CHECK = {
   startPeriod: Duration.seconds(10),
 } as const;
 
+/**
+ * Behind a load balancer: how long ECS ignores the target group's health after a task starts.
+ * Node listens within a few seconds and two passing checks 5 s apart make the target healthy;
+ * 30 s covers that with room, and a task that never passes is still replaced within a minute.
+ */
+export const HEALTH_CHECK_GRACE_PERIOD = Duration.seconds(30);
+
 /** Cluster, task definition, service and log group of the reference, with safer settings. */
 export class FargateApp extends Construct {
   readonly cluster: ecs.Cluster;
@@ -101,6 +116,8 @@ export class FargateApp extends Construct {
   readonly logGroup: logs.LogGroup;
   /** The log group's customer managed key, under controlTower=strict only. */
   readonly logKey?: LogGroupKey;
+  /** How long the log group keeps events: the environment's, or the mode's default. */
+  readonly logRetentionDays: number;
 
   constructor(scope: Construct, id: string, props: FargateAppProps) {
     super(scope, id);
@@ -110,10 +127,11 @@ export class FargateApp extends Construct {
     if (strict) {
       this.logKey = new LogGroupKey(this, 'LogGroupKey', { logGroupName: props.logGroupName });
     }
+    this.logRetentionDays =
+      props.logRetentionDays ?? (strict ? STRICT_LOG_RETENTION_DAYS : LOG_RETENTION_DAYS);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: props.logGroupName,
-      retention: (props.logRetentionDays ??
-        (strict ? STRICT_LOG_RETENTION_DAYS : LOG_RETENTION_DAYS)) as logs.RetentionDays,
+      retention: this.logRetentionDays as logs.RetentionDays,
       encryptionKey: this.logKey?.key,
       // Application logs of a teardown are not worth keeping (and billing) for ever.
       removalPolicy: RemovalPolicy.DESTROY,
@@ -160,6 +178,15 @@ export class FargateApp extends Construct {
     });
     linuxParameters.dropCapabilities(ecs.Capability.ALL);
 
+    // Behind a load balancer the app keeps idle connections longer than the balancer does.
+    const environment: Record<string, string> = {
+      ...props.variables,
+      ...(props.loadBalancer
+        ? { KEEP_ALIVE_TIMEOUT_MS: String(props.loadBalancer.keepAliveTimeoutMs) }
+        : {}),
+    };
+    const hasEnvironment = Object.keys(environment).length > 0;
+
     // The execution role is imported immutably, so the pull, log and secret grants CDK would add
     // here are dropped: the roles stack's TaskRoles grant exactly those.
     const container = this.taskDefinition.addContainer('App', {
@@ -178,19 +205,28 @@ export class FargateApp extends Construct {
       linuxParameters,
       readonlyRootFilesystem: true,
       user: CONTAINER_USER,
-      environment:
-        props.variables && Object.keys(props.variables).length > 0
-          ? { ...props.variables }
-          : undefined,
+      environment: hasEnvironment ? environment : undefined,
       secrets: this.containerSecrets(props.secrets ?? []),
     });
     if (props.variables && Object.keys(props.variables).length > 0) {
       Validations.of(this.taskDefinition).acknowledge({
         id: 'AwsSolutions::AwsSolutions-ECS2',
+        reason: props.loadBalancer
+          ? "The Environment holds only the environment's plain `variables` from cdk.json, which " +
+            'are reviewed with the code and public in the repository anyway, and the keep-alive ' +
+            'timeout the load balancer needs (KEEP_ALIVE_TIMEOUT_MS); every secret reaches the ' +
+            'container through Secrets (SSM Parameter Store or Secrets Manager), never the template.'
+          : "The Environment holds only the environment's plain `variables` from cdk.json, which " +
+            'are reviewed with the code and public in the repository anyway; every secret reaches ' +
+            'the container through Secrets (SSM Parameter Store or Secrets Manager), never the template.',
+      });
+    } else if (props.loadBalancer) {
+      Validations.of(this.taskDefinition).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-ECS2',
         reason:
-          "The Environment holds only the environment's plain `variables` from cdk.json, which " +
-          'are reviewed with the code and public in the repository anyway; every secret reaches ' +
-          'the container through Secrets (SSM Parameter Store or Secrets Manager), never the template.',
+          'The Environment holds only KEEP_ALIVE_TIMEOUT_MS, the keep-alive timeout the load ' +
+          'balancer needs (a number, no secret); every secret reaches the container through Secrets ' +
+          '(SSM Parameter Store or Secrets Manager), never the template.',
       });
     }
     if (props.exec) {
@@ -204,7 +240,12 @@ export class FargateApp extends Construct {
       serviceName: props.name,
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
-      desiredCount: props.desiredCount,
+      // Behind a load balancer none: CloudFormation starts the service at one task (autoscaling
+      // then raises it to minTasks) and keeps the running count on every later update.
+      desiredCount: props.loadBalancer ? undefined : props.desiredCount,
+      healthCheckGracePeriod: props.loadBalancer ? HEALTH_CHECK_GRACE_PERIOD : undefined,
+      // With no NAT gateway the tasks pull their image and send their logs over their public
+      // IP; behind a load balancer nothing else reaches them (the security group).
       assignPublicIp: true,
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
       securityGroups: [props.securityGroup],

@@ -7,6 +7,13 @@ export interface NetworkProps {
   readonly port: number;
   /** CIDR allowed to reach the port; may be a CloudFormation parameter token. */
   readonly allowedCidr: string;
+  /**
+   * ingress alb: a second public subnet with this CIDR in the region's second AZ (a load balancer
+   * needs two), and the service port closed to AllowedIP: the load balancer's construct admits
+   * its own security group instead, and AllowedIP applies at the load balancer.
+   * @default none: the reference's one public subnet, the port open to AllowedIP
+   */
+  readonly loadBalancer?: { readonly secondPublicSubnetCidr: string };
 }
 
 /**
@@ -39,6 +46,8 @@ class FixedIpAddresses implements ec2.IIpAddresses {
  * The reference's network: one VPC, one public subnet in the region's first AZ with an
  * internet gateway route, and a security group open on the service port to one CIDR only.
  * No NAT gateway and no VPC endpoints: both cost money the reference does not spend.
+ * Behind a load balancer (ingress alb): a second public subnet in the second AZ, and the port
+ * open to nothing until the load balancer admits its own security group.
  */
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
@@ -46,11 +55,19 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
+    const { loadBalancer } = props;
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: new FixedIpAddresses(props.vpcCidr, [props.publicSubnetCidr]),
-      // With no account in the stack's env this is Fn::Select(0, Fn::GetAZs): no lookup.
-      maxAzs: 1,
+      // The first subnet keeps its CIDR and logical ID (PublicSubnet1) whether or not a second
+      // one is added: switching to alb adds to the network, it does not replace it.
+      ipAddresses: new FixedIpAddresses(
+        props.vpcCidr,
+        loadBalancer
+          ? [props.publicSubnetCidr, loadBalancer.secondPublicSubnetCidr]
+          : [props.publicSubnetCidr],
+      ),
+      // With no account in the stack's env this is Fn::Select(i, Fn::GetAZs): no lookup.
+      maxAzs: loadBalancer ? 2 : 1,
       natGateways: 0,
       enableDnsSupport: true,
       enableDnsHostnames: true,
@@ -67,16 +84,27 @@ export class Network extends Construct {
       ],
     });
 
+    if (loadBalancer) {
+      // Nothing launched in the second subnet needs an address on launch: the load balancer's
+      // nodes get theirs from ELB, and tasks ask for one (assignPublicIp) in either subnet.
+      const second = this.vpc.publicSubnets[1].node.defaultChild as ec2.CfnSubnet;
+      second.mapPublicIpOnLaunch = false;
+    }
+
     this.securityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
       vpc: this.vpc,
-      description: `Port ${props.port} from AllowedIP; HTTPS out for image pulls and logs`,
+      description: loadBalancer
+        ? `Port ${props.port} from the load balancer only; HTTPS out for image pulls and logs`
+        : `Port ${props.port} from AllowedIP; HTTPS out for image pulls and logs`,
       allowAllOutbound: false,
     });
-    this.securityGroup.addIngressRule(
-      ec2.Peer.ipv4(props.allowedCidr),
-      ec2.Port.tcp(props.port),
-      'Service port from AllowedIP only',
-    );
+    if (!loadBalancer) {
+      this.securityGroup.addIngressRule(
+        ec2.Peer.ipv4(props.allowedCidr),
+        ec2.Port.tcp(props.port),
+        'Service port from AllowedIP only',
+      );
+    }
     // Fargate pulls the image (ECR API + S3 layers) and ships logs over the task's own ENI,
     // all HTTPS to public endpoints; the VPC's DNS resolver is not subject to security groups.
     this.securityGroup.addEgressRule(

@@ -5,12 +5,17 @@ import {
   STACK_OUTPUTS,
   STACK_PARAMETERS,
   monitoringNames,
+  type DeploymentNames,
 } from '@hello-world/shared';
 import { CfnOutput, CfnParameter, LegacyStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { IngressSettings } from './config';
 import { FargateApp, type FargateAppProps } from './fargate-app';
+import { ALB_KEEP_ALIVE_TIMEOUT_MS, AlbIngress } from './ingress/alb-ingress';
+import { ServiceAutoscaling } from './ingress/autoscaling';
+import { DnsIngress } from './ingress/dns-ingress';
 import { ServiceMonitoring } from './monitoring/service-monitoring';
 import { Network } from './network';
 import type { TaskRoleNames } from './task-roles';
@@ -44,6 +49,18 @@ export interface ServiceStackProps extends StackProps, AppSettings {
   readonly taskRoleNames: TaskRoleNames;
   readonly vpcCidr: string;
   readonly publicSubnetCidr: string;
+  /** ingress alb: the second public subnet's CIDR (the load balancer's second AZ). */
+  readonly secondPublicSubnetCidr: string;
+  /**
+   * How traffic reaches the tasks: public-ip (the reference's template, unchanged), dns (a
+   * record that follows the tasks) or alb (load balancer, HTTPS, autoscaling).
+   */
+  readonly ingress: IngressSettings;
+  /**
+   * ingress dns: the record updater's names (its role is the roles stack's, or the registry's).
+   * @default none; required with ingress dns
+   */
+  readonly dnsUpdaterNames?: DeploymentNames['dnsUpdater'];
   /** Default of the ImageTag parameter. */
   readonly defaultImageTag: string;
   /** Default of the AllowedIP parameter. */
@@ -65,6 +82,11 @@ export class ServiceStack extends Stack {
   readonly network: Network;
   readonly app: FargateApp;
   readonly monitoring: ServiceMonitoring;
+  /** ingress dns only. */
+  readonly dns?: DnsIngress;
+  /** ingress alb only. */
+  readonly alb?: AlbIngress;
+  readonly autoscaling?: ServiceAutoscaling;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, {
@@ -98,11 +120,14 @@ export class ServiceStack extends Stack {
         'must be an email address such as ops@example.com, or empty for no alarm emails',
     });
 
+    const { ingress } = props;
+    const alb = ingress.mode === 'alb' ? ingress : undefined;
     this.network = new Network(this, 'Network', {
       vpcCidr: props.vpcCidr,
       publicSubnetCidr: props.publicSubnetCidr,
       port: props.port,
       allowedCidr: allowedIp.valueAsString,
+      ...(alb ? { loadBalancer: { secondPublicSubnetCidr: props.secondPublicSubnetCidr } } : {}),
     });
 
     const repository = ecr.Repository.fromRepositoryName(this, 'Repository', props.repositoryName);
@@ -130,7 +155,42 @@ export class ServiceStack extends Stack {
       secrets: props.secrets,
       exec: props.exec,
       containerInsights: props.containerInsights,
+      ...(alb ? { loadBalancer: { keepAliveTimeoutMs: ALB_KEEP_ALIVE_TIMEOUT_MS } } : {}),
     });
+
+    if (ingress.mode === 'dns') {
+      if (!props.dnsUpdaterNames) {
+        throw new Error(`${id}: ingress dns needs the record updater's names (dnsUpdaterNames)`);
+      }
+      this.dns = new DnsIngress(this, 'Dns', {
+        names: props.dnsUpdaterNames,
+        record: {
+          hostedZoneId: ingress.hostedZoneId,
+          hostedZoneName: ingress.hostedZoneName,
+          domainName: ingress.domainName,
+        },
+        owner: props.name,
+        cluster: this.app.cluster,
+        service: this.app.service,
+        logRetentionDays: this.app.logRetentionDays,
+        logKey: this.app.logKey?.key,
+      });
+    }
+    if (alb) {
+      this.alb = new AlbIngress(this, 'Alb', {
+        vpc: this.network.vpc,
+        service: this.app.service,
+        serviceSecurityGroup: this.network.securityGroup,
+        port: props.port,
+        allowedCidr: allowedIp.valueAsString,
+        record: alb,
+      });
+      this.autoscaling = new ServiceAutoscaling(this, 'Autoscaling', {
+        service: this.app.service,
+        targetGroup: this.alb.targetGroup,
+        scaling: alb.scaling,
+      });
+    }
 
     this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
       // The same names deploymentNames(service, environment).monitoring gives ops and status.
@@ -139,7 +199,8 @@ export class ServiceStack extends Stack {
       serviceName: props.name,
       service: this.app.service,
       logGroup: this.app.logGroup,
-      desiredCount: props.desiredCount,
+      // Behind a load balancer autoscaling keeps at least minTasks running.
+      desiredCount: alb ? alb.scaling.minTasks : props.desiredCount,
       containerInsights: props.containerInsights || props.controlTower === 'strict',
       alertEmail: alertEmail.valueAsString,
       encryptTopics: props.controlTower === 'strict',
