@@ -1,6 +1,7 @@
 import {
   BUILD_IMAGE_TAG_PREFIX,
   DEPLOYED_IMAGE_TAG_PREFIX,
+  deploymentNames,
   REGISTRY_OUTPUTS,
   RELEASE_IMAGE_TAG_WILDCARD,
 } from '@hello-world/shared';
@@ -15,6 +16,7 @@ import {
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import type { TaskRoleSettings } from './config';
+import { DnsUpdaterRole } from './dns-updater-role';
 import { TaskRoles, type TaskRoleNames } from './task-roles';
 
 export interface RegistryStackProps extends StackProps {
@@ -66,6 +68,8 @@ export const KEEP_ALL = 9999;
 export class RegistryStack extends Stack {
   readonly repository: ecr.Repository;
   readonly taskRoles: TaskRoles;
+  /** The default environment's ingress dns only: its record updater Lambda's role. */
+  readonly dnsUpdaterRole?: DnsUpdaterRole;
 
   constructor(scope: Construct, id: string, props: RegistryStackProps) {
     super(scope, id, {
@@ -137,6 +141,16 @@ export class RegistryStack extends Stack {
       applicationName: props.applicationName,
       settings: props.roleSettings,
     });
+    const dnsRecord = props.roleSettings?.dnsRecord;
+    if (dnsRecord) {
+      // The roles here are the default environment's, whose names the application's are.
+      const names = deploymentNames(props.applicationName);
+      this.dnsUpdaterRole = new DnsUpdaterRole(this, 'DnsUpdaterRole', {
+        names: names.dnsUpdater,
+        clusterName: names.deployment,
+        record: dnsRecord,
+      });
+    }
 
     new CfnOutput(this, REGISTRY_OUTPUTS.repositoryUri, {
       description: 'ECR repository URI for pushing images',

@@ -1,7 +1,9 @@
+import type { DeploymentNames } from '@hello-world/shared';
 import { LegacyStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import type { TaskRoleSettings } from './config';
+import { DnsUpdaterRole } from './dns-updater-role';
 import { TaskRoles, type TaskRoleNames } from './task-roles';
 
 export interface EnvironmentRolesStackProps extends StackProps {
@@ -16,6 +18,12 @@ export interface EnvironmentRolesStackProps extends StackProps {
    * @default none, and no ECS Exec
    */
   readonly roleSettings?: TaskRoleSettings;
+  /**
+   * The environment's deployment (its cluster) and dns updater names: with
+   * `roleSettings.dnsRecord` (ingress dns), the updater's role is made here too.
+   * @default none; required with `roleSettings.dnsRecord`
+   */
+  readonly names?: Pick<DeploymentNames, 'deployment' | 'dnsUpdater'>;
 }
 
 /**
@@ -27,6 +35,8 @@ export interface EnvironmentRolesStackProps extends StackProps {
  */
 export class EnvironmentRolesStack extends Stack {
   readonly taskRoles: TaskRoles;
+  /** ingress dns only: the record updater Lambda's role. */
+  readonly dnsUpdaterRole?: DnsUpdaterRole;
 
   constructor(scope: Construct, id: string, props: EnvironmentRolesStackProps) {
     super(scope, id, {
@@ -43,5 +53,16 @@ export class EnvironmentRolesStack extends Stack {
       applicationName: props.applicationName,
       settings: props.roleSettings,
     });
+    const dnsRecord = props.roleSettings?.dnsRecord;
+    if (dnsRecord) {
+      if (!props.names) {
+        throw new Error(`${this.stackName}: roleSettings.dnsRecord needs the environment's names`);
+      }
+      this.dnsUpdaterRole = new DnsUpdaterRole(this, 'DnsUpdaterRole', {
+        names: props.names.dnsUpdater,
+        clusterName: props.names.deployment,
+        record: dnsRecord,
+      });
+    }
   }
 }
