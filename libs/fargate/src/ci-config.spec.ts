@@ -146,3 +146,56 @@ describe('loadCiConfig: the Secrets Manager secrets each deploy role checks', ()
     expect(() => loadCiConfig((key) => settings[key], {})).toThrow(ConfigError);
   });
 });
+
+describe('loadCiConfig: the ingress each deploy role deploys (dns and alb only)', () => {
+  const ZONE = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' };
+
+  it("reads each environment's from its settings block, leaving public-ip ones out", () => {
+    // GIVEN staging in alb mode, production in dns mode, the default and previews public-ip
+    const settings: Record<string, unknown> = {
+      githubRepository: 'o/r',
+      environments: {
+        staging: { ingress: 'alb', domainName: 'staging.example.com', ...ZONE },
+        production: { ingress: 'dns', domainName: 'Hello.Example.com.', ...ZONE },
+      },
+    };
+    // WHEN the CI settings are loaded
+    const ci = loadCiConfig((key) => settings[key], {});
+    // THEN only those two, normalized as synth normalizes them
+    expect(ci?.ingress).toEqual({
+      staging: { mode: 'alb', domainName: 'staging.example.com', ...ZONE },
+      production: { mode: 'dns', domainName: 'hello.example.com', ...ZONE },
+    });
+  });
+
+  it("reads the default environment's from cdk.json, never from this shell's variables", () => {
+    // GIVEN the default environment dns in context, and INGRESS=alb in the shell
+    const settings: Record<string, unknown> = {
+      githubRepository: 'o/r',
+      ciEnvironments: ['staging'],
+      ingress: 'dns',
+      domainName: 'hello.example.com',
+      ...ZONE,
+    };
+    const shell = { INGRESS: 'alb', DOMAIN_NAME: 'other.example.com' };
+    // WHEN loaded  THEN context's dns, for the default and (top-level context) staging alike
+    expect(loadCiConfig((key) => settings[key], shell)?.ingress).toEqual({
+      default: { mode: 'dns', domainName: 'hello.example.com', ...ZONE },
+      staging: { mode: 'dns', domainName: 'hello.example.com', ...ZONE },
+    });
+  });
+
+  it('adds no ingress at all when every environment is public-ip', () => {
+    expect(loadCiConfig(context({ githubRepository: 'o/r' }), {})).not.toHaveProperty('ingress');
+  });
+
+  it('refuses an ingress synth would refuse, with the same one line', () => {
+    const settings: Record<string, unknown> = {
+      githubRepository: 'o/r',
+      environments: { staging: { ingress: 'alb' } },
+    };
+    expect(() => loadCiConfig((key) => settings[key], {})).toThrow(
+      /ingress alb needs a domain in a Route 53 hosted zone/,
+    );
+  });
+});

@@ -1,11 +1,19 @@
 import {
   DEFAULT_ENVIRONMENT,
+  ENVIRONMENT_CONTEXT,
   EnvironmentNameError,
   environmentShapeProblem,
   isPreviewEnvironment,
   previewEnvironment,
 } from '@hello-world/shared';
-import { ConfigError, loadSecretSettings, type ContextReader, type Env } from './config';
+import {
+  ConfigError,
+  loadConfig,
+  loadSecretSettings,
+  type ContextReader,
+  type DnsRecordSettings,
+  type Env,
+} from './config';
 
 /** GitHub's OIDC issuer; an AWS account holds at most one provider for it. */
 export const GITHUB_OIDC_URL = 'https://token.actions.githubusercontent.com';
@@ -55,7 +63,17 @@ export interface CiConfig {
    * roles stack does. Absent: none.
    */
   readonly secretArns?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The environments whose ingress is dns or alb, by CI environment (`default` for the CI stack's
+   * own role), with their zone and domain: their deploy roles get the rights that ingress needs
+   * (ingressDeployPolicy). Read from cdk.json and context as synth reads them (readIngress), so an
+   * environment switched to dns or alb needs `deploy-ci` again. Absent: every one is public-ip.
+   */
+  readonly ingress?: Readonly<Record<string, CiIngress>>;
 }
+
+/** A CI environment's dns or alb ingress: what its deploy role's ingress policy names. */
+export type CiIngress = { readonly mode: 'dns' | 'alb' } & DnsRecordSettings;
 
 /** Where each CI setting comes from: CDK context first, then the environment variable. */
 export const CI_SETTINGS = {
@@ -110,7 +128,41 @@ export function loadCiConfig(readContext: ContextReader, env: Env): CiConfig | u
     oidcProviderArn: read('oidcProviderArn', readContext, env),
   });
   const secretArns = readSecretArns(readContext, ci.environments ?? []);
-  return Object.values(secretArns).some((arns) => arns.length > 0) ? { ...ci, secretArns } : ci;
+  const ingress = readIngress(readContext, ci.environments ?? []);
+  return {
+    ...ci,
+    ...(Object.values(secretArns).some((arns) => arns.length > 0) ? { secretArns } : {}),
+    ...(Object.keys(ingress).length > 0 ? { ingress } : {}),
+  };
+}
+
+/**
+ * The ingress of the default environment and of each CI environment that is dns or alb, as
+ * loadConfig reads it for that environment from cdk.json and context (its `environments` block,
+ * then top-level context), never from this shell's variables: the CI stacks are the same whichever
+ * shell synthesizes them. Previews are public-ip (config refuses the others). Throws ConfigError,
+ * the one line synth of that environment would print.
+ */
+export function readIngress(
+  readContext: ContextReader,
+  ciEnvironments: readonly string[],
+): Record<string, CiIngress> {
+  const ingressOf = (ciEnvironment: string): CiIngress | undefined => {
+    if (ciEnvironment === PREVIEW_GITHUB_ENVIRONMENT) return undefined;
+    const forEnvironment: ContextReader = (key) =>
+      key === ENVIRONMENT_CONTEXT ? ciEnvironment : readContext(key);
+    // Its name was checked by readSecretArns, which loadCiConfig runs first.
+    const { ingress } = loadConfig(forEnvironment, {});
+    if (ingress.mode === 'public-ip') return undefined;
+    const { mode, hostedZoneId, hostedZoneName, domainName } = ingress;
+    return { mode, hostedZoneId, hostedZoneName, domainName };
+  };
+  return Object.fromEntries(
+    [DEFAULT_ENVIRONMENT, ...ciEnvironments].flatMap((name) => {
+      const ingress = ingressOf(name);
+      return ingress ? [[name, ingress]] : [];
+    }),
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Fn } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { MonitoringNames } from '@hello-world/shared';
+import { STACK_TAGS, type DeploymentNames, type MonitoringNames } from '@hello-world/shared';
 import type { TaskRoleNames } from './task-roles';
 
 /**
@@ -96,6 +96,52 @@ export const SERVICE_STACK_RESOURCE_TYPES = [
   'AWS::SNS::Topic',
   'AWS::SNS::TopicPolicy',
 ] as const;
+
+/**
+ * The resource types a dns or alb service stack adds to SERVICE_STACK_RESOURCE_TYPES. A deploy role
+ * is allowed them only when its environment's ingress is that mode (ingressDeployPolicy), so a
+ * public-ip environment's change sets still cannot ask for a Lambda function or a load balancer.
+ * `ci-policies.spec.ts` fails when a dns or alb service stack gains a type not listed here.
+ */
+export const INGRESS_STACK_RESOURCE_TYPES = {
+  dns: [
+    'AWS::Lambda::Function',
+    'AWS::Lambda::Permission',
+    // The updater rule's dead-letter queue, and the policy letting EventBridge send to it.
+    'AWS::SQS::Queue',
+    'AWS::SQS::QueuePolicy',
+  ],
+  alb: [
+    'AWS::ApplicationAutoScaling::ScalableTarget',
+    'AWS::ApplicationAutoScaling::ScalingPolicy',
+    'AWS::CertificateManager::Certificate',
+    // The rules between the load balancer's group and the service's, one resource each.
+    'AWS::EC2::SecurityGroupEgress',
+    'AWS::EC2::SecurityGroupIngress',
+    'AWS::ElasticLoadBalancingV2::Listener',
+    'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    'AWS::ElasticLoadBalancingV2::TargetGroup',
+    'AWS::Route53::RecordSet',
+  ],
+} as const satisfies Record<RecordIngressMode, readonly string[]>;
+
+/** The ingress modes that add resources (and deploy rights) to an environment: not public-ip. */
+export type RecordIngressMode = 'dns' | 'alb';
+
+/**
+ * What a dns or alb environment's deploy role is scoped to beyond CiPolicyScope: its hosted zone
+ * and domain, its updater's names (dns), and the service stack's stack-level tags (alb), which
+ * CloudFormation passes on to the load balancer it creates.
+ */
+export interface IngressPolicyScope {
+  readonly mode: RecordIngressMode;
+  readonly hostedZoneId: string;
+  /** Normalized: lowercase, no trailing dot (config.ts). */
+  readonly domainName: string;
+  readonly dnsUpdater: DeploymentNames['dnsUpdater'];
+  /** The values of STACK_TAGS.service and STACK_TAGS.environment on the service stack. */
+  readonly stackTags: { readonly service: string; readonly environment: string };
+}
 
 /**
  * The tag CloudFormation itself puts on every resource of a stack. Keys starting `aws:` cannot be
@@ -667,6 +713,414 @@ function monitoringStatements(scope: CiPolicyScope): iam.PolicyStatement[] {
       ],
       resources: [dashboardArn(m.dashboard)],
       conditions: viaCloudFormation,
+    }),
+  ];
+}
+
+/** One managed policy of a dns or alb environment's deploy role: its construct id and document. */
+export interface IngressDeployPolicy {
+  /** `DeployIngressPolicy`; alb also `DeployIngressScalingPolicy`. */
+  readonly id: string;
+  /** What it covers, for its description. */
+  readonly covers: string;
+  readonly document: iam.PolicyDocument;
+}
+
+/**
+ * A dns or alb environment's deploy rights on what its ingress adds to the service stack: managed
+ * policies of their own, attached only to that environment's deploy role, so a public-ip
+ * environment's CI templates stay as they were (and the default role's inline policy, near IAM's
+ * 10,240 characters, is untouched). alb's rights are two policies: one would pass IAM's 6,144
+ * characters. Every change goes through CloudFormation (aws:CalledVia), on this environment's
+ * names, zone, domain and stack tags.
+ */
+export function ingressDeployPolicies(
+  scope: CiPolicyScope,
+  ingress: IngressPolicyScope,
+): IngressDeployPolicy[] {
+  const first = (covers: string, statements: iam.PolicyStatement[]): IngressDeployPolicy => ({
+    id: 'DeployIngressPolicy',
+    covers,
+    document: new iam.PolicyDocument({
+      statements: [...ingressChangeSetStatements(scope, ingress), ...statements],
+    }),
+  });
+  if (ingress.mode === 'dns') return [first('the dns record updater', dnsStatements(ingress))];
+  return [
+    first('the load balancer', loadBalancerStatements(ingress)),
+    {
+      id: 'DeployIngressScalingPolicy',
+      covers: "the load balancer's certificate and record, and the service's autoscaling",
+      document: new iam.PolicyDocument({ statements: certificateAndScalingStatements(ingress) }),
+    },
+  ];
+}
+
+/** The change sets of a dns or alb service stack, and the reads of its hosted zone. */
+function ingressChangeSetStatements(
+  scope: CiPolicyScope,
+  ingress: IngressPolicyScope,
+): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      // A second Allow beside CreateChangeSetsOfServiceStackResourceTypesOnly: the same stack,
+      // its types and this mode's. IAM allows a request any one Allow matches.
+      sid: `CreateChangeSetsOf${ingress.mode === 'dns' ? 'Dns' : 'Alb'}ServiceStackResourceTypes`,
+      actions: ['cloudformation:CreateChangeSet'],
+      resources: [stackArn(scope.serviceStackName)],
+      conditions: {
+        'ForAllValues:StringEquals': {
+          'cloudformation:ResourceTypes': [
+            ...SERVICE_STACK_RESOURCE_TYPES,
+            ...INGRESS_STACK_RESOURCE_TYPES[ingress.mode],
+          ].sort(),
+        },
+      },
+    }),
+    new iam.PolicyStatement({
+      // The deploy's preflight (the zone exists and holds the domain), its wait for the record
+      // (read from Route 53's API) and CloudFormation's record handler.
+      sid: 'ReadTheHostedZone',
+      actions: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'],
+      resources: [hostedZoneArn(ingress.hostedZoneId)],
+    }),
+  ];
+}
+
+const hostedZoneArn = (id: string) => Fn.sub(`arn:\${AWS::Partition}:route53:::hostedzone/${id}`);
+/** ELB resource ARNs end in names CloudFormation generates and ids ELB does: by type only. */
+const elbArn = (type: string) => arn('elasticloadbalancing', `${type}/*`);
+
+/** The name of the dns updater rule's dead-letter queue (DnsIngress): the rule's, with `-dlq`. */
+export const dnsDeadLetterQueueNameOf = (names: DeploymentNames['dnsUpdater']): string =>
+  `${names.rule}-dlq`;
+
+/**
+ * The dns mode's updater (DnsIngress): its function, the rule invoking it on this cluster's task
+ * state changes, its dead-letter queue and its log group, each by its exact name. Its role is the
+ * administrator's (roles stack): this role may only hand it to Lambda.
+ */
+function dnsStatements(ingress: IngressPolicyScope): iam.PolicyStatement[] {
+  const names = ingress.dnsUpdater;
+  const fn = arn('lambda', `function:${names.function}`);
+  const rule = arn('events', `rule/${names.rule}`);
+  const logGroup = arn('logs', `log-group:${names.logGroup}`);
+  return [
+    new iam.PolicyStatement({
+      sid: 'DnsUpdaterFunctionViaCloudFormation',
+      actions: [
+        'lambda:CreateFunction',
+        'lambda:DeleteFunction',
+        'lambda:DeleteFunctionConcurrency',
+        'lambda:GetFunction',
+        'lambda:GetFunctionCodeSigningConfig',
+        'lambda:GetFunctionConfiguration',
+        'lambda:GetFunctionRecursionConfig',
+        'lambda:GetPolicy',
+        'lambda:GetRuntimeManagementConfig',
+        'lambda:ListTags',
+        'lambda:PutFunctionConcurrency',
+        'lambda:TagResource',
+        'lambda:UntagResource',
+        'lambda:UpdateFunctionCode',
+        'lambda:UpdateFunctionConfiguration',
+      ],
+      resources: [fn],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      // AWS::Lambda::Permission: the rule's right to invoke it, and nobody else's.
+      sid: 'DnsUpdaterInvokedByEventBridgeOnly',
+      actions: ['lambda:AddPermission', 'lambda:RemovePermission'],
+      resources: [fn],
+      conditions: {
+        ...viaCloudFormation,
+        StringEquals: { 'lambda:Principal': 'events.amazonaws.com' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'PassOnlyTheDnsUpdaterRoleToLambda',
+      actions: ['iam:PassRole'],
+      resources: [iamArn(`role/${names.role}`)],
+      conditions: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DnsUpdaterRuleViaCloudFormation',
+      actions: [
+        'events:DeleteRule',
+        'events:DescribeRule',
+        'events:ListTagsForResource',
+        'events:ListTargetsByRule',
+        'events:RemoveTargets',
+        'events:TagResource',
+        'events:UntagResource',
+      ],
+      resources: [rule],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      sid: 'DnsUpdaterRuleMatchesEcsTaskStateChangesOnly',
+      actions: ['events:PutRule'],
+      resources: [rule],
+      conditions: {
+        ...viaCloudFormation,
+        'ForAllValues:StringEquals': {
+          'events:source': [TASK_STOPS_EVENT.source],
+          'events:detail-type': [TASK_STOPS_EVENT.detailType],
+        },
+        // ForAllValues holds for a pattern without a source too: require both.
+        Null: { 'events:source': 'false', 'events:detail-type': 'false' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DnsUpdaterRuleTargetsItsFunctionOnly',
+      actions: ['events:PutTargets'],
+      resources: [rule],
+      conditions: {
+        ...viaCloudFormation,
+        'ForAllValues:ArnEquals': { 'events:TargetArn': [fn] },
+        Null: { 'events:TargetArn': 'false' },
+      },
+    }),
+    new iam.PolicyStatement({
+      // The events the rule could not deliver; SetQueueAttributes is also the queue policy
+      // (AWS::SQS::QueuePolicy) letting the rule send to it.
+      sid: 'DnsUpdaterDeadLetterQueueViaCloudFormation',
+      actions: [
+        'sqs:CreateQueue',
+        'sqs:DeleteQueue',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ListQueueTags',
+        'sqs:SetQueueAttributes',
+        'sqs:TagQueue',
+        'sqs:UntagQueue',
+      ],
+      resources: [arn('sqs', dnsDeadLetterQueueNameOf(names))],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      sid: 'DnsUpdaterLogGroupViaCloudFormation',
+      actions: [
+        'logs:AssociateKmsKey',
+        'logs:CreateLogGroup',
+        'logs:DeleteLogGroup',
+        'logs:DeleteRetentionPolicy',
+        'logs:DisassociateKmsKey',
+        'logs:ListTagsForResource',
+        'logs:PutRetentionPolicy',
+        'logs:TagResource',
+        'logs:UntagResource',
+      ],
+      resources: [logGroup, arn('logs', `log-group:${names.logGroup}:*`)],
+      conditions: viaCloudFormation,
+    }),
+  ];
+}
+
+/** The Application Auto Scaling role for ECS services, which AWS creates once per account. */
+export const ECS_AUTOSCALING_SERVICE_ROLE =
+  'aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService';
+/** Elastic Load Balancing's service-linked role, created with an account's first load balancer. */
+export const ELB_SERVICE_ROLE =
+  'aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing';
+
+/**
+ * The alb mode's load balancer, listeners and target group (AlbIngress). ELB names and ids are
+ * CloudFormation's and ELB's to choose, so the load balancer is held by the service stack's tags:
+ * it is created with them (STACK_TAGS, which CloudFormation passes on), and only a load balancer
+ * carrying them may be changed, deleted or given a listener. Listeners and target groups are
+ * changed via CloudFormation only, which changes and deletes only resources its stack created (no
+ * imports: NoResourceImports).
+ */
+function loadBalancerStatements(ingress: IngressPolicyScope): iam.PolicyStatement[] {
+  const tagsOf = (prefix: 'aws:RequestTag' | 'aws:ResourceTag') => ({
+    [`${prefix}/${STACK_TAGS.service}`]: ingress.stackTags.service,
+    [`${prefix}/${STACK_TAGS.environment}`]: ingress.stackTags.environment,
+  });
+  const loadBalancers = elbArn('loadbalancer/app');
+  const listeners = elbArn('listener/app');
+  const targetGroups = elbArn('targetgroup');
+  return [
+    new iam.PolicyStatement({
+      sid: 'NewLoadBalancerWithThisEnvironmentsTags',
+      actions: ['elasticloadbalancing:CreateLoadBalancer'],
+      resources: [loadBalancers],
+      conditions: { ...viaCloudFormation, StringEquals: tagsOf('aws:RequestTag') },
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagLoadBalancingResourcesAsTheyAreCreated',
+      actions: ['elasticloadbalancing:AddTags'],
+      resources: [loadBalancers, listeners, targetGroups],
+      conditions: {
+        ...viaCloudFormation,
+        StringEquals: {
+          'elasticloadbalancing:CreateAction': [
+            'CreateListener',
+            'CreateLoadBalancer',
+            'CreateTargetGroup',
+          ],
+        },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ChangeOnlyThisEnvironmentsLoadBalancer',
+      actions: [
+        'elasticloadbalancing:AddTags',
+        'elasticloadbalancing:CreateListener',
+        'elasticloadbalancing:DeleteLoadBalancer',
+        'elasticloadbalancing:ModifyLoadBalancerAttributes',
+        'elasticloadbalancing:RemoveTags',
+        'elasticloadbalancing:SetIpAddressType',
+        'elasticloadbalancing:SetSecurityGroups',
+        'elasticloadbalancing:SetSubnets',
+      ],
+      resources: [loadBalancers],
+      conditions: { ...viaCloudFormation, StringEquals: tagsOf('aws:ResourceTag') },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ListenersAndTargetGroupsViaCloudFormation',
+      actions: [
+        'elasticloadbalancing:AddTags',
+        'elasticloadbalancing:CreateTargetGroup',
+        'elasticloadbalancing:DeleteListener',
+        'elasticloadbalancing:DeleteTargetGroup',
+        'elasticloadbalancing:ModifyListener',
+        'elasticloadbalancing:ModifyListenerAttributes',
+        'elasticloadbalancing:ModifyTargetGroup',
+        'elasticloadbalancing:ModifyTargetGroupAttributes',
+        'elasticloadbalancing:RemoveTags',
+      ],
+      resources: [listeners, targetGroups],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      // No resource-level permission: AWS authorizes them on "*" only. infra:status and doctor
+      // read the target health.
+      sid: 'ReadLoadBalancing',
+      actions: [
+        'elasticloadbalancing:DescribeListenerAttributes',
+        'elasticloadbalancing:DescribeListenerCertificates',
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:DescribeLoadBalancerAttributes',
+        'elasticloadbalancing:DescribeLoadBalancers',
+        'elasticloadbalancing:DescribeRules',
+        'elasticloadbalancing:DescribeTags',
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
+        'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeTargetHealth',
+      ],
+      resources: ['*'],
+    }),
+  ];
+}
+
+/**
+ * The alb mode's certificate (DNS-validated in the zone), its alias record, and the service's
+ * autoscaling (ServiceAutoscaling), whose target tracking alarms Application Auto Scaling makes
+ * with its own service-linked role, not this one.
+ */
+function certificateAndScalingStatements(ingress: IngressPolicyScope): iam.PolicyStatement[] {
+  const domain = ingress.domainName;
+  return [
+    new iam.PolicyStatement({
+      // RequestCertificate has no resource type: held to this one domain, validated by DNS.
+      sid: 'CertificateForTheDomainOnlyViaCloudFormation',
+      actions: ['acm:RequestCertificate'],
+      resources: ['*'],
+      conditions: {
+        ...viaCloudFormation,
+        'ForAllValues:StringEquals': { 'acm:DomainNames': [domain] },
+        StringEquals: { 'acm:ValidationMethod': 'DNS' },
+        Null: { 'acm:DomainNames': 'false' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'CertificateViaCloudFormation',
+      actions: [
+        'acm:AddTagsToCertificate',
+        'acm:DeleteCertificate',
+        'acm:DescribeCertificate',
+        'acm:ListTagsForCertificate',
+        'acm:RemoveTagsFromCertificate',
+      ],
+      resources: [arn('acm', 'certificate/*')],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      // The alias record at the domain, and the certificate's validation record CloudFormation
+      // adds (`_<token>.<domain>`, a CNAME): no other name or type in the zone.
+      sid: 'RecordsOfTheDomainOnlyViaCloudFormation',
+      actions: ['route53:ChangeResourceRecordSets'],
+      resources: [hostedZoneArn(ingress.hostedZoneId)],
+      conditions: {
+        ...viaCloudFormation,
+        'ForAllValues:StringLike': {
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [domain, `_*.${domain}`],
+        },
+        'ForAllValues:StringEquals': {
+          'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'CNAME'],
+        },
+      },
+    }),
+    new iam.PolicyStatement({
+      // A change's id is Route 53's: CloudFormation waits for its records to be in sync.
+      sid: 'WaitForRecordChanges',
+      actions: ['route53:GetChange'],
+      resources: [Fn.sub('arn:${AWS::Partition}:route53:::change/*')],
+    }),
+    new iam.PolicyStatement({
+      // Scalable targets' ARNs end in ids the service generates. Registering one needs
+      // ecs:UpdateService on the service it scales, which this role has on its own service only.
+      sid: 'ScaleEcsServicesViaCloudFormation',
+      actions: [
+        'application-autoscaling:DeleteScalingPolicy',
+        'application-autoscaling:DeregisterScalableTarget',
+        'application-autoscaling:PutScalingPolicy',
+        'application-autoscaling:RegisterScalableTarget',
+      ],
+      resources: [arn('application-autoscaling', 'scalable-target/*')],
+      conditions: {
+        ...viaCloudFormation,
+        StringEquals: {
+          'application-autoscaling:service-namespace': 'ecs',
+          'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
+        },
+      },
+    }),
+    new iam.PolicyStatement({
+      // No resource-level permission: AWS authorizes them on "*" only.
+      sid: 'ReadScaling',
+      actions: [
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:DescribeScalingActivities',
+        'application-autoscaling:DescribeScalingPolicies',
+      ],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      // The scalable target names this role (CDK's ScalableTarget RoleARN); its trust admits
+      // Application Auto Scaling alone, so it is of no use anywhere else.
+      sid: 'PassTheEcsAutoScalingServiceRole',
+      actions: ['iam:PassRole'],
+      resources: [iamArn(`role/${ECS_AUTOSCALING_SERVICE_ROLE}`)],
+    }),
+    new iam.PolicyStatement({
+      // Made by AWS the first time an account scales an ECS service or creates a load balancer.
+      sid: 'CreateTheServiceLinkedRolesOnce',
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [
+        iamArn(`role/${ECS_AUTOSCALING_SERVICE_ROLE}`),
+        iamArn(`role/${ELB_SERVICE_ROLE}`),
+      ],
+      conditions: {
+        StringEquals: {
+          'iam:AWSServiceName': [
+            'ecs.application-autoscaling.amazonaws.com',
+            'elasticloadbalancing.amazonaws.com',
+          ],
+        },
+      },
     }),
   ];
 }

@@ -460,3 +460,43 @@ describe('CI stack: cdk-nag AwsSolutions', () => {
     for (const finding of onPattern) expect(finding.reason).not.toMatch(/this one (stack|service)/);
   });
 });
+
+describe('CI stacks of dns and alb environments: cdk-nag AwsSolutions', () => {
+  const ZONE = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' };
+  let report: {
+    conclusion: string;
+    violations: unknown[];
+    suppressedViolations: { acknowledgedId: string; acknowledgedAt: string; reason: string }[];
+  };
+
+  beforeAll(() => {
+    // GIVEN the default environment in dns mode and staging in alb mode
+    const { assembly } = synthesize({
+      ...ci,
+      ingress: {
+        default: { mode: 'dns', ...ZONE, domainName: 'hello.example.com' },
+        staging: { mode: 'alb', ...ZONE, domainName: 'staging.example.com' },
+      },
+    });
+    report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'))
+      .pluginReports[0] as typeof report;
+  });
+
+  it('passes, every wildcard of the ingress policies acknowledged', () => {
+    expect(report.violations).toEqual([]);
+    expect(report.conclusion).toBe('success');
+  });
+
+  it.each([
+    [`${CI_STACK}/DeployIngressPolicy`],
+    [`${CI_STACK}-staging/DeployIngressPolicy`],
+    [`${CI_STACK}-staging/DeployIngressScalingPolicy`],
+  ])('acknowledges only IAM5 wildcard findings on %s, each with its own reason', (path) => {
+    const findings = report.suppressedViolations.filter((v) => v.acknowledgedAt === path);
+    expect(findings.length).toBeGreaterThan(0);
+    for (const finding of findings) {
+      expect(finding.acknowledgedId).toMatch(/^AwsSolutions::AwsSolutions-IAM5\[Resource::/);
+    }
+    expect(new Set(findings.map((f) => f.reason)).size).toBe(findings.length);
+  });
+});

@@ -29,10 +29,12 @@ import {
 import {
   deployPolicies,
   deployPolicy,
+  ingressDeployPolicies,
   monitoringDeployPolicy,
   publishPolicy,
   type CiPolicyScope,
   type DeployPolicyOptions,
+  type IngressPolicyScope,
   type PreviewScope,
   type PromotionSource,
 } from './ci-policies';
@@ -48,6 +50,8 @@ export interface CiStackProps extends StackProps, CiPolicyScope {
   readonly oidcProviderArn?: string;
   readonly publishRoleName: string;
   readonly deployRoleName: string;
+  /** The default environment's ingress, when dns or alb: the deploy role's DeployIngressPolicy. */
+  readonly ingress?: IngressPolicyScope;
 }
 
 /** Output keys of the CI stack. */
@@ -173,6 +177,8 @@ export class CiStack extends Stack {
   readonly deployRole: iam.Role;
   /** The deploy role's rights on the service stack's monitoring (monitoringDeployPolicy). */
   readonly monitoringPolicy: iam.ManagedPolicy;
+  /** Its rights on what a dns or alb ingress adds (ingressDeployPolicies); none for public-ip. */
+  readonly ingressPolicies: readonly iam.ManagedPolicy[];
   readonly oidcProviderArn: string;
 
   constructor(scope: Construct, id: string, props: CiStackProps) {
@@ -203,13 +209,14 @@ export class CiStack extends Stack {
       description: `Deploy rights of ${props.deployRoleName} on the monitoring of ${props.serviceStackName}`,
       document: monitoringDeployPolicy(props),
     });
+    this.ingressPolicies = newIngressPolicies(this, props, props.serviceStackName);
     this.deployRole = new iam.Role(this, 'DeployRole', {
       roleName: props.deployRoleName,
       description: `GitHub Actions of ${props.repository} (environment ${props.environment}): deploy ${props.serviceStackName}`,
       maxSessionDuration: Duration.hours(1),
       assumedBy: trustedBy(deploySubjects(props)),
       inlinePolicies: { deploy: deployPolicy(props) },
-      managedPolicies: [this.monitoringPolicy],
+      managedPolicies: [this.monitoringPolicy, ...this.ingressPolicies],
     });
 
     new CfnOutput(this, CI_STACK_OUTPUTS.publishRoleArn, {
@@ -227,7 +234,30 @@ export class CiStack extends Stack {
 
     acknowledgePublishRoleFindings(this.publishRole, props);
     acknowledgeDeployRoleFindings(this.deployRole, props, { monitoring: this.monitoringPolicy });
+    if (props.ingress) {
+      acknowledgeIngressPolicyFindings(this.ingressPolicies, props.serviceStackName, props.ingress);
+    }
   }
+}
+
+/**
+ * The deploy role's ingress policies when its environment's ingress is dns or alb; none at all
+ * for public-ip, whose CI templates stay as they were before the ingress modes.
+ */
+function newIngressPolicies(
+  stack: Stack,
+  props: CiPolicyScope & { deployRoleName: string; ingress?: IngressPolicyScope },
+  deploys: string,
+): iam.ManagedPolicy[] {
+  if (!props.ingress) return [];
+  const { mode } = props.ingress;
+  return ingressDeployPolicies(props, props.ingress).map(
+    ({ id, covers, document }) =>
+      new iam.ManagedPolicy(stack, id, {
+        description: `Deploy rights of ${props.deployRoleName} on ${covers} (ingress ${mode}) of ${deploys}`,
+        document,
+      }),
+  );
 }
 
 /** GitHub's OIDC tokens of these subjects, for this audience only. */
@@ -248,6 +278,8 @@ export interface CiEnvironmentStackProps extends StackProps, CiPolicyScope, Depl
   readonly deployRoleName: string;
   /** What the role deploys, for its description: `hello-world-ecr-ecs-fargate-staging`. */
   readonly deploys: string;
+  /** The environment's ingress, when dns or alb: the role's DeployIngressPolicy. */
+  readonly ingress?: IngressPolicyScope;
 }
 
 /**
@@ -262,6 +294,8 @@ export class CiEnvironmentStack extends Stack {
   readonly sharedPolicy: iam.ManagedPolicy;
   /** The role's rights on the service stack's monitoring (monitoringDeployPolicy). */
   readonly monitoringPolicy: iam.ManagedPolicy;
+  /** Its rights on what a dns or alb ingress adds (ingressDeployPolicies); none for public-ip. */
+  readonly ingressPolicies: readonly iam.ManagedPolicy[];
 
   constructor(scope: Construct, id: string, props: CiEnvironmentStackProps) {
     super(scope, id, {
@@ -278,6 +312,7 @@ export class CiEnvironmentStack extends Stack {
       description: `Deploy rights of ${props.deployRoleName} on the monitoring of ${props.deploys}`,
       document: monitoringDeployPolicy(props),
     });
+    this.ingressPolicies = newIngressPolicies(this, props, props.deploys);
     this.deployRole = new iam.Role(this, 'DeployRole', {
       roleName: props.deployRoleName,
       description: `GitHub Actions of ${props.repository} (environment ${props.githubEnvironment}): deploy ${props.deploys}`,
@@ -286,7 +321,7 @@ export class CiEnvironmentStack extends Stack {
         `repo:${props.repository}:environment:${props.githubEnvironment}`,
       ]),
       inlinePolicies: { deploy: scoped },
-      managedPolicies: [this.sharedPolicy, this.monitoringPolicy],
+      managedPolicies: [this.sharedPolicy, this.monitoringPolicy, ...this.ingressPolicies],
     });
     new CfnOutput(this, CI_STACK_OUTPUTS.deployRoleArn, {
       description: `Set as the variable ${CI_ROLE_VARIABLES.deployRoleArn} of the GitHub environment ${props.githubEnvironment}`,
@@ -296,6 +331,9 @@ export class CiEnvironmentStack extends Stack {
       shared: this.sharedPolicy,
       monitoring: this.monitoringPolicy,
     });
+    if (props.ingress) {
+      acknowledgeIngressPolicyFindings(this.ingressPolicies, props.serviceStackName, props.ingress);
+    }
   }
 }
 
@@ -326,6 +364,7 @@ export function createCiStacks(app: Construct, config: InfraConfig, ci: CiConfig
     deployRoleName: names.ciRoles.deploy,
     ...policyScopeOf(names),
     ...secretArnsOf(ci, DEFAULT_ENVIRONMENT),
+    ...ingressOf(ci, DEFAULT_ENVIRONMENT, names),
   });
 
   const ciEnvironments = ci.environments ?? DEFAULT_CI_ENVIRONMENTS;
@@ -352,6 +391,7 @@ export function createCiStacks(app: Construct, config: InfraConfig, ci: CiConfig
       deploys: envNames.deployment,
       ...policyScopeOf(envNames),
       ...secretArnsOf(ci, ciEnvironment),
+      ...ingressOf(ci, ciEnvironment, envNames),
       ...(promotesFrom && !preview ? { promotesFrom } : {}),
       ...(preview ? { preview } : {}),
     });
@@ -376,6 +416,28 @@ export function createCiStacks(app: Construct, config: InfraConfig, ci: CiConfig
 function secretArnsOf(ci: CiConfig, ciEnvironment: string): { secretArns?: readonly string[] } {
   const arns = ci.secretArns?.[ciEnvironment] ?? [];
   return arns.length > 0 ? { secretArns: arns } : {};
+}
+
+/**
+ * A CI environment's ingress policy scope when its environment is dns or alb (previews never
+ * are: config refuses it). The stack tags are the ones app.ts gives its service stack.
+ */
+function ingressOf(
+  ci: CiConfig,
+  ciEnvironment: string,
+  names: DeploymentNames,
+): { ingress?: IngressPolicyScope } {
+  const ingress = ci.ingress?.[ciEnvironment];
+  if (!ingress || ciEnvironment === PREVIEW_GITHUB_ENVIRONMENT) return {};
+  return {
+    ingress: {
+      mode: ingress.mode,
+      hostedZoneId: ingress.hostedZoneId,
+      domainName: ingress.domainName,
+      dnsUpdater: names.dnsUpdater,
+      stackTags: { service: names.service, environment: names.environment },
+    },
+  };
 }
 
 /** The CI stack alone, as before environments (specs that only need it). */
@@ -581,4 +643,68 @@ function acknowledgeDeployRoleFindings(
       every(`dashboard/${monitoring.dashboard}`),
     );
   }
+}
+
+/**
+ * Every wildcard of a deploy role's ingress policies, each on the policy that holds it, with why it
+ * is the narrowest AWS allows (ingressDeployPolicies says how each is held in by conditions).
+ */
+function acknowledgeIngressPolicyFindings(
+  policies: readonly iam.ManagedPolicy[],
+  serviceStackName: string,
+  ingress: IngressPolicyScope,
+): void {
+  const [first, second] = policies;
+  const on = (policy: iam.ManagedPolicy | undefined) => (resource: string, reason: string) => {
+    if (!policy) throw new Error(`no ingress policy to acknowledge ${resource} on`);
+    acknowledge(policy, resource, reason);
+  };
+  on(first)(
+    at('cloudformation', `stack/${serviceStackName}/*`),
+    `${stackReason(serviceStackName)} Change sets with this ingress's resource types too.`,
+  );
+  if (ingress.mode === 'dns') {
+    on(first)(
+      at('logs', `log-group:${ingress.dnsUpdater.logGroup}:*`),
+      'The updater\'s log streams are created per run under its one log group; ":*" names its streams.',
+    );
+    return;
+  }
+  const loadBalancing = on(first);
+  loadBalancing(
+    '*',
+    'Resource "*" only for elasticloadbalancing:Describe*, reads AWS offers no resource-level permission for.',
+  );
+  loadBalancing(
+    at('elasticloadbalancing', 'loadbalancer/app/*'),
+    "A load balancer's ARN ends in the name CloudFormation generates and ELB's id: it is created with " +
+      "this environment's stack tags, and only one carrying them may be changed, deleted or given a listener.",
+  );
+  for (const type of ['listener/app', 'targetgroup']) {
+    loadBalancing(
+      at('elasticloadbalancing', `${type}/*`),
+      `ELB ids are unknown before CloudFormation creates them: "${type}/*" via CloudFormation only, ` +
+        'which changes and deletes only what its stack created (no resource imports).',
+    );
+  }
+  const scaling = on(second);
+  scaling(
+    '*',
+    'Resource "*" only where AWS offers no resource-level permission: application-autoscaling:Describe* ' +
+      '(reads), and acm:RequestCertificate, held to this domain and DNS validation by its conditions, via ' +
+      'CloudFormation only.',
+  );
+  scaling(
+    at('acm', 'certificate/*'),
+    "Certificate ids are ACM's: via CloudFormation only, which deletes only the certificate its stack requested.",
+  );
+  scaling(
+    'arn:<AWS::Partition>:route53:::change/*',
+    "route53:GetChange only: a change's id is Route 53's, and its status is all it reads.",
+  );
+  scaling(
+    at('application-autoscaling', 'scalable-target/*'),
+    "Scalable target ids are the service's: via CloudFormation only, ECS desired counts only; registering " +
+      'one needs ecs:UpdateService on the service it scales, which this role has on its own service only.',
+  );
 }
