@@ -4,8 +4,12 @@ import {
   DescribeStacksCommand,
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
-import { GetHostedZoneCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
-import { ListServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
+import {
+  GetHostedZoneCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+} from '@aws-sdk/client-route-53';
+import { DescribeServicesCommand, ListServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
 import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
@@ -16,8 +20,12 @@ import {
 } from '@hello-world/dns-updater/testing';
 import {
   configBlobFetch,
+  deployment,
   NAME,
+  OLD_DEPLOYMENT_ID,
+  OLD_TASK_DEF_ARN,
   PUBLIC_IP,
+  service,
   REPOSITORY_URI,
   TAG,
   arrangeHealthyDeployment,
@@ -698,6 +706,60 @@ describe('runDeployCli: ingress dns and alb, before any stack update', () => {
       `infra:deploy: ${DOMAIN} is in hosted zone ${ZONE} (example.com) and holds no other deployment's record`,
     );
     expect(h.out.join('\n')).toContain(`URL              https://${DOMAIN}/`);
+  });
+
+  it('GIVEN a switch from alb to dns THEN the record left empty by the alias’s removal is reported at once, naming the updater', async () => {
+    const albDnsName = 'hello-w-Alb16-1A2B3C4D.eu-central-1.elb.amazonaws.com';
+    aws.cfn.on(DescribeStacksCommand, { StackName: NAME }).resolves({
+      Stacks: [
+        stack({
+          Outputs: [
+            ...(stack().Outputs ?? []),
+            { OutputKey: 'IngressMode', OutputValue: 'alb' },
+            { OutputKey: 'LoadBalancerDnsName', OutputValue: albDnsName },
+          ],
+        }),
+      ],
+    });
+    // Before the update the stack's alias holds the name; its cleanup removes it.
+    let records: ResourceRecordSet[] = [
+      {
+        Name: `${DOMAIN}.`,
+        Type: 'A',
+        AliasTarget: {
+          HostedZoneId: 'Z215JYRZR1TBD5',
+          DNSName: `dualstack.${albDnsName.toLowerCase()}.`,
+          EvaluateTargetHealth: false,
+        },
+      },
+    ];
+    aws.route53
+      .on(ListResourceRecordSetsCommand)
+      .callsFake((input) => listRecordSets([...zoneApexRecordSets(), ...records])(input));
+    // A new ECS deployment rolls out: its tasks started while the alias held the name.
+    aws.ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({
+        services: [
+          service({
+            taskDefinition: OLD_TASK_DEF_ARN,
+            deployments: [deployment({ id: OLD_DEPLOYMENT_ID, taskDefinition: OLD_TASK_DEF_ARN })],
+          }),
+        ],
+      })
+      .resolves({ services: [service()] });
+    const h = harness({ readServiceTemplate: () => template('dns') });
+    const deployStack = h.deps.deployStack;
+    h.deps.deployStack = async (...args) => {
+      await deployStack(...args);
+      records = [];
+    };
+    expect(await runDeployCli([`--image-tag=${TAG}`, '--switch-ingress'], h.deps)).toBe(1);
+    expect(h.err.at(-1)).toMatch(
+      new RegExp(
+        `^infra:deploy: dns failed: ${DOMAIN} still holds no A record while the running tasks are ${PUBLIC_IP}, and no task change is coming to run its updater .*aws lambda invoke --function-name ${NAME}-dns --region eu-central-1`,
+      ),
+    );
   });
 
   it('GIVEN a public-ip template on a live public-ip stack THEN neither Route 53 nor the live template is read', async () => {

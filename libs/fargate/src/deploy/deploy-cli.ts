@@ -7,7 +7,11 @@ import {
   findStack,
   isSetupProblem,
 } from '@hello-world/aws-ops';
-import { DEFAULT_CPU_ARCHITECTURE, type CpuArchitecture } from '@hello-world/shared';
+import {
+  DEFAULT_CPU_ARCHITECTURE,
+  type CpuArchitecture,
+  type IngressMode,
+} from '@hello-world/shared';
 import { ConfigError } from '../config';
 import type { Deployment } from '../deployment';
 import { runAbortCommand } from '../ops/abort';
@@ -26,6 +30,7 @@ import {
   readTemplateIngress,
   type CfnTemplate,
   type DeployIngress,
+  type LiveIngress,
 } from './ingress-preflight';
 import { decideIngressSwitch, findSwitchChanges, formatIngressSwitch } from './ingress-switch';
 import { findCredentialsProblem, findEndpointProblem } from './preflight';
@@ -155,6 +160,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
   let taskSecrets: TaskSecret[] = [];
   let synthesized: { template: CfnTemplate; templatePath: string } | undefined;
   let ingress: DeployIngress = { mode: 'public-ip' };
+  let previousIngress: IngressMode | undefined;
   try {
     options = parseDeployArgs(argv, deps.env);
     if (options.help) {
@@ -256,7 +262,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
   if (synthesized) {
     // The zone, the domain and the name's records, then a mode switch asked or refused: all
     // before the first stack update of the chain, as the secrets are.
-    const refused = await checkIngressBeforeUpdate(deps, clients, {
+    const checked = await checkIngressBeforeUpdate(deps, clients, {
       label,
       region: target.region,
       ingress,
@@ -264,7 +270,8 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
       registryStep: options.registryOnly,
       switchIngress: options.switchIngress ?? false,
     });
-    if (refused !== undefined) return refused;
+    if ('exitCode' in checked) return checked.exitCode;
+    previousIngress = checked.live?.mode;
   }
 
   if (options.abort) {
@@ -346,6 +353,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
       scanGate: { maxSeverity: options.maxSeverity, allowVulnerable: options.allowVulnerable },
       ...(ingress.mode !== 'public-ip' ? { ingress } : {}),
       ...(ingress.mode === 'dns' ? { dnsUpdaterFunction: names.dnsUpdater.function } : {}),
+      ...(ingress.mode !== 'public-ip' && previousIngress ? { previousIngress } : {}),
     },
     {
       clients,
@@ -373,7 +381,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
  * it (src/deploy/ingress-preflight.ts); then, in every mode, a switch of the live stack's mode is
  * shown and asked in a terminal, refused without one unless --switch-ingress. The registry step
  * (the chain's first update) refuses early; the question waits for the service stack's step,
- * whose update it is about. Returns the exit code of a refusal, or undefined to go ahead.
+ * whose update it is about. Returns the exit code of a refusal, or the live stack's ingress.
  */
 async function checkIngressBeforeUpdate(
   deps: DeployCliDeps,
@@ -386,15 +394,15 @@ async function checkIngressBeforeUpdate(
     registryStep: boolean;
     switchIngress: boolean;
   },
-): Promise<number | undefined> {
+): Promise<{ exitCode: number } | { live?: LiveIngress }> {
   const { label, region, ingress } = request;
   const { project, names } = deps.deployment;
   const stackName = names.deployment;
-  const fail = (message: string, code: number) => {
+  const fail = (message: string, exitCode: number) => {
     deps.err(`${label}: ${message.split('\n')[0]}`);
-    return code;
+    return { exitCode };
   };
-  let live;
+  let live: LiveIngress | undefined;
   try {
     const stack = await findStack(clients.cfn, stackName);
     live = stack ? readLiveIngress(stack.outputs, stackName) : undefined;
@@ -420,19 +428,19 @@ async function checkIngressBeforeUpdate(
     switchIngress: request.switchIngress,
   });
   if (decision.action === 'refuse') return fail(decision.message, 2);
-  if (decision.action === 'proceed' || request.registryStep || !live) return undefined;
+  if (decision.action === 'proceed' || request.registryStep || !live) return { live };
   const changes = await findSwitchChanges(clients.cfn, stackName, request.template, region);
   const [head, ...lines] = formatIngressSwitch(live.mode, ingress.mode, stackName, changes);
   deps.err(`${label}: ${head}`);
   for (const line of lines) deps.err(line);
   if (decision.action === 'confirmed') {
     deps.err(`${label}: --switch-ingress: switching ${stackName} to ${ingress.mode}`);
-    return undefined;
+    return { live };
   }
   const yes = deps.confirm
     ? await deps.confirm(`Switch ${stackName} from ${live.mode} to ${ingress.mode}? [y/N] `)
     : false;
-  if (yes) return undefined;
+  if (yes) return { live };
   deps.err(`${label}: nothing deployed: ${stackName} keeps ingress ${live.mode}`);
-  return 1;
+  return { exitCode: 1 };
 }

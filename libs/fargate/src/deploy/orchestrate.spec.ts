@@ -982,9 +982,26 @@ describe('runDeploy: ingress dns and alb', () => {
     const t0 = h.deps.clock.now();
     const outcome = await runDeploy({ ...dns, dnsUpdaterFunction: `${NAME}-dns` }, h.deps);
     expect(!outcome.ok && outcome.problem.message).toBe(
-      `${DOMAIN} still holds no A record while the running tasks are ${PUBLIC_IP}, and this deploy started no task, so its updater has not run (the service itself is deployed): run it with \`aws lambda invoke --function-name ${NAME}-dns --region ${REGION} /dev/null\`, then see \`npx nx run infra:doctor\``,
+      `${DOMAIN} still holds no A record while the running tasks are ${PUBLIC_IP}, and no task change is coming to run its updater (the service itself is deployed): run it now with \`aws lambda invoke --function-name ${NAME}-dns --region ${REGION} /dev/null\`, then see \`npx nx run infra:doctor\``,
     );
     // Not a wait to --timeout: the stack update's 150 s and the reads, no polling.
+    expect(h.deps.clock.now() - t0).toBeLessThan(200_000);
+  });
+
+  it('GIVEN a switch from alb to dns THEN a record that differs after the rollout is reported at once', async () => {
+    // The rollout's task events came while the alias held the name; the cleanup removed it since.
+    aws.route53
+      .on(ListResourceRecordSetsCommand)
+      .callsFake(listRecordSets([...zoneApexRecordSets()]));
+    const h = harness();
+    const t0 = h.deps.clock.now();
+    const outcome = await runDeploy(
+      { ...dns, previousIngress: 'alb', dnsUpdaterFunction: `${NAME}-dns` },
+      h.deps,
+    );
+    expect(!outcome.ok && outcome.problem.message).toMatch(
+      /^api\.example\.com still holds no A record while the running tasks are 54\.170\.12\.34, and no task change is coming to run its updater/,
+    );
     expect(h.deps.clock.now() - t0).toBeLessThan(200_000);
   });
 

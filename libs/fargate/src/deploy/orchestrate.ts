@@ -27,6 +27,7 @@ import {
   monitoringNames,
   isWholeInternet,
   type CpuArchitecture,
+  type IngressMode,
 } from '@hello-world/shared';
 import { progressPrinter } from '../ops/format';
 import { deadlineFailure, raceDeadline } from './deploy-deadline';
@@ -89,6 +90,8 @@ export interface DeployRequest {
   ingress?: DeployIngress;
   /** dns: the updater Lambda's name (deploymentNames().dnsUpdater.function), for the hints. */
   dnsUpdaterFunction?: string;
+  /** The live stack's ingress mode before this deploy (its IngressMode output), if it exists. */
+  previousIngress?: IngressMode;
 }
 
 /**
@@ -363,7 +366,10 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
           {
             deadline,
             clock,
-            tasksChanged: newRollout,
+            // From alb, the rollout's task events came while the load balancer's alias still
+            // held the name (the stack's cleanup removes it last): the updater left it alone
+            // then, and no event is coming after.
+            tasksChanged: newRollout && request.previousIngress !== 'alb',
             ...(request.pollIntervalMs ? { pollIntervalMs: request.pollIntervalMs } : {}),
             ...(deps.signal ? { signal: deps.signal } : {}),
           },
@@ -476,13 +482,13 @@ function dnsProblem(
   const tasks = result.tasks.length ? result.tasks.join(', ') : 'none with a public IP';
   const state = `${domain} still holds ${held} while the running tasks are ${tasks}`;
   if (result.outcome === 'no-event') {
-    // The updater runs on task state changes only; nothing started or stopped in this deploy.
+    // The updater runs on task state changes only: none in this deploy, or none it could act on.
     const invoke = request.dnsUpdaterFunction
       ? `\`aws lambda invoke --function-name ${request.dnsUpdaterFunction} --region ${request.region} /dev/null\``
       : 'an invocation of its updater function';
     return {
       kind: 'unknown',
-      message: `${state}, and this deploy started no task, so its updater has not run (the service itself is deployed): run it with ${invoke}, then see ${doctor}`,
+      message: `${state}, and no task change is coming to run its updater (the service itself is deployed): run it now with ${invoke}, then see ${doctor}`,
     };
   }
   return {
