@@ -1,5 +1,6 @@
 import { listResources } from '../diagram/cloud-assembly';
 import { copySynthesizedAssembly, readSynthesizedAssembly } from '../diagram/test-assembly';
+import { withDnsIngress } from '../diagram/ingress-test-templates';
 import { estimateControlTowerOption, withControlTowerStrict } from './control-tower';
 import { estimateMonthlyCost } from './estimate';
 
@@ -78,5 +79,16 @@ describe('estimateControlTowerOption', () => {
     expect(
       estimateControlTowerOption(withControlTowerStrict(copySynthesizedAssembly())),
     ).toBeUndefined();
+  });
+});
+
+describe('the option on dns templates', () => {
+  it("GIVEN the service's and the updater's log groups WHEN the option is applied THEN one key of the stack encrypts both", () => {
+    const option = estimateControlTowerOption(withDnsIngress());
+
+    expect(option?.lines.filter((l) => l.unit === 'key-month').map((l) => l.item)).toEqual([
+      'KMS key for /ecs/hello-world-ecr-ecs-fargate',
+      'KMS key for the SNS topics (2)',
+    ]);
   });
 });

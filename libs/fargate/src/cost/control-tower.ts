@@ -28,7 +28,7 @@ export interface ControlTowerOptionCost {
 
 /**
  * The templates as `controlTower=strict` synthesizes them, for pricing only: each log group kept
- * at least a year and encrypted by a key of its own with rotation on, Container Insights on
+ * at least a year and encrypted by its stack's log key with rotation on, Container Insights on
  * every cluster (libs/fargate/src/fargate-app.ts), and a stack's SNS topics encrypted by one key
  * of the stack's (libs/fargate/src/monitoring/topic-key.ts). Tag immutability costs nothing, so
  * it is left out.
@@ -37,6 +37,8 @@ export function withControlTowerStrict(assembly: CloudAssembly): CloudAssembly {
   const copy = structuredClone(assembly) as CloudAssembly;
   for (const stack of copy.stacks) {
     const resources = (stack.template.Resources ?? {}) as Record<string, CfnResource>;
+    // The environment's one log key encrypts every log group of its stack (the dns updater's too).
+    let stackLogKey: string | undefined;
     for (const [logicalId, resource] of Object.entries(resources)) {
       const properties = (resource.Properties ?? {}) as Record<string, unknown>;
       if (resource.Type === 'AWS::Logs::LogGroup') {
@@ -45,9 +47,14 @@ export function withControlTowerStrict(assembly: CloudAssembly): CloudAssembly {
           properties['RetentionInDays'] = STRICT_RETENTION_DAYS;
         }
         if (properties['KmsKeyId'] === undefined) {
-          const keyId = `${logicalId}Key`;
-          resources[keyId] = { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } };
-          properties['KmsKeyId'] = { 'Fn::GetAtt': [keyId, 'Arn'] };
+          if (stackLogKey === undefined) {
+            stackLogKey = `${logicalId}Key`;
+            resources[stackLogKey] = {
+              Type: 'AWS::KMS::Key',
+              Properties: { EnableKeyRotation: true },
+            };
+          }
+          properties['KmsKeyId'] = { 'Fn::GetAtt': [stackLogKey, 'Arn'] };
         }
       }
       if (resource.Type === 'AWS::ECS::Cluster') {
