@@ -18,6 +18,7 @@ describe('recordSynthSettings', () => {
         architecture: 'X86_64',
         spot: false,
         controlTower: 'reference',
+        ingress: 'public-ip',
       },
       environment: {
         AWS_REGION: null,
@@ -28,6 +29,9 @@ describe('recordSynthSettings', () => {
         CPU_ARCHITECTURE: null,
         FARGATE_SPOT: null,
         CONTROL_TOWER: null,
+        INGRESS: null,
+        MIN_TASKS: null,
+        MAX_TASKS: null,
       },
     });
   });
@@ -40,5 +44,21 @@ describe('recordSynthSettings', () => {
         env,
       ).environment['DESIRED_COUNT'],
     ).toBeNull();
+  });
+
+  it('GIVEN INGRESS=alb with MAX_TASKS WHEN recorded THEN the mode, its task range and the variables', () => {
+    const env = {
+      INGRESS: 'alb',
+      DOMAIN_NAME: 'hello.example.com',
+      HOSTED_ZONE_ID: 'Z0123456789ABCDEFGHIJ',
+      HOSTED_ZONE_NAME: 'example.com',
+      MAX_TASKS: '6',
+    };
+    const record = recordSynthSettings(
+      loadConfig(() => undefined, env),
+      env,
+    );
+    expect(record.settings).toMatchObject({ ingress: 'alb', minTasks: 1, maxTasks: 6 });
+    expect(record.environment).toMatchObject({ INGRESS: 'alb', MIN_TASKS: null, MAX_TASKS: '6' });
   });
 });
