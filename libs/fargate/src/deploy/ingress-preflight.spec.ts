@@ -220,6 +220,24 @@ describe('checkIngress: dns mode, the record is this deployment’s or free', ()
     });
   });
 
+  it('GIVEN an owner TXT naming this deployment and another THEN refused: the updater leaves a shared name alone', async () => {
+    arrangeZone([
+      {
+        ...ownerRecordSet(),
+        ResourceRecords: [
+          { Value: `"ecs-owner=${DEPLOYMENT}"` },
+          { Value: '"ecs-owner=greeter-ecr-ecs-fargate"' },
+        ],
+      },
+    ]);
+    expect(await check(DNS)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(
+        /^api\.example\.com is claimed by another deployment \(TXT "ecs-owner=greeter-ecr-ecs-fargate"/,
+      ),
+    });
+  });
+
   it('GIVEN a CNAME at the name beside this deployment’s TXT THEN refused: the updater keeps only A', async () => {
     arrangeZone([
       { Name: `${DOMAIN}.`, Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'example.net' }] },

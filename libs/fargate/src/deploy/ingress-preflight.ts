@@ -145,9 +145,10 @@ export async function checkIngress(
       `hosted zone ${hostedZoneId} (${zoneName}) is private: the internet cannot resolve ${domainName} in it; set HOSTED_ZONE_ID to a public zone's id`,
     );
   }
-  if (ingress.hostedZoneName !== undefined && ingress.hostedZoneName !== zoneName) {
+  const named = ingress.hostedZoneName && normalizeDomainName(ingress.hostedZoneName);
+  if (named && named !== zoneName) {
     return refuse(
-      `hosted zone ${hostedZoneId} is ${zoneName}, not ${ingress.hostedZoneName}: set HOSTED_ZONE_NAME=${zoneName}, or HOSTED_ZONE_ID to ${ingress.hostedZoneName}'s zone`,
+      `hosted zone ${hostedZoneId} is ${zoneName}, not ${named}: set HOSTED_ZONE_NAME=${zoneName}, or HOSTED_ZONE_ID to ${named}'s zone`,
     );
   }
   if (!isDomainInZone(domainName, zoneName)) {
@@ -185,7 +186,8 @@ export function findNameConflict(
   context: Pick<IngressCheckContext, 'owner' | 'project'>,
 ): string | undefined {
   const ours = dnsOwnerRecordValue(context.owner);
-  const markedOurs = ownerValues.includes(ours);
+  // Ours only when the marker names this deployment alone, as the updater reads it.
+  const markedOurs = ownerValues.length > 0 && ownerValues.every((v) => v === ours);
   const addresses = atName.filter((r) => ADDRESS_TYPES.has(r.Type ?? ''));
   // The live alb stack's own alias: CloudFormation removes it (dns) or keeps it (alb).
   const isOwnAlias = (r: ResourceRecordSet) =>
@@ -198,7 +200,7 @@ export function findNameConflict(
   const owner = dnsOwnerRecordName(domainName);
   if (mode === 'dns') {
     const foreignMarker = ownerValues.find((v) => v !== ours);
-    if (!markedOurs && foreignMarker !== undefined) {
+    if (foreignMarker !== undefined) {
       return `${domainName} is claimed by another deployment (TXT ${foreignMarker} at ${owner}): pick another DOMAIN_NAME, or delete both records if that deployment is gone`;
     }
     // The updater keeps only the A record; AAAA or CNAME would answer for the name beside it.
