@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { CI_STACK_NAME, STACK_TAGS } from '@hello-world/shared';
+import { CI_STACK_NAME, STACK_TAGS, deploymentNames } from '@hello-world/shared';
 import type { CiConfig } from './ci-config';
 import {
   ECS_AUTOSCALING_SERVICE_ROLE,
@@ -18,7 +18,7 @@ import {
   type IamRequest,
   type PolicyDocument,
 } from './iam-simulation-for-test';
-import { readCdkJsonContext } from './synth-for-test';
+import { readCdkJsonContext, synthesizeApp } from './synth-for-test';
 
 // What the deploy roles of a dns and an alb environment may do to what their ingress adds to the
 // service stack, proven on the synthesized policies by an IAM policy simulator: each right on this
@@ -612,5 +612,67 @@ describe('the ingress policies fit IAM and name their wildcards', () => {
         /^(elasticloadbalancing:Describe\w+|application-autoscaling:Describe\w+|acm:RequestCertificate)$/,
       );
     }
+  });
+});
+
+describe('the ingress policies and the dns and alb service stacks agree', () => {
+  const record = {
+    domainName: 'hello.example.com',
+    hostedZoneId: ZONE,
+    hostedZoneName: 'example.com',
+  };
+  const typesOf = (context: Record<string, unknown>): string[] => [
+    ...new Set(
+      Object.values(
+        synthesizeApp(context).service.toJSON().Resources as Record<string, { Type: string }>,
+      ).map((r) => r.Type),
+    ),
+  ];
+
+  it.each([
+    ['dns', { ingress: 'dns', ...record }],
+    ['alb', { ingress: 'alb', ...record }],
+    ['alb under controlTower=strict', { ingress: 'alb', controlTower: 'strict', ...record }],
+    ['dns under controlTower=strict', { ingress: 'dns', controlTower: 'strict', ...record }],
+  ] as const)(
+    'GIVEN ingress %s WHEN the service stack is synthesized THEN its change sets are allowed every type it has',
+    (_, context) => {
+      const mode = context.ingress;
+      const allowed: string[] = [
+        ...SERVICE_STACK_RESOURCE_TYPES,
+        ...INGRESS_STACK_RESOURCE_TYPES[mode],
+      ];
+      const types = typesOf(context);
+      expect(types.filter((type) => !allowed.includes(type))).toEqual([]);
+      // and the mode's list names nothing its stack lacks
+      expect(INGRESS_STACK_RESOURCE_TYPES[mode].filter((type) => !types.includes(type))).toEqual(
+        [],
+      );
+    },
+  );
+
+  it("names exactly the dns stack's function, rule, queue and log group, and its role", () => {
+    // GIVEN the default environment's dns service stack
+    const names = deploymentNames('hello-world').dnsUpdater;
+    const template = synthesizeApp({ ingress: 'dns', ...record }).service;
+    // THEN its updater resources carry the names the deploy role's policy holds
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: names.function });
+    template.hasResourceProperties('AWS::Events::Rule', { Name: names.rule });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: `${names.rule}-dlq` });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: names.logGroup });
+    expect(JSON.stringify(template.findResources('AWS::Lambda::Function'))).toContain(
+      `:role/${names.role}`,
+    );
+  });
+
+  it("creates the alb stack's load balancer without a name, so its stack tags hold it", () => {
+    const template = synthesizeApp({ ingress: 'alb', ...record }).service;
+    const [loadBalancer] = Object.values(
+      template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'),
+    ) as { Properties: Record<string, unknown> }[];
+    expect(loadBalancer.Properties['Name']).toBeUndefined();
+    expect(
+      JSON.stringify(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget')),
+    ).toContain(ECS_AUTOSCALING_SERVICE_ROLE);
   });
 });

@@ -1,6 +1,7 @@
 import { Fn } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { STACK_TAGS, type DeploymentNames, type MonitoringNames } from '@hello-world/shared';
+import { dnsDeadLetterQueueName } from './ingress/dns-ingress';
 import type { TaskRoleNames } from './task-roles';
 
 /**
@@ -791,10 +792,6 @@ const hostedZoneArn = (id: string) => Fn.sub(`arn:\${AWS::Partition}:route53:::h
 /** ELB resource ARNs end in names CloudFormation generates and ids ELB does: by type only. */
 const elbArn = (type: string) => arn('elasticloadbalancing', `${type}/*`);
 
-/** The name of the dns updater rule's dead-letter queue (DnsIngress): the rule's, with `-dlq`. */
-export const dnsDeadLetterQueueNameOf = (names: DeploymentNames['dnsUpdater']): string =>
-  `${names.rule}-dlq`;
-
 /**
  * The dns mode's updater (DnsIngress): its function, the rule invoking it on this cluster's task
  * state changes, its dead-letter queue and its log group, each by its exact name. Its role is the
@@ -896,7 +893,7 @@ function dnsStatements(ingress: IngressPolicyScope): iam.PolicyStatement[] {
         'sqs:TagQueue',
         'sqs:UntagQueue',
       ],
-      resources: [arn('sqs', dnsDeadLetterQueueNameOf(names))],
+      resources: [arn('sqs', dnsDeadLetterQueueName(names))],
       conditions: viaCloudFormation,
     }),
     new iam.PolicyStatement({
