@@ -123,10 +123,10 @@ describe('main (child process)', () => {
     });
     await untilListening(child);
     const agent = new Agent({ keepAlive: true });
-    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+    const keepAlive = await new Promise<string>((resolve, reject) => {
       get({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
         res.resume();
-        res.on('end', () => resolve(res.headers['keep-alive']));
+        res.on('end', () => resolve(String(res.headers['keep-alive'])));
       }).on('error', reject);
     });
     agent.destroy();

@@ -38,6 +38,7 @@ const DIFFERENCES: Record<string, { why: string; compare: (text: string) => stri
     compare: (text) =>
       text
         .replace('import { APP_PORT, DEFAULT_BIND', 'import { DEFAULT_BIND')
+        .replace('import {\n  APP_PORT,\n  DEFAULT_BIND', 'import {\n  DEFAULT_BIND')
         .replace(/\n\/\*\* This service's own port[^\n]*\nexport const APP_PORT = \d+;\n/, ''),
   },
   // The comments name which spec checks the Dockerfile; the instructions are the same.
