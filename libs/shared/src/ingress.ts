@@ -24,6 +24,8 @@ export const INGRESS_OUTPUTS = {
   /** The name users reach the service at (dns and alb). */
   domainName: 'DomainName',
   hostedZoneId: 'HostedZoneId',
+  /** The zone's name as configured (HOSTED_ZONE_NAME): the deploy checks the zone id has it. */
+  hostedZoneName: 'HostedZoneName',
   /** alb only: the load balancer's own DNS name, its ARN and its target group's ARN. */
   loadBalancerDnsName: 'LoadBalancerDnsName',
   loadBalancerArn: 'LoadBalancerArn',
