@@ -4,7 +4,7 @@ import { buildSync } from 'esbuild';
 import { dirname, join } from 'node:path';
 
 /** The Lambda runtime this bundle targets; the stack's function runs the same major version. */
-export const DNS_UPDATER_NODE_TARGET = 'node22';
+export const DNS_UPDATER_NODE_TARGET = 'node24';
 
 const SHARED_SOURCE = dirname(require.resolve('@hello-world/shared'));
 

@@ -5,7 +5,8 @@ import {
   ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
 import { DNS_RECORD_TTL_SECONDS } from '@hello-world/shared';
-import { syncServiceRecord } from './sync-record';
+import { ListTasksCommand } from '@aws-sdk/client-ecs';
+import { MAX_SYNC_ROUNDS, syncServiceRecord } from './sync-record';
 import {
   DOMAIN,
   HOSTED_ZONE_ID,
@@ -13,6 +14,7 @@ import {
   TASKS,
   aRecordSet,
   arrangeAccount,
+  changeRecordSets,
   fargateTask,
   listRecordSets,
   mockDnsUpdaterClients,
@@ -22,6 +24,21 @@ import {
 
 const mocks = mockDnsUpdaterClients();
 const running = (n: number) => TASKS.slice(0, n).map((t) => ({ task: fargateTask(t), ip: t.ip }));
+/** ListTasks' answer while the first n tasks run. */
+const listed = (n: number) => ({ taskArns: running(n).map(({ task }) => task.taskArn ?? '') });
+
+/**
+ * An account whose three tasks can all be described, with a hosted zone that holds `records` and
+ * applies change batches, so each round reads what the previous one wrote. Which tasks run at
+ * each ListTasks call is up to the spec.
+ */
+function arrangeLiveZone(records: ResourceRecordSet[] = []): ResourceRecordSet[] {
+  arrangeAccount(mocks, { tasks: running(3) });
+  const zone = [...zoneApexRecordSets(), ...records];
+  mocks.route53.on(ListResourceRecordSetsCommand).callsFake((input) => listRecordSets(zone)(input));
+  mocks.route53.on(ChangeResourceRecordSetsCommand).callsFake(changeRecordSets(zone));
+  return zone;
+}
 
 /** The ChangeBatch of every ChangeResourceRecordSets call. */
 function changeBatches() {
@@ -268,5 +285,104 @@ describe('syncServiceRecord', () => {
     );
 
     await expect(syncServiceRecord(mocks.clients(), TARGET)).rejects.toThrow(/not authorized/);
+  });
+
+  describe('verifying after a change (runs may overlap: the function reserves no concurrency)', () => {
+    const upsertedValues = () =>
+      changeBatches().map((input) =>
+        input.ChangeBatch?.Changes?.filter((c) => c.ResourceRecordSet?.Type === 'A').map((c) => ({
+          action: c.Action,
+          values: c.ResourceRecordSet?.ResourceRecords?.map((r) => r.Value),
+        })),
+      );
+
+    it('GIVEN a second task starts running between the read and the verify WHEN synced THEN a second change batch writes both IPs', async () => {
+      const zone = arrangeLiveZone();
+      mocks.ecs.on(ListTasksCommand).resolvesOnce(listed(1)).resolves(listed(2));
+
+      const result = await syncServiceRecord(mocks.clients(), TARGET);
+
+      const both = ['34.245.9.201', '54.170.12.34'];
+      expect(result).toEqual({ action: 'updated', values: both });
+      expect(upsertedValues()).toEqual([
+        [{ action: 'CREATE', values: ['54.170.12.34'] }],
+        [{ action: 'UPSERT', values: both }],
+      ]);
+      expect(zone).toContainEqual(aRecordSet(both));
+      // The first read, the check after the first change, the check after the second.
+      expect(mocks.ecs.commandCalls(ListTasksCommand)).toHaveLength(3);
+    });
+
+    it("GIVEN an older run that writes stale IPs over a newer run's record WHEN it reads the tasks after its change THEN it writes the current IPs back", async () => {
+      // A newer run already wrote both tasks; this run read the tasks before the second one ran.
+      arrangeLiveZone([aRecordSet(['34.245.9.201', '54.170.12.34']), ownerRecordSet()]);
+      mocks.ecs.on(ListTasksCommand).resolvesOnce(listed(1)).resolves(listed(2));
+
+      const result = await syncServiceRecord(mocks.clients(), TARGET);
+
+      expect(result).toEqual({ action: 'updated', values: ['34.245.9.201', '54.170.12.34'] });
+      expect(upsertedValues()).toEqual([
+        [{ action: 'UPSERT', values: ['54.170.12.34'] }],
+        [{ action: 'UPSERT', values: ['34.245.9.201', '54.170.12.34'] }],
+      ]);
+    });
+
+    it('GIVEN the tasks stay the same WHEN synced THEN exactly one change batch and one verify read', async () => {
+      arrangeLiveZone([ownerRecordSet()]);
+      mocks.ecs.on(ListTasksCommand).resolves(listed(2));
+
+      const result = await syncServiceRecord(mocks.clients(), TARGET);
+
+      expect(result).toEqual({ action: 'created', values: ['34.245.9.201', '54.170.12.34'] });
+      expect(changeBatches()).toHaveLength(1);
+      expect(mocks.ecs.commandCalls(ListTasksCommand)).toHaveLength(2);
+    });
+
+    it('GIVEN the last task stops and another starts before the verify WHEN synced THEN the deleted record is written again with the new IP', async () => {
+      arrangeLiveZone([aRecordSet(['54.170.12.34']), ownerRecordSet()]);
+      mocks.ecs
+        .on(ListTasksCommand)
+        .resolvesOnce({ taskArns: [] })
+        .resolves({ taskArns: [running(2)[1].task.taskArn ?? ''] });
+
+      const result = await syncServiceRecord(mocks.clients(), TARGET);
+
+      expect(result).toEqual({ action: 'created', values: ['34.245.9.201'] });
+      expect(upsertedValues()).toEqual([
+        [{ action: 'DELETE', values: ['54.170.12.34'] }],
+        [{ action: 'UPSERT', values: ['34.245.9.201'] }],
+      ]);
+    });
+
+    it(`GIVEN the tasks change at every read WHEN synced THEN it stops after ${MAX_SYNC_ROUNDS} rounds with the last one's result`, async () => {
+      arrangeLiveZone([ownerRecordSet()]);
+      mocks.ecs
+        .on(ListTasksCommand)
+        .resolvesOnce(listed(1))
+        .resolvesOnce(listed(2))
+        .resolvesOnce(listed(3))
+        .resolves(listed(1));
+
+      const result = await syncServiceRecord(mocks.clients(), TARGET);
+
+      expect(MAX_SYNC_ROUNDS).toBe(3);
+      expect(result).toEqual({
+        action: 'updated',
+        values: ['34.245.9.201', '52.18.200.7', '54.170.12.34'],
+      });
+      expect(changeBatches()).toHaveLength(3);
+      // No check after the last round: a later task event runs the updater again.
+      expect(mocks.ecs.commandCalls(ListTasksCommand)).toHaveLength(3);
+    });
+
+    it('GIVEN no change was needed WHEN synced THEN the tasks are read once, with no verify read', async () => {
+      arrangeLiveZone([aRecordSet(['54.170.12.34']), ownerRecordSet()]);
+      mocks.ecs.on(ListTasksCommand).resolves(listed(1));
+
+      await syncServiceRecord(mocks.clients(), TARGET);
+
+      expect(changeBatches()).toEqual([]);
+      expect(mocks.ecs.commandCalls(ListTasksCommand)).toHaveLength(1);
+    });
   });
 });

@@ -92,19 +92,21 @@ function planSync({ record, a }: RecordSets, ips: string[], target: SyncTarget):
 }
 
 /**
- * Makes the A record at the target's domain equal to the public IPs of the service's running
- * tasks, as far as the record is ours (see planSync). Reconciling rather than event-driven: any
- * task event re-reads everything, so a missed or reordered event is repaired by the next one.
+ * How many times one run syncs the record in all: a change is followed by a fresh read of the
+ * tasks, and synced again while they differ from what was written (see syncServiceRecord).
  */
-export async function syncServiceRecord(
+export const MAX_SYNC_ROUNDS = 3;
+
+/** One sync: reads the zone, plans, and sends the change batch if there is one. */
+async function syncOnce(
   clients: SyncClients,
   target: SyncTarget,
-): Promise<SyncResult> {
-  const ips = await findServicePublicIps(clients, target.cluster, target.service);
+  ips: string[],
+): Promise<{ result: SyncResult; changed: boolean }> {
   for (let attempt = 1; ; attempt++) {
     const current = await readRecordSets(clients.route53, target);
     const plan = planSync(current, ips, target);
-    if (!plan.changes) return plan.result;
+    if (!plan.changes) return { result: plan.result, changed: false };
     try {
       await clients.route53.send(
         new ChangeResourceRecordSetsCommand({
@@ -112,7 +114,7 @@ export async function syncServiceRecord(
           ChangeBatch: { Comment: `ecs task IPs of ${target.owner}`, Changes: plan.changes },
         }),
       );
-      return plan.result;
+      return { result: plan.result, changed: true };
     } catch (error) {
       // Route 53 refuses a batch whose CREATE finds the record made meanwhile, or whose DELETE
       // no longer matches: read again and decide again, once; still refused means someone else's
@@ -120,11 +122,38 @@ export async function syncServiceRecord(
       if ((error as Error).name !== 'InvalidChangeBatch') throw error;
       if (attempt === 2) {
         return {
-          action: 'foreign',
-          values: current.record.values,
-          reason: (error as Error).message,
+          result: {
+            action: 'foreign',
+            values: current.record.values,
+            reason: (error as Error).message,
+          },
+          changed: false,
         };
       }
     }
+  }
+}
+
+/**
+ * Makes the A record at the target's domain equal to the public IPs of the service's running
+ * tasks, as far as the record is ours (see planSync). Reconciling rather than event-driven: any
+ * task event re-reads everything, so a missed or reordered event is repaired by the next one.
+ *
+ * Runs may overlap (the function has no reserved concurrency: a new account's quota of 10 leaves
+ * none to reserve), so an older run could write IPs a newer one already replaced. Hence, after
+ * each change, the tasks are read again and, while they differ from what was just written, the
+ * record is synced again: the last run to write also checks last. At most MAX_SYNC_ROUNDS in
+ * all; the last round's result is returned (a later task event runs the updater again anyway).
+ */
+export async function syncServiceRecord(
+  clients: SyncClients,
+  target: SyncTarget,
+): Promise<SyncResult> {
+  let ips = await findServicePublicIps(clients, target.cluster, target.service);
+  for (let round = 1; ; round++) {
+    const { result, changed } = await syncOnce(clients, target, ips);
+    if (!changed || round === MAX_SYNC_ROUNDS) return result;
+    ips = await findServicePublicIps(clients, target.cluster, target.service);
+    if (ips.join() === result.values.join()) return result;
   }
 }

@@ -2,10 +2,13 @@
 // shaped after the ECS, EC2 and Route 53 API references' examples.
 import type { NetworkInterface } from '@aws-sdk/client-ec2';
 import type { Task } from '@aws-sdk/client-ecs';
-import type {
-  ListResourceRecordSetsCommandInput,
-  ListResourceRecordSetsResponse,
-  ResourceRecordSet,
+import {
+  InvalidChangeBatch,
+  type ChangeResourceRecordSetsCommandInput,
+  type ChangeResourceRecordSetsResponse,
+  type ListResourceRecordSetsCommandInput,
+  type ListResourceRecordSetsResponse,
+  type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
 import { dnsOwnerRecordValue } from '@hello-world/shared';
 
@@ -206,6 +209,55 @@ export function listRecordSets(
       IsTruncated: next !== undefined,
       MaxItems: maxItems,
       ...(next && { NextRecordName: next.Name, NextRecordType: next.Type }),
+    };
+  };
+}
+
+/**
+ * ChangeResourceRecordSets over a zone holding `zone`, applied in place as Route 53 applies a
+ * batch: all or nothing, CREATE refused when the set exists, DELETE refused unless it matches
+ * exactly. Names are stored as Route 53 lists them (trailing dot). For
+ * `mocks.route53.on(ChangeResourceRecordSetsCommand).callsFake(...)`, with the zone's listing
+ * faked by `listRecordSets` over the same array (read at each call).
+ */
+export function changeRecordSets(
+  zone: ResourceRecordSet[],
+): (input: ChangeResourceRecordSetsCommandInput) => ChangeResourceRecordSetsResponse {
+  const refuse = (message: string) =>
+    new InvalidChangeBatch({ message: `[${message}]`, $metadata: { httpStatusCode: 400 } });
+  return (input) => {
+    const next = [...zone];
+    for (const { Action, ResourceRecordSet: set } of input.ChangeBatch?.Changes ?? []) {
+      if (!set) throw refuse('ResourceRecordSet is required');
+      const name = `${(set.Name ?? '').toLowerCase().replace(/\.$/, '')}.`;
+      const stored: ResourceRecordSet = { ...set, Name: name };
+      const at = next.findIndex((s) => s.Name === name && s.Type === set.Type);
+      if (Action === 'CREATE' && at >= 0) {
+        throw refuse(
+          `Tried to create resource record set [name='${name}', type='${set.Type}'] but it already exists`,
+        );
+      }
+      if (Action === 'DELETE') {
+        if (at < 0 || JSON.stringify(next[at]) !== JSON.stringify(stored)) {
+          throw refuse(
+            `Tried to delete resource record set [name='${name}', type='${set.Type}'] but the values provided do not match the current values`,
+          );
+        }
+        next.splice(at, 1);
+      } else if (at >= 0) {
+        next[at] = stored;
+      } else {
+        next.push(stored);
+      }
+    }
+    zone.splice(0, zone.length, ...next);
+    return {
+      ChangeInfo: {
+        Id: '/change/C2682N5HXP0BZ4',
+        Status: 'PENDING',
+        SubmittedAt: new Date('2026-11-25T18:01:45.000Z'),
+        Comment: input.ChangeBatch?.Comment,
+      },
     };
   };
 }

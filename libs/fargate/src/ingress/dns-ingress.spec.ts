@@ -1,4 +1,4 @@
-import { bundleDnsUpdater } from '@hello-world/dns-updater/bundle';
+import { bundleDnsUpdater, DNS_UPDATER_NODE_TARGET } from '@hello-world/dns-updater/bundle';
 import { deploymentNames, INGRESS_OUTPUTS } from '@hello-world/shared';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -16,7 +16,12 @@ import {
 import { acknowledgeNagFindings } from '../nag-suppressions';
 import { ServiceStack } from '../service-stack';
 import { synthesizeApp } from '../synth-for-test';
-import { DnsIngress, DNS_INGRESS_EXEMPTIONS, dnsDeadLetterQueueName } from './dns-ingress';
+import {
+  DnsIngress,
+  DNS_INGRESS_EXEMPTIONS,
+  DNS_UPDATER_RUNTIME,
+  dnsDeadLetterQueueName,
+} from './dns-ingress';
 
 const NAMES = deploymentNames('hello-world', 'staging');
 const RECORD: DnsRecordSettings = {
@@ -107,9 +112,20 @@ describe('dns ingress: the updater function', () => {
       Architectures: ['arm64'],
       MemorySize: 128,
       Timeout: 30,
-      ReservedConcurrentExecutions: 1,
       Handler: 'index.handler',
     });
+  });
+
+  it('GIVEN a dns service stack WHEN synthesized THEN the function reserves no concurrency (a new account, quota 10, could not deploy a reservation)', () => {
+    // Lambda keeps 10 concurrent executions unreserved; a new account's quota is 10, so any
+    // reservation fails there. Overlapping runs are handled by syncServiceRecord's verify rounds.
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: Match.absent(),
+    });
+  });
+
+  it('GIVEN the runtime WHEN compared with the bundle target THEN esbuild targets the Node.js major the function runs', () => {
+    expect(DNS_UPDATER_RUNTIME.name).toBe(`nodejs${DNS_UPDATER_NODE_TARGET.replace('node', '')}.x`);
   });
 
   it('GIVEN a dns service stack WHEN synthesized THEN the code is the updater bundle, inline (no asset)', () => {
@@ -253,6 +269,11 @@ describe('dns ingress: outputs', () => {
     template.hasOutput(INGRESS_OUTPUTS.ingressMode, { Value: 'dns' });
     template.hasOutput(INGRESS_OUTPUTS.domainName, { Value: 'api.example.com' });
     template.hasOutput(INGRESS_OUTPUTS.hostedZoneId, { Value: 'Z0123456789ABCDEFGHIJ' });
+  });
+
+  it('GIVEN a dns service stack WHEN synthesized THEN it outputs the configured zone name, so the deploy can check the zone id names it', () => {
+    expect(INGRESS_OUTPUTS.hostedZoneName).toBe('HostedZoneName');
+    template.hasOutput(INGRESS_OUTPUTS.hostedZoneName, { Value: 'example.com' });
   });
 });
 

@@ -103,7 +103,10 @@ export const DNS_INGRESS_EXEMPTIONS = {
  * imported by name and immutably: this stack creates no IAM resource.
  *
  * The code is inline (esbuild bundle at synth) because the service stack uses no asset bucket.
- * Reserved concurrency 1 makes runs one at a time, so two events never race to write the record.
+ * No reserved concurrency: a new account's Lambda concurrency quota is 10, and Lambda refuses any
+ * reservation that leaves less than 10 unreserved, so the first dns deploy there would fail. Runs
+ * may overlap instead; each re-reads the tasks after writing the record and writes again if they
+ * changed meanwhile (syncServiceRecord, at most 3 rounds), so an older run's stale IPs do not stay.
  */
 export class DnsIngress extends Construct {
   readonly function: lambda.Function;
@@ -146,7 +149,7 @@ export class DnsIngress extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: 128,
       timeout: Duration.seconds(30),
-      reservedConcurrentExecutions: 1,
+      // No reservedConcurrentExecutions: see the class comment (a new account could not deploy it).
       handler: 'index.handler',
       code: lambda.Code.fromInline(bundleDnsUpdater()),
       environment: {
@@ -197,6 +200,7 @@ export class DnsIngress extends Construct {
       [INGRESS_OUTPUTS.ingressMode, 'dns', 'How traffic reaches the tasks'],
       [INGRESS_OUTPUTS.domainName, record.domainName, 'The name the service answers at'],
       [INGRESS_OUTPUTS.hostedZoneId, record.hostedZoneId, 'Route 53 hosted zone of the name'],
+      [INGRESS_OUTPUTS.hostedZoneName, record.hostedZoneName, 'Name of that hosted zone'],
     ];
     for (const [key, value, description] of outputs) {
       // Ops read outputs by key: the logical ID is the key, wherever the construct sits.
