@@ -382,6 +382,13 @@ describe('ingress alb: outputs and template', () => {
     });
   });
 
+  it('THEN the stack outputs the configured zone name under its key, so the deploy can check the zone id names it', () => {
+    expect(alb.service.toJSON().Outputs[INGRESS_OUTPUTS.hostedZoneName]).toEqual({
+      Description: 'Name of that hosted zone',
+      Value: 'example.com',
+    });
+  });
+
   it('THEN the template stays under the 51,200-byte limit for an inline template body', () => {
     expect(
       Buffer.byteLength(JSON.stringify(alb.assembly.getStackByName(SERVICE_STACK).template)),

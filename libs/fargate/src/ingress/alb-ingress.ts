@@ -220,6 +220,7 @@ export class AlbIngress extends Construct {
       [INGRESS_OUTPUTS.ingressMode, 'alb', 'How traffic reaches the tasks'],
       [INGRESS_OUTPUTS.domainName, record.domainName, 'The name the service answers at (HTTPS)'],
       [INGRESS_OUTPUTS.hostedZoneId, record.hostedZoneId, 'Route 53 hosted zone of the name'],
+      [INGRESS_OUTPUTS.hostedZoneName, record.hostedZoneName, 'Name of that hosted zone'],
       [
         INGRESS_OUTPUTS.loadBalancerDnsName,
         this.loadBalancer.loadBalancerDnsName,
