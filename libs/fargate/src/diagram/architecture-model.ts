@@ -1280,7 +1280,6 @@ function addFunctions(b: ArchitectureBuilder, stackGroups: Map<SynthesizedStack,
       describeValue(p['FunctionName'] ?? fn.logicalId, template),
       `${String(p['Runtime'] ?? '')} · ${architecture} · ${String(p['MemorySize'] ?? 128)} MB · ${String(p['Timeout'] ?? 3)} s`,
     ];
-    if (p['ReservedConcurrentExecutions'] === 1) lines.push('one run at a time');
     const environment =
       (p['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
     const zone = environment['HOSTED_ZONE_ID'];

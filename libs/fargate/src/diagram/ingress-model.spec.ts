@@ -31,8 +31,7 @@ describe('buildArchitecture: dns ingress', () => {
   it('GIVEN the updater function WHEN drawn THEN it shows its name, runtime, size and the name it keeps', () => {
     expect(fn.lines).toEqual([
       'hello-world-ecr-ecs-fargate-dns',
-      'nodejs22.x · arm64 · 128 MB · 30 s',
-      'one run at a time',
+      'nodejs24.x · arm64 · 128 MB · 30 s',
       `keeps ${DOMAIN} = running tasks' IPs`,
     ]);
   });

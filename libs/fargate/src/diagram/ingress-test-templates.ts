@@ -53,7 +53,6 @@ export function withDnsIngress(assembly: CloudAssembly = copySynthesizedAssembly
         Handler: 'index.handler',
         LoggingConfig: { LogGroup: { Ref: 'DnsIngressLogGroupD1C7E0A1' } },
         MemorySize: 128,
-        ReservedConcurrentExecutions: 1,
         Role: {
           'Fn::Join': [
             '',
@@ -66,7 +65,7 @@ export function withDnsIngress(assembly: CloudAssembly = copySynthesizedAssembly
             ],
           ],
         },
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Timeout: 30,
       },
     },
