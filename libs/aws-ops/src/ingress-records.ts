@@ -1,38 +1,11 @@
 import {
   ChangeResourceRecordSetsCommand,
-  ListResourceRecordSetsCommand,
   ResourceRecordSet,
   Route53Client,
-  RRType,
 } from '@aws-sdk/client-route-53';
-import { normalizeDomainName } from '@hello-world/shared';
 
-/**
- * The record set of `type` at `name` in the zone, or undefined. Route 53 has no "get record":
- * ListResourceRecordSets starts at (name, type) and returns the next record in its order, which
- * is another name when ours is absent; and it answers names with a trailing dot.
- */
-export async function findRecordSet(
-  route53: Route53Client,
-  hostedZoneId: string,
-  name: string,
-  type: RRType,
-): Promise<ResourceRecordSet | undefined> {
-  const { ResourceRecordSets } = await route53.send(
-    new ListResourceRecordSetsCommand({
-      HostedZoneId: hostedZoneId,
-      StartRecordName: normalizeDomainName(name),
-      StartRecordType: type,
-      MaxItems: 1,
-    }),
-  );
-  const first = ResourceRecordSets?.[0];
-  return first &&
-    first.Type === type &&
-    normalizeDomainName(first.Name ?? '') === normalizeDomainName(name)
-    ? first
-    : undefined;
-}
+/** The record set of `type` at `name`, or undefined: the updater's own reading (one rule for both). */
+export { readRecordSet as findRecordSet } from '@hello-world/dns-updater';
 
 /** A record set's values (A addresses, quoted TXT strings), sorted. */
 export function recordValues(record: ResourceRecordSet | undefined): string[] {

@@ -37,22 +37,25 @@ export interface RecordSets {
  * StartRecordName/StartRecordType, so the first item is that record when it exists and the next
  * one in the zone when it does not; its names end with a dot.
  */
-async function readRecordSet(
+export async function readRecordSet(
   route53: Route53Client,
   hostedZoneId: string,
   name: string,
   type: RRType,
 ): Promise<ResourceRecordSet | undefined> {
+  const wanted = normalizeDomainName(name);
   const { ResourceRecordSets } = await route53.send(
     new ListResourceRecordSetsCommand({
       HostedZoneId: hostedZoneId,
-      StartRecordName: name,
+      StartRecordName: wanted,
       StartRecordType: type,
       MaxItems: 1,
     }),
   );
   const set = ResourceRecordSets?.[0];
-  return set && set.Type === type && normalizeDomainName(set.Name ?? '') === name ? set : undefined;
+  return set && set.Type === type && normalizeDomainName(set.Name ?? '') === wanted
+    ? set
+    : undefined;
 }
 
 /** The A record and its owner marker, with the raw sets a change needs. */
