@@ -47,6 +47,7 @@ export const CLIENT_SERVICE_IDS = [
   'Route 53',
   'Elastic Load Balancing v2',
   'Application Auto Scaling',
+  'Lambda',
 ];
 
 /** A bad flag is fixed by passing another value; a bad variable by setting or unsetting it. */

@@ -6,6 +6,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -30,6 +31,8 @@ export interface AwsClients {
   elbv2: ElasticLoadBalancingV2Client;
   /** The alb mode's scaling bounds. */
   autoScaling: ApplicationAutoScalingClient;
+  /** The dns mode's record updater, which the deploy runs once after its rollout. */
+  lambda: LambdaClient;
 }
 
 export function createAwsClients(
@@ -49,5 +52,6 @@ export function createAwsClients(
     route53: new Route53Client(config),
     elbv2: new ElasticLoadBalancingV2Client(config),
     autoScaling: new ApplicationAutoScalingClient(config),
+    lambda: new LambdaClient(config),
   };
 }

@@ -21,6 +21,7 @@ import {
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -45,7 +46,7 @@ import {
 
 /**
  * Stubs every CloudFormation, ECS, EC2, ECR, CloudWatch (Logs), SSM, Secrets Manager, Route 53,
- * Elastic Load Balancing v2 and Application Auto Scaling client, including those created
+ * Elastic Load Balancing v2, Application Auto Scaling and Lambda client, including those created
  * later; `clients()` gives a fresh AwsClients set they intercept. Call once per spec file.
  */
 export function mockAwsClients() {
@@ -61,6 +62,7 @@ export function mockAwsClients() {
     route53: mockClient(Route53Client),
     elbv2: mockClient(ElasticLoadBalancingV2Client),
     autoScaling: mockClient(ApplicationAutoScalingClient),
+    lambda: mockClient(LambdaClient),
   };
   return {
     ...stubs,
@@ -77,6 +79,7 @@ export function mockAwsClients() {
       route53: new Route53Client({}),
       elbv2: new ElasticLoadBalancingV2Client({}),
       autoScaling: new ApplicationAutoScalingClient({}),
+      lambda: new LambdaClient({}),
     }),
   };
 }
