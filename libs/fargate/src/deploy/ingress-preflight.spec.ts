@@ -106,6 +106,23 @@ describe('readTemplateIngress', () => {
     });
   });
 
+  it('GIVEN a HostedZoneName output THEN the zone name (normalized) too, for the zone check', () => {
+    const template = {
+      Outputs: {
+        IngressMode: { Value: 'alb' },
+        DomainName: { Value: 'api.example.com' },
+        HostedZoneId: { Value: HOSTED_ZONE_ID },
+        HostedZoneName: { Value: 'Example.COM.' },
+      },
+    };
+    expect(readTemplateIngress(template, PATH)).toEqual({
+      mode: 'alb',
+      domainName: 'api.example.com',
+      hostedZoneId: HOSTED_ZONE_ID,
+      hostedZoneName: 'example.com',
+    });
+  });
+
   it('GIVEN a mode this version does not know THEN a ConfigError saying to synth again', () => {
     expect(() => readTemplateIngress({ Outputs: { IngressMode: { Value: 'nlb' } } }, PATH)).toThrow(
       new ConfigError(

@@ -41,7 +41,7 @@ export interface CfnTemplate {
 
 /**
  * The ingress the synthesized service stack declares, from its outputs (the contract: IngressMode,
- * DomainName, HostedZoneId; no IngressMode is public-ip). Read from the template, as the secrets
+ * DomainName, HostedZoneId, and HostedZoneName when the stack has it; no IngressMode is public-ip). Read from the template, as the secrets
  * check reads its secrets: what is deployed is the assembly, whatever the shell's settings are now.
  */
 export function readTemplateIngress(template: CfnTemplate, templatePath: string): DeployIngress {
@@ -64,7 +64,14 @@ export function readTemplateIngress(template: CfnTemplate, templatePath: string)
       `${templatePath} is ingress ${declared} but has no literal ${domainName ? INGRESS_OUTPUTS.hostedZoneId : INGRESS_OUTPUTS.domainName} output: synth again`,
     );
   }
-  return { mode: declared, domainName: normalizeDomainName(domainName), hostedZoneId };
+  // HOSTED_ZONE_NAME, when the stack outputs it: the preflight then checks the zone id names it.
+  const hostedZoneName = literal(INGRESS_OUTPUTS.hostedZoneName);
+  return {
+    mode: declared,
+    domainName: normalizeDomainName(domainName),
+    hostedZoneId,
+    ...(hostedZoneName ? { hostedZoneName: normalizeDomainName(hostedZoneName) } : {}),
+  };
 }
 
 /** What the messages name: the deployment (the owner marker's value) and its deploy target. */

@@ -28,19 +28,21 @@ describe('readTemplateIngress on the synthesized service stacks', () => {
     expect(readTemplateIngress(publicIp, 'public-ip')).toEqual({ mode: 'public-ip' });
   });
 
-  it('GIVEN INGRESS=dns THEN dns with the domain and zone its outputs carry', () => {
+  it('GIVEN INGRESS=dns THEN dns with the domain, zone id and zone name its outputs carry', () => {
     expect(readTemplateIngress(dns, 'dns')).toEqual({
       mode: 'dns',
       domainName: RECORD.domainName,
       hostedZoneId: RECORD.hostedZoneId,
+      hostedZoneName: RECORD.hostedZoneName,
     });
   });
 
-  it('GIVEN INGRESS=alb THEN alb with the domain and zone its outputs carry', () => {
+  it('GIVEN INGRESS=alb THEN alb with the domain, zone id and zone name its outputs carry', () => {
     expect(readTemplateIngress(alb, 'alb')).toEqual({
       mode: 'alb',
       domainName: RECORD.domainName,
       hostedZoneId: RECORD.hostedZoneId,
+      hostedZoneName: RECORD.hostedZoneName,
     });
   });
 });
