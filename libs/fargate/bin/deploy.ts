@@ -10,7 +10,6 @@ import { createAwsClients, fetchCallerIp, probeUrl, systemClock } from '@hello-w
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { buildDeployCommands } from '../src/deploy-command';
 import {
   readAssemblyRegion,
@@ -29,6 +28,7 @@ import type { StackParameters } from '../src/deploy/orchestrate';
 import { readDeploymentOrExit } from '../src/deployment';
 import { awsEnv, readGitSha } from '../src/deploy/cdk-process';
 import { runToStderr } from '../src/deploy/run-to-stderr';
+import { confirmOnTerminal } from '../src/deploy/terminal-confirm';
 
 const workspaceRoot = join(__dirname, '..', '..', '..');
 // The deployment is the working directory's (the target runs in its project directory).
@@ -94,16 +94,6 @@ async function currentImageTag({ allowDirty }: { allowDirty: boolean }): Promise
   return tag;
 }
 
-/** y/N on the terminal, the question on stderr so stdout stays the receipt's. */
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
-}
-
 function readIfPresent(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
@@ -138,7 +128,7 @@ void runDeployCli(process.argv.slice(2), {
       environment: deployment.names.environment,
     }),
   interactive: Boolean(process.stdin.isTTY),
-  confirm,
+  confirm: confirmOnTerminal,
   fetchText: (url) => fetch(url),
   createClients: (target) => createAwsClients(target),
   resolveCredentials: resolveClientCredentials,

@@ -7,12 +7,18 @@ import { createAwsClients, fetchCallerIp, probeUrl, systemClock } from '@hello-w
 import { ENVIRONMENT_VARIABLE } from '@hello-world/shared';
 import { join } from 'node:path';
 import { buildDeployCommands } from '../src/deploy-command';
-import { readAssemblyRegion, readTaskArchitecture, readTaskSecrets } from '../src/deploy/assembly';
+import {
+  readAssemblyRegion,
+  readServiceTemplate,
+  readTaskArchitecture,
+  readTaskSecrets,
+} from '../src/deploy/assembly';
 import { resolveClientCredentials } from '../src/deploy/preflight';
 import { readDeploymentOrExit } from '../src/deployment';
 import { awsEnv, readGitSha } from '../src/deploy/cdk-process';
 import { runPromoteCli } from '../src/promote/promote-cli';
 import { runToStderr } from '../src/deploy/run-to-stderr';
+import { confirmOnTerminal } from '../src/deploy/terminal-confirm';
 
 const workspaceRoot = join(__dirname, '..', '..', '..');
 // The project, service and port are every environment's; --from and --to name the two used, so
@@ -52,8 +58,11 @@ void runPromoteCli(process.argv.slice(2), {
       region: readAssemblyRegion(assemblyDir, of),
       taskArchitecture: readTaskArchitecture(assemblyDir, of),
       secrets: readTaskSecrets(assemblyDir, of),
+      serviceTemplate: readServiceTemplate(assemblyDir, of),
     };
   },
+  interactive: Boolean(process.stdin.isTTY),
+  confirm: confirmOnTerminal,
   createClients: (target) => createAwsClients(target),
   resolveCredentials: resolveClientCredentials,
   deployStack: async (target, stack, options = {}) => {

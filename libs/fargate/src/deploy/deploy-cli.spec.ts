@@ -10,6 +10,7 @@ import {
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
 import { DescribeServicesCommand, ListServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
@@ -38,6 +39,7 @@ import {
 import { deploymentNames } from '@hello-world/shared';
 import { ConfigError } from '../config';
 import { runDeployCli, type DeployCliDeps } from './deploy-cli';
+import { invokeSucceeded } from './lambda-fixtures-for-test';
 
 /** hello-world's deployment, apps/infra. */
 const HELLO_WORLD = { project: 'infra', names: deploymentNames('hello-world'), port: 49000 };
@@ -609,6 +611,10 @@ describe('runDeployCli: ingress dns and alb, before any stack update', () => {
       .callsFake(
         listRecordSets([...zoneApexRecordSets(), aRecordSet([PUBLIC_IP]), ownerRecordSet(NAME)]),
       );
+    // The updater, run once by a dns deploy, finds the record already on the task.
+    aws.lambda
+      .on(InvokeCommand, { FunctionName: `${NAME}-dns` })
+      .resolves(invokeSucceeded({ action: 'unchanged', values: [PUBLIC_IP] }));
     // The live stack (public-ip, as stack() has no IngressMode output), as CloudFormation has it.
     aws.cfn
       .on(GetTemplateCommand, { StackName: NAME })
@@ -708,7 +714,7 @@ describe('runDeployCli: ingress dns and alb, before any stack update', () => {
     expect(h.out.join('\n')).toContain(`URL              https://${DOMAIN}/`);
   });
 
-  it('GIVEN a switch from alb to dns THEN the record left empty by the alias’s removal is reported at once, naming the updater', async () => {
+  it('GIVEN a switch from alb to dns THEN the deploy runs the updater, which sets the record the alias’s removal left empty', async () => {
     const albDnsName = 'hello-w-Alb16-1A2B3C4D.eu-central-1.elb.amazonaws.com';
     aws.cfn.on(DescribeStacksCommand, { StackName: NAME }).resolves({
       Stacks: [
@@ -748,18 +754,39 @@ describe('runDeployCli: ingress dns and alb, before any stack update', () => {
         ],
       })
       .resolves({ services: [service()] });
+    // What the updater does when run: the record and its owner TXT on the running task.
+    aws.lambda.on(InvokeCommand, { FunctionName: `${NAME}-dns` }).callsFake(() => {
+      records = [aRecordSet([PUBLIC_IP]), ownerRecordSet(NAME)];
+      return invokeSucceeded({ action: 'created', values: [PUBLIC_IP] });
+    });
     const h = harness({ readServiceTemplate: () => template('dns') });
     const deployStack = h.deps.deployStack;
     h.deps.deployStack = async (...args) => {
       await deployStack(...args);
       records = [];
     };
-    expect(await runDeployCli([`--image-tag=${TAG}`, '--switch-ingress'], h.deps)).toBe(1);
-    expect(h.err.at(-1)).toMatch(
-      new RegExp(
-        `^infra:deploy: dns failed: ${DOMAIN} still holds no A record while the running tasks are ${PUBLIC_IP}, and no task change is coming to run its updater .*aws lambda invoke --function-name ${NAME}-dns --region eu-central-1`,
-      ),
+    expect(await runDeployCli([`--image-tag=${TAG}`, '--switch-ingress'], h.deps)).toBe(0);
+    expect(h.err).toContain(`${NAME}-dns: record created (${PUBLIC_IP})`);
+    expect(h.out.join('\n')).toContain(`URL              http://${DOMAIN}:49000/`);
+    expect(aws.lambda.commandCalls(InvokeCommand)).toHaveLength(1);
+  });
+
+  it('GIVEN a dns template with HostedZoneName naming another zone than the id THEN one line, exit 2, no cdk deploy', async () => {
+    const synthesized = template('dns');
+    const h = harness({
+      readServiceTemplate: () => ({
+        ...synthesized,
+        template: {
+          ...synthesized.template,
+          Outputs: { ...synthesized.template.Outputs, HostedZoneName: { Value: 'example.org' } },
+        },
+      }),
+    });
+    expect(await runDeployCli([`--image-tag=${TAG}`], h.deps)).toBe(2);
+    expect(h.err.at(-1)).toBe(
+      `infra:deploy: hosted zone ${ZONE} is example.com, not example.org: set HOSTED_ZONE_NAME=example.com, or HOSTED_ZONE_ID to example.org's zone`,
     );
+    expect(h.calls.filter((c) => c.startsWith('cdk'))).toEqual([]);
   });
 
   it('GIVEN a public-ip template on a live public-ip stack THEN neither Route 53 nor the live template is read', async () => {

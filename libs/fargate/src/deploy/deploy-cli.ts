@@ -10,6 +10,7 @@ import {
 import {
   DEFAULT_CPU_ARCHITECTURE,
   type CpuArchitecture,
+  type DeploymentNames,
   type IngressMode,
 } from '@hello-world/shared';
 import { ConfigError } from '../config';
@@ -264,6 +265,8 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
     // before the first stack update of the chain, as the secrets are.
     const checked = await checkIngressBeforeUpdate(deps, clients, {
       label,
+      project,
+      stackName: names.deployment,
       region: target.region,
       ingress,
       template: synthesized.template,
@@ -351,9 +354,7 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
       ...(options.noRollback ? { noRollback: true } : {}),
       taskArchitecture: taskArchitecture ?? DEFAULT_CPU_ARCHITECTURE,
       scanGate: { maxSeverity: options.maxSeverity, allowVulnerable: options.allowVulnerable },
-      ...(ingress.mode !== 'public-ip' ? { ingress } : {}),
-      ...(ingress.mode === 'dns' ? { dnsUpdaterFunction: names.dnsUpdater.function } : {}),
-      ...(ingress.mode !== 'public-ip' && previousIngress ? { previousIngress } : {}),
+      ...ingressFieldsOf(ingress, previousIngress, names.dnsUpdater),
     },
     {
       clients,
@@ -377,29 +378,62 @@ export async function runDeployCli(argv: string[], deps: DeployCliDeps): Promise
 }
 
 /**
+ * The deploy request's ingress (public-ip: none, as before the setting), the updater it runs in
+ * dns mode, and the live mode it switches from: what deploy and promote pass to runDeploy.
+ */
+export function ingressFieldsOf(
+  ingress: DeployIngress,
+  previousIngress: IngressMode | undefined,
+  dnsUpdater: Pick<DeploymentNames['dnsUpdater'], 'function'>,
+): Pick<DeployRequest, 'ingress' | 'dnsUpdaterFunction' | 'previousIngress'> {
+  if (ingress.mode === 'public-ip') return {};
+  return {
+    ingress,
+    ...(ingress.mode === 'dns' ? { dnsUpdaterFunction: dnsUpdater.function } : {}),
+    ...(previousIngress ? { previousIngress } : {}),
+  };
+}
+
+/** Where the ingress checks write, and how a mode switch is asked. */
+export interface IngressCheckIo {
+  /** A person is at the terminal (stdin is a TTY): a mode switch is asked, not refused. */
+  interactive?: boolean;
+  /** Asks a y/N question on the terminal; true for yes. */
+  confirm?: (question: string) => Promise<boolean>;
+  err: (text: string) => void;
+}
+
+export interface IngressCheckRequest {
+  /** The target the lines start with (`infra:deploy`, `infra:promote`). */
+  label: string;
+  project: string;
+  /** The service stack about to be updated (its deployment name: the record's owner). */
+  stackName: string;
+  region: string;
+  /** The synthesized stack's ingress and template. */
+  ingress: DeployIngress;
+  template: CfnTemplate;
+  /** The chain's registry step: refuses early, but leaves the question to the service step. */
+  registryStep: boolean;
+  switchIngress: boolean;
+}
+
+/**
  * Before a stack update of a dns or alb deployment: the hosted zone, the domain and the records at
  * it (src/deploy/ingress-preflight.ts); then, in every mode, a switch of the live stack's mode is
  * shown and asked in a terminal, refused without one unless --switch-ingress. The registry step
  * (the chain's first update) refuses early; the question waits for the service stack's step,
  * whose update it is about. Returns the exit code of a refusal, or the live stack's ingress.
+ * deploy and promote both run it before their service stack's update.
  */
-async function checkIngressBeforeUpdate(
-  deps: DeployCliDeps,
-  clients: AwsClients,
-  request: {
-    label: string;
-    region: string;
-    ingress: DeployIngress;
-    template: CfnTemplate;
-    registryStep: boolean;
-    switchIngress: boolean;
-  },
+export async function checkIngressBeforeUpdate(
+  io: IngressCheckIo,
+  clients: Pick<AwsClients, 'cfn' | 'route53'>,
+  request: IngressCheckRequest,
 ): Promise<{ exitCode: number } | { live?: LiveIngress }> {
-  const { label, region, ingress } = request;
-  const { project, names } = deps.deployment;
-  const stackName = names.deployment;
+  const { label, region, ingress, project, stackName } = request;
   const fail = (message: string, exitCode: number) => {
-    deps.err(`${label}: ${message.split('\n')[0]}`);
+    io.err(`${label}: ${message.split('\n')[0]}`);
     return { exitCode };
   };
   let live: LiveIngress | undefined;
@@ -418,29 +452,29 @@ async function checkIngressBeforeUpdate(
   });
   if (checked && !checked.ok) return fail(checked.message, checked.exitCode);
   if (checked?.ok && ingress.mode !== 'public-ip') {
-    deps.err(
+    io.err(
       `${label}: ${ingress.domainName} is in hosted zone ${ingress.hostedZoneId} (${checked.zoneName}) and holds no other deployment's record`,
     );
   }
   const decision = decideIngressSwitch(live?.mode, ingress.mode, {
     stackName,
-    interactive: deps.interactive ?? false,
+    interactive: io.interactive ?? false,
     switchIngress: request.switchIngress,
   });
   if (decision.action === 'refuse') return fail(decision.message, 2);
   if (decision.action === 'proceed' || request.registryStep || !live) return { live };
   const changes = await findSwitchChanges(clients.cfn, stackName, request.template, region);
   const [head, ...lines] = formatIngressSwitch(live.mode, ingress.mode, stackName, changes);
-  deps.err(`${label}: ${head}`);
-  for (const line of lines) deps.err(line);
+  io.err(`${label}: ${head}`);
+  for (const line of lines) io.err(line);
   if (decision.action === 'confirmed') {
-    deps.err(`${label}: --switch-ingress: switching ${stackName} to ${ingress.mode}`);
+    io.err(`${label}: --switch-ingress: switching ${stackName} to ${ingress.mode}`);
     return { live };
   }
-  const yes = deps.confirm
-    ? await deps.confirm(`Switch ${stackName} from ${live.mode} to ${ingress.mode}? [y/N] `)
+  const yes = io.confirm
+    ? await io.confirm(`Switch ${stackName} from ${live.mode} to ${ingress.mode}? [y/N] `)
     : false;
   if (yes) return { live };
-  deps.err(`${label}: nothing deployed: ${stackName} keeps ingress ${live.mode}`);
+  io.err(`${label}: nothing deployed: ${stackName} keeps ingress ${live.mode}`);
   return { exitCode: 1 };
 }

@@ -46,7 +46,8 @@ import {
   mockAwsClients,
 } from '@hello-world/aws-ops/testing';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { ListResourceRecordSetsCommand, type ResourceRecordSet } from '@aws-sdk/client-route-53';
 import {
   aRecordSet,
   listRecordSets,
@@ -54,6 +55,12 @@ import {
   zoneApexRecordSets,
 } from '@hello-world/dns-updater/testing';
 import { deployAndReport } from './deploy-cli';
+import {
+  UPDATER,
+  invokeDenied,
+  invokeFunctionError,
+  invokeSucceeded,
+} from './lambda-fixtures-for-test';
 import { runDeploy, type DeployDeps, type DeployRequest } from './orchestrate';
 import type { PushReport, RegistryReport } from './push-report';
 
@@ -930,10 +937,12 @@ describe('runDeploy --timeout: during the ECS rollout', () => {
 describe('runDeploy: ingress dns and alb', () => {
   const DOMAIN = 'api.example.com';
   const ZONE = 'Z0123456789ABCDEFGHIJ';
-  const dns: DeployRequest = {
+  /** No updater named: the wait relies on the rollout's task events alone. */
+  const dnsWithoutUpdater: DeployRequest = {
     ...request,
     ingress: { mode: 'dns', domainName: DOMAIN, hostedZoneId: ZONE },
   };
+  const dns: DeployRequest = { ...dnsWithoutUpdater, dnsUpdaterFunction: UPDATER };
   /** The hosted zone as Route 53's API holds it: the A record with `values`, ours by its TXT. */
   const zoneHolds = (values: string[]) =>
     aws.route53
@@ -941,9 +950,32 @@ describe('runDeploy: ingress dns and alb', () => {
       .callsFake(
         listRecordSets([...zoneApexRecordSets(), aRecordSet(values), ownerRecordSet(NAME)]),
       );
+  /**
+   * The zone's records as they change, and an updater that does what the Lambda does when run:
+   * the record and its owner TXT on the running task's IP, answering what it did.
+   */
+  function updaterSetsRecord(initial: ResourceRecordSet[] = []) {
+    let records = initial;
+    aws.route53
+      .on(ListResourceRecordSetsCommand)
+      .callsFake((input) => listRecordSets([...zoneApexRecordSets(), ...records])(input));
+    aws.lambda.on(InvokeCommand, { FunctionName: UPDATER }).callsFake(() => {
+      const action = records.length ? 'updated' : 'created';
+      records = [aRecordSet([PUBLIC_IP]), ownerRecordSet(NAME)];
+      return invokeSucceeded({ action, values: [PUBLIC_IP] });
+    });
+  }
+  const invocations = () =>
+    aws.lambda.commandCalls(InvokeCommand).map((c) => ({
+      FunctionName: c.args[0].input.FunctionName,
+      InvocationType: c.args[0].input.InvocationType,
+    }));
 
   it('GIVEN dns and the updater already set the new task’s IP THEN a dns phase before url, and the URL is the name', async () => {
     zoneHolds([PUBLIC_IP]);
+    aws.lambda
+      .on(InvokeCommand)
+      .resolves(invokeSucceeded({ action: 'unchanged', values: [PUBLIC_IP] }));
     const h = harness();
     const outcome = await runDeploy(dns, h.deps);
     expect(outcome.ok && outcome.receipt.phases.map((p) => `${p.phase} ${p.result}`)).toEqual([
@@ -955,57 +987,118 @@ describe('runDeploy: ingress dns and alb', () => {
       'url done',
     ]);
     expect(outcome.ok && outcome.receipt.url).toBe(`http://${DOMAIN}:49000/`);
+    expect(h.progress).toContain(`${UPDATER}: record unchanged (${PUBLIC_IP})`);
     expect(h.progress).toContain(`${DOMAIN} → ${PUBLIC_IP}`);
+  });
+
+  it('GIVEN dns after a rollout THEN the updater is run once, synchronously, before the wait', async () => {
+    updaterSetsRecord();
+    const outcome = await runDeploy(dns, harness().deps);
+    expect(outcome.ok).toBe(true);
+    expect(invocations()).toEqual([{ FunctionName: UPDATER, InvocationType: 'RequestResponse' }]);
   });
 
   it('GIVEN dns and a record still on the old task past --timeout THEN exit 1, one line with both sides and doctor', async () => {
     zoneHolds(['52.18.200.7']);
     const err: string[] = [];
-    const code = await deployAndReport({ ...dns, timeoutMs: 200_000 }, harness().deps, {
+    const code = await deployAndReport(
+      { ...dnsWithoutUpdater, timeoutMs: 200_000 },
+      harness().deps,
+      {
+        json: false,
+        out: () => undefined,
+        err: (t) => err.push(t),
+      },
+    );
+    expect(code).toBe(1);
+    expect(err.at(-1)).toBe(
+      `infra:deploy: dns failed: ${DOMAIN} still holds 52.18.200.7 while the running tasks are ${PUBLIC_IP} (the deploy's --timeout passed; the service itself is deployed): see \`npx nx run infra:doctor\``,
+    );
+    expect(aws.lambda.calls()).toHaveLength(0);
+  });
+
+  it('GIVEN dns and no new ECS deployment (no task event) THEN the run of the updater sets the record, and the deploy succeeds', async () => {
+    // The same PRIMARY deployment before and after the stack update: ECS started no task.
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [service()] });
+    updaterSetsRecord();
+    const h = harness();
+    const outcome = await runDeploy(dns, h.deps);
+    expect(outcome.ok && outcome.receipt.url).toBe(`http://${DOMAIN}:49000/`);
+    expect(h.progress).toContain(`${UPDATER}: record created (${PUBLIC_IP})`);
+    expect(h.progress).toContain(`${DOMAIN} → ${PUBLIC_IP}`);
+    expect(invocations()).toHaveLength(1);
+  });
+
+  it('GIVEN the updater ran and the record still differs with no task event coming THEN at once, naming the run and its logs', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [service()] });
+    aws.route53
+      .on(ListResourceRecordSetsCommand)
+      .callsFake(listRecordSets([...zoneApexRecordSets()]));
+    // The task's ENI had no public IP yet when it ran: it skipped the task.
+    aws.lambda.on(InvokeCommand).resolves(invokeSucceeded({ action: 'unchanged', values: [] }));
+    const h = harness();
+    const t0 = h.deps.clock.now();
+    const outcome = await runDeploy(dns, h.deps);
+    expect(!outcome.ok && outcome.problem.message).toBe(
+      `${DOMAIN} still holds no A record while the running tasks are ${PUBLIC_IP}, though this deploy ran its updater ${UPDATER}, answering unchanged, and no task change is coming to run it again (the service itself is deployed): see \`npx nx run infra:doctor\` and the log group /aws/lambda/${UPDATER}`,
+    );
+    // Not a wait to --timeout: the stack update's 150 s and the reads, no polling.
+    expect(h.deps.clock.now() - t0).toBeLessThan(200_000);
+  });
+
+  it('GIVEN a switch from alb to dns THEN the updater run after the alias’s removal sets the record', async () => {
+    // The rollout's task events came while the alias held the name; the cleanup removed it since.
+    updaterSetsRecord();
+    const outcome = await runDeploy({ ...dns, previousIngress: 'alb' }, harness().deps);
+    expect(outcome.ok && outcome.receipt.phases.find((p) => p.phase === 'dns')?.result).toBe(
+      'done',
+    );
+    expect(invocations()).toHaveLength(1);
+  });
+
+  it('GIVEN the updater throws THEN exit 1 at the dns phase, one line with its error and doctor', async () => {
+    aws.lambda
+      .on(InvokeCommand)
+      .resolves(
+        invokeFunctionError(
+          'InvalidChangeBatch',
+          `[Tried to create resource record set [name='${DOMAIN}.', type='A'] but it already exists]`,
+        ),
+      );
+    const err: string[] = [];
+    const code = await deployAndReport(dns, harness().deps, {
       json: false,
       out: () => undefined,
       err: (t) => err.push(t),
     });
     expect(code).toBe(1);
     expect(err.at(-1)).toBe(
-      `infra:deploy: dns failed: ${DOMAIN} still holds 52.18.200.7 while the running tasks are ${PUBLIC_IP} (the deploy's --timeout passed; the service itself is deployed): see \`npx nx run infra:doctor\``,
+      `infra:deploy: dns failed: the dns updater ${UPDATER} failed (InvalidChangeBatch: [Tried to create resource record set [name='${DOMAIN}.', type='A'] but it already exists]); its log group /aws/lambda/${UPDATER} says more: see \`npx nx run infra:doctor\``,
+    );
+    expect(aws.route53.calls()).toHaveLength(0);
+  });
+
+  it('GIVEN an identity that may not invoke the updater THEN exit 2, one line naming lambda:InvokeFunction', async () => {
+    aws.lambda
+      .on(InvokeCommand)
+      .rejects(
+        invokeDenied(
+          'arn:aws:sts::123456789012:assumed-role/github-actions-hello-world-deploy/GitHubActions',
+        ),
+      );
+    const err: string[] = [];
+    const code = await deployAndReport(dns, harness().deps, {
+      json: false,
+      out: () => undefined,
+      err: (t) => err.push(t),
+    });
+    expect(code).toBe(2);
+    expect(err.at(-1)).toBe(
+      `infra:deploy: dns failed: your AWS identity may not call lambda:InvokeFunction on ${UPDATER}, which the deploy runs once to set the record: add it to the deploy role's (or your) IAM policy`,
     );
   });
 
-  it('GIVEN dns, a record that differs and no new ECS deployment THEN at once: no task event will run the updater', async () => {
-    // The same PRIMARY deployment before and after the stack update: ECS started no task.
-    ecsMock.on(DescribeServicesCommand).resolves({ services: [service()] });
-    aws.route53
-      .on(ListResourceRecordSetsCommand)
-      .callsFake(listRecordSets([...zoneApexRecordSets()]));
-    const h = harness();
-    const t0 = h.deps.clock.now();
-    const outcome = await runDeploy({ ...dns, dnsUpdaterFunction: `${NAME}-dns` }, h.deps);
-    expect(!outcome.ok && outcome.problem.message).toBe(
-      `${DOMAIN} still holds no A record while the running tasks are ${PUBLIC_IP}, and no task change is coming to run its updater (the service itself is deployed): run it now with \`aws lambda invoke --function-name ${NAME}-dns --region ${REGION} /dev/null\`, then see \`npx nx run infra:doctor\``,
-    );
-    // Not a wait to --timeout: the stack update's 150 s and the reads, no polling.
-    expect(h.deps.clock.now() - t0).toBeLessThan(200_000);
-  });
-
-  it('GIVEN a switch from alb to dns THEN a record that differs after the rollout is reported at once', async () => {
-    // The rollout's task events came while the alias held the name; the cleanup removed it since.
-    aws.route53
-      .on(ListResourceRecordSetsCommand)
-      .callsFake(listRecordSets([...zoneApexRecordSets()]));
-    const h = harness();
-    const t0 = h.deps.clock.now();
-    const outcome = await runDeploy(
-      { ...dns, previousIngress: 'alb', dnsUpdaterFunction: `${NAME}-dns` },
-      h.deps,
-    );
-    expect(!outcome.ok && outcome.problem.message).toMatch(
-      /^api\.example\.com still holds no A record while the running tasks are 54\.170\.12\.34, and no task change is coming to run its updater/,
-    );
-    expect(h.deps.clock.now() - t0).toBeLessThan(200_000);
-  });
-
-  it('GIVEN alb THEN no dns phase, no Route 53 call, and the URL is https on the name', async () => {
+  it('GIVEN alb THEN no dns phase, no Route 53 or Lambda call, and the URL is https on the name', async () => {
     const h = harness();
     const outcome = await runDeploy(
       { ...request, ingress: { mode: 'alb', domainName: DOMAIN, hostedZoneId: ZONE } },
@@ -1014,11 +1107,13 @@ describe('runDeploy: ingress dns and alb', () => {
     expect(outcome.ok && outcome.receipt.url).toBe(`https://${DOMAIN}/`);
     expect(outcome.ok && outcome.receipt.phases.map((p) => p.phase)).not.toContain('dns');
     expect(aws.route53.calls()).toHaveLength(0);
+    expect(aws.lambda.calls()).toHaveLength(0);
   });
 
-  it('GIVEN public-ip (no ingress in the request) THEN Route 53 is never called', async () => {
+  it('GIVEN public-ip (no ingress in the request) THEN neither Route 53 nor Lambda is called', async () => {
     const outcome = await runDeploy(request, harness().deps);
     expect(outcome.ok && outcome.receipt.url).toBe(`http://${PUBLIC_IP}:49000`);
     expect(aws.route53.calls()).toHaveLength(0);
+    expect(aws.lambda.calls()).toHaveLength(0);
   });
 });

@@ -17,6 +17,7 @@ import {
   findStack,
   getServiceUrl,
   getStack,
+  ingressUrl,
   readRegistryRepositoryUri,
   waitForDeployment,
 } from '@hello-world/aws-ops';
@@ -31,6 +32,7 @@ import {
 } from '@hello-world/shared';
 import { progressPrinter } from '../ops/format';
 import { deadlineFailure, raceDeadline } from './deploy-deadline';
+import { invokeDnsUpdater, type UpdaterRun } from './dns-invoke';
 import { waitForDnsRecord, type DnsWaitResult } from './dns-wait';
 import type { DeployIngress } from './ingress-preflight';
 import { ensureImage, readExistingRegistry, type ImageResult } from './deploy-image';
@@ -88,7 +90,10 @@ export interface DeployRequest {
    * the new tasks' IPs, and dns and alb print their name's URL. Absent: public-ip.
    */
   ingress?: DeployIngress;
-  /** dns: the updater Lambda's name (deploymentNames().dnsUpdater.function), for the hints. */
+  /**
+   * dns: the updater Lambda's name (deploymentNames().dnsUpdater.function), run once after the
+   * rollout, as no task state change may come to run it. Absent: the wait relies on task events.
+   */
   dnsUpdaterFunction?: string;
   /** The live stack's ingress mode before this deploy (its IngressMode output), if it exists. */
   previousIngress?: IngressMode;
@@ -100,7 +105,7 @@ export interface DeployRequest {
  * then `<service>:docker-push`): their reports say what they did and how long it took.
  */
 export interface DeployDeps {
-  clients: Pick<AwsClients, 'cfn' | 'ecs' | 'ec2' | 'ecr' | 'logs' | 'route53'>;
+  clients: Pick<AwsClients, 'cfn' | 'ecs' | 'ec2' | 'ecr' | 'logs' | 'route53' | 'lambda'>;
   /**
    * `cdk deploy` of the service stack; rejects when the CLI fails. Aborting `signal` (the deploy's
    * deadline) ends the CLI; the promise settles once it has.
@@ -355,6 +360,23 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
     if (ingress?.mode === 'dns') {
       await phase('dns', async () => {
         const { domainName, hostedZoneId } = ingress;
+        // The updater runs on task state changes; this deploy may have caused none (same image,
+        // a mode switch, an infrastructure change): run it once, then watch as before.
+        const updater = request.dnsUpdaterFunction;
+        let ran: UpdaterRun | undefined;
+        if (updater) {
+          deps.progress(`running the dns updater ${updater} once`);
+          const invoked = await invokeDnsUpdater(clients.lambda, updater, {
+            ...context,
+            ...(deps.signal ? { signal: deps.signal } : {}),
+          });
+          if (!invoked.ok) throw new PhaseFailure('dns', invoked.problem, false);
+          ran = invoked.run;
+          if (ran.action) {
+            const values = ran.values?.length ? ` (${ran.values.join(', ')})` : '';
+            deps.progress(`${updater}: record ${ran.action}${values}`);
+          }
+        }
         deps.progress(
           `waiting for ${domainName} to hold the running tasks' IPs in hosted zone ${hostedZoneId} (Route 53's answer, not this machine's resolver)`,
         );
@@ -375,7 +397,7 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
           },
         );
         if (result.outcome !== 'matched') {
-          throw new PhaseFailure('dns', dnsProblem(request, ingress, result), false);
+          throw new PhaseFailure('dns', dnsProblem(request, ingress, result, ran), false);
         }
         deps.progress(`${domainName} → ${result.values.join(', ') || 'no record (no task runs)'}`);
         return { value: undefined, note: domainName };
@@ -383,10 +405,10 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
     }
     const reach = await phase('url', async () => {
       // dns and alb: the name users reach; public-ip: the newest task's IP.
-      const found =
-        ingress && ingress.mode !== 'public-ip'
-          ? { url: ingressUrlOf(ingress, request.port) }
-          : await getServiceUrl(clients, ref, request.port, request.project);
+      const stable = ingress && ingressUrl(ingress, request.port);
+      const found = stable
+        ? { url: stable }
+        : await getServiceUrl(clients, ref, request.port, request.project);
       const findings = await checkReachability(deps, found.url, allowedIp, request.project);
       return {
         value: {
@@ -453,18 +475,12 @@ export async function runDeploy(request: DeployRequest, deps: DeployDeps): Promi
   }
 }
 
-/** dns: plain HTTP to the task's port at the name; alb: HTTPS on the load balancer. */
-function ingressUrlOf(ingress: DeployIngress & { mode: 'dns' | 'alb' }, port: number): string {
-  return ingress.mode === 'alb'
-    ? `https://${ingress.domainName}/`
-    : `http://${ingress.domainName}:${port}/`;
-}
-
 /** Why the dns phase ended without the record following the tasks: one line, the next step. */
 function dnsProblem(
   request: DeployRequest,
   ingress: DeployIngress & { mode: 'dns' | 'alb' },
   result: Exclude<DnsWaitResult, { outcome: 'matched' }>,
+  ran: UpdaterRun | undefined,
 ): Problem {
   const domain = ingress.domainName;
   const doctor = `\`${deploymentCommand('doctor', request.project)}\``;
@@ -482,13 +498,18 @@ function dnsProblem(
   const tasks = result.tasks.length ? result.tasks.join(', ') : 'none with a public IP';
   const state = `${domain} still holds ${held} while the running tasks are ${tasks}`;
   if (result.outcome === 'no-event') {
-    // The updater runs on task state changes only: none in this deploy, or none it could act on.
-    const invoke = request.dnsUpdaterFunction
-      ? `\`aws lambda invoke --function-name ${request.dnsUpdaterFunction} --region ${request.region} /dev/null\``
-      : 'an invocation of its updater function';
+    // The updater runs on task state changes only, and none is coming after this deploy's.
+    const fn = request.dnsUpdaterFunction;
+    if (fn) {
+      const said = ran?.action ? `, answering ${ran.action}` : '';
+      return {
+        kind: 'unknown',
+        message: `${state}, though this deploy ran its updater ${fn}${said}, and no task change is coming to run it again (the service itself is deployed): see ${doctor} and the log group /aws/lambda/${fn}`,
+      };
+    }
     return {
       kind: 'unknown',
-      message: `${state}, and no task change is coming to run its updater (the service itself is deployed): run it now with ${invoke}, then see ${doctor}`,
+      message: `${state}, and no task change is coming to run its updater (the service itself is deployed): run its updater function once, then see ${doctor}`,
     };
   }
   return {

@@ -33,6 +33,9 @@ Options:
   --no-rollback      past --timeout, leave the stack update or rollout going (exit 1)
   --max-severity=L   refuse an image whose scan finds anything at or above L (default CRITICAL)
   --allow-vulnerable promote anyway (the receipt records it)
+  --switch-ingress   confirm a switch of TARGET's ingress mode (public-ip, dns, alb: its synthesized
+                     one differs from its live stack's) without a terminal, e.g. in CI; in a
+                     terminal the changes are listed and asked first
   --release-tag=TAG  after the check, also tag the image TAG, a release (v1.2.3${FLAVOUR_SUFFIX}): the
                      registry keeps release images for ever, so a rollback can always return to it
                      (the release workflow passes its git tag)
@@ -53,6 +56,7 @@ export const PROMOTE_OPTIONS = {
   timeout: { type: 'duration', default: DEFAULT_TIMEOUT_MS, example: '20m' },
   'no-rollback': { type: 'boolean' },
   json: { type: 'boolean' },
+  'switch-ingress': { type: 'boolean' },
   'release-tag': { type: 'string', example: `v1.2.3${FLAVOUR_SUFFIX}` },
   ...SCAN_GATE_OPTIONS,
 } as const satisfies OptionSpecs;
@@ -77,6 +81,8 @@ export interface PromoteOptions {
   allowVulnerable: boolean;
   /** A release tag to put on the promoted image once the target runs it. */
   releaseTag?: string;
+  /** --switch-ingress: a switch of the target's ingress mode is confirmed (CI). */
+  switchIngress: boolean;
 }
 
 /**
@@ -155,5 +161,6 @@ export function parsePromoteArgs(
     maxSeverity: values['max-severity'],
     allowVulnerable: values['allow-vulnerable'],
     ...(releaseTag ? { releaseTag } : {}),
+    switchIngress: values['switch-ingress'],
   };
 }

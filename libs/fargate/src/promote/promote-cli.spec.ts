@@ -1,4 +1,4 @@
-import { DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeStackEventsCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeParametersCommand } from '@aws-sdk/client-ssm';
 import {
@@ -7,9 +7,16 @@ import {
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
 import { ListTasksCommand } from '@aws-sdk/client-ecs';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import {
+  GetHostedZoneCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+} from '@aws-sdk/client-route-53';
 import {
   IMAGE_DIGEST,
   NAME,
+  PUBLIC_IP,
   REGION,
   REPOSITORY_URI,
   TAG,
@@ -19,7 +26,15 @@ import {
   fakeClock,
   mockAwsClients,
 } from '@hello-world/aws-ops/testing';
+import {
+  aRecordSet,
+  listRecordSets,
+  ownerRecordSet,
+  zoneApexRecordSets,
+} from '@hello-world/dns-updater/testing';
 import { deploymentNames } from '@hello-world/shared';
+import type { CfnTemplate } from '../deploy/ingress-preflight';
+import { invokeSucceeded } from '../deploy/lambda-fixtures-for-test';
 import type { PromoteReceipt } from './promote-receipt';
 import type { TaskSecret } from '../deploy/secrets-preflight';
 import { runPromoteCli, type PromoteCliDeps } from './promote-cli';
@@ -70,6 +85,8 @@ interface Harness {
 function harness(
   pulls: (tag: string) => string = () => IMAGE_DIGEST,
   secrets: TaskSecret[] = [],
+  /** Production's synthesized service stack, and the ingress outputs its update leaves. */
+  production: { template?: CfnTemplate; ingressOutputs?: Record<string, string> } = {},
 ): Harness {
   const calls: string[] = [];
   const out: string[] = [];
@@ -84,6 +101,14 @@ function harness(
         region: REGION,
         taskArchitecture: 'X86_64',
         secrets,
+        ...(production.template
+          ? {
+              serviceTemplate: {
+                template: production.template,
+                templatePath: `/work/dist/apps/infra/promote-${environment}.cdk.out/${serviceStackName}.template.json`,
+              },
+            }
+          : {}),
       };
     },
     createClients: () => aws.clients(),
@@ -100,6 +125,7 @@ function harness(
         revision: 6,
         tasks: 2,
         lastUpdated: new Date('2026-11-25T18:01:00.000Z'),
+        ...(production.ingressOutputs ? { ingressOutputs: production.ingressOutputs } : {}),
       });
     },
     fetchText: configBlobFetch(),
@@ -473,5 +499,124 @@ describe('runPromoteCli: the command line', () => {
       'infra:promote: --region us-east-1, but the templates were synthesized for eu-west-1: synth reads AWS_REGION, so run with AWS_REGION=us-east-1 instead',
     );
     expect(h.calls).toEqual([`synth production (${PRODUCTION})`]);
+  });
+});
+
+describe("runPromoteCli: the target's ingress, checked and waited for as a deploy does", () => {
+  const DOMAIN = 'api.example.com';
+  const ZONE = 'Z0123456789ABCDEFGHIJ';
+  const UPDATER = deploymentNames('hello-world', 'production').dnsUpdater.function;
+  const DNS_OUTPUTS = { IngressMode: 'dns', DomainName: DOMAIN, HostedZoneId: ZONE };
+  /** Production's service stack as synthesized in dns mode: its updater and ingress outputs. */
+  const dnsTemplate: CfnTemplate = {
+    Resources: {
+      AppService606B9134: {
+        Type: 'AWS::ECS::Service',
+        Properties: { LaunchType: 'FARGATE', ServiceName: PRODUCTION },
+      },
+      IngressDnsUpdaterFunction3F2A1B0C: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { FunctionName: UPDATER, Runtime: 'nodejs22.x' },
+      },
+    },
+    Outputs: {
+      ECSClusterName: { Value: PRODUCTION },
+      IngressMode: { Value: 'dns' },
+      DomainName: { Value: DOMAIN },
+      HostedZoneId: { Value: ZONE },
+      HostedZoneName: { Value: 'example.com' },
+    },
+  };
+  let records: ResourceRecordSet[];
+
+  beforeEach(() => {
+    aws.route53.on(GetHostedZoneCommand, { Id: ZONE }).resolves({
+      HostedZone: {
+        Id: `/hostedzone/${ZONE}`,
+        Name: 'example.com.',
+        CallerReference: 'RISWorkflow-RD:7c8b5f0e-2a3d-4e1f-9b6c-5d4e3f2a1b0c',
+        Config: { PrivateZone: false },
+        ResourceRecordSetCount: 4,
+      },
+      DelegationSet: { NameServers: ['ns-1536.awsdns-00.co.uk', 'ns-0.awsdns-00.com'] },
+    });
+    // The record production's updater keeps, still on the task it ran before the promote.
+    records = [aRecordSet(['52.18.200.7']), ownerRecordSet(PRODUCTION)];
+    aws.route53
+      .on(ListResourceRecordSetsCommand)
+      .callsFake((input) => listRecordSets([...zoneApexRecordSets(), ...records])(input));
+    // What the updater does when run: the record on the tasks that run now.
+    aws.lambda.on(InvokeCommand, { FunctionName: UPDATER }).callsFake(() => {
+      records = [aRecordSet([PUBLIC_IP]), ownerRecordSet(PRODUCTION)];
+      return invokeSucceeded({ action: 'updated', values: [PUBLIC_IP] });
+    });
+    aws.cfn.on(GetTemplateCommand, { StackName: PRODUCTION }).resolves({
+      TemplateBody: JSON.stringify({
+        Resources: { AppService606B9134: dnsTemplate.Resources?.['AppService606B9134'] },
+      }),
+    });
+  });
+
+  it('GIVEN production is dns THEN its zone is checked, its updater run once, and the receipt URL is the name', async () => {
+    arrangeEnvironment(aws, { ...PRODUCTION_RAN, ingressOutputs: DNS_OUTPUTS });
+    const h = harness(undefined, [], { template: dnsTemplate, ingressOutputs: DNS_OUTPUTS });
+    expect(await runPromoteCli([...PROMOTE, '--json'], h.deps)).toBe(0);
+    const receipt = JSON.parse(h.out.join('\n')) as PromoteReceipt;
+    expect(receipt.url).toBe(`http://${DOMAIN}:49000/`);
+    expect(receipt.phases.map((p) => p.phase)).toEqual(
+      expect.arrayContaining(['service', 'wait', 'dns', 'url', 'verify']),
+    );
+    expect(h.err).toContain(
+      `infra:promote: ${DOMAIN} is in hosted zone ${ZONE} (example.com) and holds no other deployment's record`,
+    );
+    expect(aws.lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input.FunctionName)).toEqual(
+      [UPDATER],
+    );
+  });
+
+  it('GIVEN production is public-ip and its templates dns, without a terminal THEN refused naming --switch-ingress, exit 2, no cdk deploy', async () => {
+    const h = harness(undefined, [], { template: dnsTemplate, ingressOutputs: DNS_OUTPUTS });
+    expect(await runPromoteCli(PROMOTE, h.deps)).toBe(2);
+    expect(h.err.at(-1)).toBe(
+      `infra:promote: ${PRODUCTION} runs ingress public-ip and this deploy switches it to dns, which replaces resources and changes its URL: run it in a terminal to see the changes and confirm, or pass --switch-ingress`,
+    );
+    expect(h.calls.filter((c) => c.startsWith('cdk'))).toEqual([]);
+  });
+
+  it('GIVEN the same switch in a terminal, answered no THEN the changes and the question, exit 1, no cdk deploy', async () => {
+    const asked: string[] = [];
+    const h = harness(undefined, [], { template: dnsTemplate, ingressOutputs: DNS_OUTPUTS });
+    h.deps.interactive = true;
+    h.deps.confirm = async (question) => {
+      asked.push(question);
+      return false;
+    };
+    expect(await runPromoteCli(PROMOTE, h.deps)).toBe(1);
+    expect(h.err).toContain(`  add      AWS::Lambda::Function  IngressDnsUpdaterFunction3F2A1B0C`);
+    expect(asked).toEqual([`Switch ${PRODUCTION} from public-ip to dns? [y/N] `]);
+    expect(h.calls.filter((c) => c.startsWith('cdk'))).toEqual([]);
+  });
+
+  it('GIVEN --switch-ingress THEN promoted, the updater run, and the URL is the name', async () => {
+    // A first dns deploy: no record yet at the name.
+    records = [];
+    const h = harness(undefined, [], { template: dnsTemplate, ingressOutputs: DNS_OUTPUTS });
+    expect(await runPromoteCli([...PROMOTE, '--switch-ingress'], h.deps)).toBe(0);
+    expect(h.err).toContain(`infra:promote: --switch-ingress: switching ${PRODUCTION} to dns`);
+    expect(h.err).toContain(`${UPDATER}: record updated (${PUBLIC_IP})`);
+    expect(h.out.join('\n')).toContain(`http://${DOMAIN}:49000/`);
+  });
+
+  it('GIVEN a hosted zone the account does not have THEN one line, exit 2, no cdk deploy', async () => {
+    aws.route53
+      .on(GetHostedZoneCommand)
+      .rejects(awsError('NoSuchHostedZone', `No hosted zone found with ID: ${ZONE}`));
+    arrangeEnvironment(aws, { ...PRODUCTION_RAN, ingressOutputs: DNS_OUTPUTS });
+    const h = harness(undefined, [], { template: dnsTemplate, ingressOutputs: DNS_OUTPUTS });
+    expect(await runPromoteCli(PROMOTE, h.deps)).toBe(2);
+    expect(h.err.at(-1)).toBe(
+      `infra:promote: hosted zone ${ZONE} does not exist in this account: check HOSTED_ZONE_ID (the zone's id in the Route 53 console, e.g. Z0123456789ABCDEFGHIJ) and the account you deploy to`,
+    );
+    expect(h.calls.filter((c) => c.startsWith('cdk'))).toEqual([]);
   });
 });

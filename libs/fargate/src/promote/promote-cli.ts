@@ -9,9 +9,19 @@ import {
   findStack,
 } from '@hello-world/aws-ops';
 import { EXIT_OK, EXIT_USAGE, firstLine } from '@hello-world/cli';
-import { deploymentNames, type CpuArchitecture } from '@hello-world/shared';
+import { deploymentNames, type CpuArchitecture, type IngressMode } from '@hello-world/shared';
 import type { Deployment } from '../deployment';
-import type { DeployTarget } from '../deploy/deploy-cli';
+import {
+  checkIngressBeforeUpdate,
+  ingressFieldsOf,
+  type DeployTarget,
+  type IngressCheckIo,
+} from '../deploy/deploy-cli';
+import {
+  readTemplateIngress,
+  type CfnTemplate,
+  type DeployIngress,
+} from '../deploy/ingress-preflight';
 import { findCredentialsProblem, findEndpointProblem } from '../deploy/preflight';
 import { checkTaskSecrets, type TaskSecret } from '../deploy/secrets-preflight';
 import { formatPhases } from '../deploy/receipt';
@@ -28,10 +38,15 @@ export interface TargetAssembly {
   taskArchitecture: CpuArchitecture;
   /** Its task definition's secrets, which must exist before its stack is updated. */
   secrets: TaskSecret[];
+  /**
+   * Its service stack's template (src/deploy/assembly.ts): its outputs say the ingress mode,
+   * domain and hosted zone, checked as the deploy checks them. Left out: public-ip, nothing checked.
+   */
+  serviceTemplate?: { template: CfnTemplate; templatePath: string };
 }
 
 /** What bin/promote.ts wires in: the CDK CLI, the SDK clients, the terminal. */
-export interface PromoteCliDeps {
+export interface PromoteCliDeps extends Pick<IngressCheckIo, 'interactive' | 'confirm'> {
   /** The working directory's deployment project: its project, service and port. */
   deployment: Pick<Deployment, 'project' | 'names' | 'port'>;
   env: Record<string, string | undefined>;
@@ -100,6 +115,16 @@ export async function runPromoteCli(argv: string[], deps: PromoteCliDeps): Promi
     return fail(`synthesizing ${options.to}: ${firstLine(error)}`, EXIT_USAGE);
   }
   const synthMs = deps.clock.now() - startedAt;
+  // The target's ingress as synthesized, read before any AWS call as the deploy reads it.
+  let ingress: DeployIngress = { mode: 'public-ip' };
+  try {
+    if (assembly.serviceTemplate) {
+      const { template, templatePath } = assembly.serviceTemplate;
+      ingress = readTemplateIngress(template, templatePath);
+    }
+  } catch (error) {
+    return fail(firstLine(error), EXIT_USAGE);
+  }
   if (options.region && options.region !== assembly.region) {
     return fail(
       `--region ${options.region}, but the templates were synthesized for ${assembly.region}: synth reads AWS_REGION, so run with AWS_REGION=${options.region} instead`,
@@ -133,6 +158,31 @@ export async function runPromoteCli(argv: string[], deps: PromoteCliDeps): Promi
     if (!secrets.ok) return fail(secrets.message, secrets.exitCode);
     for (const warning of secrets.warnings) deps.err(`${label}: WARNING: ${warning}`);
   }
+  // The target's zone, name and records, then a switch of its mode asked or refused: the deploy's
+  // own checks, before its service stack is updated.
+  let previousIngress: IngressMode | undefined;
+  if (assembly.serviceTemplate) {
+    const checked = await checkIngressBeforeUpdate(
+      {
+        err: deps.err,
+        ...(deps.interactive ? { interactive: true } : {}),
+        ...(deps.confirm ? { confirm: deps.confirm } : {}),
+      },
+      clients,
+      {
+        label,
+        project,
+        stackName: to.deployment,
+        region: target.region,
+        ingress,
+        template: assembly.serviceTemplate.template,
+        registryStep: false,
+        switchIngress: options.switchIngress,
+      },
+    );
+    if ('exitCode' in checked) return checked.exitCode;
+    previousIngress = checked.live?.mode;
+  }
 
   const outcome = await runPromote(
     {
@@ -148,6 +198,7 @@ export async function runPromoteCli(argv: string[], deps: PromoteCliDeps): Promi
       ...(options.releaseTag ? { releaseTag: options.releaseTag } : {}),
       taskArchitecture: assembly.taskArchitecture,
       scanGate: { maxSeverity: options.maxSeverity, allowVulnerable: options.allowVulnerable },
+      ...ingressFieldsOf(ingress, previousIngress, to.dnsUpdater),
       prior: {
         startedAt,
         phases: [{ phase: 'synth', ms: synthMs, result: 'done', note: options.to }],

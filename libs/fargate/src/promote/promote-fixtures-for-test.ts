@@ -40,6 +40,8 @@ export interface EnvironmentState {
   rolloutState?: string;
   /** When its stack was last updated. @default 2026-11-25T18:00:00Z */
   lastUpdated?: Date;
+  /** Its stack's ingress outputs (IngressMode, DomainName, ...). @default none: public-ip */
+  ingressOutputs?: Record<string, string>;
 }
 
 export function stackNameOf(environment: string): string {
@@ -74,11 +76,17 @@ export function arrangeEnvironment(aws: AwsMocks, state: EnvironmentState): void
         StackStatus: 'UPDATE_COMPLETE',
         LastUpdatedTime: state.lastUpdated ?? new Date('2026-11-25T18:00:00.000Z'),
         Parameters: stackParameters({ imageTag: state.tag, allowedIp: '203.0.113.7/32' }),
-        Outputs: (base.Outputs ?? []).map((o) =>
-          o.OutputKey === 'ECSClusterName' || o.OutputKey === 'ECSServiceName'
-            ? { ...o, OutputValue: name }
-            : o,
-        ),
+        Outputs: [
+          ...(base.Outputs ?? []).map((o) =>
+            o.OutputKey === 'ECSClusterName' || o.OutputKey === 'ECSServiceName'
+              ? { ...o, OutputValue: name }
+              : o,
+          ),
+          ...Object.entries(state.ingressOutputs ?? {}).map(([OutputKey, OutputValue]) => ({
+            OutputKey,
+            OutputValue,
+          })),
+        ],
       }),
     ],
   });

@@ -12,7 +12,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '@hello-world/cli';
 import { STACK_OUTPUTS, type CpuArchitecture } from '@hello-world/shared';
 import { exitCodeOf } from '../deploy/deploy-cli';
 import type { ScanGateSettings } from '../deploy/image-checks';
-import { runDeploy, type DeployDeps } from '../deploy/orchestrate';
+import { runDeploy, type DeployDeps, type DeployRequest } from '../deploy/orchestrate';
 import type { PromotePhase, PromotePhaseTiming, PromoteReceipt } from './promote-receipt';
 import {
   SourceRefusal,
@@ -22,7 +22,10 @@ import {
   type SourceImage,
 } from './source-image';
 
-export interface PromoteRequest {
+export interface PromoteRequest extends Pick<
+  DeployRequest,
+  'ingress' | 'dnsUpdaterFunction' | 'previousIngress'
+> {
   region: string;
   /** The deployment project (`infra`), whose targets the messages name. */
   project: string;
@@ -139,6 +142,11 @@ export async function runPromote(
       ...(request.pollIntervalMs ? { pollIntervalMs: request.pollIntervalMs } : {}),
       taskArchitecture: request.taskArchitecture,
       scanGate: request.scanGate,
+      // The target's ingress, as its templates say: dns runs its updater and waits for the
+      // record, and dns and alb receipt the name's URL, as a deploy does.
+      ...(request.ingress ? { ingress: request.ingress } : {}),
+      ...(request.dnsUpdaterFunction ? { dnsUpdaterFunction: request.dnsUpdaterFunction } : {}),
+      ...(request.previousIngress ? { previousIngress: request.previousIngress } : {}),
     },
     {
       ...deps,
