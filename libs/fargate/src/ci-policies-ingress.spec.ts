@@ -170,6 +170,10 @@ describe('public-ip environments: nothing of the ingress modes', () => {
         context: VIA_CFN,
       },
     ],
+    [
+      'cannot invoke a function named as its updater',
+      { action: 'lambda:InvokeFunction', resource: fn(`${PRODUCTION}-dns`) },
+    ],
   ];
   it.each(rows)('production (public-ip) %s', async (_, request) => {
     await expectDenied(() => publicIp, request);
@@ -198,9 +202,12 @@ describe('dns environment (the default here): its updater, its zone', () => {
     ],
     ['creates the updater function', viaCfn('lambda:CreateFunction', fn(UPDATER))],
     ["updates the updater's code", viaCfn('lambda:UpdateFunctionCode', fn(UPDATER))],
-    ["reserves the updater's concurrency", viaCfn('lambda:PutFunctionConcurrency', fn(UPDATER))],
     ['tags the updater with the stack tags', viaCfn('lambda:TagResource', fn(UPDATER))],
     ['deletes the updater', viaCfn('lambda:DeleteFunction', fn(UPDATER))],
+    [
+      'runs its updater once after the rollout (the deploy itself, not CloudFormation)',
+      { action: 'lambda:InvokeFunction', resource: fn(UPDATER) },
+    ],
     [
       'lets EventBridge invoke the updater (AWS::Lambda::Permission)',
       viaCfn('lambda:AddPermission', fn(UPDATER), { 'lambda:Principal': 'events.amazonaws.com' }),
@@ -267,10 +274,22 @@ describe('dns environment (the default here): its updater, its zone', () => {
     ["cannot create staging's updater", viaCfn('lambda:CreateFunction', fn(`${STAGING}-dns`))],
     ['cannot update a foreign function', viaCfn('lambda:UpdateFunctionCode', fn('payments'))],
     [
+      // The updater reserves none (a new account's concurrency quota would refuse it).
+      "cannot reserve the updater's concurrency",
+      viaCfn('lambda:PutFunctionConcurrency', fn(UPDATER)),
+    ],
+    [
       'cannot update its updater outside CloudFormation',
       { action: 'lambda:UpdateFunctionCode', resource: fn(UPDATER) },
     ],
-    ['cannot invoke its updater', { action: 'lambda:InvokeFunction', resource: fn(UPDATER) }],
+    [
+      "cannot invoke staging's updater",
+      { action: 'lambda:InvokeFunction', resource: fn(`${STAGING}-dns`) },
+    ],
+    [
+      'cannot invoke a foreign function',
+      { action: 'lambda:InvokeFunction', resource: fn('payments') },
+    ],
     [
       'cannot let anyone but EventBridge invoke the updater',
       viaCfn('lambda:AddPermission', fn(UPDATER), { 'lambda:Principal': '*' }),

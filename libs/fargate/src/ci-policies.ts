@@ -794,7 +794,8 @@ const elbArn = (type: string) => arn('elasticloadbalancing', `${type}/*`);
 
 /**
  * The dns mode's updater (DnsIngress): its function, the rule invoking it on this cluster's task
- * state changes, its dead-letter queue and its log group, each by its exact name. Its role is the
+ * state changes, its dead-letter queue and its log group, each by its exact name; and the deploy's
+ * own run of that function after its rollout. Its role is the
  * administrator's (roles stack): this role may only hand it to Lambda.
  */
 function dnsStatements(ingress: IngressPolicyScope): iam.PolicyStatement[] {
@@ -808,7 +809,6 @@ function dnsStatements(ingress: IngressPolicyScope): iam.PolicyStatement[] {
       actions: [
         'lambda:CreateFunction',
         'lambda:DeleteFunction',
-        'lambda:DeleteFunctionConcurrency',
         'lambda:GetFunction',
         'lambda:GetFunctionCodeSigningConfig',
         'lambda:GetFunctionConfiguration',
@@ -816,7 +816,6 @@ function dnsStatements(ingress: IngressPolicyScope): iam.PolicyStatement[] {
         'lambda:GetPolicy',
         'lambda:GetRuntimeManagementConfig',
         'lambda:ListTags',
-        'lambda:PutFunctionConcurrency',
         'lambda:TagResource',
         'lambda:UntagResource',
         'lambda:UpdateFunctionCode',
@@ -834,6 +833,13 @@ function dnsStatements(ingress: IngressPolicyScope): iam.PolicyStatement[] {
         ...viaCloudFormation,
         StringEquals: { 'lambda:Principal': 'events.amazonaws.com' },
       },
+    }),
+    new iam.PolicyStatement({
+      // The deploy runs its updater once after the rollout: a deploy that starts no task (same
+      // image, a mode switch) sends no task state change to run it. This updater only.
+      sid: 'DeployRunsItsDnsUpdaterOnce',
+      actions: ['lambda:InvokeFunction'],
+      resources: [fn],
     }),
     new iam.PolicyStatement({
       sid: 'PassOnlyTheDnsUpdaterRoleToLambda',
