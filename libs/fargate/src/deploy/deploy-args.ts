@@ -59,7 +59,9 @@ Options:
   definition's, e.g. CPU_ARCHITECTURE=ARM64) and scanned without findings at or above
   --max-severity. Ingress dns or alb (the synthesized stack's): before any stack changes, the
   hosted zone must exist, be public and hold the domain, and the domain must hold no address
-  record but this deployment's; dns then waits until Route 53 holds the new tasks' IPs.
+  record but this deployment's; after the rollout dns runs its record updater once (Lambda
+  Invoke: a deploy that starts no task sends it no event) and waits until Route 53 holds the
+  running tasks' IPs.
   Accepted for the other steps: --print-tag, --project=P, --platform=P (docker-push's)`;
 }
 

@@ -20,7 +20,9 @@ export function promoteUsage(project: string): string {
   pushed: the image comes from the shared registry. Synthesizes TARGET's templates (its own settings), deploys only its service stack
   (checking the image's CPU and scan first), waits for the rollout, moves deployed-<stack> onto the
   image, then checks TARGET's tasks run that digest. The receipt names both environments, the tag,
-  the digest and "not rebuilt".
+  the digest and "not rebuilt". TARGET's ingress is the deploy's: dns or alb checks the hosted
+  zone and name first, dns runs its record updater and waits for the record, and the URL is the
+  name; a switch of TARGET's mode is asked first (--switch-ingress without a terminal).
   e.g. npx nx run ${project}:promote -- --from=staging --to=production
 Options:
   --from=ENV         the environment whose running image is promoted (required)
