@@ -607,6 +607,17 @@ describe("runPromoteCli: the target's ingress, checked and waited for as a deplo
     expect(h.out.join('\n')).toContain(`http://${DOMAIN}:49000/`);
   });
 
+  it('GIVEN templates of an ingress mode this version does not know THEN one line, exit 2, before any AWS call', async () => {
+    const h = harness(undefined, [], {
+      template: { ...dnsTemplate, Outputs: { IngressMode: { Value: 'nlb' } } },
+    });
+    expect(await runPromoteCli(PROMOTE, h.deps)).toBe(2);
+    expect(h.err.at(-1)).toBe(
+      `infra:promote: /work/dist/apps/infra/promote-production.cdk.out/${PRODUCTION}.template.json's IngressMode output is "nlb", not public-ip, dns or alb: synth again with the tools of this version`,
+    );
+    expect(aws.cfn.calls()).toHaveLength(0);
+  });
+
   it('GIVEN a hosted zone the account does not have THEN one line, exit 2, no cdk deploy', async () => {
     aws.route53
       .on(GetHostedZoneCommand)
