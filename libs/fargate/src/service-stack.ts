@@ -1,4 +1,5 @@
 import {
+  ALB_KEEP_ALIVE_TIMEOUT_MS,
   ALERT_EMAIL_PATTERN,
   IMAGE_TAG_PATTERN,
   IPV4_CIDR_PATTERN,
@@ -13,7 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { IngressSettings } from './config';
 import { FargateApp, type FargateAppProps } from './fargate-app';
-import { ALB_KEEP_ALIVE_TIMEOUT_MS, AlbIngress } from './ingress/alb-ingress';
+import { AlbIngress } from './ingress/alb-ingress';
 import { ServiceAutoscaling } from './ingress/autoscaling';
 import { DnsIngress } from './ingress/dns-ingress';
 import { ServiceMonitoring } from './monitoring/service-monitoring';

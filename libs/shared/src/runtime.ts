@@ -25,7 +25,7 @@ export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
  * answer 502. The alb ingress mode sets KEEP_ALIVE_TIMEOUT_MS to this.
  */
 export const ALB_IDLE_TIMEOUT_SECONDS = 60;
-export const BEHIND_ALB_KEEP_ALIVE_TIMEOUT_MS = (ALB_IDLE_TIMEOUT_SECONDS + 5) * 1000;
+export const ALB_KEEP_ALIVE_TIMEOUT_MS = (ALB_IDLE_TIMEOUT_SECONDS + 5) * 1000;
 
 /** Where the image puts the bundled service; the task definition and Dockerfile agree on it. */
 export const CONTAINER_WORKDIR = '/app';

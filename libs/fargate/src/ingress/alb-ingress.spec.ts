@@ -1,4 +1,6 @@
 import {
+  ALB_IDLE_TIMEOUT_SECONDS,
+  ALB_KEEP_ALIVE_TIMEOUT_MS,
   DEFAULT_DRAIN_TIMEOUT_MS,
   HEALTH_PATH,
   INGRESS_OUTPUTS,
@@ -9,11 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PUBLIC_IP_FIXTURE } from '../public-ip-templates-for-test';
 import { synthesizeApp, type SynthesizedApp } from '../synth-for-test';
-import {
-  ALB_DEREGISTRATION_DELAY_SECONDS,
-  ALB_IDLE_TIMEOUT_SECONDS,
-  ALB_KEEP_ALIVE_TIMEOUT_MS,
-} from './alb-ingress';
+import { ALB_DEREGISTRATION_DELAY_SECONDS } from './alb-ingress';
 
 const ALB = {
   ingress: 'alb',

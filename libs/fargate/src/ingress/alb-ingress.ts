@@ -1,4 +1,5 @@
 import {
+  ALB_IDLE_TIMEOUT_SECONDS,
   DEFAULT_DRAIN_TIMEOUT_MS,
   HEALTH_PATH,
   HTTP_PORT,
@@ -32,22 +33,11 @@ export interface AlbIngressProps {
   readonly record: DnsRecordSettings;
   /**
    * Seconds the load balancer keeps an idle connection (client side and to the targets).
-   * The app's keep-alive timeout must outlast it (KEEP_ALIVE_TIMEOUT_MS, ALB_KEEP_ALIVE_TIMEOUT_MS).
+   * The app's keep-alive timeout must outlast it (KEEP_ALIVE_TIMEOUT_MS: ALB_KEEP_ALIVE_TIMEOUT_MS in libs/shared).
    * @default 60 (ALB_IDLE_TIMEOUT_SECONDS)
    */
   readonly idleTimeoutSeconds?: number;
 }
-
-/** The load balancer's idle timeout: ELB's own default, stated. */
-export const ALB_IDLE_TIMEOUT_SECONDS = 60;
-
-/**
- * The app's keep-alive timeout behind the load balancer (the container's KEEP_ALIVE_TIMEOUT_MS):
- * longer than the balancer's idle timeout, so the balancer always closes an idle connection
- * first. Were Node to close it first, the balancer could send a request on a socket Node had just
- * closed, and answer 502.
- */
-export const ALB_KEEP_ALIVE_TIMEOUT_MS = (ALB_IDLE_TIMEOUT_SECONDS + 5) * 1000;
 
 /**
  * How long a deregistered target keeps its in-flight requests: when ECS stops a task (scale-in,
