@@ -601,6 +601,60 @@ function deployStatements(scope: CiPolicyScope): iam.PolicyStatement[] {
 }
 
 /**
+ * An EventBridge rule on ECS task state changes, through CloudFormation: it may match only those
+ * events and send them only to its one target (the task-stops topic, the dns updater).
+ */
+function taskStateRuleStatements(options: {
+  sidPrefix: string;
+  rule: string;
+  target: string;
+  targetWhat: 'Topic' | 'Function';
+  arnOperator: 'ArnLike' | 'ArnEquals';
+}): iam.PolicyStatement[] {
+  const { sidPrefix, rule, target, targetWhat, arnOperator } = options;
+  return [
+    new iam.PolicyStatement({
+      sid: `${sidPrefix}ViaCloudFormation`,
+      actions: [
+        'events:DeleteRule',
+        'events:DescribeRule',
+        'events:ListTagsForResource',
+        'events:ListTargetsByRule',
+        'events:RemoveTargets',
+        'events:TagResource',
+        'events:UntagResource',
+      ],
+      resources: [rule],
+      conditions: viaCloudFormation,
+    }),
+    new iam.PolicyStatement({
+      sid: `${sidPrefix}MatchesEcsTaskStateChangesOnly`,
+      actions: ['events:PutRule'],
+      resources: [rule],
+      conditions: {
+        ...viaCloudFormation,
+        'ForAllValues:StringEquals': {
+          'events:source': [TASK_STOPS_EVENT.source],
+          'events:detail-type': [TASK_STOPS_EVENT.detailType],
+        },
+        // ForAllValues holds for a pattern without a source too: require both.
+        Null: { 'events:source': 'false', 'events:detail-type': 'false' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: `${sidPrefix}TargetsIts${targetWhat}Only`,
+      actions: ['events:PutTargets'],
+      resources: [rule],
+      conditions: {
+        ...viaCloudFormation,
+        [`ForAllValues:${arnOperator}`]: { 'events:TargetArn': [target] },
+        Null: { 'events:TargetArn': 'false' },
+      },
+    }),
+  ];
+}
+
+/**
  * The service stack's monitoring (AWS::SNS::*, AWS::Events::Rule, AWS::CloudWatch::Alarm and
  * Dashboard): what CloudFormation's handlers for those types call, on this environment's own
  * names only. Where a change could reach outside them, a condition holds it in: subscriptions are
@@ -646,43 +700,12 @@ function monitoringStatements(scope: CiPolicyScope): iam.PolicyStatement[] {
       resources: [alarmTopic],
       conditions: { ...viaCloudFormation, StringEquals: { 'sns:Protocol': 'email' } },
     }),
-    new iam.PolicyStatement({
-      sid: 'TaskStopsRuleViaCloudFormation',
-      actions: [
-        'events:DeleteRule',
-        'events:DescribeRule',
-        'events:ListTagsForResource',
-        'events:ListTargetsByRule',
-        'events:RemoveTargets',
-        'events:TagResource',
-        'events:UntagResource',
-      ],
-      resources: [rule],
-      conditions: viaCloudFormation,
-    }),
-    new iam.PolicyStatement({
-      sid: 'TaskStopsRuleMatchesEcsTaskStateChangesOnly',
-      actions: ['events:PutRule'],
-      resources: [rule],
-      conditions: {
-        ...viaCloudFormation,
-        'ForAllValues:StringEquals': {
-          'events:source': [TASK_STOPS_EVENT.source],
-          'events:detail-type': [TASK_STOPS_EVENT.detailType],
-        },
-        // ForAllValues holds for a pattern without a source too: require both.
-        Null: { 'events:source': 'false', 'events:detail-type': 'false' },
-      },
-    }),
-    new iam.PolicyStatement({
-      sid: 'TaskStopsRuleTargetsItsTopicOnly',
-      actions: ['events:PutTargets'],
-      resources: [rule],
-      conditions: {
-        ...viaCloudFormation,
-        [`ForAllValues:${arnOperator}`]: { 'events:TargetArn': [taskStopsTopic] },
-        Null: { 'events:TargetArn': 'false' },
-      },
+    ...taskStateRuleStatements({
+      sidPrefix: 'TaskStopsRule',
+      rule,
+      target: taskStopsTopic,
+      targetWhat: 'Topic',
+      arnOperator,
     }),
     new iam.PolicyStatement({
       sid: 'AlarmsNotifyingTheAlarmTopicViaCloudFormation',
@@ -847,43 +870,12 @@ function dnsStatements(ingress: IngressPolicyScope): iam.PolicyStatement[] {
       resources: [iamArn(`role/${names.role}`)],
       conditions: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
     }),
-    new iam.PolicyStatement({
-      sid: 'DnsUpdaterRuleViaCloudFormation',
-      actions: [
-        'events:DeleteRule',
-        'events:DescribeRule',
-        'events:ListTagsForResource',
-        'events:ListTargetsByRule',
-        'events:RemoveTargets',
-        'events:TagResource',
-        'events:UntagResource',
-      ],
-      resources: [rule],
-      conditions: viaCloudFormation,
-    }),
-    new iam.PolicyStatement({
-      sid: 'DnsUpdaterRuleMatchesEcsTaskStateChangesOnly',
-      actions: ['events:PutRule'],
-      resources: [rule],
-      conditions: {
-        ...viaCloudFormation,
-        'ForAllValues:StringEquals': {
-          'events:source': [TASK_STOPS_EVENT.source],
-          'events:detail-type': [TASK_STOPS_EVENT.detailType],
-        },
-        // ForAllValues holds for a pattern without a source too: require both.
-        Null: { 'events:source': 'false', 'events:detail-type': 'false' },
-      },
-    }),
-    new iam.PolicyStatement({
-      sid: 'DnsUpdaterRuleTargetsItsFunctionOnly',
-      actions: ['events:PutTargets'],
-      resources: [rule],
-      conditions: {
-        ...viaCloudFormation,
-        'ForAllValues:ArnEquals': { 'events:TargetArn': [fn] },
-        Null: { 'events:TargetArn': 'false' },
-      },
+    ...taskStateRuleStatements({
+      sidPrefix: 'DnsUpdaterRule',
+      rule,
+      target: fn,
+      targetWhat: 'Function',
+      arnOperator: 'ArnEquals',
     }),
     new iam.PolicyStatement({
       // The events the rule could not deliver; SetQueueAttributes is also the queue policy
